@@ -1,0 +1,53 @@
+/*
+ * Internal helpers shared by every handle: error reporting, argument checks, overflow-safe sizes,
+ * small dense linear algebra. Not installed; nothing here is exported.
+ */
+#ifndef VS_INTERNAL_H
+#define VS_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+
+#include <libvoigtspin/common.h>
+
+#if defined(__GNUC__)
+#define VS_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define VS_PRINTF(a, b)
+#endif
+
+/* Record a detailed, thread-local message for `code` and return `code`.
+ * Use as: return vs__error(VS_EINVAL, "%s: lambda is NaN", __func__); */
+int vs__error(int code, const char *fmt, ...) VS_PRINTF(2, 3);
+
+/* Argument checks. Each returns VS_OK or records a message naming `func` and `what`. */
+int vs__check_ptr(const void *p, const char *func, const char *what);
+int vs__check_finite(double x, const char *func, const char *what);
+int vs__check_finite_array(const double *a, size_t n, const char *func, const char *what);
+/* A finite, non-zero 3-vector (a direction). */
+int vs__check_direction(const double *v, const char *func, const char *what);
+
+/* Overflow-checked size arithmetic: VS_OK or VS_EOVERFLOW (message recorded). */
+int vs__size_mul(size_t a, size_t b, size_t *out);
+int vs__size_mul3(size_t a, size_t b, size_t c, size_t *out);
+
+/* Allocation that records VS_ENOMEM; count*size is overflow-checked. Memory is zeroed. */
+void *vs__calloc(size_t count, size_t size, int *status);
+void vs__free(void *p);
+
+/* Symmetric eigen-decomposition (LAPACKE dsyev) of the row-major n×n matrix A.
+ * w[n] ascending; V[n*n] row-major, column j = eigenvector of w[j] (either may be NULL).
+ * A is not modified. Returns VS_OK, VS_ENOMEM or VS_ENUMERIC. */
+int vs__sym_eigen(int n, const double *A, double *w, double *V);
+
+/* C = A·B for row-major A (n×k) and B (k×m), C (n×m) may not alias A or B. */
+void vs__matmul(int n, int k, int m, const double *A, const double *B, double *C);
+/* C = Aᵀ·B for row-major A (k×n), B (k×m). */
+void vs__matmul_tn(int n, int k, int m, const double *A, const double *B, double *C);
+/* y = A·x, A row-major n×m. */
+void vs__matvec(int n, int m, const double *A, const double *x, double *y);
+/* Symmetric matrix function: F = V diag(f(w)) Vᵀ for symmetric A = V diag(w) Vᵀ (n ≤ 64). */
+int vs__sym_apply(int n, const double *A, double (*f)(double), double *F);
+
+#endif

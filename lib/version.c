@@ -1,0 +1,12 @@
+/* Run-time version query (SPEC §3). */
+#include "internal.h"
+
+VS_API int vs_version(void)
+{
+    return VS_VERSION_NUMBER;
+}
+
+VS_API const char *vs_version_string(void)
+{
+    return VS_VERSION_STRING;
+}

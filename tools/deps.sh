@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install the Debian packages libvoigtspin needs to build, test and run its demo.
+# Run as root on a fresh Debian machine; as a normal user it only reports what is missing.
+set -euo pipefail
+pkgs=(build-essential meson ninja-build pkg-config
+      libgsl-dev libfftw3-dev liblapacke-dev libopenblas-dev libcmocka-dev
+      abigail-tools gfortran cmake gnuplot-nox doxygen python3)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "missing Debian packages (run as root to install): ${missing[*]}" >&2
+  exit 1
+fi
