@@ -1,0 +1,50 @@
+/* Shared pieces of the voigtspin command: argument errors, material options, output tables. */
+#ifndef VS_CLI_H
+#define VS_CLI_H
+
+#include <stdio.h>
+#include <libvoigtspin/voigtspin.h>
+
+/* Exit codes: 0 success, 1 library/computation failure, 2 bad command-line arguments. */
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_FAIL 1
+#define CLI_EXIT_USAGE 2
+
+/* Print "voigtspin: <msg>" to stderr and return CLI_EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...);
+/* Print a library failure (status + vs_last_error) and return CLI_EXIT_FAIL. */
+int cli_lib_error(const char *what, int status);
+
+/* Parse "a,b,c" into exactly n finite doubles; returns 0 on success. */
+int cli_parse_doubles(const char *s, double *v, int n);
+/* Parse one finite double / positive int option value; on failure report naming `opt`. */
+int cli_parse_double(const char *opt, const char *s, double *v);
+int cli_parse_int(const char *opt, const char *s, long lo, long hi, long *v);
+
+/* Material options shared by every subcommand. Returns 1 if argv[*i] was a material option
+ * (consumed, *i advanced), 0 if not, CLI_EXIT_USAGE (with message) on a bad value. */
+typedef struct cli_material {
+    char kind[16];
+    double p[5];
+    char label[64];
+    int given;
+} cli_material;
+int cli_material_option(cli_material *m, int argc, char **argv, int *i);
+/* Build the tensor (default: a σ = 0.35, μ = 1 glass when none given). */
+int cli_material_create(const cli_material *m, vs_elastic **out);
+extern const char *const cli_material_help;
+
+/* Output: aligned table (default) or CSV. */
+typedef enum { CLI_TABLE = 0, CLI_CSV = 1 } cli_format;
+typedef struct cli_table {
+    FILE *fp;
+    cli_format fmt;
+    int ncol;
+    int width;
+} cli_table;
+void cli_table_header(cli_table *t, int ncol, const char *const *names);
+void cli_table_row(cli_table *t, const double *v);
+void cli_table_row_labelled(cli_table *t, const char *label, const double *v);
+int cli_format_option(cli_format *f, int argc, char **argv, int *i);
+
+#endif
