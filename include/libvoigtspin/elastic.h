@@ -2,22 +2,32 @@
  * @file elastic.h
  * @brief The elastic-tensor handle Λ (paper Eqs. 9–13, 22, App. A; SPEC §4.1).
  *
- * Conventions (fixed; see docs/theory.md):
+ * Conventions (fixed; see docs/elastic.md):
  * - Moduli are in any consistent pressure unit (the library never assumes one); densities in a
- *   consistent mass/volume unit, so speeds come out in sqrt(pressure/density).
+ *   consistent mass/volume unit, so speeds come out in sqrt(pressure/density). The largest stiffness
+ *   entry must lie in [1e-100, 1e100] of that unit (else ::VS_EINVAL: rescale the unit), which keeps
+ *   every derived quantity far from overflow.
  * - Standard Voigt order (materials databases): index 0..5 = 11, 22, 33, 23, 31, 12; a strain in
- *   Voigt form uses engineering shear (e4 = 2 u23 …). The stiffness matrix C is the usual C11…C66.
- * - Mandel vector t = (u11, u22, u33, √2 u23, √2 u31, √2 u12) (App. A, Eq. A1) and Mandel matrix M
- *   with u Λ u = tᵀ M t (Eq. A2). For isotropic Λ, M has eigenvalue 3K once and 2μ five times.
+ *   Voigt form uses engineering shear (e4 = 2 u23 …). The stiffness matrix C is the usual C11…C66,
+ *   C_ab = Λ_ijkl with a = (ij), b = (kl), no factors.
+ * - Mandel vector t = (u11, u22, u33, √2 u23, √2 u31, √2 u12) (App. A, Eq. A1) and Mandel matrix
+ *   M = F C F, F = diag(1, 1, 1, √2, √2, √2), with u Λ u = tᵀ M t (Eq. A2; the printed A2 is garbled,
+ *   this is its derivation). For isotropic Λ, M has eigenvalue 3K once and 2μ five times.
  * - Spin basis (App. A, Eq. A3): g = Qᵀ M^{1/2} t with the constant orthonormal Q whose columns are
  *   q1 = (1,1,1,0,0,0)/√3 (compression), q2 = (1,−1,0,0,0,0)/√2, q3 = (1,1,−2,0,0,0)/√6,
- *   q4 = e4, q5 = e5, q6 = e6 (shear). Then g·g = d Λ d (Eq. 10).
+ *   q4 = e4, q5 = e5, q6 = e6 (shear). Then g·g = d Λ d (Eq. 10); g has units √pressure × strain.
  * - All 6×6 matrices are row-major `double[36]`, 3×3 are `double[9]`, the full tensor Λ_ijkl is
  *   `double[81]` with index ((i*3+j)*3+k)*3+l, all 0-based.
  *
  * Errors: ::VS_EINVAL for NULL/NaN/inf/out-of-range arguments, ::VS_ENONPHYS for a tensor that is not
- * symmetric or not positive definite (μ ≤ 0, K ≤ 0, σ ∉ (−1, 1/2)), ::VS_ENOMEM. On error the output
- * handle pointer is set to NULL and output arrays are left untouched.
+ * symmetric (relative tolerance 1e-12 of the largest entry) or not positive definite (μ ≤ 0, K ≤ 0,
+ * σ ∉ (−1, 1/2), c_l/c_t ≤ √(4/3), or smallest Mandel eigenvalue ≤ 64 ε × largest), ::VS_ENOMEM,
+ * ::VS_ENUMERIC (LAPACK failure, or a result that overflows a double). On error the output handle
+ * pointer is set to NULL (if not NULL itself), output arrays are left untouched, and vs_last_error()
+ * names the function and the offending value.
+ *
+ * Thread safety: a handle is immutable after creation; every query takes a `const` handle and may be
+ * called concurrently on the same handle from any number of threads.
  */
 #ifndef LIBVOIGTSPIN_ELASTIC_H
 #define LIBVOIGTSPIN_ELASTIC_H
@@ -41,49 +51,69 @@ typedef enum vs_symmetry {
 
 /* ---- Constructors ----------------------------------------------------------------------------- */
 
-/** @brief Isotropic tensor from the Lamé constants (Eq. 11). Needs μ > 0 and K = λ + 2μ/3 > 0.
- *  @param lambda λ (pressure unit) @param mu μ, shear modulus (pressure unit)
- *  @param[out] out new handle (NULL on error). @return ::VS_OK, ::VS_EINVAL, ::VS_ENONPHYS, ::VS_ENOMEM */
+/** @brief Isotropic tensor from the Lamé constants, Λ_ijkl = λ δ_ij δ_kl + μ(δ_ik δ_jl + δ_il δ_jk) (Eq. 11).
+ *  @param lambda λ (pressure unit) @param mu μ, shear modulus (pressure unit), must be > 0;
+ *         K = λ + 2μ/3 must be > 0.
+ *  @param[out] out new handle (set to NULL on error); free with vs_elastic_free().
+ *  @return ::VS_OK; ::VS_EINVAL (out NULL, NaN/inf, scale out of range); ::VS_ENONPHYS (μ ≤ 0 or K ≤ 0);
+ *          ::VS_ENOMEM; ::VS_ENUMERIC */
 VS_API int vs_elastic_create_lame(double lambda, double mu, vs_elastic **out);
 
-/** @brief Isotropic tensor from bulk modulus K and shear modulus μ (both > 0).
- *  @return ::VS_OK, ::VS_EINVAL, ::VS_ENONPHYS, ::VS_ENOMEM */
+/** @brief Isotropic tensor from bulk modulus K and shear modulus μ (λ = K − 2μ/3).
+ *  @param K bulk modulus (pressure unit), > 0 @param mu shear modulus (pressure unit), > 0
+ *  @param[out] out new handle (set to NULL on error).
+ *  @return ::VS_OK; ::VS_EINVAL (out NULL, NaN/inf, scale); ::VS_ENONPHYS (K ≤ 0 or μ ≤ 0); ::VS_ENOMEM */
 VS_API int vs_elastic_create_bulk_shear(double K, double mu, vs_elastic **out);
 
-/** @brief Isotropic tensor from Young's modulus E > 0 and Poisson ratio σ ∈ (−1, 1/2).
- *  @return ::VS_OK, ::VS_EINVAL, ::VS_ENONPHYS, ::VS_ENOMEM */
+/** @brief Isotropic tensor from Young's modulus E and Poisson ratio σ
+ *  (μ = E/(2(1+σ)), λ = Eσ/((1+σ)(1−2σ))).
+ *  @param E Young's modulus (pressure unit), > 0 @param sigma Poisson ratio, in the open interval (−1, 1/2)
+ *  @param[out] out new handle (set to NULL on error).
+ *  @return ::VS_OK; ::VS_EINVAL (out NULL, NaN/inf, scale); ::VS_ENONPHYS (E ≤ 0, σ ∉ (−1, 1/2)); ::VS_ENOMEM */
 VS_API int vs_elastic_create_young_poisson(double E, double sigma, vs_elastic **out);
 
-/** @brief Isotropic tensor from Poisson ratio σ ∈ (−1, 1/2) and shear modulus μ > 0.
- *  @return ::VS_OK, ::VS_EINVAL, ::VS_ENONPHYS, ::VS_ENOMEM */
+/** @brief Isotropic tensor from Poisson ratio σ and shear modulus μ (λ = 2μσ/(1−2σ)).
+ *  @param sigma Poisson ratio in (−1, 1/2) @param mu shear modulus (pressure unit), > 0
+ *  @param[out] out new handle (set to NULL on error).
+ *  @return ::VS_OK; ::VS_EINVAL (out NULL, NaN/inf, scale); ::VS_ENONPHYS (σ ∉ (−1, 1/2), μ ≤ 0); ::VS_ENOMEM */
 VS_API int vs_elastic_create_poisson_shear(double sigma, double mu, vs_elastic **out);
 
-/** @brief Isotropic tensor from the sound-speed ratio c_l/c_t and a modulus scale μ > 0.
+/** @brief Isotropic tensor from the sound-speed ratio c_l/c_t and a modulus scale μ.
  *
- *  c_l²/c_t² = (λ+2μ)/μ; a positive bulk modulus needs c_l/c_t > √(4/3).
- *  @param cl_over_ct c_l/c_t (dimensionless) @param mu shear modulus setting the scale
- *  @return ::VS_OK, ::VS_EINVAL, ::VS_ENONPHYS, ::VS_ENOMEM */
+ *  c_l²/c_t² = (λ+2μ)/μ, so λ = μ((c_l/c_t)² − 2); a positive bulk modulus needs c_l/c_t > √(4/3).
+ *  @param cl_over_ct c_l/c_t (dimensionless), > √(4/3) @param mu shear modulus setting the scale, > 0
+ *  @param[out] out new handle (set to NULL on error).
+ *  @return ::VS_OK; ::VS_EINVAL (out NULL, NaN/inf, scale); ::VS_ENONPHYS (c_l/c_t ≤ √(4/3), μ ≤ 0);
+ *          ::VS_ENOMEM */
 VS_API int vs_elastic_create_sound_ratio(double cl_over_ct, double mu, vs_elastic **out);
 
 /** @brief General anisotropic tensor from a 6×6 stiffness matrix in standard Voigt order.
  *
- *  @param C row-major `double[36]`, C11…C66, engineering-shear convention (as in materials databases).
- *           Must be symmetric (relative tolerance 1e-12 of its largest entry) and positive definite.
- *  @return ::VS_OK, ::VS_EINVAL (NULL, NaN/inf), ::VS_ENONPHYS (asymmetric / not positive definite),
- *          ::VS_ENOMEM */
+ *  @param C row-major `double[36]`, C11…C66 (pressure unit), engineering-shear convention (as in
+ *           materials databases). Must be symmetric (relative tolerance 1e-12 of its largest entry;
+ *           it is then symmetrised exactly) and positive definite. Not retained.
+ *  @param[out] out new handle (set to NULL on error).
+ *  @return ::VS_OK; ::VS_EINVAL (NULL, NaN/inf, largest entry outside [1e-100, 1e100]);
+ *          ::VS_ENONPHYS (asymmetric, zero or not positive definite); ::VS_ENOMEM; ::VS_ENUMERIC */
 VS_API int vs_elastic_create_voigt(const double *C, vs_elastic **out);
 
-/** @brief Cubic tensor from C11, C12, C44 (crystal axes along x, y, z).
- *  Positive definite iff C11 − C12 > 0, C11 + 2 C12 > 0, C44 > 0.
- *  @return ::VS_OK, ::VS_EINVAL, ::VS_ENONPHYS, ::VS_ENOMEM */
+/** @brief Cubic tensor from C11, C12, C44 (pressure unit; crystal axes along x, y, z).
+ *  Positive definite iff C11 − C12 > 0, C11 + 2 C12 > 0, C44 > 0. Reported ::VS_ELASTIC_ISOTROPIC
+ *  when C11 − C12 = 2 C44 (to 1e-12 relative).
+ *  @param[out] out new handle (set to NULL on error).
+ *  @return ::VS_OK; ::VS_EINVAL (out NULL, NaN/inf, scale); ::VS_ENONPHYS (not positive definite); ::VS_ENOMEM */
 VS_API int vs_elastic_create_cubic(double C11, double C12, double C44, vs_elastic **out);
 
-/** @brief Hexagonal (transversely isotropic) tensor, c-axis along z; C66 = (C11 − C12)/2.
- *  @return ::VS_OK, ::VS_EINVAL, ::VS_ENONPHYS, ::VS_ENOMEM */
+/** @brief Hexagonal (transversely isotropic) tensor, c-axis along z; C22 = C11, C23 = C13,
+ *  C55 = C44, C66 = (C11 − C12)/2 (all pressure unit).
+ *  @param[out] out new handle (set to NULL on error).
+ *  @return ::VS_OK; ::VS_EINVAL (out NULL, NaN/inf, scale); ::VS_ENONPHYS (not positive definite); ::VS_ENOMEM */
 VS_API int vs_elastic_create_hexagonal(double C11, double C12, double C13, double C33, double C44,
                                        vs_elastic **out);
 
-/** @brief Independent copy of a handle. @return ::VS_OK, ::VS_EINVAL, ::VS_ENOMEM */
+/** @brief Independent copy of a handle.
+ *  @param el source handle @param[out] out new handle (set to NULL on error).
+ *  @return ::VS_OK; ::VS_EINVAL (NULL); ::VS_ENOMEM */
 VS_API int vs_elastic_clone(const vs_elastic *el, vs_elastic **out);
 
 /** @brief Free a handle. Accepts NULL. */
@@ -92,32 +122,40 @@ VS_API void vs_elastic_free(vs_elastic *el);
 /* ---- Queries ---------------------------------------------------------------------------------- */
 
 /** @brief Symmetry class given at creation (isotropic constructors give ::VS_ELASTIC_ISOTROPIC;
- *  a cubic or general tensor that happens to be isotropic to 1e-12 is also reported isotropic).
- *  @param[out] sym the class. @return ::VS_OK, ::VS_EINVAL */
+ *  a cubic, hexagonal or general tensor that equals its isotropic projection to 1e-12 relative is
+ *  also reported isotropic; a general matrix is never re-classified as cubic or hexagonal).
+ *  @param[out] sym the class. @return ::VS_OK; ::VS_EINVAL (NULL) */
 VS_API int vs_elastic_symmetry(const vs_elastic *el, vs_symmetry *sym);
 
-/** @brief Full tensor Λ_ijkl, `double[81]`, index ((i*3+j)*3+k)*3+l. @return ::VS_OK, ::VS_EINVAL */
+/** @brief Full tensor Λ_ijkl (pressure unit), `double[81]`, index ((i*3+j)*3+k)*3+l; it has the major
+ *  and both minor symmetries. @return ::VS_OK; ::VS_EINVAL (NULL) */
 VS_API int vs_elastic_tensor(const vs_elastic *el, double *L);
 
-/** @brief Stiffness matrix in standard Voigt order (engineering shear), `double[36]`. */
+/** @brief Stiffness matrix in standard Voigt order (engineering shear, pressure unit), `double[36]`
+ *  row-major; exactly symmetric. @return ::VS_OK; ::VS_EINVAL (NULL) */
 VS_API int vs_elastic_voigt(const vs_elastic *el, double *C);
 
-/** @brief Mandel matrix M (Eq. A2), `double[36]`: u Λ u = tᵀ M t. @return ::VS_OK, ::VS_EINVAL */
+/** @brief Mandel matrix M = F C F (Eq. A2), `double[36]` row-major (pressure unit): u Λ u = tᵀ M t.
+ *  @return ::VS_OK; ::VS_EINVAL (NULL) */
 VS_API int vs_elastic_mandel(const vs_elastic *el, double *M);
 
-/** @brief Eigen-decomposition of M (LAPACKE): eigenvalues ascending in `w[6]`; `V[36]` row-major
- *  with column j the unit eigenvector of w[j] (M = V diag(w) Vᵀ). Either pointer may be NULL.
- *  For isotropic Λ: 2μ (five times) and 3K. @return ::VS_OK, ::VS_EINVAL */
+/** @brief Eigen-decomposition of M (LAPACKE dsyev, computed at creation): eigenvalues ascending in
+ *  `w[6]` (pressure unit, all > 0); `V[36]` row-major with column j the unit eigenvector of w[j]
+ *  (M = V diag(w) Vᵀ). Either pointer may be NULL, not both. For isotropic Λ: 2μ (five times), then
+ *  3K if 3K > 2μ (the order follows the values); eigenvectors within a degenerate eigenspace are an
+ *  arbitrary orthonormal basis of it. @return ::VS_OK; ::VS_EINVAL (el NULL, or w and V both NULL) */
 VS_API int vs_elastic_mandel_eigen(const vs_elastic *el, double *w, double *V);
 
-/** @brief Symmetric square root M^{1/2} `double[36]`. @return ::VS_OK, ::VS_EINVAL */
+/** @brief Symmetric positive square root M^{1/2}, `double[36]` row-major (√pressure unit).
+ *  @return ::VS_OK; ::VS_EINVAL (NULL) */
 VS_API int vs_elastic_mandel_sqrt(const vs_elastic *el, double *S);
 
-/** @brief Symmetric inverse square root M^{-1/2} `double[36]`. @return ::VS_OK, ::VS_EINVAL */
+/** @brief Symmetric inverse square root M^{-1/2}, `double[36]` row-major (1/√pressure unit).
+ *  @return ::VS_OK; ::VS_EINVAL (NULL) */
 VS_API int vs_elastic_mandel_invsqrt(const vs_elastic *el, double *S);
 
-/** @brief The constant spin-basis matrix Q (SPEC §4.1), `double[36]` row-major, columns q1…q6.
- *  @return ::VS_OK, ::VS_EINVAL (NULL) */
+/** @brief The constant orthogonal spin-basis matrix Q (SPEC §4.1), `double[36]` row-major, columns
+ *  q1…q6 (q1 compression, q2…q6 shear). Independent of Λ. @return ::VS_OK; ::VS_EINVAL (NULL) */
 VS_API int vs_spin_basis(double *Q);
 
 /** Isotropic (or Voigt-Reuss-Hill-averaged) scalar moduli, see vs_elastic_moduli(). */
@@ -125,40 +163,56 @@ typedef enum vs_average {
     VS_AVERAGE_EXACT = 0,   /**< The tensor's own moduli; ::VS_ENONPHYS unless isotropic. */
     VS_AVERAGE_VOIGT = 1,   /**< Voigt (uniform strain) average. */
     VS_AVERAGE_REUSS = 2,   /**< Reuss (uniform stress) average. */
-    VS_AVERAGE_HILL = 3     /**< Hill average: arithmetic mean of Voigt and Reuss. */
+    VS_AVERAGE_HILL = 3     /**< Hill average: arithmetic mean of Voigt and Reuss K and μ. */
 } vs_average;
 
 /**
- * @brief Scalar moduli K, μ, λ, E, σ, c_l/c_t.
+ * @brief Scalar moduli K, μ, λ, E, σ, c_l/c_t (Eqs. 11–13, 22).
+ *
+ * The averages (Hill 1952): 9 K_V = ΣC_aa + 2(C12+C23+C31) over a = 1..3, 15 G_V = ΣC_aa − (C12+C23+C31)
+ * + 3(C44+C55+C66); 1/K_R = ΣS_aa + 2(S12+S23+S31), 15/G_R = 4ΣS_aa − 4(S12+S23+S31) + 3(S44+S55+S66)
+ * with S = C⁻¹; Hill = (Voigt + Reuss)/2 for K and μ, the other four derived from that pair.
+ * For an isotropic tensor all four choices coincide. Reuss ≤ Hill ≤ Voigt for K and for μ.
+ * @param el handle
  * @param avg which average (::VS_AVERAGE_EXACT needs an isotropic tensor; the averages work for any).
- * @param[out] out `double[6]`: {K, μ, λ, E, σ, c_l/c_t}.
- * @return ::VS_OK, ::VS_EINVAL, ::VS_ENONPHYS (EXACT on an anisotropic tensor)
+ * @param[out] out `double[6]`: {K, μ, λ, E (pressure unit), σ, c_l/c_t (dimensionless)}.
+ * @return ::VS_OK; ::VS_EINVAL (NULL, unknown avg); ::VS_ENONPHYS (EXACT on an anisotropic tensor)
  */
 VS_API int vs_elastic_moduli(const vs_elastic *el, vs_average avg, double *out);
 
-/** @brief Isotropic sound speeds given a density ρ > 0: `out[2]` = {c_l, c_t} = {√((λ+2μ)/ρ), √(μ/ρ)}.
- *  Uses the exact moduli if isotropic, else the Hill average. @return ::VS_OK, ::VS_EINVAL */
+/** @brief Isotropic sound speeds given a density ρ: `out[2]` = {c_l, c_t} = {√((λ+2μ)/ρ), √(μ/ρ)}
+ *  (√(pressure/density) unit). Uses the exact moduli if isotropic, else the Hill average.
+ *  @param rho density, finite and > 0.
+ *  @return ::VS_OK; ::VS_EINVAL (NULL, ρ not finite or ≤ 0); ::VS_ENUMERIC (speeds overflow) */
 VS_API int vs_elastic_sound_speeds(const vs_elastic *el, double rho, double *out);
 
-/** @brief Christoffel matrix Γ_ik(k̂) = Λ_ijkl k̂_j k̂_l = D M Dᵀ, `double[9]`.
- *  @param khat direction `double[3]`, need not be normalised (must be finite, non-zero).
- *  @return ::VS_OK, ::VS_EINVAL */
+/** @brief Christoffel (acoustic) matrix Γ_ik(k̂) = Λ_ijkl k̂_j k̂_l = (D M Dᵀ)_ik, `double[9]` row-major,
+ *  pressure unit, where (D t)_i = ε_ij k̂_j for the strain ε of Mandel vector t. Plane waves along k̂
+ *  have ρ c² = the eigenvalues of Γ.
+ *  @param khat direction `double[3]`, normalised internally (must be finite and non-zero).
+ *  @return ::VS_OK; ::VS_EINVAL (NULL, non-finite or zero khat) */
 VS_API int vs_elastic_christoffel(const vs_elastic *el, const double *khat, double *G);
 
 /* ---- Strain ⇄ spin conversions (Eq. A3) -------------------------------------------------------- */
 
 /** @brief Mandel vector t `double[6]` of a symmetric strain u `double[9]` (Eq. A1).
- *  @return ::VS_OK, ::VS_EINVAL (NULL, non-finite or asymmetric u, tolerance 1e-12 relative) */
+ *  @return ::VS_OK; ::VS_EINVAL (NULL, non-finite or asymmetric u, tolerance 1e-12 of max|u_ij|);
+ *          ::VS_ENUMERIC (t overflows) */
 VS_API int vs_strain_to_mandel(const double *u, double *t);
 
-/** @brief Symmetric strain u `double[9]` from a Mandel vector t `double[6]`. */
+/** @brief Symmetric strain u `double[9]` (row-major) from a Mandel vector t `double[6]` (inverse of Eq. A1).
+ *  @return ::VS_OK; ::VS_EINVAL (NULL, non-finite t) */
 VS_API int vs_mandel_to_strain(const double *t, double *u);
 
-/** @brief Spin vector g = Qᵀ M^{1/2} t `double[6]` of a symmetric strain u `double[9]`; g·g = uΛu.
- *  @return ::VS_OK, ::VS_EINVAL */
+/** @brief Spin vector g = Qᵀ M^{1/2} t `double[6]` of a symmetric strain u `double[9]` (Eq. A3);
+ *  g·g = u_ij Λ_ijkl u_kl (Eq. 10). For isotropic Λ: g1 = √K tr u, g2 = √μ(u11−u22),
+ *  g3 = √(μ/3)(u11+u22−2u33), g4..6 = 2√μ (u23, u31, u12).
+ *  @return ::VS_OK; ::VS_EINVAL (NULL, non-finite or asymmetric u); ::VS_ENUMERIC (g overflows) */
 VS_API int vs_elastic_strain_to_spin(const vs_elastic *el, const double *u, double *g);
 
-/** @brief Inverse of vs_elastic_strain_to_spin(): strain u `double[9]` = M^{-1/2} Q g. */
+/** @brief Inverse of vs_elastic_strain_to_spin(): symmetric strain u `double[9]` of Mandel vector
+ *  t = M^{-1/2} Q g, from a spin vector g `double[6]`.
+ *  @return ::VS_OK; ::VS_EINVAL (NULL, non-finite g); ::VS_ENUMERIC (u overflows) */
 VS_API int vs_elastic_spin_to_strain(const vs_elastic *el, const double *g, double *u);
 
 #ifdef __cplusplus

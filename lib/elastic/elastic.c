@@ -1,4 +1,5 @@
 /* The elastic-tensor handle Λ (paper Eqs. 9–13, App. A; SPEC §4.1). */
+#include <float.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,7 +10,18 @@
 /* Voigt index of the tensor index pair (i, j): 11→0 22→1 33→2 23→3 31→4 12→5. */
 static const int voigt_index[3][3] = {{0, 5, 4}, {5, 1, 3}, {4, 3, 2}};
 
-/* Mandel scaling of Voigt component a: t_a = f_a e_a / (a ≥ 3 ? 2 : 1) … see voigt_to_mandel(). */
+/* Relative tolerance for "symmetric" (stiffness, strain) and "isotropic" (documented in elastic.h). */
+#define VS_ELASTIC_RTOL 1e-12
+/* Supported scale of the largest stiffness entry, in the caller's pressure unit. Keeps every derived
+ * product (E = 9Kμ/(3K+μ), compliances, Λ k k) far from double overflow and underflow. */
+#define VS_ELASTIC_CMIN 1e-100
+#define VS_ELASTIC_CMAX 1e100
+/* Smallest Mandel eigenvalue accepted, relative to the largest: below ~64 ε the sign of the
+ * smallest eigenvalue returned by dsyev is not reliable, so the tensor is numerically singular. */
+#define VS_ELASTIC_PD_RTOL (64.0 * DBL_EPSILON)
+
+/* Mandel factor F_a of Voigt component a (F = diag(1,1,1,√2,√2,√2)): with the engineering Voigt
+ * strain e_a = F_a t_a (e4 = 2u23 = √2 t4, …), uΛu = eᵀ C e = tᵀ (F C F) t, so M = F C F (Eq. A2). */
 static double mandel_factor(int a)
 {
     return a < 3 ? 1.0 : M_SQRT2;
@@ -27,7 +39,8 @@ static void isotropic_voigt(double lambda, double mu, double *C)
     }
 }
 
-/* Voigt-average bulk and shear moduli of a Voigt stiffness C. */
+/* Voigt (uniform-strain) bulk and shear moduli of a Voigt stiffness C (Hill 1952):
+ * 9 K_V = (C11+C22+C33) + 2(C12+C23+C31), 15 G_V = (C11+C22+C33) − (C12+C23+C31) + 3(C44+C55+C66). */
 static void voigt_average(const double *C, double *K, double *G)
 {
     double diag = C[0] + C[7] + C[14];
@@ -37,7 +50,8 @@ static void voigt_average(const double *C, double *K, double *G)
     *G = (diag - off + 3.0 * shear) / 15.0;
 }
 
-/* Reuss-average bulk and shear moduli from the compliance S = C⁻¹ (engineering convention). */
+/* Reuss (uniform-stress) moduli from the engineering compliance S = C⁻¹ (Hill 1952):
+ * 1/K_R = (S11+S22+S33) + 2(S12+S23+S31), 15/G_R = 4(S11+S22+S33) − 4(S12+S23+S31) + 3(S44+S55+S66). */
 static void reuss_average(const double *S, double *K, double *G)
 {
     double diag = S[0] + S[7] + S[14];
@@ -47,9 +61,37 @@ static void reuss_average(const double *S, double *K, double *G)
     *G = 15.0 / (4.0 * diag - 4.0 * off + 3.0 * shear);
 }
 
-static double inv(double x) { return 1.0 / x; }
+/* F = V diag(f(w)) Vᵀ from a stored 6×6 eigen-decomposition (M^{1/2}, M^{-1/2}, M^{-1}). */
+static void eigen_function(const double *V, const double *w, double (*f)(double), double *F)
+{
+    double fw[6];
+    for (int p = 0; p < 6; p++)
+        fw[p] = f(w[p]);
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 6; j++) {
+            double s = 0.0;
+            for (int p = 0; p < 6; p++)
+                s += V[i * 6 + p] * fw[p] * V[j * 6 + p];
+            F[i * 6 + j] = s;
+        }
+}
 
-/* True when C equals its own isotropic (Voigt) projection to 1e-12 relative. */
+static double f_sqrt(double x) { return sqrt(x); }
+static double f_invsqrt(double x) { return 1.0 / sqrt(x); }
+static double f_inv(double x) { return 1.0 / x; }
+
+/* Engineering compliance S = C⁻¹ = F M⁻¹ F, from the stored eigen-decomposition of M (no LAPACK
+ * call, so const queries stay cheap and re-entrant). */
+static void compliance(const vs_elastic *el, double *S)
+{
+    eigen_function(el->V, el->w, f_inv, S);
+    for (int a = 0; a < 6; a++)
+        for (int b = 0; b < 6; b++)
+            S[a * 6 + b] *= mandel_factor(a) * mandel_factor(b);
+}
+
+/* True when C equals its own isotropic (Voigt) projection to VS_ELASTIC_RTOL relative; the
+ * projection's Lamé constants are returned either way. */
 static int is_isotropic(const double *C, double *lambda, double *mu)
 {
     double K, G, Ciso[36], cmax = 0.0, dmax = 0.0;
@@ -61,24 +103,39 @@ static int is_isotropic(const double *C, double *lambda, double *mu)
     }
     *lambda = K - 2.0 * G / 3.0;
     *mu = G;
-    return dmax <= 1e-12 * cmax;
+    return dmax <= VS_ELASTIC_RTOL * cmax;
 }
 
-/* Build a handle from a validated-finite Voigt matrix: checks symmetry and positive definiteness. */
-static int elastic_from_voigt(const double *C, vs_symmetry sym, const char *func, vs_elastic **out)
+/* Scale and symmetry of a candidate Voigt matrix (entries not yet known to be finite: isotropic
+ * constructors may overflow while forming λ + 2μ). */
+static int check_voigt(const double *C, const char *func)
 {
     double cmax = 0.0;
-    for (int i = 0; i < 36; i++)
+    for (int i = 0; i < 36; i++) {
+        if (!isfinite(C[i]))
+            return vs__error(VS_EINVAL, "%s: stiffness entry C[%d][%d] = %g is not finite", func, i / 6,
+                             i % 6, C[i]);
         cmax = fmax(cmax, fabs(C[i]));
+    }
+    if (cmax == 0.0)
+        return vs__error(VS_ENONPHYS, "%s: stiffness matrix is zero (not positive definite)", func);
+    if (cmax < VS_ELASTIC_CMIN || cmax > VS_ELASTIC_CMAX)
+        return vs__error(VS_EINVAL, "%s: largest stiffness entry %g outside the supported range [%g, %g]; "
+                                    "rescale the pressure unit", func, cmax, VS_ELASTIC_CMIN, VS_ELASTIC_CMAX);
     for (int a = 0; a < 6; a++)
         for (int b = a + 1; b < 6; b++)
-            if (fabs(C[a * 6 + b] - C[b * 6 + a]) > 1e-12 * cmax)
+            if (fabs(C[a * 6 + b] - C[b * 6 + a]) > VS_ELASTIC_RTOL * cmax)
                 return vs__error(VS_ENONPHYS, "%s: stiffness matrix is not symmetric (C[%d][%d] = %g, C[%d][%d] = %g)",
                                  func, a, b, C[a * 6 + b], b, a, C[b * 6 + a]);
-    if (!(cmax > 0.0))
-        return vs__error(VS_ENONPHYS, "%s: stiffness matrix is zero", func);
+    return VS_OK;
+}
 
-    int st = VS_OK;
+/* Build a handle from a Voigt matrix: checks finiteness, scale, symmetry, positive definiteness. */
+static int elastic_from_voigt(const double *C, vs_symmetry sym, const char *func, vs_elastic **out)
+{
+    int st = check_voigt(C, func);
+    if (st != VS_OK)
+        return st;
     vs_elastic *el = vs__calloc(1, sizeof *el, &st);
     if (el == NULL)
         return st;
@@ -86,9 +143,11 @@ static int elastic_from_voigt(const double *C, vs_symmetry sym, const char *func
     for (int a = 0; a < 6; a++)
         for (int b = 0; b < 6; b++)
             el->C[a * 6 + b] = 0.5 * (C[a * 6 + b] + C[b * 6 + a]);
+    /* Mandel matrix M = F C F (Eq. A2, derived: the printed matrix is garbled). */
     for (int a = 0; a < 6; a++)
         for (int b = 0; b < 6; b++)
             el->M[a * 6 + b] = mandel_factor(a) * el->C[a * 6 + b] * mandel_factor(b);
+    /* Λ_ijkl = C_{voigt(ij) voigt(kl)}: Voigt stiffness carries no factors (engineering strain does). */
     for (int i = 0; i < 3; i++)
         for (int j = 0; j < 3; j++)
             for (int k = 0; k < 3; k++)
@@ -100,33 +159,26 @@ static int elastic_from_voigt(const double *C, vs_symmetry sym, const char *func
         vs__free(el);
         return st;
     }
-    if (!(el->w[0] > 0.0)) {
-        double w0 = el->w[0];
+    /* Positive definite ⇔ every Mandel eigenvalue > 0 (M and C are congruent through F). */
+    if (!(el->w[0] > VS_ELASTIC_PD_RTOL * el->w[5])) {
+        double w0 = el->w[0], w5 = el->w[5];
         vs__free(el);
-        return vs__error(VS_ENONPHYS, "%s: elastic tensor is not positive definite (smallest Mandel eigenvalue %g)",
-                         func, w0);
+        return vs__error(VS_ENONPHYS, "%s: elastic tensor is not positive definite (Mandel eigenvalues "
+                                      "%g ... %g; need smallest > %g x largest)", func, w0, w5, VS_ELASTIC_PD_RTOL);
     }
-    for (int i = 0; i < 6; i++)
-        for (int j = 0; j < 6; j++) {
-            double s = 0.0, si = 0.0;
-            for (int p = 0; p < 6; p++) {
-                s += el->V[i * 6 + p] * sqrt(el->w[p]) * el->V[j * 6 + p];
-                si += el->V[i * 6 + p] / sqrt(el->w[p]) * el->V[j * 6 + p];
-            }
-            el->Msqrt[i * 6 + j] = s;
-            el->Minvsqrt[i * 6 + j] = si;
-        }
+    eigen_function(el->V, el->w, f_sqrt, el->Msqrt);
+    eigen_function(el->V, el->w, f_invsqrt, el->Minvsqrt);
     el->isotropic = is_isotropic(el->C, &el->lambda, &el->mu);
     el->sym = el->isotropic ? VS_ELASTIC_ISOTROPIC : sym;
     *out = el;
     return VS_OK;
 }
 
-/* Common path of every isotropic constructor: (λ, μ) validated here. */
+/* Common path of every isotropic constructor: (λ, μ) validated here (Eq. 11). */
 static int create_isotropic(double lambda, double mu, const char *func, vs_elastic **out)
 {
     if (!isfinite(lambda) || !isfinite(mu))
-        return vs__error(VS_EINVAL, "%s: moduli must be finite (lambda = %g, mu = %g)", func, lambda, mu);
+        return vs__error(VS_EINVAL, "%s: Lame constants are not finite (lambda = %g, mu = %g)", func, lambda, mu);
     if (!(mu > 0.0))
         return vs__error(VS_ENONPHYS, "%s: shear modulus mu = %g must be > 0", func, mu);
     double K = lambda + 2.0 * mu / 3.0;
@@ -150,6 +202,26 @@ static int create_isotropic(double lambda, double mu, const char *func, vs_elast
         *(out) = NULL;                                                                   \
     } while (0)
 
+/* A finite modulus that must be > 0: VS_EINVAL if not finite, VS_ENONPHYS if ≤ 0. */
+static int check_positive_modulus(double x, const char *func, const char *what)
+{
+    if (!isfinite(x))
+        return vs__error(VS_EINVAL, "%s: %s = %g is not finite", func, what, x);
+    if (!(x > 0.0))
+        return vs__error(VS_ENONPHYS, "%s: %s = %g must be > 0", func, what, x);
+    return VS_OK;
+}
+
+/* σ must be finite (VS_EINVAL) and lie in (−1, 1/2) for K > 0 and μ > 0 (VS_ENONPHYS). */
+static int check_poisson(double sigma, const char *func)
+{
+    if (!isfinite(sigma))
+        return vs__error(VS_EINVAL, "%s: Poisson ratio sigma = %g is not finite", func, sigma);
+    if (!(sigma > -1.0 && sigma < 0.5))
+        return vs__error(VS_ENONPHYS, "%s: Poisson ratio sigma = %g outside (-1, 1/2)", func, sigma);
+    return VS_OK;
+}
+
 VS_API int vs_elastic_create_lame(double lambda, double mu, vs_elastic **out)
 {
     CHECK_OUT(out);
@@ -159,33 +231,22 @@ VS_API int vs_elastic_create_lame(double lambda, double mu, vs_elastic **out)
 VS_API int vs_elastic_create_bulk_shear(double K, double mu, vs_elastic **out)
 {
     CHECK_OUT(out);
-    if (!isfinite(K) || !isfinite(mu))
-        return vs__error(VS_EINVAL, "%s: moduli must be finite (K = %g, mu = %g)", __func__, K, mu);
-    if (!(K > 0.0))
-        return vs__error(VS_ENONPHYS, "%s: bulk modulus K = %g must be > 0", __func__, K);
+    int st = check_positive_modulus(K, __func__, "bulk modulus K");
+    if (st == VS_OK)
+        st = check_positive_modulus(mu, __func__, "shear modulus mu");
+    if (st != VS_OK)
+        return st;
     return create_isotropic(K - 2.0 * mu / 3.0, mu, __func__, out);
-}
-
-/* σ must lie in (−1, 1/2) for K > 0 and μ > 0. */
-static int check_poisson(double sigma, const char *func)
-{
-    if (!isfinite(sigma))
-        return vs__error(VS_EINVAL, "%s: Poisson ratio is not finite", func);
-    if (!(sigma > -1.0 && sigma < 0.5))
-        return vs__error(VS_ENONPHYS, "%s: Poisson ratio sigma = %g outside (-1, 1/2)", func, sigma);
-    return VS_OK;
 }
 
 VS_API int vs_elastic_create_young_poisson(double E, double sigma, vs_elastic **out)
 {
     CHECK_OUT(out);
-    int st = check_poisson(sigma, __func__);
+    int st = check_positive_modulus(E, __func__, "Young's modulus E");
+    if (st == VS_OK)
+        st = check_poisson(sigma, __func__);
     if (st != VS_OK)
         return st;
-    if (!isfinite(E))
-        return vs__error(VS_EINVAL, "%s: Young's modulus is not finite", __func__);
-    if (!(E > 0.0))
-        return vs__error(VS_ENONPHYS, "%s: Young's modulus E = %g must be > 0", __func__, E);
     double mu = E / (2.0 * (1.0 + sigma));
     double lambda = E * sigma / ((1.0 + sigma) * (1.0 - 2.0 * sigma));
     return create_isotropic(lambda, mu, __func__, out);
@@ -195,24 +256,23 @@ VS_API int vs_elastic_create_poisson_shear(double sigma, double mu, vs_elastic *
 {
     CHECK_OUT(out);
     int st = check_poisson(sigma, __func__);
+    if (st == VS_OK)
+        st = check_positive_modulus(mu, __func__, "shear modulus mu");
     if (st != VS_OK)
         return st;
-    if (!isfinite(mu))
-        return vs__error(VS_EINVAL, "%s: shear modulus is not finite", __func__);
-    if (!(mu > 0.0))
-        return vs__error(VS_ENONPHYS, "%s: shear modulus mu = %g must be > 0", __func__, mu);
     return create_isotropic(2.0 * mu * sigma / (1.0 - 2.0 * sigma), mu, __func__, out);
 }
 
 VS_API int vs_elastic_create_sound_ratio(double cl_over_ct, double mu, vs_elastic **out)
 {
     CHECK_OUT(out);
-    if (!isfinite(cl_over_ct) || !isfinite(mu))
-        return vs__error(VS_EINVAL, "%s: arguments must be finite", __func__);
-    if (!(mu > 0.0))
-        return vs__error(VS_ENONPHYS, "%s: shear modulus mu = %g must be > 0", __func__, mu);
-    /* K > 0 ⇔ (c_l/c_t)² > 4/3. */
-    if (!(cl_over_ct * cl_over_ct > 4.0 / 3.0))
+    if (!isfinite(cl_over_ct))
+        return vs__error(VS_EINVAL, "%s: c_l/c_t = %g is not finite", __func__, cl_over_ct);
+    int st = check_positive_modulus(mu, __func__, "shear modulus mu");
+    if (st != VS_OK)
+        return st;
+    /* c_l²/c_t² = (λ+2μ)/μ = K/μ + 4/3, so K > 0 ⇔ c_l/c_t > √(4/3) (the ratio is positive). */
+    if (!(cl_over_ct > sqrt(4.0 / 3.0)))
         return vs__error(VS_ENONPHYS, "%s: c_l/c_t = %g must exceed sqrt(4/3) for K > 0", __func__, cl_over_ct);
     return create_isotropic(mu * (cl_over_ct * cl_over_ct - 2.0), mu, __func__, out);
 }
@@ -220,7 +280,7 @@ VS_API int vs_elastic_create_sound_ratio(double cl_over_ct, double mu, vs_elasti
 VS_API int vs_elastic_create_voigt(const double *C, vs_elastic **out)
 {
     CHECK_OUT(out);
-    int st = vs__check_finite_array(C, 36, __func__, "C");
+    int st = vs__check_ptr(C, __func__, "C");
     if (st != VS_OK)
         return st;
     return elastic_from_voigt(C, VS_ELASTIC_GENERAL, __func__, out);
@@ -229,10 +289,6 @@ VS_API int vs_elastic_create_voigt(const double *C, vs_elastic **out)
 VS_API int vs_elastic_create_cubic(double C11, double C12, double C44, vs_elastic **out)
 {
     CHECK_OUT(out);
-    double p[3] = {C11, C12, C44};
-    int st = vs__check_finite_array(p, 3, __func__, "cubic constants");
-    if (st != VS_OK)
-        return st;
     double C[36] = {0};
     for (int a = 0; a < 3; a++) {
         for (int b = 0; b < 3; b++)
@@ -247,17 +303,13 @@ VS_API int vs_elastic_create_hexagonal(double C11, double C12, double C13, doubl
                                        vs_elastic **out)
 {
     CHECK_OUT(out);
-    double p[5] = {C11, C12, C13, C33, C44};
-    int st = vs__check_finite_array(p, 5, __func__, "hexagonal constants");
-    if (st != VS_OK)
-        return st;
     double C[36] = {0};
-    C[0] = C[7] = C11;
-    C[1] = C[6] = C12;
-    C[2] = C[12] = C[8] = C[13] = C13;
-    C[14] = C33;
-    C[21] = C[28] = C44;
-    C[35] = 0.5 * (C11 - C12);
+    C[0 * 6 + 0] = C[1 * 6 + 1] = C11;
+    C[0 * 6 + 1] = C[1 * 6 + 0] = C12;
+    C[0 * 6 + 2] = C[2 * 6 + 0] = C[1 * 6 + 2] = C[2 * 6 + 1] = C13;
+    C[2 * 6 + 2] = C33;
+    C[3 * 6 + 3] = C[4 * 6 + 4] = C44;
+    C[5 * 6 + 5] = 0.5 * (C11 - C12); /* transverse isotropy: C66 = (C11 − C12)/2 */
     return elastic_from_voigt(C, VS_ELASTIC_HEXAGONAL, __func__, out);
 }
 
@@ -322,6 +374,8 @@ VS_API int vs_elastic_mandel_eigen(const vs_elastic *el, double *w, double *V)
 {
     if (el == NULL)
         return vs__error(VS_EINVAL, "%s: elastic handle is NULL", __func__);
+    if (w == NULL && V == NULL)
+        return vs__error(VS_EINVAL, "%s: both output arrays are NULL", __func__);
     if (w)
         memcpy(w, el->w, sizeof el->w);
     if (V)
@@ -347,7 +401,7 @@ void vs__spin_basis(double *Q)
 {
     const double s3 = 1.0 / sqrt(3.0), s2 = 1.0 / M_SQRT2, s6 = 1.0 / sqrt(6.0);
     memset(Q, 0, 36 * sizeof *Q);
-    /* columns: q1 compression, q2, q3 normal shears, q4..q6 = e4..e6 */
+    /* columns: q1 compression, q2, q3 normal shears, q4..q6 = e4..e6 (SPEC §4.1, Eq. A3) */
     for (int a = 0; a < 3; a++)
         Q[a * 6 + 0] = s3;
     Q[0 * 6 + 1] = s2;
@@ -366,7 +420,7 @@ VS_API int vs_spin_basis(double *Q)
     return VS_OK;
 }
 
-/* Scalar moduli from (K, μ): {K, μ, λ, E, σ, c_l/c_t}. */
+/* Scalar moduli from (K, μ): {K, μ, λ, E, σ, c_l/c_t} (standard isotropic identities). */
 static void moduli_from_K_mu(double K, double mu, double *out)
 {
     out[0] = K;
@@ -393,19 +447,16 @@ VS_API int vs_elastic_moduli(const vs_elastic *el, vs_average avg, double *out)
         moduli_from_K_mu(KV, GV, out);
         return VS_OK;
     case VS_AVERAGE_REUSS:
-    case VS_AVERAGE_HILL: {
-        int st = vs__sym_apply(6, el->C, inv, S);
-        if (st != VS_OK)
-            return st;
+        compliance(el, S);
         reuss_average(S, &KR, &GR);
-        if (avg == VS_AVERAGE_REUSS) {
-            moduli_from_K_mu(KR, GR, out);
-        } else {
-            voigt_average(el->C, &KV, &GV);
-            moduli_from_K_mu(0.5 * (KV + KR), 0.5 * (GV + GR), out);
-        }
+        moduli_from_K_mu(KR, GR, out);
         return VS_OK;
-    }
+    case VS_AVERAGE_HILL:
+        compliance(el, S);
+        reuss_average(S, &KR, &GR);
+        voigt_average(el->C, &KV, &GV);
+        moduli_from_K_mu(0.5 * (KV + KR), 0.5 * (GV + GR), out);
+        return VS_OK;
     default:
         return vs__error(VS_EINVAL, "%s: unknown average %d", __func__, (int)avg);
     }
@@ -420,13 +471,17 @@ VS_API int vs_elastic_sound_speeds(const vs_elastic *el, double rho, double *out
     int st = vs_elastic_moduli(el, el->isotropic ? VS_AVERAGE_EXACT : VS_AVERAGE_HILL, m);
     if (st != VS_OK)
         return st;
-    out[0] = sqrt((m[2] + 2.0 * m[1]) / rho);
-    out[1] = sqrt(m[1] / rho);
+    double cl = sqrt((m[2] + 2.0 * m[1]) / rho), ct = sqrt(m[1] / rho);
+    if (!isfinite(cl) || !(ct > 0.0))
+        return vs__error(VS_ENUMERIC, "%s: sound speeds not representable for rho = %g", __func__, rho);
+    out[0] = cl;
+    out[1] = ct;
     return VS_OK;
 }
 
 void vs__christoffel(const vs_elastic *el, const double *k, double *G)
 {
+    /* Γ_im = Λ_ijml k_j k_l (the acoustic tensor of the wave equation ρω²u = Γ u). */
     for (int i = 0; i < 3; i++)
         for (int m = 0; m < 3; m++) {
             double s = 0.0;
@@ -437,19 +492,43 @@ void vs__christoffel(const vs_elastic *el, const double *k, double *G)
         }
 }
 
+/* Unit vector along a finite non-zero v; rescaled by max|v_i| first so that neither huge nor tiny
+ * (subnormal) directions overflow or underflow in |v|. */
+static int unit_direction(const double *v, double *k, const char *func)
+{
+    int st = vs__check_finite_array(v, 3, func, "khat");
+    if (st != VS_OK)
+        return st;
+    double m = fmax(fabs(v[0]), fmax(fabs(v[1]), fabs(v[2])));
+    if (!(m > 0.0))
+        return vs__error(VS_EINVAL, "%s: khat is the zero vector", func);
+    double s[3] = {v[0] / m, v[1] / m, v[2] / m};
+    double n = sqrt(s[0] * s[0] + s[1] * s[1] + s[2] * s[2]);
+    for (int i = 0; i < 3; i++)
+        k[i] = s[i] / n;
+    return VS_OK;
+}
+
 VS_API int vs_elastic_christoffel(const vs_elastic *el, const double *khat, double *G)
 {
     CHECK2(el, G);
-    int st = vs__check_direction(khat, __func__, "khat");
+    double k[3];
+    int st = unit_direction(khat, k, __func__);
     if (st != VS_OK)
         return st;
-    double n = sqrt(khat[0] * khat[0] + khat[1] * khat[1] + khat[2] * khat[2]);
-    double k[3] = {khat[0] / n, khat[1] / n, khat[2] / n};
     vs__christoffel(el, k, G);
     return VS_OK;
 }
 
 /* ---- strain ⇄ Mandel ⇄ spin ---- */
+
+static int all_finite(const double *a, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (!isfinite(a[i]))
+            return 0;
+    return 1;
+}
 
 static int check_symmetric_strain(const double *u, const char *func)
 {
@@ -461,20 +540,22 @@ static int check_symmetric_strain(const double *u, const char *func)
         m = fmax(m, fabs(u[i]));
     for (int i = 0; i < 3; i++)
         for (int j = i + 1; j < 3; j++)
-            if (fabs(u[i * 3 + j] - u[j * 3 + i]) > 1e-12 * m)
+            if (fabs(u[i * 3 + j] - u[j * 3 + i]) > VS_ELASTIC_RTOL * m)
                 return vs__error(VS_EINVAL, "%s: strain is not symmetric (u[%d][%d] = %g, u[%d][%d] = %g)",
                                  func, i, j, u[i * 3 + j], j, i, u[j * 3 + i]);
     return VS_OK;
 }
 
+/* Eq. A1: t = (u11, u22, u33, √2 u23, √2 u31, √2 u12); off-diagonals averaged (u is symmetric to
+ * round-off after check_symmetric_strain). */
 void vs__strain_to_mandel(const double *u, double *t)
 {
     t[0] = u[0];
     t[1] = u[4];
     t[2] = u[8];
-    t[3] = M_SQRT2 * 0.5 * (u[5] + u[7]);
-    t[4] = M_SQRT2 * 0.5 * (u[6] + u[2]);
-    t[5] = M_SQRT2 * 0.5 * (u[1] + u[3]);
+    t[3] = M_SQRT2 * (0.5 * u[5] + 0.5 * u[7]);
+    t[4] = M_SQRT2 * (0.5 * u[6] + 0.5 * u[2]);
+    t[5] = M_SQRT2 * (0.5 * u[1] + 0.5 * u[3]);
 }
 
 void vs__mandel_to_strain(const double *t, double *u)
@@ -494,7 +575,11 @@ VS_API int vs_strain_to_mandel(const double *u, double *t)
     int st = check_symmetric_strain(u, __func__);
     if (st != VS_OK)
         return st;
-    vs__strain_to_mandel(u, t);
+    double tt[6];
+    vs__strain_to_mandel(u, tt);
+    if (!all_finite(tt, 6))
+        return vs__error(VS_ENUMERIC, "%s: Mandel vector overflows (strain too large)", __func__);
+    memcpy(t, tt, sizeof tt);
     return VS_OK;
 }
 
@@ -515,11 +600,14 @@ VS_API int vs_elastic_strain_to_spin(const vs_elastic *el, const double *u, doub
     int st = check_symmetric_strain(u, __func__);
     if (st != VS_OK)
         return st;
-    double t[6], s[6], Q[36];
+    double t[6], s[6], Q[36], gg[6];
     vs__strain_to_mandel(u, t);
     vs__matvec(6, 6, el->Msqrt, t, s);
     vs__spin_basis(Q);
-    vs__matmul_tn(6, 6, 1, Q, s, g); /* g = Qᵀ M^{1/2} t (Eq. A3) */
+    vs__matmul_tn(6, 6, 1, Q, s, gg); /* g = Qᵀ M^{1/2} t (Eq. A3) */
+    if (!all_finite(t, 6) || !all_finite(gg, 6))
+        return vs__error(VS_ENUMERIC, "%s: spin vector overflows (strain too large)", __func__);
+    memcpy(g, gg, sizeof gg);
     return VS_OK;
 }
 
@@ -532,8 +620,9 @@ VS_API int vs_elastic_spin_to_strain(const vs_elastic *el, const double *g, doub
     double Q[36], s[6], t[6];
     vs__spin_basis(Q);
     vs__matvec(6, 6, Q, g, s);
-    vs__matvec(6, 6, el->Minvsqrt, s, t); /* t = M^{-1/2} Q g */
+    vs__matvec(6, 6, el->Minvsqrt, s, t); /* t = M^{-1/2} Q g, inverting Eq. A3 (Q orthogonal) */
+    if (!all_finite(t, 6))
+        return vs__error(VS_ENUMERIC, "%s: strain overflows (spin vector too large)", __func__);
     vs__mandel_to_strain(t, u);
     return VS_OK;
 }
-
