@@ -62,6 +62,73 @@ VS_API int vs_coupling_lmax(const vs_coupling *c, int *lmax);
  *  for l = 0, 2, …, lmax; `A` has (lmax/2+1)*ncomp*ncomp entries. @param nhat `double[3]`, non-zero. */
 VS_API int vs_coupling_harmonics(const vs_coupling *c, const double *nhat, double *A);
 
+/** @brief The pointwise truncation error of the harmonic decomposition: an upper bound on the Frobenius
+ *  norm of W(k̂) − Σ_{l ≤ lmax} A_l(k̂) for every k̂, Σ_{l > lmax} √((2l+1)/4π) ‖c_l‖_F from the computed
+ *  real-Y_lm coefficients c_l (Cauchy–Schwarz with the addition theorem; Parseval). 0 when the
+ *  decomposition is exact (isotropic elastic, dipolar: W is then a polynomial of degree lmax in k̂).
+ *  @param[out] err the bound (≤ the creation tolerance). @return ::VS_OK, ::VS_EINVAL */
+VS_API int vs_coupling_harmonics_error(const vs_coupling *c, double *err);
+
+/* ---- K̃ (Eq. 20) --------------------------------------------------------------------------------- */
+
+/** @brief K̃(k̂) in Mandel form, `double[36]` row-major: K̃ = M Dᵀ Γ(k̂)⁻¹ D M with (D t)_i = ε_ij k̂_j
+ *  and Γ = D M Dᵀ the Christoffel matrix (SPEC §4.2, the Mandel form of Eq. 20; for isotropic Λ,
+ *  Γ⁻¹ = (1/μ)(I − (λ+μ)/(λ+2μ) k̂k̂ᵀ), Eq. B3). Units of Λ (pressure). Off-diagonal Mandel entries carry
+ *  the √2 factors of Eq. A1, so tᵀ K̃ t' = ε_ij K̃_ijkl ε'_kl.
+ *  @param khat direction `double[3]`, finite, non-zero (normalised internally).
+ *  @return ::VS_OK, ::VS_EINVAL, ::VS_EUNSUPPORTED (dipolar handle), ::VS_ENUMERIC */
+VS_API int vs_coupling_ktilde_mandel(const vs_coupling *c, const double *khat, double *K);
+
+/** @brief K̃_ijkl(k̂) = Λ_ijmp k̂_p (Γ⁻¹)_mn Λ_klnq k̂_q (Eq. 20 for any Λ), `double[81]`,
+ *  index ((i*3+j)*3+k)*3+l. @return ::VS_OK, ::VS_EINVAL, ::VS_EUNSUPPORTED (dipolar), ::VS_ENUMERIC */
+VS_API int vs_coupling_ktilde_tensor(const vs_coupling *c, const double *khat, double *K);
+
+/* ---- Spherical quadrature ------------------------------------------------------------------------ */
+
+/** @brief ⟨W⟩ recomputed by spherical quadrature for any kernel (also isotropic/dipolar, whose closed
+ *  forms vs_coupling_average() returns), to the absolute tolerance `tol` (see vs_sphere_average()).
+ *  @param Jbar `double[ncomp*ncomp]` @param abserr may be NULL: difference of the last two orders.
+ *  @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV, ::VS_ENOMEM, ::VS_ENUMERIC */
+VS_API int vs_coupling_average_quadrature(const vs_coupling *c, double tol, double *Jbar, double *abserr);
+
+/** Integrand of vs_sphere_average(): write `n` values at the unit vector `khat` into `out`; return 0,
+ *  or non-zero to abort the integration. */
+typedef int (*vs_sphere_fn)(const double *khat, double *out, void *ctx);
+
+/**
+ * @brief Angular average ⟨f⟩ = (1/4π) ∫ f(k̂) dΩ of a vector-valued function (App. B averages).
+ *
+ * Gauss–Legendre in cos θ (n_θ nodes) × trapezoid in φ (2n_θ nodes), exact for polynomials in k̂ of
+ * degree ≤ 2n_θ − 1; n_θ = 4, 6, 8, 12, … 256 until two successive orders differ by ≤ tol (max over
+ * the n components). The result is the finer order; `abserr` that difference.
+ * @param n number of components (1 … 10⁶) @param f integrand (not NULL) @param ctx passed to f
+ * @param tol absolute tolerance > 0 (below ~1e-15 × |f| round-off makes it unreachable)
+ * @param avg `double[n]` @param abserr may be NULL.
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_ECALLBACK (f returned non-zero or a non-finite value),
+ *         ::VS_ENOCONV (tolerance not reached at n_θ = 256; outputs untouched), ::VS_ENOMEM
+ */
+VS_API int vs_sphere_average(int n, vs_sphere_fn f, void *ctx, double tol, double *avg, double *abserr);
+
+/* ---- Eq. 22 --------------------------------------------------------------------------------------- */
+
+/** @brief Isotropic ⟨J̃⟩ eigenvalues (App. B): `J[2]` = {J_compr, J_shear} = {K/(λ+2μ),
+ *  (2/5)(K+2μ)/(λ+2μ)}, λ+2μ = K + 4μ/3; J_compr + 5 J_shear = 3.
+ *  @param K bulk modulus > 0 @param mu shear modulus > 0 (same unit)
+ *  @return ::VS_OK, ::VS_EINVAL (NULL, NaN/inf), ::VS_ENONPHYS (K ≤ 0 or μ ≤ 0) */
+VS_API int vs_coupling_jcompr_jshear(double K, double mu, double *J);
+
+/** @brief J_compr/J_shear = (5/2) K/(K+2μ) (Eq. 22) from bulk and shear moduli (both > 0).
+ *  @return ::VS_OK, ::VS_EINVAL, ::VS_ENONPHYS */
+VS_API int vs_coupling_ratio_from_moduli(double K, double mu, double *ratio);
+
+/** @brief J_compr/J_shear = (5/2)(1+σ)/(4−5σ) (Eq. 22) from the Poisson ratio σ ∈ (−1, 1/2).
+ *  @return ::VS_OK, ::VS_EINVAL, ::VS_ENONPHYS */
+VS_API int vs_coupling_ratio_from_poisson(double sigma, double *ratio);
+
+/** @brief J_compr/J_shear = (5/2)(3 − 4c_t²/c_l²)/(3 + 2c_t²/c_l²) (Eq. 22) from c_l/c_t > √(4/3).
+ *  @return ::VS_OK, ::VS_EINVAL, ::VS_ENONPHYS */
+VS_API int vs_coupling_ratio_from_sound(double cl_over_ct, double *ratio);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,139 @@
+/* Quadrature on the unit sphere and real spherical harmonics (App. B averages; SPEC §4.2). */
+#include <string.h>
+#include <gsl/gsl_integration.h>
+#include <gsl/gsl_sf_legendre.h>
+
+#include "internal.h"
+#include "coupling_internal.h"
+
+int vs__gauss_legendre(int nt, double *x, double *w)
+{
+    /* The GSL table is small; its allocation is the only way it can fail. */
+    gsl_integration_glfixed_table *t = gsl_integration_glfixed_table_alloc((size_t)nt);
+    if (t == NULL)
+        return vs__error(VS_ENOMEM, "out of memory for a %d-point Gauss-Legendre table", nt);
+    for (int i = 0; i < nt; i++)
+        gsl_integration_glfixed_point(-1.0, 1.0, (size_t)i, x + i, w + i, t);
+    gsl_integration_glfixed_table_free(t);
+    return VS_OK;
+}
+
+size_t vs__ylm_scratch_size(int lmax)
+{
+    return gsl_sf_legendre_array_n((size_t)lmax);
+}
+
+void vs__real_ylm(int lmax, double z, double cphi, double sphi, double *scratch, double *Y)
+{
+    /* gsl_sf_legendre_array_e signals a domain error (→ GSL's aborting handler) for |z| > 1. */
+    z = z > 1.0 ? 1.0 : (z < -1.0 ? -1.0 : z);
+    /* SPHARM: √((2l+1)/4π · (l−m)!/(l+m)!) P_l^m(z), m ≥ 0, no Condon–Shortley phase. The real basis
+     * √2 Re/Im of the complex one is orthonormal on the sphere. */
+    gsl_sf_legendre_array_e(GSL_SF_LEGENDRE_SPHARM, (size_t)lmax, z, 1.0, scratch);
+    double cm = 1.0, sm = 0.0;
+    for (int l = 0; l <= lmax; l++)
+        Y[l * l + l] = scratch[gsl_sf_legendre_array_index((size_t)l, 0)];
+    for (int m = 1; m <= lmax; m++) {
+        double c = cm * cphi - sm * sphi; /* cos mφ, sin mφ by the angle-addition recurrence */
+        sm = sm * cphi + cm * sphi;
+        cm = c;
+        for (int l = m; l <= lmax; l++) {
+            double p = M_SQRT2 * scratch[gsl_sf_legendre_array_index((size_t)l, (size_t)m)];
+            Y[l * l + l + m] = p * cm;
+            Y[l * l + l - m] = p * sm;
+        }
+    }
+}
+
+/* One order of the product rule: n_θ Gauss–Legendre nodes in cos θ × 2n_θ trapezoid nodes in φ;
+ * exact for polynomials of degree ≤ 2n_θ − 1 in k̂. */
+static int sphere_rule(int n, vs__sphere_fn f, void *ctx, int nt, int user, const char *func, double *sum,
+                       double *val)
+{
+    int st = VS_OK;
+    double *x = vs__calloc((size_t)nt, 2 * sizeof *x, &st);
+    if (x == NULL)
+        return st;
+    double *w = x + nt;
+    st = vs__gauss_legendre(nt, x, w);
+    const int np = 2 * nt;
+    memset(sum, 0, (size_t)n * sizeof *sum);
+    for (int i = 0; i < nt && st == VS_OK; i++) {
+        double s = sqrt(fmax(0.0, 1.0 - x[i] * x[i]));
+        double wt = w[i] / (2.0 * np); /* (1/4π) · w_i · 2π/n_φ */
+        for (int j = 0; j < np && st == VS_OK; j++) {
+            double phi = 2.0 * M_PI * j / np;
+            double k[3] = {s * cos(phi), s * sin(phi), x[i]};
+            int rc = f(k, val, ctx);
+            if (user && rc != 0) {
+                st = vs__error(VS_ECALLBACK, "%s: callback returned %d at khat = (%g, %g, %g)", func, rc, k[0],
+                               k[1], k[2]);
+                break;
+            }
+            if (rc != 0) {
+                st = rc;
+                break;
+            }
+            for (int a = 0; a < n; a++) {
+                if (user && !isfinite(val[a])) {
+                    st = vs__error(VS_ECALLBACK, "%s: callback value %d is not finite", func, a);
+                    break;
+                }
+                sum[a] += wt * val[a];
+            }
+        }
+    }
+    vs__free(x);
+    return st;
+}
+
+int vs__sphere_average(int n, vs__sphere_fn f, void *ctx, double tol, int user, const char *func,
+                       double *avg, double *abserr)
+{
+    static const int orders[] = {4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256};
+    const int norders = (int)(sizeof orders / sizeof orders[0]);
+    int st = VS_OK;
+    double *buf = vs__calloc((size_t)n, 3 * sizeof *buf, &st);
+    if (buf == NULL)
+        return st;
+    double *prev = buf, *cur = buf + n, *val = buf + 2 * (size_t)n;
+    double diff = INFINITY;
+    for (int o = 0; o < norders; o++) {
+        st = sphere_rule(n, f, ctx, orders[o], user, func, cur, val);
+        if (st != VS_OK)
+            break;
+        if (o > 0) {
+            diff = 0.0;
+            for (int a = 0; a < n; a++)
+                diff = fmax(diff, fabs(cur[a] - prev[a]));
+            if (diff <= tol) {
+                memcpy(avg, cur, (size_t)n * sizeof *avg);
+                if (abserr)
+                    *abserr = diff;
+                vs__free(buf);
+                return VS_OK;
+            }
+        }
+        double *t = prev;
+        prev = cur;
+        cur = t;
+    }
+    if (st == VS_OK)
+        st = vs__error(VS_ENOCONV, "%s: sphere quadrature reached n_theta = %d with change %g > tol = %g", func,
+                       orders[norders - 1], diff, tol);
+    vs__free(buf);
+    return st;
+}
+
+VS_API int vs_sphere_average(int n, vs_sphere_fn f, void *ctx, double tol, double *avg, double *abserr)
+{
+    if (f == NULL)
+        return vs__error(VS_EINVAL, "%s: integrand is NULL", __func__);
+    if (avg == NULL)
+        return vs__error(VS_EINVAL, "%s: output array is NULL", __func__);
+    if (n < 1 || n > 1000000)
+        return vs__error(VS_EINVAL, "%s: n = %d outside [1, 1e6]", __func__, n);
+    if (!isfinite(tol) || !(tol > 0.0))
+        return vs__error(VS_EINVAL, "%s: tol = %g must be finite and > 0", __func__, tol);
+    return vs__sphere_average(n, f, ctx, tol, 1, __func__, avg, abserr);
+}
