@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Build and run an external project against the *installed* libvoigtspin (suite 'interop').
+#
+# usage: run_consumer.sh KIND BUILD_ROOT INTEROP_SRC_DIR
+#   KIND: c         plain C, `pkg-config --cflags --libs libvoigtspin` only
+#         cxx       C++11, same pkg-config flags
+#         cmake     CMake project, pkg_check_modules(... IMPORTED_TARGET libvoigtspin)
+#         meson     meson project, dependency('libvoigtspin')
+#         c-static  plain C linked against libvoigtspin.a with `pkg-config --static --libs`
+#
+# The build tree is installed with `meson install --destdir` into a fresh temporary directory (one
+# per test: meson test runs tests in parallel), the .pc file's prefix is pointed at that copy, and
+# the program runs with LD_LIBRARY_PATH set to the installed libdir only (meson test points it at
+# the build tree). The test also checks that the loader really picked the installed library.
+# Exit: 0 pass, 1 fail, 77 skip (tool missing, or no static library in this configuration).
+set -euo pipefail
+kind=${1:?usage: run_consumer.sh KIND BUILD_ROOT INTEROP_SRC_DIR}
+build_root=$(cd "${2:?}" && pwd)
+src=$(cd "${3:?}" && pwd)
+
+skip() { echo "SKIP: $*"; exit 77; }
+need() { command -v "$1" >/dev/null 2>&1 || skip "$1 not found"; }
+need meson
+need pkg-config
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vs-interop-$kind.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+dest=$tmp/root
+
+# Install only what a consumer gets from a -dev package (no docs, no tools).
+meson install -C "$build_root" --no-rebuild --quiet --destdir "$dest" --tags runtime,devel >"$tmp/install.log" 2>&1 \
+  || { cat "$tmp/install.log"; echo "meson install failed"; exit 1; }
+
+pc=$(find "$dest" -name libvoigtspin.pc -path '*/pkgconfig/*' | head -n 1)
+[ -n "$pc" ] || { echo "libvoigtspin.pc was not installed"; exit 1; }
+prefix=$(sed -n 's/^prefix=//p' "$pc")
+# Relocate: the .pc says prefix=/usr/local (or whatever -Dprefix was); the copy lives under $dest.
+sed -i "s|^prefix=.*|prefix=$dest$prefix|" "$pc"
+export PKG_CONFIG_PATH=$(dirname "$pc")${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
+libdir=$(pkg-config --variable=libdir libvoigtspin)
+case $libdir in "$dest"/*) ;; *) echo "libdir $libdir is outside the installed copy"; exit 1 ;; esac
+export LD_LIBRARY_PATH=$libdir
+echo "installed copy: $dest$prefix; pkg-config: $(pkg-config --cflags --libs libvoigtspin)"
+
+work=$tmp/work
+mkdir -p "$work"
+cc=${CC:-cc}
+cxx=${CXX:-c++}
+
+case $kind in
+  c)
+    # shellcheck disable=SC2046  # word splitting of pkg-config output is intended
+    $cc -std=c99 -Wall -Wextra -pedantic -Werror $(pkg-config --cflags libvoigtspin) \
+      "$src/consumer.c" -o "$work/consumer" $(pkg-config --libs libvoigtspin)
+    ;;
+  cxx)
+    need "$cxx"
+    # shellcheck disable=SC2046
+    $cxx -std=c++11 -Wall -Wextra -pedantic -Werror $(pkg-config --cflags libvoigtspin) \
+      "$src/consumer.cpp" -o "$work/consumer" $(pkg-config --libs libvoigtspin)
+    ;;
+  cmake)
+    need cmake
+    cp "$src/cmake/CMakeLists.txt" "$src/consumer.c" "$work/"
+    cmake -S "$work" -B "$work/build" -DCMAKE_BUILD_TYPE=Release >"$tmp/cmake.log" 2>&1 \
+      || { cat "$tmp/cmake.log"; exit 1; }
+    cmake --build "$work/build" >>"$tmp/cmake.log" 2>&1 || { cat "$tmp/cmake.log"; exit 1; }
+    mv "$work/build/consumer" "$work/consumer"
+    ;;
+  meson)
+    need ninja
+    cp "$src/meson/meson.build" "$src/consumer.c" "$work/"
+    meson setup "$work/build" "$work" >"$tmp/meson.log" 2>&1 || { cat "$tmp/meson.log"; exit 1; }
+    ninja -C "$work/build" >>"$tmp/meson.log" 2>&1 || { cat "$tmp/meson.log"; exit 1; }
+    mv "$work/build/consumer" "$work/consumer"
+    ;;
+  c-static)
+    ls "$libdir"/libvoigtspin.a >/dev/null 2>&1 || skip "no static library (default_library=shared)"
+    # Leave only the archive, so -lvoigtspin must resolve to it and Libs.private/Requires.private
+    # must supply every dependency.
+    rm -f "$libdir"/libvoigtspin.so*
+    # shellcheck disable=SC2046
+    $cc -std=c99 -Wall -Wextra -pedantic -Werror $(pkg-config --cflags libvoigtspin) \
+      "$src/consumer.c" -o "$work/consumer" $(pkg-config --static --libs libvoigtspin)
+    ;;
+  *)
+    echo "unknown consumer kind '$kind'"; exit 2 ;;
+esac
+
+# The program must load the installed copy (or none, when linked statically), never the build tree.
+loaded=$(ldd "$work/consumer" | awk '/libvoigtspin/ {print $3}')
+if [ "$kind" = c-static ]; then
+  [ -z "$loaded" ] || { echo "static consumer still loads $loaded"; exit 1; }
+else
+  case $loaded in
+    "$libdir"/*) ;;
+    *) echo "consumer loads libvoigtspin from '$loaded', not from the installed $libdir"; exit 1 ;;
+  esac
+fi
+"$work/consumer"
