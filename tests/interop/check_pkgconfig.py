@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""libvoigtspin.pc declares the library the way consumers need it (SPEC §2, §3).
+
+Usage: check_pkgconfig.py PC_FILE PROJECT_VERSION DEFAULT_LIBRARY
+
+- Version is the project version; Cflags is -I${includedir} (headers are included as
+  <libvoigtspin/x.h>); Libs links -lvoigtspin from ${libdir}.
+- GSL, FFTW3 and LAPACKE are implementation details (no dependency types in the headers): with a
+  shared library they must be in Requires.private only, so `pkg-config --libs` gives just
+  -lvoigtspin and `pkg-config --static --libs` gives everything. A static-only build lists them
+  publicly (meson's choice: nothing else could satisfy them), which is also accepted.
+- `pkg-config --validate` accepts the file.
+"""
+import re
+import subprocess
+import sys
+
+DEPS = {"gsl", "fftw3", "lapacke"}
+
+
+def fields(path):
+    out = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"^([A-Za-z.]+):\s*(.*)$", line.rstrip("\n"))
+            if m:
+                out[m.group(1)] = m.group(2)
+    return out
+
+
+def modules(value):
+    return {re.split(r"[\s<>=]", item.strip())[0] for item in value.split(",") if item.strip()}
+
+
+def main(argv):
+    if len(argv) != 4:
+        print(__doc__, file=sys.stderr)
+        return 2
+    pc, version, default_library = argv[1:]
+    f = fields(pc)
+    problems = []
+    if f.get("Version") != version:
+        problems.append(f"Version: {f.get('Version')!r}, expected {version!r}")
+    if "-I${includedir}" not in f.get("Cflags", "").split():
+        problems.append(f"Cflags lacks -I${{includedir}}: {f.get('Cflags')!r}")
+    libs = f.get("Libs", "").split()
+    if "-lvoigtspin" not in libs or "-L${libdir}" not in libs:
+        problems.append(f"Libs lacks -L${{libdir}} -lvoigtspin: {f.get('Libs')!r}")
+    public, private = modules(f.get("Requires", "")), modules(f.get("Requires.private", ""))
+    if default_library == "static":
+        if not DEPS <= public | private:
+            problems.append(f"static build: {sorted(DEPS - public - private)} missing from Requires")
+    else:
+        if not DEPS <= private:
+            problems.append(f"Requires.private lacks {sorted(DEPS - private)}: "
+                            f"{f.get('Requires.private')!r}")
+        if public & DEPS:
+            problems.append(f"{sorted(public & DEPS)} in public Requires (should be private)")
+        extra = [a for a in libs if a not in ("-L${libdir}", "-lvoigtspin")]
+        if extra:
+            problems.append(f"Libs has more than -lvoigtspin (belongs in Libs.private): {extra}")
+    r = subprocess.run(["pkg-config", "--validate", pc], capture_output=True, text=True)
+    if r.returncode != 0:
+        problems.append("pkg-config --validate: " + (r.stdout + r.stderr).strip())
+    for p in problems:
+        print(p)
+    print(f"{pc}: " + ("ok" if not problems else "WRONG"))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
