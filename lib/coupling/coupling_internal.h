@@ -6,7 +6,7 @@
 #include "elastic/elastic_internal.h"
 
 /* Largest harmonic degree a handle may keep (anisotropic truncation cap, SPEC §4.2). */
-#define VS__COUPLING_LMAX_CAP 40
+#define VS__COUPLING_LMAX_CAP 64
 
 /* Which kernel W(k̂) the handle describes. */
 enum vs__coupling_kind {
@@ -55,7 +55,12 @@ int vs__gauss_legendre(int nt, double *x, double *w);
  * and (cos φ, sin φ) = (cphi, sphi): Y[l*l + l + m], −l ≤ m ≤ l. `scratch` holds
  * gsl_sf_legendre_array_n(lmax) doubles. */
 void vs__real_ylm(int lmax, double z, double cphi, double sphi, double *scratch, double *Y);
-/* Scratch size vs__real_ylm needs. */
+/* GSL's SPHARM-normalised associated Legendre array at z (clamped), m ≥ 0, into P (scratch size);
+ * vs__legendre_at(P, l, m) reads one entry; vs__spharm_real_factor(m) is 1 (m = 0) or √2 (real basis). */
+void vs__legendre_spharm(int lmax, double z, double *P);
+double vs__legendre_at(const double *P, int l, int m);
+double vs__spharm_real_factor(int m);
+/* Scratch size vs__real_ylm and vs__legendre_spharm need. */
 size_t vs__ylm_scratch_size(int lmax);
 
 /* Harmonic decomposition of c's kernel at creation (fills lmax, harm_err, npair, ncoef, coef). */

@@ -11,9 +11,12 @@
 #define YLM_SCRATCH 4096
 #define YLM_COUNT ((VS__COUPLING_LMAX_CAP + 1) * (VS__COUPLING_LMAX_CAP + 1))
 
-/* Grid orders n_θ tried for an anisotropic kernel, and the n_θ used for the polynomial kernels. */
-static const int aniso_orders[] = {16, 24, 32, 48, 64, 96};
+/* Grid orders n_θ tried for an anisotropic kernel (GSL tabulates these Gauss–Legendre rules to full
+ * precision; its computed rules, e.g. n = 48 or 120, are only good to ~1e-11), and the n_θ used for the
+ * polynomial kernels. A degree L is accepted only with DEGREE_MARGIN computed degrees above it. */
+static const int aniso_orders[] = {16, 20, 32, 64, 96};
 #define EXACT_ORDER 8
+#define DEGREE_MARGIN 8
 
 /* Position of (l, m), l ≥ 2 even, among the stored coefficients: Σ_{l' = 2, 4, …, l−2} (2l'+1) + m + l. */
 static int coef_index(int l, int m)
@@ -42,39 +45,60 @@ static double pair_weight(int nc, int p)
     return a == b ? 1.0 : 2.0;
 }
 
-/* Coefficients c_lm^{ab} = ∫ W_ab Y_lm dΩ for all even l ≤ L (index (l² + l + m)·npair + p), by the
- * n_θ × 2n_θ product rule: exact when W has degree ≤ 2n_θ − 1 − L. */
+/* Coefficients c_lm^{ab} = ∫ W_ab Y_lm dΩ for all even l ≤ L (index (l² + l + m)·npair + p) by the
+ * n_θ (Gauss–Legendre in cos θ) × 2n_θ (trapezoid in φ) product rule, exact when W has degree
+ * ≤ 2n_θ − 1 − L. The φ sums are done first (one cos/sin transform per θ ring), then the Legendre sums. */
 static int project(const vs_coupling *c, int nt, int L, double *cf)
 {
     const int nc = c->nc, npair = c->npair, np = 2 * nt;
     int st = VS_OK;
-    size_t nscr = vs__ylm_scratch_size(L);
-    double *x = vs__calloc((size_t)(2 * nt) + nscr + (size_t)((L + 1) * (L + 1)), sizeof *x, &st);
+    size_t nscr = vs__ylm_scratch_size(L), nf = (size_t)(L + 1) * (size_t)npair;
+    size_t ntrig = (size_t)(L + 1) * (size_t)np;
+    double *x = vs__calloc((size_t)(2 * nt) + nscr + 2 * nf + 2 * ntrig + (size_t)np * npair, sizeof *x, &st);
     if (x == NULL)
         return st;
-    double *w = x + nt, *scratch = w + nt, *Y = scratch + nscr;
+    double *w = x + nt, *P = w + nt, *Fc = P + nscr, *Fs = Fc + nf, *cosm = Fs + nf, *sinm = cosm + ntrig;
+    double *ring = sinm + ntrig;
     st = vs__gauss_legendre(nt, x, w);
+    for (int m = 0; m <= L; m++)
+        for (int j = 0; j < np; j++) {
+            cosm[m * np + j] = cos(2.0 * M_PI * m * j / np);
+            sinm[m * np + j] = sin(2.0 * M_PI * m * j / np);
+        }
     memset(cf, 0, (size_t)((L + 1) * (L + 1)) * (size_t)npair * sizeof *cf);
     for (int i = 0; i < nt && st == VS_OK; i++) {
         double s = sqrt(fmax(0.0, 1.0 - x[i] * x[i]));
-        for (int j = 0; j < np; j++) {
-            double phi = 2.0 * M_PI * j / np, W[36], Wp[21];
-            double k[3] = {s * cos(phi), s * sin(phi), x[i]};
+        for (int j = 0; j < np && st == VS_OK; j++) {
+            double phi = 2.0 * M_PI * j / np, W[36], k[3] = {s * cos(phi), s * sin(phi), x[i]};
             st = vs__coupling_eval(c, k, W);
-            if (st != VS_OK)
-                break;
-            double wt = w[i] * 2.0 * M_PI / np;
             for (int p = 0, a = 0; a < nc; a++)
                 for (int b = a; b < nc; b++)
-                    Wp[p++] = wt * W[a * nc + b];
-            vs__real_ylm(L, x[i], cos(phi), sin(phi), scratch, Y);
-            for (int l = 0; l <= L; l += 2)
-                for (int idx = l * l; idx <= l * l + 2 * l; idx++) {
-                    double *row = cf + (size_t)idx * npair;
-                    for (int p = 0; p < npair; p++)
-                        row[p] += Y[idx] * Wp[p];
-                }
+                    ring[j * npair + p++] = W[a * nc + b];
         }
+        if (st != VS_OK)
+            break;
+        /* F_m = (2π/n_φ) Σ_j W(θ_i, φ_j) (cos mφ_j, sin mφ_j) */
+        for (int m = 0; m <= L; m++)
+            for (int p = 0; p < npair; p++) {
+                double sc = 0.0, ss = 0.0;
+                for (int j = 0; j < np; j++) {
+                    sc += ring[j * npair + p] * cosm[m * np + j];
+                    ss += ring[j * npair + p] * sinm[m * np + j];
+                }
+                Fc[m * npair + p] = sc * 2.0 * M_PI / np;
+                Fs[m * npair + p] = ss * 2.0 * M_PI / np;
+            }
+        vs__legendre_spharm(L, x[i], P);
+        for (int l = 0; l <= L; l += 2)
+            for (int m = 0; m <= l; m++) {
+                double f = w[i] * vs__spharm_real_factor(m) * vs__legendre_at(P, l, m);
+                double *rc = cf + (size_t)(l * l + l + m) * npair, *rs = cf + (size_t)(l * l + l - m) * npair;
+                for (int p = 0; p < npair; p++)
+                    rc[p] += f * Fc[m * npair + p];
+                if (m > 0)
+                    for (int p = 0; p < npair; p++)
+                        rs[p] += f * Fs[m * npair + p];
+            }
     }
     vs__free(x);
     return st;
@@ -121,14 +145,16 @@ static int store(vs_coupling *c, const double *cf, int L, double err)
     return VS_OK;
 }
 
-/* Anisotropic kernel: refine the grid until a degree L ≤ Lq/2 has a tail bound ≤ tol (the coefficients
- * of degree ≤ L then alias only from degrees ≥ 2n_θ − L > Lq, already below tol). */
+/* Anisotropic kernel: refine the grid until a degree L ≤ Lq − DEGREE_MARGIN has a tail bound ≤ tol over
+ * the computed degrees L < l ≤ Lq. The coefficients of degree ≤ L alias only from degrees ≥ 2n_θ − L,
+ * far beyond Lq where the geometric decay of an analytic kernel has made them negligible. */
 static int build_truncated(vs_coupling *c, const char *func)
 {
     const int norders = (int)(sizeof aniso_orders / sizeof aniso_orders[0]);
     double best = INFINITY;
     for (int o = 0; o < norders; o++) {
-        const int nt = aniso_orders[o], Lq = nt - 2;
+        const int nt = aniso_orders[o];
+        const int Lq = nt - 2 < VS__COUPLING_LMAX_CAP + DEGREE_MARGIN ? nt - 2 : VS__COUPLING_LMAX_CAP + DEGREE_MARGIN;
         int st = VS_OK;
         double *cf = vs__calloc((size_t)((Lq + 1) * (Lq + 1)), (size_t)c->npair * sizeof *cf, &st);
         double *norms = vs__calloc((size_t)Lq + 1, sizeof *norms, &st);
@@ -140,7 +166,7 @@ static int build_truncated(vs_coupling *c, const char *func)
         st = project(c, nt, Lq, cf);
         for (int l = 0; l <= Lq && st == VS_OK; l += 2)
             norms[l] = degree_norm(c, cf, l);
-        int Lmax = Lq / 2 < VS__COUPLING_LMAX_CAP ? Lq / 2 : VS__COUPLING_LMAX_CAP;
+        int Lmax = Lq - DEGREE_MARGIN < VS__COUPLING_LMAX_CAP ? Lq - DEGREE_MARGIN : VS__COUPLING_LMAX_CAP;
         for (int L = 2; L <= Lmax && st == VS_OK; L += 2) {
             double err = tail_bound(norms, L, Lq);
             best = fmin(best, err);

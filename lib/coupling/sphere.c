@@ -12,9 +12,16 @@ int vs__gauss_legendre(int nt, double *x, double *w)
     gsl_integration_glfixed_table *t = gsl_integration_glfixed_table_alloc((size_t)nt);
     if (t == NULL)
         return vs__error(VS_ENOMEM, "out of memory for a %d-point Gauss-Legendre table", nt);
-    for (int i = 0; i < nt; i++)
+    double wsum = 0.0;
+    for (int i = 0; i < nt; i++) {
         gsl_integration_glfixed_point(-1.0, 1.0, (size_t)i, x + i, w + i, t);
+        wsum += w[i];
+    }
     gsl_integration_glfixed_table_free(t);
+    /* GSL computes untabulated orders less accurately: refuse a rule that is visibly off. */
+    if (fabs(wsum - 2.0) > 1e-14)
+        return vs__error(VS_ENUMERIC, "Gauss-Legendre rule of order %d inaccurate (sum of weights - 2 = %g)", nt,
+                         wsum - 2.0);
     return VS_OK;
 }
 
@@ -23,22 +30,37 @@ size_t vs__ylm_scratch_size(int lmax)
     return gsl_sf_legendre_array_n((size_t)lmax);
 }
 
-void vs__real_ylm(int lmax, double z, double cphi, double sphi, double *scratch, double *Y)
+void vs__legendre_spharm(int lmax, double z, double *P)
 {
     /* gsl_sf_legendre_array_e signals a domain error (→ GSL's aborting handler) for |z| > 1. */
     z = z > 1.0 ? 1.0 : (z < -1.0 ? -1.0 : z);
-    /* SPHARM: √((2l+1)/4π · (l−m)!/(l+m)!) P_l^m(z), m ≥ 0, no Condon–Shortley phase. The real basis
-     * √2 Re/Im of the complex one is orthonormal on the sphere. */
-    gsl_sf_legendre_array_e(GSL_SF_LEGENDRE_SPHARM, (size_t)lmax, z, 1.0, scratch);
+    /* SPHARM: √((2l+1)/4π · (l−m)!/(l+m)!) P_l^m(z), m ≥ 0, no Condon–Shortley phase. */
+    gsl_sf_legendre_array_e(GSL_SF_LEGENDRE_SPHARM, (size_t)lmax, z, 1.0, P);
+}
+
+double vs__legendre_at(const double *P, int l, int m)
+{
+    return P[gsl_sf_legendre_array_index((size_t)l, (size_t)m)];
+}
+
+double vs__spharm_real_factor(int m)
+{
+    return m == 0 ? 1.0 : M_SQRT2;
+}
+
+void vs__real_ylm(int lmax, double z, double cphi, double sphi, double *scratch, double *Y)
+{
+    /* The real basis √2 Re/Im of the complex Y_lm is orthonormal on the sphere. */
+    vs__legendre_spharm(lmax, z, scratch);
     double cm = 1.0, sm = 0.0;
     for (int l = 0; l <= lmax; l++)
-        Y[l * l + l] = scratch[gsl_sf_legendre_array_index((size_t)l, 0)];
+        Y[l * l + l] = vs__legendre_at(scratch, l, 0);
     for (int m = 1; m <= lmax; m++) {
         double c = cm * cphi - sm * sphi; /* cos mφ, sin mφ by the angle-addition recurrence */
         sm = sm * cphi + cm * sphi;
         cm = c;
         for (int l = m; l <= lmax; l++) {
-            double p = M_SQRT2 * scratch[gsl_sf_legendre_array_index((size_t)l, (size_t)m)];
+            double p = M_SQRT2 * vs__legendre_at(scratch, l, m);
             Y[l * l + l + m] = p * cm;
             Y[l * l + l - m] = p * sm;
         }
@@ -90,7 +112,8 @@ static int sphere_rule(int n, vs__sphere_fn f, void *ctx, int nt, int user, cons
 int vs__sphere_average(int n, vs__sphere_fn f, void *ctx, double tol, int user, const char *func,
                        double *avg, double *abserr)
 {
-    static const int orders[] = {4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256};
+    /* Orders GSL tabulates to full precision (its computed rules, e.g. n = 48 or 192, are good to ~1e-11). */
+    static const int orders[] = {4, 6, 8, 12, 16, 20, 32, 64, 96, 128, 256};
     const int norders = (int)(sizeof orders / sizeof orders[0]);
     int st = VS_OK;
     double *buf = vs__calloc((size_t)n, 3 * sizeof *buf, &st);
