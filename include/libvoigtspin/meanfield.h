@@ -1,18 +1,284 @@
 /**
  * @file meanfield.h
- * @brief (placeholder, filled by the meanfield work)
+ * @brief The Hubbard–Stratonovich mean-field solver (paper Eqs. 14–17, 21–27, Figs. 3–5; SPEC §4.3).
+ *
+ * Model: N unit spins with n components (n = 6 for the elastic model, 3 for the dipolar kernel;
+ * any 2 ≤ n ≤ 64 is accepted) and the infinite-range Hamiltonian of Eq. 21 generalised to n
+ * coupling eigenvalues J_α > 0 with orthonormal eigenvectors v_α (spin basis):
+ *   H = −(1/2N) Σ_α J_α (v_α · Σ_m s_m)².
+ * Units: k_B = 1; J_α and T in one energy unit of your choice. Fields h are dimensionless (units of k_BT).
+ *
+ * Free energy per spin in units of k_BT (Eq. 24 generalised, SPEC §4.3), with K_α = J_α/T:
+ *   G(h) = Σ_α h_α²/(2K_α) − ln Z₁(|h|),   Z₁(x) = Γ(n/2)(2/x)^{n/2−1} I_{n/2−1}(x)
+ * (for n = 6, Z₁ = 8 I₂(x)/x²), normalised so that G(0) = 0. Eq. 23 as printed drops the h₁ source
+ * term; Eq. 24 is the correct result. Stationarity: h_α = K_α m_α, m = L(|h|) ĥ,
+ * L(x) = I_{n/2}(x)/I_{n/2−1}(x) (n = 6: I₃/I₂; n = 3: the Langevin function coth x − 1/x).
+ *
+ * Conventions:
+ * - Components h_α, m_α are given in the eigenbasis, in the order the couplings were given.
+ * - The "compression" direction is the eigenvector with the largest overlap with spin-basis e₁
+ *   (for vs_meanfield_create_compr_shear() it is component 0); all others form the "shear" sector.
+ *   h_c = h along it (either sign), h_s = |projection of h on the shear sector| ≥ 0.
+ * - The minimiser lies along the eigen-direction(s) of the largest J (J_max). When J_max is
+ *   degenerate (within the option ::VS_MF_DEGEN_RTOL) every point of the sphere |h| = r* in the
+ *   degenerate subspace is a minimiser; the one reported has equal components along each
+ *   degenerate eigenvector. With an ordered compression sector the two minima ±h_c have equal depth
+ *   (Fig. 3b); the one with h_c > 0 is reported.
+ * - Free energy per spin F/N = T·G_min, relative to free (non-interacting) spins: the paramagnet
+ *   has F = U = S = C = 0. U/N = −Σ_α J_α m_α²/2, S/N = (U − F)/T, C/N = dU/dT (analytic, by implicit
+ *   differentiation of the stationarity equation).
+ * - T_Curie = J_max/n (Eq. 25 for n = 6: max J/6). At T = T_Curie exactly the paramagnet is reported.
+ *
+ * Thread safety: handles are immutable except through vs_meanfield_set_option() and
+ * vs_gprofile_set_penalty(); all `const` queries may run concurrently on one handle.
+ * Errors: ::VS_EINVAL (NULL, NaN/inf, T ≤ 0, non-positive couplings, bad sizes), ::VS_ENOMEM,
+ * ::VS_ENOCONV, ::VS_ECALLBACK. On error, outputs are left untouched and created handles are NULL.
  */
 #ifndef LIBVOIGTSPIN_MEANFIELD_H
 #define LIBVOIGTSPIN_MEANFIELD_H
 
+#include <stddef.h>
+
 #include <libvoigtspin/common.h>
+#include <libvoigtspin/coupling.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/** Opaque mean-field handle. */
+typedef struct vs_meanfield vs_meanfield;
+
+/** Phase of the mean-field solution (Fig. 4). Values are fixed forever. */
+typedef enum vs_mf_phase {
+    VS_MF_PARAMAGNET = 0,   /**< T ≥ T_Curie: h = m = 0. */
+    VS_MF_COMPRESSION = 1,  /**< Compression ordered ("Ising"), J_compr > J_shear: h_c ≠ 0, h_s = 0. */
+    VS_MF_SHEAR = 2,        /**< Shear ordered ("5-component Heisenberg"), J_shear > J_compr: h_c = 0, h_s > 0. */
+    VS_MF_BOTH = 3          /**< J_compr = J_shear (within ::VS_MF_DEGEN_RTOL): degenerate sphere of minima. */
+} vs_mf_phase;
+
+/** Solver options (zstd pattern: enum keys with a bounds query). Values are fixed forever. */
+typedef enum vs_mf_option {
+    VS_MF_ROOT_RTOL = 0,   /**< Relative tolerance of every 1-D root/minimum search. Default 1e-14, bounds [1e-15, 1e-4]. */
+    VS_MF_MAX_ITER = 1,    /**< Iteration cap of every 1-D search (integer). Default 500, bounds [10, 100000]. */
+    VS_MF_DEGEN_RTOL = 2,  /**< Couplings within this relative distance of J_max count as degenerate. Default 1e-12, bounds [0, 0.1]. */
+    VS_MF_G_MAX = 3,       /**< Upper end of the g range scanned by the vs_gprofile analysis (units √(k_BT/a³)). Default 1000, bounds [10, 1e6]. */
+    VS_MF_G_GRID = 4       /**< Grid points per branch of the vs_gprofile scans (integer). Default 400, bounds [20, 1e6]. */
+} vs_mf_option;
+
+/* ---- Lifecycle ----------------------------------------------------------------------------- */
+
+/**
+ * @brief Mean-field handle from n coupling eigenvalues and their eigenvectors.
+ * @param ncomp number of spin components n, 2 ≤ n ≤ 64.
+ * @param J `double[ncomp]` eigenvalues J_α > 0 (energy unit of T; e.g. E0 × eigenvalues of ⟨J̃⟩).
+ * @param V `double[ncomp*ncomp]` row-major, column α = eigenvector of J_α in the spin basis; must be
+ *          orthonormal to 1e-10. NULL means the identity (component 0 is compression).
+ * @param[out] out new handle (NULL on error).
+ * @return ::VS_OK, ::VS_EINVAL (bad n, NULL, non-finite, J_α ≤ 0, V not orthonormal), ::VS_ENOMEM
+ */
+VS_API int vs_meanfield_create(int ncomp, const double *J, const double *V, vs_meanfield **out);
+
+/**
+ * @brief The paper's 6-spin model (Eq. 21): J_compr once (component 0) and J_shear five times.
+ * @param J_compr, J_shear couplings > 0 (energy unit of T). @param[out] out new handle.
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_ENOMEM
+ */
+VS_API int vs_meanfield_create_compr_shear(double J_compr, double J_shear, vs_meanfield **out);
+
+/**
+ * @brief Mean-field handle of a coupling handle: J_α = E0 × eigenvalues of ⟨W⟩ (vs_coupling_average_eigen()),
+ *        eigenvectors from the same call, n = vs_coupling_ncomp() (6 elastic, 3 dipolar).
+ * @param c coupling handle (not retained). @param E0 energy scale > 0 (the paper's g²a³, Eq. 26).
+ * @param[out] out new handle.
+ * @return ::VS_OK, ::VS_EINVAL (NULL, E0 not finite or ≤ 0, an eigenvalue ≤ 0), ::VS_ENOMEM, or the
+ *         coupling call's error.
+ */
+VS_API int vs_meanfield_create_from_coupling(const vs_coupling *c, double E0, vs_meanfield **out);
+
+/** @brief Free a handle. Accepts NULL. */
+VS_API void vs_meanfield_free(vs_meanfield *mf);
+
+/** @brief Number of spin components n; 0 if mf is NULL. */
+VS_API int vs_meanfield_ncomp(const vs_meanfield *mf);
+
+/**
+ * @brief Copy out the couplings.
+ * @param J `double[n]` (may be NULL). @param V `double[n*n]`, column α = eigenvector α (may be NULL).
+ * @param icompr index of the compression eigenvector (may be NULL).
+ * @return ::VS_OK, ::VS_EINVAL
+ */
+VS_API int vs_meanfield_couplings(const vs_meanfield *mf, double *J, double *V, int *icompr);
+
+/* ---- Options ------------------------------------------------------------------------------- */
+
+/** @brief Bounds [lo, hi] of an option. @return ::VS_OK, ::VS_EINVAL (unknown key or NULL). */
+VS_API int vs_meanfield_option_bounds(vs_mf_option key, double *lo, double *hi);
+
+/** @brief Set an option (integer options need an integer value). Not concurrent with queries on the same handle.
+ *  @return ::VS_OK, ::VS_EINVAL (unknown key, NaN, out of bounds). */
+VS_API int vs_meanfield_set_option(vs_meanfield *mf, vs_mf_option key, double value);
+
+/** @brief Current value of an option. @return ::VS_OK, ::VS_EINVAL */
+VS_API int vs_meanfield_get_option(const vs_meanfield *mf, vs_mf_option key, double *value);
+
+/* ---- Solution at one temperature ------------------------------------------------------------ */
+
+/** @brief Mean-field Curie temperature T_Curie = J_max/n (Eq. 25). @return ::VS_OK, ::VS_EINVAL */
+VS_API int vs_meanfield_curie_temperature(const vs_meanfield *mf, double *T_curie);
+
+/**
+ * @brief Minimiser of G(h) (Eq. 24 generalised) at temperature T.
+ * @param T temperature > 0, finite (J_max/T must be finite).
+ * @param h `double[n]` minimiser in the eigenbasis (may be NULL).
+ * @param m `double[n]` order parameter m = L(|h|)ĥ = ⟨s⟩ in the eigenbasis (may be NULL).
+ * @param residual ‖h − K∘m‖₂, the stationarity residual h_α − (J_α/T) m_α (may be NULL).
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV
+ */
+VS_API int vs_meanfield_solve(const vs_meanfield *mf, double T, double *h, double *m, double *residual);
+
+/**
+ * @brief Compression/shear split of the minimiser and of the order parameter (Fig. 3 coordinates).
+ * @param hc, hs, mc, ms h_c, h_s ≥ 0, m_c, m_s ≥ 0 (any may be NULL). @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV
+ */
+VS_API int vs_meanfield_sector_fields(const vs_meanfield *mf, double T, double *hc, double *hs,
+                                      double *mc, double *ms);
+
+/** @brief Phase at temperature T (see ::vs_mf_phase). @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV */
+VS_API int vs_meanfield_phase(const vs_meanfield *mf, double T, vs_mf_phase *phase);
+
+/**
+ * @brief Thermodynamics per spin at T (energy unit of T; k_B = 1; relative to free spins).
+ * @param F free energy T·G_min; @param U internal energy −Σ J_α m_α²/2; @param S entropy (U − F)/T;
+ * @param C heat capacity dU/dT (any may be NULL). C jumps from (n+2)/2 to 0 at T_Curie; C → (n−1)/2 as T → 0.
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV
+ */
+VS_API int vs_meanfield_thermo(const vs_meanfield *mf, double T, double *F, double *U, double *S, double *C);
+
+/**
+ * @brief Landscape G(h_c, h_s) in units of k_BT (Eq. 24; Fig. 3) on a grid.
+ *
+ * G(h_c, h_s) = h_c²/(2J_c/T) + h_s²/(2J_s/T) − ln Z₁(√(h_c² + h_s²)), J_c = the compression coupling,
+ * J_s = the largest shear coupling. G is even in h_c and in h_s.
+ * @param nc, ns grid sizes ≥ 1. @param hc `double[nc]`, hs `double[ns]`, finite.
+ * @param G `double[nc*ns]` row-major: G[i*ns + j] = G(hc[i], hs[j]).
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_EOVERFLOW
+ */
+VS_API int vs_meanfield_landscape(const vs_meanfield *mf, double T, size_t nc, const double *hc,
+                                  size_t ns, const double *hs, double *G);
+
+/**
+ * @brief Phase diagram of the 6-spin model (Fig. 4) over a grid of T and J_compr/J_shear.
+ *
+ * For T[i] and ratio[j], J_compr = ratio[j]·J_shear. Outputs at index i*nr + j.
+ * @param J_shear > 0. @param nT, nr grid sizes ≥ 1. @param T `double[nT]` > 0. @param ratio `double[nr]` > 0.
+ * @param phase `int[nT*nr]` ::vs_mf_phase codes. @param mc, ms `double[nT*nr]` order parameters m_c ≥ 0
+ *        (the positive of the two equal minima) and m_s ≥ 0 (either may be NULL).
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_EOVERFLOW, ::VS_ENOCONV
+ */
+VS_API int vs_meanfield_phase_diagram(double J_shear, size_t nT, const double *T, size_t nr,
+                                      const double *ratio, int *phase, double *mc, double *ms);
+
+/* ---- The single oscillator of Eq. 14 -------------------------------------------------------- */
+
+/**
+ * @brief Single-oscillator free energy density f(φ, g) of Eq. 14, generalised to n components:
+ *   f = ½(φ² + g²) − (T/a³) ln Z₁(a³φg/T), Z₁(0) = 1 (n = 6: ln[8 I₂(y)/y²]).
+ * The paper's "up to an additive constant" is fixed so the log term vanishes at φg = 0.
+ * Units: T energy, a3 = a³ volume, φ and g in √(energy/volume), f in energy/volume.
+ * @param ncomp 2 ≤ n ≤ 64 (6 for the paper). @param phi, g magnitudes ≥ 0.
+ * @return ::VS_OK, ::VS_EINVAL
+ */
+VS_API int vs_oscillator_free_energy(int ncomp, double T, double a3, double phi, double g, double *f);
+
+/**
+ * @brief Minimiser φ* ≥ 0 of f(φ, g) over φ (Fig. 2): φ* = 0 for g ≤ g_cr, φ* > 0 above.
+ * @param phi_min φ* (may be NULL). @param f_min f(φ*, g) (may be NULL).
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV
+ */
+VS_API int vs_oscillator_minimize(int ncomp, double T, double a3, double g, double *phi_min, double *f_min);
+
+/** @brief Critical g of Eq. 17: g_cr² = n k_BT/a³ (= 6k_BT/a³ for n = 6). @return ::VS_OK, ::VS_EINVAL */
+VS_API int vs_oscillator_gcr(int ncomp, double T, double a3, double *gcr);
+
+/* ---- F₀(g) and F(g) (Eqs. 3, 26, 27; Fig. 5) ------------------------------------------------ */
+
+/** Opaque F(g) profile: F₀(g) from the mean-field closure plus a penalty F_ex(g). */
+typedef struct vs_gprofile vs_gprofile;
+
+/**
+ * @brief User penalty F_ex(g) per spin in units of k_BT, g in units √(k_BT/a³).
+ * Must write F, dF/dg and d²F/dg² (all finite) and return 0; any other return value, or a non-finite
+ * output, makes the calling function fail with ::VS_ECALLBACK. Called from const queries: it must be
+ * re-entrant if those run concurrently.
+ */
+typedef int (*vs_gpenalty_fn)(double g, double *F, double *dF, double *d2F, void *user);
+
+/**
+ * @brief F(g) profile of Fig. 5 in reduced units (a³ = k_BT = 1: g in √(k_BT/a³), F in k_BT per spin).
+ *
+ * Closure of Eq. 26: J_max = g²a³, so x ≡ g²a³/k_BT = J_max/T and
+ *   F₀(g)/(N k_BT) = x/2 + G_min(x),
+ * the on-site self-energy g²a³/2 of Eq. 14 plus the minimised Eq. 24 at couplings J_α = x·J_α/J_max
+ * (only J_max matters). F(g) = F₀(g) + c g² + F_cb(g), the built-in quadratic penalty F_ex/N = c·g²a³
+ * plus an optional callback (vs_gprofile_set_penalty()). The options of mf (tolerances, ::VS_MF_G_MAX,
+ * ::VS_MF_G_GRID) are copied. d²F₀/dg² jumps at x = n (Eq. 27), from 1 to −(n+4)/n.
+ * @param mf gives n and options (not retained). @param c penalty coefficient, finite (may be negative).
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_ENOMEM
+ */
+VS_API int vs_gprofile_create(const vs_meanfield *mf, double c, vs_gprofile **out);
+
+/** @brief Free a profile. Accepts NULL. */
+VS_API void vs_gprofile_free(vs_gprofile *p);
+
+/** @brief Set (fn non-NULL) or remove (fn NULL) the penalty callback; `user` is passed through. @return ::VS_OK, ::VS_EINVAL */
+VS_API int vs_gprofile_set_penalty(vs_gprofile *p, vs_gpenalty_fn fn, void *user);
+
+/**
+ * @brief F₀(g) and its g-derivatives (any output may be NULL). At x = n exactly, d²F₀ is the
+ *        left (paramagnetic) value 1. @param g ≥ 0, finite. @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV
+ */
+VS_API int vs_gprofile_f0(const vs_gprofile *p, double g, double *F0, double *dF0, double *d2F0);
+
+/** @brief F(g) = F₀ + c g² + F_cb and its g-derivatives (any may be NULL).
+ *  @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV, ::VS_ECALLBACK */
+VS_API int vs_gprofile_eval(const vs_gprofile *p, double g, double *F, double *dF, double *d2F);
+
+/**
+ * @brief The first (lowest-g) non-convex interval [g_lo, g_hi] where d²F/dg² < 0, searched on
+ *        (0, ::VS_MF_G_MAX]. g_hi = +INFINITY if d²F < 0 up to the end of the search range.
+ * @param found 1 if an interval exists, else 0 (then g_lo, g_hi are untouched).
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV, ::VS_ECALLBACK
+ */
+VS_API int vs_gprofile_nonconvex(const vs_gprofile *p, int *found, double *g_lo, double *g_hi);
+
+/**
+ * @brief Common tangent of the two convex branches around the first non-convex interval (Fig. 5).
+ * @param g1, g2 tangent points g1 < g_lo ≤ g_hi < g2. @param slope dF/dg at both (the negative
+ *        pressure of Fig. 1, per spin, in k_BT/√(k_BT/a³)). Any output may be NULL.
+ * @return ::VS_OK, ::VS_ENONPHYS (F is convex, or no tangent exists within the search range),
+ *         ::VS_EINVAL, ::VS_ENOCONV, ::VS_ECALLBACK
+ */
+VS_API int vs_gprofile_tangent(const vs_gprofile *p, double *g1, double *g2, double *slope);
+
+/**
+ * @brief Barrier: max over [g1, g2] of F(g) minus the common tangent line, in k_BT per spin.
+ * @param g_top where the maximum is reached (may be NULL). @param barrier its height (may be NULL).
+ * @return as vs_gprofile_tangent().
+ */
+VS_API int vs_gprofile_barrier(const vs_gprofile *p, double *g_top, double *barrier);
+
+/**
+ * @brief Largest penalty coefficient c for which F = F₀ + c g² + F_cb still has a non-convex region:
+ *   c_max = sup_g [−(F₀'' + F_cb'')(g)]/2 (the region exists for every c < c_max).
+ * Without a callback the supremum is the right limit at x = n: c_max = (n+4)/(2n) = 5/6 for n = 6
+ * (the paper quotes 5/3 = sup(−F₀''); see docs/meanfield.md). The built-in c of p is ignored.
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV, ::VS_ECALLBACK
+ */
+VS_API int vs_gprofile_max_penalty(const vs_gprofile *p, double *c_max);
+
 #ifdef __cplusplus
 }
 #endif
 
-#endif
+#endif /* LIBVOIGTSPIN_MEANFIELD_H */

@@ -1,0 +1,486 @@
+/*
+ * The Hubbard–Stratonovich mean-field handle (paper Eqs. 21–25, Figs. 3–4; SPEC §4.3).
+ *
+ * G(h) = Σ_α h_α²/(2K_α) − ln Z₁(|h|), K_α = J_α/T (Eq. 24 generalised to n eigenvalues). For fixed
+ * |h| = r the quadratic term is smallest when h lies in the eigenspace of the largest K, so the
+ * minimiser is h = r* ê with ê in that eigenspace and r* the root of the radial stationarity
+ * equation r = K_max L(r) (vs__mf_radial, GSL Brent). Comparing sectors therefore reduces to
+ * comparing their largest couplings.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libvoigtspin/meanfield.h>
+#include "mf_internal.h"
+
+struct vs_meanfield {
+    int n;
+    int ic;        /* index of the compression eigenvector */
+    double jmax;   /* largest coupling */
+    double jc;     /* compression coupling J[ic] */
+    double js;     /* largest shear coupling */
+    double *J;     /* [n] */
+    double *V;     /* [n*n], column α = eigenvector α */
+    vs__mf_opts o;
+};
+
+int vs__mf_check_ncomp(int n, const char *func)
+{
+    if (n < 2 || n > VS_MF_NMAX)
+        return vs__error(VS_EINVAL, "%s: ncomp = %d must be in [2, %d]", func, n, VS_MF_NMAX);
+    return VS_OK;
+}
+
+const vs__mf_opts *vs__mf_opts_of(const vs_meanfield *mf)
+{
+    return &mf->o;
+}
+
+/* Derived quantities: compression index (largest |V[0][α]|, i.e. overlap with spin-basis e₁),
+ * J_max, J_c and the largest shear coupling. */
+static void classify(vs_meanfield *mf)
+{
+    int n = mf->n, ic = 0;
+    for (int a = 1; a < n; a++)
+        if (fabs(mf->V[a]) > fabs(mf->V[ic]))
+            ic = a;
+    mf->ic = ic;
+    mf->jc = mf->J[ic];
+    mf->js = 0.0;
+    mf->jmax = 0.0;
+    for (int a = 0; a < n; a++) {
+        mf->jmax = fmax(mf->jmax, mf->J[a]);
+        if (a != ic)
+            mf->js = fmax(mf->js, mf->J[a]);
+    }
+}
+
+static int check_couplings(int n, const double *J, const double *V, const char *func)
+{
+    int st = vs__check_finite_array(J, (size_t)n, func, "J");
+    if (st != VS_OK)
+        return st;
+    for (int a = 0; a < n; a++)
+        if (!(J[a] > 0.0))
+            return vs__error(VS_EINVAL, "%s: coupling J[%d] = %g must be > 0", func, a, J[a]);
+    if (V == NULL)
+        return VS_OK;
+    st = vs__check_finite_array(V, (size_t)n * (size_t)n, func, "V");
+    if (st != VS_OK)
+        return st;
+    for (int a = 0; a < n; a++)
+        for (int b = 0; b <= a; b++) {
+            double s = 0.0;
+            for (int i = 0; i < n; i++)
+                s += V[i * n + a] * V[i * n + b];
+            if (fabs(s - (a == b ? 1.0 : 0.0)) > 1e-10)
+                return vs__error(VS_EINVAL, "%s: eigenvectors are not orthonormal (column %d · column %d = %g)",
+                                 func, a, b, s);
+        }
+    return VS_OK;
+}
+
+VS_API int vs_meanfield_create(int ncomp, const double *J, const double *V, vs_meanfield **out)
+{
+    int st = vs__check_ptr(out, __func__, "out");
+    if (st != VS_OK)
+        return st;
+    *out = NULL;
+    if ((st = vs__mf_check_ncomp(ncomp, __func__)) != VS_OK || (st = check_couplings(ncomp, J, V, __func__)) != VS_OK)
+        return st;
+    vs_meanfield *mf = vs__calloc(1, sizeof *mf, &st);
+    if (!mf)
+        return st;
+    mf->n = ncomp;
+    mf->J = vs__calloc((size_t)ncomp, sizeof(double), &st);
+    mf->V = mf->J ? vs__calloc((size_t)ncomp * (size_t)ncomp, sizeof(double), &st) : NULL;
+    if (!mf->V) {
+        vs_meanfield_free(mf);
+        return st;
+    }
+    memcpy(mf->J, J, (size_t)ncomp * sizeof(double));
+    for (int i = 0; i < ncomp; i++)
+        for (int a = 0; a < ncomp; a++)
+            mf->V[i * ncomp + a] = V ? V[i * ncomp + a] : (i == a ? 1.0 : 0.0);
+    vs__mf_default_opts(&mf->o);
+    classify(mf);
+    *out = mf;
+    return VS_OK;
+}
+
+VS_API int vs_meanfield_create_compr_shear(double J_compr, double J_shear, vs_meanfield **out)
+{
+    double J[6] = {J_compr, J_shear, J_shear, J_shear, J_shear, J_shear};
+    return vs_meanfield_create(6, J, NULL, out);
+}
+
+VS_API int vs_meanfield_create_from_coupling(const vs_coupling *c, double E0, vs_meanfield **out)
+{
+    int st = vs__check_ptr(out, __func__, "out");
+    if (st != VS_OK)
+        return st;
+    *out = NULL;
+    if ((st = vs__check_ptr(c, __func__, "c")) != VS_OK || (st = vs__check_finite(E0, __func__, "E0")) != VS_OK)
+        return st;
+    if (!(E0 > 0.0))
+        return vs__error(VS_EINVAL, "%s: energy scale E0 = %g must be > 0", __func__, E0);
+    int n = vs_coupling_ncomp(c);
+    if ((st = vs__mf_check_ncomp(n, __func__)) != VS_OK)
+        return st;
+    double w[VS_MF_NMAX], V[VS_MF_NMAX * VS_MF_NMAX];
+    if ((st = vs_coupling_average_eigen(c, w, V)) != VS_OK)
+        return st;
+    for (int a = 0; a < n; a++)
+        w[a] *= E0; /* J_α = E0 × eigenvalue of ⟨W⟩ (Eq. 21 with the scale of Eq. 26) */
+    return vs_meanfield_create(n, w, V, out);
+}
+
+VS_API void vs_meanfield_free(vs_meanfield *mf)
+{
+    if (!mf)
+        return;
+    vs__free(mf->J);
+    vs__free(mf->V);
+    vs__free(mf);
+}
+
+VS_API int vs_meanfield_ncomp(const vs_meanfield *mf)
+{
+    return mf ? mf->n : 0;
+}
+
+VS_API int vs_meanfield_couplings(const vs_meanfield *mf, double *J, double *V, int *icompr)
+{
+    int st = vs__check_ptr(mf, __func__, "mf");
+    if (st != VS_OK)
+        return st;
+    size_t n = (size_t)mf->n;
+    if (J)
+        memcpy(J, mf->J, n * sizeof(double));
+    if (V)
+        memcpy(V, mf->V, n * n * sizeof(double));
+    if (icompr)
+        *icompr = mf->ic;
+    return VS_OK;
+}
+
+/* ---- Options ---------------------------------------------------------------------------------- */
+
+typedef struct opt_info {
+    double lo, hi;
+    int integer;
+} opt_info;
+
+static const opt_info opt_table[] = {
+    [VS_MF_ROOT_RTOL] = {1e-15, 1e-4, 0},
+    [VS_MF_MAX_ITER] = {10, 100000, 1},
+    [VS_MF_DEGEN_RTOL] = {0.0, 0.1, 0},
+    [VS_MF_G_MAX] = {10.0, 1e6, 0},
+    [VS_MF_G_GRID] = {20, 1e6, 1},
+};
+
+static int check_key(vs_mf_option key, const char *func)
+{
+    if ((int)key < 0 || (size_t)key >= sizeof opt_table / sizeof opt_table[0])
+        return vs__error(VS_EINVAL, "%s: unknown option key %d", func, (int)key);
+    return VS_OK;
+}
+
+VS_API int vs_meanfield_option_bounds(vs_mf_option key, double *lo, double *hi)
+{
+    int st = check_key(key, __func__);
+    if (st != VS_OK || (st = vs__check_ptr(lo, __func__, "lo")) != VS_OK || (st = vs__check_ptr(hi, __func__, "hi")) != VS_OK)
+        return st;
+    *lo = opt_table[key].lo;
+    *hi = opt_table[key].hi;
+    return VS_OK;
+}
+
+VS_API int vs_meanfield_set_option(vs_meanfield *mf, vs_mf_option key, double value)
+{
+    int st = vs__check_ptr(mf, __func__, "mf");
+    if (st != VS_OK || (st = check_key(key, __func__)) != VS_OK)
+        return st;
+    const opt_info *oi = &opt_table[key];
+    if (!(value >= oi->lo && value <= oi->hi))
+        return vs__error(VS_EINVAL, "%s: value %g of option %d is outside [%g, %g]", __func__, value, (int)key,
+                         oi->lo, oi->hi);
+    if (oi->integer && value != floor(value))
+        return vs__error(VS_EINVAL, "%s: option %d needs an integer value (got %g)", __func__, (int)key, value);
+    switch (key) {
+    case VS_MF_ROOT_RTOL: mf->o.root_rtol = value; break;
+    case VS_MF_MAX_ITER: mf->o.max_iter = (int)value; break;
+    case VS_MF_DEGEN_RTOL: mf->o.degen_rtol = value; break;
+    case VS_MF_G_MAX: mf->o.g_max = value; break;
+    case VS_MF_G_GRID: mf->o.g_grid = (int)value; break;
+    }
+    return VS_OK;
+}
+
+VS_API int vs_meanfield_get_option(const vs_meanfield *mf, vs_mf_option key, double *value)
+{
+    int st = vs__check_ptr(mf, __func__, "mf");
+    if (st != VS_OK || (st = check_key(key, __func__)) != VS_OK || (st = vs__check_ptr(value, __func__, "value")) != VS_OK)
+        return st;
+    switch (key) {
+    case VS_MF_ROOT_RTOL: *value = mf->o.root_rtol; break;
+    case VS_MF_MAX_ITER: *value = mf->o.max_iter; break;
+    case VS_MF_DEGEN_RTOL: *value = mf->o.degen_rtol; break;
+    case VS_MF_G_MAX: *value = mf->o.g_max; break;
+    case VS_MF_G_GRID: *value = mf->o.g_grid; break;
+    }
+    return VS_OK;
+}
+
+/* ---- Solution ------------------------------------------------------------------------------- */
+
+/* A solved state at one temperature: the radial root and what follows from it. */
+typedef struct mf_state {
+    double K;    /* J_max/T */
+    double r;    /* |h*| */
+    double L;    /* L(r) = |m| */
+    double dL;   /* L'(r) */
+} mf_state;
+
+static int check_T(const vs_meanfield *mf, double T, const char *func)
+{
+    int st = vs__check_ptr(mf, func, "mf");
+    if (st != VS_OK || (st = vs__check_finite(T, func, "T")) != VS_OK)
+        return st;
+    if (!(T > 0.0))
+        return vs__error(VS_EINVAL, "%s: temperature T = %g must be > 0", func, T);
+    if (!isfinite(mf->jmax / T))
+        return vs__error(VS_EINVAL, "%s: T = %g is too small: J_max/T overflows", func, T);
+    return VS_OK;
+}
+
+static int solve_state(const vs_meanfield *mf, double T, const char *func, mf_state *s)
+{
+    int st = check_T(mf, T, func);
+    if (st != VS_OK)
+        return st;
+    s->K = mf->jmax / T;
+    if ((st = vs__mf_radial(mf->n, s->K, &mf->o, &s->r)) != VS_OK)
+        return st;
+    vs__mf_langevin(mf->n, s->r, &s->L, NULL, NULL, &s->dL);
+    return VS_OK;
+}
+
+/* True if eigen-direction a belongs to the ordered (largest-J) eigenspace. */
+static int is_top(const vs_meanfield *mf, int a)
+{
+    return mf->J[a] >= mf->jmax * (1.0 - mf->o.degen_rtol);
+}
+
+/* Minimiser and order parameter in the eigenbasis: equal weight on each top direction. */
+static void fill_vectors(const vs_meanfield *mf, const mf_state *s, double *h, double *m)
+{
+    int ntop = 0;
+    for (int a = 0; a < mf->n; a++)
+        ntop += is_top(mf, a);
+    double w = 1.0 / sqrt((double)ntop);
+    for (int a = 0; a < mf->n; a++) {
+        double e = (s->r > 0.0 && is_top(mf, a)) ? w : 0.0;
+        h[a] = s->r * e;
+        m[a] = s->L * e;
+    }
+}
+
+VS_API int vs_meanfield_curie_temperature(const vs_meanfield *mf, double *T_curie)
+{
+    int st = vs__check_ptr(mf, __func__, "mf");
+    if (st != VS_OK || (st = vs__check_ptr(T_curie, __func__, "T_curie")) != VS_OK)
+        return st;
+    *T_curie = mf->jmax / mf->n; /* Eq. 25: L'(0) = 1/n, so h = 0 loses stability at J_max/T = n */
+    return VS_OK;
+}
+
+VS_API int vs_meanfield_solve(const vs_meanfield *mf, double T, double *h, double *m, double *residual)
+{
+    mf_state s;
+    int st = solve_state(mf, T, __func__, &s);
+    if (st != VS_OK)
+        return st;
+    double hv[VS_MF_NMAX], mv[VS_MF_NMAX], res = 0.0;
+    fill_vectors(mf, &s, hv, mv);
+    for (int a = 0; a < mf->n; a++) {
+        double d = hv[a] - (mf->J[a] / T) * mv[a];
+        res += d * d;
+    }
+    if (h)
+        memcpy(h, hv, (size_t)mf->n * sizeof(double));
+    if (m)
+        memcpy(m, mv, (size_t)mf->n * sizeof(double));
+    if (residual)
+        *residual = sqrt(res);
+    return VS_OK;
+}
+
+/* Split an eigenbasis vector into its compression component and shear magnitude. */
+static void split(const vs_meanfield *mf, const double *v, double *c, double *s)
+{
+    double ss = 0.0;
+    for (int a = 0; a < mf->n; a++)
+        if (a != mf->ic)
+            ss += v[a] * v[a];
+    *c = v[mf->ic];
+    *s = sqrt(ss);
+}
+
+VS_API int vs_meanfield_sector_fields(const vs_meanfield *mf, double T, double *hc, double *hs, double *mc,
+                                      double *ms)
+{
+    mf_state s;
+    int st = solve_state(mf, T, __func__, &s);
+    if (st != VS_OK)
+        return st;
+    double hv[VS_MF_NMAX], mv[VS_MF_NMAX], a, b, c, d;
+    fill_vectors(mf, &s, hv, mv);
+    split(mf, hv, &a, &b);
+    split(mf, mv, &c, &d);
+    if (hc)
+        *hc = a;
+    if (hs)
+        *hs = b;
+    if (mc)
+        *mc = c;
+    if (ms)
+        *ms = d;
+    return VS_OK;
+}
+
+static vs_mf_phase phase_of(const vs_meanfield *mf, const mf_state *s)
+{
+    if (!(s->r > 0.0))
+        return VS_MF_PARAMAGNET;
+    int compr = is_top(mf, mf->ic), shear = 0;
+    for (int a = 0; a < mf->n; a++)
+        if (a != mf->ic)
+            shear |= is_top(mf, a);
+    if (compr && shear)
+        return VS_MF_BOTH;
+    return compr ? VS_MF_COMPRESSION : VS_MF_SHEAR;
+}
+
+VS_API int vs_meanfield_phase(const vs_meanfield *mf, double T, vs_mf_phase *phase)
+{
+    mf_state s;
+    int st = vs__check_ptr(phase, __func__, "phase");
+    if (st != VS_OK || (st = solve_state(mf, T, __func__, &s)) != VS_OK)
+        return st;
+    *phase = phase_of(mf, &s);
+    return VS_OK;
+}
+
+VS_API int vs_meanfield_thermo(const vs_meanfield *mf, double T, double *F, double *U, double *S, double *C)
+{
+    mf_state s;
+    int st = solve_state(mf, T, __func__, &s);
+    if (st != VS_OK)
+        return st;
+    double f = 0.0, u = 0.0, c = 0.0;
+    if (s.r > 0.0) {
+        f = T * vs__mf_gradial(mf->n, s.K, s.r); /* F/N = k_BT·G_min (Eq. 24) */
+        u = -0.5 * mf->jmax * s.L * s.L;
+        /* C = dU/dT = −J L L' dr/dT and, from r = K L(r) with dK/dT = −K/T,
+         * dr/dT = −K L/(T(1 − K L')), so C = K² L² L'/(1 − K L'). */
+        c = s.K * s.K * s.L * s.L * s.dL / (1.0 - s.K * s.dL);
+    }
+    if (F)
+        *F = f;
+    if (U)
+        *U = u;
+    if (S)
+        *S = (u - f) / T;
+    if (C)
+        *C = c;
+    return VS_OK;
+}
+
+/* Largest |h| accepted by the landscape: keeps h² finite. */
+#define VS_MF_HMAX 1e100
+
+VS_API int vs_meanfield_landscape(const vs_meanfield *mf, double T, size_t nc, const double *hc, size_t ns,
+                                  const double *hs, double *G)
+{
+    size_t total;
+    int st = check_T(mf, T, __func__);
+    if (st != VS_OK || (st = vs__check_ptr(G, __func__, "G")) != VS_OK)
+        return st;
+    if (nc == 0 || ns == 0)
+        return vs__error(VS_EINVAL, "%s: grid sizes nc = %zu, ns = %zu must be ≥ 1", __func__, nc, ns);
+    if ((st = vs__size_mul(nc, ns, &total)) != VS_OK || (st = vs__check_finite_array(hc, nc, __func__, "hc")) != VS_OK ||
+        (st = vs__check_finite_array(hs, ns, __func__, "hs")) != VS_OK)
+        return st;
+    for (size_t i = 0; i < nc; i++)
+        if (fabs(hc[i]) > VS_MF_HMAX)
+            return vs__error(VS_EINVAL, "%s: |hc[%zu]| = %g exceeds %g", __func__, i, hc[i], VS_MF_HMAX);
+    for (size_t j = 0; j < ns; j++)
+        if (fabs(hs[j]) > VS_MF_HMAX)
+            return vs__error(VS_EINVAL, "%s: |hs[%zu]| = %g exceeds %g", __func__, j, hs[j], VS_MF_HMAX);
+    double Kc = mf->jc / T, Ks = mf->js / T;
+    for (size_t i = 0; i < nc; i++)
+        for (size_t j = 0; j < ns; j++) {
+            double x = hc[i], y = hs[j];
+            /* Eq. 24 (with the h_c source term that Eq. 23 drops), normalised so G(0) = 0. */
+            G[i * ns + j] = x * x / (2.0 * Kc) + y * y / (2.0 * Ks) - vs__mf_lnz(mf->n, hypot(x, y));
+        }
+    return VS_OK;
+}
+
+VS_API int vs_meanfield_phase_diagram(double J_shear, size_t nT, const double *T, size_t nr, const double *ratio,
+                                      int *phase, double *mc, double *ms)
+{
+    size_t total;
+    int st = vs__check_finite(J_shear, __func__, "J_shear");
+    if (st != VS_OK || (st = vs__check_ptr(phase, __func__, "phase")) != VS_OK)
+        return st;
+    if (!(J_shear > 0.0))
+        return vs__error(VS_EINVAL, "%s: J_shear = %g must be > 0", __func__, J_shear);
+    if (nT == 0 || nr == 0)
+        return vs__error(VS_EINVAL, "%s: grid sizes nT = %zu, nr = %zu must be ≥ 1", __func__, nT, nr);
+    if ((st = vs__size_mul(nT, nr, &total)) != VS_OK || (st = vs__check_finite_array(T, nT, __func__, "T")) != VS_OK ||
+        (st = vs__check_finite_array(ratio, nr, __func__, "ratio")) != VS_OK)
+        return st;
+    for (size_t i = 0; i < nT; i++)
+        if (!(T[i] > 0.0))
+            return vs__error(VS_EINVAL, "%s: T[%zu] = %g must be > 0", __func__, i, T[i]);
+    for (size_t j = 0; j < nr; j++)
+        if (!(ratio[j] > 0.0) || !isfinite(ratio[j] * J_shear))
+            return vs__error(VS_EINVAL, "%s: ratio[%zu] = %g must be > 0 (and ratio·J_shear finite)", __func__, j,
+                             ratio[j]);
+    /* Solve everything first into scratch, so the outputs stay untouched on failure. */
+    int *ph = vs__calloc(total, sizeof *ph, &st);
+    double *m2 = ph ? vs__calloc(total, 2 * sizeof *m2, &st) : NULL;
+    if (!m2) {
+        vs__free(ph);
+        return st;
+    }
+    for (size_t j = 0; j < nr && st == VS_OK; j++) {
+        vs_meanfield *mf = NULL;
+        if ((st = vs_meanfield_create_compr_shear(ratio[j] * J_shear, J_shear, &mf)) != VS_OK)
+            break;
+        for (size_t i = 0; i < nT && st == VS_OK; i++) {
+            mf_state s;
+            size_t k = i * nr + j;
+            if ((st = solve_state(mf, T[i], __func__, &s)) != VS_OK)
+                break;
+            double hv[VS_MF_NMAX], mv[VS_MF_NMAX];
+            fill_vectors(mf, &s, hv, mv);
+            ph[k] = (int)phase_of(mf, &s);
+            split(mf, mv, &m2[2 * k], &m2[2 * k + 1]);
+        }
+        vs_meanfield_free(mf);
+    }
+    if (st == VS_OK)
+        for (size_t k = 0; k < total; k++) {
+            phase[k] = ph[k];
+            if (mc)
+                mc[k] = m2[2 * k];
+            if (ms)
+                ms[k] = m2[2 * k + 1];
+        }
+    vs__free(ph);
+    vs__free(m2);
+    return st;
+}

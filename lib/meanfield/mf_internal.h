@@ -1,0 +1,62 @@
+/*
+ * Internal helpers of the mean-field folder (SPEC §4.3): the single-spin partition function of an
+ * n-component unit spin in a field, its logarithmic derivative and the radial stationarity solve.
+ * Not installed; nothing here is exported.
+ */
+#ifndef VS_MF_INTERNAL_H
+#define VS_MF_INTERNAL_H
+
+#include <libvoigtspin/meanfield.h>
+#include "internal.h"
+
+/* Supported number of spin components: 2 ≤ n ≤ VS_MF_NMAX. */
+#define VS_MF_NMAX 64
+
+/* Solver settings shared by the mean-field handle and the F(g) profile (copied at creation). */
+typedef struct vs__mf_opts {
+    double root_rtol;    /* relative tolerance of every 1-D root/minimum search */
+    int max_iter;        /* iteration cap of every 1-D search */
+    double degen_rtol;   /* J_a, J_b with |J_a − J_b| ≤ degen_rtol·J_max count as degenerate */
+    double g_max;        /* upper end of the g range of the F(g) analysis (reduced units) */
+    int g_grid;          /* grid points per branch in the F(g) scans */
+} vs__mf_opts;
+
+void vs__mf_default_opts(vs__mf_opts *o);
+
+/* ln Z₁(x) with Z₁(x) = ⟨e^{x ŝ·ê}⟩ over the unit sphere S^{n−1}
+ *   = Γ(n/2) (2/x)^{n/2−1} I_{n/2−1}(x)   (paper, before Eq. 14; Z₁(0) = 1),
+ * for x ≥ 0. For n = 6 this is ln[8 I₂(x)/x²] of Eqs. 14 and 24. Never overflows. */
+double vs__mf_lnz(int n, double x);
+
+/* ln Z₁(x) − x (no cancellation for large x, where ln Z₁ ≈ x). */
+double vs__mf_lnz_shifted(int n, double x);
+
+/* Langevin-type function L(x) = d ln Z₁/dx = I_{n/2}(x)/I_{n/2−1}(x) together with
+ * q = L(x)/x (finite at x = 0: 1/n), y = 1 − L(x) and dL = L'(x), each to full relative precision
+ * (small-x series, GSL scaled Bessel functions, large-x asymptotic series). Any pointer may be NULL. */
+void vs__mf_langevin(int n, double x, double *L, double *q, double *y, double *dL);
+
+/* Root of f on [lo, hi] with GSL's Brent solver; flo = f(lo), fhi = f(hi) must have opposite signs
+ * (or one be zero), else VS_ENUMERIC (checked here: GSL would abort). f must return finite values.
+ * Returns VS_OK, VS_ENUMERIC, VS_ENOCONV or VS_ENOMEM. */
+int vs__mf_brent(double (*f)(double, void *), void *par, double lo, double hi, double flo, double fhi,
+                 const vs__mf_opts *o, double *root);
+
+/* Radial stationarity of G(r) = r²/(2K) − ln Z₁(r) (Eq. 24 along the ordering direction):
+ * r = K L(r). Returns r = 0 when K ≤ n (paramagnet), else the unique positive root.
+ * K must be finite and ≥ 0. Returns VS_OK or VS_ENOCONV. */
+int vs__mf_radial(int n, double K, const vs__mf_opts *o, double *r);
+
+/* G(r) = r²/(2K) − ln Z₁(r) along the ordering direction (K > 0, r ≥ 0). */
+double vs__mf_gradial(int n, double K, double r);
+
+/* G_min(K) = min_r G(r) and the radius r* (either pointer may be NULL). */
+int vs__mf_gmin(int n, double K, const vs__mf_opts *o, double *G, double *r);
+
+/* The options and n of a valid handle (used by the F(g) profile). */
+const vs__mf_opts *vs__mf_opts_of(const vs_meanfield *mf);
+
+/* Validate ncomp ∈ [2, VS_MF_NMAX]. */
+int vs__mf_check_ncomp(int n, const char *func);
+
+#endif
