@@ -1,0 +1,408 @@
+! The Fortran bindings (module voigtspin) reproduce closed-form numbers from every handle, with the
+! documented index rules: natural (i, j) indexing, eigenvectors in columns, 1-based positions.
+! Output is TAP (one line per check); the exit code is non-zero if any check failed.
+!
+! Reference material: σ = 0.35, μ = 1 gives K = 2μ(1+σ)/(3(1−2σ)) = 3, λ = K − 2μ/3 = 7/3,
+! E = 2μ(1+σ) = 2.7, c_l/c_t = sqrt((λ+2μ)/μ) = sqrt(13/3); Mandel eigenvalues 3K = 9 (once) and
+! 2μ = 2 (five times) (paper, after Eq. A2).
+module tap
+  use, intrinsic :: iso_c_binding, only: c_double
+  implicit none
+  private
+  public :: ok, close_to, all_close, tap_finish
+  integer, save :: ntests = 0, nfailed = 0
+contains
+  subroutine ok(cond, name)
+    logical, intent(in) :: cond
+    character(len=*), intent(in) :: name
+    ntests = ntests + 1
+    if (cond) then
+      write (*, '(a, i0, a)') 'ok ', ntests, ' - ' // name
+    else
+      nfailed = nfailed + 1
+      write (*, '(a, i0, a)') 'not ok ', ntests, ' - ' // name
+    end if
+  end subroutine ok
+
+  ! |a - b| <= rtol max(|a|, |b|) + atol, with the numbers in a TAP diagnostic on failure.
+  subroutine close_to(a, b, rtol, atol, name)
+    real(c_double), intent(in) :: a, b, rtol, atol
+    character(len=*), intent(in) :: name
+    logical :: good
+    good = abs(a - b) <= rtol * max(abs(a), abs(b)) + atol
+    call ok(good, name)
+    if (.not. good) write (*, '(a, es24.16, a, es24.16)') '# got ', a, ' expected ', b
+  end subroutine close_to
+
+  subroutine all_close(a, b, atol, name)
+    real(c_double), intent(in) :: a(:), b(:), atol
+    character(len=*), intent(in) :: name
+    logical :: good
+    good = size(a) == size(b)
+    if (good) good = all(abs(a - b) <= atol)
+    call ok(good, name)
+    if (.not. good .and. size(a) == size(b)) write (*, '(a, es12.4)') '# max |diff| = ', maxval(abs(a - b))
+  end subroutine all_close
+
+  subroutine tap_finish()
+    write (*, '(a, i0)') '1..', ntests
+    if (nfailed > 0) then
+      write (*, '(a, i0, a)') '# ', nfailed, ' check(s) failed'
+      stop 1
+    end if
+  end subroutine tap_finish
+end module tap
+
+program test_fortran_bindings
+  use, intrinsic :: iso_c_binding, only: c_double, c_int
+  use, intrinsic :: ieee_arithmetic, only: ieee_value, ieee_quiet_nan
+  use voigtspin
+  use tap
+  implicit none
+
+  real(c_double), parameter :: sigma = 0.35_c_double, mu = 1.0_c_double
+  real(c_double), parameter :: bulk = 3.0_c_double, lambda = 7.0_c_double / 3.0_c_double
+  real(c_double), parameter :: tol = 1.0e-12_c_double
+
+  call test_version_constants_match_library()
+  call test_status_codes_and_messages()
+  call test_mandel_eigenvalues_are_2mu_and_3K()
+  call test_mandel_matrix_natural_indexing_and_eigenvector_columns()
+  call test_spin_basis_columns_are_q_vectors()
+  call test_isotropic_tensor_closed_form()
+  call test_isotropic_constructors_agree()
+  call test_isotropic_moduli_and_sound_speeds()
+  call test_hexagonal_voigt_and_tensor_positions()
+  call test_cubic_voigt_average_and_general_constructor()
+  call test_christoffel_isotropic()
+  call test_strain_mandel_spin_conversions()
+  call test_mandel_square_roots()
+  call test_clone_is_independent()
+  call test_errors_are_reported_in_stat()
+  call tap_finish()
+
+contains
+
+  pure function eye(n) result(a)
+    integer, intent(in) :: n
+    real(c_double) :: a(n, n)
+    integer :: i
+    a = 0.0_c_double
+    do i = 1, n
+      a(i, i) = 1.0_c_double
+    end do
+  end function eye
+
+  pure real(c_double) function delta(i, j)
+    integer, intent(in) :: i, j
+    delta = merge(1.0_c_double, 0.0_c_double, i == j)
+  end function delta
+
+  subroutine make_reference(el)
+    type(vs_elastic_t), intent(out) :: el
+    integer :: st
+    call vs_elastic_create_poisson_shear(el, sigma, mu, st)
+    call ok(st == VS_OK .and. el%is_associated(), 'reference tensor (sigma = 0.35, mu = 1) is created')
+  end subroutine make_reference
+
+  subroutine test_version_constants_match_library()
+    call ok(vs_version() == VS_VERSION_NUMBER, 'vs_version() equals the module VS_VERSION_NUMBER')
+    call ok(vs_version_string() == VS_MODULE_VERSION_STRING, 'vs_version_string() equals the module version string')
+    call ok(vs_version() == VS_VERSION_MAJOR * 10000 + VS_VERSION_MINOR * 100 + VS_VERSION_PATCH, &
+            'version number is MAJOR*10000 + MINOR*100 + PATCH')
+  end subroutine test_version_constants_match_library
+
+  subroutine test_status_codes_and_messages()
+    integer :: code
+    logical :: described
+    character(len=:), allocatable :: msg
+    ! The values are ABI (common.h): they must never change.
+    call ok(VS_OK == 0 .and. VS_EINVAL == -1 .and. VS_ENONPHYS == -2 .and. VS_ENOMEM == -3 .and. &
+            VS_ENOCONV == -4 .and. VS_EOVERFLOW == -5 .and. VS_ENUMERIC == -6 .and. VS_EIO == -7 .and. &
+            VS_EUNSUPPORTED == -8 .and. VS_ECALLBACK == -9, 'status codes have their fixed C values')
+    described = .true.
+    do code = 0, -9, -1
+      msg = vs_strerror(code)
+      described = described .and. len(msg) > 0 .and. msg /= 'unknown status code'
+    end do
+    call ok(described, 'every status code has a description')
+    call ok(vs_strerror(12345) == 'unknown status code', 'unknown codes are described as such')
+  end subroutine test_status_codes_and_messages
+
+  subroutine test_mandel_eigenvalues_are_2mu_and_3K()
+    type(vs_elastic_t) :: el
+    real(c_double) :: w(6)
+    integer :: st
+    call make_reference(el)
+    call el%mandel_eigen(w=w, stat=st)
+    call ok(st == VS_OK, 'mandel_eigen succeeds')
+    call all_close(w(1:5), [2.0_c_double, 2.0_c_double, 2.0_c_double, 2.0_c_double, 2.0_c_double], 1e-12_c_double, &
+                   'five Mandel eigenvalues equal 2 mu = 2')
+    call close_to(w(6), 3.0_c_double * bulk, tol, 0.0_c_double, 'largest Mandel eigenvalue equals 3 K = 9')
+    call el%free()
+  end subroutine test_mandel_eigenvalues_are_2mu_and_3K
+
+  subroutine test_mandel_matrix_natural_indexing_and_eigenvector_columns()
+    type(vs_elastic_t) :: el
+    real(c_double) :: m(6, 6), w(6), v(6, 6), rebuilt(6, 6), q1(6)
+    integer :: j
+    call make_reference(el)
+    call el%mandel(m)
+    ! Isotropic Mandel matrix: lambda + 2 mu on the normal diagonal, lambda off it, 2 mu on the shear diagonal.
+    call close_to(m(1, 1), lambda + 2.0_c_double * mu, tol, 0.0_c_double, 'M(1,1) = lambda + 2 mu')
+    call close_to(m(1, 2), lambda, tol, 0.0_c_double, 'M(1,2) = lambda')
+    call close_to(m(3, 1), lambda, tol, 0.0_c_double, 'M(3,1) = lambda')
+    call close_to(m(4, 4), 2.0_c_double * mu, tol, 0.0_c_double, 'M(4,4) = 2 mu (Mandel shear)')
+    call close_to(m(1, 4), 0.0_c_double, 0.0_c_double, tol, 'M(1,4) = 0 (no normal-shear coupling)')
+    call vs_elastic_mandel_eigen(el, w, v)
+    ! Column j of v is the eigenvector of w(j): the largest (3K) is the compression vector q1.
+    q1 = [1.0_c_double, 1.0_c_double, 1.0_c_double, 0.0_c_double, 0.0_c_double, 0.0_c_double] / sqrt(3.0_c_double)
+    call close_to(abs(dot_product(v(:, 6), q1)), 1.0_c_double, tol, 0.0_c_double, &
+                  'eigenvector column v(:,6) of 3K is the compression direction q1')
+    call close_to(maxval(abs(matmul(q1, v(:, 1:5)))), 0.0_c_double, 0.0_c_double, 1e-12_c_double, &
+                  'shear eigenvector columns are orthogonal to q1')
+    rebuilt = 0.0_c_double
+    do j = 1, 6
+      rebuilt = rebuilt + w(j) * spread(v(:, j), 2, 6) * spread(v(:, j), 1, 6)
+    end do
+    call all_close(reshape(rebuilt, [36]), reshape(m, [36]), 1e-12_c_double, 'M = V diag(w) V^T')
+    call all_close(reshape(matmul(transpose(v), v), [36]), reshape(eye(6), [36]), 1e-12_c_double, &
+                   'eigenvector columns are orthonormal')
+    call el%free()
+  end subroutine test_mandel_matrix_natural_indexing_and_eigenvector_columns
+
+  subroutine test_spin_basis_columns_are_q_vectors()
+    real(c_double) :: q(6, 6), e(6)
+    real(c_double), parameter :: r2 = sqrt(2.0_c_double), r3 = sqrt(3.0_c_double), r6 = sqrt(6.0_c_double)
+    integer :: st
+    call vs_spin_basis(q, st)
+    call ok(st == VS_OK, 'vs_spin_basis succeeds')
+    ! Q is not symmetric, so these columns prove the row-major -> column-major transpose.
+    call all_close(q(:, 1), [1.0_c_double, 1.0_c_double, 1.0_c_double, 0.0_c_double, 0.0_c_double, 0.0_c_double] / r3, &
+                   1e-15_c_double, 'q(:,1) = (1,1,1,0,0,0)/sqrt(3)')
+    call all_close(q(:, 2), [1.0_c_double, -1.0_c_double, 0.0_c_double, 0.0_c_double, 0.0_c_double, 0.0_c_double] / r2, &
+                   1e-15_c_double, 'q(:,2) = (1,-1,0,0,0,0)/sqrt(2)')
+    call all_close(q(:, 3), [1.0_c_double, 1.0_c_double, -2.0_c_double, 0.0_c_double, 0.0_c_double, 0.0_c_double] / r6, &
+                   1e-15_c_double, 'q(:,3) = (1,1,-2,0,0,0)/sqrt(6)')
+    e = 0.0_c_double
+    e(5) = 1.0_c_double
+    call all_close(q(:, 5), e, 1e-15_c_double, 'q(:,5) = e5')
+  end subroutine test_spin_basis_columns_are_q_vectors
+
+  subroutine test_isotropic_tensor_closed_form()
+    type(vs_elastic_t) :: el
+    real(c_double) :: l(3, 3, 3, 3), worst
+    integer :: i, j, k, m
+    call make_reference(el)
+    call el%tensor(l)
+    worst = 0.0_c_double
+    do m = 1, 3
+      do k = 1, 3
+        do j = 1, 3
+          do i = 1, 3
+            worst = max(worst, abs(l(i, j, k, m) - (lambda * delta(i, j) * delta(k, m) &
+                                     + mu * (delta(i, k) * delta(j, m) + delta(i, m) * delta(j, k)))))
+          end do
+        end do
+      end do
+    end do
+    call close_to(worst, 0.0_c_double, 0.0_c_double, 1e-12_c_double, &
+                  'L(i,j,k,l) = lambda d_ij d_kl + mu (d_ik d_jl + d_il d_jk) for all 81 entries')
+    call el%free()
+  end subroutine test_isotropic_tensor_closed_form
+
+  subroutine test_isotropic_constructors_agree()
+    type(vs_elastic_t) :: ref, el(5)
+    real(c_double) :: mref(6, 6), m(6, 6)
+    integer :: i, st(5)
+    character(len=*), parameter :: names(5) = [character(len=13) :: 'lame', 'bulk_shear', 'young_poisson', &
+                                                'poisson_shear', 'sound_ratio']
+    call make_reference(ref)
+    call ref%mandel(mref)
+    call el(1)%create_lame(lambda, mu, st(1))
+    call el(2)%create_bulk_shear(bulk, mu, st(2))
+    call el(3)%create_young_poisson(2.0_c_double * mu * (1.0_c_double + sigma), sigma, st(3))
+    call el(4)%create_poisson_shear(sigma, mu, st(4))
+    call el(5)%create_sound_ratio(sqrt((lambda + 2.0_c_double * mu) / mu), mu, st(5))
+    do i = 1, 5
+      call el(i)%mandel(m)
+      call all_close(reshape(m, [36]), reshape(mref, [36]), 1e-12_c_double, &
+                     'create_' // trim(names(i)) // ' gives the same Mandel matrix')
+      call ok(st(i) == VS_OK, 'create_' // trim(names(i)) // ' reports VS_OK')
+      call el(i)%free()
+    end do
+    call ref%free()
+  end subroutine test_isotropic_constructors_agree
+
+  subroutine test_isotropic_moduli_and_sound_speeds()
+    type(vs_elastic_t) :: el
+    real(c_double) :: md(6), speeds(2)
+    integer(c_int) :: sym
+    call make_reference(el)
+    call el%symmetry(sym)
+    call ok(sym == VS_ELASTIC_ISOTROPIC, 'symmetry is VS_ELASTIC_ISOTROPIC')
+    call el%moduli(VS_AVERAGE_EXACT, md)
+    call all_close(md, [bulk, mu, lambda, 2.0_c_double * mu * (1.0_c_double + sigma), sigma, &
+                        sqrt((lambda + 2.0_c_double * mu) / mu)], 1e-12_c_double, &
+                   'moduli(1:6) = (K, mu, lambda, E, sigma, c_l/c_t) = (3, 1, 7/3, 2.7, 0.35, sqrt(13/3))')
+    call el%sound_speeds(2.0_c_double, speeds)
+    call all_close(speeds, [sqrt((lambda + 2.0_c_double * mu) / 2.0_c_double), sqrt(mu / 2.0_c_double)], &
+                   1e-12_c_double, 'sound speeds at rho = 2 are (sqrt((lambda+2mu)/rho), sqrt(mu/rho))')
+    call el%free()
+  end subroutine test_isotropic_moduli_and_sound_speeds
+
+  subroutine test_hexagonal_voigt_and_tensor_positions()
+    type(vs_elastic_t) :: el
+    real(c_double) :: c(6, 6), l(3, 3, 3, 3)
+    real(c_double), parameter :: c11 = 10.0_c_double, c12 = 4.0_c_double, c13 = 3.0_c_double, &
+                                 c33 = 8.0_c_double, c44 = 2.0_c_double
+    integer(c_int) :: sym
+    integer :: st
+    call el%create_hexagonal(c11, c12, c13, c33, c44, st)
+    call ok(st == VS_OK, 'hexagonal tensor is created')
+    call el%symmetry(sym)
+    call ok(sym == VS_ELASTIC_HEXAGONAL, 'symmetry is VS_ELASTIC_HEXAGONAL')
+    call el%voigt(c)
+    ! 1-based Voigt positions 1..6 = 11, 22, 33, 23, 31, 12; c-axis along z.
+    call all_close([c(1, 1), c(2, 2), c(1, 2), c(1, 3), c(2, 3), c(3, 3), c(4, 4), c(5, 5), c(6, 6)], &
+                   [c11, c11, c12, c13, c13, c33, c44, c44, 0.5_c_double * (c11 - c12)], 1e-12_c_double, &
+                   'Voigt matrix entries sit at their 1-based positions (C66 = (C11-C12)/2)')
+    call el%tensor(l)
+    call all_close([l(3, 3, 3, 3), l(1, 1, 3, 3), l(3, 3, 2, 2), l(2, 3, 2, 3), l(1, 2, 1, 2), l(1, 1, 1, 2)], &
+                   [c33, c13, c13, c44, 0.5_c_double * (c11 - c12), 0.0_c_double], 1e-12_c_double, &
+                   'L(3,3,3,3) = C33, L(1,1,3,3) = C13, L(2,3,2,3) = C44, L(1,2,1,2) = C66')
+    call el%free()
+  end subroutine test_hexagonal_voigt_and_tensor_positions
+
+  subroutine test_cubic_voigt_average_and_general_constructor()
+    type(vs_elastic_t) :: cub, gen
+    real(c_double) :: c(6, 6), cg(6, 6), md(6)
+    real(c_double), parameter :: c11 = 12.0_c_double, c12 = 5.0_c_double, c44 = 2.0_c_double
+    integer(c_int) :: sym
+    integer :: st
+    call cub%create_cubic(c11, c12, c44, st)
+    call ok(st == VS_OK, 'cubic tensor is created')
+    call cub%symmetry(sym)
+    call ok(sym == VS_ELASTIC_CUBIC, 'symmetry is VS_ELASTIC_CUBIC')
+    ! Voigt average: K_V = (C11 + 2 C12)/3, G_V = (C11 - C12 + 3 C44)/5.
+    call cub%moduli(VS_AVERAGE_VOIGT, md)
+    call all_close(md(1:2), [(c11 + 2.0_c_double * c12) / 3.0_c_double, (c11 - c12 + 3.0_c_double * c44) / 5.0_c_double], &
+                   1e-12_c_double, 'Voigt-average K and mu of a cubic crystal')
+    call cub%moduli(VS_AVERAGE_EXACT, md, st)
+    call ok(st == VS_ENONPHYS, 'exact isotropic moduli of a cubic crystal give VS_ENONPHYS in stat')
+    ! The same crystal through the general 6x6 constructor, built here in natural indexing.
+    c = 0.0_c_double
+    c(1:3, 1:3) = c12
+    c(1, 1) = c11
+    c(2, 2) = c11
+    c(3, 3) = c11
+    c(4, 4) = c44
+    c(5, 5) = c44
+    c(6, 6) = c44
+    call gen%create_voigt(c, st)
+    call ok(st == VS_OK, 'create_voigt accepts the cubic 6x6 matrix')
+    call gen%voigt(cg)
+    call all_close(reshape(cg, [36]), reshape(c, [36]), 1e-12_c_double, 'create_voigt then voigt returns the matrix')
+    c(1, 2) = c12 + 1.0_c_double
+    call gen%free()
+    call gen%create_voigt(c, st)
+    call ok(st == VS_ENONPHYS .and. .not. gen%is_associated(), 'an asymmetric 6x6 matrix gives VS_ENONPHYS')
+    call cub%free()
+  end subroutine test_cubic_voigt_average_and_general_constructor
+
+  subroutine test_christoffel_isotropic()
+    type(vs_elastic_t) :: el
+    real(c_double) :: g(3, 3), n(3), expect(3, 3)
+    call make_reference(el)
+    ! Gamma = mu I + (lambda + mu) n n^T for the unit direction n (khat need not be normalised).
+    call el%christoffel([1.0_c_double, 2.0_c_double, 2.0_c_double], g)
+    n = [1.0_c_double, 2.0_c_double, 2.0_c_double] / 3.0_c_double
+    expect = mu * eye(3) + (lambda + mu) * spread(n, 2, 3) * spread(n, 1, 3)
+    call all_close(reshape(g, [9]), reshape(expect, [9]), 1e-12_c_double, &
+                   'Christoffel matrix = mu I + (lambda + mu) n n^T')
+    call el%free()
+  end subroutine test_christoffel_isotropic
+
+  subroutine test_strain_mandel_spin_conversions()
+    type(vs_elastic_t) :: el
+    real(c_double) :: u(3, 3), back(3, 3), t(6), g(6), energy
+    real(c_double), parameter :: r2 = sqrt(2.0_c_double)
+    call make_reference(el)
+    u = reshape([0.3_c_double, -0.1_c_double, 0.2_c_double, &
+                 -0.1_c_double, 0.5_c_double, 0.4_c_double, &
+                 0.2_c_double, 0.4_c_double, -0.7_c_double], [3, 3])
+    call vs_strain_to_mandel(u, t)
+    call all_close(t, [u(1, 1), u(2, 2), u(3, 3), r2 * u(2, 3), r2 * u(3, 1), r2 * u(1, 2)], 1e-15_c_double, &
+                   'Mandel vector t = (u11, u22, u33, sqrt2 u23, sqrt2 u31, sqrt2 u12)')
+    call vs_mandel_to_strain(t, back)
+    call all_close(reshape(back, [9]), reshape(u, [9]), 1e-15_c_double, 'mandel_to_strain inverts strain_to_mandel')
+    call el%strain_to_spin(u, g)
+    ! g . g = u Λ u = lambda (tr u)^2 + 2 mu u:u (Eq. 10).
+    energy = lambda * (u(1, 1) + u(2, 2) + u(3, 3))**2 + 2.0_c_double * mu * sum(u * u)
+    call close_to(dot_product(g, g), energy, 1e-12_c_double, 0.0_c_double, 'g.g = lambda (tr u)^2 + 2 mu u:u')
+    ! The compression spin component is sqrt(3K) tr(u)/sqrt(3) for an isotropic tensor.
+    call close_to(g(1), sqrt(3.0_c_double * bulk) * (u(1, 1) + u(2, 2) + u(3, 3)) / sqrt(3.0_c_double), &
+                  1e-12_c_double, 1e-15_c_double, 'g(1) is the compression component sqrt(3K) tr(u)/sqrt(3)')
+    call el%spin_to_strain(g, back)
+    call all_close(reshape(back, [9]), reshape(u, [9]), 1e-12_c_double, 'spin_to_strain inverts strain_to_spin')
+    call el%free()
+  end subroutine test_strain_mandel_spin_conversions
+
+  subroutine test_mandel_square_roots()
+    type(vs_elastic_t) :: el
+    real(c_double) :: m(6, 6), s(6, 6), si(6, 6)
+    call el%create_hexagonal(10.0_c_double, 4.0_c_double, 3.0_c_double, 8.0_c_double, 2.0_c_double)
+    call el%mandel(m)
+    call el%mandel_sqrt(s)
+    call el%mandel_invsqrt(si)
+    call all_close(reshape(matmul(s, s), [36]), reshape(m, [36]), 1e-12_c_double, 'M^(1/2) M^(1/2) = M')
+    call all_close(reshape(matmul(si, s), [36]), reshape(eye(6), [36]), 1e-12_c_double, 'M^(-1/2) M^(1/2) = I')
+    call el%free()
+  end subroutine test_mandel_square_roots
+
+  subroutine test_clone_is_independent()
+    type(vs_elastic_t) :: el, copy
+    real(c_double) :: m1(6, 6), m2(6, 6)
+    integer :: st
+    call make_reference(el)
+    call el%mandel(m1)
+    call el%clone(copy, st)
+    call el%free()
+    call ok(st == VS_OK .and. copy%is_associated() .and. .not. el%is_associated(), &
+            'clone gives a live handle; free resets the original')
+    call copy%mandel(m2)
+    call all_close(reshape(m2, [36]), reshape(m1, [36]), 0.0_c_double, 'the clone outlives the original')
+    call copy%free()
+    call copy%free()
+    call ok(.not. copy%is_associated(), 'freeing a reset handle again is harmless')
+  end subroutine test_clone_is_independent
+
+  subroutine test_errors_are_reported_in_stat()
+    type(vs_elastic_t) :: el, never
+    real(c_double) :: m(6, 6), speeds(2), nan
+    integer :: st
+    character(len=:), allocatable :: msg
+    call el%create_lame(1.0_c_double, -1.0_c_double, st)
+    call ok(st == VS_ENONPHYS, 'negative mu gives VS_ENONPHYS in stat')
+    call ok(.not. el%is_associated(), 'a failed create leaves the handle unassociated')
+    msg = vs_last_error()
+    call ok(len(msg) > 0 .and. index(msg, 'mu') > 0, &
+            'vs_last_error() is a non-empty Fortran string naming mu')
+    nan = ieee_value(nan, ieee_quiet_nan)
+    call vs_elastic_create_bulk_shear(el, nan, 1.0_c_double, st)
+    call ok(st == VS_EINVAL, 'NaN bulk modulus gives VS_EINVAL')
+    call vs_elastic_create_young_poisson(el, 1.0_c_double, 0.5_c_double, st)
+    call ok(st == VS_ENONPHYS, 'Poisson ratio 1/2 gives VS_ENONPHYS')
+    m = 42.0_c_double
+    call never%mandel(m, st)
+    call ok(st == VS_EINVAL .and. all(abs(m - 42.0_c_double) <= 0.0_c_double), &
+            'a query on a never-created handle gives VS_EINVAL and leaves the output untouched')
+    call make_reference(el)
+    call el%sound_speeds(-1.0_c_double, speeds, st)
+    call ok(st == VS_EINVAL, 'negative density gives VS_EINVAL')
+    call el%mandel(m, st)
+    call ok(st == VS_OK, 'stat is reset to VS_OK by a successful call')
+    call el%free()
+  end subroutine test_errors_are_reported_in_stat
+
+end program test_fortran_bindings
