@@ -1,18 +1,266 @@
 /**
  * @file lattice.h
- * @brief (placeholder, filled by the lattice work)
+ * @brief The long-range lattice Hamiltonian of paper Eqs. 18–19, Ewald-summed and evaluated by FFT
+ *        (SPEC §4.4).
+ *
+ * Hamiltonian (energies in units of E0, the paper's g²a³; spins s_m with ncomp components):
+ *
+ *     H = −(E0/2) Σ_{m,n} Σ'_R s_mᵀ J(r_m − r_n + R) s_n − (E0/(2N)) Mᵀ U M − (E0/2) Σ_m s_mᵀ D s_m,
+ *     M = Σ_m s_m,
+ *
+ * with the principal-value pair kernel of a degree-0 k-space coupling W(k̂) = Σ_l A_l(k̂)
+ * (A_l = degree-l spherical-harmonic part, from a ::vs_coupling):
+ *
+ *     J(r) = (v0/r³) Σ_{l≥2 even} (−1)^{l/2} γ_l A_l(r̂),   γ_l = Γ((l+3)/2)/(π^{3/2} Γ(l/2)),
+ *
+ * (γ₂ = 3/(4π), γ₄ = 15/(8π)); l = 0 is a contact term, not a pair interaction (use D for it).
+ * v0 is the volume per site. R runs over supercell translations (periodic case) and the prime skips
+ * r_m − r_n + R = 0: a spin interacts with its own periodic images. The conditionally convergent
+ * sum is the limit over expanding spheres ("sphere" boundary = Ewald with G = 0 dropped). U adds any
+ * uniform-mode (shape) term: for W = k̂k̂ᵀ, U = −I/3 gives the tin-foil boundary of most Ewald codes.
+ * With no pair kernel (coupling NULL) and U = diag(J_α), H is the mean-field Hamiltonian of Eq. 21.
+ *
+ * Geometry: a cell (three Cartesian row vectors a1, a2, a3) with nbasis sites at fractional
+ * positions, repeated L1×L2×L3 times. Site index (site-major):
+ *
+ *     m = ((i1*L2 + i2)*L3 + i3)*nbasis + b,   r_m = Σ_j (i_j + f_bj) a_j.
+ *
+ * Spin configurations and fields are caller arrays `double[N*ncomp]`, row-major, component fastest:
+ * s[m*ncomp + a]. Unit spins are the physics but no function requires unit norm (the Hamiltonian is
+ * a quadratic form and is evaluated for any finite vectors).
+ *
+ * Open clusters (option ::VS_LATTICE_OPT_BOUNDARY = ::VS_LATTICE_OPEN): the same sites, no images,
+ * the bare pair kernel summed directly (evaluated by zero-padded FFT convolution).
+ *
+ * Thread safety: functions taking `const vs_lattice *` may run concurrently on one handle. The
+ * FFT evaluators (vs_lattice_fields(), vs_lattice_energy()) use the handle's workspace and take a
+ * non-const handle. FFTW plans are made once per handle at creation, on scratch buffers, under a
+ * library-internal mutex; the library never calls fftw_cleanup().
  */
 #ifndef LIBVOIGTSPIN_LATTICE_H
 #define LIBVOIGTSPIN_LATTICE_H
 
+#include <stddef.h>
+
 #include <libvoigtspin/common.h>
+#include <libvoigtspin/coupling.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/** Opaque lattice Hamiltonian handle. */
+typedef struct vs_lattice vs_lattice;
+
+/** Opaque creation options (zstd-style parameter set). */
+typedef struct vs_lattice_options vs_lattice_options;
+
+/** Cubic presets, all built on the conventional cube of side a (so the supercell is cubic):
+ *  sc: 1 site per cube, v0 = a³; bcc: 2 sites (0,0,0), (½,½,½), v0 = a³/2;
+ *  fcc: 4 sites (0,0,0), (0,½,½), (½,0,½), (½,½,0), v0 = a³/4. */
+typedef enum vs_lattice_kind {
+    VS_LATTICE_SC = 1,  /**< simple cubic */
+    VS_LATTICE_BCC = 2, /**< body-centred cubic (conventional cube, 2-site basis) */
+    VS_LATTICE_FCC = 3  /**< face-centred cubic (conventional cube, 4-site basis) */
+} vs_lattice_kind;
+
+/** Boundary conditions (values of ::VS_LATTICE_OPT_BOUNDARY). */
+typedef enum vs_lattice_boundary {
+    VS_LATTICE_PERIODIC = 0, /**< periodic supercell, Ewald sum with the sphere boundary (default) */
+    VS_LATTICE_OPEN = 1      /**< finite open cluster: bare pair kernel, no images */
+} vs_lattice_boundary;
+
+/** Option keys for vs_lattice_options_set(); the values are doubles (integers for enumerations). */
+typedef enum vs_lattice_option {
+    /** Ewald accuracy ε: every dropped real-space and reciprocal term carries a factor
+     *  Q(a, y) ≤ ε. Bounds [1e-15, 1e-2]; default 1e-12. */
+    VS_LATTICE_OPT_ACCURACY = 1,
+    /** Ewald splitting parameter α (1/length). 0 (default) lets the library choose it; results do
+     *  not depend on α to round-off. Bounds [0, 1e6]. */
+    VS_LATTICE_OPT_ALPHA = 2,
+    /** ::VS_LATTICE_PERIODIC (default) or ::VS_LATTICE_OPEN. */
+    VS_LATTICE_OPT_BOUNDARY = 3,
+    /** Energy scale E0 (the paper's g²a³), > 0. Bounds [1e-300, 1e300]; default 1. */
+    VS_LATTICE_OPT_ENERGY_SCALE = 4,
+    /** FFTW planner: 0 = FFTW_ESTIMATE (default: plans in microseconds, near-optimal for
+     *  power-of-two grids), 1 = FFTW_MEASURE (planning takes seconds, may be faster for odd sizes). */
+    VS_LATTICE_OPT_FFTW_PLANNER = 5
+} vs_lattice_option;
+
+/**
+ * @brief Create an option set holding the defaults.
+ * @param[out] out new option set (free with vs_lattice_options_free()).
+ * @return ::VS_OK, ::VS_EINVAL (out NULL), ::VS_ENOMEM.
+ */
+VS_API int vs_lattice_options_create(vs_lattice_options **out);
+
+/** @brief Free an option set. Accepts NULL. */
+VS_API void vs_lattice_options_free(vs_lattice_options *opt);
+
+/**
+ * @brief Set one option.
+ * @param opt option set. @param key a ::vs_lattice_option. @param value within
+ *        vs_lattice_option_bounds(); integral for enumerations.
+ * @return ::VS_OK, ::VS_EINVAL (NULL, unknown key, NaN, out of bounds, not integral).
+ */
+VS_API int vs_lattice_options_set(vs_lattice_options *opt, int key, double value);
+
+/** @brief Read one option into *value. @return ::VS_OK, ::VS_EINVAL. */
+VS_API int vs_lattice_options_get(const vs_lattice_options *opt, int key, double *value);
+
+/** @brief Inclusive bounds [*lo, *hi] of an option. @return ::VS_OK, ::VS_EINVAL (unknown key, NULL). */
+VS_API int vs_lattice_option_bounds(int key, double *lo, double *hi);
+
+/**
+ * @brief Create a lattice Hamiltonian on a custom Bravais lattice with a basis.
+ *
+ * Builds the coupling table T(Δ) for every displacement (Ewald sum, O(N log N)) and the FFT plans.
+ * @param cell `double[9]` row-major: rows are the cell vectors a1, a2, a3 (right- or left-handed,
+ *        non-degenerate).
+ * @param nbasis number of sites per cell, 1..64.
+ * @param frac `double[nbasis*3]` fractional positions of the basis sites (distinct modulo the lattice).
+ * @param L `int[3]` supercell sizes L1, L2, L3 ≥ 1 (open clusters: the grid is 2L).
+ * @param coupling pair kernel source (borrowed only during the call), or NULL for no pair kernel.
+ * @param ncomp spin components: with a coupling, 0 or vs_coupling_ncomp(coupling); without, 1..16.
+ * @param opt options, or NULL for the defaults.
+ * @param[out] out new handle, NULL on error.
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_EOVERFLOW (sizes), ::VS_ENOMEM, or a coupling error.
+ */
+VS_API int vs_lattice_create(const double *cell, int nbasis, const double *frac, const int *L,
+                             const vs_coupling *coupling, int ncomp, const vs_lattice_options *opt,
+                             vs_lattice **out);
+
+/**
+ * @brief Create a lattice Hamiltonian on a cubic preset (conventional cube of side a, see
+ *        ::vs_lattice_kind). Arguments as vs_lattice_create(). @param kind a ::vs_lattice_kind.
+ * @param a cube side, finite and > 0.
+ */
+VS_API int vs_lattice_create_cubic(int kind, double a, const int *L, const vs_coupling *coupling,
+                                   int ncomp, const vs_lattice_options *opt, vs_lattice **out);
+
+/** @brief Free a handle. Accepts NULL. */
+VS_API void vs_lattice_free(vs_lattice *lat);
+
+/** @brief Number of sites N = L1 L2 L3 nbasis; 0 if lat is NULL. */
+VS_API size_t vs_lattice_nsites(const vs_lattice *lat);
+
+/** @brief Spin components ncomp; 0 if lat is NULL. */
+VS_API int vs_lattice_ncomp(const vs_lattice *lat);
+
+/** @brief Basis sites per cell; 0 if lat is NULL. */
+VS_API int vs_lattice_nbasis(const vs_lattice *lat);
+
+/** @brief Volume per site v0 = |det cell| / nbasis (length³). @return ::VS_OK, ::VS_EINVAL. */
+VS_API int vs_lattice_site_volume(const vs_lattice *lat, double *v0);
+
+/** @brief Energy scale E0 in use. @return ::VS_OK, ::VS_EINVAL. */
+VS_API int vs_lattice_energy_scale(const vs_lattice *lat, double *e0);
+
+/** @brief Cartesian site positions `r[N*3]` in the site order of this file. @return ::VS_OK, ::VS_EINVAL. */
+VS_API int vs_lattice_positions(const vs_lattice *lat, double *r);
+
+/**
+ * @brief The Ewald parameters chosen at creation: α (1/length), real-space cut-off rcut (length),
+ *        reciprocal cut-off gcut (1/length). Open clusters and lattices without a pair kernel report
+ *        0 for all three. Any pointer may be NULL. @return ::VS_OK, ::VS_EINVAL (lat NULL).
+ */
+VS_API int vs_lattice_ewald_parameters(const vs_lattice *lat, double *alpha, double *rcut,
+                                       double *gcut);
+
+/**
+ * @brief Set the uniform-mode matrix U (`double[ncomp*ncomp]`, symmetrised as (U+Uᵀ)/2), or NULL
+ *        for U = 0 (default). Energy term −(E0/(2N)) Mᵀ U M. @return ::VS_OK, ::VS_EINVAL, ::VS_ENOMEM.
+ */
+VS_API int vs_lattice_set_uniform(vs_lattice *lat, const double *U);
+
+/**
+ * @brief Set the on-site matrix D (`double[ncomp*ncomp]`, symmetrised), or NULL for D = 0 (default).
+ *        Energy term −(E0/2) Σ_m s_mᵀ D s_m (e.g. D = A_0 for the contact term).
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_ENOMEM.
+ */
+VS_API int vs_lattice_set_onsite(vs_lattice *lat, const double *D);
+
+/**
+ * @brief The coupling block T(r_m − r_n) between sites m and n (all periodic images summed, the
+ *        self term excluded), `T[ncomp*ncomp]` row-major, symmetric; T(r_m − r_n) = T(r_n − r_m).
+ *        Dimensionless (fields are h_m = Σ_n T(r_m − r_n) s_n). @return ::VS_OK, ::VS_EINVAL.
+ */
+VS_API int vs_lattice_coupling(const vs_lattice *lat, size_t m, size_t n, double *T);
+
+/**
+ * @brief Pair fields h_m = Σ_n T(r_m − r_n) s_n for all sites by FFT convolution, O(N log N).
+ *        U and D are not included (they enter the energy; the full effective field is
+ *        h_m + U M/N + D s_m). @param s `double[N*ncomp]`, finite. @param[out] h `double[N*ncomp]`
+ *        (may not alias s). @return ::VS_OK, ::VS_EINVAL.
+ */
+VS_API int vs_lattice_fields(vs_lattice *lat, const double *s, double *h);
+
+/**
+ * @brief Total energy E (units of E0·(energy scale) — i.e. E0 times a dimensionless number) by FFT.
+ *        @param s `double[N*ncomp]`. @return ::VS_OK, ::VS_EINVAL, ::VS_ENOMEM.
+ */
+VS_API int vs_lattice_energy(vs_lattice *lat, const double *s, double *E);
+
+/**
+ * @brief Energy from given pair fields, O(N): E = −(E0/2) Σ s·h − (E0/2N) MᵀUM − (E0/2) Σ sᵀDs.
+ * @param s, h `double[N*ncomp]` (h from vs_lattice_fields() or maintained by vs_lattice_update()).
+ * @return ::VS_OK, ::VS_EINVAL.
+ */
+VS_API int vs_lattice_energy_from_fields(const vs_lattice *lat, const double *s, const double *h,
+                                         double *E);
+
+/** @brief Pair fields by the direct O(N²) sum over the coupling table (cross-check, small N).
+ *  Shapes as vs_lattice_fields(). @return ::VS_OK, ::VS_EINVAL. */
+VS_API int vs_lattice_fields_direct(const vs_lattice *lat, const double *s, double *h);
+
+/** @brief Total energy by the direct O(N²) pair sum (cross-check, small N). @return ::VS_OK, ::VS_EINVAL. */
+VS_API int vs_lattice_energy_direct(const vs_lattice *lat, const double *s, double *E);
+
+/** @brief M = Σ_m s_m, `M[ncomp]`. @return ::VS_OK, ::VS_EINVAL. */
+VS_API int vs_lattice_total(const vs_lattice *lat, const double *s, double *M);
+
+/**
+ * @brief Exact energy change ΔE of replacing s_m by snew (single-spin Monte Carlo move), O(ncomp²)
+ *        given the current fields h (and O(N) if M is NULL while U ≠ 0).
+ * @param s current configuration, @param h its pair fields, @param M its total Σ s (`double[ncomp]`)
+ *        or NULL to have it computed, @param m site index < N, @param snew `double[ncomp]`, finite.
+ * @return ::VS_OK, ::VS_EINVAL.
+ */
+VS_API int vs_lattice_delta_energy(const vs_lattice *lat, const double *s, const double *h,
+                                   const double *M, size_t m, const double *snew, double *dE);
+
+/**
+ * @brief Apply the move s_m → snew: h_n += T(r_n − r_m)(snew − s_m) for all n (O(N ncomp²)),
+ *        s_m = snew, and M += snew − s_m if M is not NULL.
+ * @return ::VS_OK, ::VS_EINVAL (nothing is changed on error).
+ */
+VS_API int vs_lattice_update(const vs_lattice *lat, double *s, double *h, double *M, size_t m,
+                             const double *snew);
+
+/**
+ * @brief Fourier-transformed coupling on the supercell grid (periodic lattices only):
+ *        H(k) = Σ_Δ T(Δ) e^{−ik·Δ} as an (nbasis·ncomp)² Hermitian matrix, row index b*ncomp + a,
+ *        plus D on every diagonal block and, at k = 0, U/nbasis on every block (so that the energy of a
+ *        mode is −(E0/2) v† H v per cell). k = Σ_j (q_j/L_j) b_j with reciprocal vectors b_j.
+ * @param q `int[3]` grid index, 0 ≤ q_j < L_j. @param[out] Hre, Him `double[(nb*nc)²]` row-major
+ *        (Him may be NULL). @return ::VS_OK, ::VS_EINVAL, ::VS_EUNSUPPORTED (open cluster).
+ */
+VS_API int vs_lattice_fourier(const vs_lattice *lat, const int *q, double *Hre, double *Him);
+
+/**
+ * @brief Luttinger–Tisza: the largest eigenvalue λ_max of H(k) (see vs_lattice_fourier()) over the
+ *        supercell grid, the wave vector where it occurs, and the lattice mean-field Curie
+ *        temperature T_c = E0 λ_max / ncomp (classical ncomp-component unit spins; Eq. 25 for
+ *        ncomp = 6). Any output may be NULL.
+ * @param[out] lambda_max λ_max (dimensionless). @param[out] k `double[3]` Cartesian wave vector
+ *        (1/length), in [0, b_j) grid coordinates. @param[out] t_curie E0 λ_max / ncomp.
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_EUNSUPPORTED (open cluster), ::VS_ENOMEM, ::VS_ENUMERIC.
+ */
+VS_API int vs_lattice_luttinger_tisza(const vs_lattice *lat, double *lambda_max, double *k,
+                                      double *t_curie);
+
 #ifdef __cplusplus
 }
 #endif
 
-#endif
+#endif /* LIBVOIGTSPIN_LATTICE_H */

@@ -1,0 +1,242 @@
+/*
+ * FFT machinery of the lattice handle (SPEC §4.4): the k-space coupling table and the convolution
+ * h = T * s. Plans are made once per handle, at creation, on the handle's scratch buffers, with
+ * the FFTW planner serialised by one library-internal mutex (FFTW's planner is not thread-safe).
+ * The library never calls fftw_cleanup(): the host program may use FFTW too.
+ */
+#include <string.h>
+#include <pthread.h>
+
+#include "lattice_internal.h"
+
+static pthread_mutex_t vs__fftw_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+void vs__fftw_lock(void)
+{
+    pthread_mutex_lock(&vs__fftw_mutex);
+}
+
+void vs__fftw_unlock(void)
+{
+    pthread_mutex_unlock(&vs__fftw_mutex);
+}
+
+unsigned vs__fftw_flags(int planner)
+{
+    return planner == 1 ? FFTW_MEASURE : FFTW_ESTIMATE;
+}
+
+int vs__lattice_fft_init(struct vs_lattice *l)
+{
+    const vs__geom *g = &l->geo;
+    size_t nr, nk;
+    int st = vs__size_mul(g->ngrid, (size_t)l->m, &nr);
+    if (st == VS_OK)
+        st = vs__size_mul(g->nhalf, (size_t)l->m, &nk);
+    if (st != VS_OK)
+        return st;
+    if (nr > SIZE_MAX / sizeof(double) || nk > SIZE_MAX / sizeof(fftw_complex))
+        return vs__error(VS_EOVERFLOW, "vs_lattice_create: FFT workspace too large");
+    l->xr = fftw_malloc(nr * sizeof *l->xr);
+    l->xk = fftw_malloc(nk * sizeof *l->xk);
+    if (l->xr == NULL || l->xk == NULL)
+        return vs__error(VS_ENOMEM, "vs_lattice_create: out of memory (FFT workspace)");
+    /* Layout: the spin array itself, site-major (cell, basis, component): m = nb·nc interleaved
+     * transforms with stride m and distance 1; k-space vectors contiguous per k for the mat-vec. */
+    unsigned flags = vs__fftw_flags(l->opt.planner);
+    vs__fftw_lock();
+    l->fwd = fftw_plan_many_dft_r2c(3, g->g, l->m, l->xr, NULL, l->m, 1, l->xk, NULL, l->m, 1, flags);
+    l->bwd = fftw_plan_many_dft_c2r(3, g->g, l->m, l->xk, NULL, l->m, 1, l->xr, NULL, l->m, 1, flags);
+    vs__fftw_unlock();
+    if (l->fwd == NULL || l->bwd == NULL)
+        return vs__error(VS_ENUMERIC, "vs_lattice_create: FFTW could not plan the convolution");
+    return VS_OK;
+}
+
+void vs__lattice_fft_clear(struct vs_lattice *l)
+{
+    vs__fftw_lock();
+    if (l->fwd)
+        fftw_destroy_plan(l->fwd);
+    if (l->bwd)
+        fftw_destroy_plan(l->bwd);
+    vs__fftw_unlock();
+    l->fwd = l->bwd = NULL;
+    fftw_free(l->xr);
+    fftw_free(l->xk);
+    fftw_free(l->ktab_r);
+    fftw_free(l->ktab_c);
+    l->xr = NULL;
+    l->xk = NULL;
+    l->ktab_r = NULL;
+    l->ktab_c = NULL;
+}
+
+/* Copy the k-space blocks T̂_{b1b2}(k) (b1 ≤ b2) into the per-k packed Hermitian matrix of
+ * dimension m = nb·nc (row (b1,a) ≤ column (b2,b) implies b1 ≤ b2). For a Bravais lattice T(Δ) is
+ * even, so T̂(k) is real symmetric and only the real parts are kept. */
+static void assemble_ktable(struct vs_lattice *l, const fftw_complex *K)
+{
+    const vs__geom *g = &l->geo;
+    int nc = l->nc, m = l->m, mp = m * (m + 1) / 2;
+    for (size_t k = 0; k < g->nhalf; k++) {
+        if (g->nb == 1) {
+            for (int c = 0; c < l->npack; c++)
+                l->ktab_r[k * (size_t)l->npack + c] = K[k * (size_t)l->npack + c][0];
+            continue;
+        }
+        fftw_complex *dst = l->ktab_c + k * (size_t)mp;
+        int idx = 0;
+        for (int i = 0; i < m; i++)
+            for (int j = i; j < m; j++) {
+                int b1 = i / nc, a = i % nc, b2 = j / nc, b = j % nc;
+                const fftw_complex *src =
+                    K + ((size_t)vs__pack_index(g->nb, b1, b2) * g->nhalf + k) * l->npack;
+                int c = vs__pack_index(nc, a, b);
+                dst[idx][0] = src[c][0];
+                dst[idx][1] = src[c][1];
+                idx++;
+            }
+    }
+}
+
+int vs__lattice_build_ktable(struct vs_lattice *l)
+{
+    const vs__geom *g = &l->geo;
+    int m = l->m;
+    size_t nK, nkt;
+    int st = vs__size_mul3((size_t)l->npairs, g->nhalf, (size_t)l->npack, &nK);
+    if (st == VS_OK)
+        st = vs__size_mul(g->nhalf, g->nb == 1 ? (size_t)l->npack : (size_t)m * (m + 1) / 2, &nkt);
+    if (st != VS_OK)
+        return st;
+    if (nK > SIZE_MAX / sizeof(fftw_complex) || nkt > SIZE_MAX / sizeof(fftw_complex))
+        return vs__error(VS_EOVERFLOW, "vs_lattice_create: k-space table too large");
+    fftw_complex *K = fftw_malloc(nK * sizeof *K);
+    if (g->nb == 1)
+        l->ktab_r = fftw_malloc(nkt * sizeof *l->ktab_r);
+    else
+        l->ktab_c = fftw_malloc(nkt * sizeof *l->ktab_c);
+    if (K == NULL || (l->ktab_r == NULL && l->ktab_c == NULL)) {
+        fftw_free(K);
+        return vs__error(VS_ENOMEM, "vs_lattice_create: out of memory (k-space table)");
+    }
+    fftw_iodim dims[3], how[2];
+    for (int i = 0; i < 3; i++)
+        dims[i].n = g->g[i];
+    dims[2].is = l->npack;
+    dims[2].os = l->npack;
+    dims[1].is = dims[2].is * g->g[2];
+    dims[1].os = dims[2].os * (g->g[2] / 2 + 1);
+    dims[0].is = dims[1].is * g->g[1];
+    dims[0].os = dims[1].os * g->g[1];
+    how[0].n = l->npairs;
+    how[0].is = (int)(g->ngrid * (size_t)l->npack);
+    how[0].os = (int)(g->nhalf * (size_t)l->npack);
+    how[1].n = l->npack;
+    how[1].is = 1;
+    how[1].os = 1;
+    /* FFTW_ESTIMATE never touches the arrays while planning; r2c keeps its input. */
+    vs__fftw_lock();
+    fftw_plan plan = fftw_plan_guru_dft_r2c(3, dims, 2, how, l->ttab, K, FFTW_ESTIMATE);
+    vs__fftw_unlock();
+    if (plan == NULL) {
+        fftw_free(K);
+        return vs__error(VS_ENUMERIC, "vs_lattice_create: FFTW could not plan the k-space table");
+    }
+    fftw_execute(plan);
+    vs__fftw_lock();
+    fftw_destroy_plan(plan);
+    vs__fftw_unlock();
+    assemble_ktable(l, K);
+    fftw_free(K);
+    return VS_OK;
+}
+
+/* y = T̂(k) x for one k: real packed symmetric (Bravais) ... */
+static void matvec_real(int n, const double *T, const fftw_complex *x, fftw_complex *y)
+{
+    double yr[VS__LAT_MAXNC * 64], yi[VS__LAT_MAXNC * 64];
+    for (int i = 0; i < n; i++)
+        yr[i] = yi[i] = 0.0;
+    int c = 0;
+    for (int i = 0; i < n; i++) {
+        yr[i] += T[c] * x[i][0];
+        yi[i] += T[c] * x[i][1];
+        c++;
+        for (int j = i + 1; j < n; j++, c++) {
+            yr[i] += T[c] * x[j][0];
+            yi[i] += T[c] * x[j][1];
+            yr[j] += T[c] * x[i][0];
+            yi[j] += T[c] * x[i][1];
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        y[i][0] = yr[i];
+        y[i][1] = yi[i];
+    }
+}
+
+/* ... or complex packed Hermitian (with a basis): H_ji = conj(H_ij). */
+static void matvec_herm(int n, const fftw_complex *H, const fftw_complex *x, fftw_complex *y)
+{
+    double yr[VS__LAT_MAXNC * 64], yi[VS__LAT_MAXNC * 64];
+    for (int i = 0; i < n; i++)
+        yr[i] = yi[i] = 0.0;
+    int c = 0;
+    for (int i = 0; i < n; i++) {
+        for (int j = i; j < n; j++, c++) {
+            double hr = H[c][0], hi = H[c][1];
+            yr[i] += hr * x[j][0] - hi * x[j][1];
+            yi[i] += hr * x[j][1] + hi * x[j][0];
+            if (j != i) {
+                yr[j] += hr * x[i][0] + hi * x[i][1];
+                yi[j] += hr * x[i][1] - hi * x[i][0];
+            }
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        y[i][0] = yr[i];
+        y[i][1] = yi[i];
+    }
+}
+
+static size_t site_grid_cell(const vs__geom *g, size_t cell)
+{
+    if (!g->open)
+        return cell;
+    size_t i3 = cell % (size_t)g->L[2], i2 = (cell / (size_t)g->L[2]) % (size_t)g->L[1],
+           i1 = cell / ((size_t)g->L[2] * (size_t)g->L[1]);
+    return (i1 * (size_t)g->g[1] + i2) * (size_t)g->g[2] + i3;
+}
+
+void vs__lattice_convolve(struct vs_lattice *l, const double *s, double *h)
+{
+    const vs__geom *g = &l->geo;
+    size_t m = (size_t)l->m;
+    if (g->open) {
+        memset(l->xr, 0, g->ngrid * m * sizeof *l->xr);
+        for (size_t cell = 0; cell < g->ncells; cell++)
+            memcpy(l->xr + site_grid_cell(g, cell) * m, s + cell * m, m * sizeof *s);
+    } else {
+        memcpy(l->xr, s, g->ngrid * m * sizeof *s);
+    }
+    fftw_execute(l->fwd);
+    if (g->nb == 1) {
+        size_t np = (size_t)l->npack;
+        for (size_t k = 0; k < g->nhalf; k++)
+            matvec_real(l->m, l->ktab_r + k * np, l->xk + k * m, l->xk + k * m);
+    } else {
+        size_t mp = m * (m + 1) / 2;
+        for (size_t k = 0; k < g->nhalf; k++)
+            matvec_herm(l->m, l->ktab_c + k * mp, l->xk + k * m, l->xk + k * m);
+    }
+    fftw_execute(l->bwd);
+    double scale = 1.0 / (double)g->ngrid;
+    for (size_t cell = 0; cell < g->ncells; cell++) {
+        const double *src = l->xr + site_grid_cell(g, cell) * m;
+        double *dst = h + cell * m;
+        for (size_t j = 0; j < m; j++)
+            dst[j] = scale * src[j];
+    }
+}

@@ -1,0 +1,701 @@
+/*
+ * The lattice handle (SPEC §4.4): options, creation, queries, FFT and direct evaluation of the
+ * Hamiltonian of paper Eqs. 18–19 (with the uniform and on-site terms), Monte Carlo moves and the
+ * Luttinger–Tisza spectrum.
+ */
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "lattice_internal.h"
+
+/* ---------------------------------------------------------------- options */
+
+void vs__lattice_options_default(struct vs_lattice_options *o)
+{
+    o->accuracy = 1e-12;
+    o->alpha = 0.0;
+    o->boundary = VS_LATTICE_PERIODIC;
+    o->e0 = 1.0;
+    o->planner = 0;
+}
+
+VS_API int vs_lattice_options_create(vs_lattice_options **out)
+{
+    int st = vs__check_ptr(out, __func__, "out");
+    if (st != VS_OK)
+        return st;
+    *out = NULL;
+    vs_lattice_options *o = vs__calloc(1, sizeof *o, &st);
+    if (o == NULL)
+        return st;
+    vs__lattice_options_default(o);
+    *out = o;
+    return VS_OK;
+}
+
+VS_API void vs_lattice_options_free(vs_lattice_options *opt)
+{
+    vs__free(opt);
+}
+
+VS_API int vs_lattice_option_bounds(int key, double *lo, double *hi)
+{
+    double l, h;
+    switch (key) {
+    case VS_LATTICE_OPT_ACCURACY: l = 1e-15; h = 1e-2; break;
+    case VS_LATTICE_OPT_ALPHA: l = 0.0; h = 1e6; break;
+    case VS_LATTICE_OPT_BOUNDARY: l = VS_LATTICE_PERIODIC; h = VS_LATTICE_OPEN; break;
+    case VS_LATTICE_OPT_ENERGY_SCALE: l = 1e-300; h = 1e300; break;
+    case VS_LATTICE_OPT_FFTW_PLANNER: l = 0.0; h = 1.0; break;
+    default: return vs__error(VS_EINVAL, "%s: unknown option key %d", __func__, key);
+    }
+    if (lo == NULL || hi == NULL)
+        return vs__error(VS_EINVAL, "%s: lo/hi is NULL", __func__);
+    *lo = l;
+    *hi = h;
+    return VS_OK;
+}
+
+static int is_enum_option(int key)
+{
+    return key == VS_LATTICE_OPT_BOUNDARY || key == VS_LATTICE_OPT_FFTW_PLANNER;
+}
+
+VS_API int vs_lattice_options_set(vs_lattice_options *opt, int key, double value)
+{
+    double lo, hi;
+    int st = vs__check_ptr(opt, __func__, "opt");
+    if (st != VS_OK)
+        return st;
+    if ((st = vs_lattice_option_bounds(key, &lo, &hi)) != VS_OK)
+        return st;
+    if (!(value >= lo && value <= hi))
+        return vs__error(VS_EINVAL, "%s: option %d = %g outside [%g, %g]", __func__, key, value, lo, hi);
+    if (is_enum_option(key) && value != floor(value))
+        return vs__error(VS_EINVAL, "%s: option %d needs an integer value (got %g)", __func__, key,
+                         value);
+    switch (key) {
+    case VS_LATTICE_OPT_ACCURACY: opt->accuracy = value; break;
+    case VS_LATTICE_OPT_ALPHA: opt->alpha = value; break;
+    case VS_LATTICE_OPT_BOUNDARY: opt->boundary = (int)value; break;
+    case VS_LATTICE_OPT_ENERGY_SCALE: opt->e0 = value; break;
+    default: opt->planner = (int)value; break;
+    }
+    return VS_OK;
+}
+
+VS_API int vs_lattice_options_get(const vs_lattice_options *opt, int key, double *value)
+{
+    double lo, hi;
+    int st = vs__check_ptr(opt, __func__, "opt");
+    if (st == VS_OK)
+        st = vs_lattice_option_bounds(key, &lo, &hi);
+    if (st == VS_OK)
+        st = vs__check_ptr(value, __func__, "value");
+    if (st != VS_OK)
+        return st;
+    switch (key) {
+    case VS_LATTICE_OPT_ACCURACY: *value = opt->accuracy; break;
+    case VS_LATTICE_OPT_ALPHA: *value = opt->alpha; break;
+    case VS_LATTICE_OPT_BOUNDARY: *value = opt->boundary; break;
+    case VS_LATTICE_OPT_ENERGY_SCALE: *value = opt->e0; break;
+    default: *value = opt->planner; break;
+    }
+    return VS_OK;
+}
+
+/* ---------------------------------------------------------------- lifecycle */
+
+VS_API void vs_lattice_free(vs_lattice *lat)
+{
+    if (lat == NULL)
+        return;
+    vs__lattice_fft_clear(lat);
+    fftw_free(lat->ttab);
+    vs__free(lat->U);
+    vs__free(lat->D);
+    vs__geom_clear(&lat->geo);
+    vs__free(lat);
+}
+
+VS_API int vs_lattice_create(const double *cell, int nbasis, const double *frac, const int *L,
+                             const vs_coupling *coupling, int ncomp, const vs_lattice_options *opt,
+                             vs_lattice **out)
+{
+    int st = vs__check_ptr(out, __func__, "out");
+    if (st != VS_OK)
+        return st;
+    *out = NULL;
+    vs__kernel k;
+    if ((st = vs__kernel_init(&k, coupling, ncomp)) != VS_OK)
+        return st;
+    vs_lattice *l = vs__calloc(1, sizeof *l, &st);
+    if (l == NULL)
+        return st;
+    if (opt)
+        l->opt = *opt;
+    else
+        vs__lattice_options_default(&l->opt);
+    st = vs__geom_init(&l->geo, cell, nbasis, frac, L, l->opt.boundary == VS_LATTICE_OPEN);
+    if (st != VS_OK) {
+        vs__free(l);
+        return st;
+    }
+    l->nc = k.nc;
+    l->lmax = k.lmax;
+    l->m = nbasis * k.nc;
+    l->npack = k.nc * (k.nc + 1) / 2;
+    l->npairs = nbasis * (nbasis + 1) / 2;
+    l->v0 = l->geo.vcell / nbasis;
+    if (l->m > VS__LAT_MAXNC * 64) {
+        vs_lattice_free(l);
+        return vs__error(VS_EINVAL, "%s: nbasis·ncomp = %d too large", __func__, l->m);
+    }
+    st = vs__lattice_build_table(l, &k);
+    if (st == VS_OK)
+        st = vs__lattice_build_ktable(l);
+    if (st == VS_OK)
+        st = vs__lattice_fft_init(l);
+    if (st != VS_OK) {
+        vs_lattice_free(l);
+        return st;
+    }
+    *out = l;
+    return VS_OK;
+}
+
+VS_API int vs_lattice_create_cubic(int kind, double a, const int *L, const vs_coupling *coupling,
+                                   int ncomp, const vs_lattice_options *opt, vs_lattice **out)
+{
+    static const double sc[3] = {0, 0, 0};
+    static const double bcc[6] = {0, 0, 0, 0.5, 0.5, 0.5};
+    static const double fcc[12] = {0, 0, 0, 0, 0.5, 0.5, 0.5, 0, 0.5, 0.5, 0.5, 0};
+    int st = vs__check_ptr(out, __func__, "out");
+    if (st != VS_OK)
+        return st;
+    *out = NULL;
+    if (!(a > 0.0) || !isfinite(a))
+        return vs__error(VS_EINVAL, "%s: a = %g must be finite and > 0", __func__, a);
+    double cell[9] = {a, 0, 0, 0, a, 0, 0, 0, a};
+    switch (kind) {
+    case VS_LATTICE_SC: return vs_lattice_create(cell, 1, sc, L, coupling, ncomp, opt, out);
+    case VS_LATTICE_BCC: return vs_lattice_create(cell, 2, bcc, L, coupling, ncomp, opt, out);
+    case VS_LATTICE_FCC: return vs_lattice_create(cell, 4, fcc, L, coupling, ncomp, opt, out);
+    default: return vs__error(VS_EINVAL, "%s: unknown lattice kind %d", __func__, kind);
+    }
+}
+
+/* ---------------------------------------------------------------- queries */
+
+VS_API size_t vs_lattice_nsites(const vs_lattice *lat)
+{
+    return lat ? lat->geo.nsites : 0;
+}
+
+VS_API int vs_lattice_ncomp(const vs_lattice *lat)
+{
+    return lat ? lat->nc : 0;
+}
+
+VS_API int vs_lattice_nbasis(const vs_lattice *lat)
+{
+    return lat ? lat->geo.nb : 0;
+}
+
+static int check_lat(const vs_lattice *lat, const char *func)
+{
+    return vs__check_ptr(lat, func, "lattice");
+}
+
+VS_API int vs_lattice_site_volume(const vs_lattice *lat, double *v0)
+{
+    int st = check_lat(lat, __func__);
+    if (st == VS_OK)
+        st = vs__check_ptr(v0, __func__, "v0");
+    if (st == VS_OK)
+        *v0 = lat->v0;
+    return st;
+}
+
+VS_API int vs_lattice_energy_scale(const vs_lattice *lat, double *e0)
+{
+    int st = check_lat(lat, __func__);
+    if (st == VS_OK)
+        st = vs__check_ptr(e0, __func__, "e0");
+    if (st == VS_OK)
+        *e0 = lat->opt.e0;
+    return st;
+}
+
+VS_API int vs_lattice_positions(const vs_lattice *lat, double *r)
+{
+    int st = check_lat(lat, __func__);
+    if (st == VS_OK)
+        st = vs__check_ptr(r, __func__, "r");
+    if (st != VS_OK)
+        return st;
+    for (size_t m = 0; m < lat->geo.nsites; m++)
+        vs__geom_site(&lat->geo, m, r + 3 * m);
+    return VS_OK;
+}
+
+VS_API int vs_lattice_ewald_parameters(const vs_lattice *lat, double *alpha, double *rcut,
+                                       double *gcut)
+{
+    int st = check_lat(lat, __func__);
+    if (st != VS_OK)
+        return st;
+    if (alpha)
+        *alpha = lat->alpha;
+    if (rcut)
+        *rcut = lat->rcut;
+    if (gcut)
+        *gcut = lat->gcut;
+    return VS_OK;
+}
+
+/* Store the symmetrised matrix (or clear it for NULL). */
+static int set_matrix(vs_lattice *lat, const double *X, double **dst, const char *func)
+{
+    int st = check_lat(lat, func);
+    if (st != VS_OK)
+        return st;
+    int nc = lat->nc;
+    if (X == NULL) {
+        vs__free(*dst);
+        *dst = NULL;
+        return VS_OK;
+    }
+    if ((st = vs__check_finite_array(X, (size_t)nc * nc, func, "matrix")) != VS_OK)
+        return st;
+    double *S = *dst ? *dst : vs__calloc((size_t)nc * nc, sizeof *S, &st);
+    if (S == NULL)
+        return st;
+    for (int a = 0; a < nc; a++)
+        for (int b = 0; b < nc; b++)
+            S[a * nc + b] = 0.5 * (X[a * nc + b] + X[b * nc + a]);
+    *dst = S;
+    return VS_OK;
+}
+
+VS_API int vs_lattice_set_uniform(vs_lattice *lat, const double *U)
+{
+    return set_matrix(lat, U, lat ? &lat->U : NULL, __func__);
+}
+
+VS_API int vs_lattice_set_onsite(vs_lattice *lat, const double *D)
+{
+    return set_matrix(lat, D, lat ? &lat->D : NULL, __func__);
+}
+
+void vs__lattice_block(const struct vs_lattice *l, size_t m, size_t n, double *T)
+{
+    const vs__geom *g = &l->geo;
+    int cm[3], cn[3], bm, bn;
+    vs__geom_split(g, m, cm, &bm);
+    vs__geom_split(g, n, cn, &bn);
+    int sign = bm <= bn ? 1 : -1; /* T_{b2b1}(d) = T_{b1b2}(−d) */
+    size_t d = 0;
+    for (int i = 0; i < 3; i++) {
+        long x = sign * (long)(cm[i] - cn[i]);
+        x %= g->g[i];
+        if (x < 0)
+            x += g->g[i];
+        d = d * (size_t)g->g[i] + (size_t)x;
+    }
+    const double *src =
+        l->ttab + ((size_t)vs__pack_index(g->nb, bm, bn) * g->ngrid + d) * (size_t)l->npack;
+    int nc = l->nc, c = 0;
+    for (int a = 0; a < nc; a++)
+        for (int b = a; b < nc; b++, c++)
+            T[a * nc + b] = T[b * nc + a] = src[c];
+}
+
+static int check_site(const vs_lattice *lat, size_t m, const char *func)
+{
+    if (m >= lat->geo.nsites)
+        return vs__error(VS_EINVAL, "%s: site %zu out of range (N = %zu)", func, m, lat->geo.nsites);
+    return VS_OK;
+}
+
+VS_API int vs_lattice_coupling(const vs_lattice *lat, size_t m, size_t n, double *T)
+{
+    int st = check_lat(lat, __func__);
+    if (st == VS_OK)
+        st = check_site(lat, m, __func__);
+    if (st == VS_OK)
+        st = check_site(lat, n, __func__);
+    if (st == VS_OK)
+        st = vs__check_ptr(T, __func__, "T");
+    if (st == VS_OK)
+        vs__lattice_block(lat, m, n, T);
+    return st;
+}
+
+/* ---------------------------------------------------------------- evaluation */
+
+static size_t nvals(const vs_lattice *lat)
+{
+    return lat->geo.nsites * (size_t)lat->nc;
+}
+
+static int check_config(const vs_lattice *lat, const double *s, const char *func)
+{
+    int st = check_lat(lat, func);
+    if (st == VS_OK)
+        st = vs__check_finite_array(s, nvals(lat), func, "s");
+    return st;
+}
+
+VS_API int vs_lattice_fields(vs_lattice *lat, const double *s, double *h)
+{
+    int st = check_config(lat, s, __func__);
+    if (st == VS_OK)
+        st = vs__check_ptr(h, __func__, "h");
+    if (st == VS_OK && h == s)
+        st = vs__error(VS_EINVAL, "%s: h may not alias s", __func__);
+    if (st == VS_OK)
+        vs__lattice_convolve(lat, s, h);
+    return st;
+}
+
+static double quad(int nc, const double *X, const double *u, const double *v)
+{
+    double e = 0.0;
+    for (int a = 0; a < nc; a++)
+        for (int b = 0; b < nc; b++)
+            e += u[a] * X[a * nc + b] * v[b];
+    return e;
+}
+
+static void total(const vs_lattice *lat, const double *s, double *M)
+{
+    int nc = lat->nc;
+    for (int a = 0; a < nc; a++)
+        M[a] = 0.0;
+    for (size_t m = 0; m < lat->geo.nsites; m++)
+        for (int a = 0; a < nc; a++)
+            M[a] += s[m * nc + a];
+}
+
+/* E = −(E0/2) Σ s·h − (E0/2N) MᵀUM − (E0/2) Σ sᵀDs (Eq. 18 plus the uniform and on-site terms). */
+static double energy_from_fields(const vs_lattice *lat, const double *s, const double *h)
+{
+    int nc = lat->nc;
+    size_t n = nvals(lat);
+    double e = 0.0;
+    for (size_t i = 0; i < n; i++)
+        e += s[i] * h[i];
+    if (lat->D)
+        for (size_t m = 0; m < lat->geo.nsites; m++)
+            e += quad(nc, lat->D, s + m * nc, s + m * nc);
+    if (lat->U) {
+        double M[VS__LAT_MAXNC];
+        total(lat, s, M);
+        e += quad(nc, lat->U, M, M) / (double)lat->geo.nsites;
+    }
+    return -0.5 * lat->opt.e0 * e;
+}
+
+VS_API int vs_lattice_energy_from_fields(const vs_lattice *lat, const double *s, const double *h,
+                                         double *E)
+{
+    int st = check_config(lat, s, __func__);
+    if (st == VS_OK)
+        st = vs__check_finite_array(h, nvals(lat), __func__, "h");
+    if (st == VS_OK)
+        st = vs__check_ptr(E, __func__, "E");
+    if (st == VS_OK)
+        *E = energy_from_fields(lat, s, h);
+    return st;
+}
+
+VS_API int vs_lattice_energy(vs_lattice *lat, const double *s, double *E)
+{
+    int st = check_config(lat, s, __func__);
+    if (st == VS_OK)
+        st = vs__check_ptr(E, __func__, "E");
+    if (st != VS_OK)
+        return st;
+    double *h = vs__calloc(nvals(lat), sizeof *h, &st);
+    if (h == NULL)
+        return st;
+    vs__lattice_convolve(lat, s, h);
+    *E = energy_from_fields(lat, s, h);
+    vs__free(h);
+    return VS_OK;
+}
+
+static void fields_direct(const vs_lattice *lat, const double *s, double *h)
+{
+    int nc = lat->nc;
+    double T[VS__LAT_MAXNC * VS__LAT_MAXNC];
+    for (size_t m = 0; m < lat->geo.nsites; m++) {
+        double *hm = h + m * nc;
+        for (int a = 0; a < nc; a++)
+            hm[a] = 0.0;
+        for (size_t n = 0; n < lat->geo.nsites; n++) {
+            vs__lattice_block(lat, m, n, T);
+            for (int a = 0; a < nc; a++)
+                for (int b = 0; b < nc; b++)
+                    hm[a] += T[a * nc + b] * s[n * nc + b];
+        }
+    }
+}
+
+VS_API int vs_lattice_fields_direct(const vs_lattice *lat, const double *s, double *h)
+{
+    int st = check_config(lat, s, __func__);
+    if (st == VS_OK)
+        st = vs__check_ptr(h, __func__, "h");
+    if (st == VS_OK && h == s)
+        st = vs__error(VS_EINVAL, "%s: h may not alias s", __func__);
+    if (st == VS_OK)
+        fields_direct(lat, s, h);
+    return st;
+}
+
+VS_API int vs_lattice_energy_direct(const vs_lattice *lat, const double *s, double *E)
+{
+    int st = check_config(lat, s, __func__);
+    if (st == VS_OK)
+        st = vs__check_ptr(E, __func__, "E");
+    if (st != VS_OK)
+        return st;
+    double *h = vs__calloc(nvals(lat), sizeof *h, &st);
+    if (h == NULL)
+        return st;
+    fields_direct(lat, s, h);
+    *E = energy_from_fields(lat, s, h);
+    vs__free(h);
+    return VS_OK;
+}
+
+VS_API int vs_lattice_total(const vs_lattice *lat, const double *s, double *M)
+{
+    int st = check_config(lat, s, __func__);
+    if (st == VS_OK)
+        st = vs__check_ptr(M, __func__, "M");
+    if (st == VS_OK)
+        total(lat, s, M);
+    return st;
+}
+
+static int check_move(const vs_lattice *lat, const double *s, const double *h, size_t m,
+                      const double *snew, const char *func)
+{
+    int st = check_lat(lat, func);
+    if (st == VS_OK)
+        st = vs__check_ptr(s, func, "s");
+    if (st == VS_OK)
+        st = vs__check_ptr(h, func, "h");
+    if (st == VS_OK)
+        st = check_site(lat, m, func);
+    if (st == VS_OK)
+        st = vs__check_finite_array(snew, (size_t)lat->nc, func, "snew");
+    return st;
+}
+
+VS_API int vs_lattice_delta_energy(const vs_lattice *lat, const double *s, const double *h,
+                                   const double *M, size_t m, const double *snew, double *dE)
+{
+    int st = check_move(lat, s, h, m, snew, __func__);
+    if (st == VS_OK)
+        st = vs__check_ptr(dE, __func__, "dE");
+    if (st == VS_OK && M)
+        st = vs__check_finite_array(M, (size_t)lat->nc, __func__, "M");
+    if (st != VS_OK)
+        return st;
+    int nc = lat->nc;
+    const double *sm = s + m * nc, *hm = h + m * nc;
+    double d[VS__LAT_MAXNC], T0[VS__LAT_MAXNC * VS__LAT_MAXNC];
+    for (int a = 0; a < nc; a++)
+        d[a] = snew[a] - sm[a];
+    /* Pair part: h_m already contains T(0) s_m (self-images), so
+     * ΔE = −E0 [δ·h_m + ½ δᵀ T(0) δ]. */
+    vs__lattice_block(lat, m, m, T0);
+    double e = 0.0;
+    for (int a = 0; a < nc; a++)
+        e += d[a] * hm[a];
+    e += 0.5 * quad(nc, T0, d, d);
+    if (lat->D)
+        e += 0.5 * (quad(nc, lat->D, snew, snew) - quad(nc, lat->D, sm, sm));
+    if (lat->U) {
+        double Mloc[VS__LAT_MAXNC];
+        if (M == NULL) {
+            total(lat, s, Mloc);
+            M = Mloc;
+        }
+        e += (quad(nc, lat->U, d, M) + 0.5 * quad(nc, lat->U, d, d)) / (double)lat->geo.nsites;
+    }
+    *dE = -lat->opt.e0 * e;
+    return VS_OK;
+}
+
+VS_API int vs_lattice_update(const vs_lattice *lat, double *s, double *h, double *M, size_t m,
+                             const double *snew)
+{
+    int st = check_move(lat, s, h, m, snew, __func__);
+    if (st != VS_OK)
+        return st;
+    int nc = lat->nc;
+    double d[VS__LAT_MAXNC], T[VS__LAT_MAXNC * VS__LAT_MAXNC];
+    for (int a = 0; a < nc; a++)
+        d[a] = snew[a] - s[m * nc + a];
+    for (size_t n = 0; n < lat->geo.nsites; n++) {
+        vs__lattice_block(lat, n, m, T);
+        for (int a = 0; a < nc; a++)
+            for (int b = 0; b < nc; b++)
+                h[n * nc + a] += T[a * nc + b] * d[b];
+    }
+    for (int a = 0; a < nc; a++) {
+        s[m * nc + a] = snew[a];
+        if (M)
+            M[a] += d[a];
+    }
+    return VS_OK;
+}
+
+/* ---------------------------------------------------------------- Luttinger–Tisza */
+
+/* H(k) at half-grid index kh (dimension m = nb·nc), with D and (at k = 0) U/nb added. */
+static void fourier_matrix(const vs_lattice *lat, size_t kh, int is_zero, double *Hr, double *Hi)
+{
+    int m = lat->m, nc = lat->nc, nb = lat->geo.nb;
+    if (nb == 1) {
+        const double *T = lat->ktab_r + kh * (size_t)lat->npack;
+        for (int a = 0; a < nc; a++)
+            for (int b = a; b < nc; b++) {
+                Hr[a * nc + b] = Hr[b * nc + a] = T[vs__pack_index(nc, a, b)];
+                Hi[a * nc + b] = Hi[b * nc + a] = 0.0;
+            }
+    } else {
+        const fftw_complex *T = lat->ktab_c + kh * (size_t)(m * (m + 1) / 2);
+        int c = 0;
+        for (int i = 0; i < m; i++)
+            for (int j = i; j < m; j++, c++) {
+                Hr[i * m + j] = Hr[j * m + i] = T[c][0];
+                Hi[i * m + j] = T[c][1];
+                Hi[j * m + i] = -T[c][1];
+            }
+    }
+    for (int b1 = 0; b1 < nb; b1++)
+        for (int a = 0; a < nc; a++)
+            for (int b = 0; b < nc; b++) {
+                int i = b1 * nc + a, j = b1 * nc + b;
+                if (lat->D)
+                    Hr[i * m + j] += lat->D[a * nc + b];
+                if (is_zero && lat->U)
+                    for (int b2 = 0; b2 < nb; b2++)
+                        Hr[i * m + b2 * nc + b] += lat->U[a * nc + b] / nb;
+            }
+}
+
+/* Half-grid index of the grid point q and whether the point is stored conjugated (q3 > g3/2). */
+static size_t half_index(const vs__geom *g, const int *q, int *conj)
+{
+    int q1 = q[0], q2 = q[1], q3 = q[2];
+    *conj = 0;
+    if (q3 > g->g[2] / 2) {
+        q1 = (g->g[0] - q1) % g->g[0];
+        q2 = (g->g[1] - q2) % g->g[1];
+        q3 = g->g[2] - q3;
+        *conj = 1;
+    }
+    return ((size_t)q1 * (size_t)g->g[1] + (size_t)q2) * (size_t)(g->g[2] / 2 + 1) + (size_t)q3;
+}
+
+VS_API int vs_lattice_fourier(const vs_lattice *lat, const int *q, double *Hre, double *Him)
+{
+    int st = check_lat(lat, __func__);
+    if (st == VS_OK)
+        st = vs__check_ptr(q, __func__, "q");
+    if (st == VS_OK)
+        st = vs__check_ptr(Hre, __func__, "Hre");
+    if (st != VS_OK)
+        return st;
+    if (lat->geo.open)
+        return vs__error(VS_EUNSUPPORTED, "%s: open clusters have no Fourier coupling", __func__);
+    for (int i = 0; i < 3; i++)
+        if (q[i] < 0 || q[i] >= lat->geo.L[i])
+            return vs__error(VS_EINVAL, "%s: q[%d] = %d outside [0, %d)", __func__, i, q[i],
+                             lat->geo.L[i]);
+    int m = lat->m, conj;
+    size_t kh = half_index(&lat->geo, q, &conj);
+    double *Hi = vs__calloc((size_t)m * m, sizeof *Hi, &st);
+    if (Hi == NULL)
+        return st;
+    fourier_matrix(lat, kh, q[0] == 0 && q[1] == 0 && q[2] == 0, Hre, Hi);
+    if (Him)
+        for (int i = 0; i < m * m; i++)
+            Him[i] = conj ? -Hi[i] : Hi[i];
+    vs__free(Hi);
+    return VS_OK;
+}
+
+/* Largest eigenvalue of the Hermitian H = Hr + i Hi through the real symmetric embedding
+ * [[Hr, −Hi], [Hi, Hr]] (each eigenvalue of H appears twice), by LAPACKE (vs__sym_eigen). */
+static int herm_max_eig(int m, const double *Hr, const double *Hi, double *work, double *w,
+                        double *lmax)
+{
+    int n = 2 * m;
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < m; j++) {
+            work[i * n + j] = Hr[i * m + j];
+            work[(i + m) * n + j + m] = Hr[i * m + j];
+            work[i * n + j + m] = -Hi[i * m + j];
+            work[(i + m) * n + j] = Hi[i * m + j];
+        }
+    int st = vs__sym_eigen(n, work, w, NULL);
+    if (st == VS_OK)
+        *lmax = w[n - 1];
+    return st;
+}
+
+VS_API int vs_lattice_luttinger_tisza(const vs_lattice *lat, double *lambda_max, double *k,
+                                      double *t_curie)
+{
+    int st = check_lat(lat, __func__);
+    if (st != VS_OK)
+        return st;
+    if (lat->geo.open)
+        return vs__error(VS_EUNSUPPORTED, "%s: open clusters have no Luttinger–Tisza spectrum",
+                         __func__);
+    const vs__geom *g = &lat->geo;
+    int m = lat->m;
+    size_t mm = (size_t)m * m;
+    double *buf = vs__calloc(2 * mm + 4 * mm + 2 * (size_t)m, sizeof *buf, &st);
+    if (buf == NULL)
+        return st;
+    double *Hr = buf, *Hi = buf + mm, *work = buf + 2 * mm, *w = buf + 6 * mm;
+    double best = -DBL_MAX;
+    int bestq[3] = {0, 0, 0};
+    int q[3];
+    /* H(−k) = conj H(k) has the same spectrum: the half grid covers every eigenvalue. */
+    for (q[0] = 0; q[0] < g->L[0] && st == VS_OK; q[0]++)
+        for (q[1] = 0; q[1] < g->L[1] && st == VS_OK; q[1]++)
+            for (q[2] = 0; q[2] <= g->L[2] / 2 && st == VS_OK; q[2]++) {
+                int conj;
+                size_t kh = half_index(g, q, &conj);
+                double lm;
+                fourier_matrix(lat, kh, q[0] == 0 && q[1] == 0 && q[2] == 0, Hr, Hi);
+                st = herm_max_eig(m, Hr, Hi, work, w, &lm);
+                if (st == VS_OK && lm > best + 1e-12 * fabs(best)) {
+                    best = lm;
+                    memcpy(bestq, q, sizeof bestq);
+                }
+            }
+    vs__free(buf);
+    if (st != VS_OK)
+        return st;
+    if (lambda_max)
+        *lambda_max = best;
+    if (k)
+        for (int c = 0; c < 3; c++)
+            k[c] = bestq[0] * g->B[c] / g->L[0] + bestq[1] * g->B[3 + c] / g->L[1] +
+                   bestq[2] * g->B[6 + c] / g->L[2];
+    if (t_curie)
+        *t_curie = lat->opt.e0 * best / lat->nc;
+    return VS_OK;
+}

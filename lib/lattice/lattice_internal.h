@@ -1,0 +1,130 @@
+/*
+ * Internals of the lattice handle (SPEC §4.4): geometry, the pair kernel of Eqs. 18–19 in its
+ * harmonic form, the Ewald table, the FFT convolution. Not installed; nothing here is exported.
+ */
+#ifndef VS_LATTICE_INTERNAL_H
+#define VS_LATTICE_INTERNAL_H
+
+#include <stddef.h>
+#include <fftw3.h>
+
+#include <libvoigtspin/lattice.h>
+#include "../internal.h"
+
+/* Largest number of spin components and of harmonic degrees we handle in fixed-size buffers. */
+#define VS__LAT_MAXNC 16
+#define VS__LAT_MAXL 32
+
+/* ---- kernel abstraction: W(n̂) = Σ_l A_l(n̂), l = 0, 2, …, lmax (SPEC §4.4) ---- */
+typedef struct vs__kernel {
+    int nc;                  /* spin components */
+    int lmax;                /* largest even degree; -1 when there is no pair kernel */
+    const vs_coupling *c;    /* source of the harmonics (borrowed during creation only) */
+} vs__kernel;
+
+/* Fill k from a coupling handle (c != NULL) or as "no pair kernel" with nc components. */
+int vs__kernel_init(vs__kernel *k, const vs_coupling *c, int nc);
+/* A[(l/2)*nc*nc + a*nc + b] for l = 0..lmax at the direction n (normalised inside). */
+int vs__kernel_harmonics(const vs__kernel *k, const double *n, double *A);
+/* γ_l = Γ((l+3)/2)/(π^{3/2} Γ(l/2)), the real-space weight of degree l (γ₂ = 3/(4π)). */
+double vs__gamma_l(int l);
+/* Regularised upper incomplete gamma Q(a, y) for a = l/2 (integer, l even ≥ 0) and for
+ * a = (l+3)/2 (half-integer), y ≥ 0, by the closed forms Q(n, y) = e^{-y} Σ_{k<n} y^k/k! and
+ * Q(n+1/2, y) = erfc(√y) + e^{-y} Σ_{k<n} y^{k+1/2}/Γ(k+3/2). `twice_a` = 2a ≥ 0. */
+double vs__gamma_q(int twice_a, double y);
+/* The smallest y with Q(a, y) ≤ eps (bisection on the monotone closed form). */
+double vs__gamma_q_inverse(int twice_a, double eps);
+
+/* ---- geometry ---- */
+typedef struct vs__geom {
+    double A[9];      /* rows: cell vectors a1, a2, a3 (Cartesian) */
+    double B[9];      /* rows: reciprocal vectors b_i, a_i·b_j = 2π δ_ij */
+    double vcell;     /* |det A| */
+    int nb;           /* basis sites per cell */
+    double *pos;      /* nb×3 Cartesian basis positions */
+    int L[3];         /* supercell */
+    size_t ncells, nsites;
+    int open;         /* 1: open cluster (zero-padded convolution), 0: periodic */
+    int g[3];         /* FFT grid: L (periodic) or 2L (open) */
+    size_t ngrid;     /* g1 g2 g3 */
+    size_t nhalf;     /* g1 g2 (g3/2+1) */
+} vs__geom;
+
+int vs__geom_init(vs__geom *g, const double *cell, int nbasis, const double *frac, const int *L,
+                  int open);
+void vs__geom_clear(vs__geom *g);
+/* Cartesian position of site index m = cell*nb + b. */
+void vs__geom_site(const vs__geom *g, size_t m, double *r);
+/* Split a site index into cell triple and basis index. */
+void vs__geom_split(const vs__geom *g, size_t m, int *c, int *b);
+
+/* ---- options ---- */
+struct vs_lattice_options {
+    double accuracy;
+    double alpha;      /* 0 = automatic */
+    int boundary;
+    double e0;
+    int planner;
+};
+void vs__lattice_options_default(struct vs_lattice_options *o);
+
+/* ---- the handle ---- */
+struct vs_lattice {
+    vs__geom geo;
+    struct vs_lattice_options opt;
+    int nc;           /* spin components */
+    int lmax;         /* -1: no pair kernel */
+    int m;            /* nb*nc: the FFT vector length per cell */
+    int npack;        /* nc(nc+1)/2 */
+    int npairs;       /* nb(nb+1)/2 */
+    double v0;        /* volume per site */
+    double alpha, rcut, gcut;
+    /* Real-space table: T_{b1b2}(d) for pairs b1 ≤ b2 and every grid displacement d,
+     * packed upper triangle: ttab[(p*ngrid + d)*npack + c]. */
+    double *ttab;
+    /* k-space table per half-grid point: nb == 1 → real packed symmetric ktab_r[k*npack + c];
+     * nb > 1 → complex packed Hermitian (m(m+1)/2 per k), ktab_c. */
+    double *ktab_r;
+    fftw_complex *ktab_c;
+    double *U, *D;    /* nc×nc, NULL means zero */
+    /* FFT workspace (the non-const evaluators use it) and plans made once at creation. */
+    double *xr;
+    fftw_complex *xk;
+    fftw_plan fwd, bwd;
+};
+
+/* Pair index of b1 ≤ b2 in the packed sublattice-pair list, and packed component index a ≤ b. */
+static inline int vs__pack_index(int n, int i, int j)
+{
+    if (i > j) {
+        int t = i;
+        i = j;
+        j = t;
+    }
+    return i * n - i * (i - 1) / 2 + (j - i);
+}
+
+/* ---- table builders (ewald.c) ---- */
+/* Choose α, rcut, gcut from the accuracy (or the user α) and fill l->ttab. */
+int vs__lattice_build_table(struct vs_lattice *l, const vs__kernel *k);
+/* The bare pair kernel J(r) (Eq. 18 principal-value form) at r ≠ 0, nc×nc, using A (harmonics
+ * scratch). */
+void vs__pair_kernel(const vs__kernel *k, double v0, const double *r, double *J);
+
+/* ---- FFT (fft.c) ---- */
+/* Make the evaluation plans on the handle's scratch buffers; serialised by the library mutex. */
+int vs__lattice_fft_init(struct vs_lattice *l);
+void vs__lattice_fft_clear(struct vs_lattice *l);
+/* k-space table from l->ttab. */
+int vs__lattice_build_ktable(struct vs_lattice *l);
+/* Fields h = T * s by FFT convolution using the handle's workspace. */
+void vs__lattice_convolve(struct vs_lattice *l, const double *s, double *h);
+/* Serialised FFTW planning helpers (any plan creation/destruction goes through these). */
+void vs__fftw_lock(void);
+void vs__fftw_unlock(void);
+unsigned vs__fftw_flags(int planner);
+
+/* Full nc×nc block T(r_m − r_n) from the packed table (site indices m, n). */
+void vs__lattice_block(const struct vs_lattice *l, size_t m, size_t n, double *T);
+
+#endif
