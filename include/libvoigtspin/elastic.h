@@ -97,15 +97,23 @@ VS_API int vs_elastic_create_sound_ratio(double cl_over_ct, double mu, vs_elasti
  *          ::VS_ENONPHYS (asymmetric, zero or not positive definite); ::VS_ENOMEM; ::VS_ENUMERIC */
 VS_API int vs_elastic_create_voigt(const double *C, vs_elastic **out);
 
-/** @brief Cubic tensor from C11, C12, C44 (pressure unit; crystal axes along x, y, z).
+/** @brief Cubic tensor from C11, C12, C44 (crystal axes along x, y, z).
  *  Positive definite iff C11 − C12 > 0, C11 + 2 C12 > 0, C44 > 0. Reported ::VS_ELASTIC_ISOTROPIC
  *  when C11 − C12 = 2 C44 (to 1e-12 relative).
+ *  @param C11 Voigt C11 = C22 = C33 (pressure unit)
+ *  @param C12 Voigt C12 = C13 = C23 (pressure unit)
+ *  @param C44 Voigt C44 = C55 = C66 (pressure unit)
  *  @param[out] out new handle (set to NULL on error).
  *  @return ::VS_OK; ::VS_EINVAL (out NULL, NaN/inf, scale); ::VS_ENONPHYS (not positive definite); ::VS_ENOMEM */
 VS_API int vs_elastic_create_cubic(double C11, double C12, double C44, vs_elastic **out);
 
 /** @brief Hexagonal (transversely isotropic) tensor, c-axis along z; C22 = C11, C23 = C13,
- *  C55 = C44, C66 = (C11 − C12)/2 (all pressure unit).
+ *  C55 = C44, C66 = (C11 − C12)/2.
+ *  @param C11 Voigt C11 = C22 (pressure unit)
+ *  @param C12 Voigt C12 (pressure unit)
+ *  @param C13 Voigt C13 = C23 (pressure unit)
+ *  @param C33 Voigt C33 (pressure unit)
+ *  @param C44 Voigt C44 = C55 (pressure unit)
  *  @param[out] out new handle (set to NULL on error).
  *  @return ::VS_OK; ::VS_EINVAL (out NULL, NaN/inf, scale); ::VS_ENONPHYS (not positive definite); ::VS_ENOMEM */
 VS_API int vs_elastic_create_hexagonal(double C11, double C12, double C13, double C33, double C44,
@@ -116,7 +124,7 @@ VS_API int vs_elastic_create_hexagonal(double C11, double C12, double C13, doubl
  *  @return ::VS_OK; ::VS_EINVAL (NULL); ::VS_ENOMEM */
 VS_API int vs_elastic_clone(const vs_elastic *el, vs_elastic **out);
 
-/** @brief Free a handle. Accepts NULL. */
+/** @brief Free a handle. @param el handle or NULL (then nothing happens). */
 VS_API void vs_elastic_free(vs_elastic *el);
 
 /* ---- Queries ---------------------------------------------------------------------------------- */
@@ -124,38 +132,42 @@ VS_API void vs_elastic_free(vs_elastic *el);
 /** @brief Symmetry class given at creation (isotropic constructors give ::VS_ELASTIC_ISOTROPIC;
  *  a cubic, hexagonal or general tensor that equals its isotropic projection to 1e-12 relative is
  *  also reported isotropic; a general matrix is never re-classified as cubic or hexagonal).
- *  @param[out] sym the class. @return ::VS_OK; ::VS_EINVAL (NULL) */
+ *  @param el handle @param[out] sym the class. @return ::VS_OK; ::VS_EINVAL (NULL) */
 VS_API int vs_elastic_symmetry(const vs_elastic *el, vs_symmetry *sym);
 
-/** @brief Full tensor Λ_ijkl (pressure unit), `double[81]`, index ((i*3+j)*3+k)*3+l; it has the major
- *  and both minor symmetries. @return ::VS_OK; ::VS_EINVAL (NULL) */
+/** @brief Full tensor Λ_ijkl (pressure unit), index ((i*3+j)*3+k)*3+l; it has the major
+ *  and both minor symmetries.
+ *  @param el handle @param[out] L `double[81]`. @return ::VS_OK; ::VS_EINVAL (NULL) */
 VS_API int vs_elastic_tensor(const vs_elastic *el, double *L);
 
-/** @brief Stiffness matrix in standard Voigt order (engineering shear, pressure unit), `double[36]`
- *  row-major; exactly symmetric. @return ::VS_OK; ::VS_EINVAL (NULL) */
+/** @brief Stiffness matrix in standard Voigt order (engineering shear, pressure unit); exactly symmetric.
+ *  @param el handle @param[out] C `double[36]` row-major. @return ::VS_OK; ::VS_EINVAL (NULL) */
 VS_API int vs_elastic_voigt(const vs_elastic *el, double *C);
 
-/** @brief Mandel matrix M = F C F (Eq. A2), `double[36]` row-major (pressure unit): u Λ u = tᵀ M t.
- *  @return ::VS_OK; ::VS_EINVAL (NULL) */
+/** @brief Mandel matrix M = F C F (Eq. A2, pressure unit): u Λ u = tᵀ M t.
+ *  @param el handle @param[out] M `double[36]` row-major. @return ::VS_OK; ::VS_EINVAL (NULL) */
 VS_API int vs_elastic_mandel(const vs_elastic *el, double *M);
 
-/** @brief Eigen-decomposition of M (LAPACKE dsyev, computed at creation): eigenvalues ascending in
- *  `w[6]` (pressure unit, all > 0); `V[36]` row-major with column j the unit eigenvector of w[j]
- *  (M = V diag(w) Vᵀ). Either pointer may be NULL, not both. For isotropic Λ: 2μ (five times), then
+/** @brief Eigen-decomposition of M (LAPACKE dsyev, computed at creation).
+ *  @param el handle
+ *  @param[out] w `double[6]`: eigenvalues ascending (pressure unit, all > 0), or NULL
+ *  @param[out] V `double[36]` row-major, column j the unit eigenvector of w[j] (M = V diag(w) Vᵀ), or NULL;
+ *  w and V may not both be NULL. For isotropic Λ: 2μ (five times), then
  *  3K if 3K > 2μ (the order follows the values); eigenvectors within a degenerate eigenspace are an
  *  arbitrary orthonormal basis of it. @return ::VS_OK; ::VS_EINVAL (el NULL, or w and V both NULL) */
 VS_API int vs_elastic_mandel_eigen(const vs_elastic *el, double *w, double *V);
 
-/** @brief Symmetric positive square root M^{1/2}, `double[36]` row-major (√pressure unit).
- *  @return ::VS_OK; ::VS_EINVAL (NULL) */
+/** @brief Symmetric positive square root M^{1/2} (√pressure unit).
+ *  @param el handle @param[out] S `double[36]` row-major. @return ::VS_OK; ::VS_EINVAL (NULL) */
 VS_API int vs_elastic_mandel_sqrt(const vs_elastic *el, double *S);
 
-/** @brief Symmetric inverse square root M^{-1/2}, `double[36]` row-major (1/√pressure unit).
- *  @return ::VS_OK; ::VS_EINVAL (NULL) */
+/** @brief Symmetric inverse square root M^{-1/2} (1/√pressure unit).
+ *  @param el handle @param[out] S `double[36]` row-major. @return ::VS_OK; ::VS_EINVAL (NULL) */
 VS_API int vs_elastic_mandel_invsqrt(const vs_elastic *el, double *S);
 
-/** @brief The constant orthogonal spin-basis matrix Q (SPEC §4.1), `double[36]` row-major, columns
- *  q1…q6 (q1 compression, q2…q6 shear). Independent of Λ. @return ::VS_OK; ::VS_EINVAL (NULL) */
+/** @brief The constant orthogonal spin-basis matrix Q (SPEC §4.1), independent of Λ.
+ *  @param[out] Q `double[36]` row-major, columns q1…q6 (q1 compression, q2…q6 shear).
+ *  @return ::VS_OK; ::VS_EINVAL (NULL) */
 VS_API int vs_spin_basis(double *Q);
 
 /** Isotropic (or Voigt-Reuss-Hill-averaged) scalar moduli, see vs_elastic_moduli(). */
@@ -180,38 +192,43 @@ typedef enum vs_average {
  */
 VS_API int vs_elastic_moduli(const vs_elastic *el, vs_average avg, double *out);
 
-/** @brief Isotropic sound speeds given a density ρ: `out[2]` = {c_l, c_t} = {√((λ+2μ)/ρ), √(μ/ρ)}
- *  (√(pressure/density) unit). Uses the exact moduli if isotropic, else the Hill average.
- *  @param rho density, finite and > 0.
+/** @brief Isotropic sound speeds {c_l, c_t} = {√((λ+2μ)/ρ), √(μ/ρ)} (√(pressure/density) unit).
+ *  Uses the exact moduli if isotropic, else the Hill average.
+ *  @param el handle @param rho density, finite and > 0 @param[out] out `double[2]` = {c_l, c_t}.
  *  @return ::VS_OK; ::VS_EINVAL (NULL, ρ not finite or ≤ 0); ::VS_ENUMERIC (speeds overflow) */
 VS_API int vs_elastic_sound_speeds(const vs_elastic *el, double rho, double *out);
 
-/** @brief Christoffel (acoustic) matrix Γ_ik(k̂) = Λ_ijkl k̂_j k̂_l = (D M Dᵀ)_ik, `double[9]` row-major,
- *  pressure unit, where (D t)_i = ε_ij k̂_j for the strain ε of Mandel vector t. Plane waves along k̂
- *  have ρ c² = the eigenvalues of Γ.
+/** @brief Christoffel (acoustic) matrix Γ_ik(k̂) = Λ_ijkl k̂_j k̂_l = (D M Dᵀ)_ik (pressure unit), where
+ *  (D t)_i = ε_ij k̂_j for the strain ε of Mandel vector t. Plane waves along k̂ have ρ c² = the
+ *  eigenvalues of Γ.
+ *  @param el handle
  *  @param khat direction `double[3]`, normalised internally (must be finite and non-zero).
+ *  @param[out] G `double[9]` row-major.
  *  @return ::VS_OK; ::VS_EINVAL (NULL, non-finite or zero khat) */
 VS_API int vs_elastic_christoffel(const vs_elastic *el, const double *khat, double *G);
 
 /* ---- Strain ⇄ spin conversions (Eq. A3) -------------------------------------------------------- */
 
-/** @brief Mandel vector t `double[6]` of a symmetric strain u `double[9]` (Eq. A1).
+/** @brief Mandel vector of a symmetric strain (Eq. A1).
+ *  @param u strain `double[9]` row-major @param[out] t Mandel vector `double[6]`.
  *  @return ::VS_OK; ::VS_EINVAL (NULL, non-finite or asymmetric u, tolerance 1e-12 of max|u_ij|);
  *          ::VS_ENUMERIC (t overflows) */
 VS_API int vs_strain_to_mandel(const double *u, double *t);
 
-/** @brief Symmetric strain u `double[9]` (row-major) from a Mandel vector t `double[6]` (inverse of Eq. A1).
+/** @brief Symmetric strain from a Mandel vector (inverse of Eq. A1).
+ *  @param t Mandel vector `double[6]` @param[out] u strain `double[9]` row-major, exactly symmetric.
  *  @return ::VS_OK; ::VS_EINVAL (NULL, non-finite t) */
 VS_API int vs_mandel_to_strain(const double *t, double *u);
 
-/** @brief Spin vector g = Qᵀ M^{1/2} t `double[6]` of a symmetric strain u `double[9]` (Eq. A3);
- *  g·g = u_ij Λ_ijkl u_kl (Eq. 10). For isotropic Λ: g1 = √K tr u, g2 = √μ(u11−u22),
+/** @brief Spin vector g = Qᵀ M^{1/2} t of a symmetric strain u with Mandel vector t (Eq. A3);
+ *  g·g = u_ij Λ_ijkl u_kl (Eq. 10).
+ *  @param el handle @param u strain `double[9]` row-major @param[out] g spin vector `double[6]`. For isotropic Λ: g1 = √K tr u, g2 = √μ(u11−u22),
  *  g3 = √(μ/3)(u11+u22−2u33), g4..6 = 2√μ (u23, u31, u12).
  *  @return ::VS_OK; ::VS_EINVAL (NULL, non-finite or asymmetric u); ::VS_ENUMERIC (g overflows) */
 VS_API int vs_elastic_strain_to_spin(const vs_elastic *el, const double *u, double *g);
 
-/** @brief Inverse of vs_elastic_strain_to_spin(): symmetric strain u `double[9]` of Mandel vector
- *  t = M^{-1/2} Q g, from a spin vector g `double[6]`.
+/** @brief Inverse of vs_elastic_strain_to_spin(): the strain whose Mandel vector is t = M^{-1/2} Q g.
+ *  @param el handle @param g spin vector `double[6]` @param[out] u strain `double[9]` row-major.
  *  @return ::VS_OK; ::VS_EINVAL (NULL, non-finite g); ::VS_ENUMERIC (u overflows) */
 VS_API int vs_elastic_spin_to_strain(const vs_elastic *el, const double *g, double *u);
 
