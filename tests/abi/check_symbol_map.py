@@ -107,9 +107,16 @@ def report(title, names, where):
         print(f"  {title}: {n}  ({where(n)})")
 
 
+def node_problems(map_path):
+    """One node per minor release, named VOIGTSPIN_MAJOR.MINOR (SPEC §3)."""
+    return [f"version node '{v}' is not named VOIGTSPIN_MAJOR.MINOR"
+            for v in version_nodes(map_path) if not re.fullmatch(r"VOIGTSPIN_[0-9]+\.[0-9]+", v)]
+
+
 def check_headers(header_dir, map_path):
     declared = header_symbols(header_dir)
     listed, problems = map_symbols(map_path)
+    problems += node_problems(map_path)
     for p in problems:
         print(p)
     missing = set(declared) - set(listed)
