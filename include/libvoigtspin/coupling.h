@@ -8,9 +8,15 @@
  * (ncomp = 3, W(k̂) = k̂k̂ᵀ). Both expose the same interface so the lattice handle treats them alike.
  *
  * Harmonic decomposition: W(k̂) = Σ_{l = 0, 2, …, lmax} A_l(k̂), A_l the degree-l spherical-harmonic
- * part of every entry. A_0 = ⟨W⟩.
+ * part of every entry (odd l vanish: W(−k̂) = W(k̂)). A_0 = ⟨W⟩. Exact for the isotropic elastic kernel
+ * (lmax = 4: J̃ is a degree-4 polynomial in k̂) and the dipolar one (lmax = 2); truncated for anisotropic
+ * Λ at the smallest even lmax ≤ 64 whose pointwise error bound is ≤ tol (see vs_coupling_harmonics_error()).
  *
- * Matrices are row-major, 0-based: ncomp×ncomp as `double[ncomp*ncomp]`.
+ * Matrices are row-major, 0-based: ncomp×ncomp as `double[ncomp*ncomp]`. J̃ and k̂k̂ᵀ are dimensionless;
+ * K̃ has the unit of Λ. The spin basis is that of elastic.h (component 0 = compression q1).
+ *
+ * Thread safety: a handle is immutable after creation; every query may run concurrently on one handle.
+ * See docs/coupling.md for the paper-equation map and the numbers.
  */
 #ifndef LIBVOIGTSPIN_COUPLING_H
 #define LIBVOIGTSPIN_COUPLING_H
@@ -26,15 +32,25 @@ extern "C" {
 typedef struct vs_coupling vs_coupling;
 
 /**
- * @brief Elastic (6-component) coupling of an elastic tensor.
+ * @brief Elastic (6-component) coupling of an elastic tensor: W(k̂) = J̃(k̂) (Eq. 20 in the spin basis).
+ *
+ * At creation the handle computes ⟨J̃⟩ (closed form for isotropic Λ, App. B; otherwise spherical
+ * quadrature, see vs_sphere_average()) with its eigen-decomposition, and the harmonic coefficients.
+ * Cost: microseconds (isotropic), ~0.01–0.2 s (anisotropic, grows as tol shrinks).
  * @param el any valid elastic tensor (copied; the caller may free it afterwards).
- * @param tol requested absolute accuracy (> 0, e.g. 1e-12) of the spherical quadrature and of the
- *            harmonic truncation for anisotropic tensors; isotropic tensors are exact regardless.
- * @param[out] out new handle. @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV (tolerance not reached), ::VS_ENOMEM
+ * @param tol requested absolute accuracy (finite, > 0, e.g. 1e-8) of ⟨J̃⟩ and of the pointwise harmonic
+ *            truncation for anisotropic tensors; isotropic tensors are exact regardless. Strongly
+ *            anisotropic tensors converge slowly in l: e.g. cubic (C11, C12, C44) = (3, 1.5, 2) reaches
+ *            ~1e-12 only near lmax = 64, so very small tol gives ::VS_ENOCONV.
+ * @param[out] out new handle (NULL on error).
+ * @return ::VS_OK, ::VS_EINVAL (NULL, tol not finite or ≤ 0), ::VS_ENOCONV (tol not reached: quadrature
+ *         at n_θ = 256 or harmonics at lmax = 64), ::VS_ENOMEM, ::VS_ENUMERIC
  */
 VS_API int vs_coupling_create(const vs_elastic *el, double tol, vs_coupling **out);
 
-/** @brief The 3-component kernel W(k̂) = k̂k̂ᵀ of App. B (Eqs. B4–B5). @return ::VS_OK, ::VS_EINVAL, ::VS_ENOMEM */
+/** @brief The 3-component kernel W(k̂) = k̂k̂ᵀ of App. B (Eqs. B4–B5): eigenvalues 1, 0, 0; ⟨W⟩ = I/3;
+ *  A_0 = I/3, A_2 = k̂k̂ᵀ − I/3, lmax = 2 (all exact).
+ *  @param[out] out new handle (NULL on error). @return ::VS_OK, ::VS_EINVAL (out NULL), ::VS_ENOMEM */
 VS_API int vs_coupling_create_dipolar(vs_coupling **out);
 
 /** @brief Free a handle. Accepts NULL. */
@@ -43,23 +59,38 @@ VS_API void vs_coupling_free(vs_coupling *c);
 /** @brief Number of spin components: 6 (elastic) or 3 (dipolar); 0 if c is NULL. */
 VS_API int vs_coupling_ncomp(const vs_coupling *c);
 
-/** @brief W(k̂) = J̃(k̂) (ncomp 6, spin basis) or k̂k̂ᵀ (ncomp 3), `double[ncomp*ncomp]`.
- *  @param khat direction `double[3]`, finite, non-zero (normalised internally). */
+/** @brief W(k̂) = J̃(k̂) (ncomp 6, spin basis) or k̂k̂ᵀ (ncomp 3), `double[ncomp*ncomp]`, symmetric.
+ *
+ *  J̃ = Qᵀ X (XᵀX)⁻¹ Xᵀ Q, X = M^{1/2} D(k̂)ᵀ: a rank-3 projector (J̃² = J̃, tr J̃ = 3, paper §III) for
+ *  every k̂ and every Λ. Isotropic Λ uses Γ⁻¹ of Eq. B3, otherwise a Cholesky solve (LAPACKE).
+ *  @param khat direction `double[3]`, finite, non-zero (normalised internally).
+ *  @return ::VS_OK, ::VS_EINVAL (NULL, zero/NaN/inf direction), ::VS_ENUMERIC */
 VS_API int vs_coupling_jtilde(const vs_coupling *c, const double *khat, double *J);
 
-/** @brief Angular average ⟨W⟩ `double[ncomp*ncomp]`; `abserr` (may be NULL) gets the achieved error
- *  estimate (0 for closed forms). */
+/** @brief Angular average ⟨W⟩ `double[ncomp*ncomp]` computed at creation; `abserr` (may be NULL) gets the
+ *  achieved error estimate (0 for the closed forms: isotropic diag(J_compr, J_shear×5) in the spin basis,
+ *  App. B; dipolar I/3; otherwise the difference of the last two quadrature orders, ≤ tol).
+ *  @return ::VS_OK, ::VS_EINVAL (c or Jbar NULL) */
 VS_API int vs_coupling_average(const vs_coupling *c, double *Jbar, double *abserr);
 
 /** @brief Eigen-decomposition of ⟨W⟩: eigenvalues ascending in `w[ncomp]`, `V[ncomp*ncomp]`
- *  row-major with column j the eigenvector of w[j]. Either pointer may be NULL. */
+ *  row-major with column j the eigenvector of w[j]. Either pointer may be NULL. Isotropic Λ: the
+ *  eigenvectors are exactly the spin axes (J_compr on axis 0, J_shear on axes 1–5; sum 3); dipolar: I.
+ *  Anisotropic: LAPACKE dsyev of the quadrature average. @return ::VS_OK, ::VS_EINVAL (c NULL) */
 VS_API int vs_coupling_average_eigen(const vs_coupling *c, double *w, double *V);
 
-/** @brief Largest harmonic degree kept (even): 4 for isotropic elastic, 2 for dipolar. */
+/** @brief Largest harmonic degree kept (even): 4 for isotropic elastic, 2 for dipolar, ≤ 64 otherwise.
+ *  @return ::VS_OK, ::VS_EINVAL (NULL) */
 VS_API int vs_coupling_lmax(const vs_coupling *c, int *lmax);
 
 /** @brief All harmonic parts at one direction: `A[(l/2)*ncomp*ncomp + a*ncomp + b]` = (A_l(n̂))_ab
- *  for l = 0, 2, …, lmax; `A` has (lmax/2+1)*ncomp*ncomp entries. @param nhat `double[3]`, non-zero. */
+ *  for l = 0, 2, …, lmax; `A` has (lmax/2+1)*ncomp*ncomp entries, each block symmetric.
+ *
+ *  A_l(n̂) = Σ_m c_lm Y_lm(n̂) with real orthonormal Y_lm; equivalently (2l+1)/(4π) ∫ P_l(n̂·k̂) W(k̂) dΩ.
+ *  Σ_l A_l(n̂) = W(n̂) exactly (isotropic, dipolar) or within vs_coupling_harmonics_error(). Cost: one
+ *  Y_lm sweep (≈ 0.6 µs at lmax = 4, ≈ 10 µs at lmax = 36); no allocation.
+ *  @param nhat `double[3]`, finite, non-zero (normalised internally).
+ *  @return ::VS_OK, ::VS_EINVAL (NULL, zero/NaN/inf direction) */
 VS_API int vs_coupling_harmonics(const vs_coupling *c, const double *nhat, double *A);
 
 /** @brief The pointwise truncation error of the harmonic decomposition: an upper bound on the Frobenius

@@ -1,0 +1,694 @@
+/* Physics of the coupling handle (paper Eqs. 18–22, App. B; SPEC §4.2 and §5). Every reference value
+ * is a closed form of the paper or an independent computation written out here. */
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_integration.h>
+#include <gsl/gsl_sf_legendre.h>
+
+#include <libvoigtspin/voigtspin.h>
+#include "testutil.h"
+
+#define NDIR 40
+
+/* ---- helpers ---------------------------------------------------------------------------------- */
+
+static vs_coupling *make(vs_elastic *el, double tol)
+{
+    vs_coupling *c = NULL;
+    int st = vs_coupling_create(el, tol, &c);
+    if (st != VS_OK)
+        fail_msg("vs_coupling_create: %s", vs_last_error());
+    return c;
+}
+
+static vs_coupling *make_lame(double lambda, double mu)
+{
+    vs_elastic *el = NULL;
+    assert_int_equal(vs_elastic_create_lame(lambda, mu, &el), VS_OK);
+    vs_coupling *c = make(el, 1e-12);
+    vs_elastic_free(el);
+    return c;
+}
+
+/* A set of anisotropic tensors: cubic, hexagonal and random positive-definite ones. */
+#define NANISO 6
+static vs_elastic *aniso_tensor(int i)
+{
+    vs_elastic *el = NULL;
+    if (i == 0)
+        assert_int_equal(vs_elastic_create_cubic(3.0, 1.5, 2.0, &el), VS_OK);
+    else if (i == 1)
+        assert_int_equal(vs_elastic_create_hexagonal(5.0, 1.0, 1.5, 4.0, 1.0, &el), VS_OK);
+    else {
+        uint64_t s = 1000 + (uint64_t)i;
+        double C[36];
+        tu_random_stiffness(&s, 3.0, C);
+        assert_int_equal(vs_elastic_create_voigt(C, &el), VS_OK);
+    }
+    return el;
+}
+
+/* 3×3 inverse by cofactors: an independent route to Γ⁻¹. */
+static void inverse3(const double *A, double *B)
+{
+    double det = A[0] * (A[4] * A[8] - A[5] * A[7]) - A[1] * (A[3] * A[8] - A[5] * A[6]) +
+                 A[2] * (A[3] * A[7] - A[4] * A[6]);
+    B[0] = (A[4] * A[8] - A[5] * A[7]) / det;
+    B[1] = (A[2] * A[7] - A[1] * A[8]) / det;
+    B[2] = (A[1] * A[5] - A[2] * A[4]) / det;
+    B[3] = (A[5] * A[6] - A[3] * A[8]) / det;
+    B[4] = (A[0] * A[8] - A[2] * A[6]) / det;
+    B[5] = (A[2] * A[3] - A[0] * A[5]) / det;
+    B[6] = (A[3] * A[7] - A[4] * A[6]) / det;
+    B[7] = (A[1] * A[6] - A[0] * A[7]) / det;
+    B[8] = (A[0] * A[4] - A[1] * A[3]) / det;
+}
+
+#define L4(L, i, j, k, l) (L)[(((i) * 3 + (j)) * 3 + (k)) * 3 + (l)]
+
+/* K̃_ijkl = Λ_ijmp k_p (Γ⁻¹)_mn Λ_klnq k_q with Γ_mn = Λ_mjnl k_j k_l, all from the tensor Λ. */
+static void ktilde_reference(const double *L, const double *k, double *K)
+{
+    double G[9], Gi[9], T[3][3][3]; /* T_ijm = Λ_ijmp k_p */
+    for (int m = 0; m < 3; m++)
+        for (int n = 0; n < 3; n++) {
+            double s = 0.0;
+            for (int j = 0; j < 3; j++)
+                for (int l = 0; l < 3; l++)
+                    s += L4(L, m, j, n, l) * k[j] * k[l];
+            G[m * 3 + n] = s;
+        }
+    inverse3(G, Gi);
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            for (int m = 0; m < 3; m++) {
+                double s = 0.0;
+                for (int p = 0; p < 3; p++)
+                    s += L4(L, i, j, m, p) * k[p];
+                T[i][j][m] = s;
+            }
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            for (int k2 = 0; k2 < 3; k2++)
+                for (int l = 0; l < 3; l++) {
+                    double s = 0.0;
+                    for (int m = 0; m < 3; m++)
+                        for (int n = 0; n < 3; n++)
+                            s += T[i][j][m] * Gi[m * 3 + n] * T[k2][l][n];
+                    L4(K, i, j, k2, l) = s;
+                }
+}
+
+static double kd(int i, int j)
+{
+    return i == j ? 1.0 : 0.0;
+}
+
+/* ---- J̃ is a rank-3 projector (paper §III, SPEC §5) ------------------------------------------- */
+
+static void check_projector(const vs_coupling *c, uint64_t *s)
+{
+    for (int d = 0; d < NDIR; d++) {
+        double k[3], J[36];
+        tu_direction(s, k);
+        k[0] *= 3.7; /* unnormalised input is normalised by the library */
+        k[1] *= 3.7;
+        k[2] *= 3.7;
+        assert_int_equal(vs_coupling_jtilde(c, k, J), VS_OK);
+        double tr = 0.0;
+        for (int a = 0; a < 6; a++) {
+            tr += J[a * 6 + a];
+            for (int b = 0; b < 6; b++) {
+                double s2 = 0.0;
+                for (int p = 0; p < 6; p++)
+                    s2 += J[a * 6 + p] * J[p * 6 + b];
+                assert_close(s2, J[a * 6 + b], 0.0, 1e-13);
+                assert_close(J[a * 6 + b], J[b * 6 + a], 0.0, 1e-15);
+            }
+        }
+        assert_close(tr, 3.0, 0.0, 1e-13);
+    }
+}
+
+static void test_jtilde_is_rank3_projector(void **state)
+{
+    (void)state;
+    uint64_t s = 42;
+    for (int i = 0; i < NANISO; i++) {
+        vs_elastic *el = aniso_tensor(i);
+        vs_coupling *c = make(el, 1e-3);
+        check_projector(c, &s);
+        vs_coupling_free(c);
+        vs_elastic_free(el);
+    }
+    vs_coupling *c = make_lame(2.0, 1.0);
+    check_projector(c, &s);
+    vs_coupling_free(c);
+}
+
+/* ---- K̃: Eq. 20 closed form (isotropic) and the general Christoffel-inverse form ---------------- */
+
+static void test_ktilde_isotropic_equals_eq20(void **state)
+{
+    (void)state;
+    const double lam = 2.3, mu = 1.1, a = (lam + mu) / (lam + 2.0 * mu);
+    vs_elastic *el = NULL;
+    assert_int_equal(vs_elastic_create_lame(lam, mu, &el), VS_OK);
+    vs_coupling *c = make(el, 1e-12);
+    double L[81];
+    assert_int_equal(vs_elastic_tensor(el, L), VS_OK);
+    uint64_t s = 7;
+    for (int d = 0; d < NDIR; d++) {
+        double k[3], K[81];
+        tu_direction(&s, k);
+        assert_int_equal(vs_coupling_ktilde_tensor(c, k, K), VS_OK);
+        /* Eq. 20 literally: (k_p k_q/μ)(Λ_ijmp Λ_klmq − (λ+μ)/(λ+2μ) Λ_ijmp Λ_klnq k_m k_n) */
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                for (int k2 = 0; k2 < 3; k2++)
+                    for (int l = 0; l < 3; l++) {
+                        double s1 = 0.0, s2 = 0.0;
+                        for (int p = 0; p < 3; p++)
+                            for (int q = 0; q < 3; q++)
+                                for (int m = 0; m < 3; m++) {
+                                    s1 += k[p] * k[q] * L4(L, i, j, m, p) * L4(L, k2, l, m, q);
+                                    for (int n = 0; n < 3; n++)
+                                        s2 += k[p] * k[q] * k[m] * k[n] * L4(L, i, j, m, p) * L4(L, k2, l, n, q);
+                                }
+                        assert_close(L4(K, i, j, k2, l), (s1 - a * s2) / mu, 1e-13, 1e-13);
+                    }
+        /* Eq. B3: Γ (I − a k̂k̂ᵀ)/μ = I */
+        double G[9];
+        assert_int_equal(vs_elastic_christoffel(el, k, G), VS_OK);
+        for (int i = 0; i < 3; i++)
+            for (int n = 0; n < 3; n++) {
+                double s3 = 0.0;
+                for (int l = 0; l < 3; l++)
+                    s3 += G[i * 3 + l] * (kd(l, n) - a * k[l] * k[n]) / mu;
+                assert_close(s3, kd(i, n), 0.0, 1e-14);
+            }
+    }
+    vs_coupling_free(c);
+    vs_elastic_free(el);
+}
+
+static void test_ktilde_general_equals_christoffel_inverse_form(void **state)
+{
+    (void)state;
+    uint64_t s = 11;
+    for (int i = 0; i < NANISO + 1; i++) {
+        vs_elastic *el = NULL;
+        if (i < NANISO)
+            el = aniso_tensor(i);
+        else
+            assert_int_equal(vs_elastic_create_lame(0.7, 1.9, &el), VS_OK);
+        vs_coupling *c = make(el, 1e-3);
+        double L[81], M[36];
+        assert_int_equal(vs_elastic_tensor(el, L), VS_OK);
+        assert_int_equal(vs_elastic_mandel(el, M), VS_OK);
+        double scale = 0.0;
+        for (int a = 0; a < 36; a++)
+            scale = fmax(scale, fabs(M[a]));
+        for (int d = 0; d < 10; d++) {
+            double k[3], K[81], Kref[81], Km[36];
+            tu_direction(&s, k);
+            assert_int_equal(vs_coupling_ktilde_tensor(c, k, K), VS_OK);
+            assert_int_equal(vs_coupling_ktilde_mandel(c, k, Km), VS_OK);
+            ktilde_reference(L, k, Kref);
+            for (int a = 0; a < 81; a++)
+                assert_close(K[a], Kref[a], 1e-12, 1e-13 * scale);
+            /* Mandel form: tᵀ K̃ t' = ε K̃ ε' for two random symmetric strains */
+            double u[9], v[9], t[6], tv[6];
+            for (int p = 0; p < 3; p++)
+                for (int q = p; q < 3; q++) {
+                    u[p * 3 + q] = u[q * 3 + p] = tu_normal(&s);
+                    v[p * 3 + q] = v[q * 3 + p] = tu_normal(&s);
+                }
+            assert_int_equal(vs_strain_to_mandel(u, t), VS_OK);
+            assert_int_equal(vs_strain_to_mandel(v, tv), VS_OK);
+            double e1 = 0.0, e2 = 0.0;
+            for (int a = 0; a < 6; a++)
+                for (int b = 0; b < 6; b++)
+                    e1 += t[a] * Km[a * 6 + b] * tv[b];
+            for (int p = 0; p < 81; p++)
+                e2 += u[p / 9] * Kref[p] * v[p % 9];
+            assert_close(e1, e2, 1e-12, 1e-12 * scale);
+        }
+        vs_coupling_free(c);
+        vs_elastic_free(el);
+    }
+}
+
+/* J̃ = Qᵀ M^{-1/2} K̃ M^{-1/2} Q: the spin-basis form of Eq. 20 (route via K̃, not via X = M^{1/2}Dᵀ). */
+static void test_jtilde_is_ktilde_in_spin_basis(void **state)
+{
+    (void)state;
+    uint64_t s = 13;
+    for (int i = 0; i < NANISO; i++) {
+        vs_elastic *el = aniso_tensor(i);
+        vs_coupling *c = make(el, 1e-3);
+        double Mi[36], Q[36], B[36]; /* B = M^{-1/2} Q */
+        assert_int_equal(vs_elastic_mandel_invsqrt(el, Mi), VS_OK);
+        assert_int_equal(vs_spin_basis(Q), VS_OK);
+        for (int a = 0; a < 6; a++)
+            for (int b = 0; b < 6; b++) {
+                B[a * 6 + b] = 0.0;
+                for (int p = 0; p < 6; p++)
+                    B[a * 6 + b] += Mi[a * 6 + p] * Q[p * 6 + b];
+            }
+        for (int d = 0; d < 10; d++) {
+            double k[3], J[36], Km[36];
+            tu_direction(&s, k);
+            assert_int_equal(vs_coupling_jtilde(c, k, J), VS_OK);
+            assert_int_equal(vs_coupling_ktilde_mandel(c, k, Km), VS_OK);
+            for (int a = 0; a < 6; a++)
+                for (int b = 0; b < 6; b++) {
+                    double x = 0.0;
+                    for (int p = 0; p < 6; p++)
+                        for (int q = 0; q < 6; q++)
+                            x += B[p * 6 + a] * Km[p * 6 + q] * B[q * 6 + b];
+                    assert_close(J[a * 6 + b], x, 0.0, 1e-12);
+                }
+        }
+        vs_coupling_free(c);
+        vs_elastic_free(el);
+    }
+}
+
+/* ---- ⟨J̃⟩ ------------------------------------------------------------------------------------- */
+
+static void isotropic_j(double lam, double mu, double *jc, double *js)
+{
+    double K = lam + 2.0 * mu / 3.0;
+    *jc = K / (lam + 2.0 * mu);
+    *js = 0.4 * (K + 2.0 * mu) / (lam + 2.0 * mu);
+}
+
+static void test_isotropic_average_closed_form_and_quadrature(void **state)
+{
+    (void)state;
+    const double lm[][2] = {{2.0, 1.0}, {0.1, 3.0}, {5.0, 0.5}, {-0.5, 1.0}, {1.0, 1.0}};
+    for (size_t i = 0; i < sizeof lm / sizeof lm[0]; i++) {
+        vs_coupling *c = make_lame(lm[i][0], lm[i][1]);
+        double jc, js, A[36], Aq[36], err, errq, w[6], V[36];
+        isotropic_j(lm[i][0], lm[i][1], &jc, &js);
+        assert_int_equal(vs_coupling_average(c, A, &err), VS_OK);
+        assert_true(err == 0.0);
+        for (int a = 0; a < 6; a++)
+            for (int b = 0; b < 6; b++)
+                assert_close(A[a * 6 + b], a != b ? 0.0 : (a == 0 ? jc : js), 0.0, 1e-15);
+        double J2[2];
+        assert_int_equal(vs_coupling_jcompr_jshear(lm[i][0] + 2.0 * lm[i][1] / 3.0, lm[i][1], J2), VS_OK);
+        assert_close(J2[0], jc, 1e-15, 0.0);
+        assert_close(J2[1], js, 1e-15, 0.0);
+        /* the same average through the spherical quadrature */
+        assert_int_equal(vs_coupling_average_quadrature(c, 1e-13, Aq, &errq), VS_OK);
+        assert_true(errq <= 1e-13);
+        for (int a = 0; a < 36; a++)
+            assert_close(Aq[a], A[a], 0.0, 1e-14);
+        /* eigenvalues ascending, sum 3, eigenvectors the spin-basis axes */
+        assert_int_equal(vs_coupling_average_eigen(c, w, V), VS_OK);
+        double sum = 0.0;
+        for (int j = 0; j < 6; j++) {
+            sum += w[j];
+            if (j > 0)
+                assert_true(w[j] >= w[j - 1]);
+            for (int a = 0; a < 6; a++) {
+                double Av = 0.0;
+                for (int b = 0; b < 6; b++)
+                    Av += A[a * 6 + b] * V[b * 6 + j];
+                assert_close(Av, w[j] * V[a * 6 + j], 0.0, 1e-15);
+            }
+        }
+        assert_close(sum, 3.0, 0.0, 1e-14);
+        assert_close(jc + 5.0 * js, 3.0, 0.0, 1e-14);
+        vs_coupling_free(c);
+    }
+}
+
+/* Independent quadrature for the anisotropic average: a Gauss–Legendre rule of a different order and a
+ * φ grid shifted by half a step (neither is used by the library at creation). */
+static void independent_average(const vs_coupling *c, double *A)
+{
+    const int nt = 100, np = 202;
+    gsl_integration_glfixed_table *t = gsl_integration_glfixed_table_alloc(nt);
+    memset(A, 0, 36 * sizeof *A);
+    for (int i = 0; i < nt; i++) {
+        double x, w, J[36];
+        gsl_integration_glfixed_point(-1.0, 1.0, (size_t)i, &x, &w, t);
+        double s = sqrt(1.0 - x * x);
+        for (int j = 0; j < np; j++) {
+            double phi = 2.0 * M_PI * (j + 0.5) / np, k[3] = {s * cos(phi), s * sin(phi), x};
+            assert_int_equal(vs_coupling_jtilde(c, k, J), VS_OK);
+            for (int a = 0; a < 36; a++)
+                A[a] += w / (2.0 * np) * J[a];
+        }
+    }
+    gsl_integration_glfixed_table_free(t);
+}
+
+static void test_anisotropic_average_by_quadrature(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 3; i++) {
+        vs_elastic *el = aniso_tensor(i);
+        const double tol = 1e-9;
+        vs_coupling *c = make(el, tol);
+        double A[36], Ar[36], err, w[6], V[36];
+        assert_int_equal(vs_coupling_average(c, A, &err), VS_OK);
+        assert_true(err <= tol);
+        independent_average(c, Ar);
+        for (int a = 0; a < 36; a++)
+            assert_close(A[a], Ar[a], 0.0, tol);
+        assert_int_equal(vs_coupling_average_eigen(c, w, V), VS_OK);
+        double sum = 0.0;
+        for (int j = 0; j < 6; j++) {
+            sum += w[j];
+            for (int a = 0; a < 6; a++) {
+                double Av = 0.0;
+                for (int b = 0; b < 6; b++)
+                    Av += A[a * 6 + b] * V[b * 6 + j];
+                assert_close(Av, w[j] * V[a * 6 + j], 0.0, 1e-14);
+            }
+        }
+        assert_close(sum, 3.0, 0.0, 6.0 * tol); /* trace of every J̃ is 3 */
+        vs_coupling_free(c);
+        vs_elastic_free(el);
+    }
+}
+
+/* ---- App. B moments and λ', μ' ----------------------------------------------------------------- */
+
+static int moments_fn(const double *k, double *out, void *ctx)
+{
+    (void)ctx;
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+            out[i * 3 + j] = k[i] * k[j];
+            for (int l = 0; l < 3; l++)
+                for (int m = 0; m < 3; m++)
+                    out[9 + ((i * 3 + j) * 3 + l) * 3 + m] = k[i] * k[j] * k[l] * k[m];
+        }
+    return 0;
+}
+
+static void test_appB_moments(void **state)
+{
+    (void)state;
+    double avg[90], err;
+    assert_int_equal(vs_sphere_average(90, moments_fn, NULL, 1e-14, avg, &err), VS_OK);
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+            assert_close(avg[i * 3 + j], kd(i, j) / 3.0, 0.0, 1e-15);
+            for (int l = 0; l < 3; l++)
+                for (int m = 0; m < 3; m++)
+                    assert_close(avg[9 + ((i * 3 + j) * 3 + l) * 3 + m],
+                                 (kd(i, j) * kd(l, m) + kd(i, l) * kd(j, m) + kd(i, m) * kd(j, l)) / 15.0, 0.0, 1e-15);
+        }
+}
+
+static int ktilde_fn(const double *k, double *out, void *ctx)
+{
+    return vs_coupling_ktilde_tensor(ctx, k, out);
+}
+
+static void test_appB_average_ktilde_lambda_mu_prime(void **state)
+{
+    (void)state;
+    const double lm[][2] = {{2.0, 1.0}, {0.3, 2.5}};
+    for (int q = 0; q < 2; q++) {
+        const double lam = lm[q][0], mu = lm[q][1];
+        const double lp = (lam * lam + 16.0 * lam * mu / 15.0 - 4.0 * mu * mu / 15.0) / (lam + 2.0 * mu);
+        const double mp = 2.0 * mu * (3.0 * lam + 8.0 * mu) / (15.0 * (lam + 2.0 * mu));
+        vs_coupling *c = make_lame(lam, mu);
+        double K[81], err;
+        assert_int_equal(vs_sphere_average(81, ktilde_fn, c, 1e-13, K, &err), VS_OK);
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                for (int k = 0; k < 3; k++)
+                    for (int l = 0; l < 3; l++)
+                        assert_close(L4(K, i, j, k, l), lp * kd(i, j) * kd(k, l) + mp * (kd(i, k) * kd(j, l) + kd(i, l) * kd(j, k)),
+                                     0.0, 1e-13);
+        vs_coupling_free(c);
+    }
+}
+
+/* ---- Eq. 22 ------------------------------------------------------------------------------------ */
+
+static void test_eq22_ratio_three_forms_and_paper_values(void **state)
+{
+    (void)state;
+    double r;
+    assert_int_equal(vs_coupling_ratio_from_poisson(0.2, &r), VS_OK);
+    assert_close(r, 1.0, 1e-15, 0.0);
+    assert_int_equal(vs_coupling_ratio_from_sound(sqrt(8.0 / 3.0), &r), VS_OK);
+    assert_close(r, 1.0, 1e-15, 0.0);
+    assert_int_equal(vs_coupling_ratio_from_poisson(0.15, &r), VS_OK);
+    assert_close(r, 2.5 * 1.15 / 3.25, 1e-15, 0.0);
+    assert_true(fabs(r - 0.88) < 0.01); /* "≈ 0.88 for silica" */
+    assert_int_equal(vs_coupling_ratio_from_poisson(0.35, &r), VS_OK);
+    assert_close(r, 1.5, 1e-14, 0.0);
+    for (double sigma = -0.9; sigma < 0.49; sigma += 0.07) {
+        const double mu = 1.3, lam = 2.0 * mu * sigma / (1.0 - 2.0 * sigma), K = lam + 2.0 * mu / 3.0;
+        const double clct = sqrt(2.0 * (1.0 - sigma) / (1.0 - 2.0 * sigma));
+        double r1, r2, r3, w[6];
+        assert_int_equal(vs_coupling_ratio_from_poisson(sigma, &r1), VS_OK);
+        assert_int_equal(vs_coupling_ratio_from_moduli(K, mu, &r2), VS_OK);
+        assert_int_equal(vs_coupling_ratio_from_sound(clct, &r3), VS_OK);
+        assert_close(r2, r1, 1e-13, 0.0);
+        assert_close(r3, r1, 1e-13, 0.0);
+        /* and the ratio of the handle's ⟨J̃⟩ eigenvalues (compression on spin axis 1) */
+        vs_elastic *el = NULL;
+        assert_int_equal(vs_elastic_create_poisson_shear(sigma, mu, &el), VS_OK);
+        vs_coupling *c = make(el, 1e-12);
+        double A[36];
+        assert_int_equal(vs_coupling_average(c, A, NULL), VS_OK);
+        assert_close(A[0] / A[7], r1, 1e-13, 0.0);
+        assert_int_equal(vs_coupling_average_eigen(c, w, NULL), VS_OK);
+        assert_close(r1 > 1.0 ? w[5] / w[0] : w[0] / w[5], r1, 1e-13, 0.0);
+        vs_coupling_free(c);
+        vs_elastic_free(el);
+    }
+}
+
+/* ---- harmonic decomposition -------------------------------------------------------------------- */
+
+static double recon_error(const vs_coupling *c, const double *k)
+{
+    int nc = vs_coupling_ncomp(c), lmax;
+    assert_int_equal(vs_coupling_lmax(c, &lmax), VS_OK);
+    double *A = calloc((size_t)(lmax / 2 + 1) * (size_t)(nc * nc), sizeof *A), J[36], e = 0.0;
+    assert_non_null(A);
+    assert_int_equal(vs_coupling_harmonics(c, k, A), VS_OK);
+    assert_int_equal(vs_coupling_jtilde(c, k, J), VS_OK);
+    for (int a = 0; a < nc * nc; a++) {
+        double s = 0.0;
+        for (int l = 0; l <= lmax; l += 2)
+            s += A[(l / 2) * nc * nc + a];
+        e += (s - J[a]) * (s - J[a]);
+    }
+    free(A);
+    return sqrt(e);
+}
+
+static void test_harmonics_reconstruct_isotropic_exactly(void **state)
+{
+    (void)state;
+    vs_coupling *c = make_lame(1.7, 0.8);
+    int lmax;
+    double herr;
+    assert_int_equal(vs_coupling_lmax(c, &lmax), VS_OK);
+    assert_int_equal(lmax, 4);
+    assert_int_equal(vs_coupling_harmonics_error(c, &herr), VS_OK);
+    assert_true(herr == 0.0);
+    uint64_t s = 5;
+    for (int d = 0; d < NDIR; d++) {
+        double k[3];
+        tu_direction(&s, k);
+        assert_true(recon_error(c, k) <= 1e-14);
+    }
+    vs_coupling_free(c);
+}
+
+static void test_harmonics_reconstruct_anisotropic_within_tol(void **state)
+{
+    (void)state;
+    const double tols[] = {1e-4, 1e-6};
+    uint64_t s = 9;
+    for (int i = 0; i < NANISO; i++)
+        for (int t = 0; t < 2; t++) {
+            vs_elastic *el = aniso_tensor(i);
+            vs_coupling *c = make(el, tols[t]);
+            double herr;
+            assert_int_equal(vs_coupling_harmonics_error(c, &herr), VS_OK);
+            assert_true(herr > 0.0 && herr <= tols[t]);
+            for (int d = 0; d < NDIR; d++) {
+                double k[3];
+                tu_direction(&s, k);
+                double e = recon_error(c, k);
+                if (!(e <= herr))
+                    fail_msg("tensor %d tol %g: |sum A_l - J| = %g > reported bound %g", i, tols[t], e, herr);
+            }
+            vs_coupling_free(c);
+            vs_elastic_free(el);
+        }
+}
+
+/* A_l(n̂) = (2l+1)/(4π) ∫ P_l(n̂·k̂) W(k̂) dΩ (addition theorem): the degree-l part by an independent
+ * route (sphere average with Legendre polynomials, no Y_lm). Odd l give 0. */
+struct legendre_ctx {
+    const vs_coupling *c;
+    const double *n;
+    int lmax;
+};
+
+static int legendre_fn(const double *k, double *out, void *ctx)
+{
+    const struct legendre_ctx *q = ctx;
+    int nc = vs_coupling_ncomp(q->c), nn = nc * nc;
+    double W[36], P[80];
+    int st = vs_coupling_jtilde(q->c, k, W);
+    double x = q->n[0] * k[0] + q->n[1] * k[1] + q->n[2] * k[2];
+    x = fmax(-1.0, fmin(1.0, x));
+    gsl_sf_legendre_Pl_array(q->lmax, x, P);
+    for (int l = 0; l <= q->lmax; l++)
+        for (int a = 0; a < nn; a++)
+            out[l * nn + a] = (2.0 * l + 1.0) * P[l] * W[a];
+    return st;
+}
+
+static void check_legendre_projection(const vs_coupling *c, double atol, uint64_t *s)
+{
+    int nc = vs_coupling_ncomp(c), nn = nc * nc, lmax;
+    assert_int_equal(vs_coupling_lmax(c, &lmax), VS_OK);
+    int lchk = lmax < 8 ? lmax + 1 : 8; /* degrees 0 … lchk, odd ones included */
+    double *A = calloc((size_t)(lmax / 2 + 1) * (size_t)nn, sizeof *A);
+    double *ref = calloc((size_t)(lchk + 1) * (size_t)nn, sizeof *ref);
+    assert_non_null(A);
+    assert_non_null(ref);
+    for (int d = 0; d < 3; d++) {
+        double n[3], err;
+        tu_direction(s, n);
+        struct legendre_ctx q = {c, n, lchk};
+        assert_int_equal(vs_sphere_average((lchk + 1) * nn, legendre_fn, &q, 1e-13, ref, &err), VS_OK);
+        assert_int_equal(vs_coupling_harmonics(c, n, A), VS_OK);
+        for (int l = 0; l <= lchk; l++)
+            for (int a = 0; a < nn; a++) {
+                double expect = (l % 2 == 0 && l <= lmax) ? A[(l / 2) * nn + a] : 0.0;
+                assert_close(ref[l * nn + a], expect, 0.0, atol);
+            }
+    }
+    free(A);
+    free(ref);
+}
+
+static void test_harmonic_parts_are_legendre_projections(void **state)
+{
+    (void)state;
+    uint64_t s = 21;
+    vs_coupling *c = make_lame(1.2, 0.9);
+    check_legendre_projection(c, 1e-13, &s);
+    vs_coupling_free(c);
+    for (int i = 0; i < 2; i++) {
+        vs_elastic *el = aniso_tensor(i);
+        c = make(el, 1e-10);
+        check_legendre_projection(c, 1e-10, &s);
+        vs_coupling_free(c);
+        vs_elastic_free(el);
+    }
+    assert_int_equal(vs_coupling_create_dipolar(&c), VS_OK);
+    check_legendre_projection(c, 1e-14, &s);
+    vs_coupling_free(c);
+}
+
+/* Eshelby: for isotropic Λ the compression–compression entry of J̃ is the constant K/(λ+2μ) (SPEC §4.4),
+ * so all of it sits in A_0. */
+static void test_isotropic_compression_entry_is_pure_l0(void **state)
+{
+    (void)state;
+    const double lam = 0.4, mu = 1.3;
+    double jc, js, A[3 * 36], J[36];
+    isotropic_j(lam, mu, &jc, &js);
+    vs_coupling *c = make_lame(lam, mu);
+    uint64_t s = 3;
+    for (int d = 0; d < NDIR; d++) {
+        double k[3];
+        tu_direction(&s, k);
+        assert_int_equal(vs_coupling_jtilde(c, k, J), VS_OK);
+        assert_close(J[0], jc, 0.0, 1e-15);
+        assert_int_equal(vs_coupling_harmonics(c, k, A), VS_OK);
+        assert_close(A[0], jc, 0.0, 1e-15);
+        assert_close(A[36], 0.0, 0.0, 1e-15);
+        assert_close(A[72], 0.0, 0.0, 1e-15);
+    }
+    vs_coupling_free(c);
+}
+
+/* ---- dipolar kernel (App. B, Eqs. B4–B5) -------------------------------------------------------- */
+
+static void test_dipolar_kernel_eigenvalues_and_harmonics(void **state)
+{
+    (void)state;
+    vs_coupling *c = NULL;
+    assert_int_equal(vs_coupling_create_dipolar(&c), VS_OK);
+    assert_int_equal(vs_coupling_ncomp(c), 3);
+    int lmax;
+    double herr, A0[9], err, w[3], V[9];
+    assert_int_equal(vs_coupling_lmax(c, &lmax), VS_OK);
+    assert_int_equal(lmax, 2);
+    assert_int_equal(vs_coupling_harmonics_error(c, &herr), VS_OK);
+    assert_true(herr == 0.0);
+    assert_int_equal(vs_coupling_average(c, A0, &err), VS_OK);
+    assert_int_equal(vs_coupling_average_eigen(c, w, V), VS_OK);
+    for (int i = 0; i < 3; i++) {
+        assert_close(w[i], 1.0 / 3.0, 1e-15, 0.0);
+        for (int j = 0; j < 3; j++)
+            assert_close(A0[i * 3 + j], kd(i, j) / 3.0, 1e-15, 0.0);
+    }
+    uint64_t s = 17;
+    for (int d = 0; d < NDIR; d++) {
+        double k[3], W[9], A[18], ev[3];
+        tu_direction(&s, k);
+        assert_int_equal(vs_coupling_jtilde(c, k, W), VS_OK);
+        /* eigenvalues 1, 0, 0: W k̂ = k̂, W v = 0 for v ⊥ k̂, tr W = 1 */
+        double tr = W[0] + W[4] + W[8];
+        assert_close(tr, 1.0, 0.0, 1e-15);
+        for (int i = 0; i < 3; i++) {
+            ev[i] = W[i * 3 + 0] * k[0] + W[i * 3 + 1] * k[1] + W[i * 3 + 2] * k[2];
+            assert_close(ev[i], k[i], 0.0, 1e-15);
+        }
+        double v[3] = {k[1], -k[0], 0.0};
+        for (int i = 0; i < 3; i++)
+            assert_close(W[i * 3 + 0] * v[0] + W[i * 3 + 1] * v[1], 0.0, 0.0, 1e-15);
+        assert_int_equal(vs_coupling_harmonics(c, k, A), VS_OK);
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++) {
+                assert_close(A[i * 3 + j], kd(i, j) / 3.0, 0.0, 1e-15);
+                assert_close(A[9 + i * 3 + j], k[i] * k[j] - kd(i, j) / 3.0, 0.0, 1e-15);
+            }
+    }
+    double Km[36];
+    assert_int_equal(vs_coupling_ktilde_mandel(c, (double[]){0, 0, 1}, Km), VS_EUNSUPPORTED);
+    vs_coupling_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_jtilde_is_rank3_projector),
+        cmocka_unit_test(test_ktilde_isotropic_equals_eq20),
+        cmocka_unit_test(test_ktilde_general_equals_christoffel_inverse_form),
+        cmocka_unit_test(test_jtilde_is_ktilde_in_spin_basis),
+        cmocka_unit_test(test_isotropic_average_closed_form_and_quadrature),
+        cmocka_unit_test(test_anisotropic_average_by_quadrature),
+        cmocka_unit_test(test_appB_moments),
+        cmocka_unit_test(test_appB_average_ktilde_lambda_mu_prime),
+        cmocka_unit_test(test_eq22_ratio_three_forms_and_paper_values),
+        cmocka_unit_test(test_harmonics_reconstruct_isotropic_exactly),
+        cmocka_unit_test(test_harmonics_reconstruct_anisotropic_within_tol),
+        cmocka_unit_test(test_harmonic_parts_are_legendre_projections),
+        cmocka_unit_test(test_isotropic_compression_entry_is_pure_l0),
+        cmocka_unit_test(test_dipolar_kernel_eigenvalues_and_harmonics),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
