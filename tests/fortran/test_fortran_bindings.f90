@@ -53,11 +53,44 @@ contains
   end subroutine tap_finish
 end module tap
 
+! Integrands for vs_sphere_average: BIND(C) functions with the vs_sphere_fn interface.
+module sphere_integrands
+  use, intrinsic :: iso_c_binding, only: c_double, c_int, c_ptr, c_f_pointer, c_associated
+  implicit none
+  private
+  public :: moments, failing
+contains
+  ! (x^2, x^2 y^2, 1) times the scale that ctx points to: averages (1/3, 1/15, 1) times the scale.
+  function moments(khat, out, ctx) bind(c) result(rc)
+    real(c_double), intent(in) :: khat(3)
+    real(c_double), intent(out) :: out(*)
+    type(c_ptr), value :: ctx
+    integer(c_int) :: rc
+    real(c_double), pointer :: scale
+    rc = 1
+    if (.not. c_associated(ctx)) return
+    call c_f_pointer(ctx, scale)
+    out(1:3) = scale * [khat(1)**2, khat(1)**2 * khat(2)**2, 1.0_c_double]
+    rc = 0
+  end function moments
+
+  function failing(khat, out, ctx) bind(c) result(rc)
+    real(c_double), intent(in) :: khat(3)
+    real(c_double), intent(out) :: out(*)
+    type(c_ptr), value :: ctx
+    integer(c_int) :: rc
+    out(1) = khat(1)
+    rc = merge(8_c_int, 7_c_int, c_associated(ctx))   ! non-zero either way
+
+  end function failing
+end module sphere_integrands
+
 program test_fortran_bindings
-  use, intrinsic :: iso_c_binding, only: c_double, c_int
+  use, intrinsic :: iso_c_binding, only: c_double, c_int, c_ptr, c_loc, c_null_ptr
   use, intrinsic :: ieee_arithmetic, only: ieee_value, ieee_quiet_nan
   use voigtspin
   use tap
+  use sphere_integrands
   implicit none
 
   real(c_double), parameter :: sigma = 0.35_c_double, mu = 1.0_c_double
@@ -79,6 +112,13 @@ program test_fortran_bindings
   call test_mandel_square_roots()
   call test_clone_is_independent()
   call test_errors_are_reported_in_stat()
+  call test_average_coupling_eigenvalues_are_jcompr_and_jshear()
+  call test_coupling_ratio_three_routes()
+  call test_jtilde_is_rank3_projector_and_harmonics_sum_to_it()
+  call test_ktilde_along_z_closed_form()
+  call test_dipolar_kernel()
+  call test_sphere_average_with_fortran_callback()
+  call test_rfot_relations()
   call tap_finish()
 
 contains
@@ -404,5 +444,161 @@ contains
     call ok(st == VS_OK, 'stat is reset to VS_OK by a successful call')
     call el%free()
   end subroutine test_errors_are_reported_in_stat
+
+  subroutine make_reference_coupling(c)
+    type(vs_coupling_t), intent(out) :: c
+    type(vs_elastic_t) :: el
+    integer :: st
+    call make_reference(el)
+    call c%create(el, 1e-12_c_double, st)
+    call el%free()   ! the coupling keeps its own copy
+    call ok(st == VS_OK .and. c%is_associated(), 'elastic coupling is created (and outlives its elastic tensor)')
+  end subroutine make_reference_coupling
+
+  subroutine test_average_coupling_eigenvalues_are_jcompr_and_jshear()
+    type(vs_coupling_t) :: c
+    real(c_double), allocatable :: w(:), v(:, :), jbar(:, :)
+    real(c_double) :: jj(2), err
+    real(c_double), parameter :: jcompr = bulk / (lambda + 2.0_c_double * mu), &
+                                 jshear = 0.4_c_double * (bulk + 2.0_c_double * mu) / (lambda + 2.0_c_double * mu)
+    integer :: st
+    call make_reference_coupling(c)
+    call ok(c%ncomp() == 6, 'elastic coupling has 6 components')
+    call c%average_eigen(w, v, st)
+    call ok(st == VS_OK .and. size(w) == 6 .and. all(shape(v) == [6, 6]), 'average_eigen allocates w(6), v(6,6)')
+    ! sigma = 0.35: J_shear = 6/13 (five times) < J_compr = 9/13.
+    call all_close(w(1:5), spread(jshear, 1, 5), 1e-12_c_double, '<J> eigenvalue J_shear = (2/5)(K+2mu)/(lambda+2mu) = 6/13')
+    call close_to(w(6), jcompr, 1e-12_c_double, 0.0_c_double, '<J> eigenvalue J_compr = K/(lambda+2mu) = 9/13')
+    call close_to(abs(v(1, 6)), 1.0_c_double, 1e-12_c_double, 0.0_c_double, &
+                  'the J_compr eigenvector v(:,6) is spin component 1 (compression)')
+    call vs_coupling_jcompr_jshear(bulk, mu, jj, st)
+    call all_close(jj, [jcompr, jshear], 1e-14_c_double, 'vs_coupling_jcompr_jshear(K, mu) = (9/13, 6/13)')
+    call c%average(jbar, err, st)
+    call ok(st == VS_OK .and. all(shape(jbar) == [6, 6]), 'average allocates jbar(6,6)')
+    call close_to(jbar(1, 1), jcompr, 1e-12_c_double, 0.0_c_double, '<J>(1,1) = J_compr')
+    call close_to(jbar(2, 2) + jbar(3, 3) + jbar(4, 4) + jbar(5, 5) + jbar(6, 6) + jbar(1, 1), 3.0_c_double, &
+                  1e-12_c_double, 0.0_c_double, 'trace <J> = 3 (J~ is a rank-3 projector)')
+    call close_to(err, 0.0_c_double, 0.0_c_double, 0.0_c_double, 'closed-form average reports abserr = 0')
+    deallocate (jbar)
+    call c%average_quadrature(1e-12_c_double, jbar, err, st)
+    call ok(st == VS_OK, 'average_quadrature succeeds')
+    call close_to(jbar(1, 1), jcompr, 0.0_c_double, 1e-10_c_double, 'quadrature <J>(1,1) agrees with J_compr')
+    call c%free()
+  end subroutine test_average_coupling_eigenvalues_are_jcompr_and_jshear
+
+  subroutine test_coupling_ratio_three_routes()
+    real(c_double) :: r1, r2, r3
+    call vs_coupling_ratio_from_moduli(bulk, mu, r1)
+    call vs_coupling_ratio_from_poisson(sigma, r2)
+    call vs_coupling_ratio_from_sound(sqrt((lambda + 2.0_c_double * mu) / mu), r3)
+    ! (5/2) K/(K+2mu) = (5/2)(1.35)/(4-1.75) = 1.5 = J_compr/J_shear = (9/13)/(6/13).
+    call all_close([r1, r2, r3], [1.5_c_double, 1.5_c_double, 1.5_c_double], 1e-14_c_double, &
+                   'J_compr/J_shear = 3/2 from moduli, Poisson ratio and sound speeds (Eq. 22)')
+  end subroutine test_coupling_ratio_three_routes
+
+  subroutine test_jtilde_is_rank3_projector_and_harmonics_sum_to_it()
+    type(vs_coupling_t) :: c
+    real(c_double), allocatable :: j(:, :), a(:, :, :), jbar(:, :)
+    real(c_double) :: khat(3), herr
+    integer :: lmax, st
+    khat = [1.0_c_double, 2.0_c_double, 2.0_c_double]
+    call make_reference_coupling(c)
+    call c%jtilde(khat, j, st)
+    call ok(st == VS_OK .and. all(shape(j) == [6, 6]), 'jtilde allocates j(6,6)')
+    call all_close(reshape(matmul(j, j), [36]), reshape(j, [36]), 1e-12_c_double, 'J~(k) J~(k) = J~(k) (projector)')
+    call close_to(sum([(j(st, st), st = 1, 6)]), 3.0_c_double, 1e-12_c_double, 0.0_c_double, 'trace J~(k) = 3')
+    call c%lmax(lmax)
+    call ok(lmax == 4, 'isotropic elastic coupling keeps harmonics up to lmax = 4')
+    call c%harmonics(khat, a, st)
+    call ok(st == VS_OK .and. all(shape(a) == [6, 6, 3]), 'harmonics allocates a(6,6,lmax/2+1)')
+    call all_close(reshape(sum(a, dim=3), [36]), reshape(j, [36]), 1e-12_c_double, &
+                   'A_0 + A_2 + A_4 = J~(k) (exact for isotropic)')
+    call c%average(jbar)
+    call all_close(reshape(a(:, :, 1), [36]), reshape(jbar, [36]), 1e-12_c_double, 'a(:,:,1) = A_0 = <J~>')
+    call c%harmonics_error(herr)
+    call close_to(herr, 0.0_c_double, 0.0_c_double, 0.0_c_double, 'isotropic harmonic decomposition is exact')
+    call c%free()
+  end subroutine test_jtilde_is_rank3_projector_and_harmonics_sum_to_it
+
+  subroutine test_ktilde_along_z_closed_form()
+    type(vs_coupling_t) :: c
+    real(c_double) :: kt(3, 3, 3, 3), km(6, 6)
+    real(c_double), parameter :: r2 = sqrt(2.0_c_double)
+    ! k = z: Gamma^-1 = diag(1/mu, 1/mu, 1/(lambda+2mu)), so K~_3333 = lambda+2mu,
+    ! K~_1111 = lambda^2/(lambda+2mu), K~_1133 = lambda, K~_1313 = mu, K~_1212 = 0 (Eq. 20).
+    call make_reference_coupling(c)
+    call c%ktilde_tensor([0.0_c_double, 0.0_c_double, 3.0_c_double], kt)
+    call all_close([kt(3, 3, 3, 3), kt(1, 1, 1, 1), kt(1, 1, 3, 3), kt(1, 3, 1, 3), kt(1, 2, 1, 2)], &
+                   [lambda + 2.0_c_double * mu, lambda**2 / (lambda + 2.0_c_double * mu), lambda, mu, 0.0_c_double], &
+                   1e-12_c_double, 'K~(z) tensor entries: lambda+2mu, lambda^2/(lambda+2mu), lambda, mu, 0')
+    call c%ktilde_mandel([0.0_c_double, 0.0_c_double, 3.0_c_double], km)
+    call all_close([km(3, 3), km(1, 3), km(5, 5), km(6, 6)], [kt(3, 3, 3, 3), kt(1, 1, 3, 3), &
+                   2.0_c_double * kt(3, 1, 3, 1), 2.0_c_double * kt(1, 2, 1, 2)], 1e-12_c_double, &
+                   'Mandel K~ = tensor K~ with the sqrt2 factors (positions 3 = 33, 5 = 31, 6 = 12)')
+    call ok(abs(km(1, 5) - r2 * kt(1, 1, 3, 1)) <= 1e-12_c_double, 'Mandel K~(1,5) = sqrt2 K~_1131')
+    call c%free()
+  end subroutine test_ktilde_along_z_closed_form
+
+  subroutine test_dipolar_kernel()
+    type(vs_coupling_t) :: c
+    real(c_double), allocatable :: j(:, :), jbar(:, :), w(:)
+    real(c_double) :: n(3), km(6, 6)
+    integer :: st, lmax
+    call c%create_dipolar(st)
+    call ok(st == VS_OK .and. c%ncomp() == 3, 'dipolar coupling has 3 components')
+    call c%jtilde([0.0_c_double, 3.0_c_double, 4.0_c_double], j)
+    n = [0.0_c_double, 0.6_c_double, 0.8_c_double]
+    call all_close(reshape(j, [9]), reshape(spread(n, 2, 3) * spread(n, 1, 3), [9]), 1e-14_c_double, &
+                   'dipolar W(k) = n n^T, shape (3,3)')
+    call c%average(jbar)
+    call all_close(reshape(jbar, [9]), reshape(eye(3) / 3.0_c_double, [9]), 1e-14_c_double, '<k k^T> = I/3')
+    call c%average_eigen(w=w)
+    call all_close(w, [1.0_c_double, 1.0_c_double, 1.0_c_double] / 3.0_c_double, 1e-14_c_double, &
+                   'dipolar <W> eigenvalues are 1/3')
+    call c%lmax(lmax)
+    call ok(lmax == 2, 'dipolar kernel has lmax = 2')
+    call c%ktilde_mandel([0.0_c_double, 0.0_c_double, 1.0_c_double], km, st)
+    call ok(st == VS_EUNSUPPORTED, 'K~ of a dipolar handle gives VS_EUNSUPPORTED')
+    call c%free()
+    call ok(c%ncomp() == 0, 'ncomp of a freed handle is 0')
+    call c%average(jbar, stat=st)
+    call ok(st == VS_EINVAL .and. .not. allocated(jbar), 'average on a freed handle: VS_EINVAL, output unallocated')
+  end subroutine test_dipolar_kernel
+
+  subroutine test_sphere_average_with_fortran_callback()
+    real(c_double), target :: scale
+    real(c_double) :: avg(3), err
+    integer :: st
+    type(vs_coupling_t) :: c
+    type(vs_elastic_t) :: never
+    scale = 2.0_c_double
+    ! <x^2> = 1/3, <x^2 y^2> = 1/15 over the unit sphere.
+    call vs_sphere_average(3, moments, c_loc(scale), 1e-13_c_double, avg, err, st)
+    call ok(st == VS_OK, 'vs_sphere_average with a Fortran BIND(C) integrand succeeds')
+    call all_close(avg, 2.0_c_double * [1.0_c_double / 3.0_c_double, 1.0_c_double / 15.0_c_double, 1.0_c_double], &
+                   1e-13_c_double, '<(x^2, x^2 y^2, 1)> = (1/3, 1/15, 1), scaled through ctx')
+    call vs_sphere_average(1, failing, c_null_ptr, 1e-10_c_double, avg(1:1), stat=st)
+    call ok(st == VS_ECALLBACK, 'an integrand returning non-zero gives VS_ECALLBACK')
+    call c%create(never, 1e-12_c_double, st)
+    call ok(st == VS_EINVAL .and. .not. c%is_associated(), 'coupling from a never-created elastic handle: VS_EINVAL')
+  end subroutine test_sphere_average_with_fortran_callback
+
+  subroutine test_rfot_relations()
+    real(c_double) :: tau, eta1, eta2, m1, m2
+    real(c_double), parameter :: pi = acos(-1.0_c_double)
+    integer :: st
+    call vs_rfot_tau(1.0_c_double, 32.0_c_double, tau)
+    call close_to(tau, exp(1.0_c_double), 1e-14_c_double, 0.0_c_double, 'tau = tau_vibr exp(32/s_c) = e at s_c = 32 (Eq. 1)')
+    call vs_rfot_viscosity(1.0_c_double, 1.0_c_double, 0.1_c_double, pi, eta1)
+    call vs_rfot_viscosity_lindemann(1.0_c_double, 1.0_c_double, pi, eta2)
+    call all_close([eta1, eta2], [200.0_c_double, 200.0_c_double], 1e-12_c_double, &
+                   'eta = 2T/(pi a d_L^2) <tau> = 200 for <tau> = pi, d_L = a/10 (Eq. 2, two routes)')
+    call vs_rfot_fragility(1.0_c_double, m1)
+    call vs_rfot_fragility_from_entropy(sqrt(32.0_c_double / (34.7_c_double * log(10.0_c_double))), 1.0_c_double, m2)
+    call all_close([m1, m2], [34.7_c_double, 34.7_c_double], 1e-12_c_double, &
+                   'm = 34.7 dcp, and 32 dcp/(ln10 s_c^2) at s_c = sqrt(32/(34.7 ln10))')
+    call vs_rfot_tau(1.0_c_double, -1.0_c_double, tau, st)
+    call ok(st == VS_EINVAL, 'negative configurational entropy gives VS_EINVAL')
+  end subroutine test_rfot_relations
 
 end program test_fortran_bindings
