@@ -53,34 +53,38 @@ VS_API int vs_coupling_create(const vs_elastic *el, double tol, vs_coupling **ou
  *  @param[out] out new handle (NULL on error). @return ::VS_OK, ::VS_EINVAL (out NULL), ::VS_ENOMEM */
 VS_API int vs_coupling_create_dipolar(vs_coupling **out);
 
-/** @brief Free a handle. Accepts NULL. */
+/** @brief Free a handle. Accepts NULL. @param c handle or NULL */
 VS_API void vs_coupling_free(vs_coupling *c);
 
-/** @brief Number of spin components: 6 (elastic) or 3 (dipolar); 0 if c is NULL. */
+/** @brief Number of spin components: 6 (elastic) or 3 (dipolar); 0 if c is NULL. @param c handle */
 VS_API int vs_coupling_ncomp(const vs_coupling *c);
 
 /** @brief W(k̂) = J̃(k̂) (ncomp 6, spin basis) or k̂k̂ᵀ (ncomp 3), `double[ncomp*ncomp]`, symmetric.
  *
  *  J̃ = Qᵀ X (XᵀX)⁻¹ Xᵀ Q, X = M^{1/2} D(k̂)ᵀ: a rank-3 projector (J̃² = J̃, tr J̃ = 3, paper §III) for
  *  every k̂ and every Λ. Isotropic Λ uses Γ⁻¹ of Eq. B3, otherwise a Cholesky solve (LAPACKE).
- *  @param khat direction `double[3]`, finite, non-zero (normalised internally).
+ *  @param c handle @param khat direction `double[3]`, finite, non-zero (normalised internally).
+ *  @param[out] J W(k̂), `double[ncomp*ncomp]`.
  *  @return ::VS_OK, ::VS_EINVAL (NULL, zero/NaN/inf direction), ::VS_ENUMERIC */
 VS_API int vs_coupling_jtilde(const vs_coupling *c, const double *khat, double *J);
 
 /** @brief Angular average ⟨W⟩ `double[ncomp*ncomp]` computed at creation; `abserr` (may be NULL) gets the
  *  achieved error estimate (0 for the closed forms: isotropic diag(J_compr, J_shear×5) in the spin basis,
  *  App. B; dipolar I/3; otherwise the difference of the last two quadrature orders, ≤ tol).
+ *  @param c handle @param[out] Jbar `double[ncomp*ncomp]` @param[out] abserr error estimate or NULL
  *  @return ::VS_OK, ::VS_EINVAL (c or Jbar NULL) */
 VS_API int vs_coupling_average(const vs_coupling *c, double *Jbar, double *abserr);
 
 /** @brief Eigen-decomposition of ⟨W⟩: eigenvalues ascending in `w[ncomp]`, `V[ncomp*ncomp]`
  *  row-major with column j the eigenvector of w[j]. Either pointer may be NULL. Isotropic Λ: the
  *  eigenvectors are exactly the spin axes (J_compr on axis 0, J_shear on axes 1–5; sum 3); dipolar: I.
- *  Anisotropic: LAPACKE dsyev of the quadrature average. @return ::VS_OK, ::VS_EINVAL (c NULL) */
+ *  Anisotropic: LAPACKE dsyev of the quadrature average.
+ *  @param c handle @param[out] w `double[ncomp]` or NULL @param[out] V `double[ncomp*ncomp]` or NULL
+ *  @return ::VS_OK, ::VS_EINVAL (c NULL) */
 VS_API int vs_coupling_average_eigen(const vs_coupling *c, double *w, double *V);
 
 /** @brief Largest harmonic degree kept (even): 4 for isotropic elastic, 2 for dipolar, ≤ 64 otherwise.
- *  @return ::VS_OK, ::VS_EINVAL (NULL) */
+ *  @param c handle @param[out] lmax the degree @return ::VS_OK, ::VS_EINVAL (NULL) */
 VS_API int vs_coupling_lmax(const vs_coupling *c, int *lmax);
 
 /** @brief All harmonic parts at one direction: `A[(l/2)*ncomp*ncomp + a*ncomp + b]` = (A_l(n̂))_ab
@@ -89,7 +93,8 @@ VS_API int vs_coupling_lmax(const vs_coupling *c, int *lmax);
  *  A_l(n̂) = Σ_m c_lm Y_lm(n̂) with real orthonormal Y_lm; equivalently (2l+1)/(4π) ∫ P_l(n̂·k̂) W(k̂) dΩ.
  *  Σ_l A_l(n̂) = W(n̂) exactly (isotropic, dipolar) or within vs_coupling_harmonics_error(). Cost: one
  *  Y_lm sweep (≈ 0.6 µs at lmax = 4, ≈ 10 µs at lmax = 36); no allocation.
- *  @param nhat `double[3]`, finite, non-zero (normalised internally).
+ *  @param c handle @param nhat `double[3]`, finite, non-zero (normalised internally).
+ *  @param[out] A `double[(lmax/2+1)*ncomp*ncomp]`.
  *  @return ::VS_OK, ::VS_EINVAL (NULL, zero/NaN/inf direction) */
 VS_API int vs_coupling_harmonics(const vs_coupling *c, const double *nhat, double *A);
 
@@ -97,7 +102,7 @@ VS_API int vs_coupling_harmonics(const vs_coupling *c, const double *nhat, doubl
  *  norm of W(k̂) − Σ_{l ≤ lmax} A_l(k̂) for every k̂, Σ_{l > lmax} √((2l+1)/4π) ‖c_l‖_F from the computed
  *  real-Y_lm coefficients c_l (Cauchy–Schwarz with the addition theorem; Parseval). 0 when the
  *  decomposition is exact (isotropic elastic, dipolar: W is then a polynomial of degree lmax in k̂).
- *  @param[out] err the bound (≤ the creation tolerance). @return ::VS_OK, ::VS_EINVAL */
+ *  @param c handle @param[out] err the bound (≤ the creation tolerance). @return ::VS_OK, ::VS_EINVAL */
 VS_API int vs_coupling_harmonics_error(const vs_coupling *c, double *err);
 
 /* ---- K̃ (Eq. 20) --------------------------------------------------------------------------------- */
@@ -106,19 +111,22 @@ VS_API int vs_coupling_harmonics_error(const vs_coupling *c, double *err);
  *  and Γ = D M Dᵀ the Christoffel matrix (SPEC §4.2, the Mandel form of Eq. 20; for isotropic Λ,
  *  Γ⁻¹ = (1/μ)(I − (λ+μ)/(λ+2μ) k̂k̂ᵀ), Eq. B3). Units of Λ (pressure). Off-diagonal Mandel entries carry
  *  the √2 factors of Eq. A1, so tᵀ K̃ t' = ε_ij K̃_ijkl ε'_kl.
- *  @param khat direction `double[3]`, finite, non-zero (normalised internally).
+ *  @param c elastic handle @param khat direction `double[3]`, finite, non-zero (normalised internally).
+ *  @param[out] K `double[36]`.
  *  @return ::VS_OK, ::VS_EINVAL, ::VS_EUNSUPPORTED (dipolar handle), ::VS_ENUMERIC */
 VS_API int vs_coupling_ktilde_mandel(const vs_coupling *c, const double *khat, double *K);
 
 /** @brief K̃_ijkl(k̂) = Λ_ijmp k̂_p (Γ⁻¹)_mn Λ_klnq k̂_q (Eq. 20 for any Λ), `double[81]`,
- *  index ((i*3+j)*3+k)*3+l. @return ::VS_OK, ::VS_EINVAL, ::VS_EUNSUPPORTED (dipolar), ::VS_ENUMERIC */
+ *  index ((i*3+j)*3+k)*3+l. @param c elastic handle @param khat direction `double[3]` (as above)
+ *  @param[out] K `double[81]` @return ::VS_OK, ::VS_EINVAL, ::VS_EUNSUPPORTED (dipolar), ::VS_ENUMERIC */
 VS_API int vs_coupling_ktilde_tensor(const vs_coupling *c, const double *khat, double *K);
 
 /* ---- Spherical quadrature ------------------------------------------------------------------------ */
 
 /** @brief ⟨W⟩ recomputed by spherical quadrature for any kernel (also isotropic/dipolar, whose closed
  *  forms vs_coupling_average() returns), to the absolute tolerance `tol` (see vs_sphere_average()).
- *  @param Jbar `double[ncomp*ncomp]` @param abserr may be NULL: difference of the last two orders.
+ *  @param c handle @param tol absolute tolerance, finite, > 0
+ *  @param[out] Jbar `double[ncomp*ncomp]` @param[out] abserr may be NULL: difference of the last two orders.
  *  @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV, ::VS_ENOMEM, ::VS_ENUMERIC */
 VS_API int vs_coupling_average_quadrature(const vs_coupling *c, double tol, double *Jbar, double *abserr);
 
@@ -144,19 +152,22 @@ VS_API int vs_sphere_average(int n, vs_sphere_fn f, void *ctx, double tol, doubl
 
 /** @brief Isotropic ⟨J̃⟩ eigenvalues (App. B): `J[2]` = {J_compr, J_shear} = {K/(λ+2μ),
  *  (2/5)(K+2μ)/(λ+2μ)}, λ+2μ = K + 4μ/3; J_compr + 5 J_shear = 3.
- *  @param K bulk modulus > 0 @param mu shear modulus > 0 (same unit)
+ *  @param K bulk modulus > 0 @param mu shear modulus > 0 (same unit) @param[out] J `double[2]`
  *  @return ::VS_OK, ::VS_EINVAL (NULL, NaN/inf), ::VS_ENONPHYS (K ≤ 0 or μ ≤ 0) */
 VS_API int vs_coupling_jcompr_jshear(double K, double mu, double *J);
 
 /** @brief J_compr/J_shear = (5/2) K/(K+2μ) (Eq. 22) from bulk and shear moduli (both > 0).
+ *  @param K bulk modulus @param mu shear modulus @param[out] ratio J_compr/J_shear
  *  @return ::VS_OK, ::VS_EINVAL, ::VS_ENONPHYS */
 VS_API int vs_coupling_ratio_from_moduli(double K, double mu, double *ratio);
 
 /** @brief J_compr/J_shear = (5/2)(1+σ)/(4−5σ) (Eq. 22) from the Poisson ratio σ ∈ (−1, 1/2).
+ *  @param sigma Poisson ratio @param[out] ratio J_compr/J_shear
  *  @return ::VS_OK, ::VS_EINVAL, ::VS_ENONPHYS */
 VS_API int vs_coupling_ratio_from_poisson(double sigma, double *ratio);
 
 /** @brief J_compr/J_shear = (5/2)(3 − 4c_t²/c_l²)/(3 + 2c_t²/c_l²) (Eq. 22) from c_l/c_t > √(4/3).
+ *  @param cl_over_ct longitudinal over transverse sound speed @param[out] ratio J_compr/J_shear
  *  @return ::VS_OK, ::VS_EINVAL, ::VS_ENONPHYS */
 VS_API int vs_coupling_ratio_from_sound(double cl_over_ct, double *ratio);
 
