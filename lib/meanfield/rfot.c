@@ -26,8 +26,9 @@ VS_API int vs_rfot_tau(double tau_vibr, double s_c, double *tau)
     int st = check_pos(tau_vibr, 0, __func__, "tau_vibr");
     if (st != VS_OK || (st = check_pos(s_c, 0, __func__, "s_c")) != VS_OK || (st = vs__check_ptr(tau, __func__, "tau")) != VS_OK)
         return st;
-    /* Eq. 1; computed as exp(ln τ_vibr + 32/s_c) so a tiny τ_vibr does not overflow the exponential. */
-    return put_finite(exp(log(tau_vibr) + 32.0 / s_c), tau, __func__);
+    /* Eq. 1. When e^{32/s_c} alone overflows, exp(ln τ_vibr + 32/s_c) may still be representable. */
+    double e = 32.0 / s_c;
+    return put_finite(e < 700.0 ? tau_vibr * exp(e) : exp(log(tau_vibr) + e), tau, __func__);
 }
 
 VS_API int vs_rfot_viscosity(double T, double a, double d_L, double tau_mean, double *eta)

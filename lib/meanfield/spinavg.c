@@ -9,8 +9,9 @@
  *    default error handler would abort; ln Z₁ ≈ x²/2n would also cancel catastrophically);
  *  - middle: GSL's exponentially scaled Bessel functions (I_n(x)e^{−x}, i_l(x)e^{−x}), so that
  *    ln I_ν(x) = x + ln(scaled) never overflows (|h| reaches 10⁵ and more at low T);
- *  - x ≥ VS_MF_XASYM: the asymptotic series of y = 1 − L, which gives L' = −y' without the
- *    cancellation of 1 − L² − (n−1)L/x (needed for the heat capacity at low T and F₀'' at large g).
+ *  - large x (≥ VS_MF_XASYM and wherever it has converged): the asymptotic series of y = 1 − L, which
+ *    gives L' = −y' without the cancellation of 1 − L² − (n−1)L/x (needed for the heat capacity at
+ *    low T and F₀'' at large g).
  */
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
@@ -20,9 +21,9 @@
 #include "mf_internal.h"
 
 #define VS_MF_XSERIES 0.5
-#define VS_MF_XASYM 1.0e3
+#define VS_MF_XASYM 20.0
 #define VS_MF_NSERIES 14
-#define VS_MF_NASYM 16
+#define VS_MF_NASYM 24
 
 void vs__mf_default_opts(vs__mf_opts *o)
 {
@@ -69,11 +70,13 @@ static void scaled_pair(int n, double x, double *i0, double *i1, double *lnfac)
 
 /* Asymptotic series of y = 1 − L(x) = Σ a_m x^{−m}, from the Riccati equation
  * L' = 1 − L² − (n−1)L/x: a_m = [Σ_{i+j=m} a_i a_j + (n−1)δ_{m1} + (m−n) a_{m−1}]/2.
- * Returns y and y' = −Σ m a_m x^{−m−1}; the series is asymptotic, so it stops at the smallest term. */
-static void asymptotic(int n, double x, double *y, double *dy)
+ * Gives y and y' = −Σ m a_m x^{−m−1}. The series is asymptotic (its coefficients grow like (n²/4)^{m/2}
+ * times factorials), so it is used only where it has converged to 1e-17 within VS_MF_NASYM terms;
+ * returns 0 otherwise. */
+static int asymptotic(int n, double x, double *y, double *dy)
 {
     double a[VS_MF_NASYM + 1];
-    double sy = 0.0, sdy = 0.0, xm = 1.0, last = HUGE_VAL;
+    double sy = 0.0, sdy = 0.0, xm = 1.0;
     a[0] = 0.0;
     for (int m = 1; m <= VS_MF_NASYM; m++) {
         double s = 0.0;
@@ -82,17 +85,15 @@ static void asymptotic(int n, double x, double *y, double *dy)
         a[m] = 0.5 * (s + (m == 1 ? n - 1.0 : 0.0) + (m - n) * a[m - 1]);
         xm /= x;
         double term = a[m] * xm;
-        if (fabs(term) > last && term != 0.0)
-            break; /* terms started growing: optimal truncation */
         sy += term;
         sdy -= m * term / x;
-        if (term != 0.0)
-            last = fabs(term);
-        if (fabs(term) <= 1e-20 * fabs(sy))
-            break;
+        if (m > 1 && fabs(term) <= 1e-17 * fabs(sy) && fabs(a[m - 1] * xm * x) <= 1e-15 * fabs(sy)) {
+            *y = sy;
+            *dy = sdy;
+            return 1;
+        }
     }
-    *y = sy;
-    *dy = sdy;
+    return 0;
 }
 
 double vs__mf_lnz_shifted(int n, double x)
@@ -129,19 +130,19 @@ void vs__mf_langevin(int n, double x, double *L, double *q, double *y, double *d
         Lv = qv * x;
         yv = 1.0 - Lv;
         dLv = 1.0 - (n - 1.0) * qv - Lv * Lv;
-    } else if (x < VS_MF_XASYM) {
+    } else if (x >= VS_MF_XASYM && asymptotic(n, x, &yv, &dLv)) {
+        /* L' = −y' without the cancellation of 1 − L² − (n−1)L/x, which would amplify the ~1e-13
+         * relative noise of the GSL ratio by x²/(n−1) (relevant for C at low T and F₀'' at large g). */
+        dLv = -dLv;
+        Lv = 1.0 - yv;
+        qv = Lv / x;
+    } else {
         double i0, i1, lnfac;
         scaled_pair(n, x, &i0, &i1, &lnfac);
         Lv = i1 / i0;
         qv = Lv / x;
         yv = 1.0 - Lv;
         dLv = 1.0 - (n - 1.0) * qv - Lv * Lv;
-    } else {
-        double dy;
-        asymptotic(n, x, &yv, &dy);
-        Lv = 1.0 - yv;
-        qv = Lv / x;
-        dLv = -dy;
     }
     if (L)
         *L = Lv;

@@ -1,0 +1,222 @@
+/* Bad input for every public mean-field function (SPEC §7): NULL, NaN, ±inf, zero/negative values,
+ * zero/huge sizes → the documented code, a message, no crash, no leak, outputs untouched. */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libvoigtspin/voigtspin.h>
+#include "testutil.h"
+
+static const double bad_T[] = {0.0, -1.0, NAN, INFINITY, -INFINITY, 1e-320};
+
+static void test_constructors_reject_bad_couplings(void **state)
+{
+    (void)state;
+    vs_meanfield *mf = (vs_meanfield *)&mf;
+    const double bad[] = {0.0, -0.5, NAN, INFINITY, -INFINITY};
+    for (int i = 0; i < 5; i++) {
+        mf = (vs_meanfield *)&mf;
+        assert_int_equal(vs_meanfield_create_compr_shear(bad[i], 1.0, &mf), VS_EINVAL);
+        assert_null(mf);
+        assert_int_equal(vs_meanfield_create_compr_shear(1.0, bad[i], &mf), VS_EINVAL);
+        double J[6] = {1, 1, 1, 1, 1, 1};
+        J[3] = bad[i];
+        assert_int_equal(vs_meanfield_create(6, J, NULL, &mf), VS_EINVAL);
+        assert_null(mf);
+    }
+    double J[6] = {1, 1, 1, 1, 1, 1}, V[36] = {0};
+    assert_int_equal(vs_meanfield_create(6, NULL, NULL, &mf), VS_EINVAL);
+    assert_int_equal(vs_meanfield_create(6, J, NULL, NULL), VS_EINVAL);
+    const int badn[] = {-3, 0, 1, 65, 1 << 30};
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(vs_meanfield_create(badn[i], J, NULL, &mf), VS_EINVAL);
+    for (int a = 0; a < 6; a++)
+        V[a * 6 + a] = 1.0;
+    V[1] = 0.1; /* not orthonormal */
+    assert_int_equal(vs_meanfield_create(6, J, V, &mf), VS_EINVAL);
+    V[1] = NAN;
+    assert_int_equal(vs_meanfield_create(6, J, V, &mf), VS_EINVAL);
+    assert_null(mf);
+    assert_true(strlen(vs_last_error()) > 0);
+    /* from a coupling */
+    vs_coupling *c = NULL;
+    assert_int_equal(vs_coupling_create_dipolar(&c), VS_OK);
+    const double badE[] = {0.0, -1.0, NAN, INFINITY};
+    for (int i = 0; i < 4; i++) {
+        mf = (vs_meanfield *)&mf;
+        assert_int_equal(vs_meanfield_create_from_coupling(c, badE[i], &mf), VS_EINVAL);
+        assert_null(mf);
+    }
+    assert_int_equal(vs_meanfield_create_from_coupling(NULL, 1.0, &mf), VS_EINVAL);
+    assert_int_equal(vs_meanfield_create_from_coupling(c, 1.0, NULL), VS_EINVAL);
+    vs_coupling_free(c);
+    vs_meanfield_free(NULL);
+    vs_gprofile_free(NULL);
+    assert_int_equal(vs_meanfield_ncomp(NULL), 0);
+}
+
+static void test_queries_reject_bad_temperature_and_leave_outputs(void **state)
+{
+    (void)state;
+    vs_meanfield *mf = NULL;
+    assert_int_equal(vs_meanfield_create_compr_shear(1.5, 1.0, &mf), VS_OK);
+    double h[6], m[6], r = 42.0, a = 42.0, G = 42.0, x = 0.1;
+    vs_mf_phase ph = (vs_mf_phase)42;
+    for (int i = 0; i < 6; i++) {
+        double T = bad_T[i];
+        for (int k = 0; k < 6; k++)
+            h[k] = m[k] = 42.0;
+        assert_int_equal(vs_meanfield_solve(mf, T, h, m, &r), VS_EINVAL);
+        assert_int_equal(vs_meanfield_sector_fields(mf, T, &a, &a, &a, &a), VS_EINVAL);
+        assert_int_equal(vs_meanfield_phase(mf, T, &ph), VS_EINVAL);
+        assert_int_equal(vs_meanfield_thermo(mf, T, &a, &a, &a, &a), VS_EINVAL);
+        assert_int_equal(vs_meanfield_landscape(mf, T, 1, &x, 1, &x, &G), VS_EINVAL);
+        for (int k = 0; k < 6; k++)
+            assert_true(h[k] == 42.0 && m[k] == 42.0);
+        assert_true(r == 42.0 && a == 42.0 && G == 42.0 && (int)ph == 42);
+    }
+    assert_int_equal(vs_meanfield_solve(NULL, 1.0, h, m, &r), VS_EINVAL);
+    assert_int_equal(vs_meanfield_sector_fields(NULL, 1.0, &a, NULL, NULL, NULL), VS_EINVAL);
+    assert_int_equal(vs_meanfield_phase(NULL, 1.0, &ph), VS_EINVAL);
+    assert_int_equal(vs_meanfield_phase(mf, 1.0, NULL), VS_EINVAL);
+    assert_int_equal(vs_meanfield_thermo(NULL, 1.0, &a, NULL, NULL, NULL), VS_EINVAL);
+    assert_int_equal(vs_meanfield_curie_temperature(NULL, &a), VS_EINVAL);
+    assert_int_equal(vs_meanfield_curie_temperature(mf, NULL), VS_EINVAL);
+    assert_int_equal(vs_meanfield_couplings(NULL, h, NULL, NULL), VS_EINVAL);
+    /* landscape: sizes, NULL, non-finite and huge grid values */
+    double bad = NAN, huge = 1e200;
+    assert_int_equal(vs_meanfield_landscape(mf, 0.1, 0, &x, 1, &x, &G), VS_EINVAL);
+    assert_int_equal(vs_meanfield_landscape(mf, 0.1, 1, &x, 0, &x, &G), VS_EINVAL);
+    assert_int_equal(vs_meanfield_landscape(mf, 0.1, SIZE_MAX, &x, 2, &x, &G), VS_EOVERFLOW);
+    assert_int_equal(vs_meanfield_landscape(mf, 0.1, 1, NULL, 1, &x, &G), VS_EINVAL);
+    assert_int_equal(vs_meanfield_landscape(mf, 0.1, 1, &x, 1, &x, NULL), VS_EINVAL);
+    assert_int_equal(vs_meanfield_landscape(mf, 0.1, 1, &bad, 1, &x, &G), VS_EINVAL);
+    assert_int_equal(vs_meanfield_landscape(mf, 0.1, 1, &x, 1, &huge, &G), VS_EINVAL);
+    assert_true(G == 42.0);
+    vs_meanfield_free(mf);
+}
+
+static void test_phase_diagram_rejects_bad_grids(void **state)
+{
+    (void)state;
+    double T[2] = {0.1, 0.2}, R[2] = {0.88, 1.5}, mc[4] = {42, 42, 42, 42};
+    int ph[4] = {42, 42, 42, 42};
+    assert_int_equal(vs_meanfield_phase_diagram(0.0, 2, T, 2, R, ph, mc, NULL), VS_EINVAL);
+    assert_int_equal(vs_meanfield_phase_diagram(NAN, 2, T, 2, R, ph, mc, NULL), VS_EINVAL);
+    assert_int_equal(vs_meanfield_phase_diagram(1.0, 0, T, 2, R, ph, mc, NULL), VS_EINVAL);
+    assert_int_equal(vs_meanfield_phase_diagram(1.0, SIZE_MAX, T, 2, R, ph, mc, NULL), VS_EOVERFLOW);
+    assert_int_equal(vs_meanfield_phase_diagram(1.0, 2, NULL, 2, R, ph, mc, NULL), VS_EINVAL);
+    assert_int_equal(vs_meanfield_phase_diagram(1.0, 2, T, 2, R, NULL, mc, NULL), VS_EINVAL);
+    T[1] = -0.2;
+    assert_int_equal(vs_meanfield_phase_diagram(1.0, 2, T, 2, R, ph, mc, NULL), VS_EINVAL);
+    T[1] = 0.2;
+    R[0] = 0.0;
+    assert_int_equal(vs_meanfield_phase_diagram(1.0, 2, T, 2, R, ph, mc, NULL), VS_EINVAL);
+    R[0] = INFINITY;
+    assert_int_equal(vs_meanfield_phase_diagram(1.0, 2, T, 2, R, ph, mc, NULL), VS_EINVAL);
+    for (int k = 0; k < 4; k++)
+        assert_true(ph[k] == 42 && mc[k] == 42.0);
+}
+
+static void test_options_have_bounds_and_reject_bad_values(void **state)
+{
+    (void)state;
+    vs_meanfield *mf = NULL;
+    assert_int_equal(vs_meanfield_create_compr_shear(1.0, 1.0, &mf), VS_OK);
+    const vs_mf_option keys[] = {VS_MF_ROOT_RTOL, VS_MF_MAX_ITER, VS_MF_DEGEN_RTOL, VS_MF_G_MAX, VS_MF_G_GRID};
+    for (int i = 0; i < 5; i++) {
+        double lo, hi, v;
+        assert_int_equal(vs_meanfield_option_bounds(keys[i], &lo, &hi), VS_OK);
+        assert_true(lo <= hi);
+        assert_int_equal(vs_meanfield_get_option(mf, keys[i], &v), VS_OK);
+        assert_true(v >= lo && v <= hi); /* defaults are within bounds */
+        assert_int_equal(vs_meanfield_set_option(mf, keys[i], hi), VS_OK);
+        assert_int_equal(vs_meanfield_get_option(mf, keys[i], &v), VS_OK);
+        assert_true(v == hi);
+        assert_int_equal(vs_meanfield_set_option(mf, keys[i], lo), VS_OK);
+        assert_int_equal(vs_meanfield_set_option(mf, keys[i], hi * 2 + 1), VS_EINVAL);
+        assert_int_equal(vs_meanfield_set_option(mf, keys[i], lo - 1), VS_EINVAL);
+        assert_int_equal(vs_meanfield_set_option(mf, keys[i], NAN), VS_EINVAL);
+        assert_int_equal(vs_meanfield_get_option(mf, keys[i], &v), VS_OK);
+        assert_true(v == lo);
+    }
+    assert_int_equal(vs_meanfield_set_option(mf, VS_MF_MAX_ITER, 20.5), VS_EINVAL);
+    double lo = 42, hi = 42, v = 42;
+    assert_int_equal(vs_meanfield_option_bounds((vs_mf_option)99, &lo, &hi), VS_EINVAL);
+    assert_int_equal(vs_meanfield_option_bounds((vs_mf_option)-1, &lo, &hi), VS_EINVAL);
+    assert_int_equal(vs_meanfield_option_bounds(VS_MF_G_MAX, NULL, &hi), VS_EINVAL);
+    assert_int_equal(vs_meanfield_set_option(mf, (vs_mf_option)99, 1.0), VS_EINVAL);
+    assert_int_equal(vs_meanfield_get_option(mf, (vs_mf_option)99, &v), VS_EINVAL);
+    assert_int_equal(vs_meanfield_get_option(mf, VS_MF_G_MAX, NULL), VS_EINVAL);
+    assert_int_equal(vs_meanfield_set_option(NULL, VS_MF_G_MAX, 100.0), VS_EINVAL);
+    assert_int_equal(vs_meanfield_get_option(NULL, VS_MF_G_MAX, &v), VS_EINVAL);
+    assert_true(lo == 42 && hi == 42 && v == 42);
+    vs_meanfield_free(mf);
+}
+
+static void test_oscillator_and_profile_reject_bad_input(void **state)
+{
+    (void)state;
+    const double bad[] = {-1.0, NAN, INFINITY, -INFINITY};
+    double out = 42.0, out2 = 42.0;
+    for (int i = 0; i < 4; i++) {
+        double b = bad[i];
+        assert_int_equal(vs_oscillator_free_energy(6, b, 1.0, 1.0, 1.0, &out), VS_EINVAL);
+        assert_int_equal(vs_oscillator_free_energy(6, 1.0, b, 1.0, 1.0, &out), VS_EINVAL);
+        assert_int_equal(vs_oscillator_free_energy(6, 1.0, 1.0, b, 1.0, &out), VS_EINVAL);
+        assert_int_equal(vs_oscillator_free_energy(6, 1.0, 1.0, 1.0, b, &out), VS_EINVAL);
+        assert_int_equal(vs_oscillator_minimize(6, b, 1.0, 1.0, &out, &out2), VS_EINVAL);
+        assert_int_equal(vs_oscillator_minimize(6, 1.0, b, 1.0, &out, &out2), VS_EINVAL);
+        assert_int_equal(vs_oscillator_minimize(6, 1.0, 1.0, b, &out, &out2), VS_EINVAL);
+        assert_int_equal(vs_oscillator_gcr(6, b, 1.0, &out), VS_EINVAL);
+        assert_int_equal(vs_oscillator_gcr(6, 1.0, b, &out), VS_EINVAL);
+    }
+    assert_int_equal(vs_oscillator_free_energy(6, 0.0, 1.0, 1.0, 1.0, &out), VS_EINVAL);
+    assert_int_equal(vs_oscillator_free_energy(1, 1.0, 1.0, 1.0, 1.0, &out), VS_EINVAL);
+    assert_int_equal(vs_oscillator_free_energy(6, 1.0, 1.0, 1e300, 1e300, &out), VS_EINVAL);
+    assert_int_equal(vs_oscillator_free_energy(6, 1.0, 1.0, 1.0, 1.0, NULL), VS_EINVAL);
+    assert_int_equal(vs_oscillator_minimize(99, 1.0, 1.0, 1.0, &out, &out2), VS_EINVAL);
+    assert_int_equal(vs_oscillator_minimize(6, 1e-300, 1.0, 1e200, &out, &out2), VS_EINVAL);
+    assert_int_equal(vs_oscillator_gcr(6, 1.0, 1.0, NULL), VS_EINVAL);
+    assert_true(out == 42.0 && out2 == 42.0);
+
+    vs_meanfield *mf = NULL;
+    vs_gprofile *p = (vs_gprofile *)&p;
+    assert_int_equal(vs_meanfield_create_compr_shear(1.0, 0.9, &mf), VS_OK);
+    assert_int_equal(vs_gprofile_create(NULL, 0.1, &p), VS_EINVAL);
+    assert_null(p);
+    assert_int_equal(vs_gprofile_create(mf, NAN, &p), VS_EINVAL);
+    assert_int_equal(vs_gprofile_create(mf, INFINITY, &p), VS_EINVAL);
+    assert_int_equal(vs_gprofile_create(mf, 0.1, NULL), VS_EINVAL);
+    assert_int_equal(vs_gprofile_create(mf, 0.1, &p), VS_OK);
+    vs_meanfield_free(mf);
+    const double badg[] = {-1.0, NAN, INFINITY, -INFINITY, 1e200};
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(vs_gprofile_f0(p, badg[i], &out, &out, &out), VS_EINVAL);
+        assert_int_equal(vs_gprofile_eval(p, badg[i], &out, &out, &out), VS_EINVAL);
+    }
+    int found = 42;
+    assert_int_equal(vs_gprofile_f0(NULL, 1.0, &out, NULL, NULL), VS_EINVAL);
+    assert_int_equal(vs_gprofile_eval(NULL, 1.0, &out, NULL, NULL), VS_EINVAL);
+    assert_int_equal(vs_gprofile_nonconvex(NULL, &found, &out, &out), VS_EINVAL);
+    assert_int_equal(vs_gprofile_nonconvex(p, NULL, &out, &out), VS_EINVAL);
+    assert_int_equal(vs_gprofile_tangent(NULL, &out, &out, &out), VS_EINVAL);
+    assert_int_equal(vs_gprofile_barrier(NULL, &out, &out), VS_EINVAL);
+    assert_int_equal(vs_gprofile_max_penalty(NULL, &out), VS_EINVAL);
+    assert_int_equal(vs_gprofile_max_penalty(p, NULL), VS_EINVAL);
+    assert_int_equal(vs_gprofile_set_penalty(NULL, NULL, NULL), VS_EINVAL);
+    assert_true(out == 42.0 && found == 42);
+    vs_gprofile_free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_constructors_reject_bad_couplings),
+        cmocka_unit_test(test_queries_reject_bad_temperature_and_leave_outputs),
+        cmocka_unit_test(test_phase_diagram_rejects_bad_grids),
+        cmocka_unit_test(test_options_have_bounds_and_reject_bad_values),
+        cmocka_unit_test(test_oscillator_and_profile_reject_bad_input),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
