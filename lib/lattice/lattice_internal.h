@@ -13,7 +13,7 @@
 
 /* Largest number of spin components and of harmonic degrees we handle in fixed-size buffers. */
 #define VS__LAT_MAXNC 16
-#define VS__LAT_MAXL 32
+#define VS__LAT_MAXL 64
 
 /* ---- kernel abstraction: W(n̂) = Σ_l A_l(n̂), l = 0, 2, …, lmax (SPEC §4.4) ---- */
 typedef struct vs__kernel {
