@@ -38,8 +38,9 @@ typedef struct vs_coupling vs_coupling;
  * quadrature, see vs_sphere_average()) with its eigen-decomposition, and the harmonic coefficients.
  * Cost: microseconds (isotropic), ~0.01–0.2 s (anisotropic, grows as tol shrinks).
  * @param el any valid elastic tensor (copied; the caller may free it afterwards).
- * @param tol requested absolute accuracy (finite, > 0, e.g. 1e-8) of ⟨J̃⟩ and of the pointwise harmonic
- *            truncation for anisotropic tensors; isotropic tensors are exact regardless. Strongly
+ * @param tol requested absolute pointwise accuracy (finite, > 0, e.g. 1e-8) of Σ_l A_l(k̂) in Frobenius
+ *            norm for anisotropic tensors: tol/2 for the harmonic tail and tol/(2·6) per entry for ⟨J̃⟩;
+ *            isotropic tensors are exact regardless. Strongly
  *            anisotropic tensors converge slowly in l: e.g. cubic (C11, C12, C44) = (3, 1.5, 2) reaches
  *            ~1e-12 only near lmax = 64, so very small tol gives ::VS_ENOCONV.
  * @param[out] out new handle (NULL on error).
@@ -98,10 +99,11 @@ VS_API int vs_coupling_lmax(const vs_coupling *c, int *lmax);
  *  @return ::VS_OK, ::VS_EINVAL (NULL, zero/NaN/inf direction) */
 VS_API int vs_coupling_harmonics(const vs_coupling *c, const double *nhat, double *A);
 
-/** @brief The pointwise truncation error of the harmonic decomposition: an upper bound on the Frobenius
- *  norm of W(k̂) − Σ_{l ≤ lmax} A_l(k̂) for every k̂, Σ_{l > lmax} √((2l+1)/4π) ‖c_l‖_F from the computed
- *  real-Y_lm coefficients c_l (Cauchy–Schwarz with the addition theorem; Parseval). 0 when the
- *  decomposition is exact (isotropic elastic, dipolar: W is then a polynomial of degree lmax in k̂).
+/** @brief The pointwise error of the harmonic decomposition: an estimate bounding the Frobenius norm
+ *  of W(k̂) − Σ_{l ≤ lmax} A_l(k̂) at every k̂. It is the truncation tail Σ_{l > lmax} √((2l+1)/4π) ‖c_l‖_F
+ *  of the computed real-Y_lm coefficients c_l (Cauchy–Schwarz with the addition theorem; Parseval; kept
+ *  ≤ tol/2) plus ncomp × the error estimate of A_0 = ⟨W⟩ (kept ≤ tol/2). 0 when the decomposition is
+ *  exact (isotropic elastic, dipolar: W is then a polynomial of degree lmax in k̂).
  *  @param c handle @param[out] err the bound (≤ the creation tolerance). @return ::VS_OK, ::VS_EINVAL */
 VS_API int vs_coupling_harmonics_error(const vs_coupling *c, double *err);
 

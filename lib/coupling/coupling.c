@@ -139,7 +139,9 @@ static int build_average(vs_coupling *c, const char *func)
         isotropic_average(c);
         return VS_OK;
     }
-    int st = vs__sphere_average(nc * nc, sphere_kernel, c, c->tol, 0, func, c->avg, &c->avg_err);
+    /* A_0 = ⟨W⟩ enters every Σ_l A_l(k̂): its share of the pointwise budget tol is tol/2 in Frobenius norm,
+     * i.e. tol/(2 nc) per entry (see vs__coupling_build_harmonics). */
+    int st = vs__sphere_average(nc * nc, sphere_kernel, c, c->tol / (2.0 * nc), 0, func, c->avg, &c->avg_err);
     if (st != VS_OK)
         return st;
     for (int a = 0; a < nc; a++)

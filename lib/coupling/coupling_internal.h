@@ -29,7 +29,7 @@ struct vs_coupling {
     double avg_V[36];     /* eigenvectors (columns), nc×nc row-major */
 
     int lmax;             /* largest (even) harmonic degree kept */
-    double harm_err;      /* pointwise truncation bound of Σ_{l ≤ lmax} A_l (0 if exact) */
+    double harm_err;      /* pointwise error bound of Σ_{l ≤ lmax} A_l: tail + nc·avg_err (0 if exact) */
     int npair;            /* nc(nc+1)/2 independent entries (a ≤ b) of a symmetric nc×nc matrix */
     int ncoef;            /* number of (l, m), l = 2..lmax even, −l ≤ m ≤ l */
     double *coef;         /* real-Y_lm coefficients, coef[i*npair + p], i over (l ≥ 2, m), see harmonics.c */

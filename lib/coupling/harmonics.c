@@ -145,7 +145,7 @@ static int store(vs_coupling *c, const double *cf, int L, double err)
     return VS_OK;
 }
 
-/* Anisotropic kernel: refine the grid until a degree L ≤ Lq − DEGREE_MARGIN has a tail bound ≤ tol over
+/* Anisotropic kernel: refine the grid until a degree L ≤ Lq − DEGREE_MARGIN has a tail bound ≤ tol/2 over
  * the computed degrees L < l ≤ Lq. The coefficients of degree ≤ L alias only from degrees ≥ 2n_θ − L,
  * far beyond Lq where the geometric decay of an analytic kernel has made them negligible. */
 static int build_truncated(vs_coupling *c, const char *func)
@@ -168,10 +168,11 @@ static int build_truncated(vs_coupling *c, const char *func)
             norms[l] = degree_norm(c, cf, l);
         int Lmax = Lq - DEGREE_MARGIN < VS__COUPLING_LMAX_CAP ? Lq - DEGREE_MARGIN : VS__COUPLING_LMAX_CAP;
         for (int L = 2; L <= Lmax && st == VS_OK; L += 2) {
+            /* Pointwise budget: tail ≤ tol/2, plus the Frobenius error ≤ nc·avg_err ≤ tol/2 of A_0 = ⟨W⟩. */
             double err = tail_bound(norms, L, Lq);
             best = fmin(best, err);
-            if (err <= c->tol) {
-                st = store(c, cf, L, err);
+            if (err <= 0.5 * c->tol) {
+                st = store(c, cf, L, err + c->nc * c->avg_err);
                 vs__free(cf);
                 vs__free(norms);
                 return st;
@@ -182,8 +183,8 @@ static int build_truncated(vs_coupling *c, const char *func)
         if (st != VS_OK)
             return st;
     }
-    return vs__error(VS_ENOCONV, "%s: harmonic truncation error %g > tol = %g at the cap lmax = %d", func, best,
-                     c->tol, VS__COUPLING_LMAX_CAP);
+    return vs__error(VS_ENOCONV, "%s: harmonic truncation error %g > tol/2 = %g at the cap lmax = %d", func, best,
+                     0.5 * c->tol, VS__COUPLING_LMAX_CAP);
 }
 
 /* Polynomial kernels (isotropic J̃ of degree 4, dipolar k̂k̂ᵀ of degree 2): the rule is exact. */

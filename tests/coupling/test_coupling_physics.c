@@ -601,6 +601,116 @@ static void test_harmonic_parts_are_legendre_projections(void **state)
     vs_coupling_free(c);
 }
 
+/* Orthogonality and Parseval on the sphere: ∫ A_l : A_l' dΩ = 0 for l ≠ l', and
+ * ⟨‖W‖²⟩ = Σ_l ⟨‖A_l‖²⟩ + ⟨‖W − Σ_l A_l‖²⟩ with the residual's RMS below the pointwise bound. */
+struct parseval_ctx {
+    const vs_coupling *c;
+    int lmax;
+};
+
+static int parseval_fn(const double *k, double *out, void *ctx)
+{
+    const struct parseval_ctx *q = ctx;
+    const int nc = vs_coupling_ncomp(q->c), nn = nc * nc, nl = q->lmax / 2 + 1;
+    double W[36], A[33 * 36], R[36];
+    int st = vs_coupling_jtilde(q->c, k, W);
+    if (st == VS_OK)
+        st = vs_coupling_harmonics(q->c, k, A);
+    memcpy(R, W, sizeof R);
+    for (int l = 0; l < nl; l++)
+        for (int a = 0; a < nn; a++)
+            R[a] -= A[l * nn + a];
+    double w2 = 0.0, r2 = 0.0;
+    for (int a = 0; a < nn; a++) {
+        w2 += W[a] * W[a];
+        r2 += R[a] * R[a];
+    }
+    out[0] = w2;
+    out[1] = r2;
+    for (int l = 0; l < nl; l++)
+        for (int m = 0; m < nl; m++) {
+            double d = 0.0;
+            for (int a = 0; a < nn; a++)
+                d += A[l * nn + a] * A[m * nn + a];
+            out[2 + l * nl + m] = d;
+        }
+    return st;
+}
+
+static void test_harmonic_parts_are_orthogonal_and_obey_parseval(void **state)
+{
+    (void)state;
+    for (int i = -1; i < 2; i++) {
+        vs_elastic *el = i < 0 ? NULL : aniso_tensor(i);
+        vs_coupling *c = i < 0 ? make_lame(0.9, 1.4) : make(el, 1e-6);
+        int lmax;
+        double herr;
+        assert_int_equal(vs_coupling_lmax(c, &lmax), VS_OK);
+        assert_int_equal(vs_coupling_harmonics_error(c, &herr), VS_OK);
+        assert_true(lmax <= 64);
+        const int nl = lmax / 2 + 1, n = 2 + nl * nl;
+        double *avg = calloc((size_t)n, sizeof *avg), err;
+        assert_non_null(avg);
+        struct parseval_ctx q = {c, lmax};
+        assert_int_equal(vs_sphere_average(n, parseval_fn, &q, 1e-12, avg, &err), VS_OK);
+        double sum = 0.0;
+        for (int l = 0; l < nl; l++) {
+            sum += avg[2 + l * nl + l];
+            for (int m = 0; m < nl; m++)
+                if (m != l)
+                    assert_close(avg[2 + l * nl + m], 0.0, 0.0, 1e-12);
+        }
+        /* J̃ is a projector of rank 3: ‖J̃‖_F² = tr J̃² = 3 at every k̂ */
+        assert_close(avg[0], 3.0, 0.0, 1e-12);
+        assert_true(sqrt(avg[1]) <= fmax(herr, 1e-14));
+        /* ‖W‖² − Σ‖A_l‖² − ‖R‖² = 2 Σ_l A_l : R; the A_l (l ≥ 2) are exact projections, orthogonal to R, and
+         * the constant A_0 gives 2 A_0 : ⟨R⟩ with ‖⟨R⟩‖_F = ‖⟨W⟩ − A_0‖_F ≤ nc · (error of ⟨W⟩). */
+        double A0[36], aerr, a0n = 0.0;
+        assert_int_equal(vs_coupling_average(c, A0, &aerr), VS_OK);
+        for (int x = 0; x < 36; x++)
+            a0n += A0[x] * A0[x];
+        assert_close(avg[0], sum + avg[1], 0.0, 2.0 * sqrt(a0n) * 6.0 * aerr + 1e-12);
+        free(avg);
+        vs_coupling_free(c);
+        vs_elastic_free(el);
+    }
+}
+
+/* A cubic tensor with C11 − C12 = 2 C44 is isotropic (λ = C12, μ = C44): same coupling as Lamé. */
+static void test_isotropic_cubic_equals_lame(void **state)
+{
+    (void)state;
+    vs_elastic *el = NULL;
+    assert_int_equal(vs_elastic_create_cubic(2.0 + 2.0 * 0.7, 2.0, 0.7, &el), VS_OK);
+    vs_coupling *a = make(el, 1e-12), *b = make_lame(2.0, 0.7);
+    double Aa[36], Ab[36], Ja[36], Jb[36], Ha[3 * 36], Hb[3 * 36];
+    int la, lb;
+    assert_int_equal(vs_coupling_lmax(a, &la), VS_OK);
+    assert_int_equal(vs_coupling_lmax(b, &lb), VS_OK);
+    assert_int_equal(la, 4);
+    assert_int_equal(lb, 4);
+    assert_int_equal(vs_coupling_average(a, Aa, NULL), VS_OK);
+    assert_int_equal(vs_coupling_average(b, Ab, NULL), VS_OK);
+    uint64_t s = 77;
+    for (int d = 0; d < 10; d++) {
+        double k[3];
+        tu_direction(&s, k);
+        assert_int_equal(vs_coupling_jtilde(a, k, Ja), VS_OK);
+        assert_int_equal(vs_coupling_jtilde(b, k, Jb), VS_OK);
+        assert_int_equal(vs_coupling_harmonics(a, k, Ha), VS_OK);
+        assert_int_equal(vs_coupling_harmonics(b, k, Hb), VS_OK);
+        for (int x = 0; x < 36; x++)
+            assert_close(Ja[x], Jb[x], 0.0, 1e-13);
+        for (int x = 0; x < 3 * 36; x++)
+            assert_close(Ha[x], Hb[x], 0.0, 1e-13);
+    }
+    for (int x = 0; x < 36; x++)
+        assert_close(Aa[x], Ab[x], 0.0, 1e-14);
+    vs_coupling_free(a);
+    vs_coupling_free(b);
+    vs_elastic_free(el);
+}
+
 /* Eshelby: for isotropic Λ the compression–compression entry of J̃ is the constant K/(λ+2μ) (SPEC §4.4),
  * so all of it sits in A_0. */
 static void test_isotropic_compression_entry_is_pure_l0(void **state)
@@ -687,6 +797,8 @@ int main(void)
         cmocka_unit_test(test_harmonics_reconstruct_isotropic_exactly),
         cmocka_unit_test(test_harmonics_reconstruct_anisotropic_within_tol),
         cmocka_unit_test(test_harmonic_parts_are_legendre_projections),
+        cmocka_unit_test(test_harmonic_parts_are_orthogonal_and_obey_parseval),
+        cmocka_unit_test(test_isotropic_cubic_equals_lame),
         cmocka_unit_test(test_isotropic_compression_entry_is_pure_l0),
         cmocka_unit_test(test_dipolar_kernel_eigenvalues_and_harmonics),
     };
