@@ -104,6 +104,7 @@ VS_API int vs_meanfield_ncomp(const vs_meanfield *mf);
 
 /**
  * @brief Copy out the couplings.
+ * @param mf handle.
  * @param J `double[n]` (may be NULL). @param V `double[n*n]`, column α = eigenvector α (may be NULL).
  * @param icompr index of the compression eigenvector (may be NULL).
  * @return ::VS_OK, ::VS_EINVAL
@@ -129,6 +130,7 @@ VS_API int vs_meanfield_curie_temperature(const vs_meanfield *mf, double *T_curi
 
 /**
  * @brief Minimiser of G(h) (Eq. 24 generalised) at temperature T.
+ * @param mf handle.
  * @param T temperature > 0, finite (J_max/T must be finite).
  * @param h `double[n]` minimiser in the eigenbasis (may be NULL).
  * @param m `double[n]` order parameter m = L(|h|)ĥ = ⟨s⟩ in the eigenbasis (may be NULL).
@@ -139,6 +141,7 @@ VS_API int vs_meanfield_solve(const vs_meanfield *mf, double T, double *h, doubl
 
 /**
  * @brief Compression/shear split of the minimiser and of the order parameter (Fig. 3 coordinates).
+ * @param mf handle. @param T temperature > 0.
  * @param hc, hs, mc, ms h_c, h_s ≥ 0, m_c, m_s ≥ 0 (any may be NULL). @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV
  */
 VS_API int vs_meanfield_sector_fields(const vs_meanfield *mf, double T, double *hc, double *hs,
@@ -149,6 +152,7 @@ VS_API int vs_meanfield_phase(const vs_meanfield *mf, double T, vs_mf_phase *pha
 
 /**
  * @brief Thermodynamics per spin at T (energy unit of T; k_B = 1; relative to free spins).
+ * @param mf handle. @param T temperature > 0.
  * @param F free energy T·G_min; @param U internal energy −Σ J_α m_α²/2; @param S entropy (U − F)/T;
  * @param C heat capacity dU/dT (any may be NULL). C jumps from (n+2)/2 to 0 at T_Curie; C → (n−1)/2 as T → 0.
  * @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV
@@ -160,7 +164,9 @@ VS_API int vs_meanfield_thermo(const vs_meanfield *mf, double T, double *F, doub
  *
  * G(h_c, h_s) = h_c²/(2J_c/T) + h_s²/(2J_s/T) − ln Z₁(√(h_c² + h_s²)), J_c = the compression coupling,
  * J_s = the largest shear coupling. G is even in h_c and in h_s.
- * @param nc, ns grid sizes ≥ 1. @param hc `double[nc]`, hs `double[ns]`, finite.
+ * @param mf handle. @param T temperature > 0.
+ * @param nc, ns grid sizes ≥ 1. @param hc `double[nc]`, finite, |hc| ≤ 1e100.
+ * @param hs `double[ns]`, finite, |hs| ≤ 1e100.
  * @param G `double[nc*ns]` row-major: G[i*ns + j] = G(hc[i], hs[j]).
  * @return ::VS_OK, ::VS_EINVAL, ::VS_EOVERFLOW
  */
@@ -186,13 +192,16 @@ VS_API int vs_meanfield_phase_diagram(double J_shear, size_t nT, const double *T
  *   f = ½(φ² + g²) − (T/a³) ln Z₁(a³φg/T), Z₁(0) = 1 (n = 6: ln[8 I₂(y)/y²]).
  * The paper's "up to an additive constant" is fixed so the log term vanishes at φg = 0.
  * Units: T energy, a3 = a³ volume, φ and g in √(energy/volume), f in energy/volume.
- * @param ncomp 2 ≤ n ≤ 64 (6 for the paper). @param phi, g magnitudes ≥ 0.
+ * @param ncomp 2 ≤ n ≤ 64 (6 for the paper). @param T temperature > 0. @param a3 bead volume a³ > 0.
+ * @param phi, g magnitudes ≥ 0. @param[out] f the free energy density.
  * @return ::VS_OK, ::VS_EINVAL
  */
 VS_API int vs_oscillator_free_energy(int ncomp, double T, double a3, double phi, double g, double *f);
 
 /**
  * @brief Minimiser φ* ≥ 0 of f(φ, g) over φ (Fig. 2): φ* = 0 for g ≤ g_cr, φ* > 0 above.
+ * @param ncomp 2 ≤ n ≤ 64. @param T temperature > 0. @param a3 a³ > 0. @param g ≥ 0 (units as
+ *        vs_oscillator_free_energy()).
  * @param phi_min φ* (may be NULL). @param f_min f(φ*, g) (may be NULL).
  * @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV
  */
@@ -224,6 +233,7 @@ typedef int (*vs_gpenalty_fn)(double g, double *F, double *dF, double *d2F, void
  * plus an optional callback (vs_gprofile_set_penalty()). The options of mf (tolerances, ::VS_MF_G_MAX,
  * ::VS_MF_G_GRID) are copied. d²F₀/dg² jumps at x = n (Eq. 27), from 1 to −(n+4)/n.
  * @param mf gives n and options (not retained). @param c penalty coefficient, finite (may be negative).
+ * @param[out] out new profile (NULL on error).
  * @return ::VS_OK, ::VS_EINVAL, ::VS_ENOMEM
  */
 VS_API int vs_gprofile_create(const vs_meanfield *mf, double c, vs_gprofile **out);
@@ -236,24 +246,28 @@ VS_API int vs_gprofile_set_penalty(vs_gprofile *p, vs_gpenalty_fn fn, void *user
 
 /**
  * @brief F₀(g) and its g-derivatives (any output may be NULL). At x = n exactly, d²F₀ is the
- *        left (paramagnetic) value 1. @param g ≥ 0, finite. @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV
+ *        left (paramagnetic) value 1. @param p profile. @param g ≥ 0, finite (≤ 1e100).
+ * @param F0 F₀(g). @param dF0 dF₀/dg. @param d2F0 d²F₀/dg². @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV
  */
 VS_API int vs_gprofile_f0(const vs_gprofile *p, double g, double *F0, double *dF0, double *d2F0);
 
 /** @brief F(g) = F₀ + c g² + F_cb and its g-derivatives (any may be NULL).
+ *  @param p profile. @param g ≥ 0, finite. @param F F(g). @param dF dF/dg. @param d2F d²F/dg².
  *  @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV, ::VS_ECALLBACK */
 VS_API int vs_gprofile_eval(const vs_gprofile *p, double g, double *F, double *dF, double *d2F);
 
 /**
  * @brief The first (lowest-g) non-convex interval [g_lo, g_hi] where d²F/dg² < 0, searched on
  *        (0, ::VS_MF_G_MAX]. g_hi = +INFINITY if d²F < 0 up to the end of the search range.
- * @param found 1 if an interval exists, else 0 (then g_lo, g_hi are untouched).
+ * @param p profile. @param found 1 if an interval exists, else 0 (then g_lo, g_hi are untouched).
+ * @param g_lo lower end (may be NULL). @param g_hi upper end (may be NULL).
  * @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV, ::VS_ECALLBACK
  */
 VS_API int vs_gprofile_nonconvex(const vs_gprofile *p, int *found, double *g_lo, double *g_hi);
 
 /**
  * @brief Common tangent of the two convex branches around the first non-convex interval (Fig. 5).
+ * @param p profile.
  * @param g1, g2 tangent points g1 < g_lo ≤ g_hi < g2. @param slope dF/dg at both (the negative
  *        pressure of Fig. 1, per spin, in k_BT/√(k_BT/a³)). Any output may be NULL.
  * @return ::VS_OK, ::VS_ENONPHYS (F is convex, or no tangent exists within the search range),
@@ -263,6 +277,7 @@ VS_API int vs_gprofile_tangent(const vs_gprofile *p, double *g1, double *g2, dou
 
 /**
  * @brief Barrier: max over [g1, g2] of F(g) minus the common tangent line, in k_BT per spin.
+ * @param p profile.
  * @param g_top where the maximum is reached (may be NULL). @param barrier its height (may be NULL).
  * @return as vs_gprofile_tangent().
  */

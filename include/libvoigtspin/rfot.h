@@ -42,6 +42,7 @@ VS_API int vs_rfot_viscosity_lindemann(double T, double a, double tau_mean, doub
 /**
  * @brief RFOT fragility estimate quoted in the text after Eq. 1: m ≈ 34.7 Δc_p.
  * @param dcp heat-capacity jump per bead at T_g, Δc_p = T ∂s_c/∂T (units of k_B), finite, ≥ 0.
+ * @param[out] m fragility index.
  * @return ::VS_OK, ::VS_EINVAL
  */
 VS_API int vs_rfot_fragility(double dcp, double *m);
@@ -51,6 +52,7 @@ VS_API int vs_rfot_fragility(double dcp, double *m);
  *        m = 32 Δc_p / (ln 10 · s_c²), with s_c = s_c(T_g). It equals 34.7 Δc_p when
  *        s_c(T_g) = √(32/(34.7 ln 10)) ≈ 0.633 k_B.
  * @param s_c configurational entropy per bead at T_g > 0. @param dcp Δc_p ≥ 0 (units of k_B).
+ * @param[out] m fragility index.
  * @return ::VS_OK, ::VS_EINVAL
  */
 VS_API int vs_rfot_fragility_from_entropy(double s_c, double dcp, double *m);

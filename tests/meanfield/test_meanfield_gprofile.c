@@ -153,6 +153,8 @@ static void test_large_g_f0_grows_as_five_ln_g(void **state)
     (void)state;
     vs_gprofile *p = mk_profile(6, 0.0);
     assert_close(F0(p, 1000.0, 0) - F0(p, 100.0, 0), 5.0 * log(10.0), 1e-3, 0.0);
+    /* the constant, from I₂(y) ≈ e^y/√(2πy) at y = r* ≈ g²: F₀ − 5 ln g → ½ ln 2π − 3 ln 2 */
+    assert_close(F0(p, 1000.0, 0) - 5.0 * log(1000.0), 0.5 * log(2.0 * M_PI) - 3.0 * log(2.0), 0.0, 1e-5);
     assert_close(1000.0 * F0(p, 1000.0, 1), 5.0, 1e-4, 0.0);
     assert_close(1000.0 * 1000.0 * F0(p, 1000.0, 2), -5.0, 1e-3, 0.0);
     vs_gprofile_free(p);
