@@ -2,6 +2,7 @@
 #ifndef VS_CLI_H
 #define VS_CLI_H
 
+#include <math.h>
 #include <stdio.h>
 #include <libvoigtspin/voigtspin.h>
 
@@ -20,6 +21,12 @@ int cli_parse_doubles(const char *s, double *v, int n);
 /* Parse one finite double / positive int option value; on failure report naming `opt`. */
 int cli_parse_double(const char *opt, const char *s, double *v);
 int cli_parse_int(const char *opt, const char *s, long lo, long hi, long *v);
+
+/* Parse "lo,hi,n" into an evenly spaced grid (n ≥ 1; n = 1 gives lo). Caller frees *grid. */
+int cli_parse_range(const char *opt, const char *s, double **grid, long *n);
+
+/* Value of option argv[*i] (advancing *i), or NULL with a usage message printed. */
+const char *cli_value(int argc, char **argv, int *i);
 
 /* Material options shared by every subcommand. Returns 1 if argv[*i] was a material option
  * (consumed, *i advanced), 0 if not, CLI_EXIT_USAGE (with message) on a bad value. */
@@ -46,5 +53,23 @@ void cli_table_header(cli_table *t, int ncol, const char *const *names);
 void cli_table_row(cli_table *t, const double *v);
 void cli_table_row_labelled(cli_table *t, const char *label, const double *v);
 int cli_format_option(cli_format *f, int argc, char **argv, int *i);
+
+/* Subcommands (tools/cmd_*.c). Each takes argv[0] = its own name. */
+int cmd_elastic(int argc, char **argv);
+int cmd_coupling(int argc, char **argv);
+int cmd_meanfield(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_landscape(int argc, char **argv);
+int cmd_phase(int argc, char **argv);
+int cmd_f0(int argc, char **argv);
+int cmd_oscillator(int argc, char **argv);
+int cmd_paper(int argc, char **argv);
+
+/* One table row of elastic quantities (columns cli_elastic_columns) for a material. */
+extern const char *const cli_elastic_columns[13];
+int cli_elastic_row(cli_table *t, const char *label, const vs_elastic *el);
+
+/* True if argv[i] is -h or --help. */
+int cli_is_help(const char *arg);
 
 #endif

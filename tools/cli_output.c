@@ -129,3 +129,35 @@ void cli_table_row(cli_table *t, const double *v)
 {
     cli_table_row_labelled(t, NULL, v);
 }
+
+int cli_is_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+const char *cli_value(int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc) {
+        cli_usage_error("option %s needs a value", argv[*i]);
+        return NULL;
+    }
+    return argv[++(*i)];
+}
+
+int cli_parse_range(const char *opt, const char *s, double **grid, long *n)
+{
+    double v[3];
+    if (s == NULL)
+        return cli_usage_error("option %s needs a value lo,hi,n", opt);
+    if (cli_parse_doubles(s, v, 3) != 0 || v[2] < 1 || v[2] > 1e7 || v[2] != floor(v[2]))
+        return cli_usage_error("option %s: '%s' is not lo,hi,n with 1 <= n <= 1e7", opt, s);
+    long m = (long)v[2];
+    double *g = malloc((size_t)m * sizeof *g);
+    if (g == NULL)
+        return cli_usage_error("option %s: out of memory for %ld points", opt, m);
+    for (long k = 0; k < m; k++)
+        g[k] = m == 1 ? v[0] : v[0] + (v[1] - v[0]) * (double)k / (double)(m - 1);
+    *grid = g;
+    *n = m;
+    return 0;
+}
