@@ -49,6 +49,79 @@ if ok:
           and math.isclose(vals["M_eig6"], 3 * K, rel_tol=1e-12))
 check("elastic_csv_matches_closed_forms", ok, out + err)
 
+
+def csv_rows(out):
+    return [{k: float(v) for k, v in r.items() if k != "material"} for r in csv.DictReader(io.StringIO(out))]
+
+
+# Eq. 22 / App. B closed forms for an isotropic material: J_compr = K/(lambda+2mu),
+# J_shear = (2/5)(K+2mu)/(lambda+2mu), ratio = (5/2)(1+sigma)/(4-5sigma).
+sigma, mu = 0.35, 1.0
+lam = 2 * mu * sigma / (1 - 2 * sigma)
+K = lam + 2 * mu / 3
+jc, js = K / (lam + 2 * mu), 0.4 * (K + 2 * mu) / (lam + 2 * mu)
+rc, out, err = run("coupling", "--poisson-shear", f"{sigma},{mu}", "--csv")
+ok = rc == 0
+if ok:
+    r = csv_rows(out)[0]
+    ok = (math.isclose(r["J_compr"], jc, rel_tol=1e-12) and math.isclose(r["J_shear"], js, rel_tol=1e-12)
+          and math.isclose(r["ratio"], 2.5 * (1 + sigma) / (4 - 5 * sigma), rel_tol=1e-12)
+          and math.isclose(r["sum"], 3.0, rel_tol=1e-12) and r["lmax"] == 4)
+check("coupling_matches_eq22_closed_forms", ok, out + err)
+
+# T_Curie = max J/6 (Eq. 25) with J = E0 <J~>; below it sigma = 0.35 orders compression (phase 1).
+rc, out, err = run("meanfield", "--poisson-shear", f"{sigma},{mu}", "--E0", "2", "--csv")
+ok = rc == 0 and f"T_Curie = " in err
+if ok:
+    tc = float(err.split("T_Curie = ")[1].split()[0])
+    r = csv_rows(out)[0]
+    ok = math.isclose(tc, 2 * jc / 6, rel_tol=1e-10) and r["phase"] == 1 and r["h_s"] == 0 and r["h_c"] > 0
+check("meanfield_curie_temperature_and_compression_phase", ok, out + err)
+
+rc, out, err = run("meanfield", "--couplings", "0.88,1", "--T", "0.1", "--csv")
+ok = rc == 0 and csv_rows(out)[0]["phase"] == 2 and csv_rows(out)[0]["h_c"] == 0
+check("meanfield_ratio_088_orders_shear", ok, out + err)
+
+rc, out, err = run("meanfield", "--couplings", "1,1", "--poisson-shear", "0.2,1")
+check("couplings_and_material_exclude_each_other", rc == 2 and "--couplings" in err, err)
+
+rc, out, err = run("meanfield", "--T", "-1")
+check("negative_temperature_exits_1", rc == 1 and "T" in err, f"rc={rc} err={err!r}")
+
+# The landscape is G(h) of Eq. 24, normalised so that G(0, 0) = 0.
+rc, out, err = run("landscape", "--couplings", "1.5,1", "--T", "0.2", "--hc", "0,1,2", "--hs", "0,1,2", "--csv")
+ok = rc == 0 and len(csv_rows(out)) == 4 and csv_rows(out)[0]["G"] == 0.0
+check("landscape_grid_is_normalised_at_origin", ok, out + err)
+
+rc, out, err = run("sweep", "--couplings", "1,1")
+check("sweep_without_range_exits_2", rc == 2 and "--range" in err, err)
+
+# Eq. 17: g_cr = sqrt(6 k_BT/a^3).
+rc, out, err = run("oscillator", "--T", "2", "--a3", "0.5")
+ok = rc == 0 and math.isclose(float(err.split("g_cr = ")[1].split()[0]), math.sqrt(6 * 2 / 0.5), rel_tol=1e-10)
+check("oscillator_gcr_is_eq17", ok, err)
+
+# The largest penalty with a non-convex F: sup(-F0'')/2 = (n+4)/(2n) = 5/6 for n = 6 (right limit at x = 6).
+rc, out, err = run("f0", "--summary")
+ok = rc == 0 and "c_max" in out
+if ok:
+    vals = dict(line.split() for line in out.strip().splitlines())
+    ok = math.isclose(float(vals["c_max"]), 5 / 6, rel_tol=1e-8) and vals["nonconvex"] == "1"
+check("f0_summary_cmax_is_five_sixths", ok, out + err)
+
+# Fig. 4: T_Curie = max(J_compr, J_shear)/6 with J_shear = 1: at T = 0.2 ratio 0.88 is paramagnetic (Tc = 1/6)
+# while ratio 1.5 (Tc = 0.25) is compression-ordered.
+rc, out, err = run("phase", "--T", "0.1,0.2,2", "--ratio", "0.88,1.5,2", "--csv")
+ok = rc == 0
+if ok:
+    rows = csv_rows(out)
+    ph = {(r["T"], r["ratio"]): r["phase"] for r in rows}
+    ok = ph[(0.1, 0.88)] == 2 and ph[(0.1, 1.5)] == 1 and ph[(0.2, 0.88)] == 0 and ph[(0.2, 1.5)] == 1
+check("phase_diagram_matches_fig4", ok, out + err)
+
+rc, out, err = run("phase", "--T", "0.1,0.3,0")
+check("zero_grid_points_exits_2", rc == 2 and "--T" in err, err)
+
 rc, out, err = run("paper", "--help")
 check("paper_help_exits_0", rc == 0 and "usage" in out, err)
 
