@@ -283,6 +283,50 @@ static void test_three_components_follow_the_langevin_function(void **state)
     vs_meanfield_free(mf);
 }
 
+/* General eigenvectors: the same physics as (J_compr, J_shear) = (1.5, 1) with the eigenvectors permuted
+ * (compression at column 3) and rotated inside the shear sector; the compression index is found from
+ * the overlap with spin-basis e₁ and every result agrees with the compr/shear constructor. */
+static void test_general_eigenvectors_give_the_same_physics(void **state)
+{
+    (void)state;
+    double J[6] = {1.0, 1.0, 1.0, 1.5, 1.0, 1.0}, V[36] = {0};
+    double c = cos(0.4), s = sin(0.4);
+    /* column 3 = e1 (compression); columns 0, 1 = rotation of e2, e3; columns 2, 4, 5 = e4, e5, e6 */
+    V[0 * 6 + 3] = 1.0;
+    V[1 * 6 + 0] = c;
+    V[2 * 6 + 0] = s;
+    V[1 * 6 + 1] = -s;
+    V[2 * 6 + 1] = c;
+    V[3 * 6 + 2] = 1.0;
+    V[4 * 6 + 4] = 1.0;
+    V[5 * 6 + 5] = 1.0;
+    vs_meanfield *a = NULL, *b = mk_cs(1.5, 1.0);
+    assert_int_equal(vs_meanfield_create(6, J, V, &a), VS_OK);
+    int ic;
+    assert_int_equal(vs_meanfield_couplings(a, NULL, NULL, &ic), VS_OK);
+    assert_int_equal(ic, 3);
+    const double Ts[] = {0.05, 0.2, 0.3};
+    for (int i = 0; i < 3; i++) {
+        double ha[4], hb[4], ta[4], tb[4], h[6];
+        vs_mf_phase pa, pb;
+        assert_int_equal(vs_meanfield_sector_fields(a, Ts[i], &ha[0], &ha[1], &ha[2], &ha[3]), VS_OK);
+        assert_int_equal(vs_meanfield_sector_fields(b, Ts[i], &hb[0], &hb[1], &hb[2], &hb[3]), VS_OK);
+        assert_int_equal(vs_meanfield_thermo(a, Ts[i], &ta[0], &ta[1], &ta[2], &ta[3]), VS_OK);
+        assert_int_equal(vs_meanfield_thermo(b, Ts[i], &tb[0], &tb[1], &tb[2], &tb[3]), VS_OK);
+        assert_int_equal(vs_meanfield_phase(a, Ts[i], &pa), VS_OK);
+        assert_int_equal(vs_meanfield_phase(b, Ts[i], &pb), VS_OK);
+        assert_int_equal(pa, pb);
+        for (int k = 0; k < 4; k++) {
+            assert_close(ha[k], hb[k], 1e-14, 0.0);
+            assert_close(ta[k], tb[k], 1e-14, 0.0);
+        }
+        assert_int_equal(vs_meanfield_solve(a, Ts[i], h, NULL, NULL), VS_OK);
+        assert_close(h[3], ha[0], 0.0, 0.0); /* h_c is the component along the compression column */
+    }
+    vs_meanfield_free(a);
+    vs_meanfield_free(b);
+}
+
 /* Fig. 4: the phase diagram agrees point by point with single solves and with T_c = max J/6. */
 static void test_phase_diagram_matches_single_solves(void **state)
 {
@@ -370,6 +414,7 @@ int main(void)
         cmocka_unit_test(test_equal_couplings_give_degenerate_sphere_of_minima),
         cmocka_unit_test(test_low_temperature_limit_without_overflow),
         cmocka_unit_test(test_three_components_follow_the_langevin_function),
+        cmocka_unit_test(test_general_eigenvectors_give_the_same_physics),
         cmocka_unit_test(test_phase_diagram_matches_single_solves),
         cmocka_unit_test(test_create_from_coupling_uses_averaged_eigenvalues),
     };
