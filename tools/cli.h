@@ -63,6 +63,7 @@ int cmd_landscape(int argc, char **argv);
 int cmd_phase(int argc, char **argv);
 int cmd_f0(int argc, char **argv);
 int cmd_oscillator(int argc, char **argv);
+int cmd_lattice(int argc, char **argv);
 int cmd_paper(int argc, char **argv);
 
 /* One table row of elastic quantities (columns cli_elastic_columns) for a material. */

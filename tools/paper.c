@@ -199,6 +199,70 @@ static int section_f0(paper_ctx *p)
     return 0;
 }
 
+
+/* Lattice (Eqs. 18–19, Ewald): a few uniform configurations and the Luttinger–Tisza maximum on an
+ * 8×8×8 simple-cubic lattice, E0 = 1. */
+static int section_lattice(paper_ctx *p)
+{
+    enum { L = 8, NC = 6 };
+    fprintf(p->out, "== Lattice (Eqs. 18-19, Ewald, sphere boundary): sc %dx%dx%d, E0 = 1, energies per site ==\n", L, L, L);
+    fprintf(p->out, "%10s %13s %13s %13s %11s %11s %11s\n", "material", "E/N compr.", "E/N shear g2",
+            "E/N shear g4", "lambda_max", "T_c(LT)", "T_Curie(MF)");
+    const int Ls[3] = {L, L, L};
+    for (size_t k = 0; k < N_DEMO; k++) {
+        fprintf(stderr, "voigtspin paper: lattice for %s...\n", demo[k].label);
+        vs_elastic *el = NULL;
+        vs_coupling *c = NULL;
+        vs_lattice *lat = NULL;
+        vs_meanfield *mf = NULL;
+        double E[3], lmax = NAN, tc = NAN, tmf = NAN, *s = NULL, *h = NULL;
+        int st = vs_elastic_create_poisson_shear(demo[k].sigma, 1.0, &el);
+        if (st == VS_OK)
+            st = vs_coupling_create(el, 1e-12, &c);
+        if (st == VS_OK)
+            st = vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, Ls, c, 0, NULL, &lat);
+        size_t N = lat ? vs_lattice_nsites(lat) : 0;
+        if (st == VS_OK) {
+            s = calloc(N * NC, sizeof *s);
+            h = calloc(N * NC, sizeof *h);
+            if (s == NULL || h == NULL)
+                st = VS_ENOMEM;
+        }
+        /* Uniform spins along spin-basis e1 (compression), e2 and e4 (two kinds of shear). */
+        static const int axis[3] = {0, 1, 3};
+        for (int cfg = 0; cfg < 3 && st == VS_OK; cfg++) {
+            for (size_t m = 0; m < N; m++)
+                for (int a = 0; a < NC; a++)
+                    s[m * NC + (size_t)a] = a == axis[cfg];
+            st = vs_lattice_fields(lat, s, h);
+            if (st == VS_OK)
+                st = vs_lattice_energy_from_fields(lat, s, h, &E[cfg]);
+            E[cfg] /= (double)N;
+        }
+        if (st == VS_OK)
+            st = vs_lattice_luttinger_tisza(lat, &lmax, NULL, &tc);
+        if (st == VS_OK)
+            st = vs_meanfield_create_from_coupling(c, 1.0, &mf);
+        if (st == VS_OK)
+            st = vs_meanfield_curie_temperature(mf, &tmf);
+        free(s);
+        free(h);
+        vs_meanfield_free(mf);
+        vs_lattice_free(lat);
+        vs_coupling_free(c);
+        vs_elastic_free(el);
+        if (st != VS_OK)
+            return fail("the lattice section", st);
+        fprintf(p->out, "%10s %13.4g %13.6f %13.6f %11.6f %11.6f %11.6f\n", demo[k].label, E[0], E[1], E[2], lmax,
+                tc, tmf);
+    }
+    fprintf(p->out, "(Uniform compression has zero pair energy: for isotropic media the compression-compression\n"
+                    " part of J~ is the constant K/(lambda+2mu), a pure contact term (Eshelby). T_c(LT) = E0 lambda_max/6\n"
+                    " is the lattice mean-field Curie temperature of the pair kernel alone (no contact term D = A_0);\n"
+                    " T_Curie(MF) = max J/6 is the infinite-range model of Eq. 21.)\n\n");
+    return 0;
+}
+
 /* ---- figures ---------------------------------------------------------------------------------- */
 
 static FILE *open_in(const paper_ctx *p, const char *name, char *path, size_t n)
@@ -454,6 +518,8 @@ int cmd_paper(int argc, char **argv)
         rc = section_meanfield(&p);
     if (!rc)
         rc = section_f0(&p);
+    if (!rc)
+        rc = section_lattice(&p);
     if (!rc)
         rc = fig2(&p);
     if (!rc)

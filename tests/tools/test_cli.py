@@ -122,6 +122,49 @@ check("phase_diagram_matches_fig4", ok, out + err)
 rc, out, err = run("phase", "--T", "0.1,0.3,0")
 check("zero_grid_points_exits_2", rc == 2 and "--T" in err, err)
 
+# Lattice: Eshelby — uniform compression of an isotropic medium has zero pair energy (the
+# compression-compression part of J~ is the constant K/(lambda+2mu), pure l = 0); Lorentz — a uniform
+# dipolar configuration on a cubic lattice has zero sphere-boundary field.
+rc, out, err = run("lattice", "--L", "3,3,3", "--csv")
+ok = rc == 0 and abs(csv_rows(out)[0]["E/N"]) < 1e-12 and csv_rows(out)[0]["N"] == 27
+check("lattice_uniform_compression_has_zero_pair_energy", ok, out + err)
+
+rc, out, err = run("lattice", "--kernel", "dipolar", "--preset", "bcc", "--L", "2,2,2", "--uniform", "0.3,-0.2,0.9", "--csv")
+ok = rc == 0 and abs(csv_rows(out)[0]["E/N"]) < 1e-12 and csv_rows(out)[0]["N"] == 16
+check("lattice_dipolar_uniform_bcc_has_zero_sphere_energy", ok, out + err)
+
+# The same configuration from a file and from --uniform gives the same energy; E = -(E0/2) sum s.h.
+import os
+import tempfile
+with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+    f.write("# uniform shear along spin component 2\n")
+    for _ in range(8):
+        f.write("0 1 0 0 0 0\n")
+    path = f.name
+rc1, out1, err1 = run("lattice", "--L", "2,2,2", "--spins", path, "--fields", "--csv")
+rc2, out2, err2 = run("lattice", "--L", "2,2,2", "--uniform", "0,1,0,0,0,0", "--csv")
+ok = rc1 == 0 and rc2 == 0
+if ok:
+    blocks = out1.strip().split("\n\n")
+    e1 = csv_rows(blocks[0])[0]["E/N"]
+    fields = csv_rows(blocks[1])
+    e_from_h = -0.5 * sum(r["h2"] for r in fields) / len(fields)
+    ok = (math.isclose(e1, csv_rows(out2)[0]["E/N"], rel_tol=1e-12) and len(fields) == 8
+          and math.isclose(e1, e_from_h, rel_tol=1e-10))
+check("lattice_spins_file_matches_uniform_and_fields", ok, out1 + err1 + out2 + err2)
+
+with open(path, "a") as f:
+    f.write("1 0 0 0 0 0\n")
+rc, out, err = run("lattice", "--L", "2,2,2", "--spins", path)
+check("lattice_wrong_row_count_exits_2", rc == 2 and "--spins" in err and "rows" in err, err)
+os.unlink(path)
+
+rc, out, err = run("lattice", "--preset", "hcp")
+check("lattice_unknown_preset_exits_2", rc == 2 and "--preset" in err, err)
+
+rc, out, err = run("lattice", "--L", "0,2,2")
+check("lattice_zero_size_exits_2", rc == 2 and "--L" in err, err)
+
 rc, out, err = run("paper", "--help")
 check("paper_help_exits_0", rc == 0 and "usage" in out, err)
 

@@ -1,0 +1,315 @@
+/*
+ * voigtspin lattice — build a preset or custom lattice with the elastic (6-spin) or dipolar
+ * (3-spin) kernel, read a spin configuration (N rows × ncomp numbers) and print the energy per
+ * site, optionally the local fields and the Luttinger–Tisza maximum (Eqs. 18–19; SPEC §4.4).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct lat_opts {
+    cli_material mat;
+    char kernel[16];
+    char preset[8];
+    double a, E0, accuracy, alpha;
+    double cell[9];
+    int have_cell;
+    double *basis;
+    int nbasis;
+    int L[3];
+    int open;
+    const char *spins;
+    double uniform[16];
+    int nuniform;
+    int fields, lt;
+} lat_opts;
+
+static void lattice_help(FILE *fp)
+{
+    fprintf(fp,
+            "usage: voigtspin lattice [lattice] [kernel] [configuration] [--fields] [--lt] [--csv|--table]\n"
+            "Energy per site of a spin configuration on a periodic (Ewald, sphere boundary) or open lattice.\n"
+            "Lattice:\n"
+            "  --preset sc|bcc|fcc       conventional cube of side --a A (default sc, a = 1)\n"
+            "  --cell a11,...,a33        custom cell (rows a1, a2, a3) with --basis f1,f2,f3[,...] (fractions)\n"
+            "  --L L1,L2,L3              supercell (default 4,4,4)\n"
+            "  --open                    open cluster instead of periodic images\n"
+            "  --accuracy EPS            Ewald accuracy (default 1e-12); --alpha A fixes the splitting\n"
+            "Kernel:\n"
+            "  --kernel elastic|dipolar  6-spin J~ of the material (default) or the 3-spin k k^T of App. B\n"
+            "  --E0 E                    energy scale g^2 a^3 (default 1)\n"
+            "Configuration (one of):\n"
+            "  --spins FILE              N rows of ncomp numbers, site order ((i1*L2+i2)*L3+i3)*nbasis+b;\n"
+            "                            '#' starts a comment; '-' reads standard input\n"
+            "  --uniform s1,...,sn       the same spin on every site (default: compression (1,0,...,0))\n"
+            "Output: energy per site (E/N), the Ewald parameters; --fields adds the local fields h_m\n"
+            "(N rows), --lt the Luttinger-Tisza maximum lambda_max, its k and T_c = E0 lambda_max/ncomp.\n\n%s",
+            cli_material_help);
+}
+
+static int parse_ints3(const char *opt, const char *v, int *L)
+{
+    double d[3];
+    if (v == NULL || cli_parse_doubles(v, d, 3) != 0)
+        return cli_usage_error("option %s: expected three integers L1,L2,L3", opt);
+    for (int k = 0; k < 3; k++) {
+        if (d[k] < 1 || d[k] > 1 << 20 || d[k] != floor(d[k]))
+            return cli_usage_error("option %s: '%s' must be positive integers", opt, v);
+        L[k] = (int)d[k];
+    }
+    return 0;
+}
+
+/* Count comma-separated numbers of v and parse them (at most max). */
+static int parse_list(const char *opt, const char *v, double *out, int max, int *n)
+{
+    if (v == NULL)
+        return CLI_EXIT_USAGE;
+    int k = 1;
+    for (const char *s = v; *s; s++)
+        k += *s == ',';
+    if (k > max || cli_parse_doubles(v, out, k) != 0)
+        return cli_usage_error("option %s: '%s' is not a list of at most %d finite numbers", opt, v, max);
+    *n = k;
+    return 0;
+}
+
+static int lattice_option(lat_opts *o, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    if (strcmp(a, "--preset") == 0) {
+        const char *v = cli_value(argc, argv, i);
+        if (v == NULL)
+            return CLI_EXIT_USAGE;
+        if (strcmp(v, "sc") && strcmp(v, "bcc") && strcmp(v, "fcc"))
+            return cli_usage_error("option --preset: '%s' is not sc, bcc or fcc", v);
+        snprintf(o->preset, sizeof o->preset, "%s", v);
+        return 1;
+    }
+    if (strcmp(a, "--kernel") == 0) {
+        const char *v = cli_value(argc, argv, i);
+        if (v == NULL)
+            return CLI_EXIT_USAGE;
+        if (strcmp(v, "elastic") && strcmp(v, "dipolar"))
+            return cli_usage_error("option --kernel: '%s' is not elastic or dipolar", v);
+        snprintf(o->kernel, sizeof o->kernel, "%s", v);
+        return 1;
+    }
+    if (strcmp(a, "--a") == 0)
+        return cli_parse_double(a, cli_value(argc, argv, i), &o->a) ? CLI_EXIT_USAGE : 1;
+    if (strcmp(a, "--E0") == 0)
+        return cli_parse_double(a, cli_value(argc, argv, i), &o->E0) ? CLI_EXIT_USAGE : 1;
+    if (strcmp(a, "--accuracy") == 0)
+        return cli_parse_double(a, cli_value(argc, argv, i), &o->accuracy) ? CLI_EXIT_USAGE : 1;
+    if (strcmp(a, "--alpha") == 0)
+        return cli_parse_double(a, cli_value(argc, argv, i), &o->alpha) ? CLI_EXIT_USAGE : 1;
+    if (strcmp(a, "--L") == 0)
+        return parse_ints3(a, cli_value(argc, argv, i), o->L) ? CLI_EXIT_USAGE : 1;
+    if (strcmp(a, "--cell") == 0) {
+        const char *v = cli_value(argc, argv, i);
+        if (v == NULL || cli_parse_doubles(v, o->cell, 9) != 0)
+            return cli_usage_error("option --cell: expected 9 numbers (rows a1, a2, a3)");
+        o->have_cell = 1;
+        return 1;
+    }
+    if (strcmp(a, "--basis") == 0) {
+        const char *v = cli_value(argc, argv, i);
+        double buf[192];
+        int n;
+        if (v == NULL || parse_list(a, v, buf, 192, &n) || n % 3)
+            return cli_usage_error("option --basis: expected 3*nbasis fractional coordinates (nbasis <= 64)");
+        free(o->basis);
+        o->basis = malloc((size_t)n * sizeof *o->basis);
+        if (o->basis == NULL)
+            return cli_usage_error("option --basis: out of memory");
+        memcpy(o->basis, buf, (size_t)n * sizeof *buf);
+        o->nbasis = n / 3;
+        return 1;
+    }
+    if (strcmp(a, "--uniform") == 0)
+        return parse_list(a, cli_value(argc, argv, i), o->uniform, 16, &o->nuniform) ? CLI_EXIT_USAGE : 1;
+    if (strcmp(a, "--spins") == 0)
+        return (o->spins = cli_value(argc, argv, i)) == NULL ? CLI_EXIT_USAGE : 1;
+    if (strcmp(a, "--open") == 0)
+        return o->open = 1;
+    if (strcmp(a, "--fields") == 0)
+        return o->fields = 1;
+    if (strcmp(a, "--lt") == 0)
+        return o->lt = 1;
+    return 0;
+}
+
+/* Read N*nc numbers from a text file ('#' comments); exactly N rows of nc numbers. */
+static int read_spins(const char *path, size_t N, int nc, double *s)
+{
+    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    if (fp == NULL)
+        return cli_usage_error("option --spins: cannot open '%s'", path);
+    char line[4096];
+    size_t row = 0;
+    int rc = 0;
+    while (rc == 0 && fgets(line, sizeof line, fp)) {
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char *p = line, *end;
+        int k = 0;
+        double v;
+        while ((v = strtod(p, &end)), end != p) {
+            if (k < nc && row < N && isfinite(v))
+                s[row * (size_t)nc + (size_t)k] = v;
+            else if (!isfinite(v))
+                rc = cli_usage_error("option --spins: '%s' row %zu has a non-finite number", path, row + 1);
+            k++;
+            p = end;
+            while (*p == ',' || *p == ' ' || *p == '\t')
+                p++;
+        }
+        if (k == 0)
+            continue;
+        if (k != nc && rc == 0)
+            rc = cli_usage_error("option --spins: '%s' row %zu has %d numbers, expected %d", path, row + 1, k, nc);
+        row++;
+    }
+    if (fp != stdin)
+        fclose(fp);
+    if (rc == 0 && row != N)
+        rc = cli_usage_error("option --spins: '%s' has %zu rows, expected N = %zu", path, row, N);
+    return rc;
+}
+
+static int build_lattice(const lat_opts *o, vs_lattice **lat)
+{
+    vs_elastic *el = NULL;
+    vs_coupling *c = NULL;
+    vs_lattice_options *opt = NULL;
+    int st = strcmp(o->kernel, "dipolar") == 0 ? vs_coupling_create_dipolar(&c) : cli_material_create(&o->mat, &el);
+    if (st == VS_OK && c == NULL)
+        st = vs_coupling_create(el, 1e-12, &c);
+    if (st == VS_OK)
+        st = vs_lattice_options_create(&opt);
+    if (st == VS_OK)
+        st = vs_lattice_options_set(opt, VS_LATTICE_OPT_ENERGY_SCALE, o->E0);
+    if (st == VS_OK)
+        st = vs_lattice_options_set(opt, VS_LATTICE_OPT_ACCURACY, o->accuracy);
+    if (st == VS_OK)
+        st = vs_lattice_options_set(opt, VS_LATTICE_OPT_ALPHA, o->alpha);
+    if (st == VS_OK)
+        st = vs_lattice_options_set(opt, VS_LATTICE_OPT_BOUNDARY, o->open ? VS_LATTICE_OPEN : VS_LATTICE_PERIODIC);
+    if (st == VS_OK) {
+        if (o->have_cell) {
+            static const double origin[3] = {0, 0, 0};
+            st = vs_lattice_create(o->cell, o->nbasis ? o->nbasis : 1, o->nbasis ? o->basis : origin, o->L, c, 0, opt, lat);
+        } else {
+            int kind = strcmp(o->preset, "bcc") == 0 ? VS_LATTICE_BCC
+                       : strcmp(o->preset, "fcc") == 0 ? VS_LATTICE_FCC : VS_LATTICE_SC;
+            st = vs_lattice_create_cubic(kind, o->a, o->L, c, 0, opt, lat);
+        }
+    }
+    vs_lattice_options_free(opt);
+    vs_coupling_free(c);
+    vs_elastic_free(el);
+    return st;
+}
+
+int cmd_lattice(int argc, char **argv)
+{
+    lat_opts o = {.kernel = "elastic", .preset = "sc", .a = 1.0, .E0 = 1.0, .accuracy = 1e-12, .L = {4, 4, 4}};
+    cli_table t = {stdout, CLI_TABLE, 0, 13};
+    vs_lattice *lat = NULL;
+    double *s = NULL, *h = NULL;
+    int rc = 0;
+    for (int i = 1; i < argc; i++) {
+        int r;
+        if (cli_is_help(argv[i])) {
+            lattice_help(stdout);
+            goto out;
+        }
+        if ((r = cli_material_option(&o.mat, argc, argv, &i)) != 0 || (r = cli_format_option(&t.fmt, argc, argv, &i)) != 0 ||
+            (r = lattice_option(&o, argc, argv, &i)) != 0) {
+            if (r != 1) {
+                rc = r;
+                goto out;
+            }
+            continue;
+        }
+        rc = cli_usage_error("lattice: unknown argument '%s'", argv[i]);
+        goto out;
+    }
+    if (o.nbasis && !o.have_cell) {
+        rc = cli_usage_error("option --basis needs --cell");
+        goto out;
+    }
+    if (o.spins && o.nuniform) {
+        rc = cli_usage_error("--spins and --uniform exclude each other");
+        goto out;
+    }
+    int st = build_lattice(&o, &lat);
+    if (st != VS_OK) {
+        rc = cli_lib_error("building the lattice", st);
+        goto out;
+    }
+    size_t N = vs_lattice_nsites(lat);
+    int nc = vs_lattice_ncomp(lat);
+    s = calloc(N * (size_t)nc, sizeof *s);
+    h = calloc(N * (size_t)nc, sizeof *h);
+    if (s == NULL || h == NULL) {
+        rc = cli_lib_error("allocating spins", VS_ENOMEM);
+        goto out;
+    }
+    if (o.spins) {
+        if ((rc = read_spins(o.spins, N, nc, s)) != 0)
+            goto out;
+    } else {
+        if (o.nuniform && o.nuniform != nc) {
+            rc = cli_usage_error("option --uniform: %d numbers given, the kernel has %d components", o.nuniform, nc);
+            goto out;
+        }
+        for (size_t m = 0; m < N; m++)
+            for (int a = 0; a < nc; a++)
+                s[m * (size_t)nc + (size_t)a] = o.nuniform ? o.uniform[a] : (a == 0);
+    }
+    double E, alpha, rcut, gcut;
+    st = vs_lattice_fields(lat, s, h);
+    if (st == VS_OK)
+        st = vs_lattice_energy_from_fields(lat, s, h, &E);
+    if (st == VS_OK)
+        st = vs_lattice_ewald_parameters(lat, &alpha, &rcut, &gcut);
+    if (st != VS_OK) {
+        rc = cli_lib_error("the lattice energy", st);
+        goto out;
+    }
+    double row[8] = {(double)N, (double)nc, E / (double)N, alpha, rcut, gcut, NAN, NAN};
+    static const char *const cols[] = {"N", "ncomp", "E/N", "alpha", "rcut", "gcut", "lambda_max", "T_c"};
+    if (o.lt) {
+        double k[3];
+        st = vs_lattice_luttinger_tisza(lat, &row[6], k, &row[7]);
+        if (st != VS_OK) {
+            rc = cli_lib_error("Luttinger-Tisza", st);
+            goto out;
+        }
+        fprintf(stderr, "Luttinger-Tisza maximum at k = (%.10g, %.10g, %.10g)\n", k[0], k[1], k[2]);
+    }
+    cli_table_header(&t, o.lt ? 8 : 6, cols);
+    cli_table_row(&t, row);
+    if (o.fields) {
+        cli_table ft = {stdout, t.fmt, 0, 13};
+        char names[16][16];
+        const char *fc[16];
+        for (int a = 0; a < nc; a++) {
+            snprintf(names[a], sizeof names[a], "h%d", a + 1);
+            fc[a] = names[a];
+        }
+        fputc('\n', stdout);
+        cli_table_header(&ft, nc, fc);
+        for (size_t m = 0; m < N; m++)
+            cli_table_row(&ft, h + m * (size_t)nc);
+    }
+out:
+    free(s);
+    free(h);
+    free(o.basis);
+    vs_lattice_free(lat);
+    return rc;
+}
