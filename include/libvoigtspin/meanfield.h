@@ -31,7 +31,7 @@
  *
  * Thread safety: handles are immutable except through vs_meanfield_set_option() and
  * vs_gprofile_set_penalty(); all `const` queries may run concurrently on one handle.
- * Errors: ::VS_EINVAL (NULL, NaN/inf, T ≤ 0, non-positive couplings, bad sizes), ::VS_ENOMEM,
+ * Errors: ::VS_EINVAL (NULL, NaN/inf, T ≤ 0 or J_max/T > 1e100, non-positive couplings, bad sizes), ::VS_ENOMEM,
  * ::VS_ENOCONV, ::VS_ECALLBACK. On error, outputs are left untouched and created handles are NULL.
  */
 #ifndef LIBVOIGTSPIN_MEANFIELD_H
@@ -131,7 +131,7 @@ VS_API int vs_meanfield_curie_temperature(const vs_meanfield *mf, double *T_curi
 /**
  * @brief Minimiser of G(h) (Eq. 24 generalised) at temperature T.
  * @param mf handle.
- * @param T temperature > 0, finite (J_max/T must be finite).
+ * @param T temperature > 0 with J_max/T ≤ 1e100 (|h| up to 1e100).
  * @param h `double[n]` minimiser in the eigenbasis (may be NULL).
  * @param m `double[n]` order parameter m = L(|h|)ĥ = ⟨s⟩ in the eigenbasis (may be NULL).
  * @param residual ‖h − K∘m‖₂, the stationarity residual h_α − (J_α/T) m_α (may be NULL).
@@ -153,7 +153,8 @@ VS_API int vs_meanfield_phase(const vs_meanfield *mf, double T, vs_mf_phase *pha
 /**
  * @brief Thermodynamics per spin at T (energy unit of T; k_B = 1; relative to free spins).
  * @param mf handle. @param T temperature > 0.
- * @param F free energy T·G_min; @param U internal energy −Σ J_α m_α²/2; @param S entropy (U − F)/T;
+ * @param F free energy T·G_min; @param U internal energy −Σ J_α m_α²/2; @param S entropy (U − F)/T
+ *        (evaluated as ln Z₁(|h|) − |h| L(|h|), exact at low T);
  * @param C heat capacity dU/dT (any may be NULL). C jumps from (n+2)/2 to 0 at T_Curie; C → (n−1)/2 as T → 0.
  * @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV
  */
@@ -246,13 +247,13 @@ VS_API int vs_gprofile_set_penalty(vs_gprofile *p, vs_gpenalty_fn fn, void *user
 
 /**
  * @brief F₀(g) and its g-derivatives (any output may be NULL). At x = n exactly, d²F₀ is the
- *        left (paramagnetic) value 1. @param p profile. @param g ≥ 0, finite (≤ 1e100).
+ *        left (paramagnetic) value 1. @param p profile. @param g in [0, 1e50].
  * @param F0 F₀(g). @param dF0 dF₀/dg. @param d2F0 d²F₀/dg². @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV
  */
 VS_API int vs_gprofile_f0(const vs_gprofile *p, double g, double *F0, double *dF0, double *d2F0);
 
 /** @brief F(g) = F₀ + c g² + F_cb and its g-derivatives (any may be NULL).
- *  @param p profile. @param g ≥ 0, finite. @param F F(g). @param dF dF/dg. @param d2F d²F/dg².
+ *  @param p profile. @param g in [0, 1e50]. @param F F(g). @param dF dF/dg. @param d2F d²F/dg².
  *  @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV, ::VS_ECALLBACK */
 VS_API int vs_gprofile_eval(const vs_gprofile *p, double g, double *F, double *dF, double *d2F);
 

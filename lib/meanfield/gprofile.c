@@ -97,8 +97,8 @@ static int check_g(double g, const char *func)
     int st = vs__check_finite(g, func, "g");
     if (st != VS_OK)
         return st;
-    if (!(g >= 0.0) || g > 1e100)
-        return vs__error(VS_EINVAL, "%s: g = %g must be in [0, 1e100]", func, g);
+    if (!(g >= 0.0) || g > 1e50) /* x = g² ≤ 1e100, as for the mean-field handle */
+        return vs__error(VS_EINVAL, "%s: g = %g must be in [0, 1e50]", func, g);
     return VS_OK;
 }
 

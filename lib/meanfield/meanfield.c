@@ -249,8 +249,9 @@ static int check_T(const vs_meanfield *mf, double T, const char *func)
         return st;
     if (!(T > 0.0))
         return vs__error(VS_EINVAL, "%s: temperature T = %g must be > 0", func, T);
-    if (!isfinite(mf->jmax / T))
-        return vs__error(VS_EINVAL, "%s: T = %g is too small: J_max/T overflows", func, T);
+    /* J_max/T ≤ 1e100 keeps (J/T)² and L' ≈ (n−1)/(2(J/T)²) of the heat capacity representable. */
+    if (!(mf->jmax / T <= 1e100))
+        return vs__error(VS_EINVAL, "%s: T = %g is too small: J_max/T = %g exceeds 1e100", func, T, mf->jmax / T);
     return VS_OK;
 }
 
@@ -378,10 +379,15 @@ VS_API int vs_meanfield_thermo(const vs_meanfield *mf, double T, double *F, doub
     int st = solve_state(mf, T, __func__, &s);
     if (st != VS_OK)
         return st;
-    double f = 0.0, u = 0.0, c = 0.0;
+    double f = 0.0, u = 0.0, sv = 0.0, c = 0.0;
     if (s.r > 0.0) {
+        double y;
         f = T * vs__mf_gradial(mf->n, s.K, s.r); /* F/N = k_BT·G_min (Eq. 24) */
         u = -0.5 * mf->jmax * s.L * s.L;
+        /* S = (U − F)/T = ln Z₁(r) − r L(r) (entropy of one spin in the field h = r), written as
+         * (ln Z₁ − r) + r(1 − L) so that no O(J/T) terms cancel at low T. */
+        vs__mf_langevin(mf->n, s.r, NULL, NULL, &y, NULL);
+        sv = vs__mf_lnz_shifted(mf->n, s.r) + s.r * y;
         /* C = dU/dT = −J L L' dr/dT and, from r = K L(r) with dK/dT = −K/T,
          * dr/dT = −K L/(T(1 − K L')), so C = K² L² L'/(1 − K L'). */
         c = s.K * s.K * s.L * s.L * s.dL / (1.0 - s.K * s.dL);
@@ -391,7 +397,7 @@ VS_API int vs_meanfield_thermo(const vs_meanfield *mf, double T, double *F, doub
     if (U)
         *U = u;
     if (S)
-        *S = (u - f) / T;
+        *S = sv;
     if (C)
         *C = c;
     return VS_OK;

@@ -242,21 +242,23 @@ static void test_equal_couplings_give_degenerate_sphere_of_minima(void **state)
     vs_meanfield_free(mf);
 }
 
-/* T → 0: U → −J_max/2 + (n−1)T/2 (n−1 transverse quadratic modes), C → (n−1)/2, |h| ≈ J/T up to 1e12. */
+/* T → 0: U → −J_max/2 + (n−1)T/2 (n−1 transverse quadratic modes), C → (n−1)/2, |h| ≈ J/T up to 1e100. */
 static void test_low_temperature_limit_without_overflow(void **state)
 {
     (void)state;
     vs_meanfield *mf = mk_cs(0.88, 1.0);
-    const double Ts[] = {1e-3, 1e-4, 1e-5, 1e-8, 1e-12};
-    for (int i = 0; i < 5; i++) {
+    const double Ts[] = {1e-3, 1e-4, 1e-5, 1e-8, 1e-12, 1e-60, 1e-100};
+    for (int i = 0; i < 7; i++) {
         double T = Ts[i], F, U, S, C, hs;
         assert_int_equal(vs_meanfield_thermo(mf, T, &F, &U, &S, &C), VS_OK);
         assert_int_equal(vs_meanfield_sector_fields(mf, T, NULL, &hs, NULL, NULL), VS_OK);
         assert_true(isfinite(F) && isfinite(U) && isfinite(S) && isfinite(C));
-        assert_close(hs, 1.0 / T - 2.5, 0.0, 10.0 * T); /* r = K − (n−1)/2 + O(1/K) */
-        assert_close(U, -0.5 + 2.5 * T, 0.0, 20.0 * T * T);
-        assert_close(C, 2.5, 0.0, 20.0 * T);
-        assert_true(S < 0.0 && F > U); /* ordering lowers the entropy below that of free spins */
+        assert_close(hs, 1.0 / T - 2.5, 1e-15, 10.0 * T); /* r = K − (n−1)/2 + O(1/K) */
+        assert_close(U, -0.5 + 2.5 * T, 1e-15, 20.0 * T * T);
+        assert_close(C, 2.5, 1e-15, 20.0 * T);
+        assert_true(S < 0.0 && F >= U); /* ordering lowers the entropy below that of free spins */
+        /* n−1 = 5 classical transverse modes: S → 5/2 − (5/2) ln(J/T) + 3 ln 2 − ½ ln 2π */
+        assert_close(S, 2.5 - 2.5 * log(1.0 / T) + 3.0 * log(2.0) - 0.5 * log(2.0 * M_PI), 1e-14, 10.0 * T);
     }
     vs_meanfield_free(mf);
 }
