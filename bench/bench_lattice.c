@@ -48,40 +48,58 @@ static void random_spins(double *s, size_t N, unsigned seed)
     }
 }
 
-/* Time of 6 forward r2c + 6 backward c2r transforms of an L³ grid (separate contiguous arrays). */
-static double raw_fftw_time(int L, int reps)
+/* The raw FFTW transforms evaluation needs: 6 forward r2c + 6 backward c2r of an L³ grid, either
+ * in the site-major layout of the spin array (stride 6, as the library plans them) or as six
+ * separate contiguous arrays (FFTW's fastest case). */
+typedef struct {
+    double *x;
+    fftw_complex *y;
+    fftw_plan f, b;
+} rawfft;
+
+static void raw_init(rawfft *r, int L, int strided, unsigned flags)
 {
     int n[3] = {L, L, L};
-    size_t nr = (size_t)L * L * L, nk = (size_t)L * L * (L / 2 + 1);
-    double *x = fftw_malloc(6 * nr * sizeof *x);
-    fftw_complex *y = fftw_malloc(6 * nk * sizeof *y);
-    fftw_plan f = fftw_plan_dft_r2c(3, n, x, y, FFTW_ESTIMATE);
-    fftw_plan b = fftw_plan_dft_c2r(3, n, y, x, FFTW_ESTIMATE);
-    for (size_t i = 0; i < 6 * nr; i++)
-        x[i] = sin(0.001 * (double)i);
-    double best = 1e300;
-    for (int r = 0; r < reps; r++) {
-        double t0 = now();
-        for (int j = 0; j < 6; j++)
-            fftw_execute_dft_r2c(f, x + j * nr, y + j * nk);
-        for (int j = 0; j < 6; j++)
-            fftw_execute_dft_c2r(b, y + j * nk, x + j * nr);
-        double t = now() - t0;
-        best = t < best ? t : best;
+    int nr = L * L * L, nk = L * L * (L / 2 + 1);
+    r->x = fftw_malloc(6 * (size_t)nr * sizeof *r->x);
+    r->y = fftw_malloc(6 * (size_t)nk * sizeof *r->y);
+    if (strided) {
+        r->f = fftw_plan_many_dft_r2c(3, n, 6, r->x, NULL, 6, 1, r->y, NULL, 6, 1, flags);
+        r->b = fftw_plan_many_dft_c2r(3, n, 6, r->y, NULL, 6, 1, r->x, NULL, 6, 1, flags);
+    } else {
+        r->f = fftw_plan_many_dft_r2c(3, n, 6, r->x, NULL, 1, nr, r->y, NULL, 1, nk, flags);
+        r->b = fftw_plan_many_dft_c2r(3, n, 6, r->y, NULL, 1, nk, r->x, NULL, 1, nr, flags);
     }
-    fftw_destroy_plan(f);
-    fftw_destroy_plan(b);
-    fftw_free(x);
-    fftw_free(y);
-    return best;
+    for (size_t i = 0; i < 6 * (size_t)nr; i++)
+        r->x[i] = sin(0.001 * (double)i);
 }
 
-static vs_lattice *make(int L, const vs_coupling *c, double *tbuild, double *mem)
+static double raw_time(rawfft *r)
+{
+    double t0 = now();
+    fftw_execute(r->f);
+    fftw_execute(r->b);
+    return now() - t0;
+}
+
+static void raw_free(rawfft *r)
+{
+    fftw_destroy_plan(r->f);
+    fftw_destroy_plan(r->b);
+    fftw_free(r->x);
+    fftw_free(r->y);
+}
+
+static vs_lattice *make(int L, const vs_coupling *c, int planner, double *tbuild, double *mem)
 {
     int LL[3] = {L, L, L};
     vs_lattice *lat = NULL;
+    vs_lattice_options *o = NULL;
+    vs_lattice_options_create(&o);
+    vs_lattice_options_set(o, VS_LATTICE_OPT_FFTW_PLANNER, planner);
     double m0 = rss_bytes(), t0 = now();
-    int st = vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, LL, c, 6, NULL, &lat);
+    int st = vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, LL, c, 6, o, &lat);
+    vs_lattice_options_free(o);
     *tbuild = now() - t0;
     *mem = rss_bytes() - m0;
     if (st != VS_OK) {
@@ -101,32 +119,46 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("# libvoigtspin lattice benchmark: sc lattice, 6-spin isotropic elastic kernel (K=1, mu=0.6),\n"
-           "# accuracy 1e-12, FFTW_ESTIMATE. Times are best of several repetitions, seconds.\n");
-    printf("%5s %9s %10s %10s %10s %7s %10s %12s\n", "L", "N", "build", "fld+E", "rawFFTW", "ratio",
-           "B/site", "alpha/rcut");
-    for (int L = 16; L <= Lmax; L *= 2) {
-        double tb, mem;
-        vs_lattice *lat = make(L, c, &tb, &mem);
-        size_t N = vs_lattice_nsites(lat);
-        double *s = malloc(N * 6 * sizeof *s), *h = malloc(N * 6 * sizeof *h), E = 0;
-        random_spins(s, N, 1);
-        int reps = L <= 32 ? 10 : 5;
-        double best = 1e300;
-        for (int r = 0; r < reps; r++) {
-            double t0 = now();
-            vs_lattice_fields(lat, s, h);
-            vs_lattice_energy_from_fields(lat, s, h, &E);
-            double t = now() - t0;
-            best = t < best ? t : best;
+           "# accuracy 1e-12. Times: best of interleaved repetitions, seconds. fld+E = vs_lattice_fields +\n"
+           "# vs_lattice_energy_from_fields; raw(site) = the same 6 r2c + 6 c2r FFTW transforms in the\n"
+           "# site-major layout the library uses; raw(contig) = 6 + 6 transforms of contiguous arrays.\n");
+    printf("%8s %5s %9s %9s %9s %10s %10s %7s %7s %8s %11s\n", "planner", "L", "N", "build", "fld+E",
+           "raw(site)", "raw(contig)", "r/site", "r/cont", "B/site", "alpha/rcut");
+    for (int planner = 0; planner <= 1; planner++)
+        for (int L = 16; L <= Lmax; L *= 2) {
+            double tb, mem;
+            vs_lattice *lat = make(L, c, planner, &tb, &mem);
+            size_t N = vs_lattice_nsites(lat);
+            double *s = malloc(N * 6 * sizeof *s), *h = malloc(N * 6 * sizeof *h), E = 0;
+            random_spins(s, N, 1);
+            unsigned flags = planner ? FFTW_MEASURE : FFTW_ESTIMATE;
+            rawfft rs, rc;
+            raw_init(&rs, L, 1, flags);
+            raw_init(&rc, L, 0, flags);
+            int reps = L <= 32 ? 40 : 12;
+            double best = 1e300, bs = 1e300, bc = 1e300;
+            for (int r = 0; r < reps; r++) {
+                double t0 = now();
+                vs_lattice_fields(lat, s, h);
+                vs_lattice_energy_from_fields(lat, s, h, &E);
+                double t = now() - t0;
+                best = t < best ? t : best;
+                t = raw_time(&rs);
+                bs = t < bs ? t : bs;
+                t = raw_time(&rc);
+                bc = t < bc ? t : bc;
+            }
+            double alpha, rcut;
+            vs_lattice_ewald_parameters(lat, &alpha, &rcut, NULL);
+            printf("%8s %5d %9zu %9.4f %9.5f %9.5f %10.5f %7.3f %7.3f %8.1f %5.3f/%5.2f\n",
+                   planner ? "MEASURE" : "ESTIMATE", L, N, tb, best, bs, bc, best / bs, best / bc,
+                   mem / (double)N, alpha, rcut);
+            raw_free(&rs);
+            raw_free(&rc);
+            free(s);
+            free(h);
+            vs_lattice_free(lat);
         }
-        double raw = raw_fftw_time(L, reps), alpha, rcut;
-        vs_lattice_ewald_parameters(lat, &alpha, &rcut, NULL);
-        printf("%5d %9zu %10.4f %10.5f %10.5f %7.3f %10.1f %6.3f/%5.2f\n", L, N, tb, best, raw,
-               best / raw, mem / (double)N, alpha, rcut);
-        free(s);
-        free(h);
-        vs_lattice_free(lat);
-    }
 
     printf("\n# direct O(N^2) pair sum vs FFT (fields), small N\n");
     printf("%5s %9s %12s %12s %12s\n", "L", "N", "direct", "fft", "direct/fft");
@@ -135,7 +167,7 @@ int main(int argc, char **argv)
     double tlast = 0;
     for (int L = 4; L <= 10; L += 2) {
         double tb, mem;
-        vs_lattice *lat = make(L, c, &tb, &mem);
+        vs_lattice *lat = make(L, c, 0, &tb, &mem);
         size_t N = vs_lattice_nsites(lat);
         double *s = malloc(N * 6 * sizeof *s), *h = malloc(N * 6 * sizeof *h);
         random_spins(s, N, 2);

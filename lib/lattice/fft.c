@@ -5,6 +5,7 @@
  * The library never calls fftw_cleanup(): the host program may use FFTW too.
  */
 #include <string.h>
+#include <stdint.h>
 #include <pthread.h>
 
 #include "lattice_internal.h"
@@ -79,10 +80,11 @@ static void assemble_ktable(struct vs_lattice *l, const fftw_complex *K)
 {
     const vs__geom *g = &l->geo;
     int nc = l->nc, m = l->m, mp = m * (m + 1) / 2;
+    double scale = 1.0 / (double)g->ngrid; /* folded in here: the convolution needs no extra pass */
     for (size_t k = 0; k < g->nhalf; k++) {
         if (g->nb == 1) {
             for (int c = 0; c < l->npack; c++)
-                l->ktab_r[k * (size_t)l->npack + c] = K[k * (size_t)l->npack + c][0];
+                l->ktab_r[k * (size_t)l->npack + c] = scale * K[k * (size_t)l->npack + c][0];
             continue;
         }
         fftw_complex *dst = l->ktab_c + k * (size_t)mp;
@@ -93,8 +95,8 @@ static void assemble_ktable(struct vs_lattice *l, const fftw_complex *K)
                 const fftw_complex *src =
                     K + ((size_t)vs__pack_index(g->nb, b1, b2) * g->nhalf + k) * l->npack;
                 int c = vs__pack_index(nc, a, b);
-                dst[idx][0] = src[c][0];
-                dst[idx][1] = src[c][1];
+                dst[idx][0] = scale * src[c][0];
+                dst[idx][1] = scale * src[c][1];
                 idx++;
             }
     }
@@ -153,32 +155,62 @@ int vs__lattice_build_ktable(struct vs_lattice *l)
     return VS_OK;
 }
 
-/* y = T̂(k) x for one k: real packed symmetric (Bravais) ... */
-static void matvec_real(int n, const double *T, const fftw_complex *x, fftw_complex *y)
+/* y = T̂(k) x in place for one k, T̂ real packed symmetric (Bravais lattice). A complex entry is
+ * one 2-double vector (GCC/Clang vector extension), so each multiply-add serves the real and
+ * imaginary parts at once; inlined with a constant n for the 3- and 6-component kernels. */
+typedef double vs__v2d __attribute__((vector_size(16)));
+
+/* n ≤ VS__LAT_MAXNC is checked at creation; GCC's unrolled generic path (variable n) otherwise
+ * reports array-bounds false positives. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+
+static inline __attribute__((always_inline)) void matvec_real(int n, const double *T, fftw_complex *x)
 {
-    double yr[VS__LAT_MAXNC * 64], yi[VS__LAT_MAXNC * 64];
-    for (int i = 0; i < n; i++)
-        yr[i] = yi[i] = 0.0;
-    int c = 0;
+    vs__v2d y[VS__LAT_MAXNC], xv[VS__LAT_MAXNC];
+#pragma GCC unroll 16
     for (int i = 0; i < n; i++) {
-        yr[i] += T[c] * x[i][0];
-        yi[i] += T[c] * x[i][1];
+        memcpy(&xv[i], x[i], sizeof xv[i]);
+        y[i] = (vs__v2d){0.0, 0.0};
+    }
+    int c = 0;
+#pragma GCC unroll 16
+    for (int i = 0; i < n; i++) {
+        y[i] += T[c] * xv[i];
         c++;
+#pragma GCC unroll 16
         for (int j = i + 1; j < n; j++, c++) {
-            yr[i] += T[c] * x[j][0];
-            yi[i] += T[c] * x[j][1];
-            yr[j] += T[c] * x[i][0];
-            yi[j] += T[c] * x[i][1];
+            y[i] += T[c] * xv[j];
+            y[j] += T[c] * xv[i];
         }
     }
-    for (int i = 0; i < n; i++) {
-        y[i][0] = yr[i];
-        y[i][1] = yi[i];
-    }
+#pragma GCC unroll 16
+    for (int i = 0; i < n; i++)
+        memcpy(x[i], &y[i], sizeof y[i]);
 }
 
-/* ... or complex packed Hermitian (with a basis): H_ji = conj(H_ij). */
-static void matvec_herm(int n, const fftw_complex *H, const fftw_complex *x, fftw_complex *y)
+static void matvec_real_all(int n, size_t nk, const double *T, fftw_complex *x)
+{
+    size_t np = (size_t)(n * (n + 1) / 2);
+    switch (n) {
+    case 6:
+        for (size_t k = 0; k < nk; k++)
+            matvec_real(6, T + k * np, x + k * 6);
+        break;
+    case 3:
+        for (size_t k = 0; k < nk; k++)
+            matvec_real(3, T + k * np, x + k * 3);
+        break;
+    default:
+        for (size_t k = 0; k < nk; k++)
+            matvec_real(n, T + k * np, x + k * (size_t)n);
+        break;
+    }
+}
+#pragma GCC diagnostic pop
+
+/* y = H x in place, H complex packed Hermitian (with a basis): H_ji = conj(H_ij). */
+static void matvec_herm(int n, const fftw_complex *H, fftw_complex *x)
 {
     double yr[VS__LAT_MAXNC * 64], yi[VS__LAT_MAXNC * 64];
     for (int i = 0; i < n; i++)
@@ -196,12 +228,12 @@ static void matvec_herm(int n, const fftw_complex *H, const fftw_complex *x, fft
         }
     }
     for (int i = 0; i < n; i++) {
-        y[i][0] = yr[i];
-        y[i][1] = yi[i];
+        x[i][0] = yr[i];
+        x[i][1] = yi[i];
     }
 }
 
-static size_t site_grid_cell(const vs__geom *g, size_t cell)
+size_t vs__lattice_grid_cell(const vs__geom *g, size_t cell)
 {
     if (!g->open)
         return cell;
@@ -210,33 +242,41 @@ static size_t site_grid_cell(const vs__geom *g, size_t cell)
     return (i1 * (size_t)g->g[1] + i2) * (size_t)g->g[2] + i3;
 }
 
-void vs__lattice_convolve(struct vs_lattice *l, const double *s, double *h)
+double *vs__lattice_convolve(struct vs_lattice *l, const double *s, double *h)
 {
     const vs__geom *g = &l->geo;
     size_t m = (size_t)l->m;
+    /* Periodic lattices: the grid is the site array itself, so FFTW reads s and writes h directly
+     * (new-array execute) whenever their alignment matches the planning buffers'. */
+    int direct_in = !g->open && fftw_alignment_of((double *)(uintptr_t)s) == fftw_alignment_of(l->xr);
+    int direct_out = h && !g->open && fftw_alignment_of(h) == fftw_alignment_of(l->xr);
     if (g->open) {
         memset(l->xr, 0, g->ngrid * m * sizeof *l->xr);
         for (size_t cell = 0; cell < g->ncells; cell++)
-            memcpy(l->xr + site_grid_cell(g, cell) * m, s + cell * m, m * sizeof *s);
-    } else {
+            memcpy(l->xr + vs__lattice_grid_cell(g, cell) * m, s + cell * m, m * sizeof *s);
+    } else if (!direct_in) {
         memcpy(l->xr, s, g->ngrid * m * sizeof *s);
     }
-    fftw_execute(l->fwd);
-    if (g->nb == 1) {
-        size_t np = (size_t)l->npack;
-        for (size_t k = 0; k < g->nhalf; k++)
-            matvec_real(l->m, l->ktab_r + k * np, l->xk + k * m, l->xk + k * m);
-    } else {
+    /* r2c keeps its input (FFTW's default for r2c), so s is not modified */
+    if (direct_in)
+        fftw_execute_dft_r2c(l->fwd, (double *)(uintptr_t)s, l->xk);
+    else
+        fftw_execute(l->fwd);
+    /* the k-space table carries the 1/ngrid normalisation of the inverse transform */
+    if (g->nb == 1)
+        matvec_real_all(l->m, g->nhalf, l->ktab_r, l->xk);
+    else {
         size_t mp = m * (m + 1) / 2;
         for (size_t k = 0; k < g->nhalf; k++)
-            matvec_herm(l->m, l->ktab_c + k * mp, l->xk + k * m, l->xk + k * m);
+            matvec_herm(l->m, l->ktab_c + k * mp, l->xk + k * m);
+    }
+    if (direct_out) {
+        fftw_execute_dft_c2r(l->bwd, l->xk, h);
+        return h;
     }
     fftw_execute(l->bwd);
-    double scale = 1.0 / (double)g->ngrid;
-    for (size_t cell = 0; cell < g->ncells; cell++) {
-        const double *src = l->xr + site_grid_cell(g, cell) * m;
-        double *dst = h + cell * m;
-        for (size_t j = 0; j < m; j++)
-            dst[j] = scale * src[j];
-    }
+    if (h)
+        for (size_t cell = 0; cell < g->ncells; cell++)
+            memcpy(h + cell * m, l->xr + vs__lattice_grid_cell(g, cell) * m, m * sizeof *h);
+    return l->xr;
 }
