@@ -58,8 +58,23 @@ module sphere_integrands
   use, intrinsic :: iso_c_binding, only: c_double, c_int, c_ptr, c_f_pointer, c_associated
   implicit none
   private
-  public :: moments, failing
+  public :: moments, failing, quarter_g2
 contains
+  ! F_cb(g) = k g^2 with k read through user (0.25 in the test): F' = 2 k g, F'' = 2 k.
+  function quarter_g2(g, f, df, d2f, user) bind(c) result(rc)
+    real(c_double), value :: g
+    real(c_double), intent(out) :: f, df, d2f
+    type(c_ptr), value :: user
+    integer(c_int) :: rc
+    real(c_double), pointer :: k
+    rc = 1
+    if (.not. c_associated(user)) return
+    call c_f_pointer(user, k)
+    f = k * g * g
+    df = 2.0_c_double * k * g
+    d2f = 2.0_c_double * k
+    rc = 0
+  end function quarter_g2
   ! (x^2, x^2 y^2, 1) times the scale that ctx points to: averages (1/3, 1/15, 1) times the scale.
   function moments(khat, out, ctx) bind(c) result(rc)
     real(c_double), intent(in) :: khat(3)
@@ -119,6 +134,16 @@ program test_fortran_bindings
   call test_dipolar_kernel()
   call test_sphere_average_with_fortran_callback()
   call test_rfot_relations()
+  call test_meanfield_compr_shear_phases_and_couplings()
+  call test_meanfield_solution_is_stationary()
+  call test_meanfield_custom_eigenvectors_round_trip()
+  call test_meanfield_from_coupling()
+  call test_meanfield_options()
+  call test_meanfield_landscape_closed_form()
+  call test_meanfield_phase_diagram_layout()
+  call test_oscillator_closed_forms()
+  call test_gprofile_paramagnetic_branch_and_penalty_callback()
+  call test_gprofile_common_tangent()
   call tap_finish()
 
 contains
@@ -600,5 +625,248 @@ contains
     call vs_rfot_tau(1.0_c_double, -1.0_c_double, tau, st)
     call ok(st == VS_EINVAL, 'negative configurational entropy gives VS_EINVAL')
   end subroutine test_rfot_relations
+
+  ! ln Z1(y) for a 6-component unit spin: Z1 = 8 I2(y)/y^2 = 2 sum_k (y/2)^(2k)/(k! (k+2)!) (series
+  ! summed here, independently of the library's GSL Bessel function).
+  real(c_double) function ln_z1_n6(y)
+    real(c_double), intent(in) :: y
+    real(c_double) :: term, total
+    integer :: k
+    term = 0.5_c_double
+    total = term
+    do k = 1, 60
+      term = term * (0.5_c_double * y)**2 / (real(k, c_double) * real(k + 2, c_double))
+      total = total + term
+    end do
+    ln_z1_n6 = log(2.0_c_double * total)
+  end function ln_z1_n6
+
+  subroutine test_meanfield_compr_shear_phases_and_couplings()
+    type(vs_meanfield_t) :: mf, swapped
+    real(c_double), allocatable :: j(:), v(:, :)
+    real(c_double) :: tc, f, u, s, c
+    integer(c_int) :: phase
+    integer :: icompr, st
+    call mf%create_compr_shear(1.2_c_double, 0.6_c_double, st)
+    call ok(st == VS_OK .and. mf%ncomp() == 6, 'compression/shear mean field has 6 components')
+    call mf%couplings(j, v, icompr)
+    call all_close(j, [1.2_c_double, 0.6_c_double, 0.6_c_double, 0.6_c_double, 0.6_c_double, 0.6_c_double], &
+                   0.0_c_double, 'couplings j = (J_compr, J_shear x5)')
+    call ok(icompr == 1, 'compression eigenvector index is 1-based: icompr = 1')
+    call all_close(reshape(v, [36]), reshape(eye(6), [36]), 0.0_c_double, 'eigenvectors default to the identity')
+    call mf%curie_temperature(tc)
+    call close_to(tc, 0.2_c_double, 1e-15_c_double, 0.0_c_double, 'T_Curie = J_max/n = 1.2/6 (Eq. 25)')
+    call mf%phase(0.1_c_double, phase)
+    call ok(phase == VS_MF_COMPRESSION, 'J_compr > J_shear orders in compression below T_Curie')
+    call mf%phase(0.3_c_double, phase)
+    call ok(phase == VS_MF_PARAMAGNET, 'paramagnet above T_Curie')
+    call mf%thermo(0.3_c_double, f, u, s, c)
+    call all_close([f, u, s, c], [0.0_c_double, 0.0_c_double, 0.0_c_double, 0.0_c_double], 1e-14_c_double, &
+                   'paramagnet: F = U = S = C = 0 relative to free spins')
+    call mf%thermo(0.2_c_double * (1.0_c_double - 1e-7_c_double), c=c)
+    call close_to(c, 4.0_c_double, 1e-4_c_double, 0.0_c_double, 'heat capacity just below T_Curie is (n+2)/2 = 4')
+    call swapped%create_compr_shear(0.6_c_double, 1.2_c_double)
+    call swapped%phase(0.1_c_double, phase)
+    call ok(phase == VS_MF_SHEAR, 'J_shear > J_compr orders in shear')
+    call swapped%free()
+    call mf%free()
+  end subroutine test_meanfield_compr_shear_phases_and_couplings
+
+  subroutine test_meanfield_solution_is_stationary()
+    type(vs_meanfield_t) :: mf
+    real(c_double), allocatable :: h(:), m(:), j(:)
+    real(c_double) :: residual, hc, hs, mc, ms
+    real(c_double), parameter :: temp = 0.1_c_double
+    integer :: icompr, st
+    call mf%create_compr_shear(1.2_c_double, 0.6_c_double)
+    call mf%couplings(j=j, icompr=icompr)
+    call mf%solve(temp, h, m, residual, st)
+    call ok(st == VS_OK .and. size(h) == 6 .and. size(m) == 6, 'solve allocates h(6), m(6)')
+    call ok(residual <= 1e-10_c_double, 'stationarity residual is small')
+    ! Stationarity of Eq. 24: h_a = (J_a/T) m_a component by component, in the same 1-based order as j.
+    call all_close(h, j / temp * m, 1e-9_c_double, 'h(a) = (j(a)/T) m(a) for every component')
+    call ok(abs(h(icompr)) > 1.0_c_double .and. maxval(abs(h(2:6))) <= 1e-12_c_double, &
+            'only the compression component h(icompr) is non-zero below T_Curie')
+    call mf%sector_fields(temp, hc, hs, mc, ms)
+    call all_close([hc, hs, mc, ms], [abs(h(icompr)), 0.0_c_double, abs(m(icompr)), 0.0_c_double], 1e-12_c_double, &
+                   'sector fields (h_c, h_s, m_c, m_s) = (|h(icompr)|, 0, |m(icompr)|, 0)')
+    call mf%free()
+  end subroutine test_meanfield_solution_is_stationary
+
+  subroutine test_meanfield_custom_eigenvectors_round_trip()
+    type(vs_meanfield_t) :: mf
+    real(c_double) :: rot(3, 3)
+    real(c_double), allocatable :: j(:), v(:, :)
+    real(c_double), parameter :: cs = cos(0.5_c_double), sn = sin(0.5_c_double)
+    integer :: st
+    ! A rotation about axis 3 is not symmetric: the round trip proves the transposes cancel.
+    rot = reshape([cs, sn, 0.0_c_double, -sn, cs, 0.0_c_double, 0.0_c_double, 0.0_c_double, 1.0_c_double], [3, 3])
+    call mf%create([1.0_c_double, 2.0_c_double, 3.0_c_double], rot, st)
+    call ok(st == VS_OK .and. mf%ncomp() == 3, 'mean field from n = 3 couplings and eigenvectors')
+    call mf%couplings(j, v)
+    call all_close(reshape(v, [9]), reshape(rot, [9]), 1e-15_c_double, 'eigenvector columns come back as given')
+    call all_close(j, [1.0_c_double, 2.0_c_double, 3.0_c_double], 0.0_c_double, 'couplings come back as given')
+    call mf%free()
+    rot(1, 1) = 2.0_c_double
+    call mf%create([1.0_c_double, 2.0_c_double, 3.0_c_double], rot, st)
+    call ok(st == VS_EINVAL .and. .not. mf%is_associated(), 'non-orthonormal eigenvectors give VS_EINVAL')
+  end subroutine test_meanfield_custom_eigenvectors_round_trip
+
+  subroutine test_meanfield_from_coupling()
+    type(vs_coupling_t) :: c
+    type(vs_meanfield_t) :: mf
+    real(c_double), allocatable :: j(:)
+    real(c_double) :: tc
+    integer :: icompr, st
+    call make_reference_coupling(c)
+    ! E0 = 13: J = 13 x (9/13 once, 6/13 five times) = (9, 6, 6, 6, 6, 6) in some order.
+    call mf%create_from_coupling(c, 13.0_c_double, st)
+    call ok(st == VS_OK .and. mf%ncomp() == 6, 'mean field from the elastic coupling')
+    call mf%couplings(j=j, icompr=icompr)
+    call close_to(j(icompr), 9.0_c_double, 1e-12_c_double, 0.0_c_double, 'j(icompr) = E0 J_compr = 9')
+    call close_to(sum(j), 39.0_c_double, 1e-12_c_double, 0.0_c_double, 'sum of couplings = E0 trace <J> = 39')
+    call mf%curie_temperature(tc)
+    call close_to(tc, 1.5_c_double, 1e-12_c_double, 0.0_c_double, 'T_Curie = 9/6')
+    call mf%free()
+    call c%free()
+  end subroutine test_meanfield_from_coupling
+
+  subroutine test_meanfield_options()
+    type(vs_meanfield_t) :: mf
+    real(c_double) :: lo, hi, value
+    integer :: st
+    call vs_meanfield_option_bounds(VS_MF_ROOT_RTOL, lo, hi)
+    call all_close([lo, hi], [1e-15_c_double, 1e-4_c_double], 0.0_c_double, 'VS_MF_ROOT_RTOL bounds [1e-15, 1e-4]')
+    call mf%create_compr_shear(1.0_c_double, 0.5_c_double)
+    call mf%get_option(VS_MF_MAX_ITER, value)
+    call close_to(value, 500.0_c_double, 0.0_c_double, 0.0_c_double, 'VS_MF_MAX_ITER default 500')
+    call mf%set_option(VS_MF_ROOT_RTOL, 1e-10_c_double)
+    call mf%get_option(VS_MF_ROOT_RTOL, value)
+    call close_to(value, 1e-10_c_double, 0.0_c_double, 0.0_c_double, 'set_option then get_option returns the value')
+    call mf%set_option(VS_MF_ROOT_RTOL, 1.0_c_double, st)
+    call ok(st == VS_EINVAL, 'an option out of its bounds gives VS_EINVAL')
+    call vs_meanfield_option_bounds(99_c_int, lo, hi, st)
+    call ok(st == VS_EINVAL, 'an unknown option key gives VS_EINVAL')
+    call mf%free()
+  end subroutine test_meanfield_options
+
+  subroutine test_meanfield_landscape_closed_form()
+    type(vs_meanfield_t) :: mf
+    real(c_double), allocatable :: g(:, :)
+    real(c_double) :: hc(3), hs(2), expect, worst
+    real(c_double), parameter :: temp = 0.1_c_double, jc = 1.2_c_double, js = 0.6_c_double
+    integer :: i, k, st
+    hc = [-1.5_c_double, 0.0_c_double, 2.0_c_double]
+    hs = [0.5_c_double, 3.0_c_double]
+    call mf%create_compr_shear(jc, js)
+    call mf%landscape(temp, hc, hs, g, st)
+    call ok(st == VS_OK .and. all(shape(g) == [3, 2]), 'landscape allocates g(size(hc), size(hs))')
+    ! Eq. 24: G = h_c^2/(2 J_c/T) + h_s^2/(2 J_s/T) - ln Z1(|h|).
+    worst = 0.0_c_double
+    do k = 1, 2
+      do i = 1, 3
+        expect = hc(i)**2 / (2.0_c_double * jc / temp) + hs(k)**2 / (2.0_c_double * js / temp) &
+                 - ln_z1_n6(sqrt(hc(i)**2 + hs(k)**2))
+        worst = max(worst, abs(g(i, k) - expect) / max(1.0_c_double, abs(expect)))
+      end do
+    end do
+    call close_to(worst, 0.0_c_double, 0.0_c_double, 1e-12_c_double, &
+                  'g(i,j) = G(hc(i), hs(j)) of Eq. 24 with ln Z1 = ln(8 I2(y)/y^2)')
+    call mf%free()
+  end subroutine test_meanfield_landscape_closed_form
+
+  subroutine test_meanfield_phase_diagram_layout()
+    integer(c_int), allocatable :: phase(:, :)
+    real(c_double), allocatable :: mc(:, :), ms(:, :)
+    integer :: st
+    ! J_shear = 1: T_Curie = max(ratio, 1)/6, so T = 0.05 is ordered and T = 0.5 is not.
+    call vs_meanfield_phase_diagram(1.0_c_double, [0.05_c_double, 0.5_c_double], &
+                                    [0.5_c_double, 1.0_c_double, 2.0_c_double], phase, mc, ms, st)
+    call ok(st == VS_OK .and. all(shape(phase) == [2, 3]) .and. all(shape(mc) == [2, 3]), &
+            'phase diagram outputs have shape (size(T), size(ratio))')
+    call ok(phase(1, 1) == VS_MF_SHEAR .and. phase(1, 2) == VS_MF_BOTH .and. phase(1, 3) == VS_MF_COMPRESSION, &
+            'low T: shear (ratio 1/2), degenerate (ratio 1), compression (ratio 2)')
+    call ok(all(phase(2, :) == VS_MF_PARAMAGNET), 'T = 0.5 is paramagnetic for every ratio')
+    call ok(ms(1, 1) > 0.0_c_double .and. mc(1, 1) <= 1e-12_c_double .and. mc(1, 3) > 0.0_c_double .and. &
+            ms(1, 3) <= 1e-12_c_double, 'order parameters sit in the ordered sector')
+  end subroutine test_meanfield_phase_diagram_layout
+
+  subroutine test_oscillator_closed_forms()
+    real(c_double) :: gcr, f, phi, fmin
+    call vs_oscillator_gcr(6, 1.0_c_double, 1.0_c_double, gcr)
+    call close_to(gcr, sqrt(6.0_c_double), 1e-15_c_double, 0.0_c_double, 'g_cr = sqrt(n k_BT/a^3) = sqrt(6) (Eq. 17)')
+    call vs_oscillator_free_energy(6, 1.0_c_double, 1.0_c_double, 0.0_c_double, 2.0_c_double, f)
+    call close_to(f, 2.0_c_double, 1e-15_c_double, 0.0_c_double, 'f(phi = 0, g) = g^2/2 (Eq. 14)')
+    call vs_oscillator_free_energy(6, 1.0_c_double, 1.0_c_double, 1.0_c_double, 2.0_c_double, f)
+    call close_to(f, 0.5_c_double * (1.0_c_double + 4.0_c_double) - ln_z1_n6(2.0_c_double), 1e-13_c_double, &
+                  0.0_c_double, 'f(phi, g) = (phi^2 + g^2)/2 - ln(8 I2(y)/y^2), y = phi g')
+    call vs_oscillator_minimize(6, 1.0_c_double, 1.0_c_double, 2.0_c_double, phi, fmin)
+    call all_close([phi, fmin], [0.0_c_double, 2.0_c_double], 1e-12_c_double, 'below g_cr the minimum is phi = 0')
+    call vs_oscillator_minimize(6, 1.0_c_double, 1.0_c_double, 3.0_c_double, phi, fmin)
+    call ok(phi > 0.0_c_double .and. fmin < 4.5_c_double, 'above g_cr the minimum moves to phi > 0')
+  end subroutine test_oscillator_closed_forms
+
+  subroutine test_gprofile_paramagnetic_branch_and_penalty_callback()
+    type(vs_meanfield_t) :: mf
+    type(vs_gprofile_t) :: p
+    real(c_double), target :: k
+    real(c_double) :: f0, df0, d2f0, f, df, d2f, cmax
+    integer :: st
+    call mf%create_compr_shear(1.0_c_double, 0.5_c_double)
+    call p%create(mf, 0.1_c_double, st)
+    call mf%free()
+    call ok(st == VS_OK .and. p%is_associated(), 'g profile is created (and outlives its mean-field handle)')
+    ! x = g^2 = 1 < n: paramagnetic branch, F0 = g^2/2 (Eq. 26).
+    call p%f0(1.0_c_double, f0, df0, d2f0)
+    call all_close([f0, df0, d2f0], [0.5_c_double, 1.0_c_double, 1.0_c_double], 1e-12_c_double, &
+                   'F0(g) = g^2/2 on the paramagnetic branch, dF0 = g, d2F0 = 1')
+    call p%eval(1.0_c_double, f, df, d2f)
+    call all_close([f, df, d2f], [0.6_c_double, 1.2_c_double, 1.2_c_double], 1e-12_c_double, &
+                   'F = F0 + c g^2 with c = 0.1')
+    call p%max_penalty(cmax)
+    call close_to(cmax, 5.0_c_double / 6.0_c_double, 1e-10_c_double, 0.0_c_double, 'c_max = (n+4)/(2n) = 5/6')
+    k = 0.25_c_double
+    call p%set_penalty(quarter_g2, c_loc(k), st)
+    call ok(st == VS_OK, 'a Fortran BIND(C) penalty callback is accepted')
+    call p%eval(1.0_c_double, f, df, d2f)
+    call all_close([f, df, d2f], [0.85_c_double, 1.7_c_double, 1.7_c_double], 1e-12_c_double, &
+                   'F = F0 + c g^2 + 0.25 g^2 through the callback and its user pointer')
+    call p%max_penalty(cmax)
+    call close_to(cmax, 5.0_c_double / 6.0_c_double - 0.25_c_double, 1e-10_c_double, 0.0_c_double, &
+                  'c_max shifts by the coefficient of the callback')
+    call p%set_penalty(quarter_g2, c_null_ptr)
+    call p%eval(1.0_c_double, f, stat=st)
+    call ok(st == VS_ECALLBACK, 'a callback reporting failure gives VS_ECALLBACK')
+    call p%set_penalty()
+    call p%eval(1.0_c_double, f)
+    call close_to(f, 0.6_c_double, 1e-12_c_double, 0.0_c_double, 'set_penalty without fn removes the callback')
+    call p%free()
+  end subroutine test_gprofile_paramagnetic_branch_and_penalty_callback
+
+  subroutine test_gprofile_common_tangent()
+    type(vs_meanfield_t) :: mf
+    type(vs_gprofile_t) :: p
+    real(c_double) :: lo, hi, g1, g2, slope, f1, f2, d1, d2, gtop, barrier, ftop
+    logical :: found
+    integer :: st
+    call mf%create_compr_shear(1.0_c_double, 0.5_c_double)
+    call p%create(mf, 0.05_c_double)
+    call mf%free()
+    call p%nonconvex(found, lo, hi, st)
+    call ok(st == VS_OK .and. found, 'F with c = 0.05 has a non-convex interval (Fig. 5)')
+    call close_to(lo, sqrt(6.0_c_double), 1e-12_c_double, 0.0_c_double, 'it starts at g = sqrt(n) (x = n, Eq. 27)')
+    call p%tangent(g1, g2, slope, st)
+    call ok(st == VS_OK .and. g1 < lo .and. hi < g2, 'tangent points bracket the non-convex interval')
+    call p%eval(g1, f1, d1)
+    call p%eval(g2, f2, d2)
+    call all_close([d1, d2, f2 - f1], [slope, slope, slope * (g2 - g1)], 1e-9_c_double, &
+                   'common tangent: dF(g1) = dF(g2) = slope = (F(g2) - F(g1))/(g2 - g1)')
+    call p%barrier(gtop, barrier)
+    call p%eval(gtop, ftop)
+    call close_to(barrier, ftop - (f1 + slope * (gtop - g1)), 1e-9_c_double, 1e-12_c_double, &
+                  'barrier = F(g_top) minus the tangent line there')
+    call ok(barrier > 0.0_c_double .and. g1 < gtop .and. gtop < g2, 'positive barrier between the tangent points')
+    call p%free()
+  end subroutine test_gprofile_common_tangent
 
 end program test_fortran_bindings
