@@ -333,20 +333,15 @@ static int tangent(const vs_gprofile *p, const char *func, double *g1, double *g
         return vs__error(VS_ENONPHYS, "%s: F(g) has no non-convex interval bounded by convex branches on "
                                       "(0, %g]: no common tangent", func, p->o.g_max);
     tangent_par tp = {p, 0.0, *lo, *hi, end, 0.0, 0.0, VS_OK};
-    double s_lo, s_hi, t;
+    double s_lo, s_hi, t, ends[4] = {0.0, *hi, *lo, end}, d[4];
     /* Slopes reachable on both branches: [max(F'(0), F'(hi)), min(F'(lo), F'(end))]. */
-    if ((st = f_eval(p, 0.0, 0, v)) != VS_OK)
-        return st;
-    s_lo = v[1];
-    if ((st = f_eval(p, *hi, 0, v)) != VS_OK)
-        return st;
-    s_lo = fmax(s_lo, v[1]);
-    if ((st = f_eval(p, *lo, 0, v)) != VS_OK)
-        return st;
-    s_hi = v[1];
-    if ((st = f_eval(p, end, 0, v)) != VS_OK)
-        return st;
-    s_hi = fmin(s_hi, v[1]);
+    for (int i = 0; i < 4; i++) {
+        if ((st = f_eval(p, ends[i], 0, v)) != VS_OK)
+            return st;
+        d[i] = v[1];
+    }
+    s_lo = fmax(d[0], d[1]);
+    s_hi = fmin(d[2], d[3]);
     double d_lo = s_lo < s_hi ? tangent_gap(s_lo, &tp) : 0.0;
     double d_hi = s_lo < s_hi ? tangent_gap(s_hi, &tp) : 0.0;
     if (tp.st != VS_OK)
