@@ -507,6 +507,10 @@ static void test_harmonics_reconstruct_isotropic_exactly(void **state)
         tu_direction(&s, k);
         assert_true(recon_error(c, k) <= 1e-14);
     }
+    /* the poles (φ undefined) and the axes */
+    const double axes[][3] = {{0, 0, 1}, {0, 0, -1}, {1, 0, 0}, {0, 1, 0}, {-1, 0, 0}, {0, 0, 1e-3}};
+    for (int d = 0; d < 6; d++)
+        assert_true(recon_error(c, axes[d]) <= 1e-14);
     vs_coupling_free(c);
 }
 
@@ -529,6 +533,9 @@ static void test_harmonics_reconstruct_anisotropic_within_tol(void **state)
                 if (!(e <= herr))
                     fail_msg("tensor %d tol %g: |sum A_l - J| = %g > reported bound %g", i, tols[t], e, herr);
             }
+            const double poles[][3] = {{0, 0, 1}, {0, 0, -1}, {1, 0, 0}, {0, 1, 0}};
+            for (int d = 0; d < 4; d++)
+                assert_true(recon_error(c, poles[d]) <= herr);
             vs_coupling_free(c);
             vs_elastic_free(el);
         }
