@@ -132,8 +132,15 @@ VS_API int vs_lattice_create(const double *cell, int nbasis, const double *frac,
 
 /**
  * @brief Create a lattice Hamiltonian on a cubic preset (conventional cube of side a, see
- *        ::vs_lattice_kind). Arguments as vs_lattice_create(). @param kind a ::vs_lattice_kind.
+ *        ::vs_lattice_kind; v0 = a³, a³/2, a³/4 for sc, bcc, fcc).
+ * @param kind a ::vs_lattice_kind.
  * @param a cube side, finite and > 0.
+ * @param L `int[3]` numbers of conventional cubes along x, y, z (each ≥ 1).
+ * @param coupling pair kernel source, or NULL for no pair kernel.
+ * @param ncomp spin components (see vs_lattice_create()).
+ * @param opt options, or NULL for the defaults.
+ * @param[out] out new handle, NULL on error.
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_EOVERFLOW, ::VS_ENOMEM.
  */
 VS_API int vs_lattice_create_cubic(int kind, double a, const int *L, const vs_coupling *coupling,
                                    int ncomp, const vs_lattice_options *opt, vs_lattice **out);
@@ -189,21 +196,33 @@ VS_API int vs_lattice_coupling(const vs_lattice *lat, size_t m, size_t n, double
 
 /**
  * @brief Pair fields h_m = Σ_n T(r_m − r_n) s_n for all sites by FFT convolution, O(N log N).
- *        U and D are not included (they enter the energy; the full effective field is
- *        h_m + U M/N + D s_m). @param s `double[N*ncomp]`, finite. @param[out] h `double[N*ncomp]`
- *        (may not alias s). @return ::VS_OK, ::VS_EINVAL.
+ *
+ * U and D are not included (they enter the energy; the full effective field −∂H/∂s_m / E0 is
+ * h_m + U M/N + D s_m). Uses the handle's FFT workspace (hence a non-const handle).
+ * @param lat the lattice.
+ * @param s `double[N*ncomp]` spins, finite.
+ * @param[out] h `double[N*ncomp]` fields (may not alias s).
+ * @return ::VS_OK, ::VS_EINVAL.
  */
 VS_API int vs_lattice_fields(vs_lattice *lat, const double *s, double *h);
 
 /**
- * @brief Total energy E (units of E0·(energy scale) — i.e. E0 times a dimensionless number) by FFT.
- *        @param s `double[N*ncomp]`. @return ::VS_OK, ::VS_EINVAL, ::VS_ENOMEM.
+ * @brief Total energy H (same unit as E0) by FFT convolution, O(N log N); uses the handle's
+ *        workspace, allocates nothing.
+ * @param lat the lattice.
+ * @param s `double[N*ncomp]` spins, finite.
+ * @param[out] E the energy.
+ * @return ::VS_OK, ::VS_EINVAL.
  */
 VS_API int vs_lattice_energy(vs_lattice *lat, const double *s, double *E);
 
 /**
  * @brief Energy from given pair fields, O(N): E = −(E0/2) Σ s·h − (E0/2N) MᵀUM − (E0/2) Σ sᵀDs.
- * @param s, h `double[N*ncomp]` (h from vs_lattice_fields() or maintained by vs_lattice_update()).
+ * @param lat the lattice.
+ * @param s `double[N*ncomp]` spins.
+ * @param h `double[N*ncomp]` their pair fields (from vs_lattice_fields() or maintained by
+ *        vs_lattice_update()).
+ * @param[out] E the energy.
  * @return ::VS_OK, ::VS_EINVAL.
  */
 VS_API int vs_lattice_energy_from_fields(const vs_lattice *lat, const double *s, const double *h,
@@ -222,8 +241,16 @@ VS_API int vs_lattice_total(const vs_lattice *lat, const double *s, double *M);
 /**
  * @brief Exact energy change ΔE of replacing s_m by snew (single-spin Monte Carlo move), O(ncomp²)
  *        given the current fields h (and O(N) if M is NULL while U ≠ 0).
- * @param s current configuration, @param h its pair fields, @param M its total Σ s (`double[ncomp]`)
- *        or NULL to have it computed, @param m site index < N, @param snew `double[ncomp]`, finite.
+ *
+ * ΔE = −E0 [δ·h_m + ½ δᵀT(0)δ + ½(s'ᵀDs' − sᵀDs) + (δᵀUM + ½ δᵀUδ)/N], δ = snew − s_m
+ * (T(0): the self-image block).
+ * @param lat the lattice.
+ * @param s current configuration `double[N*ncomp]`.
+ * @param h its pair fields `double[N*ncomp]`.
+ * @param M its total Σ s (`double[ncomp]`), or NULL to have it computed.
+ * @param m site index < N.
+ * @param snew new spin `double[ncomp]`, finite.
+ * @param[out] dE the energy change.
  * @return ::VS_OK, ::VS_EINVAL.
  */
 VS_API int vs_lattice_delta_energy(const vs_lattice *lat, const double *s, const double *h,
@@ -232,28 +259,42 @@ VS_API int vs_lattice_delta_energy(const vs_lattice *lat, const double *s, const
 /**
  * @brief Apply the move s_m → snew: h_n += T(r_n − r_m)(snew − s_m) for all n (O(N ncomp²)),
  *        s_m = snew, and M += snew − s_m if M is not NULL.
+ * @param lat the lattice.
+ * @param[in,out] s configuration `double[N*ncomp]`.
+ * @param[in,out] h its pair fields `double[N*ncomp]`.
+ * @param[in,out] M its total `double[ncomp]`, or NULL.
+ * @param m site index < N.
+ * @param snew new spin `double[ncomp]`, finite.
  * @return ::VS_OK, ::VS_EINVAL (nothing is changed on error).
  */
 VS_API int vs_lattice_update(const vs_lattice *lat, double *s, double *h, double *M, size_t m,
                              const double *snew);
 
 /**
- * @brief Fourier-transformed coupling on the supercell grid (periodic lattices only):
- *        H(k) = Σ_Δ T(Δ) e^{−ik·Δ} as an (nbasis·ncomp)² Hermitian matrix, row index b*ncomp + a,
- *        plus D on every diagonal block and, at k = 0, U/nbasis on every block (so that the energy of a
- *        mode is −(E0/2) v† H v per cell). k = Σ_j (q_j/L_j) b_j with reciprocal vectors b_j.
- * @param q `int[3]` grid index, 0 ≤ q_j < L_j. @param[out] Hre, Him `double[(nb*nc)²]` row-major
- *        (Him may be NULL). @return ::VS_OK, ::VS_EINVAL, ::VS_EUNSUPPORTED (open cluster).
+ * @brief Fourier-transformed coupling on the supercell grid (periodic lattices only).
+ *
+ * H(k) = Σ_cells T_{bb'}(Δ) e^{−ik·R_cell} as an (nbasis·ncomp)² Hermitian matrix, row index
+ * b*ncomp + a, plus D on every diagonal block and, at k = 0, U/nbasis on every block (so that the
+ * energy of the mode s_{cell,b} = Re v_b e^{ik·R_cell} follows from −(E0/2) v†Hv per cell).
+ * k = Σ_j (q_j/L_j) b_j with the reciprocal cell vectors b_j (a_i·b_j = 2πδ_ij).
+ * @param lat the lattice.
+ * @param q `int[3]` grid index, 0 ≤ q_j < L_j.
+ * @param[out] Hre real part `double[(nb*nc)²]`, row-major.
+ * @param[out] Him imaginary part `double[(nb*nc)²]`, or NULL.
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_EUNSUPPORTED (open cluster), ::VS_ENOMEM.
  */
 VS_API int vs_lattice_fourier(const vs_lattice *lat, const int *q, double *Hre, double *Him);
 
 /**
  * @brief Luttinger–Tisza: the largest eigenvalue λ_max of H(k) (see vs_lattice_fourier()) over the
  *        supercell grid, the wave vector where it occurs, and the lattice mean-field Curie
- *        temperature T_c = E0 λ_max / ncomp (classical ncomp-component unit spins; Eq. 25 for
- *        ncomp = 6). Any output may be NULL.
- * @param[out] lambda_max λ_max (dimensionless). @param[out] k `double[3]` Cartesian wave vector
- *        (1/length), in [0, b_j) grid coordinates. @param[out] t_curie E0 λ_max / ncomp.
+ *        temperature T_c = E0 λ_max / ncomp (classical ncomp-component unit spins, ⟨s sᵀ⟩ = I/ncomp
+ *        at high T; Eq. 25 for ncomp = 6). Any output may be NULL.
+ * @param lat the (periodic) lattice.
+ * @param[out] lambda_max λ_max (dimensionless).
+ * @param[out] k `double[3]` Cartesian wave vector (1/length) of the first grid point reaching
+ *        λ_max, k = Σ_j (q_j/L_j) b_j with 0 ≤ q_j < L_j (q_3 ≤ L_3/2: k and −k are equivalent).
+ * @param[out] t_curie E0 λ_max / ncomp (same unit as E0, k_B = 1).
  * @return ::VS_OK, ::VS_EINVAL, ::VS_EUNSUPPORTED (open cluster), ::VS_ENOMEM, ::VS_ENUMERIC.
  */
 VS_API int vs_lattice_luttinger_tisza(const vs_lattice *lat, double *lambda_max, double *k,
