@@ -50,7 +50,7 @@ static double norm3(const double *v)
  * library picks α and both cut-offs): dropped terms carry Q((l+3)/2, α²r²) ≤ ε in real space and
  * Q(l/2, G²/4α²) ≤ ε in reciprocal space. The automatic α balances the two term counts,
  * nb²(4π/3)rc³/Vcell against V(4π/3)Gc³/(2π)³, and is raised if rc would exceed VS__RCUT_MAX. */
-static void choose_ewald(struct vs_lattice *l)
+static int choose_ewald(struct vs_lattice *l)
 {
     const vs__geom *g = &l->geo;
     double yr = vs__gamma_q_inverse(l->lmax + 3, l->opt.accuracy);
@@ -68,6 +68,21 @@ static void choose_ewald(struct vs_lattice *l)
     l->alpha = alpha;
     l->rcut = sqrt(yr) / alpha;
     l->gcut = 2.0 * alpha * sqrt(yk);
+    /* A user α far from the lattice scale would make one of the two sums astronomically long:
+     * bound the enumeration boxes (real space per sublattice pair, reciprocal over the grid). */
+    double nreal = 1.0, nrec = 1.0;
+    for (int i = 0; i < 3; i++) {
+        nreal *= 2.0 * (l->rcut * sqrt(g->B[3 * i] * g->B[3 * i] + g->B[3 * i + 1] * g->B[3 * i + 1] +
+                                       g->B[3 * i + 2] * g->B[3 * i + 2]) / (2.0 * M_PI) + 2.0) + 1.0;
+        nrec *= 2.0 * (l->gcut * sqrt(g->A[3 * i] * g->A[3 * i] + g->A[3 * i + 1] * g->A[3 * i + 1] +
+                                      g->A[3 * i + 2] * g->A[3 * i + 2]) * g->L[i] / (2.0 * M_PI) + 1.0) + 1.0;
+    }
+    if (nreal > 1e9 || nrec > 1e10)
+        return vs__error(VS_EINVAL,
+                         "vs_lattice_create: alpha = %g gives %.3g real-space / %.3g reciprocal "
+                         "candidates; choose alpha closer to the lattice scale (or 0 = automatic)",
+                         alpha, nreal, nrec);
+    return VS_OK;
 }
 
 /* Σ_{l≥2} (−1)^{l/2} γ_l (v0/r³) Q((l+3)/2, α²r²) A_l(r̂): the short-range real-space term. */
@@ -285,7 +300,8 @@ int vs__lattice_build_table(struct vs_lattice *l, const vs__kernel *k)
         return VS_OK; /* no pair kernel: T = 0 */
     if (g->open)
         return open_table(l, k);
-    choose_ewald(l);
+    if ((st = choose_ewald(l)) != VS_OK)
+        return st;
     st = reciprocal_part(l, k);
     if (st != VS_OK)
         return st;

@@ -134,6 +134,14 @@ static void test_create_rejects_bad_input(void **state)
     int Lbig[3] = {2000000, 2000000, 1};
     assert_int_equal(vs_lattice_create(cell, 1, frac, Lbig, c, 0, NULL, &lat), VS_EOVERFLOW);
     assert_null(lat);
+    /* an α far from the lattice scale would make one Ewald sum astronomically long */
+    double alphas[2] = {1e-7, 1e6};
+    for (int i = 0; i < 2; i++) {
+        vs_lattice_options *o = lt_options(1e-12, alphas[i], VS_LATTICE_PERIODIC);
+        assert_int_equal(vs_lattice_create(cell, 1, frac, L, c, 0, o, &lat), VS_EINVAL);
+        assert_null(lat);
+        vs_lattice_options_free(o);
+    }
     assert_int_equal(vs_lattice_create_cubic(0, 1.0, L, c, 0, NULL, &lat), VS_EINVAL);
     assert_int_equal(vs_lattice_create_cubic(4, 1.0, L, c, 0, NULL, &lat), VS_EINVAL);
     assert_int_equal(vs_lattice_create_cubic(VS_LATTICE_SC, 0.0, L, c, 0, NULL, &lat), VS_EINVAL);

@@ -389,6 +389,48 @@ static void test_fourier_coupling_matches_mode_energy(void **state)
     vs_coupling_free(c);
 }
 
+/* Luttinger–Tisza bound: λ_max is the largest eigenvalue of the quadratic form, so every
+ * configuration has E ≥ −(E0/2) λ_max Σ|s|², and λ_max bounds every diagonal entry of every H(k);
+ * checked with a basis, U and D switched on. */
+static void test_luttinger_tisza_bounds_every_configuration(void **state)
+{
+    (void)state;
+    vs_coupling *c = NULL;
+    assert_int_equal(vs_coupling_create_dipolar(&c), VS_OK);
+    int L[3] = {2, 3, 2};
+    vs_lattice *lat = NULL;
+    assert_int_equal(vs_lattice_create(lt_tri_cell, 3, lt_tri_frac, L, c, 0, NULL, &lat), VS_OK);
+    double U[9] = {0.3, 0.1, 0, 0.1, -0.2, 0, 0, 0, 0.05}, D[9] = {0.02, 0, 0, 0, 0.01, 0, 0, 0, -0.03};
+    assert_int_equal(vs_lattice_set_uniform(lat, U), VS_OK);
+    assert_int_equal(vs_lattice_set_onsite(lat, D), VS_OK);
+    double lmax, Tc;
+    assert_int_equal(vs_lattice_luttinger_tisza(lat, &lmax, NULL, &Tc), VS_OK);
+    assert_close(Tc, lmax / 3.0, 1e-15, 0.0);
+    size_t N = vs_lattice_nsites(lat);
+    uint64_t rng = 12;
+    double Emin = 0.0;
+    for (int t = 0; t < 20; t++) {
+        double *s = lt_random_spins(&rng, N, 3), E;
+        assert_int_equal(vs_lattice_energy(lat, s, &E), VS_OK);
+        Emin = fmin(Emin, E);
+        assert_true(E >= -0.5 * lmax * N * (1 + 1e-12));
+        free(s);
+    }
+    double Hr[81], best = -1e300;
+    int q[3];
+    for (q[0] = 0; q[0] < L[0]; q[0]++)
+        for (q[1] = 0; q[1] < L[1]; q[1]++)
+            for (q[2] = 0; q[2] < L[2]; q[2]++) {
+                assert_int_equal(vs_lattice_fourier(lat, q, Hr, NULL), VS_OK);
+                for (int i = 0; i < 9; i++)
+                    best = fmax(best, Hr[i * 9 + i]);
+            }
+    assert_true(best <= lmax * (1 + 1e-12));
+    assert_true(lmax > 0.0);
+    vs_lattice_free(lat);
+    vs_coupling_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -401,6 +443,7 @@ int main(void)
         cmocka_unit_test(test_single_spin_moves_match_recomputation),
         cmocka_unit_test(test_open_cluster_fields_equal_bare_pair_sum),
         cmocka_unit_test(test_fourier_coupling_matches_mode_energy),
+        cmocka_unit_test(test_luttinger_tisza_bounds_every_configuration),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
