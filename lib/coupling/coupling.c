@@ -171,8 +171,8 @@ VS_API int vs_coupling_create(const vs_elastic *el, double tol, vs_coupling **ou
     int st = vs__check_ptr(el, __func__, "el");
     if (st != VS_OK)
         return st;
-    if (!isfinite(tol) || !(tol > 0.0))
-        return vs__error(VS_EINVAL, "%s: tol = %g must be finite and > 0", __func__, tol);
+    if ((st = vs__coupling_check_tol(tol, __func__)) != VS_OK)
+        return st;
     vs_coupling *c = vs__calloc(1, sizeof *c, &st);
     if (c == NULL)
         return st;
@@ -216,19 +216,31 @@ VS_API int vs_coupling_ncomp(const vs_coupling *c)
     return c == NULL ? 0 : c->nc;
 }
 
-/* Common checks of a query taking (handle, direction, output). */
-static int check_query(const vs_coupling *c, const double *khat, const void *outp, const char *func)
+int vs__coupling_check(const vs_coupling *c, const void *outp, const char *func)
 {
     if (c == NULL)
         return vs__error(VS_EINVAL, "%s: coupling handle is NULL", func);
     if (outp == NULL)
-        return vs__error(VS_EINVAL, "%s: output array is NULL", func);
-    return vs__check_direction(khat, func, "khat");
+        return vs__error(VS_EINVAL, "%s: output is NULL", func);
+    return VS_OK;
+}
+
+int vs__coupling_check_tol(double tol, const char *func)
+{
+    if (!isfinite(tol) || !(tol > 0.0))
+        return vs__error(VS_EINVAL, "%s: tol = %g must be finite and > 0", func, tol);
+    return VS_OK;
+}
+
+int vs__coupling_check_query(const vs_coupling *c, const double *khat, const void *outp, const char *func)
+{
+    int st = vs__coupling_check(c, outp, func);
+    return st != VS_OK ? st : vs__check_direction(khat, func, "khat");
 }
 
 VS_API int vs_coupling_jtilde(const vs_coupling *c, const double *khat, double *J)
 {
-    int st = check_query(c, khat, J, __func__);
+    int st = vs__coupling_check_query(c, khat, J, __func__);
     if (st != VS_OK)
         return st;
     double k[3], W[36];
@@ -242,10 +254,9 @@ VS_API int vs_coupling_jtilde(const vs_coupling *c, const double *khat, double *
 
 VS_API int vs_coupling_average(const vs_coupling *c, double *Jbar, double *abserr)
 {
-    if (c == NULL)
-        return vs__error(VS_EINVAL, "%s: coupling handle is NULL", __func__);
-    if (Jbar == NULL)
-        return vs__error(VS_EINVAL, "%s: output array is NULL", __func__);
+    int st = vs__coupling_check(c, Jbar, __func__);
+    if (st != VS_OK)
+        return st;
     memcpy(Jbar, c->avg, (size_t)(c->nc * c->nc) * sizeof *Jbar);
     if (abserr)
         *abserr = c->avg_err;
@@ -265,12 +276,11 @@ VS_API int vs_coupling_average_eigen(const vs_coupling *c, double *w, double *V)
 
 VS_API int vs_coupling_average_quadrature(const vs_coupling *c, double tol, double *Jbar, double *abserr)
 {
-    if (c == NULL)
-        return vs__error(VS_EINVAL, "%s: coupling handle is NULL", __func__);
-    if (Jbar == NULL)
-        return vs__error(VS_EINVAL, "%s: output array is NULL", __func__);
-    if (!isfinite(tol) || !(tol > 0.0))
-        return vs__error(VS_EINVAL, "%s: tol = %g must be finite and > 0", __func__, tol);
+    int st = vs__coupling_check(c, Jbar, __func__);
+    if (st != VS_OK)
+        return st;
+    if ((st = vs__coupling_check_tol(tol, __func__)) != VS_OK)
+        return st;
     /* the integrand only reads the handle: the const cast is safe for concurrent callers */
     return vs__sphere_average(c->nc * c->nc, sphere_kernel, (void *)(uintptr_t)c, tol, 0, __func__, Jbar,
                               abserr);
@@ -278,20 +288,18 @@ VS_API int vs_coupling_average_quadrature(const vs_coupling *c, double tol, doub
 
 VS_API int vs_coupling_lmax(const vs_coupling *c, int *lmax)
 {
-    if (c == NULL)
-        return vs__error(VS_EINVAL, "%s: coupling handle is NULL", __func__);
-    if (lmax == NULL)
-        return vs__error(VS_EINVAL, "%s: output pointer is NULL", __func__);
+    int st = vs__coupling_check(c, lmax, __func__);
+    if (st != VS_OK)
+        return st;
     *lmax = c->lmax;
     return VS_OK;
 }
 
 VS_API int vs_coupling_harmonics_error(const vs_coupling *c, double *err)
 {
-    if (c == NULL)
-        return vs__error(VS_EINVAL, "%s: coupling handle is NULL", __func__);
-    if (err == NULL)
-        return vs__error(VS_EINVAL, "%s: output pointer is NULL", __func__);
+    int st = vs__coupling_check(c, err, __func__);
+    if (st != VS_OK)
+        return st;
     *err = c->harm_err;
     return VS_OK;
 }
@@ -302,7 +310,7 @@ VS_API int vs_coupling_harmonics_error(const vs_coupling *c, double *err)
 static int ktilde_mandel(const vs_coupling *c, const double *khat, const double *user_out, double *K,
                          const char *func)
 {
-    int st = check_query(c, khat, user_out, func);
+    int st = vs__coupling_check_query(c, khat, user_out, func);
     if (st != VS_OK)
         return st;
     if (c->kind != VS__KERNEL_ELASTIC)

@@ -35,6 +35,13 @@ struct vs_coupling {
     double *coef;         /* real-Y_lm coefficients, coef[i*npair + p], i over (l ≥ 2, m), see harmonics.c */
 };
 
+/* Argument checks of the queries: handle and output non-NULL (VS_EINVAL with a message naming func);
+ * the _query variant also checks a finite non-zero direction. */
+int vs__coupling_check(const vs_coupling *c, const void *outp, const char *func);
+int vs__coupling_check_query(const vs_coupling *c, const double *khat, const void *outp, const char *func);
+/* A tolerance must be finite and > 0. */
+int vs__coupling_check_tol(double tol, const char *func);
+
 /* W(k̂) for a unit vector k (no argument checks). VS_OK or VS_ENUMERIC. */
 int vs__coupling_eval(const vs_coupling *c, const double *k, double *W);
 

@@ -215,11 +215,7 @@ int vs__coupling_build_harmonics(vs_coupling *c, const char *func)
 
 VS_API int vs_coupling_harmonics(const vs_coupling *c, const double *nhat, double *A)
 {
-    if (c == NULL)
-        return vs__error(VS_EINVAL, "%s: coupling handle is NULL", __func__);
-    if (A == NULL)
-        return vs__error(VS_EINVAL, "%s: output array is NULL", __func__);
-    int st = vs__check_direction(nhat, __func__, "nhat");
+    int st = vs__coupling_check_query(c, nhat, A, __func__);
     if (st != VS_OK)
         return st;
     const int nc = c->nc, nn = nc * nc, npair = c->npair;

@@ -156,7 +156,8 @@ VS_API int vs_sphere_average(int n, vs_sphere_fn f, void *ctx, double tol, doubl
         return vs__error(VS_EINVAL, "%s: output array is NULL", __func__);
     if (n < 1 || n > 1000000)
         return vs__error(VS_EINVAL, "%s: n = %d outside [1, 1e6]", __func__, n);
-    if (!isfinite(tol) || !(tol > 0.0))
-        return vs__error(VS_EINVAL, "%s: tol = %g must be finite and > 0", __func__, tol);
+    int st = vs__coupling_check_tol(tol, __func__);
+    if (st != VS_OK)
+        return st;
     return vs__sphere_average(n, f, ctx, tol, 1, __func__, avg, abserr);
 }

@@ -275,6 +275,24 @@ static void test_jtilde_is_ktilde_in_spin_basis(void **state)
     }
 }
 
+/* A V = V diag(w) for the 6×6 average A, eigenvalues ascending; returns Σ w. */
+static double check_eigenpairs(const double *A, const double *w, const double *V, double atol)
+{
+    double sum = 0.0;
+    for (int j = 0; j < 6; j++) {
+        sum += w[j];
+        if (j > 0)
+            assert_true(w[j] >= w[j - 1]);
+        for (int a = 0; a < 6; a++) {
+            double Av = 0.0;
+            for (int b = 0; b < 6; b++)
+                Av += A[a * 6 + b] * V[b * 6 + j];
+            assert_close(Av, w[j] * V[a * 6 + j], 0.0, atol);
+        }
+    }
+    return sum;
+}
+
 /* ---- ⟨J̃⟩ ------------------------------------------------------------------------------------- */
 
 static void isotropic_j(double lam, double mu, double *jc, double *js)
@@ -308,19 +326,7 @@ static void test_isotropic_average_closed_form_and_quadrature(void **state)
             assert_close(Aq[a], A[a], 0.0, 1e-14);
         /* eigenvalues ascending, sum 3, eigenvectors the spin-basis axes */
         assert_int_equal(vs_coupling_average_eigen(c, w, V), VS_OK);
-        double sum = 0.0;
-        for (int j = 0; j < 6; j++) {
-            sum += w[j];
-            if (j > 0)
-                assert_true(w[j] >= w[j - 1]);
-            for (int a = 0; a < 6; a++) {
-                double Av = 0.0;
-                for (int b = 0; b < 6; b++)
-                    Av += A[a * 6 + b] * V[b * 6 + j];
-                assert_close(Av, w[j] * V[a * 6 + j], 0.0, 1e-15);
-            }
-        }
-        assert_close(sum, 3.0, 0.0, 1e-14);
+        assert_close(check_eigenpairs(A, w, V, 1e-15), 3.0, 0.0, 1e-14);
         assert_close(jc + 5.0 * js, 3.0, 0.0, 1e-14);
         vs_coupling_free(c);
     }
@@ -361,17 +367,7 @@ static void test_anisotropic_average_by_quadrature(void **state)
         for (int a = 0; a < 36; a++)
             assert_close(A[a], Ar[a], 0.0, tol);
         assert_int_equal(vs_coupling_average_eigen(c, w, V), VS_OK);
-        double sum = 0.0;
-        for (int j = 0; j < 6; j++) {
-            sum += w[j];
-            for (int a = 0; a < 6; a++) {
-                double Av = 0.0;
-                for (int b = 0; b < 6; b++)
-                    Av += A[a * 6 + b] * V[b * 6 + j];
-                assert_close(Av, w[j] * V[a * 6 + j], 0.0, 1e-14);
-            }
-        }
-        assert_close(sum, 3.0, 0.0, 6.0 * tol); /* trace of every J̃ is 3 */
+        assert_close(check_eigenpairs(A, w, V, 1e-14), 3.0, 0.0, 6.0 * tol); /* trace of every J̃ is 3 */
         vs_coupling_free(c);
         vs_elastic_free(el);
     }
