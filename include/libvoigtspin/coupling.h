@@ -95,7 +95,7 @@ VS_API int vs_coupling_lmax(const vs_coupling *c, int *lmax);
  *  Σ_l A_l(n̂) = W(n̂) exactly (isotropic, dipolar) or within vs_coupling_harmonics_error(). Cost: one
  *  Y_lm sweep (≈ 0.6 µs at lmax = 4, ≈ 10 µs at lmax = 36); no allocation.
  *  @param c handle @param nhat `double[3]`, finite, non-zero (normalised internally).
- *  @param[out] A `double[(lmax/2+1)*ncomp*ncomp]`.
+ *  @param[out] A `double[(lmax/2+1)*ncomp*ncomp]` (never more than 33*36 = 1188 doubles: lmax ≤ 64).
  *  @return ::VS_OK, ::VS_EINVAL (NULL, zero/NaN/inf direction) */
 VS_API int vs_coupling_harmonics(const vs_coupling *c, const double *nhat, double *A);
 
