@@ -35,9 +35,11 @@ typedef struct cli_material {
     double p[5];
     char label[64];
     int given;
+    double tol; /* coupling tolerance (--tol); 0 means the default 1e-9 */
 } cli_material;
 int cli_material_option(cli_material *m, int argc, char **argv, int *i);
 /* Build the tensor (default: a σ = 0.35, μ = 1 glass when none given). */
+int cli_coupling_create(const cli_material *m, const vs_elastic *el, vs_coupling **out);
 int cli_material_create(const cli_material *m, vs_elastic **out);
 extern const char *const cli_material_help;
 

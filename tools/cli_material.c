@@ -12,7 +12,9 @@ const char *const cli_material_help =
     "  --poisson-shear SIGMA,MU    Poisson ratio and shear modulus\n"
     "  --sound-ratio CL/CT,MU      longitudinal/transverse sound-speed ratio, modulus scale\n"
     "  --cubic C11,C12,C44         cubic crystal (standard Voigt constants)\n"
-    "  --hexagonal C11,C12,C13,C33,C44   hexagonal crystal, c-axis along z\n";
+    "  --hexagonal C11,C12,C13,C33,C44   hexagonal crystal, c-axis along z\n"
+    "  --tol TOL                   accuracy of the coupling's quadrature and harmonic truncation for\n"
+    "                              anisotropic materials (default 1e-9; isotropic ones are exact)\n";
 
 static const struct {
     const char *opt;
@@ -30,6 +32,8 @@ static const struct {
 
 int cli_material_option(cli_material *m, int argc, char **argv, int *i)
 {
+    if (strcmp(argv[*i], "--tol") == 0)
+        return cli_parse_double("--tol", cli_value(argc, argv, i), &m->tol) ? CLI_EXIT_USAGE : 1;
     for (size_t k = 0; k < sizeof material_opts / sizeof material_opts[0]; k++) {
         if (strcmp(argv[*i], material_opts[k].opt) != 0)
             continue;
@@ -67,4 +71,9 @@ int cli_material_create(const cli_material *m, vs_elastic **out)
     if (strcmp(m->kind, "cubic") == 0)
         return vs_elastic_create_cubic(p[0], p[1], p[2], out);
     return vs_elastic_create_hexagonal(p[0], p[1], p[2], p[3], p[4], out);
+}
+
+int cli_coupling_create(const cli_material *m, const vs_elastic *el, vs_coupling **out)
+{
+    return vs_coupling_create(el, m->tol != 0.0 ? m->tol : 1e-9, out);
 }

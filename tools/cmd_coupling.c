@@ -5,7 +5,7 @@
 
 static void coupling_help(FILE *fp)
 {
-    fprintf(fp, "usage: voigtspin coupling [material] [--tol TOL] [--csv|--table]\n"
+    fprintf(fp, "usage: voigtspin coupling [material] [--csv|--table]\n"
                 "Eigenvalues of the angular average <J~> (Eq. 19-20, App. B): J_compr and J_shear for\n"
                 "isotropic materials, their ratio (Eq. 22, also from sigma, K/mu and c_l/c_t), the sum\n"
                 "(always 3), and the harmonic degree lmax of J~(k) (4 for isotropic materials).\n\n%s",
@@ -19,7 +19,6 @@ int cmd_coupling(int argc, char **argv)
 {
     cli_material mat = {0};
     cli_table t = {stdout, CLI_TABLE, 0, 13};
-    double tol = 1e-12;
     for (int i = 1; i < argc; i++) {
         int r;
         if (cli_is_help(argv[i]))
@@ -29,18 +28,13 @@ int cmd_coupling(int argc, char **argv)
                 return r;
             continue;
         }
-        if (strcmp(argv[i], "--tol") == 0) {
-            if (cli_parse_double("--tol", cli_value(argc, argv, &i), &tol) != 0)
-                return CLI_EXIT_USAGE;
-            continue;
-        }
         return cli_usage_error("coupling: unknown argument '%s'", argv[i]);
     }
     vs_elastic *el = NULL;
     vs_coupling *c = NULL;
     int st = cli_material_create(&mat, &el);
     if (st == VS_OK)
-        st = vs_coupling_create(el, tol, &c);
+        st = cli_coupling_create(&mat, el, &c);
     double w[6], V[36], row[12], sum = 0.0, mod[6], r22 = NAN;
     int lmax = 0;
     if (st == VS_OK)

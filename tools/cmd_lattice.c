@@ -186,7 +186,7 @@ static int build_lattice(const lat_opts *o, vs_lattice **lat)
     vs_lattice_options *opt = NULL;
     int st = strcmp(o->kernel, "dipolar") == 0 ? vs_coupling_create_dipolar(&c) : cli_material_create(&o->mat, &el);
     if (st == VS_OK && c == NULL)
-        st = vs_coupling_create(el, 1e-12, &c);
+        st = cli_coupling_create(&o->mat, el, &c);
     if (st == VS_OK)
         st = vs_lattice_options_create(&opt);
     if (st == VS_OK)

@@ -51,7 +51,7 @@ static int model_create(const cli_model *m, vs_meanfield **out)
     vs_coupling *c = NULL;
     int st = cli_material_create(&m->mat, &el);
     if (st == VS_OK)
-        st = vs_coupling_create(el, 1e-12, &c);
+        st = cli_coupling_create(&m->mat, el, &c);
     if (st == VS_OK)
         st = vs_meanfield_create_from_coupling(c, m->E0, out);
     vs_coupling_free(c);
