@@ -144,6 +144,14 @@ program test_fortran_bindings
   call test_oscillator_closed_forms()
   call test_gprofile_paramagnetic_branch_and_penalty_callback()
   call test_gprofile_common_tangent()
+  call test_lattice_sizes_positions_and_options()
+  call test_lattice_fft_fields_equal_pair_sums()
+  call test_lattice_energies_three_routes()
+  call test_lattice_monte_carlo_move()
+  call test_lattice_onsite_and_uniform_terms()
+  call test_lattice_fourier_layout_bcc()
+  call test_lattice_open_cluster_and_bad_shapes()
+  call test_lattice_elastic_kernel_six_components()
   call tap_finish()
 
 contains
@@ -868,5 +876,271 @@ contains
     call ok(barrier > 0.0_c_double .and. g1 < gtop .and. gtop < g2, 'positive barrier between the tangent points')
     call p%free()
   end subroutine test_gprofile_common_tangent
+
+  ! Deterministic, non-symmetric test configuration s(a, m) of shape (n, nsites).
+  subroutine make_config(s, n, nsites)
+    real(c_double), allocatable, intent(out) :: s(:, :)
+    integer, intent(in) :: n, nsites
+    integer :: a, m
+    allocate (s(n, nsites))
+    do m = 1, nsites
+      do a = 1, n
+        s(a, m) = sin(1.3_c_double * a + 0.7_c_double * m * m)
+      end do
+    end do
+  end subroutine make_config
+
+  subroutine make_dipolar_sc(lat, a, l, e0)
+    type(vs_lattice_t), intent(out) :: lat
+    real(c_double), intent(in) :: a, e0
+    integer, intent(in) :: l
+    type(vs_coupling_t) :: dip
+    type(vs_lattice_options_t) :: opt
+    integer :: st
+    call dip%create_dipolar()
+    call opt%create()
+    call opt%set(VS_LATTICE_OPT_ENERGY_SCALE, e0)
+    call lat%create_cubic(VS_LATTICE_SC, a, [l, l, l], dip, opt=opt, stat=st)
+    call opt%free()
+    call dip%free()
+    call ok(st == VS_OK .and. lat%is_associated(), 'dipolar sc lattice is created (coupling and options freed after)')
+  end subroutine make_dipolar_sc
+
+  subroutine test_lattice_sizes_positions_and_options()
+    type(vs_lattice_t) :: lat, custom
+    type(vs_coupling_t) :: dip
+    real(c_double), allocatable :: r(:, :), rc(:, :)
+    real(c_double) :: v0, e0, lo, hi, cell(3, 3)
+    logical :: on_grid
+    integer :: st
+    call make_dipolar_sc(lat, 2.0_c_double, 3, 1.0_c_double)
+    call ok(lat%nsites() == 27 .and. lat%ncomp() == 3 .and. lat%nbasis() == 1, 'sc 3x3x3: 27 sites, 3 components, 1 basis')
+    call lat%site_volume(v0)
+    call lat%energy_scale(e0)
+    call all_close([v0, e0], [8.0_c_double, 1.0_c_double], 1e-14_c_double, 'site volume a^3 = 8, energy scale 1')
+    call lat%positions(r, st)
+    call ok(st == VS_OK .and. all(shape(r) == [3, 27]), 'positions allocates r(3, nsites)')
+    on_grid = all(abs(r / 2.0_c_double - anint(r / 2.0_c_double)) < 1e-12_c_double)
+    call ok(on_grid .and. abs(sum(r(1, :)) - 9.0_c_double * (0.0_c_double + 2.0_c_double + 4.0_c_double)) < 1e-12_c_double, &
+            'site positions r(:, m) lie on the grid of spacing a = 2')
+    ! The same lattice from its cell vectors cell(:, i) = a_i and one basis site at the origin.
+    cell = 2.0_c_double * eye(3)
+    call dip%create_dipolar()
+    call custom%create(cell, reshape([0.0_c_double, 0.0_c_double, 0.0_c_double], [3, 1]), [3, 3, 3], dip, stat=st)
+    call dip%free()
+    call ok(st == VS_OK .and. custom%nsites() == 27, 'vs_lattice_create from cell vectors and a basis')
+    call custom%positions(rc)
+    call all_close(reshape(rc, [81]), reshape(r, [81]), 1e-12_c_double, 'custom cell gives the same site positions')
+    call custom%free()
+    call vs_lattice_option_bounds(VS_LATTICE_OPT_ACCURACY, lo, hi)
+    call all_close([lo, hi], [1e-15_c_double, 1e-2_c_double], 0.0_c_double, 'accuracy option bounds [1e-15, 1e-2]')
+    call lat%free()
+    call custom%create_cubic(VS_LATTICE_FCC, 1.0_c_double, [2, 2, 2], ncomp=2, stat=st)
+    call custom%site_volume(v0)
+    call ok(st == VS_OK .and. custom%nbasis() == 4 .and. custom%nsites() == 32 .and. abs(v0 - 0.25_c_double) < 1e-15_c_double, &
+            'fcc without a kernel: 4 basis sites, 32 sites, v0 = a^3/4')
+    call custom%free()
+  end subroutine test_lattice_sizes_positions_and_options
+
+  subroutine test_lattice_fft_fields_equal_pair_sums()
+    type(vs_lattice_t) :: lat
+    real(c_double), allocatable :: s(:, :), h(:, :), hd(:, :), t(:, :), t2(:, :)
+    real(c_double) :: hm(3)
+    integer :: n, st
+    call make_dipolar_sc(lat, 1.0_c_double, 3, 1.0_c_double)
+    call make_config(s, 3, 27)
+    allocate (h(3, 27), hd(3, 27))
+    call lat%fields(s, h, st)
+    call ok(st == VS_OK, 'FFT fields succeed')
+    call lat%fields_direct(s, hd)
+    call close_to(maxval(abs(h - hd)), 0.0_c_double, 0.0_c_double, 1e-10_c_double, 'FFT fields = direct pair sum')
+    ! h(:, 5) = sum_n T(r_5 - r_n) s(:, n), assembled here from the 1-based pair blocks.
+    hm = 0.0_c_double
+    do n = 1, 27
+      call lat%coupling(5, n, t)
+      hm = hm + matmul(t, s(:, n))
+    end do
+    call all_close(hm, h(:, 5), 1e-10_c_double, 'h(:,5) = sum_n T(5,n) s(:,n) with 1-based site indices')
+    call lat%coupling(2, 9, t)
+    call lat%coupling(9, 2, t2)
+    call ok(all(abs(t - t2) <= 1e-14_c_double) .and. all(abs(t - transpose(t)) <= 1e-14_c_double), &
+            'pair blocks are symmetric: T(2,9) = T(9,2) = T(2,9)^T')
+    call lat%free()
+  end subroutine test_lattice_fft_fields_equal_pair_sums
+
+  subroutine test_lattice_energies_three_routes()
+    type(vs_lattice_t) :: lat, lat2
+    real(c_double), allocatable :: s(:, :), h(:, :)
+    real(c_double) :: e, ed, ef, e2
+    call make_dipolar_sc(lat, 1.0_c_double, 3, 1.0_c_double)
+    call make_config(s, 3, 27)
+    allocate (h(3, 27))
+    call lat%energy(s, e)
+    call lat%energy_direct(s, ed)
+    call lat%fields(s, h)
+    call lat%energy_from_fields(s, h, ef)
+    call all_close([ed, ef, -0.5_c_double * sum(s * h)], [e, e, e], 1e-10_c_double, &
+                   'energy by FFT = direct = from fields = -(E0/2) sum s.h')
+    call make_dipolar_sc(lat2, 1.0_c_double, 3, 2.0_c_double)
+    call lat2%energy(s, e2)
+    call close_to(e2, 2.0_c_double * e, 1e-12_c_double, 0.0_c_double, 'energy scales with E0 set through the options')
+    call lat2%free()
+    call lat%free()
+  end subroutine test_lattice_energies_three_routes
+
+  subroutine test_lattice_monte_carlo_move()
+    type(vs_lattice_t) :: lat
+    real(c_double), allocatable :: s(:, :), h(:, :), hfresh(:, :)
+    real(c_double) :: snew(3), de, de2, e0, e1, mtot(3), mcheck(3)
+    integer :: st
+    call make_dipolar_sc(lat, 1.0_c_double, 3, 1.0_c_double)
+    call make_config(s, 3, 27)
+    allocate (h(3, 27), hfresh(3, 27))
+    call lat%fields(s, h)
+    call lat%total(s, mtot)
+    call all_close(mtot, sum(s, dim=2), 1e-13_c_double, 'total = sum over sites of s(:, m)')
+    call lat%energy(s, e0)
+    snew = [0.6_c_double, -0.8_c_double, 0.0_c_double]
+    call lat%delta_energy(s, h, mtot, 7, snew, de, st)
+    call lat%delta_energy(s, h, site=7, snew=snew, de=de2)
+    call lat%update(s, h, mtot, 7, snew, st)
+    call ok(st == VS_OK .and. all(abs(s(:, 7) - snew) <= 0.0_c_double), 'update writes snew into s(:, 7)')
+    call lat%energy(s, e1)
+    call all_close([de, de2], [e1 - e0, e1 - e0], 1e-10_c_double, 'delta_energy = E(after) - E(before), with or without mtot')
+    call lat%fields(s, hfresh)
+    call close_to(maxval(abs(h - hfresh)), 0.0_c_double, 0.0_c_double, 1e-10_c_double, 'updated fields = recomputed fields')
+    call lat%total(s, mcheck)
+    call all_close(mtot, mcheck, 1e-13_c_double, 'update keeps the total spin mtot')
+    call lat%delta_energy(s, h, mtot, 28, snew, de, st)
+    call ok(st == VS_EINVAL, 'site index nsites + 1 gives VS_EINVAL')
+    call lat%delta_energy(s, h, mtot, 0, snew, de, st)
+    call ok(st == VS_EINVAL, 'site index 0 gives VS_EINVAL (indices are 1-based)')
+    call lat%free()
+  end subroutine test_lattice_monte_carlo_move
+
+  subroutine test_lattice_onsite_and_uniform_terms()
+    type(vs_lattice_t) :: lat
+    real(c_double), allocatable :: s(:, :)
+    real(c_double) :: e0, ed, eu, ereset
+    call make_dipolar_sc(lat, 1.0_c_double, 3, 1.0_c_double)
+    call make_config(s, 3, 27)
+    call lat%energy(s, e0)
+    ! D = 2 I: -(E0/2) sum_m s_m^T D s_m = -sum |s|^2.
+    call lat%set_onsite(2.0_c_double * eye(3))
+    call lat%energy(s, ed)
+    call close_to(ed - e0, -sum(s * s), 1e-10_c_double, 0.0_c_double, 'on-site D = 2I adds -sum_m |s_m|^2')
+    call lat%set_onsite()
+    ! U = I: -(E0/(2N)) |M|^2.
+    call lat%set_uniform(eye(3))
+    call lat%energy(s, eu)
+    call close_to(eu - e0, -sum(sum(s, dim=2)**2) / 54.0_c_double, 1e-10_c_double, 0.0_c_double, &
+                  'uniform U = I adds -|M|^2/(2N)')
+    call lat%set_uniform()
+    call lat%energy(s, ereset)
+    call close_to(ereset, e0, 1e-12_c_double, 0.0_c_double, 'set_onsite() and set_uniform() without a matrix reset them to 0')
+    call lat%free()
+  end subroutine test_lattice_onsite_and_uniform_terms
+
+  subroutine test_lattice_fourier_layout_bcc()
+    type(vs_lattice_t) :: lat
+    type(vs_coupling_t) :: dip
+    real(c_double), allocatable :: s(:, :), r(:, :), hre(:, :), him(:, :)
+    real(c_double) :: v1(3), v2(3), w(6), e, lmax, tc, e0
+    integer :: m, st
+    type(vs_lattice_options_t) :: opt
+    call dip%create_dipolar()
+    call opt%create()
+    call opt%set(VS_LATTICE_OPT_ENERGY_SCALE, 2.0_c_double)
+    call lat%create_cubic(VS_LATTICE_BCC, 1.0_c_double, [2, 2, 2], dip, opt=opt, stat=st)
+    call opt%free()
+    call dip%free()
+    call ok(st == VS_OK .and. lat%nsites() == 16, 'bcc 2x2x2 dipolar lattice: 16 sites')
+    ! A q = 0 mode with a different spin on each basis site: v1 on the cube corners, v2 on the centres.
+    v1 = [0.3_c_double, -0.5_c_double, 0.8_c_double]
+    v2 = [-0.9_c_double, 0.2_c_double, 0.4_c_double]
+    call lat%positions(r)
+    allocate (s(3, 16))
+    do m = 1, 16
+      if (abs(r(1, m) - anint(r(1, m))) < 1e-9_c_double) then
+        s(:, m) = v1
+      else
+        s(:, m) = v2
+      end if
+    end do
+    call lat%energy(s, e)
+    call lat%fourier([0, 0, 0], hre, him, st)
+    call ok(st == VS_OK .and. all(shape(hre) == [6, 6]), 'fourier allocates H of shape (nbasis*ncomp, nbasis*ncomp)')
+    ! Energy per cell of a mode is -(E0/2) w^T H w with w = (v1; v2) (row (b-1)*ncomp + a); 8 cells.
+    w = [v1, v2]
+    call close_to(e, -0.5_c_double * 2.0_c_double * 8.0_c_double * dot_product(w, matmul(hre, w)), 1e-9_c_double, &
+                  1e-12_c_double, 'energy of a q = 0 two-sublattice mode = -(E0/2) N_cells w^T H(0) w')
+    call close_to(maxval(abs(him)), 0.0_c_double, 0.0_c_double, 1e-12_c_double, 'H(0) is real')
+    call lat%fourier([1, 0, 1], hre, him)
+    call ok(all(abs(hre - transpose(hre)) <= 1e-12_c_double) .and. all(abs(him + transpose(him)) <= 1e-12_c_double), &
+            'H(q) is Hermitian: Re symmetric, Im antisymmetric')
+    call lat%luttinger_tisza(lmax, t_curie=tc)
+    call lat%energy_scale(e0)
+    call close_to(tc, e0 * lmax / 3.0_c_double, 1e-14_c_double, 0.0_c_double, 'Luttinger-Tisza T_c = E0 lambda_max/ncomp')
+    call lat%fourier([0, 0, 0], hre)
+    call ok(lmax >= dot_product(w, matmul(hre, w)) / dot_product(w, w) - 1e-12_c_double, &
+            'lambda_max bounds the Rayleigh quotient of H(0)')
+    call lat%free()
+  end subroutine test_lattice_fourier_layout_bcc
+
+  subroutine test_lattice_open_cluster_and_bad_shapes()
+    type(vs_lattice_t) :: lat
+    type(vs_coupling_t) :: dip
+    type(vs_lattice_options_t) :: opt
+    real(c_double), allocatable :: s(:, :), h(:, :), hd(:, :), hre(:, :), bad(:, :)
+    real(c_double) :: alpha, rcut, gcut, e
+    integer :: st
+    call dip%create_dipolar()
+    call opt%create()
+    call opt%set(VS_LATTICE_OPT_BOUNDARY, real(VS_LATTICE_OPEN, c_double))
+    call lat%create_cubic(VS_LATTICE_SC, 1.0_c_double, [2, 2, 2], dip, opt=opt, stat=st)
+    call opt%free()
+    call dip%free()
+    call ok(st == VS_OK, 'open sc cluster is created')
+    call lat%ewald_parameters(alpha, rcut, gcut)
+    call all_close([alpha, rcut, gcut], [0.0_c_double, 0.0_c_double, 0.0_c_double], 0.0_c_double, &
+                   'open clusters report no Ewald parameters')
+    call lat%fourier([0, 0, 0], hre, stat=st)
+    call ok(st == VS_EUNSUPPORTED .and. .not. allocated(hre), 'fourier of an open cluster: VS_EUNSUPPORTED')
+    call make_config(s, 3, 8)
+    allocate (h(3, 8), hd(3, 8), bad(3, 7))
+    call lat%fields(s, h)
+    call lat%fields_direct(s, hd)
+    call close_to(maxval(abs(h - hd)), 0.0_c_double, 0.0_c_double, 1e-10_c_double, 'open cluster: FFT fields = direct sum')
+    call lat%fields(s, bad, st)
+    call ok(st == VS_EINVAL, 'fields into an array of the wrong shape: VS_EINVAL (no overrun)')
+    call lat%energy(bad, e, st)
+    call ok(st == VS_EINVAL, 'energy of a configuration of the wrong shape: VS_EINVAL')
+    call lat%set_onsite(eye(2), st)
+    call ok(st == VS_EINVAL, 'an on-site matrix of the wrong shape: VS_EINVAL')
+    call lat%free()
+    call lat%energy(s, e, st)
+    call ok(st == VS_EINVAL, 'energy on a freed lattice: VS_EINVAL')
+  end subroutine test_lattice_open_cluster_and_bad_shapes
+
+  subroutine test_lattice_elastic_kernel_six_components()
+    type(vs_lattice_t) :: lat
+    type(vs_coupling_t) :: c
+    real(c_double), allocatable :: s(:, :), h(:, :), hd(:, :)
+    real(c_double) :: e, ed
+    integer :: st
+    call make_reference_coupling(c)
+    call lat%create_cubic(VS_LATTICE_SC, 1.0_c_double, [2, 2, 2], c, stat=st)
+    call c%free()
+    call ok(st == VS_OK .and. lat%ncomp() == 6 .and. lat%nsites() == 8, 'elastic-kernel lattice: 6 components, 8 sites')
+    call make_config(s, 6, 8)
+    allocate (h(6, 8), hd(6, 8))
+    call lat%fields(s, h)
+    call lat%fields_direct(s, hd)
+    call close_to(maxval(abs(h - hd)), 0.0_c_double, 0.0_c_double, 1e-10_c_double, '6-component FFT fields = direct sum')
+    call lat%energy(s, e)
+    call lat%energy_direct(s, ed)
+    call close_to(e, ed, 1e-10_c_double, 1e-12_c_double, '6-component energy by FFT = direct')
+    call lat%free()
+  end subroutine test_lattice_elastic_kernel_six_components
 
 end program test_fortran_bindings
