@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include <stdint.h>
+#include <math.h>
 #include <pthread.h>
 
 #include "lattice_internal.h"
@@ -262,6 +263,12 @@ double *vs__lattice_convolve(struct vs_lattice *l, const double *s, double *h)
         fftw_execute_dft_r2c(l->fwd, (double *)(uintptr_t)s, l->xk);
     else
         fftw_execute(l->fwd);
+    /* The k = 0 entry of transform j is Σ_cells s_j: it is finite iff every input is finite (or
+     * else the sum overflowed). Checking it replaces a full validation pass over s; h has not been
+     * touched yet. */
+    for (size_t j = 0; j < m; j++)
+        if (!isfinite(l->xk[j][0]))
+            return NULL;
     /* the k-space table carries the 1/ngrid normalisation of the inverse transform */
     if (g->nb == 1)
         matvec_real_all(l->m, g->nhalf, l->ktab_r, l->xk);

@@ -366,16 +366,30 @@ static int check_config(const vs_lattice *lat, const double *s, const char *func
     return st;
 }
 
+/* The FFT path validates its input for free (see vs__lattice_convolve): on failure, name the
+ * culprit precisely, or report an overflow of finite but huge inputs. */
+static int convolve_failed(const vs_lattice *lat, const double *s, const char *func)
+{
+    int st = vs__check_finite_array(s, nvals(lat), func, "s");
+    if (st != VS_OK)
+        return st;
+    return vs__error(VS_ENUMERIC, "%s: the fields overflow (spins too large)", func);
+}
+
 VS_API int vs_lattice_fields(vs_lattice *lat, const double *s, double *h)
 {
-    int st = check_config(lat, s, __func__);
+    int st = check_lat(lat, __func__);
+    if (st == VS_OK)
+        st = vs__check_ptr(s, __func__, "s");
     if (st == VS_OK)
         st = vs__check_ptr(h, __func__, "h");
     if (st == VS_OK && h == s)
         st = vs__error(VS_EINVAL, "%s: h may not alias s", __func__);
-    if (st == VS_OK)
-        vs__lattice_convolve(lat, s, h);
-    return st;
+    if (st != VS_OK)
+        return st;
+    if (vs__lattice_convolve(lat, s, h) == NULL)
+        return convolve_failed(lat, s, __func__);
+    return VS_OK;
 }
 
 static double quad(int nc, const double *X, const double *u, const double *v)
@@ -442,26 +456,45 @@ static double energy_from_fields(const vs_lattice *lat, const double *s, const d
 VS_API int vs_lattice_energy_from_fields(const vs_lattice *lat, const double *s, const double *h,
                                          double *E)
 {
-    int st = check_config(lat, s, __func__);
+    int st = check_lat(lat, __func__);
     if (st == VS_OK)
-        st = check_finite_fast(h, nvals(lat), __func__, "h");
+        st = vs__check_ptr(s, __func__, "s");
+    if (st == VS_OK)
+        st = vs__check_ptr(h, __func__, "h");
     if (st == VS_OK)
         st = vs__check_ptr(E, __func__, "E");
-    if (st == VS_OK)
-        *E = energy_from_fields(lat, s, h, 0);
-    return st;
+    if (st != VS_OK)
+        return st;
+    /* Any NaN/inf in s or h makes the sum non-finite (inf·0 = NaN), so validation happens only
+     * when the result is not finite. */
+    double e = energy_from_fields(lat, s, h, 0);
+    if (!isfinite(e)) {
+        if ((st = vs__check_finite_array(s, nvals(lat), __func__, "s")) != VS_OK ||
+            (st = vs__check_finite_array(h, nvals(lat), __func__, "h")) != VS_OK)
+            return st;
+        return vs__error(VS_ENUMERIC, "%s: the energy overflows", __func__);
+    }
+    *E = e;
+    return VS_OK;
 }
 
 VS_API int vs_lattice_energy(vs_lattice *lat, const double *s, double *E)
 {
-    int st = check_config(lat, s, __func__);
+    int st = check_lat(lat, __func__);
+    if (st == VS_OK)
+        st = vs__check_ptr(s, __func__, "s");
     if (st == VS_OK)
         st = vs__check_ptr(E, __func__, "E");
     if (st != VS_OK)
         return st;
     /* the fields stay in the handle's workspace: no N-sized allocation per call */
     const double *h = vs__lattice_convolve(lat, s, NULL);
-    *E = energy_from_fields(lat, s, h, 1);
+    if (h == NULL)
+        return convolve_failed(lat, s, __func__);
+    double e = energy_from_fields(lat, s, h, 1);
+    if (!isfinite(e))
+        return vs__error(VS_ENUMERIC, "%s: the energy overflows", __func__);
+    *E = e;
     return VS_OK;
 }
 

@@ -119,7 +119,8 @@ void vs__lattice_fft_clear(struct vs_lattice *l);
 int vs__lattice_build_ktable(struct vs_lattice *l);
 /* Fields h = T * s by FFT convolution using the handle's workspace. With h == NULL the result
  * stays in the workspace; the return value points to the result in grid layout (h itself when
- * FFTW wrote there, else l->xr: site of cell c at vs__lattice_grid_cell(c)·m). */
+ * FFTW wrote there, else l->xr: site of cell c at vs__lattice_grid_cell(c)·m). Returns NULL, with
+ * h untouched, when s holds NaN/inf (or its sums overflow). */
 double *vs__lattice_convolve(struct vs_lattice *l, const double *s, double *h);
 /* Grid cell of a supercell cell index (identity for periodic lattices, 2L-padded for open ones). */
 size_t vs__lattice_grid_cell(const vs__geom *g, size_t cell);
