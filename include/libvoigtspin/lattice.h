@@ -72,8 +72,10 @@ typedef enum vs_lattice_boundary {
 
 /** Option keys for vs_lattice_options_set(); the values are doubles (integers for enumerations). */
 typedef enum vs_lattice_option {
-    /** Ewald accuracy ε: every dropped real-space and reciprocal term carries a factor
-     *  Q(a, y) ≤ ε. Bounds [1e-15, 1e-2]; default 1e-12. */
+    /** Ewald accuracy ε: the cut-offs are chosen so that every dropped term of degree l is
+     *  ≤ ε (max|A_l| γ_l Q((l+3)/2, α²r²) in real space, max|A_l| Q(l/2, G²/4α²) in reciprocal
+     *  space); the resulting absolute error of the dimensionless table entries is ≤ ε (tested;
+     *  typically ≈ 0.1 ε). Bounds [1e-15, 1e-2]; default 1e-12. */
     VS_LATTICE_OPT_ACCURACY = 1,
     /** Ewald splitting parameter α (1/length). 0 (default) lets the library choose it; results do
      *  not depend on α to round-off. Bounds [0, 1e6]. */

@@ -19,7 +19,7 @@
 
 /* Largest real-space cut-off in units of the site spacing v0^{1/3}: bounds the neighbour sphere
  * independently of N while α keeps the reciprocal sum cheap for large supercells. */
-#define VS__RCUT_MAX 14.0
+#define VS__RCUT_MAX 20.0
 
 static void add_packed(double *dst, const double *M, int nc, double w)
 {
@@ -46,15 +46,49 @@ static double norm3(const double *v)
     return sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
 }
 
-/* Choose α and the two cut-offs from the accuracy (SPEC §4.4: the user asks for an accuracy, the
- * library picks α and both cut-offs): dropped terms carry Q((l+3)/2, α²r²) ≤ ε in real space and
- * Q(l/2, G²/4α²) ≤ ε in reciprocal space. The automatic α balances the two term counts,
- * nb²(4π/3)rc³/Vcell against V(4π/3)Gc³/(2π)³, and is raised if rc would exceed VS__RCUT_MAX. */
-static int choose_ewald(struct vs_lattice *l)
+/* Largest entry of |A_l(n̂)| over a fixed spread of directions (a Fibonacci sphere), per degree:
+ * high harmonics of an anisotropic coupling are tiny and need much shorter cut-offs. */
+static int harmonic_amplitudes(const struct vs_lattice *l, const vs__kernel *k, double *amp)
+{
+    enum { NDIR = 96 };
+    int nn = l->nc * l->nc;
+    double A[(VS__LAT_MAXL / 2 + 1) * VS__LAT_MAXNC * VS__LAT_MAXNC];
+    for (int deg = 0; deg <= l->lmax; deg += 2)
+        amp[deg / 2] = 0.0;
+    for (int i = 0; i < NDIR; i++) {
+        double z = 1.0 - (2.0 * i + 1.0) / NDIR, rho = sqrt(1.0 - z * z);
+        double phi = i * M_PI * (3.0 - sqrt(5.0));
+        double n[3] = {rho * cos(phi), rho * sin(phi), z};
+        int st = vs__kernel_harmonics(k, n, A);
+        if (st != VS_OK)
+            return st;
+        for (int deg = 2; deg <= l->lmax; deg += 2)
+            for (int j = 0; j < nn; j++)
+                amp[deg / 2] = fmax(amp[deg / 2], fabs(A[(size_t)(deg / 2) * nn + j]));
+    }
+    return VS_OK;
+}
+
+/* Choose α and the two cut-offs from the accuracy ε (SPEC §4.4: the user asks for an accuracy,
+ * the library picks α and both cut-offs): every dropped term of degree l is bounded by
+ * a_l γ_l Q((l+3)/2, α²r²) ≤ ε in real space (times v0/r³ ≤ 1) and by a_l Q(l/2, G²/4α²) ≤ ε in
+ * reciprocal space, a_l = max |A_l|. The automatic α balances the two term counts,
+ * nb²(4π/3)rc³/Vcell against V(4π/3)Gc³/(2π)³, and is raised if rc would exceed VS__RCUT_MAX, so
+ * the real-space neighbour sphere stops growing with N. */
+static int choose_ewald(struct vs_lattice *l, const vs__kernel *k)
 {
     const vs__geom *g = &l->geo;
-    double yr = vs__gamma_q_inverse(l->lmax + 3, l->opt.accuracy);
-    double yk = vs__gamma_q_inverse(l->lmax, l->opt.accuracy);
+    double amp[VS__LAT_MAXL / 2 + 1], yr = 1e-3, yk = 1e-3;
+    int st = harmonic_amplitudes(l, k, amp);
+    if (st != VS_OK)
+        return st;
+    for (int deg = 2; deg <= l->lmax; deg += 2) {
+        double a = amp[deg / 2];
+        if (a * vs__gamma_l(deg) > l->opt.accuracy)
+            yr = fmax(yr, vs__gamma_q_inverse(deg + 3, l->opt.accuracy / (a * vs__gamma_l(deg))));
+        if (a > l->opt.accuracy)
+            yk = fmax(yk, vs__gamma_q_inverse(deg, l->opt.accuracy / a));
+    }
     double alpha = l->opt.alpha;
     if (!(alpha > 0.0)) {
         double V = g->vcell * (double)g->ncells;
@@ -273,7 +307,9 @@ static int open_table(struct vs_lattice *l, const vs__kernel *k)
                                    d[1] * g->A[3 + c] + d[2] * g->A[6 + c];
                         if (norm3(x) < 1e-12 * cbrt(l->v0))
                             continue;
-                        vs__pair_kernel(k, l->v0, x, J);
+                        int st = vs__pair_kernel(k, l->v0, x, J);
+                        if (st != VS_OK)
+                            return st;
                         add_packed(l->ttab + ((size_t)p * g->ngrid + grid_index(g, d)) * l->npack, J,
                                    l->nc, 1.0);
                     }
@@ -300,7 +336,7 @@ int vs__lattice_build_table(struct vs_lattice *l, const vs__kernel *k)
         return VS_OK; /* no pair kernel: T = 0 */
     if (g->open)
         return open_table(l, k);
-    if ((st = choose_ewald(l)) != VS_OK)
+    if ((st = choose_ewald(l, k)) != VS_OK)
         return st;
     st = reciprocal_part(l, k);
     if (st != VS_OK)

@@ -90,17 +90,18 @@ double vs__gamma_q_inverse(int twice_a, double eps)
     return hi;
 }
 
-void vs__pair_kernel(const vs__kernel *k, double v0, const double *r, double *J)
+int vs__pair_kernel(const vs__kernel *k, double v0, const double *r, double *J)
 {
     int nc = k->nc, nn = nc * nc;
     double A[(VS__LAT_MAXL / 2 + 1) * VS__LAT_MAXNC * VS__LAT_MAXNC];
     memset(J, 0, (size_t)nn * sizeof *J);
     if (k->lmax < 2)
-        return;
+        return VS_OK;
     double r2 = r[0] * r[0] + r[1] * r[1] + r[2] * r[2];
     double rr = sqrt(r2);
-    if (vs__kernel_harmonics(k, r, A) != VS_OK)
-        return;
+    int st = vs__kernel_harmonics(k, r, A);
+    if (st != VS_OK)
+        return st;
     /* J(r) = (v0/r³) Σ_{l≥2} (−1)^{l/2} γ_l A_l(r̂) — Eq. 19's principal-value real-space form. */
     for (int l = 2; l <= k->lmax; l += 2) {
         double w = v0 / (rr * r2) * ((l / 2) % 2 ? -1.0 : 1.0) * vs__gamma_l(l);
@@ -108,4 +109,5 @@ void vs__pair_kernel(const vs__kernel *k, double v0, const double *r, double *J)
         for (int i = 0; i < nn; i++)
             J[i] += w * Al[i];
     }
+    return VS_OK;
 }

@@ -107,9 +107,8 @@ static inline int vs__pack_index(int n, int i, int j)
 /* ---- table builders (ewald.c) ---- */
 /* Choose α, rcut, gcut from the accuracy (or the user α) and fill l->ttab. */
 int vs__lattice_build_table(struct vs_lattice *l, const vs__kernel *k);
-/* The bare pair kernel J(r) (Eq. 18 principal-value form) at r ≠ 0, nc×nc, using A (harmonics
- * scratch). */
-void vs__pair_kernel(const vs__kernel *k, double v0, const double *r, double *J);
+/* The bare pair kernel J(r) (Eq. 19 principal-value form) at r ≠ 0, nc×nc row-major. */
+int vs__pair_kernel(const vs__kernel *k, double v0, const double *r, double *J);
 
 /* ---- FFT (fft.c) ---- */
 /* Make the evaluation plans on the handle's scratch buffers; serialised by the library mutex. */
