@@ -134,38 +134,67 @@ static void real_term(const struct vs_lattice *l, const double *A, double r, dou
     }
 }
 
-static int real_space_sum(struct vs_lattice *l, const vs__kernel *k)
+/* The smallest integer ≥ lo congruent to r modulo L: the enumeration below splits the first lattice
+ * index by its residue so that parallel iterations never write the same table entry. */
+static long first_congruent(long r, long lo, long L)
+{
+    long d = (r - lo) % L;
+    if (d < 0)
+        d += L;
+    return lo + d;
+}
+
+/* Real-space terms of sublattice pair p with first lattice index n0. */
+static int real_space_slab(struct vs_lattice *l, const vs__kernel *k, int p, const double *delta,
+                           const long *nmax, long n0)
 {
     const vs__geom *g = &l->geo;
     double A[(VS__LAT_MAXL / 2 + 1) * VS__LAT_MAXNC * VS__LAT_MAXNC];
     double J[VS__LAT_MAXNC * VS__LAT_MAXNC];
+    long n[3] = {n0, 0, 0};
+    for (n[1] = -nmax[1]; n[1] <= nmax[1]; n[1]++)
+        for (n[2] = -nmax[2]; n[2] <= nmax[2]; n[2]++) {
+            double x[3];
+            for (int c = 0; c < 3; c++)
+                x[c] = delta[c] + n[0] * g->A[c] + n[1] * g->A[3 + c] + n[2] * g->A[6 + c];
+            double r = norm3(x);
+            if (r >= l->rcut || r < 1e-12 * cbrt(l->v0))
+                continue; /* outside the sphere, or the excluded self term */
+            int st = vs__kernel_harmonics(k, x, A);
+            if (st != VS_OK)
+                return st;
+            real_term(l, A, r, J);
+            add_packed(l->ttab + ((size_t)p * g->ngrid + grid_index(g, n)) * l->npack, J, l->nc, 1.0);
+        }
+    return VS_OK;
+}
+
+/* Σ'_R Σ_l J_l(Δ+R) Q((l+3)/2, α²|Δ+R|²) over the fixed neighbour sphere: every lattice vector
+ * is folded into its supercell displacement. Parallel (OpenMP) over the residue of n0 mod L1. */
+static int real_space_sum(struct vs_lattice *l, const vs__kernel *k)
+{
+    const vs__geom *g = &l->geo;
+    int worst = VS_OK;
     for (int b1 = 0; b1 < g->nb; b1++)
         for (int b2 = b1; b2 < g->nb; b2++) {
             int p = vs__pack_index(g->nb, b1, b2);
             double delta[3];
             for (int x = 0; x < 3; x++)
                 delta[x] = g->pos[3 * b1 + x] - g->pos[3 * b2 + x];
-            long nmax[3];
+            long nmax[3], L0 = g->L[0];
             for (int i = 0; i < 3; i++)
                 nmax[i] = (long)ceil((l->rcut + norm3(delta)) * norm3(g->B + 3 * i) / (2.0 * M_PI)) + 1;
-            long n[3];
-            for (n[0] = -nmax[0]; n[0] <= nmax[0]; n[0]++)
-                for (n[1] = -nmax[1]; n[1] <= nmax[1]; n[1]++)
-                    for (n[2] = -nmax[2]; n[2] <= nmax[2]; n[2]++) {
-                        double x[3];
-                        for (int c = 0; c < 3; c++)
-                            x[c] = delta[c] + n[0] * g->A[c] + n[1] * g->A[3 + c] + n[2] * g->A[6 + c];
-                        double r = norm3(x);
-                        if (r >= l->rcut || r < 1e-12 * cbrt(l->v0))
-                            continue; /* outside the sphere, or the excluded self term */
-                        int st = vs__kernel_harmonics(k, x, A);
-                        if (st != VS_OK)
-                            return st;
-                        real_term(l, A, r, J);
-                        add_packed(l->ttab + ((size_t)p * g->ngrid + grid_index(g, n)) * l->npack, J,
-                                   l->nc, 1.0);
-                    }
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic) reduction(min : worst)
+#endif
+            for (long r0 = 0; r0 < L0; r0++)
+                for (long n0 = first_congruent(r0, -nmax[0], L0); n0 <= nmax[0]; n0 += L0) {
+                    int st = real_space_slab(l, k, p, delta, nmax, n0);
+                    worst = st < worst ? st : worst;
+                }
         }
+    if (worst != VS_OK)
+        return vs__error(worst, "vs_lattice_create: the coupling's harmonics failed (real space)");
     return VS_OK;
 }
 
@@ -186,53 +215,73 @@ static void recip_weight(const struct vs_lattice *l, const double *A, double G2,
         }
 }
 
-static int reciprocal_sum(struct vs_lattice *l, const vs__kernel *k, fftw_complex *F)
+/* Reciprocal terms with first index p0 (G = Σ_i p_i b_i / L_i), folded into F on the half grid. */
+static int reciprocal_slab(struct vs_lattice *l, const vs__kernel *k, fftw_complex *F,
+                           const long *pmax, long p0)
 {
     const vs__geom *g = &l->geo;
     int npack = l->npack;
     double A[(VS__LAT_MAXL / 2 + 1) * VS__LAT_MAXNC * VS__LAT_MAXNC];
     double f[VS__LAT_MAXNC * (VS__LAT_MAXNC + 1) / 2];
-    long pmax[3];
+    long p[3] = {p0, 0, 0};
+    for (p[1] = -pmax[1]; p[1] <= pmax[1]; p[1]++)
+        for (p[2] = -pmax[2]; p[2] <= pmax[2]; p[2]++) {
+            long m3 = p[2] % g->L[2];
+            if (m3 < 0)
+                m3 += g->L[2];
+            if (m3 > g->L[2] / 2)
+                continue; /* only the half grid the c2r transform reads */
+            if (p[0] == 0 && p[1] == 0 && p[2] == 0)
+                continue; /* G = 0 dropped: the sphere boundary */
+            double G[3];
+            for (int c = 0; c < 3; c++)
+                G[c] = (p[0] * g->B[c]) / g->L[0] + (p[1] * g->B[3 + c]) / g->L[1] +
+                       (p[2] * g->B[6 + c]) / g->L[2];
+            double G2 = G[0] * G[0] + G[1] * G[1] + G[2] * G[2];
+            if (G2 >= l->gcut * l->gcut)
+                continue;
+            int st = vs__kernel_harmonics(k, G, A);
+            if (st != VS_OK)
+                return st;
+            recip_weight(l, A, G2, f);
+            size_t kidx = grid_index(g, p);
+            kidx = (kidx / (size_t)g->L[2]) * (size_t)(g->L[2] / 2 + 1) + (size_t)m3;
+            for (int b1 = 0; b1 < g->nb; b1++)
+                for (int b2 = b1; b2 < g->nb; b2++) {
+                    double ph = 0.0;
+                    for (int c = 0; c < 3; c++)
+                        ph += G[c] * (g->pos[3 * b1 + c] - g->pos[3 * b2 + c]);
+                    double er = cos(ph), ei = sin(ph);
+                    fftw_complex *dst =
+                        F + ((size_t)vs__pack_index(g->nb, b1, b2) * g->nhalf + kidx) * npack;
+                    for (int c = 0; c < npack; c++) {
+                        dst[c][0] += f[c] * er;
+                        dst[c][1] += f[c] * ei;
+                    }
+                }
+        }
+    return VS_OK;
+}
+
+/* F(k) = Σ_b f(k + b) e^{i(k+b)·(r_b1 − r_b2)} for every half-grid k: parallel (OpenMP) over the
+ * residue of p0 mod L1, so that no two threads accumulate into the same k. */
+static int reciprocal_sum(struct vs_lattice *l, const vs__kernel *k, fftw_complex *F)
+{
+    const vs__geom *g = &l->geo;
+    long pmax[3], L0 = g->L[0];
     for (int i = 0; i < 3; i++)
         pmax[i] = (long)floor(l->gcut * norm3(g->A + 3 * i) * g->L[i] / (2.0 * M_PI)) + 1;
-    long p[3];
-    for (p[0] = -pmax[0]; p[0] <= pmax[0]; p[0]++)
-        for (p[1] = -pmax[1]; p[1] <= pmax[1]; p[1]++)
-            for (p[2] = -pmax[2]; p[2] <= pmax[2]; p[2]++) {
-                long m3 = p[2] % g->L[2];
-                if (m3 < 0)
-                    m3 += g->L[2];
-                if (m3 > g->L[2] / 2)
-                    continue; /* only the half grid the c2r transform reads */
-                if (p[0] == 0 && p[1] == 0 && p[2] == 0)
-                    continue; /* G = 0 dropped: the sphere boundary */
-                double G[3];
-                for (int c = 0; c < 3; c++)
-                    G[c] = (p[0] * g->B[c]) / g->L[0] + (p[1] * g->B[3 + c]) / g->L[1] +
-                           (p[2] * g->B[6 + c]) / g->L[2];
-                double G2 = G[0] * G[0] + G[1] * G[1] + G[2] * G[2];
-                if (G2 >= l->gcut * l->gcut)
-                    continue;
-                int st = vs__kernel_harmonics(k, G, A);
-                if (st != VS_OK)
-                    return st;
-                recip_weight(l, A, G2, f);
-                size_t kidx = grid_index(g, p);
-                kidx = (kidx / (size_t)g->L[2]) * (size_t)(g->L[2] / 2 + 1) + (size_t)m3;
-                for (int b1 = 0; b1 < g->nb; b1++)
-                    for (int b2 = b1; b2 < g->nb; b2++) {
-                        double ph = 0.0;
-                        for (int c = 0; c < 3; c++)
-                            ph += G[c] * (g->pos[3 * b1 + c] - g->pos[3 * b2 + c]);
-                        double er = cos(ph), ei = sin(ph);
-                        fftw_complex *dst =
-                            F + ((size_t)vs__pack_index(g->nb, b1, b2) * g->nhalf + kidx) * npack;
-                        for (int c = 0; c < npack; c++) {
-                            dst[c][0] += f[c] * er;
-                            dst[c][1] += f[c] * ei;
-                        }
-                    }
-            }
+    int worst = VS_OK;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic) reduction(min : worst)
+#endif
+    for (long r0 = 0; r0 < L0; r0++)
+        for (long p0 = first_congruent(r0, -pmax[0], L0); p0 <= pmax[0]; p0 += L0) {
+            int st = reciprocal_slab(l, k, F, pmax, p0);
+            worst = st < worst ? st : worst;
+        }
+    if (worst != VS_OK)
+        return vs__error(worst, "vs_lattice_create: the coupling's harmonics failed (reciprocal)");
     return VS_OK;
 }
 
