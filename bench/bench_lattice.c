@@ -197,6 +197,25 @@ int main(int argc, char **argv)
         double N64 = 64.0 * 64 * 64;
         printf("# direct sum extrapolated to L=64 (N^2): %.3g s\n", tlast * (N64 / Nlast) * (N64 / Nlast));
     }
+
+    /* Table build with an anisotropic (cubic) coupling: many harmonic degrees, the costliest case. */
+    vs_elastic *ec = NULL;
+    vs_coupling *cc = NULL;
+    if (vs_elastic_create_cubic(3.0, 1.4, 0.55, &ec) == VS_OK && vs_coupling_create(ec, 1e-12, &cc) == VS_OK) {
+        int lmax = 0;
+        vs_coupling_lmax(cc, &lmax);
+        printf("\n# table build, anisotropic cubic kernel (C11, C12, C44) = (3, 1.4, 0.55), lmax = %d\n", lmax);
+        printf("%5s %9s %10s %12s\n", "L", "N", "build", "alpha/rcut");
+        for (int L = 16; L <= Lmax; L *= 2) {
+            double tb, mem, alpha, rcut;
+            vs_lattice *lat = make(L, cc, 0, &tb, &mem);
+            vs_lattice_ewald_parameters(lat, &alpha, &rcut, NULL);
+            printf("%5d %9zu %10.3f %6.3f/%5.2f\n", L, vs_lattice_nsites(lat), tb, alpha, rcut);
+            vs_lattice_free(lat);
+        }
+    }
+    vs_coupling_free(cc);
+    vs_elastic_free(ec);
     vs_coupling_free(c);
     vs_elastic_free(el);
     return 0;
