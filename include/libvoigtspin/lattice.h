@@ -86,7 +86,11 @@ typedef enum vs_lattice_option {
     VS_LATTICE_OPT_ENERGY_SCALE = 4,
     /** FFTW planner: 0 = FFTW_ESTIMATE (default: plans in microseconds, near-optimal for
      *  power-of-two grids), 1 = FFTW_MEASURE (planning takes seconds, may be faster for odd sizes). */
-    VS_LATTICE_OPT_FFTW_PLANNER = 5
+    VS_LATTICE_OPT_FFTW_PLANNER = 5,
+    /** Threads for building the coupling table: 0 (default) = the OpenMP default
+     *  (OMP_NUM_THREADS), n ≥ 1 = at most n. Ignored by builds without OpenMP (meson option
+     *  `openmp`). The table does not depend on the thread count. Bounds [0, 1024]. */
+    VS_LATTICE_OPT_THREADS = 6
 } vs_lattice_option;
 
 /**

@@ -21,6 +21,15 @@
  * independently of N while α keeps the reciprocal sum cheap for large supercells. */
 #define VS__RCUT_MAX 20.0
 
+#ifdef _OPENMP
+#include <omp.h>
+/* The thread count of the table build: the user's option, else the OpenMP default. */
+static int vs__omp_threads(const struct vs_lattice *l)
+{
+    return l->opt.threads > 0 ? l->opt.threads : omp_get_max_threads();
+}
+#endif
+
 static void add_packed(double *dst, const double *M, int nc, double w)
 {
     int c = 0;
@@ -185,7 +194,7 @@ static int real_space_sum(struct vs_lattice *l, const vs__kernel *k)
             for (int i = 0; i < 3; i++)
                 nmax[i] = (long)ceil((l->rcut + norm3(delta)) * norm3(g->B + 3 * i) / (2.0 * M_PI)) + 1;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic) reduction(min : worst)
+#pragma omp parallel for schedule(dynamic) reduction(min : worst) num_threads(vs__omp_threads(l))
 #endif
             for (long r0 = 0; r0 < L0; r0++)
                 for (long n0 = first_congruent(r0, -nmax[0], L0); n0 <= nmax[0]; n0 += L0) {
@@ -273,7 +282,7 @@ static int reciprocal_sum(struct vs_lattice *l, const vs__kernel *k, fftw_comple
         pmax[i] = (long)floor(l->gcut * norm3(g->A + 3 * i) * g->L[i] / (2.0 * M_PI)) + 1;
     int worst = VS_OK;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic) reduction(min : worst)
+#pragma omp parallel for schedule(dynamic) reduction(min : worst) num_threads(vs__omp_threads(l))
 #endif
     for (long r0 = 0; r0 < L0; r0++)
         for (long p0 = first_congruent(r0, -pmax[0], L0); p0 <= pmax[0]; p0 += L0) {

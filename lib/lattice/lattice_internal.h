@@ -65,6 +65,7 @@ struct vs_lattice_options {
     int boundary;
     double e0;
     int planner;
+    int threads;       /* 0 = OpenMP default */
 };
 void vs__lattice_options_default(struct vs_lattice_options *o);
 

@@ -27,7 +27,7 @@ static void test_options_bounds_and_defaults(void **state)
     assert_true(v == VS_LATTICE_PERIODIC);
     assert_int_equal(vs_lattice_options_get(o, VS_LATTICE_OPT_ENERGY_SCALE, &v), VS_OK);
     assert_true(v == 1.0);
-    for (int key = VS_LATTICE_OPT_ACCURACY; key <= VS_LATTICE_OPT_FFTW_PLANNER; key++) {
+    for (int key = VS_LATTICE_OPT_ACCURACY; key <= VS_LATTICE_OPT_THREADS; key++) {
         assert_int_equal(vs_lattice_option_bounds(key, &lo, &hi), VS_OK);
         assert_true(lo <= hi);
         assert_int_equal(vs_lattice_options_set(o, key, lo), VS_OK);
@@ -42,10 +42,13 @@ static void test_options_bounds_and_defaults(void **state)
         assert_true(v == hi); /* unchanged by the failed sets */
     }
     assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_BOUNDARY, 0.5), VS_EINVAL);
+    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_THREADS, 1.5), VS_EINVAL);
+    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_THREADS, -1.0), VS_EINVAL);
     assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_ACCURACY, 0.0), VS_EINVAL);
     assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_ENERGY_SCALE, -1.0), VS_EINVAL);
     assert_int_equal(vs_lattice_options_set(o, 0, 1.0), VS_EINVAL);
     assert_int_equal(vs_lattice_options_set(o, 99, 1.0), VS_EINVAL);
+    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_THREADS + 1, 1.0), VS_EINVAL);
     assert_int_equal(vs_lattice_options_set(NULL, VS_LATTICE_OPT_ALPHA, 1.0), VS_EINVAL);
     assert_int_equal(vs_lattice_options_get(NULL, VS_LATTICE_OPT_ALPHA, &v), VS_EINVAL);
     assert_int_equal(vs_lattice_options_get(o, VS_LATTICE_OPT_ALPHA, NULL), VS_EINVAL);
@@ -288,6 +291,32 @@ static void test_measure_planner_gives_same_fields(void **state)
     vs_coupling_free(c);
 }
 
+/* The coupling table does not depend on the number of build threads (each entry is accumulated
+ * by one thread in a fixed order): bitwise equal for 1 and 3 threads. */
+static void test_table_independent_of_thread_count(void **state)
+{
+    (void)state;
+    vs_coupling *c = dip();
+    int L[3] = {5, 3, 4};
+    vs_lattice_options *o = lt_options(1e-12, 0.0, VS_LATTICE_PERIODIC);
+    vs_lattice *a = NULL, *b = NULL;
+    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_THREADS, 1), VS_OK);
+    assert_int_equal(vs_lattice_create(lt_tri_cell, 3, lt_tri_frac, L, c, 0, o, &a), VS_OK);
+    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_THREADS, 3), VS_OK);
+    assert_int_equal(vs_lattice_create(lt_tri_cell, 3, lt_tri_frac, L, c, 0, o, &b), VS_OK);
+    size_t N = vs_lattice_nsites(a);
+    double Ta[9], Tb[9];
+    for (size_t m = 0; m < N; m++) {
+        assert_int_equal(vs_lattice_coupling(a, m, 1, Ta), VS_OK);
+        assert_int_equal(vs_lattice_coupling(b, m, 1, Tb), VS_OK);
+        assert_memory_equal(Ta, Tb, sizeof Ta);
+    }
+    vs_lattice_free(a);
+    vs_lattice_free(b);
+    vs_lattice_options_free(o);
+    vs_coupling_free(c);
+}
+
 /* ---- concurrency: const queries on one shared handle from several threads, and concurrent
  * create/free (serialised FFTW planning) ---- */
 typedef struct {
@@ -371,6 +400,7 @@ int main(void)
         cmocka_unit_test(test_create_rejects_bad_input),
         cmocka_unit_test(test_queries_reject_bad_input),
         cmocka_unit_test(test_measure_planner_gives_same_fields),
+        cmocka_unit_test(test_table_independent_of_thread_count),
         cmocka_unit_test(test_const_queries_are_thread_safe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
