@@ -32,7 +32,7 @@ const char *cli_value(int argc, char **argv, int *i);
  * (consumed, *i advanced), 0 if not, CLI_EXIT_USAGE (with message) on a bad value. */
 typedef struct cli_material {
     char kind[16];
-    double p[5];
+    double p[36];
     char label[64];
     int given;
     double tol; /* coupling tolerance (--tol); 0 means the default 1e-9 */

@@ -13,6 +13,8 @@ const char *const cli_material_help =
     "  --sound-ratio CL/CT,MU      longitudinal/transverse sound-speed ratio, modulus scale\n"
     "  --cubic C11,C12,C44         cubic crystal (standard Voigt constants)\n"
     "  --hexagonal C11,C12,C13,C33,C44   hexagonal crystal, c-axis along z\n"
+    "  --voigt C11,C12,...,C66     full 6x6 stiffness, 36 numbers row by row (standard Voigt order\n"
+    "                              11,22,33,23,31,12, engineering shear, as in materials databases)\n"
     "  --tol TOL                   accuracy of the coupling's quadrature and harmonic truncation for\n"
     "                              anisotropic materials (default 1e-9; isotropic ones are exact)\n";
 
@@ -28,6 +30,7 @@ static const struct {
     {"--sound-ratio", "sound-ratio", 2},
     {"--cubic", "cubic", 3},
     {"--hexagonal", "hexagonal", 5},
+    {"--voigt", "voigt", 36},
 };
 
 int cli_material_option(cli_material *m, int argc, char **argv, int *i)
@@ -45,7 +48,7 @@ int cli_material_option(cli_material *m, int argc, char **argv, int *i)
             return cli_usage_error("option %s: '%s' is not %d comma-separated finite numbers", argv[*i],
                                    argv[*i + 1], material_opts[k].n);
         snprintf(m->kind, sizeof m->kind, "%s", material_opts[k].kind);
-        snprintf(m->label, sizeof m->label, "%s %s", material_opts[k].opt, argv[*i + 1]);
+        snprintf(m->label, sizeof m->label, "%s", material_opts[k].opt);
         m->given = 1;
         (*i)++;
         return 1;
@@ -70,6 +73,8 @@ int cli_material_create(const cli_material *m, vs_elastic **out)
         return vs_elastic_create_sound_ratio(p[0], p[1], out);
     if (strcmp(m->kind, "cubic") == 0)
         return vs_elastic_create_cubic(p[0], p[1], p[2], out);
+    if (strcmp(m->kind, "voigt") == 0)
+        return vs_elastic_create_voigt(p, out);
     return vs_elastic_create_hexagonal(p[0], p[1], p[2], p[3], p[4], out);
 }
 

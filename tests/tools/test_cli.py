@@ -165,6 +165,22 @@ check("lattice_unknown_preset_exits_2", rc == 2 and "--preset" in err, err)
 rc, out, err = run("lattice", "--L", "0,2,2")
 check("lattice_zero_size_exits_2", rc == 2 and "--L" in err, err)
 
+# The full-Voigt material option gives the same tensor as the cubic helper (copper, Simmons & Wang).
+c11, c12, c44 = 168.4, 121.4, 75.4
+C = [[c11, c12, c12, 0, 0, 0], [c12, c11, c12, 0, 0, 0], [c12, c12, c11, 0, 0, 0],
+     [0, 0, 0, c44, 0, 0], [0, 0, 0, 0, c44, 0], [0, 0, 0, 0, 0, c44]]
+rc1, out1, err1 = run("elastic", "--voigt", ",".join(str(x) for row in C for x in row), "--csv")
+rc2, out2, err2 = run("elastic", "--cubic", f"{c11},{c12},{c44}", "--csv")
+ok = rc1 == 0 and rc2 == 0
+if ok:
+    a, b = csv_rows(out1)[0], csv_rows(out2)[0]
+    # Hill average of a cubic crystal, closed form: K = (C11 + 2 C12)/3.
+    ok = all(math.isclose(a[k], b[k], rel_tol=1e-12) for k in a) and math.isclose(a["K"], (c11 + 2 * c12) / 3, rel_tol=1e-12)
+check("voigt_option_matches_cubic_helper", ok, out1 + err1 + out2 + err2)
+
+rc, out, err = run("elastic", "--voigt", "1,2,3")
+check("voigt_option_needs_36_numbers", rc == 2 and "--voigt" in err and "36" in err, err)
+
 rc, out, err = run("paper", "--help")
 check("paper_help_exits_0", rc == 0 and "usage" in out, err)
 
