@@ -278,14 +278,17 @@ static void test_pure_compression_has_zero_pair_energy(void **state)
 }
 
 /* Exact ΔE of single-spin moves and the incremental field update = full recomputation, with
- * U and D switched on, on a triclinic cell with a basis. */
-static void test_single_spin_moves_match_recomputation(void **state)
+ * U and D switched on, on a triclinic cell with a basis: periodic (self-image block T(0) ≠ 0,
+ * E0 = 1) and open (E0 = 1.7). */
+static void check_moves(int boundary, double e0)
 {
-    (void)state;
     vs_coupling *c = elastic_coupling(1);
     int L[3] = {2, 2, 3};
     vs_lattice *lat = NULL;
-    assert_int_equal(vs_lattice_create(lt_tri_cell, 3, lt_tri_frac, L, c, 0, NULL, &lat), VS_OK);
+    vs_lattice_options *o = lt_options(1e-12, 0.0, boundary);
+    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_ENERGY_SCALE, e0), VS_OK);
+    assert_int_equal(vs_lattice_create(lt_tri_cell, 3, lt_tri_frac, L, c, 0, o, &lat), VS_OK);
+    vs_lattice_options_free(o);
     double U[36], D[36];
     uint64_t rng = 41;
     for (int a = 0; a < 6; a++)
@@ -324,6 +327,13 @@ static void test_single_spin_moves_match_recomputation(void **state)
     free(hf);
     vs_lattice_free(lat);
     vs_coupling_free(c);
+}
+
+static void test_single_spin_moves_match_recomputation(void **state)
+{
+    (void)state;
+    check_moves(VS_LATTICE_PERIODIC, 1.0);
+    check_moves(VS_LATTICE_OPEN, 1.7);
 }
 
 /* Open cluster: zero-padded FFT convolution = the bare kernel of Eq. 19 summed directly here. */
