@@ -90,7 +90,13 @@ typedef enum vs_lattice_option {
     /** Threads for building the coupling table: 0 (default) = the OpenMP default
      *  (OMP_NUM_THREADS), n ≥ 1 = at most n. Ignored by builds without OpenMP (meson option
      *  `openmp`). The table does not depend on the thread count. Bounds [0, 1024]. */
-    VS_LATTICE_OPT_THREADS = 6
+    VS_LATTICE_OPT_THREADS = 6,
+    /** Threads of the FFTW transforms that vs_lattice_fields() and vs_lattice_energy() execute
+     *  (FFTW's OpenMP threads, fixed in the plans at creation). 1 (default) = serial. Builds
+     *  without FFTW threads (meson option `openmp` off, or no libfftw3_omp) accept any value and
+     *  run serially. The planner's global thread count is restored after planning.
+     *  Bounds [1, 1024]. */
+    VS_LATTICE_OPT_FFT_THREADS = 7
 } vs_lattice_option;
 
 /**

@@ -23,6 +23,36 @@ void vs__fftw_unlock(void)
     pthread_mutex_unlock(&vs__fftw_mutex);
 }
 
+#ifdef VS_HAVE_FFTW_THREADS
+/* Make FFTW's threaded planner available (idempotent; FFTW ≥ 3.3.10 has fftw_planner_nthreads to
+ * restore the host's setting). Called with the planner mutex held. */
+static void vs__fftw_threads_begin(int nthreads, int *saved)
+{
+    static int ready = 0;
+    if (!ready)
+        ready = fftw_init_threads() != 0 ? 1 : -1;
+    *saved = ready == 1 ? fftw_planner_nthreads() : 1;
+    if (ready == 1)
+        fftw_plan_with_nthreads(nthreads);
+}
+
+static void vs__fftw_threads_end(int saved)
+{
+    fftw_plan_with_nthreads(saved);
+}
+#else
+static void vs__fftw_threads_begin(int nthreads, int *saved)
+{
+    (void)nthreads;
+    *saved = 1;
+}
+
+static void vs__fftw_threads_end(int saved)
+{
+    (void)saved;
+}
+#endif
+
 unsigned vs__fftw_flags(int planner)
 {
     return planner == 1 ? FFTW_MEASURE : FFTW_ESTIMATE;
@@ -46,9 +76,12 @@ int vs__lattice_fft_init(struct vs_lattice *l)
     /* Layout: the spin array itself, site-major (cell, basis, component): m = nb·nc interleaved
      * transforms with stride m and distance 1; k-space vectors contiguous per k for the mat-vec. */
     unsigned flags = vs__fftw_flags(l->opt.planner);
+    int saved;
     vs__fftw_lock();
+    vs__fftw_threads_begin(l->opt.fft_threads, &saved);
     l->fwd = fftw_plan_many_dft_r2c(3, g->g, l->m, l->xr, NULL, l->m, 1, l->xk, NULL, l->m, 1, flags);
     l->bwd = fftw_plan_many_dft_c2r(3, g->g, l->m, l->xk, NULL, l->m, 1, l->xr, NULL, l->m, 1, flags);
+    vs__fftw_threads_end(saved);
     vs__fftw_unlock();
     if (l->fwd == NULL || l->bwd == NULL)
         return vs__error(VS_ENUMERIC, "vs_lattice_create: FFTW could not plan the convolution");

@@ -19,6 +19,7 @@ void vs__lattice_options_default(struct vs_lattice_options *o)
     o->e0 = 1.0;
     o->planner = 0;
     o->threads = 0;
+    o->fft_threads = 1;
 }
 
 VS_API int vs_lattice_options_create(vs_lattice_options **out)
@@ -50,6 +51,7 @@ VS_API int vs_lattice_option_bounds(int key, double *lo, double *hi)
     case VS_LATTICE_OPT_ENERGY_SCALE: l = 1e-300; h = 1e300; break;
     case VS_LATTICE_OPT_FFTW_PLANNER: l = 0.0; h = 1.0; break;
     case VS_LATTICE_OPT_THREADS: l = 0.0; h = 1024.0; break;
+    case VS_LATTICE_OPT_FFT_THREADS: l = 1.0; h = 1024.0; break;
     default: return vs__error(VS_EINVAL, "%s: unknown option key %d", __func__, key);
     }
     if (lo == NULL || hi == NULL)
@@ -62,7 +64,7 @@ VS_API int vs_lattice_option_bounds(int key, double *lo, double *hi)
 static int is_enum_option(int key)
 {
     return key == VS_LATTICE_OPT_BOUNDARY || key == VS_LATTICE_OPT_FFTW_PLANNER ||
-           key == VS_LATTICE_OPT_THREADS;
+           key == VS_LATTICE_OPT_THREADS || key == VS_LATTICE_OPT_FFT_THREADS;
 }
 
 VS_API int vs_lattice_options_set(vs_lattice_options *opt, int key, double value)
@@ -84,6 +86,7 @@ VS_API int vs_lattice_options_set(vs_lattice_options *opt, int key, double value
     case VS_LATTICE_OPT_BOUNDARY: opt->boundary = (int)value; break;
     case VS_LATTICE_OPT_ENERGY_SCALE: opt->e0 = value; break;
     case VS_LATTICE_OPT_THREADS: opt->threads = (int)value; break;
+    case VS_LATTICE_OPT_FFT_THREADS: opt->fft_threads = (int)value; break;
     default: opt->planner = (int)value; break;
     }
     return VS_OK;
@@ -105,6 +108,7 @@ VS_API int vs_lattice_options_get(const vs_lattice_options *opt, int key, double
     case VS_LATTICE_OPT_BOUNDARY: *value = opt->boundary; break;
     case VS_LATTICE_OPT_ENERGY_SCALE: *value = opt->e0; break;
     case VS_LATTICE_OPT_THREADS: *value = opt->threads; break;
+    case VS_LATTICE_OPT_FFT_THREADS: *value = opt->fft_threads; break;
     default: *value = opt->planner; break;
     }
     return VS_OK;

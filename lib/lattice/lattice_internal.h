@@ -66,6 +66,7 @@ struct vs_lattice_options {
     double e0;
     int planner;
     int threads;       /* 0 = OpenMP default */
+    int fft_threads;   /* FFTW threads of the evaluation plans, ≥ 1 */
 };
 void vs__lattice_options_default(struct vs_lattice_options *o);
 

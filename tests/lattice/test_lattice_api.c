@@ -4,6 +4,9 @@
 #include <float.h>
 #include <stdint.h>
 
+#ifdef VS_TEST_FFTW_THREADS
+#include <fftw3.h>
+#endif
 #include "lattice_testutil.h"
 
 static vs_coupling *dip(void)
@@ -27,7 +30,9 @@ static void test_options_bounds_and_defaults(void **state)
     assert_true(v == VS_LATTICE_PERIODIC);
     assert_int_equal(vs_lattice_options_get(o, VS_LATTICE_OPT_ENERGY_SCALE, &v), VS_OK);
     assert_true(v == 1.0);
-    for (int key = VS_LATTICE_OPT_ACCURACY; key <= VS_LATTICE_OPT_THREADS; key++) {
+    assert_int_equal(vs_lattice_options_get(o, VS_LATTICE_OPT_FFT_THREADS, &v), VS_OK);
+    assert_true(v == 1.0);
+    for (int key = VS_LATTICE_OPT_ACCURACY; key <= VS_LATTICE_OPT_FFT_THREADS; key++) {
         assert_int_equal(vs_lattice_option_bounds(key, &lo, &hi), VS_OK);
         assert_true(lo <= hi);
         assert_int_equal(vs_lattice_options_set(o, key, lo), VS_OK);
@@ -48,7 +53,7 @@ static void test_options_bounds_and_defaults(void **state)
     assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_ENERGY_SCALE, -1.0), VS_EINVAL);
     assert_int_equal(vs_lattice_options_set(o, 0, 1.0), VS_EINVAL);
     assert_int_equal(vs_lattice_options_set(o, 99, 1.0), VS_EINVAL);
-    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_THREADS + 1, 1.0), VS_EINVAL);
+    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_FFT_THREADS + 1, 1.0), VS_EINVAL);
     assert_int_equal(vs_lattice_options_set(NULL, VS_LATTICE_OPT_ALPHA, 1.0), VS_EINVAL);
     assert_int_equal(vs_lattice_options_get(NULL, VS_LATTICE_OPT_ALPHA, &v), VS_EINVAL);
     assert_int_equal(vs_lattice_options_get(o, VS_LATTICE_OPT_ALPHA, NULL), VS_EINVAL);
@@ -291,6 +296,47 @@ static void test_measure_planner_gives_same_fields(void **state)
     vs_coupling_free(c);
 }
 
+/* Threaded FFTW plans give the same fields as serial ones, and planning restores the host's
+ * FFTW planner thread count (SPEC §3: the library leaves FFTW's global configuration alone). */
+static void test_fft_threads_give_same_fields_and_restore_planner(void **state)
+{
+    (void)state;
+#ifdef VS_TEST_FFTW_THREADS
+    assert_true(fftw_init_threads() != 0);
+    fftw_plan_with_nthreads(3); /* the host program's own setting */
+#endif
+    vs_coupling *c = dip();
+    int L[3] = {8, 6, 10};
+    vs_lattice_options *o = lt_options(1e-12, 0.0, VS_LATTICE_PERIODIC);
+    vs_lattice *a = NULL, *b = NULL;
+    assert_int_equal(vs_lattice_create(lt_tri_cell, 3, lt_tri_frac, L, c, 0, o, &a), VS_OK);
+    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_FFT_THREADS, 2), VS_OK);
+    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_FFT_THREADS, 0), VS_EINVAL);
+    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_FFT_THREADS, 1.5), VS_EINVAL);
+    assert_int_equal(vs_lattice_create(lt_tri_cell, 3, lt_tri_frac, L, c, 0, o, &b), VS_OK);
+#ifdef VS_TEST_FFTW_THREADS
+    assert_int_equal(fftw_planner_nthreads(), 3);
+    fftw_plan_with_nthreads(1);
+#endif
+    size_t N = vs_lattice_nsites(a);
+    uint64_t rng = 9;
+    double *s = lt_random_spins(&rng, N, 3), *ha = malloc(N * 3 * sizeof *ha), *hb = malloc(N * 3 * sizeof *hb);
+    double Ea, Eb;
+    assert_int_equal(vs_lattice_fields(a, s, ha), VS_OK);
+    assert_int_equal(vs_lattice_fields(b, s, hb), VS_OK);
+    assert_true(lt_maxrel(ha, hb, N * 3) < 1e-13);
+    assert_int_equal(vs_lattice_energy(a, s, &Ea), VS_OK);
+    assert_int_equal(vs_lattice_energy(b, s, &Eb), VS_OK);
+    assert_close(Ea, Eb, 1e-13, 0.0);
+    free(s);
+    free(ha);
+    free(hb);
+    vs_lattice_free(a);
+    vs_lattice_free(b);
+    vs_lattice_options_free(o);
+    vs_coupling_free(c);
+}
+
 /* The coupling table does not depend on the number of build threads (each entry is accumulated
  * by one thread in a fixed order): bitwise equal for 1 and 3 threads. */
 static void test_table_independent_of_thread_count(void **state)
@@ -401,6 +447,7 @@ int main(void)
         cmocka_unit_test(test_queries_reject_bad_input),
         cmocka_unit_test(test_measure_planner_gives_same_fields),
         cmocka_unit_test(test_table_independent_of_thread_count),
+        cmocka_unit_test(test_fft_threads_give_same_fields_and_restore_planner),
         cmocka_unit_test(test_const_queries_are_thread_safe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
