@@ -85,7 +85,7 @@ def version_nodes(map_path):
 
 def library_symbols(lib, versions):
     """Map defined dynamic symbol -> version node ('' if unversioned), from `nm -D --defined-only`.
-    The absolute symbols that define the version nodes themselves (`A VOIGTSPIN_0.1`) are skipped."""
+    The absolute symbols that define the version nodes themselves (`A VOIGTSPIN_1.0`) are skipped."""
     out = subprocess.run(["nm", "-D", "--defined-only", "--with-symbol-versions", lib],
                          check=True, capture_output=True, text=True).stdout
     syms = {}
