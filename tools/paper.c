@@ -324,8 +324,8 @@ static int fig2(paper_ctx *p)
                      "set terminal pngcairo size 800,600\nset output 'fig2_oscillator.png'\n"
                      "set title 'Fig. 2: single-oscillator free energy, Eq. 14 (k_BT = a^3 = 1)'\n"
                      "set xlabel 'phi'\nset ylabel 'f(phi, g) - g^2/2'\nset key top left\n"
-                     "plot 'fig2_oscillator.dat' u 1:($2-0.5*(0.7**2)*6) w l t 'g = 0.7 g_cr', "
-                     "'' u 1:($3-0.5*6) w l t 'g = g_cr', '' u 1:($4-0.5*(1.4**2)*6) w l t 'g = 1.4 g_cr'\n"))
+                     "plot 'fig2_oscillator.dat' u 1:($2-0.5*(0.7**2)*6) w l t 'g = 0.7 g_{cr}', "
+                     "'' u 1:($3-0.5*6) w l t 'g = g_{cr}', '' u 1:($4-0.5*(1.4**2)*6) w l t 'g = 1.4 g_{cr}'\n"))
         return CLI_EXIT_FAIL;
     plot(p, "fig2_oscillator.gp", "fig2_oscillator.png");
     return 0;
