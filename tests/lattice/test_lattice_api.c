@@ -270,56 +270,19 @@ static void test_queries_reject_bad_input(void **state)
     vs_coupling_free(c);
 }
 
-/* FFTW_MEASURE plans (made on scratch buffers) give the same fields as FFTW_ESTIMATE. */
-static void test_measure_planner_gives_same_fields(void **state)
+/* Fields and energy of a lattice created with the options key[i] = value[i] (i < n) equal those of
+ * the default lattice: options that only change how the FFTs run must not change results. */
+static void assert_options_keep_fields(const int *L, int n, const int *key, const double *value)
 {
-    (void)state;
     vs_coupling *c = dip();
-    int L[3] = {4, 6, 5};
     vs_lattice_options *o = lt_options(1e-12, 0.0, VS_LATTICE_PERIODIC);
     vs_lattice *a = NULL, *b = NULL;
     assert_int_equal(vs_lattice_create(lt_tri_cell, 3, lt_tri_frac, L, c, 0, o, &a), VS_OK);
-    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_FFTW_PLANNER, 1), VS_OK);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(vs_lattice_options_set(o, key[i], value[i]), VS_OK);
     assert_int_equal(vs_lattice_create(lt_tri_cell, 3, lt_tri_frac, L, c, 0, o, &b), VS_OK);
     size_t N = vs_lattice_nsites(a);
     uint64_t rng = 4;
-    double *s = lt_random_spins(&rng, N, 3), *ha = malloc(N * 3 * sizeof *ha), *hb = malloc(N * 3 * sizeof *hb);
-    assert_int_equal(vs_lattice_fields(a, s, ha), VS_OK);
-    assert_int_equal(vs_lattice_fields(b, s, hb), VS_OK);
-    assert_true(lt_maxrel(ha, hb, N * 3) < 1e-13);
-    free(s);
-    free(ha);
-    free(hb);
-    vs_lattice_free(a);
-    vs_lattice_free(b);
-    vs_lattice_options_free(o);
-    vs_coupling_free(c);
-}
-
-/* Threaded FFTW plans give the same fields as serial ones, and planning restores the host's
- * FFTW planner thread count (SPEC §3: the library leaves FFTW's global configuration alone). */
-static void test_fft_threads_give_same_fields_and_restore_planner(void **state)
-{
-    (void)state;
-#ifdef VS_TEST_FFTW_THREADS
-    assert_true(fftw_init_threads() != 0);
-    fftw_plan_with_nthreads(3); /* the host program's own setting */
-#endif
-    vs_coupling *c = dip();
-    int L[3] = {8, 6, 10};
-    vs_lattice_options *o = lt_options(1e-12, 0.0, VS_LATTICE_PERIODIC);
-    vs_lattice *a = NULL, *b = NULL;
-    assert_int_equal(vs_lattice_create(lt_tri_cell, 3, lt_tri_frac, L, c, 0, o, &a), VS_OK);
-    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_FFT_THREADS, 2), VS_OK);
-    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_FFT_THREADS, 0), VS_EINVAL);
-    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_FFT_THREADS, 1.5), VS_EINVAL);
-    assert_int_equal(vs_lattice_create(lt_tri_cell, 3, lt_tri_frac, L, c, 0, o, &b), VS_OK);
-#ifdef VS_TEST_FFTW_THREADS
-    assert_int_equal(fftw_planner_nthreads(), 3);
-    fftw_plan_with_nthreads(1);
-#endif
-    size_t N = vs_lattice_nsites(a);
-    uint64_t rng = 9;
     double *s = lt_random_spins(&rng, N, 3), *ha = malloc(N * 3 * sizeof *ha), *hb = malloc(N * 3 * sizeof *hb);
     double Ea, Eb;
     assert_int_equal(vs_lattice_fields(a, s, ha), VS_OK);
@@ -335,6 +298,38 @@ static void test_fft_threads_give_same_fields_and_restore_planner(void **state)
     vs_lattice_free(b);
     vs_lattice_options_free(o);
     vs_coupling_free(c);
+}
+
+/* FFTW_MEASURE plans (made on scratch buffers) give the same fields as FFTW_ESTIMATE. */
+static void test_measure_planner_gives_same_fields(void **state)
+{
+    (void)state;
+    const int L[3] = {4, 6, 5}, key[1] = {VS_LATTICE_OPT_FFTW_PLANNER};
+    const double value[1] = {1};
+    assert_options_keep_fields(L, 1, key, value);
+}
+
+/* Threaded FFTW plans (MEASURE, where FFTW does thread them) give the same fields as serial ones,
+ * and planning restores the host's FFTW planner thread count (SPEC §3: the library leaves FFTW's
+ * global configuration alone). */
+static void test_fft_threads_give_same_fields_and_restore_planner(void **state)
+{
+    (void)state;
+#ifdef VS_TEST_FFTW_THREADS
+    assert_true(fftw_init_threads() != 0);
+    fftw_plan_with_nthreads(3); /* the host program's own setting */
+#endif
+    const int L[3] = {8, 6, 10}, key[2] = {VS_LATTICE_OPT_FFTW_PLANNER, VS_LATTICE_OPT_FFT_THREADS};
+    const double value[2] = {1, 2};
+    assert_options_keep_fields(L, 2, key, value);
+#ifdef VS_TEST_FFTW_THREADS
+    assert_int_equal(fftw_planner_nthreads(), 3);
+    fftw_plan_with_nthreads(1);
+#endif
+    vs_lattice_options *o = lt_options(1e-12, 0.0, VS_LATTICE_PERIODIC);
+    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_FFT_THREADS, 0), VS_EINVAL);
+    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_FFT_THREADS, 1.5), VS_EINVAL);
+    vs_lattice_options_free(o);
 }
 
 /* The coupling table does not depend on the number of build threads (each entry is accumulated
