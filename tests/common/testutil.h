@@ -68,4 +68,20 @@ static inline void tu_random_stiffness(uint64_t *state, double shift, double *C)
         }
 }
 
+/* Bad-input tests: fill an output array with a sentinel, call, then check it was left untouched. */
+#define TU_SENTINEL 12345.678
+
+static inline void tu_fill(double *a, int n)
+{
+    for (int i = 0; i < n; i++)
+        a[i] = TU_SENTINEL;
+}
+
+static inline void tu_assert_untouched(const double *a, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (a[i] != TU_SENTINEL)
+            fail_msg("output[%d] = %.17g was changed by a failing call", i, a[i]);
+}
+
 #endif

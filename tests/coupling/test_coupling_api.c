@@ -7,7 +7,7 @@
 #include <libvoigtspin/voigtspin.h>
 #include "testutil.h"
 
-#define SENTINEL 12345.0
+#define SENTINEL TU_SENTINEL
 
 static vs_elastic *iso_el(void)
 {
@@ -25,17 +25,7 @@ static vs_coupling *iso_coupling(void)
     return c;
 }
 
-static void fill(double *a, int n)
-{
-    for (int i = 0; i < n; i++)
-        a[i] = SENTINEL;
-}
 
-static void assert_untouched(const double *a, int n)
-{
-    for (int i = 0; i < n; i++)
-        assert_true(a[i] == SENTINEL);
-}
 
 /* Directions no function may accept. */
 static const double bad_dirs[][3] = {
@@ -87,8 +77,8 @@ static void test_lifecycle_and_null_handle(void **state)
     assert_int_equal(vs_coupling_ncomp(NULL), 0);
     double a[36], w[6], e = SENTINEL;
     int lmax = -7;
-    fill(a, 36);
-    fill(w, 6);
+    tu_fill(a, 36);
+    tu_fill(w, 6);
     assert_int_equal(vs_coupling_jtilde(NULL, (double[]){0, 0, 1}, a), VS_EINVAL);
     assert_int_equal(vs_coupling_average(NULL, a, &e), VS_EINVAL);
     assert_int_equal(vs_coupling_average_eigen(NULL, w, a), VS_EINVAL);
@@ -98,8 +88,8 @@ static void test_lifecycle_and_null_handle(void **state)
     assert_int_equal(vs_coupling_harmonics_error(NULL, &e), VS_EINVAL);
     assert_int_equal(vs_coupling_ktilde_mandel(NULL, (double[]){0, 0, 1}, a), VS_EINVAL);
     assert_int_equal(vs_coupling_ktilde_tensor(NULL, (double[]){0, 0, 1}, a), VS_EINVAL);
-    assert_untouched(a, 36);
-    assert_untouched(w, 6);
+    tu_assert_untouched(a, 36);
+    tu_assert_untouched(w, 6);
     assert_true(e == SENTINEL);
     assert_int_equal(lmax, -7);
 }
@@ -125,17 +115,17 @@ static void test_queries_reject_bad_pointers_and_directions(void **state)
     assert_true(e == SENTINEL);
     const double bad_tol[] = {0.0, -1.0, NAN, INFINITY};
     for (size_t i = 0; i < sizeof bad_tol / sizeof bad_tol[0]; i++) {
-        fill(out, 36);
+        tu_fill(out, 36);
         assert_int_equal(vs_coupling_average_quadrature(c, bad_tol[i], out, &e), VS_EINVAL);
-        assert_untouched(out, 36);
+        tu_assert_untouched(out, 36);
     }
     for (size_t i = 0; i < NBAD; i++) {
-        fill(out, 81 * 3);
+        tu_fill(out, 81 * 3);
         assert_int_equal(vs_coupling_jtilde(c, bad_dirs[i], out), VS_EINVAL);
         assert_int_equal(vs_coupling_harmonics(c, bad_dirs[i], out), VS_EINVAL);
         assert_int_equal(vs_coupling_ktilde_mandel(c, bad_dirs[i], out), VS_EINVAL);
         assert_int_equal(vs_coupling_ktilde_tensor(c, bad_dirs[i], out), VS_EINVAL);
-        assert_untouched(out, 81 * 3);
+        tu_assert_untouched(out, 81 * 3);
     }
     /* optional outputs may be NULL */
     assert_int_equal(vs_coupling_average(c, out, NULL), VS_OK);
@@ -144,10 +134,10 @@ static void test_queries_reject_bad_pointers_and_directions(void **state)
 
     vs_coupling *d = NULL;
     assert_int_equal(vs_coupling_create_dipolar(&d), VS_OK);
-    fill(out, 81);
+    tu_fill(out, 81);
     assert_int_equal(vs_coupling_ktilde_mandel(d, k, out), VS_EUNSUPPORTED);
     assert_int_equal(vs_coupling_ktilde_tensor(d, k, out), VS_EUNSUPPORTED);
-    assert_untouched(out, 81);
+    tu_assert_untouched(out, 81);
     vs_coupling_free(d);
 }
 

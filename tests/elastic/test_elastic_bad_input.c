@@ -9,19 +9,9 @@
 #include "testutil.h"
 #include <libvoigtspin/voigtspin.h>
 
-#define SENTINEL 12345.678
+#define SENTINEL TU_SENTINEL
 
-static void fill(double *a, int n)
-{
-    for (int i = 0; i < n; i++)
-        a[i] = SENTINEL;
-}
 
-static void assert_untouched(const double *a, int n)
-{
-    for (int i = 0; i < n; i++)
-        assert_true(a[i] == SENTINEL);
-}
 
 /* Overwrite the thread's last message with one from an unrelated function, so that the next check
  * proves the call under test wrote its own message. */
@@ -292,10 +282,10 @@ static void test_array_queries_reject_null(void **state)
     vs_elastic *el = good_aniso();
     for (size_t c = 0; c < sizeof q / sizeof q[0]; c++) {
         double buf[81];
-        fill(buf, 81);
+        tu_fill(buf, 81);
         reset_error(q[c].name);
         assert_failed(q[c].fn(NULL, buf), VS_EINVAL, q[c].name, "el = NULL");
-        assert_untouched(buf, 81);
+        tu_assert_untouched(buf, 81);
         reset_error(q[c].name);
         assert_failed(q[c].fn(el, NULL), VS_EINVAL, q[c].name, "out = NULL");
         assert_int_equal(q[c].fn(el, buf), VS_OK);
@@ -311,12 +301,12 @@ static void test_array_queries_reject_null(void **state)
     assert_failed(vs_elastic_symmetry(el, NULL), VS_EINVAL, "vs_elastic_symmetry", "sym = NULL");
 
     double w[6], V[36];
-    fill(w, 6);
-    fill(V, 36);
+    tu_fill(w, 6);
+    tu_fill(V, 36);
     reset_error("vs_elastic_mandel_eigen");
     assert_failed(vs_elastic_mandel_eigen(NULL, w, V), VS_EINVAL, "vs_elastic_mandel_eigen", "el = NULL");
-    assert_untouched(w, 6);
-    assert_untouched(V, 36);
+    tu_assert_untouched(w, 6);
+    tu_assert_untouched(V, 36);
     reset_error("vs_elastic_mandel_eigen");
     assert_failed(vs_elastic_mandel_eigen(el, NULL, NULL), VS_EINVAL, "vs_elastic_mandel_eigen", "w = V = NULL");
 
@@ -331,10 +321,10 @@ static void test_moduli_and_speeds_reject_bad_input(void **state)
     vs_elastic *iso = good_iso(), *an = good_aniso();
     double m[6];
     /* NULL handle / NULL output */
-    fill(m, 6);
+    tu_fill(m, 6);
     reset_error("vs_elastic_moduli");
     assert_failed(vs_elastic_moduli(NULL, VS_AVERAGE_HILL, m), VS_EINVAL, "vs_elastic_moduli", "el = NULL");
-    assert_untouched(m, 6);
+    tu_assert_untouched(m, 6);
     reset_error("vs_elastic_moduli");
     assert_failed(vs_elastic_moduli(iso, VS_AVERAGE_HILL, NULL), VS_EINVAL, "vs_elastic_moduli", "out = NULL");
     /* unknown averages */
@@ -342,15 +332,15 @@ static void test_moduli_and_speeds_reject_bad_input(void **state)
     for (size_t c = 0; c < sizeof bad_avg / sizeof bad_avg[0]; c++) {
         reset_error("vs_elastic_moduli");
         assert_failed(vs_elastic_moduli(an, (vs_average)bad_avg[c], m), VS_EINVAL, "vs_elastic_moduli", "bad avg");
-        assert_untouched(m, 6);
+        tu_assert_untouched(m, 6);
     }
     /* exact moduli of an anisotropic tensor do not exist */
     reset_error("vs_elastic_moduli");
     assert_failed(vs_elastic_moduli(an, VS_AVERAGE_EXACT, m), VS_ENONPHYS, "vs_elastic_moduli", "EXACT aniso");
-    assert_untouched(m, 6);
+    tu_assert_untouched(m, 6);
 
     double c2[2];
-    fill(c2, 2);
+    tu_fill(c2, 2);
     reset_error("vs_elastic_sound_speeds");
     assert_failed(vs_elastic_sound_speeds(NULL, 1.0, c2), VS_EINVAL, "vs_elastic_sound_speeds", "el = NULL");
     reset_error("vs_elastic_sound_speeds");
@@ -363,7 +353,7 @@ static void test_moduli_and_speeds_reject_bad_input(void **state)
         reset_error("vs_elastic_sound_speeds");
         assert_failed(vs_elastic_sound_speeds(c % 2 ? an : iso, rc[c].rho, c2), rc[c].code,
                       "vs_elastic_sound_speeds", "bad rho");
-        assert_untouched(c2, 2);
+        tu_assert_untouched(c2, 2);
     }
     vs_elastic_free(iso);
     vs_elastic_free(an);
@@ -374,7 +364,7 @@ static void test_christoffel_rejects_bad_input(void **state)
     (void)state;
     vs_elastic *el = good_aniso();
     double G[9], k[3] = {1, 2, 3};
-    fill(G, 9);
+    tu_fill(G, 9);
     reset_error("vs_elastic_christoffel");
     assert_failed(vs_elastic_christoffel(NULL, k, G), VS_EINVAL, "vs_elastic_christoffel", "el = NULL");
     reset_error("vs_elastic_christoffel");
@@ -386,7 +376,7 @@ static void test_christoffel_rejects_bad_input(void **state)
         reset_error("vs_elastic_christoffel");
         assert_failed(vs_elastic_christoffel(el, bad[c], G), VS_EINVAL, "vs_elastic_christoffel", "bad khat");
     }
-    assert_untouched(G, 9);
+    tu_assert_untouched(G, 9);
     vs_elastic_free(el);
 }
 
@@ -414,9 +404,9 @@ static void test_strain_conversions_reject_bad_input(void **state)
     double u[9], t[6], g[6], uo[9];
     int code;
     strain_case(-1, u, &code);
-    fill(t, 6);
-    fill(g, 6);
-    fill(uo, 9);
+    tu_fill(t, 6);
+    tu_fill(g, 6);
+    tu_fill(uo, 9);
 
     reset_error("vs_strain_to_mandel");
     assert_failed(vs_strain_to_mandel(NULL, t), VS_EINVAL, "vs_strain_to_mandel", "u = NULL");
@@ -437,8 +427,8 @@ static void test_strain_conversions_reject_bad_input(void **state)
         reset_error("vs_elastic_strain_to_spin");
         assert_failed(vs_elastic_strain_to_spin(el, u, g), code, "vs_elastic_strain_to_spin", what);
     }
-    assert_untouched(t, 6);
-    assert_untouched(g, 6);
+    tu_assert_untouched(t, 6);
+    tu_assert_untouched(g, 6);
 
     double tg[6] = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6};
     reset_error("vs_mandel_to_strain");
@@ -468,7 +458,7 @@ static void test_strain_conversions_reject_bad_input(void **state)
         gh[i] = DBL_MAX;
     reset_error("vs_elastic_spin_to_strain");
     assert_failed(vs_elastic_spin_to_strain(el, gh, uo), VS_ENUMERIC, "vs_elastic_spin_to_strain", "overflow");
-    assert_untouched(uo, 9);
+    tu_assert_untouched(uo, 9);
     vs_elastic_free(el);
 }
 
