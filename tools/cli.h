@@ -72,6 +72,9 @@ int cmd_paper(int argc, char **argv);
 extern const char *const cli_elastic_columns[13];
 int cli_elastic_row(cli_table *t, const char *label, const vs_elastic *el);
 
+/* Progress of long runs on stderr ("voigtspin NAME: 40%"), only when total ≥ 200 steps. */
+void cli_progress(const char *name, long done, long total);
+
 /* True if argv[i] is -h or --help. */
 int cli_is_help(const char *arg);
 

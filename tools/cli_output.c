@@ -161,3 +161,12 @@ int cli_parse_range(const char *opt, const char *s, double **grid, long *n)
     *n = m;
     return 0;
 }
+
+void cli_progress(const char *name, long done, long total)
+{
+    if (total < 200)
+        return;
+    long pct = 100 * done / total, prev = 100 * (done - 1) / total;
+    if (pct / 10 != prev / 10 || done == total)
+        fprintf(stderr, "voigtspin %s: %ld%%%s", name, pct, done == total ? "\n" : "\r");
+}

@@ -182,8 +182,10 @@ static int run_temperatures(int argc, char **argv, int sweep)
     fprintf(stderr, "T_Curie = %.12g\n", Tc);
     cli_table_header(&t, 11, solve_columns);
     if (sweep) {
-        for (long k = 0; k < o.n && rc == 0; k++)
+        for (long k = 0; k < o.n && rc == 0; k++) {
             rc = solve_row(&t, mf, o.grid[k]);
+            cli_progress("sweep", k + 1, o.n);
+        }
     } else {
         rc = solve_row(&t, mf, o.have_T ? o.T : 0.8 * Tc);
     }
@@ -360,10 +362,15 @@ int cmd_phase(int argc, char **argv)
         rc = cli_lib_error("the phase diagram", VS_ENOMEM);
         goto out;
     }
-    int st = vs_meanfield_phase_diagram(1.0, (size_t)o.nT, o.T, (size_t)o.nr, o.ratio, ph, mc, ms);
-    if (st != VS_OK) {
-        rc = cli_lib_error("the phase diagram", st);
-        goto out;
+    /* One temperature row per call, so that long diagrams can report progress. */
+    for (long i = 0; i < o.nT; i++) {
+        size_t k0 = (size_t)i * (size_t)o.nr;
+        int st = vs_meanfield_phase_diagram(1.0, 1, o.T + i, (size_t)o.nr, o.ratio, ph + k0, mc + k0, ms + k0);
+        if (st != VS_OK) {
+            rc = cli_lib_error("the phase diagram", st);
+            goto out;
+        }
+        cli_progress("phase", i + 1, o.nT);
     }
     static const char *const cols[] = {"T", "ratio", "phase", "m_c", "m_s"};
     cli_table_header(&t, 5, cols);
