@@ -68,6 +68,20 @@ static inline void tu_random_stiffness(uint64_t *state, double shift, double *C)
         }
 }
 
+/* Isotropic Voigt stiffness built by hand (Eq. 11 in Voigt form), row-major double[36]: an
+ * independent reference for the library's constructors. */
+static inline void tu_isotropic_voigt(double lambda, double mu, double *C)
+{
+    for (int i = 0; i < 36; i++)
+        C[i] = 0.0;
+    for (int a = 0; a < 3; a++) {
+        for (int b = 0; b < 3; b++)
+            C[a * 6 + b] = lambda;
+        C[a * 6 + a] = lambda + 2.0 * mu;
+        C[(a + 3) * 6 + a + 3] = mu;
+    }
+}
+
 /* Bad-input tests: fill an output array with a sentinel, call, then check it was left untouched. */
 #define TU_SENTINEL 12345.678
 

@@ -143,17 +143,6 @@ static void test_isotropic_constructors_reject_bad_input(void **state)
 
 /* ---- Voigt, cubic, hexagonal ---- */
 
-static void iso_voigt(double lambda, double mu, double *C)
-{
-    memset(C, 0, 36 * sizeof *C);
-    for (int a = 0; a < 3; a++) {
-        for (int b = 0; b < 3; b++)
-            C[a * 6 + b] = lambda;
-        C[a * 6 + a] = lambda + 2.0 * mu;
-        C[(a + 3) * 6 + a + 3] = mu;
-    }
-}
-
 static void test_voigt_constructor_rejects_bad_input(void **state)
 {
     (void)state;
@@ -161,7 +150,7 @@ static void test_voigt_constructor_rejects_bad_input(void **state)
     for (int c = 0; c < NCASE; c++) {
         double C[36];
         int code = VS_ENONPHYS;
-        iso_voigt(1.0, 1.0, C);
+        tu_isotropic_voigt(1.0, 1.0, C);
         switch (c) {
         case 0: C[7] = NAN; code = VS_EINVAL; break;
         case 1: C[0] = INFINITY; code = VS_EINVAL; break;
@@ -170,8 +159,8 @@ static void test_voigt_constructor_rejects_bad_input(void **state)
         case 4: C[3 * 6 + 0] = 1e-6; break;                     /* asymmetric coupling entry */
         case 5: C[21] = -1.0; break;                            /* C44 < 0: indefinite */
         case 6: C[21] = 0.0; break;                             /* C44 = 0: singular */
-        case 7: iso_voigt(2.0, -0.5, C); break;                 /* μ < 0 */
-        case 8: iso_voigt(-1.0, 1.0, C); break;                 /* K < 0 */
+        case 7: tu_isotropic_voigt(2.0, -0.5, C); break;                 /* μ < 0 */
+        case 8: tu_isotropic_voigt(-1.0, 1.0, C); break;                 /* K < 0 */
         case 9: memset(C, 0, sizeof C); break;                  /* zero */
         case 10: for (int i = 0; i < 36; i++) C[i] = -C[i]; break; /* negative definite */
         case 11: for (int i = 0; i < 36; i++) C[i] *= 1e200; code = VS_EINVAL; break;
@@ -190,7 +179,7 @@ static void test_voigt_constructor_rejects_bad_input(void **state)
         assert_null(out);
     }
     double C[36];
-    iso_voigt(1.0, 1.0, C);
+    tu_isotropic_voigt(1.0, 1.0, C);
     vs_elastic *out = DUMMY;
     reset_error("vs_elastic_create_voigt");
     assert_failed(vs_elastic_create_voigt(NULL, &out), VS_EINVAL, "vs_elastic_create_voigt", "C = NULL");

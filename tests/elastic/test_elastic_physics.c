@@ -37,18 +37,6 @@ static vs_elastic *make_voigt(const double *C)
     return el;
 }
 
-/* Isotropic Voigt stiffness built by hand (Eq. 11 in Voigt form). */
-static void iso_voigt(double lambda, double mu, double *C)
-{
-    memset(C, 0, 36 * sizeof *C);
-    for (int a = 0; a < 3; a++) {
-        for (int b = 0; b < 3; b++)
-            C[a * 6 + b] = lambda;
-        C[a * 6 + a] = lambda + 2.0 * mu;
-        C[(a + 3) * 6 + a + 3] = mu;
-    }
-}
-
 /* Λ_ijkl from a Voigt C, independently of the library. */
 static void tensor_from_voigt(const double *C, double *L)
 {
@@ -236,7 +224,7 @@ static void test_spin_norm_equals_strain_energy(void **state)
     for (int c = 0; c < 6; c++) {
         double C[36], L[81], Lh[81];
         if (c == 0)
-            iso_voigt(1.3, 0.7, C);
+            tu_isotropic_voigt(1.3, 0.7, C);
         else
             tu_random_stiffness(&s, 0.5, C);
         vs_elastic *el = make_voigt(C);
@@ -287,7 +275,7 @@ static void test_isotropic_constructors_agree(void **state)
     const double lambda = 2.0, mu = 1.5, K = 3.0, E = 27.0 / 7.0, sigma = 2.0 / 7.0, ratio = sqrt(10.0 / 3.0);
     const double expect[6] = {K, mu, lambda, E, sigma, ratio};
     double Cref[36];
-    iso_voigt(lambda, mu, Cref);
+    tu_isotropic_voigt(lambda, mu, Cref);
     vs_elastic *h[7] = {NULL};
     assert_int_equal(vs_elastic_create_lame(lambda, mu, &h[0]), VS_OK);
     assert_int_equal(vs_elastic_create_bulk_shear(K, mu, &h[1]), VS_OK);
@@ -375,7 +363,7 @@ static void test_mandel_sqrt_squares_to_mandel(void **state)
     for (int c = 0; c < 5; c++) {
         double C[36], M[36], S[36], Si[36], SS[36], SSi[36], I[36];
         if (c == 0)
-            iso_voigt(0.4, 1.1, C);
+            tu_isotropic_voigt(0.4, 1.1, C);
         else
             tu_random_stiffness(&s, 0.3, C);
         vs_elastic *el = make_voigt(C);
@@ -414,7 +402,7 @@ static void test_hill_average_of_isotropic_returns_it(void **state)
     const double expect[6] = {K, mu, lambda, 9.0 * K * mu / (3.0 * K + mu), lambda / (2.0 * (lambda + mu)),
                               sqrt((lambda + 2.0 * mu) / mu)};
     double C[36];
-    iso_voigt(lambda, mu, C);
+    tu_isotropic_voigt(lambda, mu, C);
     vs_elastic *h[2] = {make_lame(lambda, mu), make_voigt(C)};
     const vs_average avg[4] = {VS_AVERAGE_EXACT, VS_AVERAGE_VOIGT, VS_AVERAGE_REUSS, VS_AVERAGE_HILL};
     for (int c = 0; c < 2; c++) {
@@ -600,7 +588,7 @@ static void test_strain_spin_round_trip(void **state)
     for (int c = 0; c < 4; c++) {
         double C[36];
         if (c == 0)
-            iso_voigt(3.0, 0.2, C);
+            tu_isotropic_voigt(3.0, 0.2, C);
         else
             tu_random_stiffness(&s, 0.5, C);
         vs_elastic *el = make_voigt(C);
