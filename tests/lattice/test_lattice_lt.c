@@ -454,7 +454,8 @@ static void test_luttinger_tisza_bounds_are_attained(void **state)
  * lattice is the columnar antiferro array (ferromagnetic chains, neighbouring chains
  * antiparallel), E_dd = −2.676788684 μ²/a³ per dipole (10 digits: OpenMD's recomputation). With
  * H = −(v0/4π) E_dd (lattice.h) it is the LOWEST eigenvalue: λ_min = −2.676788684/(2π), at
- * k = (0, π, π)/a (first of the three cubic images in scan order), and its mode has unit spins,
+ * k = (0, π, π)/a (first of the three cubic images in scan order) for L = 2, 4, 6 (H(k) on a
+ * grid point is the infinite-lattice transform), and its mode has unit spins,
  * so the bound is the exact extreme of the unit-spin model: H/N = −(E0/2) λ_min. λ_max, the
  * ground state of H itself, is something else (positive). */
 static void test_dipolar_sc_ground_state_is_lambda_min(void **state)
@@ -463,7 +464,7 @@ static void test_dipolar_sc_ground_state_is_lambda_min(void **state)
     vs_coupling *c = NULL;
     assert_int_equal(vs_coupling_create_dipolar(&c), VS_OK);
     const double a = 1.7, cell[9] = {a, 0, 0, 0, a, 0, 0, 0, a}, frac[3] = {0, 0, 0};
-    for (int Ln = 2; Ln <= 4; Ln += 2) {
+    for (int Ln = 2; Ln <= 6; Ln += 2) {
         int L[3] = {Ln, Ln, Ln}, q[3];
         lt_case t = make_case(cell, 1, frac, L, c, 2.5);
         double lmin, lmax, k[3], lam;
