@@ -325,7 +325,7 @@ VS_API int vs_lattice_fourier(const vs_lattice *lat, const int *q, double *Hre, 
  * every configuration has E ≥ −(E0/2) λ_max Σ_m |s_m|², with equality for the mode of the top
  * eigenvector at k (whose spins have unequal lengths in general; when they are all equal, it is a
  * ground state of the unit-spin model). For the dipolar kernel (vs_coupling_create_dipolar()),
- * H = −(v0/4π) E_dd is minus the ordinary dipolar energy: its λ_max belongs to the highest
+ * H = −(E0 v0/4π) E_dd is minus the ordinary dipolar energy: its λ_max belongs to the highest
  * dipolar energy, and the dipolar ground states are at λ_min (vs_lattice_luttinger_tisza_min()).
  * @param lat the (periodic) lattice.
  * @param[out] lambda_max λ_max (dimensionless).
@@ -344,10 +344,10 @@ VS_API int vs_lattice_luttinger_tisza(const vs_lattice *lat, double *lambda_max,
  * λ_min belongs to the highest energy of H = −(E0/2) Σ sᵀTs: every configuration has
  * E ≤ −(E0/2) λ_min Σ_m |s_m|², with equality for the mode of the bottom eigenvector at k.
  * It is the extreme that dipolar physics tabulates: for the dipolar kernel
- * (vs_coupling_create_dipolar(), H = −(v0/4π) E_dd with E_dd the ordinary point-dipole energy of
+ * (vs_coupling_create_dipolar(), H = −(E0 v0/4π) E_dd with E_dd the ordinary point-dipole energy of
  * unit dipoles), E_dd / Σ|s|² ≥ 2π λ_min / v0, so the Luttinger–Tisza dipolar lattice sum per
- * dipole in units of μ²/v0 is C = 2π λ_min. Example: simple cubic, sphere boundary (the default,
- * U = 0): λ_min = −2.676788684/(2π) at k = (0, π, π)/a (and its cubic images), the columnar
+ * dipole in units of μ²/v0 is C = 2π λ_min. Example: simple cubic, L even, sphere boundary (the
+ * default, U = 0): λ_min = −2.676788684/(2π) at k = (0, π, π)/a (and its cubic images), the columnar
  * antiferro array of Luttinger & Tisza (1946), E_dd = −2.676788684 μ²/a³ per dipole.
  * The sign-reversed Hamiltonian −H (e.g. the physical dipolar system) has the lattice mean-field
  * ordering temperature −E0 λ_min / ncomp when λ_min < 0.
@@ -357,7 +357,7 @@ VS_API int vs_lattice_luttinger_tisza(const vs_lattice *lat, double *lambda_max,
  *        λ_min (scan order q1, q2, q3), k = Σ_j (q_j/L_j) b_j with 0 ≤ q_j < L_j and
  *        q_3 ≤ L_3/2 (k and −k are equivalent).
  * @return ::VS_OK, ::VS_EINVAL (lat NULL), ::VS_EUNSUPPORTED (open cluster), ::VS_ENOMEM,
- *         ::VS_ENUMERIC (H(k) not finite: D or U near DBL_MAX).
+ *         ::VS_ENUMERIC (H(k) or an eigenvalue not finite: D or U near DBL_MAX).
  * @since 1.1
  */
 VS_API int vs_lattice_luttinger_tisza_min(const vs_lattice *lat, double *lambda_min, double *k);
