@@ -287,15 +287,31 @@ VS_API int vs_lattice_update(const vs_lattice *lat, double *s, double *h, double
 /**
  * @brief Fourier-transformed coupling on the supercell grid (periodic lattices only).
  *
- * H(k) = Σ_cells T_{bb'}(Δ) e^{−ik·R_cell} as an (nbasis·ncomp)² Hermitian matrix, row index
- * b*ncomp + a, plus D on every diagonal block and, at k = 0, U/nbasis on every block (so that the
- * energy of the mode s_{cell,b} = Re v_b e^{ik·R_cell} follows from −(E0/2) v†Hv per cell).
+ * H(k) is the (nbasis·ncomp)² Hermitian matrix, row index b*ncomp + a, with blocks
+ *
+ *     H_{bb'}(k) = Σ_R T(r_{R,b} − r_{0,b'}) e^{−ik·R} + δ_{bb'} D + δ_{k,0} U/nbasis,
+ *
+ * where R runs over the L1 L2 L3 cell translations of the supercell and r_{R,b} is the site of
+ * basis b in the cell at R (T as in vs_lattice_coupling()). It is real symmetric for a Bravais
+ * lattice (nbasis = 1) and whenever 2k is a reciprocal lattice vector; H(−k) = conj H(k).
  * k = Σ_j (q_j/L_j) b_j with the reciprocal cell vectors b_j (a_i·b_j = 2πδ_ij).
+ *
+ * Mode energies: for v ∈ ℂ^{nbasis·ncomp}, the real configuration
+ * s_{R,b} = Re(v_b e^{ik·R}) (R the cell of the site) has the energy
+ *
+ *     E = −(E0/4) N_cells v†H(k)v                 if 2k is not a reciprocal lattice vector,
+ *     E = −(E0/2) N_cells (Re v)ᵀ H(k) (Re v)     if it is (q_j ∈ {0, L_j/2} for every j:
+ *                                                  k = 0 or on the zone boundary),
+ *
+ * with N_cells = L1 L2 L3. In both cases E / Σ_m |s_m|² = −(E0/2) v†H(k)v / |v|² for real v (and
+ * for any v in the first case), so the eigenvalues of H(k) are the stationary values of the
+ * Rayleigh quotient E / Σ|s|² (Luttinger–Tisza).
  * @param lat the lattice.
  * @param q `int[3]` grid index, 0 ≤ q_j < L_j.
  * @param[out] Hre real part `double[(nb*nc)²]`, row-major.
  * @param[out] Him imaginary part `double[(nb*nc)²]`, or NULL.
- * @return ::VS_OK, ::VS_EINVAL, ::VS_EUNSUPPORTED (open cluster), ::VS_ENOMEM.
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_EUNSUPPORTED (open cluster), ::VS_ENOMEM, ::VS_ENUMERIC
+ *         (H(k) overflows: D or U near DBL_MAX).
  */
 VS_API int vs_lattice_fourier(const vs_lattice *lat, const int *q, double *Hre, double *Him);
 
@@ -304,6 +320,13 @@ VS_API int vs_lattice_fourier(const vs_lattice *lat, const int *q, double *Hre, 
  *        supercell grid, the wave vector where it occurs, and the lattice mean-field Curie
  *        temperature T_c = E0 λ_max / ncomp (classical ncomp-component unit spins, ⟨s sᵀ⟩ = I/ncomp
  *        at high T; Eq. 25 for ncomp = 6). Any output may be NULL.
+ *
+ * Sign convention: H = −(E0/2) Σ sᵀTs, so λ_max belongs to the lowest energy of this Hamiltonian:
+ * every configuration has E ≥ −(E0/2) λ_max Σ_m |s_m|², with equality for the mode of the top
+ * eigenvector at k (whose spins have unequal lengths in general; when they are all equal, it is a
+ * ground state of the unit-spin model). For the dipolar kernel (vs_coupling_create_dipolar()),
+ * H = −(E0 v0/4π) E_dd is minus the ordinary dipolar energy: its λ_max belongs to the highest
+ * dipolar energy, and the dipolar ground states are at λ_min (vs_lattice_luttinger_tisza_min()).
  * @param lat the (periodic) lattice.
  * @param[out] lambda_max λ_max (dimensionless).
  * @param[out] k `double[3]` Cartesian wave vector (1/length) of the first grid point reaching
@@ -313,6 +336,31 @@ VS_API int vs_lattice_fourier(const vs_lattice *lat, const int *q, double *Hre, 
  */
 VS_API int vs_lattice_luttinger_tisza(const vs_lattice *lat, double *lambda_max, double *k,
                                       double *t_curie);
+
+/**
+ * @brief Luttinger–Tisza minimum: the smallest eigenvalue λ_min of H(k) (see vs_lattice_fourier())
+ *        over the supercell grid and the wave vector where it occurs. Any output may be NULL.
+ *
+ * λ_min belongs to the highest energy of H = −(E0/2) Σ sᵀTs: every configuration has
+ * E ≤ −(E0/2) λ_min Σ_m |s_m|², with equality for the mode of the bottom eigenvector at k.
+ * It is the extreme that dipolar physics tabulates: for the dipolar kernel
+ * (vs_coupling_create_dipolar(), H = −(E0 v0/4π) E_dd with E_dd the ordinary point-dipole energy of
+ * unit dipoles), E_dd / Σ|s|² ≥ 2π λ_min / v0, so the Luttinger–Tisza dipolar lattice sum per
+ * dipole in units of μ²/v0 is C = 2π λ_min. Example: simple cubic, L even, sphere boundary (the
+ * default, U = 0): λ_min = −2.676788684/(2π) at k = (0, π, π)/a (and its cubic images), the columnar
+ * antiferro array of Luttinger & Tisza (1946), E_dd = −2.676788684 μ²/a³ per dipole.
+ * The sign-reversed Hamiltonian −H (e.g. the physical dipolar system) has the lattice mean-field
+ * ordering temperature −E0 λ_min / ncomp when λ_min < 0.
+ * @param lat the (periodic) lattice.
+ * @param[out] lambda_min λ_min (dimensionless).
+ * @param[out] k `double[3]` Cartesian wave vector (1/length) of the first grid point reaching
+ *        λ_min (scan order q1, q2, q3), k = Σ_j (q_j/L_j) b_j with 0 ≤ q_j < L_j and
+ *        q_3 ≤ L_3/2 (k and −k are equivalent).
+ * @return ::VS_OK, ::VS_EINVAL (lat NULL), ::VS_EUNSUPPORTED (open cluster), ::VS_ENOMEM,
+ *         ::VS_ENUMERIC (H(k) or an eigenvalue not finite: D or U near DBL_MAX).
+ * @since 1.1
+ */
+VS_API int vs_lattice_luttinger_tisza_min(const vs_lattice *lat, double *lambda_min, double *k);
 
 #ifdef __cplusplus
 }

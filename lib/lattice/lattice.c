@@ -673,6 +673,16 @@ static void fourier_matrix(const vs_lattice *lat, size_t kh, int is_zero, double
             }
 }
 
+/* H(k) overflows only when D or U is near DBL_MAX: report it rather than return inf. */
+static int check_fourier_finite(int m, const double *Hr, const double *Hi, const char *func)
+{
+    for (size_t i = 0; i < (size_t)m * m; i++)
+        if (!(isfinite(Hr[i]) && isfinite(Hi[i])))
+            return vs__error(VS_ENUMERIC, "%s: H(k) overflows (on-site or uniform matrix too "
+                             "large)", func);
+    return VS_OK;
+}
+
 /* Half-grid index of the grid point q and whether the point is stored conjugated (q3 > g3/2). */
 static size_t half_index(const vs__geom *g, const int *q, int *conj)
 {
@@ -703,22 +713,27 @@ VS_API int vs_lattice_fourier(const vs_lattice *lat, const int *q, double *Hre, 
             return vs__error(VS_EINVAL, "%s: q[%d] = %d outside [0, %d)", __func__, i, q[i],
                              lat->geo.L[i]);
     int m = lat->m, conj;
-    size_t kh = half_index(&lat->geo, q, &conj);
-    double *Hi = vs__calloc((size_t)m * m, sizeof *Hi, &st);
-    if (Hi == NULL)
+    size_t mm = (size_t)m * m, kh = half_index(&lat->geo, q, &conj);
+    double *Hr = vs__calloc(2 * mm, sizeof *Hr, &st);
+    if (Hr == NULL)
         return st;
-    fourier_matrix(lat, kh, q[0] == 0 && q[1] == 0 && q[2] == 0, Hre, Hi);
-    if (Him)
-        for (int i = 0; i < m * m; i++)
-            Him[i] = conj ? -Hi[i] : Hi[i];
-    vs__free(Hi);
-    return VS_OK;
+    double *Hi = Hr + mm;
+    fourier_matrix(lat, kh, q[0] == 0 && q[1] == 0 && q[2] == 0, Hr, Hi);
+    st = check_fourier_finite(m, Hr, Hi, __func__);
+    if (st == VS_OK) {
+        memcpy(Hre, Hr, mm * sizeof *Hre);
+        if (Him) /* the half grid stores H(−k) = conj H(k) for q3 > L3/2 */
+            for (size_t i = 0; i < mm; i++)
+                Him[i] = conj ? -Hi[i] : Hi[i];
+    }
+    vs__free(Hr);
+    return st;
 }
 
-/* Largest eigenvalue of the Hermitian H = Hr + i Hi through the real symmetric embedding
- * [[Hr, −Hi], [Hi, Hr]] (each eigenvalue of H appears twice), by LAPACKE (vs__sym_eigen). */
-static int herm_max_eig(int m, const double *Hr, const double *Hi, double *work, double *w,
-                        double *lmax)
+/* Smallest and largest eigenvalue of the Hermitian H = Hr + i Hi through the real symmetric
+ * embedding [[Hr, −Hi], [Hi, Hr]] (each eigenvalue of H appears twice), by LAPACKE (vs__sym_eigen). */
+static int herm_extreme_eig(int m, const double *Hr, const double *Hi, double *work, double *w,
+                            double *lmin, double *lmax)
 {
     int n = 2 * m;
     for (int i = 0; i < m; i++)
@@ -729,20 +744,23 @@ static int herm_max_eig(int m, const double *Hr, const double *Hi, double *work,
             work[(i + m) * n + j] = Hi[i * m + j];
         }
     int st = vs__sym_eigen(n, work, w, NULL);
-    if (st == VS_OK)
+    if (st == VS_OK) {
+        *lmin = w[0];
         *lmax = w[n - 1];
+    }
     return st;
 }
 
-VS_API int vs_lattice_luttinger_tisza(const vs_lattice *lat, double *lambda_max, double *k,
-                                      double *t_curie)
+/* The Luttinger–Tisza scan: the largest (sign = +1) or smallest (sign = −1) eigenvalue of H(k)
+ * over the supercell grid and the first grid point q (scan order q1, q2, q3) reaching it. */
+static int lt_scan(const vs_lattice *lat, int sign, const char *func, double *lambda, int *bestq)
 {
-    int st = check_lat(lat, __func__);
+    int st = check_lat(lat, func);
     if (st != VS_OK)
         return st;
     if (lat->geo.open)
         return vs__error(VS_EUNSUPPORTED, "%s: open clusters have no Luttinger–Tisza spectrum",
-                         __func__);
+                         func);
     const vs__geom *g = &lat->geo;
     int m = lat->m;
     size_t mm = (size_t)m * m;
@@ -750,33 +768,75 @@ VS_API int vs_lattice_luttinger_tisza(const vs_lattice *lat, double *lambda_max,
     if (buf == NULL)
         return st;
     double *Hr = buf, *Hi = buf + mm, *work = buf + 2 * mm, *w = buf + 6 * mm;
-    double best = -DBL_MAX;
-    int bestq[3] = {0, 0, 0};
+    double best = -DBL_MAX; /* of sign·λ */
     int q[3];
-    /* H(−k) = conj H(k) has the same spectrum: the half grid covers every eigenvalue. */
+    bestq[0] = bestq[1] = bestq[2] = 0;
+    /* H(−k) = conj H(k) has the same spectrum: the half grid q3 ≤ L3/2 (the plane q3 = L3/2
+     * included) covers every eigenvalue. */
     for (q[0] = 0; q[0] < g->L[0] && st == VS_OK; q[0]++)
         for (q[1] = 0; q[1] < g->L[1] && st == VS_OK; q[1]++)
             for (q[2] = 0; q[2] <= g->L[2] / 2 && st == VS_OK; q[2]++) {
                 int conj;
                 size_t kh = half_index(g, q, &conj);
-                double lm;
+                double lmin = 0.0, lmax = 0.0;
                 fourier_matrix(lat, kh, q[0] == 0 && q[1] == 0 && q[2] == 0, Hr, Hi);
-                st = herm_max_eig(m, Hr, Hi, work, w, &lm);
-                if (st == VS_OK && lm > best + 1e-12 * fabs(best)) {
-                    best = lm;
-                    memcpy(bestq, q, sizeof bestq);
+                st = check_fourier_finite(m, Hr, Hi, func);
+                if (st == VS_OK)
+                    st = herm_extreme_eig(m, Hr, Hi, work, w, &lmin, &lmax);
+                if (st == VS_OK && !(isfinite(lmin) && isfinite(lmax)))
+                    st = vs__error(VS_ENUMERIC, "%s: non-finite eigenvalue of H(k)", func);
+                double l = sign > 0 ? lmax : -lmin;
+                if (st == VS_OK && l > best + 1e-12 * fabs(best)) {
+                    best = l;
+                    memcpy(bestq, q, 3 * sizeof *bestq);
                 }
             }
     vs__free(buf);
     if (st != VS_OK)
         return st;
+    *lambda = sign * best;
+    return VS_OK;
+}
+
+/* Cartesian k = Σ_j (q_j/L_j) b_j of the grid point q. */
+static void grid_wavevector(const vs__geom *g, const int *q, double *k)
+{
+    for (int c = 0; c < 3; c++)
+        k[c] = q[0] * g->B[c] / g->L[0] + q[1] * g->B[3 + c] / g->L[1] +
+               q[2] * g->B[6 + c] / g->L[2];
+}
+
+VS_API int vs_lattice_luttinger_tisza(const vs_lattice *lat, double *lambda_max, double *k,
+                                      double *t_curie)
+{
+    double best;
+    int bestq[3];
+    int st = lt_scan(lat, +1, __func__, &best, bestq);
+    if (st != VS_OK)
+        return st;
+    double tc = lat->opt.e0 * best / lat->nc;
+    if (t_curie && !isfinite(tc))
+        return vs__error(VS_ENUMERIC, "%s: E0 λ_max / ncomp = %g × %g / %d overflows", __func__,
+                         lat->opt.e0, best, lat->nc);
     if (lambda_max)
         *lambda_max = best;
     if (k)
-        for (int c = 0; c < 3; c++)
-            k[c] = bestq[0] * g->B[c] / g->L[0] + bestq[1] * g->B[3 + c] / g->L[1] +
-                   bestq[2] * g->B[6 + c] / g->L[2];
+        grid_wavevector(&lat->geo, bestq, k);
     if (t_curie)
-        *t_curie = lat->opt.e0 * best / lat->nc;
+        *t_curie = tc;
+    return VS_OK;
+}
+
+VS_API int vs_lattice_luttinger_tisza_min(const vs_lattice *lat, double *lambda_min, double *k)
+{
+    double best;
+    int bestq[3];
+    int st = lt_scan(lat, -1, __func__, &best, bestq);
+    if (st != VS_OK)
+        return st;
+    if (lambda_min)
+        *lambda_min = best;
+    if (k)
+        grid_wavevector(&lat->geo, bestq, k);
     return VS_OK;
 }

@@ -150,6 +150,7 @@ program test_fortran_bindings
   call test_lattice_monte_carlo_move()
   call test_lattice_onsite_and_uniform_terms()
   call test_lattice_fourier_layout_bcc()
+  call test_lattice_luttinger_tisza_min_dipolar_sc()
   call test_lattice_open_cluster_and_bad_shapes()
   call test_lattice_elastic_kernel_six_components()
   call tap_finish()
@@ -1086,6 +1087,36 @@ contains
             'lambda_max bounds the Rayleigh quotient of H(0)')
     call lat%free()
   end subroutine test_lattice_fourier_layout_bcc
+
+  ! Luttinger & Tisza (1946): the sc dipolar ground state is the columnar antiferro array at
+  ! k = (0, pi, pi)/a (first in scan order), E_dd = -2.676788684 mu^2/a^3 per dipole = 2 pi lambda_min.
+  subroutine test_lattice_luttinger_tisza_min_dipolar_sc()
+    type(vs_lattice_t) :: lat
+    type(vs_coupling_t) :: dip
+    type(vs_lattice_options_t) :: opt
+    real(c_double), parameter :: pi = acos(-1.0_c_double), a = 1.7_c_double
+    real(c_double) :: lmin, lmax, k(3)
+    integer :: st
+    call dip%create_dipolar()
+    call lat%create_cubic(VS_LATTICE_SC, a, [2, 2, 2], dip, stat=st)
+    call lat%luttinger_tisza_min(lmin, k, stat=st)
+    call lat%luttinger_tisza(lmax)
+    call ok(st == VS_OK .and. lmin < 0.0_c_double .and. lmin < lmax, 'luttinger_tisza_min: lambda_min < 0 < lambda_max')
+    call close_to(2.0_c_double * pi * lmin, -2.676788684_c_double, 1e-9_c_double, 0.0_c_double, &
+                  'sc dipolar: 2 pi lambda_min = the Luttinger-Tisza lattice sum -2.676788684')
+    call all_close(k, [0.0_c_double, pi / a, pi / a], 1e-12_c_double, 'sc dipolar: lambda_min at k = (0, pi, pi)/a')
+    call lat%free()
+    call lat%luttinger_tisza_min(lmin, stat=st)
+    call ok(st == VS_EINVAL, 'luttinger_tisza_min on a freed lattice: VS_EINVAL')
+    call opt%create()
+    call opt%set(VS_LATTICE_OPT_BOUNDARY, real(VS_LATTICE_OPEN, c_double))
+    call lat%create_cubic(VS_LATTICE_SC, a, [2, 2, 2], dip, opt=opt)
+    call lat%luttinger_tisza_min(lmin, k, stat=st)
+    call ok(st == VS_EUNSUPPORTED, 'luttinger_tisza_min of an open cluster: VS_EUNSUPPORTED')
+    call opt%free()
+    call dip%free()
+    call lat%free()
+  end subroutine test_lattice_luttinger_tisza_min_dipolar_sc
 
   subroutine test_lattice_open_cluster_and_bad_shapes()
     type(vs_lattice_t) :: lat
