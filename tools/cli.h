@@ -76,6 +76,32 @@ void cli_table_row(cli_table *t, const double *v);
 void cli_table_row_labelled(cli_table *t, const char *label, const double *v);
 int cli_format_option(cli_format *f, int argc, char **argv, int *i);
 
+/* ---- files and programs (tools/cli_file.c) ----------------------------------------------------- */
+
+/* An output file written atomically: cli_file_open creates PATH.XXXXXX next to path and opens f->fp;
+ * cli_file_commit flushes, fsyncs and renames it over path (every step checked); on any failure, or
+ * with cli_file_discard, the temporary file is removed and path keeps its previous content. The open
+ * and commit calls print "voigtspin: cannot write PATH: reason" and return CLI_EXIT_FAIL on failure. */
+typedef struct cli_file {
+    FILE *fp;
+    char *path; /* a copy of the target path */
+    char *tmp;
+} cli_file;
+int cli_file_open(cli_file *f, const char *path);
+int cli_file_commit(cli_file *f);
+void cli_file_discard(cli_file *f);
+/* fsync the finished file tmp (written by another program) and rename it to path; removes tmp on failure. */
+int cli_file_install(const char *tmp, const char *path);
+
+/* At exit: flush and close standard output; on a write error print a message and turn an exit code of
+ * 0 into CLI_EXIT_FAIL (otherwise rc is returned unchanged). */
+int cli_close_stdout(int rc);
+
+/* Run argv[0] (searched on PATH) with working directory dir, standard input /dev/null and standard
+ * output and error to the file log (relative to dir; appended to if append), without a shell.
+ * Returns its exit status (126: could not set up, 127: not found), 128 + signal, or -1. */
+int cli_run(const char *dir, char *const argv[], const char *log, int append);
+
 /* Subcommands (tools/cmd_*.c). Each takes argv[0] = its own name. */
 int cmd_elastic(int argc, char **argv);
 int cmd_coupling(int argc, char **argv);
