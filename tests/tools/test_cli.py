@@ -3,10 +3,11 @@
 import csv
 import io
 import math
+import os
 import subprocess
 import sys
 
-exe = sys.argv[1]
+exe = os.path.abspath(sys.argv[1])
 results = []
 
 
@@ -183,6 +184,136 @@ check("voigt_option_needs_36_numbers", rc == 2 and "--voigt" in err and "36" in 
 
 rc, out, err = run("paper", "--help")
 check("paper_help_exits_0", rc == 0 and "usage" in out, err)
+
+
+# ---- issue 9, defect 9: number and spin-file parsing -------------------------------------------------
+# A subnormal is a finite number: strtod reports ERANGE for it, which must not make it "not finite".
+rc, out, err = run("oscillator", "--phi", "5e-324,5e-324,1", "--g", "1", "--csv")
+ok = rc == 0 and len(csv_rows(out)) == 1 and csv_rows(out)[0]["phi"] == 5e-324
+check("subnormal_option_value_is_accepted", ok, f"rc={rc} {out}{err}")
+
+rc, out, err = run("oscillator", "--phi", "0,1e999,3")
+check("overflowing_option_value_exits_2", rc == 2 and "--phi" in err, f"rc={rc} err={err!r}")
+
+# lo,hi,n: n is bounded (no huge allocation), and so is the product of a two-dimensional grid.
+rc, out, err = run("phase", "--T", "0.1,0.2,1e300")
+check("range_with_huge_n_exits_2", rc == 2 and "--T" in err, f"rc={rc} err={err!r}")
+rc, out, err = run("landscape", "--couplings", "1.5,1", "--T", "0.2", "--hc", "0,1,10000000", "--hs", "0,1,10000000")
+check("grid_product_above_limit_exits_2", rc == 2 and "grid points" in err, f"rc={rc} err={err!r}")
+# The end points of a range are exact even where hi - lo overflows.
+rc, out, err = run("phase", "--T", "0.1,0.3,3", "--ratio", "0.5,1.5,2", "--csv")
+ok = rc == 0 and sorted({r["T"] for r in csv_rows(out)}) == [0.1, 0.2, 0.3] \
+    and sorted({r["ratio"] for r in csv_rows(out)}) == [0.5, 1.5]
+check("range_end_points_are_exact", ok, out + err)
+
+
+def spins_file(lines):
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write("".join(line + "\n" for line in lines))
+        return f.name
+
+
+good = ["0 1 0 0 0 0"] * 8
+for name, lines, line_no in [
+        ("trailing_junk", ["# header"] + good[:1] + ["0 1 0 0 0 0 junk"] + good[2:], 3),
+        ("junk_glued_to_number", good[:4] + ["0 1 0 0 0 0x"] + good[5:], 5),
+        ("junk_only_line", good[:2] + ["abc"] + good[2:], 3),
+        ("numbers_without_separator", good[:6] + ["0 1-0 0 0 0"] + good[7:], 7),
+        ("nan_in_row", good[:1] + ["0 nan 0 0 0 0"] + good[2:], 2)]:
+    path = spins_file(lines)
+    rc, out, err = run("lattice", "--L", "2,2,2", "--spins", path)
+    os.unlink(path)
+    check(f"spins_{name}_exits_2_naming_the_line", rc == 2 and "--spins" in err and f"line {line_no}" in err,
+          f"rc={rc} err={err!r}")
+path = spins_file(["# comma- or blank-separated, CRLF line ends, subnormal components"] +
+                  ["0,1,0, 0 0\t5e-324\r"] * 8)
+rc, out, err = run("lattice", "--L", "2,2,2", "--spins", path, "--csv")
+os.unlink(path)
+check("spins_separators_crlf_and_subnormals_are_accepted", rc == 0 and csv_rows(out)[0]["N"] == 8, out + err)
+
+# ---- issue 9, defect 9: output that does not arrive is a failure ---------------------------------------
+import resource
+import shutil
+import signal
+
+scratch = tempfile.mkdtemp(prefix="voigtspin-cli-")
+if os.path.exists("/dev/full"):
+    for args in [("--help",), ("--version",), ("elastic",), ("coupling",), ("meanfield",),
+                 ("sweep", "--range", "0.1,0.2,3"), ("landscape",), ("phase",), ("f0",), ("f0", "--summary"),
+                 ("oscillator",), ("lattice", "--L", "2,2,2"), ("paper", "--help"),
+                 ("paper", "--no-figures", "--out", os.path.join(scratch, "devfull"))]:
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([exe, *args], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+        check(f"stdout_dev_full_fails_{'_'.join(a.strip('-') for a in args[:2])}",
+              p.returncode == 1 and "standard output" in p.stderr, f"rc={p.returncode} err={p.stderr!r}")
+else:
+    check("stdout_dev_full_fails # SKIP no /dev/full", True)
+
+# A write that fails half-way (here: the file size limit, which binds root too, with SIGXFSZ ignored so
+# that write() returns EFBIG) must exit 1 naming the file and leave every previous file intact.
+ref_dir, dst_dir = os.path.join(scratch, "ref"), os.path.join(scratch, "dst")
+rc, out, err = run("paper", "--no-figures", "--out", ref_dir)
+names = sorted(os.listdir(ref_dir)) if rc == 0 else []
+os.mkdir(dst_dir)
+for n in names:
+    with open(os.path.join(dst_dir, n), "w") as f:
+        f.write("previous good content\n")
+
+
+def limit_file_size():
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+
+p = subprocess.run([exe, "paper", "--no-figures", "--out", dst_dir], capture_output=True, text=True,
+                   timeout=120, preexec_fn=limit_file_size)
+left = sorted(os.listdir(dst_dir))
+intact = all(open(os.path.join(dst_dir, n)).read() in ("previous good content\n", open(os.path.join(ref_dir, n)).read())
+             for n in names)
+ok = (len(names) >= 10 and p.returncode == 1 and "fig2_oscillator.dat" in p.stderr and left == names and intact
+      and open(os.path.join(dst_dir, "fig2_oscillator.dat")).read() == "previous good content\n")
+check("paper_failed_write_exits_1_and_keeps_previous_files", ok,
+      f"rc={p.returncode} err={p.stderr!r} files={left}")
+
+# ---- issue 9, defect 8: --out never reaches a shell ---------------------------------------------------
+# A stand-in gnuplot on PATH records how it was run (working directory, arguments) and draws the PNG it
+# is told to; with it the test runs whether or not gnuplot is installed.
+fake_bin = os.path.join(scratch, "bin")
+os.mkdir(fake_bin)
+fake_log = os.path.join(scratch, "fake-gnuplot.log")
+with open(os.path.join(fake_bin, "gnuplot"), "w") as f:
+    f.write("#!/bin/sh\n"
+            f"printf '%s|%s\\n' \"$(pwd -P)\" \"$*\" >> '{fake_log}'\n"
+            "if [ \"$1\" = -e ]; then out=${2#vs_out = \\'}; printf PNG > \"${out%\\'}\"; fi\n")
+os.chmod(os.path.join(fake_bin, "gnuplot"), 0o755)
+work = os.path.join(scratch, "work")
+os.mkdir(work)
+evil = "q'; touch INJECTED; echo '"
+env = dict(os.environ, PATH=fake_bin + os.pathsep + os.environ.get("PATH", ""))
+p = subprocess.run([exe, "paper", "--out", evil], cwd=work, env=env, capture_output=True, text=True, timeout=120)
+evil_dir = os.path.realpath(os.path.join(work, evil))
+calls = open(fake_log).read().splitlines() if os.path.exists(fake_log) else []
+plots = [c for c in calls if c.endswith(".gp")]
+pngs = sorted(n for n in os.listdir(evil_dir) if n.endswith(".png")) if os.path.isdir(evil_dir) else []
+ok = (p.returncode == 0 and not os.path.exists(os.path.join(work, "INJECTED")) and len(plots) == 5
+      and all(c.split("|")[0] == evil_dir for c in plots) and len(pngs) == 5
+      and not any(n.endswith(".tmp") for n in os.listdir(evil_dir)))
+check("paper_out_with_shell_metacharacters_is_not_injected", ok,
+      f"rc={p.returncode} err={p.stderr!r} calls={calls} pngs={pngs} cwd={os.listdir(work)}")
+
+# The real gnuplot draws the figures into a folder whose name has quotes and blanks (CI installs it).
+if shutil.which("gnuplot"):
+    odd = os.path.join(scratch, "it's a \"dir\"")
+    rc, out, err = run("paper", "--out", odd)
+    pngs = [os.path.join(odd, n) for n in sorted(os.listdir(odd)) if n.endswith(".png")] if rc == 0 else []
+    ok = rc == 0 and len(pngs) == 5 and all(open(n, "rb").read(8) == b"\x89PNG\r\n\x1a\n" for n in pngs)
+    check("paper_draws_png_figures_with_gnuplot", ok, f"rc={rc} err={err!r} pngs={pngs}")
+elif os.environ.get("CI"):
+    check("paper_draws_png_figures_with_gnuplot", False, "gnuplot is not installed in CI")
+else:
+    check("paper_draws_png_figures_with_gnuplot # SKIP gnuplot not installed", True)
+
+shutil.rmtree(scratch, ignore_errors=True)
 
 print("TAP version 13")
 print(f"1..{len(results)}")
