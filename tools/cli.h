@@ -13,7 +13,12 @@
 
 /* Print "voigtspin: <msg>" to stderr and return CLI_EXIT_USAGE. With cli_quiet set (the fuzz
  * harnesses) the message is formatted but not printed. */
-int cli_usage_error(const char *fmt, ...);
+#if defined(__GNUC__)
+#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CLI_PRINTF(f, a)
+#endif
+int cli_usage_error(const char *fmt, ...) CLI_PRINTF(1, 2);
 extern int cli_quiet;
 /* Print a library failure (status + vs_last_error) and return CLI_EXIT_FAIL. */
 int cli_lib_error(const char *what, int status);

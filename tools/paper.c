@@ -370,7 +370,7 @@ static int fig3(paper_ctx *p)
     for (int w = 0; w < 2; w++) {
         size_t k = which[w];
         vs_meanfield *mf = NULL;
-        double Tc, hc, hs;
+        double Tc = NAN, hc = NAN, hs = NAN;
         int st = demo_meanfield(k, &mf);
         if (st == VS_OK)
             st = vs_meanfield_curie_temperature(mf, &Tc);
@@ -479,7 +479,7 @@ static int fig5(paper_ctx *p)
         st = vs_gprofile_eval(gp, g1, &F1, NULL, NULL);
         fprintf(fp, "# g F0 F(c=0.05) tangent F(c=c_max=%.6g) d2F0   (k_BT = a^3 = 1)\n", cmax);
         for (int j = 1; j <= 400 && st == VS_OK; j++) {
-            double g = 14.0 * j / 400.0, F0, d2F0, F, Fm;
+            double g = 14.0 * j / 400.0, F0 = NAN, d2F0 = NAN, F = NAN, Fm = NAN;
             st = vs_gprofile_f0(gp, g, &F0, NULL, &d2F0);
             if (st == VS_OK)
                 st = vs_gprofile_eval(gp, g, &F, NULL, NULL);
