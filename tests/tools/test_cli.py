@@ -467,6 +467,16 @@ ok = (p.returncode == 0 and not os.path.exists(os.path.join(work, "INJECTED")) a
 check("paper_out_with_shell_metacharacters_is_not_injected", ok,
       f"rc={p.returncode} err={p.stderr!r} calls={calls} pngs={pngs} cwd={os.listdir(work)}")
 
+# A gnuplot that fails: exit 1 naming the log, the previous figure stays, no temporary file is left.
+with open(os.path.join(fake_bin, "gnuplot"), "w") as f:
+    f.write("#!/bin/sh\n[ \"$1\" = --version ] && exit 0\n"
+            "out=${2#vs_out = \\'}; printf BROKEN > \"${out%\\'}\"; echo 'no pngcairo' >&2; exit 1\n")
+p = subprocess.run([exe, "paper", "--out", evil], cwd=work, env=env, capture_output=True, text=True, timeout=120)
+left = os.listdir(evil_dir)
+ok = (p.returncode == 1 and "gnuplot failed" in p.stderr and "no pngcairo" in open(os.path.join(evil_dir, "gnuplot.log")).read()
+      and open(os.path.join(evil_dir, "fig2_oscillator.png")).read() == "PNG" and not any(n.endswith(".tmp") for n in left))
+check("paper_gnuplot_failure_exits_1_and_keeps_previous_figure", ok, f"rc={p.returncode} err={p.stderr!r} files={left}")
+
 # The real gnuplot draws the figures into a folder whose name has quotes and blanks (CI installs it).
 if shutil.which("gnuplot"):
     odd = os.path.join(scratch, "it's a \"dir\"")
