@@ -11,19 +11,44 @@
 #define CLI_EXIT_FAIL 1
 #define CLI_EXIT_USAGE 2
 
-/* Print "voigtspin: <msg>" to stderr and return CLI_EXIT_USAGE. */
-int cli_usage_error(const char *fmt, ...);
+/* Print "voigtspin: <msg>" to stderr and return CLI_EXIT_USAGE. With cli_quiet set (the fuzz
+ * harnesses) the message is formatted but not printed. */
+#if defined(__GNUC__)
+#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CLI_PRINTF(f, a)
+#endif
+int cli_usage_error(const char *fmt, ...) CLI_PRINTF(1, 2);
+extern int cli_quiet;
 /* Print a library failure (status + vs_last_error) and return CLI_EXIT_FAIL. */
 int cli_lib_error(const char *what, int status);
 
-/* Parse "a,b,c" into exactly n finite doubles; returns 0 on success. */
+/* ---- parsers (tools/cli_parse.c, shared with the fuzz harnesses in tools/fuzz/) ---------------- */
+
+/* Largest number of points of a grid option, and of the product of a two-dimensional grid. */
+#define CLI_MAX_POINTS 10000000L
+
+/* Parse "a,b,c" into exactly n finite doubles (subnormals accepted; nan, inf and overflow refused);
+ * returns 0 on success. */
 int cli_parse_doubles(const char *s, double *v, int n);
-/* Parse one finite double / positive int option value; on failure report naming `opt`. */
+/* Parse one finite double / an integer in [lo, hi] option value; on failure report naming `opt`. */
 int cli_parse_double(const char *opt, const char *s, double *v);
 int cli_parse_int(const char *opt, const char *s, long lo, long hi, long *v);
+/* Parse 1..max comma-separated finite numbers into out, their count in *n. */
+int cli_parse_list(const char *opt, const char *s, double *out, int max, int *n);
+/* Parse "L1,L2,L3", each an integer in [1, max]. */
+int cli_parse_ints3(const char *opt, const char *s, long max, int *L);
 
-/* Parse "lo,hi,n" into an evenly spaced grid (n ≥ 1; n = 1 gives lo). Caller frees *grid. */
+/* Parse "lo,hi,n" into an evenly spaced grid from lo to hi, both included (1 <= n <= CLI_MAX_POINTS;
+ * n = 1 gives lo); every point is finite. Caller frees *grid. */
 int cli_parse_range(const char *opt, const char *s, double **grid, long *n);
+/* Refuse an n1 x n2 grid above CLI_MAX_POINTS points (no overflow for any n1, n2 >= 1). */
+int cli_check_points(const char *what, long n1, long n2);
+
+/* Read exactly N rows of nc finite numbers (separated by blanks or commas; '#' starts a comment,
+ * blank lines are skipped) from fp into s[N*nc]; anything else on a line is refused with a message
+ * naming `name` and the line number. Returns 0 or CLI_EXIT_USAGE. */
+int cli_read_spins(FILE *fp, const char *name, size_t N, int nc, double *s);
 
 /* Value of option argv[*i] (advancing *i), or NULL with a usage message printed. */
 const char *cli_value(int argc, char **argv, int *i);
@@ -55,6 +80,32 @@ void cli_table_header(cli_table *t, int ncol, const char *const *names);
 void cli_table_row(cli_table *t, const double *v);
 void cli_table_row_labelled(cli_table *t, const char *label, const double *v);
 int cli_format_option(cli_format *f, int argc, char **argv, int *i);
+
+/* ---- files and programs (tools/cli_file.c) ----------------------------------------------------- */
+
+/* An output file written atomically: cli_file_open creates PATH.XXXXXX next to path and opens f->fp;
+ * cli_file_commit flushes, fsyncs and renames it over path (every step checked); on any failure, or
+ * with cli_file_discard, the temporary file is removed and path keeps its previous content. The open
+ * and commit calls print "voigtspin: cannot write PATH: reason" and return CLI_EXIT_FAIL on failure. */
+typedef struct cli_file {
+    FILE *fp;
+    char *path; /* a copy of the target path */
+    char *tmp;
+} cli_file;
+int cli_file_open(cli_file *f, const char *path);
+int cli_file_commit(cli_file *f);
+void cli_file_discard(cli_file *f);
+/* fsync the finished file tmp (written by another program) and rename it to path; removes tmp on failure. */
+int cli_file_install(const char *tmp, const char *path);
+
+/* At exit: flush and close standard output; on a write error print a message and turn an exit code of
+ * 0 into CLI_EXIT_FAIL (otherwise rc is returned unchanged). */
+int cli_close_stdout(int rc);
+
+/* Run argv[0] (searched on PATH) with working directory dir, standard input /dev/null and standard
+ * output and error to the file log (relative to dir; appended to if append), without a shell.
+ * Returns its exit status (126: could not set up, 127: not found), 128 + signal, or -1. */
+int cli_run(const char *dir, char *const argv[], const char *log, int append);
 
 /* Subcommands (tools/cmd_*.c). Each takes argv[0] = its own name. */
 int cmd_elastic(int argc, char **argv);

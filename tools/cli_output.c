@@ -1,4 +1,4 @@
-/* Argument parsing helpers and aligned-table / CSV output of the voigtspin command. */
+/* Library error messages, the --csv/--table option and aligned-table / CSV output of voigtspin. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -7,62 +7,10 @@
 
 #include "cli.h"
 
-int cli_usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("voigtspin: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs(" (see --help)\n", stderr);
-    va_end(ap);
-    return CLI_EXIT_USAGE;
-}
-
 int cli_lib_error(const char *what, int status)
 {
     fprintf(stderr, "voigtspin: %s failed: %s: %s\n", what, vs_strerror(status), vs_last_error());
     return CLI_EXIT_FAIL;
-}
-
-int cli_parse_doubles(const char *s, double *v, int n)
-{
-    const char *p = s;
-    for (int k = 0; k < n; k++) {
-        char *end;
-        errno = 0;
-        v[k] = strtod(p, &end);
-        if (end == p || errno != 0 || !isfinite(v[k]))
-            return -1;
-        p = end;
-        if (k < n - 1) {
-            if (*p != ',')
-                return -1;
-            p++;
-        }
-    }
-    return *p == '\0' ? 0 : -1;
-}
-
-int cli_parse_double(const char *opt, const char *s, double *v)
-{
-    if (s == NULL)
-        return cli_usage_error("option %s needs a value", opt);
-    if (cli_parse_doubles(s, v, 1) != 0)
-        return cli_usage_error("option %s: '%s' is not a finite number", opt, s);
-    return 0;
-}
-
-int cli_parse_int(const char *opt, const char *s, long lo, long hi, long *v)
-{
-    if (s == NULL)
-        return cli_usage_error("option %s needs a value", opt);
-    char *end;
-    errno = 0;
-    long x = strtol(s, &end, 10);
-    if (end == s || *end != '\0' || errno != 0 || x < lo || x > hi)
-        return cli_usage_error("option %s: '%s' is not an integer in [%ld, %ld]", opt, s, lo, hi);
-    *v = x;
-    return 0;
 }
 
 int cli_format_option(cli_format *f, int argc, char **argv, int *i)
@@ -133,33 +81,6 @@ void cli_table_row(cli_table *t, const double *v)
 int cli_is_help(const char *arg)
 {
     return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
-}
-
-const char *cli_value(int argc, char **argv, int *i)
-{
-    if (*i + 1 >= argc) {
-        cli_usage_error("option %s needs a value", argv[*i]);
-        return NULL;
-    }
-    return argv[++(*i)];
-}
-
-int cli_parse_range(const char *opt, const char *s, double **grid, long *n)
-{
-    double v[3];
-    if (s == NULL)
-        return cli_usage_error("option %s needs a value lo,hi,n", opt);
-    if (cli_parse_doubles(s, v, 3) != 0 || v[2] < 1 || v[2] > 1e7 || v[2] != floor(v[2]))
-        return cli_usage_error("option %s: '%s' is not lo,hi,n with 1 <= n <= 1e7", opt, s);
-    long m = (long)v[2];
-    double *g = malloc((size_t)m * sizeof *g);
-    if (g == NULL)
-        return cli_usage_error("option %s: out of memory for %ld points", opt, m);
-    for (long k = 0; k < m; k++)
-        g[k] = m == 1 ? v[0] : v[0] + (v[1] - v[0]) * (double)k / (double)(m - 1);
-    *grid = g;
-    *n = m;
-    return 0;
 }
 
 void cli_progress(const char *name, long done, long total)

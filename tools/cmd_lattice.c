@@ -3,6 +3,7 @@
  * (3-spin) kernel, read a spin configuration (N rows × ncomp numbers) and print the energy per
  * site, optionally the local fields and the Luttinger–Tisza maximum (Eqs. 18–19; SPEC §4.4).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,33 +49,6 @@ static void lattice_help(FILE *fp)
             cli_material_help);
 }
 
-static int parse_ints3(const char *opt, const char *v, int *L)
-{
-    double d[3];
-    if (v == NULL || cli_parse_doubles(v, d, 3) != 0)
-        return cli_usage_error("option %s: expected three integers L1,L2,L3", opt);
-    for (int k = 0; k < 3; k++) {
-        if (d[k] < 1 || d[k] > 1 << 20 || d[k] != floor(d[k]))
-            return cli_usage_error("option %s: '%s' must be positive integers", opt, v);
-        L[k] = (int)d[k];
-    }
-    return 0;
-}
-
-/* Count comma-separated numbers of v and parse them (at most max). */
-static int parse_list(const char *opt, const char *v, double *out, int max, int *n)
-{
-    if (v == NULL)
-        return CLI_EXIT_USAGE;
-    int k = 1;
-    for (const char *s = v; *s; s++)
-        k += *s == ',';
-    if (k > max || cli_parse_doubles(v, out, k) != 0)
-        return cli_usage_error("option %s: '%s' is not a list of at most %d finite numbers", opt, v, max);
-    *n = k;
-    return 0;
-}
-
 static int lattice_option(lat_opts *o, int argc, char **argv, int *i)
 {
     const char *a = argv[*i];
@@ -105,7 +79,7 @@ static int lattice_option(lat_opts *o, int argc, char **argv, int *i)
     if (strcmp(a, "--alpha") == 0)
         return cli_parse_double(a, cli_value(argc, argv, i), &o->alpha) ? CLI_EXIT_USAGE : 1;
     if (strcmp(a, "--L") == 0)
-        return parse_ints3(a, cli_value(argc, argv, i), o->L) ? CLI_EXIT_USAGE : 1;
+        return cli_parse_ints3(a, cli_value(argc, argv, i), 1L << 20, o->L) ? CLI_EXIT_USAGE : 1;
     if (strcmp(a, "--cell") == 0) {
         const char *v = cli_value(argc, argv, i);
         if (v == NULL || cli_parse_doubles(v, o->cell, 9) != 0)
@@ -117,7 +91,9 @@ static int lattice_option(lat_opts *o, int argc, char **argv, int *i)
         const char *v = cli_value(argc, argv, i);
         double buf[192];
         int n;
-        if (v == NULL || parse_list(a, v, buf, 192, &n) || n % 3)
+        if (v == NULL || cli_parse_list(a, v, buf, 192, &n) != 0)
+            return CLI_EXIT_USAGE;
+        if (n % 3)
             return cli_usage_error("option --basis: expected 3*nbasis fractional coordinates (nbasis <= 64)");
         free(o->basis);
         o->basis = malloc((size_t)n * sizeof *o->basis);
@@ -128,7 +104,7 @@ static int lattice_option(lat_opts *o, int argc, char **argv, int *i)
         return 1;
     }
     if (strcmp(a, "--uniform") == 0)
-        return parse_list(a, cli_value(argc, argv, i), o->uniform, 16, &o->nuniform) ? CLI_EXIT_USAGE : 1;
+        return cli_parse_list(a, cli_value(argc, argv, i), o->uniform, 16, &o->nuniform) ? CLI_EXIT_USAGE : 1;
     if (strcmp(a, "--spins") == 0)
         return (o->spins = cli_value(argc, argv, i)) == NULL ? CLI_EXIT_USAGE : 1;
     if (strcmp(a, "--open") == 0)
@@ -140,42 +116,15 @@ static int lattice_option(lat_opts *o, int argc, char **argv, int *i)
     return 0;
 }
 
-/* Read N*nc numbers from a text file ('#' comments); exactly N rows of nc numbers. */
+/* The --spins file ('-': standard input), read by the parser the fuzz harness also runs. */
 static int read_spins(const char *path, size_t N, int nc, double *s)
 {
     FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
     if (fp == NULL)
-        return cli_usage_error("option --spins: cannot open '%s'", path);
-    char line[4096];
-    size_t row = 0;
-    int rc = 0;
-    while (rc == 0 && fgets(line, sizeof line, fp)) {
-        char *hash = strchr(line, '#');
-        if (hash)
-            *hash = '\0';
-        char *p = line, *end;
-        int k = 0;
-        double v;
-        while ((v = strtod(p, &end)), end != p) {
-            if (k < nc && row < N && isfinite(v))
-                s[row * (size_t)nc + (size_t)k] = v;
-            else if (!isfinite(v))
-                rc = cli_usage_error("option --spins: '%s' row %zu has a non-finite number", path, row + 1);
-            k++;
-            p = end;
-            while (*p == ',' || *p == ' ' || *p == '\t')
-                p++;
-        }
-        if (k == 0)
-            continue;
-        if (k != nc && rc == 0)
-            rc = cli_usage_error("option --spins: '%s' row %zu has %d numbers, expected %d", path, row + 1, k, nc);
-        row++;
-    }
+        return cli_usage_error("option --spins: cannot open '%s': %s", path, strerror(errno));
+    int rc = cli_read_spins(fp, path, N, nc, s);
     if (fp != stdin)
         fclose(fp);
-    if (rc == 0 && row != N)
-        rc = cli_usage_error("option --spins: '%s' has %zu rows, expected N = %zu", path, row, N);
     return rc;
 }
 

@@ -267,8 +267,14 @@ int cmd_landscape(int argc, char **argv)
         snprintf(def, sizeof def, "0,%.17g,41", hmax);
         cli_parse_range("--hs", def, &o.hs, &o.ns);
     }
+    if (o.hc == NULL || o.hs == NULL) {
+        rc = cli_lib_error("the landscape", VS_ENOMEM);
+        goto out;
+    }
+    if ((rc = cli_check_points("landscape: --hc x --hs", o.nc, o.ns)) != 0)
+        goto out;
     G = malloc((size_t)o.nc * (size_t)o.ns * sizeof *G);
-    if (G == NULL || o.hc == NULL || o.hs == NULL) {
+    if (G == NULL) {
         rc = cli_lib_error("the landscape", VS_ENOMEM);
         goto out;
     }
@@ -354,11 +360,17 @@ int cmd_phase(int argc, char **argv)
         cli_parse_range("--T", "0.02,0.4,41", &o.T, &o.nT);
     if (o.ratio == NULL)
         cli_parse_range("--ratio", "0.5,2,31", &o.ratio, &o.nr);
+    if (o.T == NULL || o.ratio == NULL) {
+        rc = cli_lib_error("the phase diagram", VS_ENOMEM);
+        goto out;
+    }
+    if ((rc = cli_check_points("phase: --T x --ratio", o.nT, o.nr)) != 0)
+        goto out;
     size_t n = (size_t)o.nT * (size_t)o.nr;
     ph = malloc(n * sizeof *ph);
     mc = malloc(n * sizeof *mc);
     ms = malloc(n * sizeof *ms);
-    if (!ph || !mc || !ms || !o.T || !o.ratio) {
+    if (!ph || !mc || !ms) {
         rc = cli_lib_error("the phase diagram", VS_ENOMEM);
         goto out;
     }
@@ -525,13 +537,7 @@ static int osc_option(int argc, char **argv, int *i, void *ctx)
         const char *v = cli_value(argc, argv, i);
         if (v == NULL)
             return CLI_EXIT_USAGE;
-        int n = 1;
-        for (const char *s = v; *s; s++)
-            n += *s == ',';
-        if (n > 16 || cli_parse_doubles(v, o->g, n) != 0)
-            return cli_usage_error("option --g: '%s' is not 1 to 16 comma-separated numbers", v);
-        o->ng = n;
-        return 1;
+        return cli_parse_list("--g", v, o->g, 16, &o->ng) ? CLI_EXIT_USAGE : 1;
     }
     return 0;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -29,6 +30,7 @@ static const struct {
 typedef struct paper_ctx {
     const char *dir;
     int figures;  /* gnuplot available */
+    int plotted;  /* gnuplot runs so far (the first one starts gnuplot.log afresh) */
     FILE *out;
 } paper_ctx;
 
@@ -265,70 +267,101 @@ static int section_lattice(paper_ctx *p)
 
 /* ---- figures ---------------------------------------------------------------------------------- */
 
-static FILE *open_in(const paper_ctx *p, const char *name, char *path, size_t n)
+/* The output line of every script: `gnuplot SCRIPT` run by hand draws NAME; voigtspin presets vs_out
+ * to a temporary name and renames it to NAME once gnuplot has succeeded. */
+#define PNG_OUTPUT(name) "if (!exists('vs_out')) vs_out = '" name "'\nset output vs_out\n"
+
+/* DIR/name in a new string (NULL with a message if out of memory). */
+static char *path_in(const paper_ctx *p, const char *name)
 {
-    snprintf(path, n, "%s/%s", p->dir, name);
-    FILE *fp = fopen(path, "w");
-    if (fp == NULL)
-        fprintf(stderr, "voigtspin: cannot write %s: %s\n", path, strerror(errno));
-    return fp;
+    size_t n = strlen(p->dir) + strlen(name) + 2;
+    char *path = malloc(n);
+    if (path == NULL)
+        fprintf(stderr, "voigtspin: out of memory\n");
+    else
+        snprintf(path, n, "%s/%s", p->dir, name);
+    return path;
 }
 
-/* Run a gnuplot script; the PNG is reported only if gnuplot succeeded. */
-static void plot(paper_ctx *p, const char *script, const char *png)
+/* Start writing DIR/name atomically (see cli_file): the previous file survives any failure. */
+static int open_out(const paper_ctx *p, const char *name, cli_file *f)
 {
-    char cmd[2048];
+    char *path = path_in(p, name);
+    if (path == NULL)
+        return CLI_EXIT_FAIL;
+    int rc = cli_file_open(f, path);
+    free(path);
+    return rc;
+}
+
+/* Draw png from a gnuplot script in DIR: gnuplot runs without a shell (argument vector, working
+ * directory DIR), draws into png.tmp (the scripts honour a preset vs_out), which replaces png only if
+ * gnuplot succeeded. */
+static int plot(paper_ctx *p, const char *script, const char *png)
+{
     if (!p->figures)
-        return;
-    snprintf(cmd, sizeof cmd, "cd '%s' && gnuplot '%s' 2>gnuplot.log", p->dir, script);
-    if (system(cmd) == 0)
-        fprintf(p->out, "figure: %s/%s\n", p->dir, png);
-    else
-        fprintf(stderr, "voigtspin: gnuplot failed on %s/%s (see %s/gnuplot.log)\n", p->dir, script, p->dir);
+        return 0;
+    char tmp[128], assign[160];
+    snprintf(tmp, sizeof tmp, "%s.tmp", png);
+    snprintf(assign, sizeof assign, "vs_out = '%s'", tmp);
+    char *argv[] = {"gnuplot", "-e", assign, (char *)script, NULL};
+    int st = cli_run(p->dir, argv, "gnuplot.log", p->plotted++ > 0);
+    char *tmppath = path_in(p, tmp), *pngpath = path_in(p, png);
+    int rc = CLI_EXIT_FAIL;
+    if (tmppath && pngpath) {
+        if (st != 0) {
+            unlink(tmppath);
+            fprintf(stderr, "voigtspin: gnuplot failed on %s/%s (status %d; see %s/gnuplot.log)\n", p->dir, script,
+                    st, p->dir);
+        } else if ((rc = cli_file_install(tmppath, pngpath)) == 0) {
+            fprintf(p->out, "figure: %s\n", pngpath);
+        }
+    }
+    free(tmppath);
+    free(pngpath);
+    return rc;
 }
 
 static int write_script(paper_ctx *p, const char *name, const char *text)
 {
-    char path[1024];
-    FILE *fp = open_in(p, name, path, sizeof path);
-    if (fp == NULL)
+    cli_file f;
+    if (open_out(p, name, &f))
         return CLI_EXIT_FAIL;
-    fputs(text, fp);
-    fclose(fp);
-    return 0;
+    fputs(text, f.fp);
+    return cli_file_commit(&f);
 }
 
 static int fig2(paper_ctx *p)
 {
-    char path[1024];
+    cli_file out;
     double gcr;
     int st = vs_oscillator_gcr(6, 1.0, 1.0, &gcr);
     if (st != VS_OK)
         return fail("g_cr", st);
-    FILE *fp = open_in(p, "fig2_oscillator.dat", path, sizeof path);
-    if (fp == NULL)
+    if (open_out(p, "fig2_oscillator.dat", &out))
         return CLI_EXIT_FAIL;
+    FILE *fp = out.fp;
     const double gs[3] = {0.7 * gcr, gcr, 1.4 * gcr};
     fprintf(fp, "# phi f(phi,0.7gcr) f(phi,gcr) f(phi,1.4gcr)   Eq. 14, k_BT = a^3 = 1\n");
     for (int j = 0; j <= 200; j++) {
         double phi = 3.0 * gcr * j / 200.0, f[3];
         for (int k = 0; k < 3; k++)
             if ((st = vs_oscillator_free_energy(6, 1.0, 1.0, phi, gs[k], &f[k])) != VS_OK) {
-                fclose(fp);
+                cli_file_discard(&out);
                 return fail("f(phi, g)", st);
             }
         fprintf(fp, "%.10g %.10g %.10g %.10g\n", phi, f[0], f[1], f[2]);
     }
-    fclose(fp);
+    if (cli_file_commit(&out))
+        return CLI_EXIT_FAIL;
     if (write_script(p, "fig2_oscillator.gp",
-                     "set terminal pngcairo size 800,600\nset output 'fig2_oscillator.png'\n"
+                     "set terminal pngcairo size 800,600\n" PNG_OUTPUT("fig2_oscillator.png")
                      "set title 'Fig. 2: single-oscillator free energy, Eq. 14 (k_BT = a^3 = 1)'\n"
                      "set xlabel 'phi'\nset ylabel 'f(phi, g) - g^2/2'\nset key top left\n"
                      "plot 'fig2_oscillator.dat' u 1:($2-0.5*(0.7**2)*6) w l t 'g = 0.7 g_{cr}', "
                      "'' u 1:($3-0.5*6) w l t 'g = g_{cr}', '' u 1:($4-0.5*(1.4**2)*6) w l t 'g = 1.4 g_{cr}'\n"))
         return CLI_EXIT_FAIL;
-    plot(p, "fig2_oscillator.gp", "fig2_oscillator.png");
-    return 0;
+    return plot(p, "fig2_oscillator.gp", "fig2_oscillator.png");
 }
 
 static int fig3(paper_ctx *p)
@@ -337,7 +370,7 @@ static int fig3(paper_ctx *p)
     for (int w = 0; w < 2; w++) {
         size_t k = which[w];
         vs_meanfield *mf = NULL;
-        double Tc, hc, hs;
+        double Tc = NAN, hc = NAN, hs = NAN;
         int st = demo_meanfield(k, &mf);
         if (st == VS_OK)
             st = vs_meanfield_curie_temperature(mf, &Tc);
@@ -354,31 +387,32 @@ static int fig3(paper_ctx *p)
         vs_meanfield_free(mf);
         if (st != VS_OK)
             return fail("the landscape (Fig. 3)", st);
-        char name[64], path[1024];
+        char name[64];
+        cli_file out;
         snprintf(name, sizeof name, "fig3_landscape_%s.dat", demo[k].label);
-        FILE *fp = open_in(p, name, path, sizeof path);
-        if (fp == NULL)
+        if (open_out(p, name, &out))
             return CLI_EXIT_FAIL;
+        FILE *fp = out.fp;
         fprintf(fp, "# h_c h_s G (Eq. 24, k_BT units) at T = 0.8 T_Curie; minimum h_c = +-%.8g, h_s = %.8g\n", hc, hs);
         for (int i = 0; i < NG; i++) {
             for (int j = 0; j < NG; j++)
                 fprintf(fp, "%.8g %.8g %.8g\n", hcg[i], hsg[j], G[i * NG + j]);
             fputc('\n', fp);
         }
-        fclose(fp);
+        if (cli_file_commit(&out))
+            return CLI_EXIT_FAIL;
         char script[1024], gp[64], png[64];
         snprintf(gp, sizeof gp, "fig3_landscape_%s.gp", demo[k].label);
         snprintf(png, sizeof png, "fig3_landscape_%s.png", demo[k].label);
         snprintf(script, sizeof script,
-                 "set terminal pngcairo size 800,600\nset output '%s'\n"
+                 "set terminal pngcairo size 800,600\n" PNG_OUTPUT("%s")
                  "set title 'Fig. 3%s: G(h_c, h_s), Eq. 24, %s (T = 0.8 T_{Curie})'\n"
                  "set xlabel 'h_c'\nset ylabel 'h_s'\nset zlabel 'G/N'\nset hidden3d\nset view 60,30\n"
                  "set contour base\nset cntrparam levels 12\nunset key\n"
                  "splot '%s' u 1:2:3 w l\n",
                  png, w == 0 ? "a" : "b", demo[k].label, name);
-        if (write_script(p, gp, script))
+        if (write_script(p, gp, script) || plot(p, gp, png))
             return CLI_EXIT_FAIL;
-        plot(p, gp, png);
     }
     return 0;
 }
@@ -396,19 +430,20 @@ static int fig4(paper_ctx *p)
     int st = vs_meanfield_phase_diagram(1.0, NT, T, NR, r, ph, mc, ms);
     if (st != VS_OK)
         return fail("the phase diagram (Fig. 4)", st);
-    char path[1024];
-    FILE *fp = open_in(p, "fig4_phase_diagram.dat", path, sizeof path);
-    if (fp == NULL)
+    cli_file out;
+    if (open_out(p, "fig4_phase_diagram.dat", &out))
         return CLI_EXIT_FAIL;
+    FILE *fp = out.fp;
     fprintf(fp, "# ratio=J_compr/J_shear T/J_shear phase(0 para,1 compression,2 shear,3 both) m_c m_s\n");
     for (int j = 0; j < NR; j++) {
         for (int i = 0; i < NT; i++)
             fprintf(fp, "%.6g %.6g %d %.6g %.6g\n", r[j], T[i], ph[i * NR + j], mc[i * NR + j], ms[i * NR + j]);
         fputc('\n', fp);
     }
-    fclose(fp);
+    if (cli_file_commit(&out))
+        return CLI_EXIT_FAIL;
     if (write_script(p, "fig4_phase_diagram.gp",
-                     "set terminal pngcairo size 800,600\nset output 'fig4_phase_diagram.png'\n"
+                     "set terminal pngcairo size 800,600\n" PNG_OUTPUT("fig4_phase_diagram.png")
                      "set title 'Fig. 4: mean-field phase diagram of Eq. 21'\n"
                      "set xlabel 'J_{compr}/J_{shear}'\nset ylabel 'k_BT/J_{shear}'\n"
                      "set rmargin 14\nset palette maxcolors 4\n"
@@ -419,8 +454,7 @@ static int fig4(paper_ctx *p)
                      "plot 'fig4_phase_diagram.dat' u 1:2:3 w image notitle, "
                      "f(x) w l lw 2 lc 'black' t 'T_{Curie} = max J/6'\n"))
         return CLI_EXIT_FAIL;
-    plot(p, "fig4_phase_diagram.gp", "fig4_phase_diagram.png");
-    return 0;
+    return plot(p, "fig4_phase_diagram.gp", "fig4_phase_diagram.png");
 }
 
 static int fig5(paper_ctx *p)
@@ -437,14 +471,15 @@ static int fig5(paper_ctx *p)
         st = vs_gprofile_create(mf, cmax, &gpmax);
     if (st == VS_OK)
         st = vs_gprofile_tangent(gp, &g1, &g2, &slope);
-    char path[1024];
-    FILE *fp = st == VS_OK ? open_in(p, "fig5_free_energy.dat", path, sizeof path) : NULL;
-    if (fp) {
+    cli_file out = {0};
+    int rc = st == VS_OK ? open_out(p, "fig5_free_energy.dat", &out) : fail("F(g) (Fig. 5)", st);
+    if (rc == 0) {
+        FILE *fp = out.fp;
         double F1 = NAN;
         st = vs_gprofile_eval(gp, g1, &F1, NULL, NULL);
         fprintf(fp, "# g F0 F(c=0.05) tangent F(c=c_max=%.6g) d2F0   (k_BT = a^3 = 1)\n", cmax);
         for (int j = 1; j <= 400 && st == VS_OK; j++) {
-            double g = 14.0 * j / 400.0, F0, d2F0, F, Fm;
+            double g = 14.0 * j / 400.0, F0 = NAN, d2F0 = NAN, F = NAN, Fm = NAN;
             st = vs_gprofile_f0(gp, g, &F0, NULL, &d2F0);
             if (st == VS_OK)
                 st = vs_gprofile_eval(gp, g, &F, NULL, NULL);
@@ -452,15 +487,20 @@ static int fig5(paper_ctx *p)
                 st = vs_gprofile_eval(gpmax, g, &Fm, NULL, NULL);
             fprintf(fp, "%.8g %.10g %.10g %.10g %.10g %.10g\n", g, F0, F, F1 + slope * (g - g1), Fm, d2F0);
         }
-        fclose(fp);
+        if (st != VS_OK) {
+            cli_file_discard(&out);
+            rc = fail("F(g) (Fig. 5)", st);
+        } else {
+            rc = cli_file_commit(&out);
+        }
     }
     vs_gprofile_free(gp);
     vs_gprofile_free(gpmax);
     vs_meanfield_free(mf);
-    if (st != VS_OK)
-        return fp ? fail("F(g) (Fig. 5)", st) : (st == VS_OK ? CLI_EXIT_FAIL : fail("F(g) (Fig. 5)", st));
+    if (rc)
+        return rc;
     if (write_script(p, "fig5_free_energy.gp",
-                     "set terminal pngcairo size 800,600\nset output 'fig5_free_energy.png'\n"
+                     "set terminal pngcairo size 800,600\n" PNG_OUTPUT("fig5_free_energy.png")
                      "set title 'Fig. 5: F_0(g) and F(g) = F_0 + c g^2 a^3 (k_BT = a^3 = 1)'\n"
                      "set xlabel 'g'\nset ylabel 'F/N k_BT'\nset key top left\nset yrange [-1:25]\n"
                      "set multiplot\n"
@@ -471,8 +511,7 @@ static int fig5(paper_ctx *p)
                      "plot 'fig5_free_energy.dat' u ($1**2):6 w l\n"
                      "unset multiplot\n"))
         return CLI_EXIT_FAIL;
-    plot(p, "fig5_free_energy.gp", "fig5_free_energy.png");
-    return 0;
+    return plot(p, "fig5_free_energy.gp", "fig5_free_energy.png");
 }
 
 static void paper_help(FILE *fp)
@@ -486,7 +525,7 @@ static void paper_help(FILE *fp)
 
 int cmd_paper(int argc, char **argv)
 {
-    paper_ctx p = {"voigtspin-paper", 1, stdout};
+    paper_ctx p = {.dir = "voigtspin-paper", .figures = 1, .plotted = 0, .out = stdout};
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i]))
             return paper_help(stdout), CLI_EXIT_OK;
@@ -505,7 +544,8 @@ int cmd_paper(int argc, char **argv)
         fprintf(stderr, "voigtspin: cannot create output folder '%s': %s\n", p.dir, strerror(errno));
         return CLI_EXIT_FAIL;
     }
-    if (p.figures && system("command -v gnuplot >/dev/null 2>&1") != 0) {
+    static char *const probe[] = {"gnuplot", "--version", NULL};
+    if (p.figures && cli_run(".", probe, "/dev/null", 0) != 0) {
         fprintf(stderr, "voigtspin: gnuplot not found: writing figure data and scripts only\n");
         p.figures = 0;
     }

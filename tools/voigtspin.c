@@ -100,7 +100,7 @@ static void main_help(FILE *fp)
     fprintf(fp, "\nExit codes: 0 success, 1 computation failed, 2 bad arguments.\n");
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (argc < 2)
         return main_help(stderr), CLI_EXIT_USAGE;
@@ -112,4 +112,10 @@ int main(int argc, char **argv)
         if (strcmp(argv[1], subcommands[k].name) == 0)
             return subcommands[k].run(argc - 1, argv + 1);
     return cli_usage_error("unknown subcommand '%s'", argv[1]);
+}
+
+/* Output that did not reach standard output (full disk, closed pipe, /dev/full) is a failure. */
+int main(int argc, char **argv)
+{
+    return cli_close_stdout(run(argc, argv));
 }
