@@ -492,28 +492,11 @@ void vs__christoffel(const vs_elastic *el, const double *k, double *G)
         }
 }
 
-/* Unit vector along a finite non-zero v; rescaled by max|v_i| first so that neither huge nor tiny
- * (subnormal) directions overflow or underflow in |v|. */
-static int unit_direction(const double *v, double *k, const char *func)
-{
-    int st = vs__check_finite_array(v, 3, func, "khat");
-    if (st != VS_OK)
-        return st;
-    double m = fmax(fabs(v[0]), fmax(fabs(v[1]), fabs(v[2])));
-    if (!(m > 0.0))
-        return vs__error(VS_EINVAL, "%s: khat is the zero vector", func);
-    double s[3] = {v[0] / m, v[1] / m, v[2] / m};
-    double n = sqrt(s[0] * s[0] + s[1] * s[1] + s[2] * s[2]);
-    for (int i = 0; i < 3; i++)
-        k[i] = s[i] / n;
-    return VS_OK;
-}
-
 VS_API int vs_elastic_christoffel(const vs_elastic *el, const double *khat, double *G)
 {
     CHECK2(el, G);
     double k[3];
-    int st = unit_direction(khat, k, __func__);
+    int st = vs__normalize_direction(khat, k, __func__, "khat");
     if (st != VS_OK)
         return st;
     vs__christoffel(el, k, G);
