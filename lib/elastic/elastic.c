@@ -471,7 +471,9 @@ VS_API int vs_elastic_sound_speeds(const vs_elastic *el, double rho, double *out
     int st = vs_elastic_moduli(el, el->isotropic ? VS_AVERAGE_EXACT : VS_AVERAGE_HILL, m);
     if (st != VS_OK)
         return st;
-    double cl = sqrt((m[2] + 2.0 * m[1]) / rho), ct = sqrt(m[1] / rho);
+    /* √x/√ρ rather than √(x/ρ): the quotient over- or underflows for subnormal or huge ρ although both
+     * speeds are representable (moduli lie in [1e-100·64ε, 1e100], so √x/√ρ ∈ [~1e-212, ~1e212]). */
+    double cl = sqrt(m[2] + 2.0 * m[1]) / sqrt(rho), ct = sqrt(m[1]) / sqrt(rho);
     if (!isfinite(cl) || !(ct > 0.0))
         return vs__error(VS_ENUMERIC, "%s: sound speeds not representable for rho = %g", __func__, rho);
     out[0] = cl;
