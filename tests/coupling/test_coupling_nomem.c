@@ -109,7 +109,6 @@ static void sweep(const char *name, call_fn f, void *ctx)
     (void)name;
     (void)f;
     (void)ctx;
-    skip();
 #endif
 }
 
@@ -192,6 +191,12 @@ static void test_elastic_and_coupling_creation_report_enomem(void **state)
 
 int main(void)
 {
+#ifndef TU_INTERPOSE
+    /* TAP plan "1..0 # SKIP": meson reports the whole test as skipped (cmocka's per-test skip prints
+     * "not ok … # SKIP", which meson counts as a failure). */
+    printf("1..0 # SKIP malloc cannot be interposed in this build (sanitizer or not glibc)\n");
+    return 0;
+#endif
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sphere_average_reports_enomem_instead_of_aborting),
         cmocka_unit_test(test_elastic_and_coupling_creation_report_enomem),
