@@ -195,6 +195,50 @@ static void test_sphere_average_never_returns_non_finite(void **state)
     }
 }
 
+/* Λ at the ends of the supported scale [1e-100, 1e100]: J̃ and ⟨J̃⟩ are invariant under Λ → sΛ and K̃
+ * scales with s, so the handles of s·Λ must reproduce those of Λ (isotropic and cubic). */
+static void test_coupling_is_scale_invariant_at_the_supported_extremes(void **state)
+{
+    (void)state;
+    const double scales[] = {1e100 / 200.0, 1e-100, 0x1p-330};
+    for (int kind = 0; kind < 2; kind++) {
+        vs_elastic *el = NULL;
+        vs_coupling *c = NULL;
+        if (kind == 0)
+            assert_int_equal(vs_elastic_create_lame(2.0, 1.0, &el), VS_OK);
+        else
+            assert_int_equal(vs_elastic_create_cubic(168.4, 121.4, 75.4, &el), VS_OK);
+        assert_int_equal(vs_coupling_create(el, 1e-8, &c), VS_OK);
+        const double k[3] = {0.3, -1.0, 2.0};
+        double J0[36], K0[36], A0[36];
+        assert_int_equal(vs_coupling_jtilde(c, k, J0), VS_OK);
+        assert_int_equal(vs_coupling_ktilde_mandel(c, k, K0), VS_OK);
+        assert_int_equal(vs_coupling_average(c, A0, NULL), VS_OK);
+        for (size_t i = 0; i < sizeof scales / sizeof scales[0]; i++) {
+            double s = scales[i], C[36], J[36], K[36], A[36];
+            vs_elastic *els = NULL;
+            vs_coupling *cs = NULL;
+            assert_int_equal(vs_elastic_voigt(el, C), VS_OK);
+            for (int a = 0; a < 36; a++)
+                C[a] *= s;
+            assert_int_equal(vs_elastic_create_voigt(C, &els), VS_OK);
+            assert_int_equal(vs_coupling_create(els, 1e-8, &cs), VS_OK);
+            assert_int_equal(vs_coupling_jtilde(cs, k, J), VS_OK);
+            assert_int_equal(vs_coupling_ktilde_mandel(cs, k, K), VS_OK);
+            assert_int_equal(vs_coupling_average(cs, A, NULL), VS_OK);
+            for (int a = 0; a < 36; a++) {
+                assert_close(J[a], J0[a], 0.0, 1e-14);
+                assert_close(A[a], A0[a], 0.0, 1e-8);
+                assert_close(K[a] / s, K0[a], 1e-13, 1e-13 * 200.0);
+            }
+            vs_coupling_free(cs);
+            vs_elastic_free(els);
+        }
+        vs_coupling_free(c);
+        vs_elastic_free(el);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -202,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_eq22_functions_swept_over_extreme_arguments),
         cmocka_unit_test(test_create_and_quadrature_swept_over_extreme_tolerances),
         cmocka_unit_test(test_sphere_average_never_returns_non_finite),
+        cmocka_unit_test(test_coupling_is_scale_invariant_at_the_supported_extremes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
