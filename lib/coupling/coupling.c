@@ -37,7 +37,7 @@ static int sandwich_inverse_christoffel(const vs_coupling *c, const double *k, c
 {
     double Z[18]; /* column-major 3×6 = Γ⁻¹ Yᵀ; a row-major 6×3 Y is the column-major Yᵀ */
     if (c->isotropic) {
-        const double mu = c->el.mu, m = c->el.lambda + 2.0 * mu;
+        const double mu = c->el.mu, m = c->el.K + 4.0 * mu / 3.0; /* λ + 2μ as a sum of positives */
         for (int b = 0; b < 6; b++) {
             const double *y = Y + b * 3;
             double ky = k[0] * y[0] + k[1] * y[1] + k[2] * y[2];
@@ -67,7 +67,7 @@ static int sandwich_inverse_christoffel(const vs_coupling *c, const double *k, c
  * (λ/μ → ∞), where the generic Qᵀ M^{1/2} route loses ~log10(λ/μ) digits in M^{1/2}. */
 static void jtilde_isotropic(const vs_coupling *c, const double *k, double *J)
 {
-    const double lam = c->el.lambda, mu = c->el.mu, m = lam + 2.0 * mu, K = lam + 2.0 * mu / 3.0;
+    const double K = c->el.K, mu = c->el.mu, m = K + 4.0 * mu / 3.0; /* λ + 2μ, no cancellation */
     double t[6][3], l[6];
     for (int b = 1; b < 6; b++) {
         double q[6], u[9];
@@ -130,8 +130,8 @@ static int sphere_kernel(const double *k, double *out, void *ctx)
  * are the spin-basis axes themselves, listed in ascending order of their eigenvalue. */
 static void isotropic_average(vs_coupling *c)
 {
-    const double lam = c->el.lambda, mu = c->el.mu, K = lam + 2.0 * mu / 3.0;
-    const double jc = K / (lam + 2.0 * mu), js = 0.4 * (K + 2.0 * mu) / (lam + 2.0 * mu);
+    const double K = c->el.K, mu = c->el.mu, m = K + 4.0 * mu / 3.0; /* λ + 2μ */
+    const double jc = K / m, js = 0.4 * (K + 2.0 * mu) / m;
     memset(c->avg, 0, sizeof c->avg);
     memset(c->avg_V, 0, sizeof c->avg_V);
     c->avg[0] = jc;

@@ -5,7 +5,7 @@ J~ = Q^T M^{1/2} D^T Gamma^{-1} D M^{1/2} Q evaluated with mpmath at 60 digits. 
 import mpmath as mp
 mp.mp.dps = 60
 def jtilde(lam, mu, kv):
-    lam=mp.mpf(lam); mu=mp.mpf(mu)
+    lam=mp.mpf(lam) if not isinstance(lam, mp.mpf) else lam; mu=mp.mpf(mu)
     C = mp.zeros(6,6)
     for a in range(3):
         for b in range(3): C[a,b]=lam
@@ -32,3 +32,7 @@ import sys
 for lam,mu in [(5e9,1.0),(2.0,1.0),(1e13,1.0)]:
     J=jtilde(lam,mu,[0.3,-0.5,0.8])
     print("/* lambda=%g mu=%g */ {"%(lam,mu) + ", ".join(mp.nstr(J[i,j],20) for i in range(6) for j in range(6)) + "},")
+# sigma -> -1: bulk modulus K = 1e-10 (the double nearest 1e-10, exactly), mu = 1, lambda = K - 2/3 exactly
+K = mp.mpf(1e-10)
+J=jtilde(K - mp.mpf(2)/3, 1.0, [0.3,-0.5,0.8])
+print("/* K=1e-10 mu=1 */ {" + ", ".join(mp.nstr(J[i,j],20) for i in range(6) for j in range(6)) + "},")

@@ -813,6 +813,29 @@ static void test_isotropic_jtilde_keeps_full_accuracy_as_sigma_to_half(void **st
     }
 }
 
+/* The other end, σ → −1 (K ≪ μ): a handle from (K, μ) = (1e-10, 1) keeps K itself (λ = K − 2μ/3 would
+ * have lost 6 of its digits), so J̃ keeps full absolute accuracy; J̃_0b ∝ √K was off by ~5e-14 through
+ * λ + 2μ/3. Reference: the same mpmath script, λ = K − 2/3 exactly. vs_elastic_moduli(EXACT) returns
+ * the K given. */
+static void test_isotropic_jtilde_keeps_full_accuracy_as_sigma_to_minus_one(void **state)
+{
+    (void)state;
+    static const double ref[36] = {7.4999999994375002733e-11, -1.2244897958265306051e-6, -4.1533871402873348325e-6, -6.1224489791326531104e-6, 3.6734693874795917303e-6, -2.295918367174744704e-6, -1.2244897958265306051e-6, 0.34027488546289043303, -0.11686473587603876635, 0.37484381506955434933, 0.26488962932561431438, -0.01249479383871303465, -4.1533871402873348325e-6, -0.11686473587603876635, 0.90972511451835955309, 0.1226358339132254564, -0.073581500347935271118, -0.21912137976757266968, -6.1224489791326531104e-6, 0.37484381506955434933, 0.1226358339132254564, 0.74156601412328198208, -0.053102873780091618506, 0.18242398999010828371, 3.6734693874795917303e-6, 0.26488962932561431438, -0.073581500347935271118, -0.053102873780091618506, 0.68492294875785091789, -0.37067888378998334173, -2.295918367174744704e-6, -0.01249479383871303465, -0.21912137976757266968, 0.18242398999010828371, -0.37067888378998334173, 0.32351103706261711391};
+    const double k[3] = {0.3, -0.5, 0.8};
+    vs_elastic *el = NULL;
+    assert_int_equal(vs_elastic_create_bulk_shear(1e-10, 1.0, &el), VS_OK);
+    double m[6];
+    assert_int_equal(vs_elastic_moduli(el, VS_AVERAGE_EXACT, m), VS_OK);
+    assert_true(m[0] == 1e-10 && m[1] == 1.0);
+    vs_coupling *cp = make(el, 1e-12);
+    double J[36];
+    assert_int_equal(vs_coupling_jtilde(cp, k, J), VS_OK);
+    for (int i = 0; i < 36; i++)
+        assert_close(J[i], ref[i], 0.0, 1e-15);
+    vs_coupling_free(cp);
+    vs_elastic_free(el);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -833,6 +856,7 @@ int main(void)
         cmocka_unit_test(test_isotropic_compression_entry_is_pure_l0),
         cmocka_unit_test(test_dipolar_kernel_eigenvalues_and_harmonics),
         cmocka_unit_test(test_isotropic_jtilde_keeps_full_accuracy_as_sigma_to_half),
+        cmocka_unit_test(test_isotropic_jtilde_keeps_full_accuracy_as_sigma_to_minus_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
