@@ -156,7 +156,8 @@ typedef int (*vs_sphere_fn)(const double *khat, double *out, void *ctx);
  * @param tol absolute tolerance > 0 (below ~1e-15 × |f| round-off makes it unreachable)
  * @param avg `double[n]` @param abserr may be NULL.
  * @return ::VS_OK, ::VS_EINVAL, ::VS_ECALLBACK (f returned non-zero or a non-finite value),
- *         ::VS_ENOCONV (tolerance not reached at n_θ = 256; outputs untouched), ::VS_ENOMEM
+ *         ::VS_ENOCONV (tolerance not reached at n_θ = 256; outputs untouched), ::VS_ENOMEM,
+ *         ::VS_ENUMERIC (finite values whose weighted sum overflows, e.g. ±DBL_MAX; outputs untouched)
  */
 VS_API int vs_sphere_average(int n, vs_sphere_fn f, void *ctx, double tol, double *avg, double *abserr);
 
