@@ -12,7 +12,8 @@
 #define YLM_COUNT ((VS__COUPLING_LMAX_CAP + 1) * (VS__COUPLING_LMAX_CAP + 1))
 
 /* Grid orders n_θ tried for an anisotropic kernel (Gauss–Legendre rules of vs__gauss_legendre, full
- * precision at every order), and the n_θ used for the polynomial kernels. A degree L is accepted only with DEGREE_MARGIN computed degrees above it. */
+ * precision at every order), and the n_θ used for the polynomial kernels. A degree L is accepted only
+ * with DEGREE_MARGIN computed degrees above it. */
 static const int aniso_orders[] = {16, 20, 32, 64, 96};
 #define EXACT_ORDER 8
 #define DEGREE_MARGIN 8
