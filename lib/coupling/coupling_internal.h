@@ -36,9 +36,11 @@ struct vs_coupling {
 };
 
 /* Argument checks of the queries: handle and output non-NULL (VS_EINVAL with a message naming func);
- * the _query variant also checks a finite non-zero direction. */
+ * the _query variant also applies the library's direction rule (vs__normalize_direction: finite,
+ * non-zero, any magnitude) to khat, named `what`, and writes its unit vector to k[3]. */
 int vs__coupling_check(const vs_coupling *c, const void *outp, const char *func);
-int vs__coupling_check_query(const vs_coupling *c, const double *khat, const void *outp, const char *func);
+int vs__coupling_check_query(const vs_coupling *c, const double *khat, const void *outp, const char *func,
+                             const char *what, double *k);
 /* A tolerance must be finite and > 0. */
 int vs__coupling_check_tol(double tol, const char *func);
 

@@ -1,27 +1,59 @@
 /* Quadrature on the unit sphere and real spherical harmonics (App. B averages; SPEC §4.2). */
 #include <string.h>
-#include <gsl/gsl_integration.h>
+#include <float.h>
 #include <gsl/gsl_sf_legendre.h>
 
 #include "internal.h"
 #include "coupling_internal.h"
 
+/* P_n(z) and P_n'(z) by the three-term recurrence (long double: the nodes and weights below come out
+ * correct to a few units in the last place of a double for every n used here). */
+static void legendre_pn(int n, long double z, long double *p, long double *dp)
+{
+    long double p0 = 1.0L, p1 = z;
+    for (int l = 2; l <= n; l++) {
+        long double p2 = ((2 * l - 1) * z * p1 - (l - 1) * p0) / l;
+        p0 = p1;
+        p1 = p2;
+    }
+    *p = p1;
+    *dp = n * (z * p1 - p0) / (z * z - 1.0L);
+}
+
 int vs__gauss_legendre(int nt, double *x, double *w)
 {
-    /* The GSL table is small; its allocation is the only way it can fail. */
-    gsl_integration_glfixed_table *t = gsl_integration_glfixed_table_alloc((size_t)nt);
-    if (t == NULL)
-        return vs__error(VS_ENOMEM, "out of memory for a %d-point Gauss-Legendre table", nt);
-    double wsum = 0.0;
-    for (int i = 0; i < nt; i++) {
-        gsl_integration_glfixed_point(-1.0, 1.0, (size_t)i, x + i, w + i, t);
-        wsum += w[i];
+    /* Computed here rather than with gsl_integration_glfixed_table_alloc: that call allocates, and an
+     * allocation failure inside GSL ends in GSL's process-wide (by default aborting) error handler.
+     * Newton's method on P_n from the Tricomi-type initial guess cos(π(i + 3/4)/(n + 1/2)) converges
+     * quadratically to each root; weights 2/((1 − z²) P_n'(z)²). Nodes ascend, symmetric pairs are set
+     * from one computation so the rule is exactly symmetric. */
+    if (nt < 1 || nt > 4096)
+        return vs__error(VS_EINVAL, "Gauss-Legendre order %d outside [1, 4096]", nt);
+    const int half = (nt + 1) / 2;
+    long double wsum = 0.0L;
+    for (int i = 0; i < half; i++) {
+        long double z = cosl(3.14159265358979323846264338327950288L * (i + 0.75L) / (nt + 0.5L));
+        long double p = 0.0L, dp = 1.0L;
+        for (int it = 0; it < 100; it++) {
+            legendre_pn(nt, z, &p, &dp);
+            long double dz = p / dp;
+            z -= dz;
+            if (fabsl(dz) <= 4.0L * LDBL_EPSILON)
+                break;
+        }
+        legendre_pn(nt, z, &p, &dp);
+        long double wi = 2.0L / ((1.0L - z * z) * dp * dp);
+        if (2 * i + 1 == nt) /* the middle node of an odd rule is exactly 0 */
+            z = 0.0L;
+        x[i] = (double)-z;
+        x[nt - 1 - i] = (double)z;
+        w[i] = w[nt - 1 - i] = (double)wi;
+        wsum += (2 * i + 1 == nt) ? wi : 2.0L * wi;
     }
-    gsl_integration_glfixed_table_free(t);
-    /* GSL computes untabulated orders less accurately: refuse a rule that is visibly off. */
-    if (fabs(wsum - 2.0) > 1e-14)
+    /* Refuse a rule that is visibly off (it would signal a broken long double, not a property of n). */
+    if (fabsl(wsum - 2.0L) > 1e-14L)
         return vs__error(VS_ENUMERIC, "Gauss-Legendre rule of order %d inaccurate (sum of weights - 2 = %g)", nt,
-                         wsum - 2.0);
+                         (double)(wsum - 2.0L));
     return VS_OK;
 }
 
@@ -32,8 +64,9 @@ size_t vs__ylm_scratch_size(int lmax)
 
 void vs__legendre_spharm(int lmax, double z, double *P)
 {
-    /* gsl_sf_legendre_array_e signals a domain error (→ GSL's aborting handler) for |z| > 1. */
-    z = z > 1.0 ? 1.0 : (z < -1.0 ? -1.0 : z);
+    /* gsl_sf_legendre_array_e signals a domain error (→ GSL's aborting handler) for |z| > 1: clamp
+     * (callers pass z = cos θ of a unit vector; NaN cannot occur, but maps to −1 rather than reach GSL). */
+    z = z > 1.0 ? 1.0 : (z >= -1.0 ? z : -1.0);
     /* SPHARM: √((2l+1)/4π · (l−m)!/(l+m)!) P_l^m(z), m ≥ 0, no Condon–Shortley phase. */
     gsl_sf_legendre_array_e(GSL_SF_LEGENDRE_SPHARM, (size_t)lmax, z, 1.0, P);
 }
@@ -112,7 +145,6 @@ static int sphere_rule(int n, vs__sphere_fn f, void *ctx, int nt, int user, cons
 int vs__sphere_average(int n, vs__sphere_fn f, void *ctx, double tol, int user, const char *func,
                        double *avg, double *abserr)
 {
-    /* Orders GSL tabulates to full precision (its computed rules, e.g. n = 48 or 192, are good to ~1e-11). */
     static const int orders[] = {4, 6, 8, 12, 16, 20, 32, 64, 96, 128, 256};
     const int norders = (int)(sizeof orders / sizeof orders[0]);
     int st = VS_OK;
@@ -123,6 +155,14 @@ int vs__sphere_average(int n, vs__sphere_fn f, void *ctx, double tol, int user, 
     double diff = INFINITY;
     for (int o = 0; o < norders; o++) {
         st = sphere_rule(n, f, ctx, orders[o], user, func, cur, val);
+        if (st != VS_OK)
+            break;
+        /* Finite integrand values can still sum past DBL_MAX; never return such an average (and a NaN
+         * difference must not pass the test below through fmax, which ignores NaN). */
+        for (int a = 0; a < n && st == VS_OK; a++)
+            if (!isfinite(cur[a]))
+                st = vs__error(VS_ENUMERIC, "%s: average component %d overflows a double (n_theta = %d)", func,
+                               a, orders[o]);
         if (st != VS_OK)
             break;
         if (o > 0) {
