@@ -482,11 +482,13 @@ static int check_output(const double *a, size_t n, const char *func, const char 
 static int max_abs_finite(const double *a, size_t n, const char *func, const char *what, double *mx)
 {
     double m = 0.0;
+    int bad = 0;
     for (size_t i = 0; i < n; i++) {
         double x = fabs(a[i]);
+        bad |= !(x <= DBL_MAX); /* NaN or inf */
         m = x > m ? x : m;
     }
-    if (!(m <= DBL_MAX))
+    if (bad)
         return vs__check_finite_array(a, n, func, what);
     *mx = m;
     return VS_OK;
