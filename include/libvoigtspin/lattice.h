@@ -279,7 +279,8 @@ VS_API int vs_lattice_coupling(const vs_lattice *lat, size_t m, size_t n, double
  * @param lat the lattice.
  * @param s `double[N*ncomp]` spins, finite.
  * @param[out] h `double[N*ncomp]` fields (may not alias s).
- * @return ::VS_OK, ::VS_EINVAL.
+ * @return ::VS_OK, ::VS_EINVAL (NULL, NaN/inf in s; h untouched), ::VS_ENUMERIC (the fields
+ *         overflow; h unspecified).
  */
 VS_API int vs_lattice_fields(vs_lattice *lat, const double *s, double *h);
 
@@ -289,7 +290,7 @@ VS_API int vs_lattice_fields(vs_lattice *lat, const double *s, double *h);
  * @param lat the lattice.
  * @param s `double[N*ncomp]` spins, finite.
  * @param[out] E the energy.
- * @return ::VS_OK, ::VS_EINVAL.
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_ENUMERIC (the energy overflows).
  */
 VS_API int vs_lattice_energy(vs_lattice *lat, const double *s, double *E);
 
@@ -306,13 +307,16 @@ VS_API int vs_lattice_energy_from_fields(const vs_lattice *lat, const double *s,
                                          double *E);
 
 /** @brief Pair fields by the direct O(N²) sum over the coupling table (cross-check, small N).
- *  Shapes as vs_lattice_fields(). @return ::VS_OK, ::VS_EINVAL. */
+ *  Shapes as vs_lattice_fields(). @return ::VS_OK, ::VS_EINVAL (NULL, NaN/inf in s; h untouched),
+ *  ::VS_ENUMERIC (the fields overflow; h unspecified). */
 VS_API int vs_lattice_fields_direct(const vs_lattice *lat, const double *s, double *h);
 
-/** @brief Total energy by the direct O(N²) pair sum (cross-check, small N). @return ::VS_OK, ::VS_EINVAL. */
+/** @brief Total energy by the direct O(N²) pair sum (cross-check, small N). @return ::VS_OK,
+ *  ::VS_EINVAL (NULL, NaN/inf in s), ::VS_ENUMERIC (the energy overflows), ::VS_ENOMEM. */
 VS_API int vs_lattice_energy_direct(const vs_lattice *lat, const double *s, double *E);
 
-/** @brief M = Σ_m s_m, `M[ncomp]`. @return ::VS_OK, ::VS_EINVAL. */
+/** @brief M = Σ_m s_m, `M[ncomp]`. @return ::VS_OK, ::VS_EINVAL (NULL, NaN/inf in s),
+ *  ::VS_ENUMERIC (the sum overflows; M untouched). */
 VS_API int vs_lattice_total(const vs_lattice *lat, const double *s, double *M);
 
 /**
@@ -328,7 +332,8 @@ VS_API int vs_lattice_total(const vs_lattice *lat, const double *s, double *M);
  * @param m site index < N.
  * @param snew new spin `double[ncomp]`, finite.
  * @param[out] dE the energy change.
- * @return ::VS_OK, ::VS_EINVAL.
+ * @return ::VS_OK, ::VS_EINVAL (NULL, m ≥ N, NaN/inf in snew, s_m, h_m, M, or — when M is NULL
+ *         and U ≠ 0 — anywhere in s), ::VS_ENUMERIC (ΔE overflows).
  */
 VS_API int vs_lattice_delta_energy(const vs_lattice *lat, const double *s, const double *h,
                                    const double *M, size_t m, const double *snew, double *dE);
@@ -342,7 +347,9 @@ VS_API int vs_lattice_delta_energy(const vs_lattice *lat, const double *s, const
  * @param[in,out] M its total `double[ncomp]`, or NULL.
  * @param m site index < N.
  * @param snew new spin `double[ncomp]`, finite.
- * @return ::VS_OK, ::VS_EINVAL (nothing is changed on error).
+ * @return ::VS_OK, ::VS_EINVAL (NULL, m ≥ N, NaN/inf anywhere in s, h, M or snew),
+ *         ::VS_ENUMERIC (the updated fields or M could overflow: checked beforehand from
+ *         max|h| + ncomp·max|T|·max|snew − s_m|). Nothing is changed on error.
  */
 VS_API int vs_lattice_update(const vs_lattice *lat, double *s, double *h, double *M, size_t m,
                              const double *snew);
