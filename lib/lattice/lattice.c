@@ -754,11 +754,11 @@ VS_API int vs_lattice_update(const vs_lattice *lat, double *s, double *h, double
                              const double *snew)
 {
     int st = check_move(lat, s, h, m, snew, __func__);
-    double hmax = 0.0, smax = 0.0, Mmax = 0.0, dmax = 0.0;
+    double hmax = 0.0, Mmax = 0.0, dmax = 0.0;
     if (st == VS_OK)
         st = max_abs_finite(h, nvals(lat), __func__, "h", &hmax);
     if (st == VS_OK)
-        st = max_abs_finite(s, nvals(lat), __func__, "s", &smax);
+        st = check_finite_fast(s, nvals(lat), __func__, "s");
     if (st == VS_OK && M)
         st = max_abs_finite(M, (size_t)lat->nc, __func__, "M", &Mmax);
     if (st != VS_OK)
