@@ -57,7 +57,8 @@ typedef int (*vs__sphere_fn)(const double *k, double *out, void *ctx);
 int vs__sphere_average(int n, vs__sphere_fn f, void *ctx, double tol, int user, const char *func,
                        double *avg, double *abserr);
 
-/* Gauss–Legendre nodes x[nt], weights w[nt] on [−1, 1] (GSL glfixed table). VS_OK or VS_ENOMEM. */
+/* Gauss–Legendre nodes x[nt], weights w[nt] on [−1, 1] from GSL's static tables (orders 2–20, 32, 64, 96,
+ * 100, 128, 256, 512, 1024: no allocation, no GSL error path). VS_OK or VS_EINVAL (other orders). */
 int vs__gauss_legendre(int nt, double *x, double *w);
 
 /* Real orthonormal spherical harmonics Y_lm(θ, φ) for all l ≤ lmax at cos θ = z (clamped to [−1, 1])

@@ -1,59 +1,37 @@
 /* Quadrature on the unit sphere and real spherical harmonics (App. B averages; SPEC §4.2). */
 #include <string.h>
-#include <float.h>
+#include <gsl/gsl_integration.h>
 #include <gsl/gsl_sf_legendre.h>
 
 #include "internal.h"
 #include "coupling_internal.h"
 
-/* P_n(z) and P_n'(z) by the three-term recurrence (long double: the nodes and weights below come out
- * correct to a few units in the last place of a double for every n used here). */
-static void legendre_pn(int n, long double z, long double *p, long double *dp)
+/* Orders GSL tabulates (gsl/integration/glfixed.c): for these gsl_integration_glfixed_table_alloc
+ * returns a pointer to a static table and allocates nothing, so it cannot fail and cannot reach GSL's
+ * (by default aborting) error handler. Every order the library uses is one of them. */
+static int gsl_tabulates(int nt)
 {
-    long double p0 = 1.0L, p1 = z;
-    for (int l = 2; l <= n; l++) {
-        long double p2 = ((2 * l - 1) * z * p1 - (l - 1) * p0) / l;
-        p0 = p1;
-        p1 = p2;
-    }
-    *p = p1;
-    *dp = n * (z * p1 - p0) / (z * z - 1.0L);
+    static const int tab[] = {32, 64, 96, 100, 128, 256, 512, 1024};
+    if (nt >= 2 && nt <= 20)
+        return 1;
+    for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
+        if (tab[i] == nt)
+            return 1;
+    return 0;
 }
 
 int vs__gauss_legendre(int nt, double *x, double *w)
 {
-    /* Computed here rather than with gsl_integration_glfixed_table_alloc: that call allocates, and an
-     * allocation failure inside GSL ends in GSL's process-wide (by default aborting) error handler.
-     * Newton's method on P_n from the Tricomi-type initial guess cos(π(i + 3/4)/(n + 1/2)) converges
-     * quadratically to each root; weights 2/((1 − z²) P_n'(z)²). Nodes ascend, symmetric pairs are set
-     * from one computation so the rule is exactly symmetric. */
-    if (nt < 1 || nt > 4096)
-        return vs__error(VS_EINVAL, "Gauss-Legendre order %d outside [1, 4096]", nt);
-    const int half = (nt + 1) / 2;
-    long double wsum = 0.0L;
-    for (int i = 0; i < half; i++) {
-        long double z = cosl(3.14159265358979323846264338327950288L * (i + 0.75L) / (nt + 0.5L));
-        long double p = 0.0L, dp = 1.0L;
-        for (int it = 0; it < 100; it++) {
-            legendre_pn(nt, z, &p, &dp);
-            long double dz = p / dp;
-            z -= dz;
-            if (fabsl(dz) <= 4.0L * LDBL_EPSILON)
-                break;
-        }
-        legendre_pn(nt, z, &p, &dp);
-        long double wi = 2.0L / ((1.0L - z * z) * dp * dp);
-        if (2 * i + 1 == nt) /* the middle node of an odd rule is exactly 0 */
-            z = 0.0L;
-        x[i] = (double)-z;
-        x[nt - 1 - i] = (double)z;
-        w[i] = w[nt - 1 - i] = (double)wi;
-        wsum += (2 * i + 1 == nt) ? wi : 2.0L * wi;
+    if (!gsl_tabulates(nt))
+        return vs__error(VS_EINVAL, "Gauss-Legendre order %d is not tabulated by GSL", nt);
+    gsl_integration_glfixed_table *t = gsl_integration_glfixed_table_alloc((size_t)nt);
+    if (t == NULL || !t->precomputed) { /* a GSL that computes this order would allocate: refuse */
+        gsl_integration_glfixed_table_free(t);
+        return vs__error(VS_EUNSUPPORTED, "Gauss-Legendre order %d is not tabulated by this GSL", nt);
     }
-    /* Refuse a rule that is visibly off (it would signal a broken long double, not a property of n). */
-    if (fabsl(wsum - 2.0L) > 1e-14L)
-        return vs__error(VS_ENUMERIC, "Gauss-Legendre rule of order %d inaccurate (sum of weights - 2 = %g)", nt,
-                         (double)(wsum - 2.0L));
+    for (int i = 0; i < nt; i++)
+        gsl_integration_glfixed_point(-1.0, 1.0, (size_t)i, x + i, w + i, t);
+    gsl_integration_glfixed_table_free(t); /* a no-op for a static table */
     return VS_OK;
 }
 
