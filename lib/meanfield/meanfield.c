@@ -389,8 +389,10 @@ VS_API int vs_meanfield_thermo(const vs_meanfield *mf, double T, double *F, doub
         vs__mf_langevin(mf->n, s.r, NULL, NULL, &y, NULL);
         sv = vs__mf_lnz_shifted(mf->n, s.r) + s.r * y;
         /* C = dU/dT = −J L L' dr/dT and, from r = K L(r) with dK/dT = −K/T,
-         * dr/dT = −K L/(T(1 − K L')), so C = K² L² L'/(1 − K L'). */
-        c = s.K * s.K * s.L * s.L * s.dL / (1.0 - s.K * s.dL);
+         * dr/dT = −K L/(T(1 − K L')), so C = K² L² L'/(1 − K L') = r²L'/(1 − rL'/L) with K = r/L.
+         * Near T_c the denominator is O(r²) and 1 − K L' would cancel (C came out above its maximum
+         * (n+2)/2); vs__mf_response evaluates the r-form by series there. */
+        c = vs__mf_response(mf->n, s.r);
     }
     if (F)
         *F = f;
@@ -405,6 +407,13 @@ VS_API int vs_meanfield_thermo(const vs_meanfield *mf, double T, double *F, doub
 
 /* Largest |h| accepted by the landscape: keeps h² finite. */
 #define VS_MF_HMAX 1e100
+
+/* h²/(2K) = h²T/(2J) of Eq. 24, without forming K = J/T (which underflows for huge T). */
+static double quad_term(double h, double T, double J)
+{
+    double a = fabs(h);
+    return a > 0.0 ? vs__mf_muldiv(a, a, T, 2.0 * J) : 0.0;
+}
 
 VS_API int vs_meanfield_landscape(const vs_meanfield *mf, double T, size_t nc, const double *hc, size_t ns,
                                   const double *hs, double *G)
@@ -424,12 +433,22 @@ VS_API int vs_meanfield_landscape(const vs_meanfield *mf, double T, size_t nc, c
     for (size_t j = 0; j < ns; j++)
         if (fabs(hs[j]) > VS_MF_HMAX)
             return vs__error(VS_EINVAL, "%s: |hs[%zu]| = %g exceeds %g", __func__, j, hs[j], VS_MF_HMAX);
-    double Kc = mf->jc / T, Ks = mf->js / T;
+    /* h²/(2K) = h·h·T/(2J): K = J/T itself may underflow to 0 (huge T, small J), so the quadratic
+     * terms are formed without it. They grow with |h|: if the largest ones are finite, all are (and
+     * ln Z₁ ≤ |h| ≤ 1.5e100), so G is checked before anything is written. */
+    double xmax = 0.0, ymax = 0.0;
+    for (size_t i = 0; i < nc; i++)
+        xmax = fmax(xmax, fabs(hc[i]));
+    for (size_t j = 0; j < ns; j++)
+        ymax = fmax(ymax, fabs(hs[j]));
+    if (!isfinite(quad_term(xmax, T, mf->jc) + quad_term(ymax, T, mf->js)))
+        return vs__error(VS_ENUMERIC, "%s: G overflows: h²T/(2J) at |hc| = %g, |hs| = %g and T = %g exceeds the "
+                                      "double range", __func__, xmax, ymax, T);
     for (size_t i = 0; i < nc; i++)
         for (size_t j = 0; j < ns; j++) {
             double x = hc[i], y = hs[j];
             /* Eq. 24 (with the h_c source term that Eq. 23 drops), normalised so G(0) = 0. */
-            G[i * ns + j] = x * x / (2.0 * Kc) + y * y / (2.0 * Ks) - vs__mf_lnz(mf->n, hypot(x, y));
+            G[i * ns + j] = quad_term(x, T, mf->jc) + quad_term(y, T, mf->js) - vs__mf_lnz(mf->n, hypot(x, y));
         }
     return VS_OK;
 }
