@@ -179,9 +179,13 @@ double vs__mf_qdiff(int n, double x)
     return q - 1.0 / n;
 }
 
-/* Largest number of Taylor terms of Z₁ used by the response series (enough for x ≤ n/2 + 4 at 1e-18
- * relative: the terms peak near k ≈ x/2 and then fall faster than geometrically). */
+/* Largest number of Taylor terms of Z₁ used by the response series (enough for r ≤ VS_MF_RRESP + n/2
+ * at 1e-18 relative: the terms peak near k ≈ r/2 and then fall faster than geometrically). */
 #define VS_MF_NRESP 96
+/* The response series is used for r ≤ VS_MF_RRESP + n/2: there 1 − rL'/L is small or moderate, while the
+ * identity L' = 1 − L² − (n−1)L/r of the Bessel branch cancels (checked against mpmath: ≤ 1e-15
+ * relative for n ≤ 20 at every T; see tests/meanfield/gen_threshold_reference.py). */
+#define VS_MF_RRESP 20.0
 
 /* C(r) = r² L'(r)/(1 − r L'(r)/L(r)) from the Taylor series of Z₁ in t = r², with every cancelling
  * combination expanded analytically (docs/meanfield.md, "Conditioning at the ordering threshold"):
@@ -192,15 +196,16 @@ double vs__mf_qdiff(int n, double x)
  * which gives C = A s₂/(Z₁ B) with A → 1/n, s₂ → 1/n, B → 2/(n²(n+2)), C → (n+2)/2 as r → 0. */
 static double response_series(int n, double r)
 {
-    double c[VS_MF_NRESP + 1], t = r * r, p = 1.0, z = 1.0;
+    double c[VS_MF_NRESP + 1], t = r * r, p = 1.0;
     int M = 0;
     c[0] = 1.0;
+    /* Truncate where the next Taylor term c_k t^k is negligible against the leading term c₂t² of the
+     * cancelled combination B (not against Z₁ ≈ 1: B is O(t²) smaller near the threshold). */
     for (int k = 1; k <= VS_MF_NRESP; k++) {
         c[k] = c[k - 1] / (2.0 * k * (2.0 * k + n - 2.0));
-        p = c[k] * pow(t, k);
-        z += p;
+        p *= t / (2.0 * k * (2.0 * k + n - 2.0)); /* c_k t^k */
         M = k;
-        if (p <= 1e-18 * z)
+        if (k >= 3 && p <= 1e-18 * c[2] * t * t)
             break;
     }
     /* Horner in t over m = 2M..0 of Z, s₂, A and B (pairs j, k ≤ M). */
@@ -228,7 +233,7 @@ static double response_series(int n, double r)
 
 double vs__mf_response(int n, double r)
 {
-    if (r <= 4.0 + 0.5 * n)
+    if (r <= VS_MF_RRESP + 0.5 * n)
         return response_series(n, r);
     /* Far from the threshold 1 − rL'/L is ≥ ~0.3 and the direct form does not cancel. */
     double L, dL;
