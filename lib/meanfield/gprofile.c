@@ -25,6 +25,7 @@ struct vs_gprofile {
     vs_gpenalty_fn fn; /* optional user penalty */
     void *user;
     vs__mf_opts o;
+    vs__mf_link *link; /* keeps VS_MF_G_MAX/VS_MF_G_GRID of the source handle locked while alive */
 };
 
 VS_API int vs_gprofile_create(const vs_meanfield *mf, double c, vs_gprofile **out)
@@ -41,12 +42,16 @@ VS_API int vs_gprofile_create(const vs_meanfield *mf, double c, vs_gprofile **ou
     p->n = vs_meanfield_ncomp(mf);
     p->c = c;
     p->o = *vs__mf_opts_of(mf);
+    p->link = vs__mf_link_profile(mf);
     *out = p;
     return VS_OK;
 }
 
 VS_API void vs_gprofile_free(vs_gprofile *p)
 {
+    if (!p)
+        return;
+    vs__mf_unlink_profile(p->link);
     vs__free(p);
 }
 

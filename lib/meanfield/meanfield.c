@@ -7,6 +7,7 @@
  * equation r = K_max L(r) (vs__mf_radial, GSL Brent). Comparing sectors therefore reduces to
  * comparing their largest couplings.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +23,34 @@ struct vs_meanfield {
     double *J;     /* [n] */
     double *V;     /* [n*n], column α = eigenvector α */
     vs__mf_opts o;
+    vs__mf_link *link; /* live profiles created from this handle */
 };
+
+struct vs__mf_link {
+    atomic_int refs;   /* the handle (while alive) + each live profile */
+    atomic_int nprof;  /* live profiles */
+};
+
+static void link_release(vs__mf_link *l)
+{
+    if (l && atomic_fetch_sub(&l->refs, 1) == 1)
+        vs__free(l);
+}
+
+vs__mf_link *vs__mf_link_profile(const vs_meanfield *mf)
+{
+    atomic_fetch_add(&mf->link->refs, 1);
+    atomic_fetch_add(&mf->link->nprof, 1);
+    return mf->link;
+}
+
+void vs__mf_unlink_profile(vs__mf_link *l)
+{
+    if (!l)
+        return;
+    atomic_fetch_sub(&l->nprof, 1);
+    link_release(l);
+}
 
 int vs__mf_check_ncomp(int n, const char *func)
 {
@@ -94,10 +122,13 @@ VS_API int vs_meanfield_create(int ncomp, const double *J, const double *V, vs_m
     mf->n = ncomp;
     mf->J = vs__calloc((size_t)ncomp, sizeof(double), &st);
     mf->V = mf->J ? vs__calloc((size_t)ncomp * (size_t)ncomp, sizeof(double), &st) : NULL;
-    if (!mf->V) {
+    mf->link = mf->V ? vs__calloc(1, sizeof *mf->link, &st) : NULL;
+    if (!mf->link) {
         vs_meanfield_free(mf);
         return st;
     }
+    atomic_init(&mf->link->refs, 1);
+    atomic_init(&mf->link->nprof, 0);
     memcpy(mf->J, J, (size_t)ncomp * sizeof(double));
     for (int i = 0; i < ncomp; i++)
         for (int a = 0; a < ncomp; a++)
@@ -141,6 +172,7 @@ VS_API void vs_meanfield_free(vs_meanfield *mf)
         return;
     vs__free(mf->J);
     vs__free(mf->V);
+    link_release(mf->link);
     vs__free(mf);
 }
 
@@ -207,6 +239,13 @@ VS_API int vs_meanfield_set_option(vs_meanfield *mf, vs_mf_option key, double va
                          oi->lo, oi->hi);
     if (oi->integer && value != floor(value))
         return vs__error(VS_EINVAL, "%s: option %d needs an integer value (got %g)", __func__, (int)key, value);
+    int nprof = atomic_load(&mf->link->nprof);
+    if ((key == VS_MF_G_MAX || key == VS_MF_G_GRID) && nprof > 0)
+        return vs__error(VS_EINVAL,
+                         "%s: %s only acts on F(g) profiles, which copy the options when they are created, and %d "
+                         "profile(s) created from this handle are alive; set it before vs_gprofile_create() (or "
+                         "free those profiles first)",
+                         __func__, key == VS_MF_G_MAX ? "VS_MF_G_MAX" : "VS_MF_G_GRID", nprof);
     switch (key) {
     case VS_MF_ROOT_RTOL: mf->o.root_rtol = value; break;
     case VS_MF_MAX_ITER: mf->o.max_iter = (int)value; break;

@@ -74,6 +74,15 @@ int vs__mf_gmin(int n, double K, const vs__mf_opts *o, double *G, double *r);
 /* The options and n of a valid handle (used by the F(g) profile). */
 const vs__mf_opts *vs__mf_opts_of(const vs_meanfield *mf);
 
+/* Live-profile bookkeeping: a profile copies the options of its handle when created, so
+ * VS_MF_G_MAX/VS_MF_G_GRID (which act only on profiles) are refused while a profile created from the
+ * handle is alive. The counter lives in a small reference-counted block shared by the handle and its
+ * profiles, so either may be freed first. Thread-safe (C11 atomics): profiles may be created
+ * concurrently from one const handle. */
+typedef struct vs__mf_link vs__mf_link;
+vs__mf_link *vs__mf_link_profile(const vs_meanfield *mf); /* a new profile of mf: count it */
+void vs__mf_unlink_profile(vs__mf_link *link);           /* a profile is freed (NULL is a no-op) */
+
 /* Validate ncomp ∈ [2, VS_MF_NMAX]. */
 int vs__mf_check_ncomp(int n, const char *func);
 
