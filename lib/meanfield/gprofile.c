@@ -84,7 +84,7 @@ static int f0_eval(const vs_gprofile *p, double g, int side, double *v)
         return VS_OK;
     }
     double r, q, y;
-    int st = vs__mf_radial(n, x, &p->o, &r);
+    int st = vs__mf_radial_dk(n, x, fma(g, g, -(double)n), &p->o, &r); /* x − n exact to one rounding */
     if (st != VS_OK)
         return st;
     vs__mf_langevin(n, r, NULL, &q, &y, NULL);

@@ -300,7 +300,9 @@ static int solve_state(const vs_meanfield *mf, double T, const char *func, mf_st
     if (st != VS_OK)
         return st;
     s->K = mf->jmax / T;
-    if ((st = vs__mf_radial(mf->n, s->K, &mf->o, &s->r)) != VS_OK)
+    /* K − n = (J_max − nT)/T from the inputs (one rounding in the fma), not from the rounded K. */
+    double Kmn = -fma((double)mf->n, T, -mf->jmax) / T;
+    if ((st = vs__mf_radial_dk(mf->n, s->K, Kmn, &mf->o, &s->r)) != VS_OK)
         return st;
     vs__mf_langevin(mf->n, s->r, &s->L, NULL, NULL, &s->dL);
     return VS_OK;

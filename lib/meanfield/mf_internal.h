@@ -65,6 +65,11 @@ int vs__mf_brent_min(double (*f)(double, void *), void *par, double a, double fa
  * K must be finite and ≥ 0. Returns VS_OK or VS_ENOCONV. */
 int vs__mf_radial(int n, double K, const vs__mf_opts *o, double *r);
 
+/* The same with Kmn = K − n supplied by the caller from its own inputs (e.g. (J − nT)/T with an fma,
+ * or fma(g, g, −n) for K = g²): near the threshold r*² ∝ K − n, and K − n formed from a rounded K
+ * carries a relative error ε K/(K − n) into r*. A non-finite Kmn means K − n. */
+int vs__mf_radial_dk(int n, double K, double Kmn, const vs__mf_opts *o, double *r);
+
 /* G(r) = r²/(2K) − ln Z₁(r) along the ordering direction (K > 0, r ≥ 0). */
 double vs__mf_gradial(int n, double K, double r);
 

@@ -406,6 +406,13 @@ int vs__mf_brent_min(double (*f)(double, void *), void *par, double a, double fa
 
 int vs__mf_radial(int n, double K, const vs__mf_opts *o, double *r)
 {
+    return vs__mf_radial_dk(n, K, K - n, o, r);
+}
+
+int vs__mf_radial_dk(int n, double K, double Kmn, const vs__mf_opts *o, double *r)
+{
+    if (!isfinite(Kmn))
+        Kmn = K - n;
     if (!(K > n)) {
         *r = 0.0; /* paramagnet: L(r)/r < 1/n ≤ 1/K for every r > 0 */
         return VS_OK;
@@ -414,7 +421,7 @@ int vs__mf_radial(int n, double K, const vs__mf_opts *o, double *r)
         *r = radial_asymptotic(n, K);
         return VS_OK;
     }
-    radial_par rp = {n, K < 2.0 * n, 1.0 / K, (n - K) / (n * K)};
+    radial_par rp = {n, K < 2.0 * n, 1.0 / K, -Kmn / (n * K)};
     double fhi = radial_fn(K, &rp);
     if (!(fhi < 0.0)) {
         *r = radial_asymptotic(n, K); /* L(K) rounds to 1: the asymptotic root is exact */
