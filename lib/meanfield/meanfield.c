@@ -453,7 +453,7 @@ VS_API int vs_meanfield_thermo(const vs_meanfield *mf, double T, double *F, doub
 static double quad_term(double h, double T, double J)
 {
     double a = fabs(h);
-    return a > 0.0 ? vs__mf_muldiv(a, a, T, 2.0 * J) : 0.0;
+    return a > 0.0 ? ldexp(vs__mf_muldiv(a, a, T, J), -1) : 0.0; /* not 2J: J may be DBL_MAX */
 }
 
 VS_API int vs_meanfield_landscape(const vs_meanfield *mf, double T, size_t nc, const double *hc, size_t ns,

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gsl/gsl_sf_bessel.h>
+
 #include <libvoigtspin/voigtspin.h>
 #include "testutil.h"
 
@@ -228,6 +230,13 @@ static void test_landscape_with_underflowing_coupling_over_temperature_is_finite
     double hc2[1] = {0.0}, hs2[1] = {2e-160};
     assert_int_equal(vs_meanfield_landscape(mf, 1e300, 1, hc2, 1, hs2, G), VS_OK);
     assert_close(G[0], 1e280, 1e-15, 0.0);
+    /* J = DBL_MAX: 2J would overflow; G = h²T/(2J) = ½ at h = 1, T = DBL_MAX */
+    vs_meanfield *mx = NULL;
+    double one = 1.0, zero = 0.0, Gx;
+    assert_int_equal(vs_meanfield_create_compr_shear(DBL_MAX, DBL_MAX, &mx), VS_OK);
+    assert_int_equal(vs_meanfield_landscape(mx, DBL_MAX, 1, &one, 1, &zero, &Gx), VS_OK);
+    assert_close(Gx, 0.5 - log(8.0 * gsl_sf_bessel_In(2, 1.0)), 0.0, 5e-15); /* ln Z₁(1) = ln 8I₂(1) */
+    vs_meanfield_free(mx);
     /* truly out of range: VS_ENUMERIC, output untouched */
     double big = 1e10, G1 = 42.0;
     assert_int_equal(vs_meanfield_landscape(mf, 1e300, 1, &big, 1, hs, &G1), VS_ENUMERIC);

@@ -8,6 +8,7 @@
  * and a message. Finally the handler in place must still be the test's.
  */
 #include <float.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,15 +72,38 @@ static void test_meanfield_queries_never_reach_gsl_handler(void **state)
             check(vs_meanfield_curie_temperature(m2, o), o, 1, "vs_meanfield_curie_temperature", T);
         }
         vs_meanfield_free(m2);
+        /* a general handle with one extreme coupling, and one from a coupling handle with an extreme E0 */
+        double J[6] = {1.0, 0.5, 0.5, 0.5, 0.5, 0.5};
+        J[3] = T;
+        rc = vs_meanfield_create(6, J, NULL, &m2);
+        check(rc, o, 0, "vs_meanfield_create", T);
+        if (rc == VS_OK)
+            check(vs_meanfield_thermo(m2, 0.1, o, o + 1, o + 2, o + 3), o, 4, "thermo(J[3] edge)", T);
+        vs_meanfield_free(m2);
+        vs_coupling *cp = NULL;
+        assert_int_equal(vs_coupling_create_dipolar(&cp), VS_OK);
+        rc = vs_meanfield_create_from_coupling(cp, T, &m2);
+        check(rc, o, 0, "vs_meanfield_create_from_coupling", T);
+        if (rc == VS_OK)
+            check(vs_meanfield_thermo(m2, 0.1, o, o + 1, o + 2, o + 3), o, 4, "thermo(E0 edge)", T);
+        vs_meanfield_free(m2);
+        vs_coupling_free(cp);
         double ratio = 1.5, Ts = T;
         int phs;
         check(vs_meanfield_phase_diagram(T, 1, &Ts, 1, &ratio, &phs, o, o + 1), o, 2, "phase_diagram(J_shear)", T);
         check(vs_meanfield_phase_diagram(1.0, 1, &Ts, 1, &ratio, &phs, o, o + 1), o, 2, "phase_diagram(T)", T);
         check(vs_meanfield_phase_diagram(1.0, 1, &hc, 1, &Ts, &phs, o, o + 1), o, 2, "phase_diagram(ratio)", T);
-        check(vs_meanfield_set_option(mf, VS_MF_ROOT_RTOL, T), o, 0, "set_option", T);
-        check(vs_meanfield_set_option(mf, VS_MF_MAX_ITER, T), o, 0, "set_option", T);
+        for (int key = 0; key < 5; key++) {
+            double lo, hi;
+            assert_int_equal(vs_meanfield_option_bounds((vs_mf_option)key, &lo, &hi), VS_OK);
+            rc = vs_meanfield_set_option(mf, (vs_mf_option)key, T);
+            check(rc, o, 0, "set_option", T);
+            if (rc == VS_OK) /* in bounds: the solver still works at the edge of every option */
+                check(vs_meanfield_thermo(mf, 0.2, o, o + 1, o + 2, o + 3), o, 4, "thermo(option edge)", T);
+        }
         assert_int_equal(vs_meanfield_set_option(mf, VS_MF_ROOT_RTOL, 1e-14), VS_OK);
         assert_int_equal(vs_meanfield_set_option(mf, VS_MF_MAX_ITER, 500), VS_OK);
+        assert_int_equal(vs_meanfield_set_option(mf, VS_MF_DEGEN_RTOL, 1e-12), VS_OK);
     }
     vs_meanfield_free(mf);
 }
@@ -87,6 +111,14 @@ static void test_meanfield_queries_never_reach_gsl_handler(void **state)
 static void test_oscillator_never_reaches_gsl_handler(void **state)
 {
     (void)state;
+    const int badn[] = {INT_MIN, -1, 0, 1, 65, INT_MAX};
+    for (int i = 0; i < 6; i++) {
+        double o[2] = {42, 42};
+        assert_int_equal(vs_oscillator_free_energy(badn[i], 1.0, 1.0, 1.0, 1.0, o), VS_EINVAL);
+        assert_int_equal(vs_oscillator_minimize(badn[i], 1.0, 1.0, 3.0, o, o + 1), VS_EINVAL);
+        assert_int_equal(vs_oscillator_gcr(badn[i], 1.0, 1.0, o), VS_EINVAL);
+        assert_true(o[0] == 42 && o[1] == 42);
+    }
     for (int i = 0; i < NX; i++)
         for (int j = 0; j < NX; j++) {
             double a = extreme[i], b = extreme[j], o[2];
