@@ -9,17 +9,18 @@
  * field.
  *
  * Error budget (stated, not fitted):
- * - statistical: σ of ⟨E⟩/N and ⟨|M_c|⟩/N from NB = 20 batch means of 50 sweeps each. The integrated
- *   autocorrelation time of both at T = 0.6 T_c is τ ≈ 12 sweeps (from long runs: σ² S/var), so each
- *   batch is ≈ 4τ and the batch means are nearly independent;
+ * - statistical: σ of ⟨E⟩/N and ⟨|M_c|⟩/N from NB = 16 batch means of 50 sweeps each, after 80 sweeps
+ *   of equilibration. The integrated autocorrelation time of both at T = 0.6 T_c is τ ≈ 12 sweeps (from
+ *   long runs: σ²S/var), so each batch is ≈ 4τ and the batch means are nearly independent;
  * - finite N: the infinite-range model is mean field only for N → ∞; its corrections are O(1/N). For U
  *   the Gaussian-fluctuation correction is bounded by n·T/N (n = 6 massive modes, each ≤ T/N per spin;
- *   long runs give |ΔU| ≲ 0.1 T·n/N). For ⟨|M_c|⟩/N long runs at N = 64, 216, 512 give
+ *   long runs give |ΔU| ≲ 0.1 n·T/N). For ⟨|M_c|⟩/N long runs at N = 64, 216, 512 give
  *   Δm ≈ −0.9/N (e.g. −0.0139 ± 0.0014 at N = 64, −0.0045 ± 0.001 at N = 216); we allow 2/N.
- * The test asserts |MC − MF| ≤ Z·σ + bias with Z = 4 (4σ: with a fixed seed the run is deterministic,
- * and over seeds 1–6 the z-scores of U were within ±2.3) and prints z = (MC − MF)/σ. It resolves a 6 %
- * error in U and 3 % in m_c; a wrong ordering (shear instead of compression), a wrong Bessel ratio or
- * a J_shear/J_compr mix-up moves U by > 10 % (planted J_shear for J_max in U: z = −53).
+ * The test asserts |MC − MF| ≤ Z·σ + bias with Z = 4 and prints z = (MC − MF)/σ (bias not subtracted).
+ * With the fixed seed the run is deterministic; over seeds 1–12, |z_U| ≤ 1.8 and z_m ∈ [−3.1, 0.3] (the
+ * negative shift is the −0.9/N bias, ≈ 1.4σ). It resolves a 6 % error in U and 5 % in m_c; a wrong
+ * ordering (shear instead of compression), a wrong Bessel ratio or a J_shear/J_compr mix-up moves U by
+ * > 10 % (planted J_shear for J_max in U: z = −53).
  */
 #include <math.h>
 #include <stdint.h>
@@ -28,7 +29,7 @@
 #include <libvoigtspin/voigtspin.h>
 #include "testutil.h"
 
-enum { NC = 6, NB = 20 };
+enum { NC = 6, NB = 16 };
 
 /* Proposal s' = (s + δξ)/|s + δξ| with isotropic Gaussian ξ: its density depends on s·s' only, so it
  * is symmetric and plain Metropolis acceptance applies; δ = 0.5 keeps the acceptance near one half in
@@ -117,7 +118,7 @@ static void test_short_monte_carlo_matches_mean_field_within_error_bars(void **s
     double Umf, mc_mf, ub[NB] = {0}, mb[NB] = {0}, u, su, m, sm;
     assert_int_equal(vs_meanfield_thermo(mf, T, NULL, &Umf, NULL, NULL), VS_OK);
     assert_int_equal(vs_meanfield_sector_fields(mf, T, NULL, NULL, &mc_mf, NULL), VS_OK);
-    sample(lat, T, 100, 50, 2024, ub, mb);
+    sample(lat, T, 80, 50, 2024, ub, mb);
     mean_sigma(ub, &u, &su);
     mean_sigma(mb, &m, &sm);
     print_message("# N = %.0f, T = %.4f: U/N MC = %.5f ± %.5f, MF = %.5f (z = %.2f, bias bound %.1e); "
@@ -127,7 +128,7 @@ static void test_short_monte_carlo_matches_mean_field_within_error_bars(void **s
     assert_true(fabs(u - Umf) <= Z * su + bias_u);
     assert_true(fabs(m - mc_mf) <= Z * sm + bias_m);
     assert_true(Z * su + bias_u < 0.06 * fabs(Umf)); /* resolves a 6 % error in U (plausible bugs: > 10 %) */
-    assert_true(Z * sm + bias_m < 0.03 * mc_mf);
+    assert_true(Z * sm + bias_m < 0.05 * mc_mf);
     vs_meanfield_free(mf);
     vs_lattice_free(lat);
 }
