@@ -20,7 +20,7 @@
  * With the fixed seed the run is deterministic; over seeds 1–12, |z_U| ≤ 1.8 and z_m ∈ [−3.1, 0.3] (the
  * negative shift is the −0.9/N bias, ≈ 1.4σ). It resolves a 6 % error in U and 5 % in m_c; a wrong
  * ordering (shear instead of compression), a wrong Bessel ratio or a J_shear/J_compr mix-up moves U by
- * > 10 % (planted J_shear for J_max in U: z = −53).
+ * > 10 % (planted J_shear for J_max in U: z = −61).
  */
 #include <math.h>
 #include <stdint.h>
