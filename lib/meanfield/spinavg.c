@@ -13,8 +13,6 @@
  *    gives L' = −y' without the cancellation of 1 − L² − (n−1)L/x (needed for the heat capacity at
  *    low T and F₀'' at large g).
  */
-#include <float.h>
-
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_min.h>
 #include <gsl/gsl_roots.h>
