@@ -17,7 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libvoigtspin/voigtspin.h>
 
@@ -104,6 +106,25 @@ static inline void fz_doubles(fz *f, double *x, size_t n)
         x[i] = fz_double(f);
 }
 
+/* VS_FUZZ_TRACE=1 in the environment: print every call, its status and its duration (to find which
+ * call of a crashing or slow input is the culprit; see docs/testing.md). */
+static inline int fz_trace(void)
+{
+    static int on = -1;
+    if (on < 0) {
+        const char *e = getenv("VS_FUZZ_TRACE");
+        on = e != NULL && e[0] != '\0' && e[0] != '0';
+    }
+    return on;
+}
+
+static inline double fz_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
 /* ---- The promise ------------------------------------------------------------------------------- */
 
 static inline void fz_fail(const char *what, int line)
@@ -141,7 +162,11 @@ static inline void fz_finite(int rc, const double *x, size_t n, const char *call
 #define FZ_CALL(rc, expr) \
     do { \
         vs__fz_last_call = #expr; \
+        double t0_ = fz_trace() ? fz_now() : 0.0; \
         (rc) = (expr); \
+        if (fz_trace()) \
+            fprintf(stderr, "[fuzz] %s -> %d (%.3f s)%s%s\n", #expr, (rc), fz_now() - t0_, \
+                    (rc) != VS_OK ? ": " : "", (rc) != VS_OK ? vs_last_error() : ""); \
         fz_status((rc), #expr, __LINE__); \
     } while (0)
 #define FZ_FINITE(rc, x, n) fz_finite((rc), (x), (n), vs__fz_last_call, #x, __LINE__)
