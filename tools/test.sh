@@ -50,9 +50,10 @@ stage "ASan+UBSan build" build-asan "-Db_sanitize=address,undefined -Db_lundef=f
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   -- --no-suite interop --no-suite abi
 
-# 4. libFuzzer: clang, static and instrumented library (top-level meson.build, fuzz section).
+# 4. libFuzzer: clang, static and instrumented library (top-level meson.build, fuzz section). The
+#    harnesses (tests/fuzz, tools/fuzz) are built whatever -Dtests says; the other tests are not needed.
 stage "fuzz build (clang)" build-fuzz \
-  "-Dfuzz=true -Ddefault_library=static -Db_lundef=false -Dopenmp=disabled -Dfortran=disabled -Dbench=false -Ddocs=disabled" \
+  "-Dfuzz=true -Ddefault_library=static -Db_lundef=false -Dopenmp=disabled -Dfortran=disabled -Dbench=false -Dtests=false -Ddocs=disabled" \
   CC=clang ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   -- --suite fuzz
 
