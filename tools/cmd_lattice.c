@@ -45,7 +45,8 @@ static void lattice_help(FILE *fp)
             "                            '#' starts a comment; '-' reads standard input\n"
             "  --uniform s1,...,sn       the same spin on every site (default: compression (1,0,...,0))\n"
             "Output: energy per site (E/N), the Ewald parameters; --fields adds the local fields h_m\n"
-            "(N rows), --lt the Luttinger-Tisza maximum lambda_max, its k and T_c = E0 lambda_max/ncomp.\n\n%s",
+            "(N rows), --lt the Luttinger-Tisza maximum lambda_max, its k and T_c = E0 lambda_max/ncomp, and the\n"
+            "minimum lambda_min (dipolar ground states: lattice sum 2 pi lambda_min per dipole, units mu^2/v0).\n\n%s",
             cli_material_help);
 }
 
@@ -229,18 +230,22 @@ int cmd_lattice(int argc, char **argv)
         rc = cli_lib_error("the lattice energy", st);
         goto out;
     }
-    double row[8] = {(double)N, (double)nc, E / (double)N, alpha, rcut, gcut, NAN, NAN};
-    static const char *const cols[] = {"N", "ncomp", "E/N", "alpha", "rcut", "gcut", "lambda_max", "T_c"};
+    double row[9] = {(double)N, (double)nc, E / (double)N, alpha, rcut, gcut, NAN, NAN, NAN};
+    static const char *const cols[] = {"N", "ncomp", "E/N", "alpha", "rcut", "gcut", "lambda_max", "T_c",
+                                       "lambda_min"};
     if (o.lt) {
-        double k[3];
+        double k[3], kmin[3];
         st = vs_lattice_luttinger_tisza(lat, &row[6], k, &row[7]);
+        if (st == VS_OK)
+            st = vs_lattice_luttinger_tisza_min(lat, &row[8], kmin);
         if (st != VS_OK) {
             rc = cli_lib_error("Luttinger-Tisza", st);
             goto out;
         }
         fprintf(stderr, "Luttinger-Tisza maximum at k = (%.10g, %.10g, %.10g)\n", k[0], k[1], k[2]);
+        fprintf(stderr, "Luttinger-Tisza minimum at k = (%.10g, %.10g, %.10g)\n", kmin[0], kmin[1], kmin[2]);
     }
-    cli_table_header(&t, o.lt ? 8 : 6, cols);
+    cli_table_header(&t, o.lt ? 9 : 6, cols);
     cli_table_row(&t, row);
     if (o.fields) {
         cli_table ft = {stdout, t.fmt, 0, 13};

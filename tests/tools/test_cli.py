@@ -492,6 +492,16 @@ else:
 shutil.rmtree(scratch, ignore_errors=True)
 
 print("TAP version 13")
+# Luttinger & Tisza (1946): simple-cubic point dipoles, L even: the lowest dipolar energy per dipole is
+# -2.676788684 mu^2/a^3 (columnar antiferro order), i.e. lambda_min = -2.676788684/(2 pi) for the
+# dipolar kernel (lattice.h). Independent of the library: a published lattice sum.
+rc, out, err = run("lattice", "--kernel", "dipolar", "--L", "4,4,4", "--lt", "--csv")
+ok = rc == 0
+if ok:
+    r = csv_rows(out)[0]
+    ok = math.isclose(r["lambda_min"], -2.676788684 / (2 * math.pi), rel_tol=2e-9) and "minimum at k" in err
+check("lattice_lt_prints_dipolar_ground_state_lambda_min", ok, out + err)
+
 print(f"1..{len(results)}")
 for i, (name, ok, detail) in enumerate(results, 1):
     print(f"{'ok' if ok else 'not ok'} {i} - {name}")
