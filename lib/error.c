@@ -65,15 +65,28 @@ int vs__check_finite_array(const double *a, size_t n, const char *func, const ch
     return VS_OK;
 }
 
-int vs__check_direction(const double *v, const char *func, const char *what)
+int vs__normalize_direction(const double *v, double *k, const char *func, const char *what)
 {
     int st = vs__check_finite_array(v, 3, func, what);
     if (st != VS_OK)
         return st;
-    double n2 = v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
-    if (!(n2 > 0.0) || !isfinite(n2))
-        return vs__error(VS_EINVAL, "%s: %s must be a non-zero finite direction", func, what);
+    /* Scale by the largest |component| first: v/m has components in [-1, 1] with one of modulus 1, so
+     * |v/m| ∈ [1, √3] neither overflows (v = 1e200) nor underflows (v = 1e-300, subnormals). */
+    double m = fmax(fabs(v[0]), fmax(fabs(v[1]), fabs(v[2])));
+    if (!(m > 0.0))
+        return vs__error(VS_EINVAL, "%s: %s is the zero vector (a direction must be finite and non-zero)", func,
+                         what);
+    double s[3] = {v[0] / m, v[1] / m, v[2] / m};
+    double n = sqrt(s[0] * s[0] + s[1] * s[1] + s[2] * s[2]);
+    if (k != NULL)
+        for (int i = 0; i < 3; i++)
+            k[i] = s[i] / n;
     return VS_OK;
+}
+
+int vs__check_direction(const double *v, const char *func, const char *what)
+{
+    return vs__normalize_direction(v, NULL, func, what);
 }
 
 int vs__size_mul(size_t a, size_t b, size_t *out)

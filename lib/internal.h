@@ -25,7 +25,13 @@ int vs__error(int code, const char *fmt, ...) VS_PRINTF(2, 3);
 int vs__check_ptr(const void *p, const char *func, const char *what);
 int vs__check_finite(double x, const char *func, const char *what);
 int vs__check_finite_array(const double *a, size_t n, const char *func, const char *what);
-/* A finite, non-zero 3-vector (a direction). */
+/* The one rule for every direction argument (k̂, n̂) of the public API: v = double[3] must be non-NULL,
+ * finite in every component and not the zero vector; any such v is accepted, however large or small
+ * (1e200, 1e-300 and subnormal components included). k (may be NULL, may alias v) receives v/|v|,
+ * computed as s/|s| with s = v/max|v_i| so that nothing overflows or underflows.
+ * VS_OK or VS_EINVAL with a message naming func and what. */
+int vs__normalize_direction(const double *v, double *k, const char *func, const char *what);
+/* vs__normalize_direction(v, NULL, func, what): the same check, no output. */
 int vs__check_direction(const double *v, const char *func, const char *what);
 
 /* Overflow-checked size arithmetic: VS_OK or VS_EOVERFLOW (message recorded). */

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Install the Debian packages libvoigtspin needs to build, test and run its demo.
+# Install the Debian packages libvoigtspin needs to build, test (tools/test.sh: gcc, sanitizers,
+# libFuzzer) and run its demo.
 # Run as root on a fresh Debian machine; as a normal user it only reports what is missing.
 set -euo pipefail
+# clang + libclang-rt-dev (libFuzzer and the sanitizer runtimes of the default clang: on Debian 12
+# clang-14 and libclang-rt-14-dev) + llvm (llvm-symbolizer for readable sanitizer stacks) build the
+# fuzz harnesses; gcc's ThreadSanitizer runtime (libtsan) comes with build-essential.
 pkgs=(build-essential meson ninja-build pkg-config
       libgsl-dev libfftw3-dev liblapacke-dev libopenblas-dev libcmocka-dev
-      abigail-tools gfortran cmake gnuplot-nox doxygen python3)
+      abigail-tools gfortran cmake gnuplot-nox doxygen python3
+      clang libclang-rt-dev llvm)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

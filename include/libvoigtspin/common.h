@@ -8,12 +8,16 @@
  * detailed message of the most recent failure *in the calling thread*.
  *
  * The library never aborts, exits, prints, or changes the host program's global state (it never calls
- * gsl_set_error_handler(), fftw_cleanup() or similar).
+ * gsl_set_error_handler(), fftw_cleanup() or similar, and never writes libm's `signgam`), except FFTW's
+ * planner: builds with FFTW threads call fftw_init_threads() once and set the planner's thread count
+ * while planning (restored before the planner lock is released); see lattice.h and
+ * vs_fftw_planner_lock().
  *
  * Thread safety: all functions are re-entrant. Distinct handles may be used concurrently from different
  * threads; one handle is used by one thread at a time, except through functions taking a `const` handle,
  * which may be called concurrently on the same handle. Create and free functions may run concurrently
- * (FFTW planning is serialised inside the library, on scratch buffers).
+ * (FFTW planning is serialised inside the library by one recursive lock, on scratch buffers; a host
+ * that plans its own FFTW transforms concurrently takes the same lock with vs_fftw_planner_lock()).
  */
 #ifndef LIBVOIGTSPIN_COMMON_H
 #define LIBVOIGTSPIN_COMMON_H

@@ -15,6 +15,12 @@
  * Matrices are row-major, 0-based: ncomp×ncomp as `double[ncomp*ncomp]`. J̃ and k̂k̂ᵀ are dimensionless;
  * K̃ has the unit of Λ. The spin basis is that of elastic.h (component 0 = compression q1).
  *
+ * Directions: every direction argument (k̂, n̂) follows the one rule of the library (also
+ * vs_elastic_christoffel()): any `double[3]` that is finite and not the zero vector is accepted whatever
+ * its magnitude — (1e200, 0, 0), (1e-300, 0, 0) and subnormal components included — and means v/|v|,
+ * computed as s/|s| with s = v/max|v_i| so that nothing overflows or underflows. NULL, a NaN or
+ * infinite component, or the zero vector give ::VS_EINVAL (outputs untouched).
+ *
  * Thread safety: a handle is immutable after creation; every query may run concurrently on one handle.
  * See docs/coupling.md for the paper-equation map and the numbers.
  */
@@ -64,7 +70,7 @@ VS_API int vs_coupling_ncomp(const vs_coupling *c);
  *
  *  J̃ = Qᵀ X (XᵀX)⁻¹ Xᵀ Q, X = M^{1/2} D(k̂)ᵀ: a rank-3 projector (J̃² = J̃, tr J̃ = 3, paper §III) for
  *  every k̂ and every Λ. Isotropic Λ uses Γ⁻¹ of Eq. B3, otherwise a Cholesky solve (LAPACKE).
- *  @param c handle @param khat direction `double[3]`, finite, non-zero (normalised internally).
+ *  @param c handle @param khat direction `double[3]`, finite, non-zero, any magnitude (see Directions above).
  *  @param[out] J W(k̂), `double[ncomp*ncomp]`.
  *  @return ::VS_OK, ::VS_EINVAL (NULL, zero/NaN/inf direction), ::VS_ENUMERIC */
 VS_API int vs_coupling_jtilde(const vs_coupling *c, const double *khat, double *J);
@@ -79,6 +85,10 @@ VS_API int vs_coupling_average(const vs_coupling *c, double *Jbar, double *abser
 /** @brief Eigen-decomposition of ⟨W⟩: eigenvalues ascending in `w[ncomp]`, `V[ncomp*ncomp]`
  *  row-major with column j the eigenvector of w[j]. Either pointer may be NULL. Isotropic Λ: the
  *  eigenvectors are exactly the spin axes (J_compr on axis 0, J_shear on axes 1–5; sum 3); dipolar: I.
+ *  Because the order is by value, J_compr is w[0] only when J_compr < J_shear, i.e. σ < 0.2
+ *  (K < 4μ/3); for σ > 0.2 it is w[5] (σ = 0.35: w = {6/13 ×5, 9/13}). Identify it by its eigenvector
+ *  (the column j with the largest |V[j]|, i.e. along spin axis 0), or use vs_coupling_average() (entry
+ *  [0][0]) or vs_coupling_jcompr_jshear().
  *  Anisotropic: LAPACKE dsyev of the quadrature average.
  *  @param c handle @param[out] w `double[ncomp]` or NULL @param[out] V `double[ncomp*ncomp]` or NULL
  *  @return ::VS_OK, ::VS_EINVAL (c NULL) */
@@ -94,7 +104,7 @@ VS_API int vs_coupling_lmax(const vs_coupling *c, int *lmax);
  *  A_l(n̂) = Σ_m c_lm Y_lm(n̂) with real orthonormal Y_lm; equivalently (2l+1)/(4π) ∫ P_l(n̂·k̂) W(k̂) dΩ.
  *  Σ_l A_l(n̂) = W(n̂) exactly (isotropic, dipolar) or within vs_coupling_harmonics_error(). Cost: one
  *  Y_lm sweep (≈ 0.6 µs at lmax = 4, ≈ 10 µs at lmax = 36); no allocation.
- *  @param c handle @param nhat `double[3]`, finite, non-zero (normalised internally).
+ *  @param c handle @param nhat `double[3]`, finite, non-zero, any magnitude (see Directions above).
  *  @param[out] A `double[(lmax/2+1)*ncomp*ncomp]` (never more than 33*36 = 1188 doubles: lmax ≤ 64).
  *  @return ::VS_OK, ::VS_EINVAL (NULL, zero/NaN/inf direction) */
 VS_API int vs_coupling_harmonics(const vs_coupling *c, const double *nhat, double *A);
@@ -113,7 +123,7 @@ VS_API int vs_coupling_harmonics_error(const vs_coupling *c, double *err);
  *  and Γ = D M Dᵀ the Christoffel matrix (SPEC §4.2, the Mandel form of Eq. 20; for isotropic Λ,
  *  Γ⁻¹ = (1/μ)(I − (λ+μ)/(λ+2μ) k̂k̂ᵀ), Eq. B3). Units of Λ (pressure). Off-diagonal Mandel entries carry
  *  the √2 factors of Eq. A1, so tᵀ K̃ t' = ε_ij K̃_ijkl ε'_kl.
- *  @param c elastic handle @param khat direction `double[3]`, finite, non-zero (normalised internally).
+ *  @param c elastic handle @param khat direction `double[3]`, finite, non-zero, any magnitude (see Directions).
  *  @param[out] K `double[36]`.
  *  @return ::VS_OK, ::VS_EINVAL, ::VS_EUNSUPPORTED (dipolar handle), ::VS_ENUMERIC */
 VS_API int vs_coupling_ktilde_mandel(const vs_coupling *c, const double *khat, double *K);
@@ -146,7 +156,8 @@ typedef int (*vs_sphere_fn)(const double *khat, double *out, void *ctx);
  * @param tol absolute tolerance > 0 (below ~1e-15 × |f| round-off makes it unreachable)
  * @param avg `double[n]` @param abserr may be NULL.
  * @return ::VS_OK, ::VS_EINVAL, ::VS_ECALLBACK (f returned non-zero or a non-finite value),
- *         ::VS_ENOCONV (tolerance not reached at n_θ = 256; outputs untouched), ::VS_ENOMEM
+ *         ::VS_ENOCONV (tolerance not reached at n_θ = 256; outputs untouched), ::VS_ENOMEM,
+ *         ::VS_ENUMERIC (finite values whose weighted sum overflows, e.g. ±DBL_MAX; outputs untouched)
  */
 VS_API int vs_sphere_average(int n, vs_sphere_fn f, void *ctx, double tol, double *avg, double *abserr);
 
@@ -154,11 +165,14 @@ VS_API int vs_sphere_average(int n, vs_sphere_fn f, void *ctx, double tol, doubl
 
 /** @brief Isotropic ⟨J̃⟩ eigenvalues (App. B): `J[2]` = {J_compr, J_shear} = {K/(λ+2μ),
  *  (2/5)(K+2μ)/(λ+2μ)}, λ+2μ = K + 4μ/3; J_compr + 5 J_shear = 3.
+ *  Both depend on K/μ only and are computed from K/s and μ/s, s = max(K, μ), so any finite K, μ > 0 (up
+ *  to DBL_MAX, down to subnormal) gives the closed-form value.
  *  @param K bulk modulus > 0 @param mu shear modulus > 0 (same unit) @param[out] J `double[2]`
  *  @return ::VS_OK, ::VS_EINVAL (NULL, NaN/inf), ::VS_ENONPHYS (K ≤ 0 or μ ≤ 0) */
 VS_API int vs_coupling_jcompr_jshear(double K, double mu, double *J);
 
-/** @brief J_compr/J_shear = (5/2) K/(K+2μ) (Eq. 22) from bulk and shear moduli (both > 0).
+/** @brief J_compr/J_shear = (5/2) K/(K+2μ) (Eq. 22) from bulk and shear moduli (both > 0, finite, any
+ *  magnitude: evaluated on K/s, μ/s with s = max(K, μ)).
  *  @param K bulk modulus @param mu shear modulus @param[out] ratio J_compr/J_shear
  *  @return ::VS_OK, ::VS_EINVAL, ::VS_ENONPHYS */
 VS_API int vs_coupling_ratio_from_moduli(double K, double mu, double *ratio);

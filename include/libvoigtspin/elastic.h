@@ -194,15 +194,19 @@ VS_API int vs_elastic_moduli(const vs_elastic *el, vs_average avg, double *out);
 
 /** @brief Isotropic sound speeds {c_l, c_t} = {√((λ+2μ)/ρ), √(μ/ρ)} (√(pressure/density) unit).
  *  Uses the exact moduli if isotropic, else the Hill average.
+ *  Evaluated as √x/√ρ, so every finite ρ > 0 (5e-324 … DBL_MAX) gives representable speeds.
  *  @param el handle @param rho density, finite and > 0 @param[out] out `double[2]` = {c_l, c_t}.
- *  @return ::VS_OK; ::VS_EINVAL (NULL, ρ not finite or ≤ 0); ::VS_ENUMERIC (speeds overflow) */
+ *  @return ::VS_OK; ::VS_EINVAL (NULL, ρ not finite or ≤ 0); ::VS_ENUMERIC (not representable: cannot
+ *          happen within the supported modulus range) */
 VS_API int vs_elastic_sound_speeds(const vs_elastic *el, double rho, double *out);
 
 /** @brief Christoffel (acoustic) matrix Γ_ik(k̂) = Λ_ijkl k̂_j k̂_l = (D M Dᵀ)_ik (pressure unit), where
  *  (D t)_i = ε_ij k̂_j for the strain ε of Mandel vector t. Plane waves along k̂ have ρ c² = the
  *  eigenvalues of Γ.
  *  @param el handle
- *  @param khat direction `double[3]`, normalised internally (must be finite and non-zero).
+ *  @param khat direction `double[3]`: finite and non-zero, any magnitude ((1e200, 0, 0), (1e-300, 0, 0)
+ *         and subnormal components included); means khat/|khat|, normalised without overflow or
+ *         underflow (the one direction rule of the library, see coupling.h).
  *  @param[out] G `double[9]` row-major.
  *  @return ::VS_OK; ::VS_EINVAL (NULL, non-finite or zero khat) */
 VS_API int vs_elastic_christoffel(const vs_elastic *el, const double *khat, double *G);

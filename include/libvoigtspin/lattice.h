@@ -34,8 +34,16 @@
  *
  * Thread safety: functions taking `const vs_lattice *` may run concurrently on one handle. The
  * FFT evaluators (vs_lattice_fields(), vs_lattice_energy()) use the handle's workspace and take a
- * non-const handle. FFTW plans are made once per handle at creation, on scratch buffers, under a
- * library-internal mutex; the library never calls fftw_cleanup().
+ * non-const handle. FFTW plans are made at creation and destroyed by vs_lattice_free(), on scratch
+ * buffers, under the library's FFTW planner lock (FFTW's planner is not thread-safe); the library
+ * never calls fftw_cleanup(). FFTW's global state the library touches: builds with FFTW threads
+ * call fftw_init_threads() once, at the first creation, and set the planner thread count
+ * (fftw_plan_with_nthreads()) while planning, restoring the host's value before releasing the
+ * lock. A host that plans or destroys its own FFTW plans in other threads while lattices are
+ * created or freed must hold the same lock (vs_fftw_planner_lock() / vs_fftw_planner_unlock())
+ * around its planner calls, or call fftw_make_planner_thread_safe() once before any thread plans
+ * (that prevents the crash, but a host plan made during a creation may then pick up the
+ * library's temporary thread count).
  */
 #ifndef LIBVOIGTSPIN_LATTICE_H
 #define LIBVOIGTSPIN_LATTICE_H
@@ -78,7 +86,11 @@ typedef enum vs_lattice_option {
      *  typically ≈ 0.1 ε). Bounds [1e-15, 1e-2]; default 1e-12. */
     VS_LATTICE_OPT_ACCURACY = 1,
     /** Ewald splitting parameter α (1/length). 0 (default) lets the library choose it; results do
-     *  not depend on α to round-off. Bounds [0, 1e6]. */
+     *  not depend on α beyond the requested accuracy (they agree to about ::VS_LATTICE_OPT_ACCURACY,
+     *  not to round-off). Bounds [0, 1e6]; an α whose Ewald sums would visit more than
+     *  4·10⁶ + 4 N_grid + 4·10⁵ n_pairs lattice-vector candidates (N_grid = L1 L2 L3, n_pairs =
+     *  nbasis(nbasis+1)/2; far more than the automatic choice ever needs) is rejected with
+     *  ::VS_EINVAL, so that creation time stays bounded. */
     VS_LATTICE_OPT_ALPHA = 2,
     /** ::VS_LATTICE_PERIODIC (default) or ::VS_LATTICE_OPEN. */
     VS_LATTICE_OPT_BOUNDARY = 3,
@@ -98,7 +110,12 @@ typedef enum vs_lattice_option {
      *  ESTIMATE planner usually keeps these transforms serial: combine with
      *  ::VS_LATTICE_OPT_FFTW_PLANNER = 1 (MEASURE), which measured 1.9× on 2 cores at L = 64
      *  (docs/performance.md). Bounds [1, 1024]. */
-    VS_LATTICE_OPT_FFT_THREADS = 7
+    VS_LATTICE_OPT_FFT_THREADS = 7,
+    /** Memory ceiling of vs_lattice_create(), in bytes: a creation whose peak
+     *  (vs_lattice_memory_estimate()) exceeds it fails with ::VS_ENOMEM before allocating anything
+     *  grid-sized. 0 = no ceiling. Default 8 GiB (8589934592); raise it for larger lattices.
+     *  Bounds [0, 2^64]. @since 1.1 */
+    VS_LATTICE_OPT_MAX_MEMORY = 8
 } vs_lattice_option;
 
 /**
@@ -133,16 +150,62 @@ VS_API int vs_lattice_option_bounds(int key, double *lo, double *hi);
  *        non-degenerate).
  * @param nbasis number of sites per cell, 1..64.
  * @param frac `double[nbasis*3]` fractional positions of the basis sites (distinct modulo the lattice).
+ *        Coordinates must satisfy |f| < 2^52; periodic lattices use them modulo the lattice (the
+ *        cost does not depend on how far outside [0, 1) they lie), open clusters as given.
+ *        The site positions r_m (vs_lattice_positions()) use f as given.
  * @param L `int[3]` supercell sizes L1, L2, L3 ≥ 1 (open clusters: the grid is 2L).
  * @param coupling pair kernel source (borrowed only during the call), or NULL for no pair kernel.
  * @param ncomp spin components: with a coupling, 0 or vs_coupling_ncomp(coupling); without, 1..16.
  * @param opt options, or NULL for the defaults.
  * @param[out] out new handle, NULL on error.
- * @return ::VS_OK, ::VS_EINVAL, ::VS_EOVERFLOW (sizes), ::VS_ENOMEM, or a coupling error.
+ * @return ::VS_OK, ::VS_EINVAL (also: a cell whose volume is not a normal double — choose a length
+ *         unit near the cell size —, an α beyond the work bound of ::VS_LATTICE_OPT_ALPHA),
+ *         ::VS_EOVERFLOW (sizes), ::VS_ENOMEM (out of memory, or the peak memory exceeds
+ *         ::VS_LATTICE_OPT_MAX_MEMORY), ::VS_ENUMERIC (the table is not finite), or a coupling
+ *         error.
  */
 VS_API int vs_lattice_create(const double *cell, int nbasis, const double *frac, const int *L,
                              const vs_coupling *coupling, int ncomp, const vs_lattice_options *opt,
                              vs_lattice **out);
+
+/**
+ * @brief Peak memory, in bytes, that vs_lattice_create() with the same arguments would allocate,
+ *        computed without allocating anything grid-sized (the arguments are validated as by
+ *        vs_lattice_create(), except the Ewald work bound).
+ *
+ * With m = nbasis·ncomp, p = ncomp(ncomp+1)/2, P = nbasis(nbasis+1)/2, the FFT grid g (L, or 2L
+ * for open clusters), G = g1 g2 g3 and H = g1 g2 (⌊g3/2⌋ + 1):
+ *
+ *     bytes = 8 P G p + k + max(16 P H p, 8 G m + 16 H m),
+ *     k = 8 H p (nbasis = 1), 16 H m(m+1)/2 (nbasis > 1)
+ *
+ * (real-space table + k-space table + the larger of its transform buffer and the FFT workspace).
+ * Not counted: FFTW's plan-internal memory and O(nbasis) bookkeeping.
+ * @param cell,nbasis,frac,L,coupling,ncomp,opt as for vs_lattice_create().
+ * @param[out] bytes the peak.
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_EOVERFLOW (sizes or the byte count overflow), ::VS_ENOMEM,
+ *         or a coupling error.
+ * @since 1.1
+ */
+VS_API int vs_lattice_memory_estimate(const double *cell, int nbasis, const double *frac,
+                                      const int *L, const vs_coupling *coupling, int ncomp,
+                                      const vs_lattice_options *opt, size_t *bytes);
+
+/**
+ * @brief Take the library's FFTW planner lock (a recursive mutex). FFTW's planner (plan
+ *        creation and destruction, fftw_plan_with_nthreads()) is not thread-safe, and the library
+ *        plans while lattices are created or freed: a host that calls FFTW's planner in threads
+ *        that may run concurrently with vs_lattice_create*() / vs_lattice_free() must hold this
+ *        lock around those calls (or call fftw_make_planner_thread_safe(), see the file
+ *        comment). Executing plans needs no lock. Every lock must be matched by
+ *        vs_fftw_planner_unlock() in the same thread. The lock is recursive: the holding thread
+ *        may itself create or free lattices meanwhile.
+ * @since 1.1
+ */
+VS_API void vs_fftw_planner_lock(void);
+
+/** @brief Release the lock taken by vs_fftw_planner_lock() (same thread). @since 1.1 */
+VS_API void vs_fftw_planner_unlock(void);
 
 /**
  * @brief Create a lattice Hamiltonian on a cubic preset (conventional cube of side a, see
@@ -216,7 +279,8 @@ VS_API int vs_lattice_coupling(const vs_lattice *lat, size_t m, size_t n, double
  * @param lat the lattice.
  * @param s `double[N*ncomp]` spins, finite.
  * @param[out] h `double[N*ncomp]` fields (may not alias s).
- * @return ::VS_OK, ::VS_EINVAL.
+ * @return ::VS_OK, ::VS_EINVAL (NULL, NaN/inf in s; h untouched), ::VS_ENUMERIC (the fields
+ *         overflow; h unspecified).
  */
 VS_API int vs_lattice_fields(vs_lattice *lat, const double *s, double *h);
 
@@ -226,7 +290,7 @@ VS_API int vs_lattice_fields(vs_lattice *lat, const double *s, double *h);
  * @param lat the lattice.
  * @param s `double[N*ncomp]` spins, finite.
  * @param[out] E the energy.
- * @return ::VS_OK, ::VS_EINVAL.
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_ENUMERIC (the energy overflows).
  */
 VS_API int vs_lattice_energy(vs_lattice *lat, const double *s, double *E);
 
@@ -243,13 +307,16 @@ VS_API int vs_lattice_energy_from_fields(const vs_lattice *lat, const double *s,
                                          double *E);
 
 /** @brief Pair fields by the direct O(N²) sum over the coupling table (cross-check, small N).
- *  Shapes as vs_lattice_fields(). @return ::VS_OK, ::VS_EINVAL. */
+ *  Shapes as vs_lattice_fields(). @return ::VS_OK, ::VS_EINVAL (NULL, NaN/inf in s; h untouched),
+ *  ::VS_ENUMERIC (the fields overflow; h unspecified). */
 VS_API int vs_lattice_fields_direct(const vs_lattice *lat, const double *s, double *h);
 
-/** @brief Total energy by the direct O(N²) pair sum (cross-check, small N). @return ::VS_OK, ::VS_EINVAL. */
+/** @brief Total energy by the direct O(N²) pair sum (cross-check, small N). @return ::VS_OK,
+ *  ::VS_EINVAL (NULL, NaN/inf in s), ::VS_ENUMERIC (the energy overflows), ::VS_ENOMEM. */
 VS_API int vs_lattice_energy_direct(const vs_lattice *lat, const double *s, double *E);
 
-/** @brief M = Σ_m s_m, `M[ncomp]`. @return ::VS_OK, ::VS_EINVAL. */
+/** @brief M = Σ_m s_m, `M[ncomp]`. @return ::VS_OK, ::VS_EINVAL (NULL, NaN/inf in s),
+ *  ::VS_ENUMERIC (the sum overflows; M untouched). */
 VS_API int vs_lattice_total(const vs_lattice *lat, const double *s, double *M);
 
 /**
@@ -265,7 +332,8 @@ VS_API int vs_lattice_total(const vs_lattice *lat, const double *s, double *M);
  * @param m site index < N.
  * @param snew new spin `double[ncomp]`, finite.
  * @param[out] dE the energy change.
- * @return ::VS_OK, ::VS_EINVAL.
+ * @return ::VS_OK, ::VS_EINVAL (NULL, m ≥ N, NaN/inf in snew, s_m, h_m, M, or — when M is NULL
+ *         and U ≠ 0 — anywhere in s), ::VS_ENUMERIC (ΔE overflows).
  */
 VS_API int vs_lattice_delta_energy(const vs_lattice *lat, const double *s, const double *h,
                                    const double *M, size_t m, const double *snew, double *dE);
@@ -279,7 +347,9 @@ VS_API int vs_lattice_delta_energy(const vs_lattice *lat, const double *s, const
  * @param[in,out] M its total `double[ncomp]`, or NULL.
  * @param m site index < N.
  * @param snew new spin `double[ncomp]`, finite.
- * @return ::VS_OK, ::VS_EINVAL (nothing is changed on error).
+ * @return ::VS_OK, ::VS_EINVAL (NULL, m ≥ N, NaN/inf anywhere in s, h, M or snew),
+ *         ::VS_ENUMERIC (the updated fields or M could overflow: checked beforehand from
+ *         max|h| + ncomp·max|T|·max|snew − s_m|). Nothing is changed on error.
  */
 VS_API int vs_lattice_update(const vs_lattice *lat, double *s, double *h, double *M, size_t m,
                              const double *snew);

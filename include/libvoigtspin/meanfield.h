@@ -30,9 +30,14 @@
  * - T_Curie = J_max/n (Eq. 25 for n = 6: max J/6). At T = T_Curie exactly the paramagnet is reported.
  *
  * Thread safety: handles are immutable except through vs_meanfield_set_option() and
- * vs_gprofile_set_penalty(); all `const` queries may run concurrently on one handle.
+ * vs_gprofile_set_penalty(); all `const` queries (including vs_gprofile_create() from one handle) may run
+ * concurrently on one handle.
  * Errors: ::VS_EINVAL (NULL, NaN/inf, T ≤ 0 or J_max/T > 1e100, non-positive couplings, bad sizes), ::VS_ENOMEM,
- * ::VS_ENOCONV, ::VS_ECALLBACK. On error, outputs are left untouched and created handles are NULL.
+ * ::VS_ENOCONV, ::VS_ECALLBACK, ::VS_ENUMERIC (a result that is not representable, e.g. a landscape value
+ * or F(g) with a huge penalty that overflows). Every output of a successful call is finite. On error,
+ * outputs are left untouched and created handles are NULL.
+ * GSL: the library never calls GSL's error handler (whose default aborts) and never installs one; the
+ * host's handler, if any, is left alone.
  */
 #ifndef LIBVOIGTSPIN_MEANFIELD_H
 #define LIBVOIGTSPIN_MEANFIELD_H
@@ -62,8 +67,11 @@ typedef enum vs_mf_option {
     VS_MF_ROOT_RTOL = 0,   /**< Relative tolerance of every 1-D root/minimum search. Default 1e-14, bounds [1e-15, 1e-4]. */
     VS_MF_MAX_ITER = 1,    /**< Iteration cap of every 1-D search (integer). Default 500, bounds [10, 100000]. */
     VS_MF_DEGEN_RTOL = 2,  /**< Couplings within this relative distance of J_max count as degenerate. Default 1e-12, bounds [0, 0.1]. */
-    VS_MF_G_MAX = 3,       /**< Upper end of the g range scanned by the vs_gprofile analysis (units √(k_BT/a³)). Default 1000, bounds [10, 1e6]. */
-    VS_MF_G_GRID = 4       /**< Grid points per branch of the vs_gprofile scans (integer). Default 400, bounds [20, 1e6]. */
+    VS_MF_G_MAX = 3,       /**< Upper end of the g range scanned by the vs_gprofile analysis (units √(k_BT/a³)). Default 1000, bounds [10, 1e6].
+                                Acts only on profiles, which copy it at vs_gprofile_create(): setting it fails with
+                                ::VS_EINVAL while a profile created from the handle is alive (since 1.0.1). */
+    VS_MF_G_GRID = 4       /**< Grid points per branch of the vs_gprofile scans (integer). Default 400, bounds [20, 1e6].
+                                Same rule as ::VS_MF_G_MAX: refused while a profile of the handle is alive. */
 } vs_mf_option;
 
 /* ---- Lifecycle ----------------------------------------------------------------------------- */
@@ -117,7 +125,10 @@ VS_API int vs_meanfield_couplings(const vs_meanfield *mf, double *J, double *V, 
 VS_API int vs_meanfield_option_bounds(vs_mf_option key, double *lo, double *hi);
 
 /** @brief Set an option (integer options need an integer value). Not concurrent with queries on the same handle.
- *  @return ::VS_OK, ::VS_EINVAL (unknown key, NaN, out of bounds). */
+ *  Profiles copy the options when they are created (vs_gprofile_create()); ::VS_MF_G_MAX and ::VS_MF_G_GRID,
+ *  which act only on profiles, are therefore refused while a profile created from mf is alive (set them
+ *  first, or free the profiles). The other options act on mf's own queries and may be set at any time.
+ *  @return ::VS_OK, ::VS_EINVAL (unknown key, NaN, out of bounds, profile option with a live profile). */
 VS_API int vs_meanfield_set_option(vs_meanfield *mf, vs_mf_option key, double value);
 
 /** @brief Current value of an option. @return ::VS_OK, ::VS_EINVAL */
@@ -156,6 +167,8 @@ VS_API int vs_meanfield_phase(const vs_meanfield *mf, double T, vs_mf_phase *pha
  * @param F free energy T·G_min; @param U internal energy −Σ J_α m_α²/2; @param S entropy (U − F)/T
  *        (evaluated as ln Z₁(|h|) − |h| L(|h|), exact at low T);
  * @param C heat capacity dU/dT (any may be NULL). C jumps from (n+2)/2 to 0 at T_Curie; C → (n−1)/2 as T → 0.
+ *        C = r²L'/(1 − rL'/L) at the root r = |h*| is evaluated without the O(r²) cancellation of
+ *        1 − KL' near T_Curie: C ≤ (n+2)/2, to ~1e-15 relative for 1 − T/T_Curie down to 1e-12 (n ≤ 20).
  * @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV
  */
 VS_API int vs_meanfield_thermo(const vs_meanfield *mf, double T, double *F, double *U, double *S, double *C);
@@ -168,8 +181,10 @@ VS_API int vs_meanfield_thermo(const vs_meanfield *mf, double T, double *F, doub
  * @param mf handle. @param T temperature > 0.
  * @param nc, ns grid sizes ≥ 1. @param hc `double[nc]`, finite, |hc| ≤ 1e100.
  * @param hs `double[ns]`, finite, |hs| ≤ 1e100.
- * @param G `double[nc*ns]` row-major: G[i*ns + j] = G(hc[i], hs[j]).
- * @return ::VS_OK, ::VS_EINVAL, ::VS_EOVERFLOW
+ * @param G `double[nc*ns]` row-major: G[i*ns + j] = G(hc[i], hs[j]). The quadratic terms are formed as
+ *        h²T/(2J), so J/T may underflow (huge T) without harm.
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_EOVERFLOW, ::VS_ENUMERIC (a value of G exceeds the double range;
+ *         checked before anything is written)
  */
 VS_API int vs_meanfield_landscape(const vs_meanfield *mf, double T, size_t nc, const double *hc,
                                   size_t ns, const double *hs, double *G);
@@ -208,7 +223,8 @@ VS_API int vs_oscillator_free_energy(int ncomp, double T, double a3, double phi,
  */
 VS_API int vs_oscillator_minimize(int ncomp, double T, double a3, double g, double *phi_min, double *f_min);
 
-/** @brief Critical g of Eq. 17: g_cr² = n k_BT/a³ (= 6k_BT/a³ for n = 6). @return ::VS_OK, ::VS_EINVAL */
+/** @brief Critical g of Eq. 17: g_cr² = n k_BT/a³ (= 6k_BT/a³ for n = 6).
+ *  @return ::VS_OK, ::VS_EINVAL, ::VS_ENUMERIC (g_cr exceeds the double range, e.g. a3 = 5e-324 with T = 1e300) */
 VS_API int vs_oscillator_gcr(int ncomp, double T, double a3, double *gcr);
 
 /* ---- F₀(g) and F(g) (Eqs. 3, 26, 27; Fig. 5) ------------------------------------------------ */
@@ -232,7 +248,10 @@ typedef int (*vs_gpenalty_fn)(double g, double *F, double *dF, double *d2F, void
  * the on-site self-energy g²a³/2 of Eq. 14 plus the minimised Eq. 24 at couplings J_α = x·J_α/J_max
  * (only J_max matters). F(g) = F₀(g) + c g² + F_cb(g), the built-in quadratic penalty F_ex/N = c·g²a³
  * plus an optional callback (vs_gprofile_set_penalty()). The options of mf (tolerances, ::VS_MF_G_MAX,
- * ::VS_MF_G_GRID) are copied. d²F₀/dg² jumps at x = n (Eq. 27), from 1 to −(n+4)/n.
+ * ::VS_MF_G_GRID) are copied; while the profile is alive, ::VS_MF_G_MAX and ::VS_MF_G_GRID of mf cannot be
+ * changed (vs_meanfield_set_option() fails). mf may be freed before the profile. d²F₀/dg² jumps at
+ * x = n (Eq. 27), from 1 to −(n+4)/n, and increases monotonically above. A c (or callback) so large that
+ * F or a derivative overflows makes the evaluating call fail with ::VS_ENUMERIC.
  * @param mf gives n and options (not retained). @param c penalty coefficient, finite (may be negative).
  * @param[out] out new profile (NULL on error).
  * @return ::VS_OK, ::VS_EINVAL, ::VS_ENOMEM
@@ -254,7 +273,7 @@ VS_API int vs_gprofile_f0(const vs_gprofile *p, double g, double *F0, double *dF
 
 /** @brief F(g) = F₀ + c g² + F_cb and its g-derivatives (any may be NULL).
  *  @param p profile. @param g in [0, 1e50]. @param F F(g). @param dF dF/dg. @param d2F d²F/dg².
- *  @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV, ::VS_ECALLBACK */
+ *  @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV, ::VS_ECALLBACK, ::VS_ENUMERIC (the sum overflows) */
 VS_API int vs_gprofile_eval(const vs_gprofile *p, double g, double *F, double *dF, double *d2F);
 
 /**
@@ -262,7 +281,7 @@ VS_API int vs_gprofile_eval(const vs_gprofile *p, double g, double *F, double *d
  *        (0, ::VS_MF_G_MAX]. g_hi = +INFINITY if d²F < 0 up to the end of the search range.
  * @param p profile. @param found 1 if an interval exists, else 0 (then g_lo, g_hi are untouched).
  * @param g_lo lower end (may be NULL). @param g_hi upper end (may be NULL).
- * @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV, ::VS_ECALLBACK
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV, ::VS_ECALLBACK, ::VS_ENUMERIC (F overflows on the search range)
  */
 VS_API int vs_gprofile_nonconvex(const vs_gprofile *p, int *found, double *g_lo, double *g_hi);
 
@@ -272,7 +291,7 @@ VS_API int vs_gprofile_nonconvex(const vs_gprofile *p, int *found, double *g_lo,
  * @param g1, g2 tangent points g1 < g_lo ≤ g_hi < g2. @param slope dF/dg at both (the negative
  *        pressure of Fig. 1, per spin, in k_BT/√(k_BT/a³)). Any output may be NULL.
  * @return ::VS_OK, ::VS_ENONPHYS (F is convex, or no tangent exists within the search range),
- *         ::VS_EINVAL, ::VS_ENOCONV, ::VS_ECALLBACK
+ *         ::VS_EINVAL, ::VS_ENOCONV, ::VS_ECALLBACK, ::VS_ENUMERIC
  */
 VS_API int vs_gprofile_tangent(const vs_gprofile *p, double *g1, double *g2, double *slope);
 
@@ -289,7 +308,7 @@ VS_API int vs_gprofile_barrier(const vs_gprofile *p, double *g_top, double *barr
  *   c_max = sup_g [−(F₀'' + F_cb'')(g)]/2 (the region exists for every c < c_max).
  * Without a callback the supremum is the right limit at x = n: c_max = (n+4)/(2n) = 5/6 for n = 6
  * (the paper quotes 5/3 = sup(−F₀''); see docs/meanfield.md). The built-in c of p is ignored.
- * @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV, ::VS_ECALLBACK
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_ENOCONV, ::VS_ECALLBACK, ::VS_ENUMERIC (F overflows on the search range)
  */
 VS_API int vs_gprofile_max_penalty(const vs_gprofile *p, double *c_max);
 

@@ -28,7 +28,9 @@ VS_API int vs_rfot_tau(double tau_vibr, double s_c, double *tau);
  * @brief Viscosity of Eq. 2 with an explicit Lindemann length: η = 2k_BT/(π a d_L²) ⟨τ⟩.
  * @param T temperature as an energy (k_BT) > 0. @param a bead size > 0. @param d_L Lindemann length > 0.
  * @param tau_mean ⟨τ⟩ ≥ 0. @param[out] eta in energy·time/length³ (e.g. J·s/m³ = Pa·s).
- * @return ::VS_OK, ::VS_EINVAL, ::VS_ENUMERIC (overflow)
+ * Evaluated on mantissas and exponents: any representable η is returned even when a·d_L² under- or
+ * overflows; ⟨τ⟩ = 0 gives 0.
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_ENUMERIC (η > DBL_MAX)
  */
 VS_API int vs_rfot_viscosity(double T, double a, double d_L, double tau_mean, double *eta);
 
@@ -43,7 +45,7 @@ VS_API int vs_rfot_viscosity_lindemann(double T, double a, double tau_mean, doub
  * @brief RFOT fragility estimate quoted in the text after Eq. 1: m ≈ 34.7 Δc_p.
  * @param dcp heat-capacity jump per bead at T_g, Δc_p = T ∂s_c/∂T (units of k_B), finite, ≥ 0.
  * @param[out] m fragility index.
- * @return ::VS_OK, ::VS_EINVAL
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_ENUMERIC (m overflows: Δc_p > DBL_MAX/34.7)
  */
 VS_API int vs_rfot_fragility(double dcp, double *m);
 
@@ -53,7 +55,7 @@ VS_API int vs_rfot_fragility(double dcp, double *m);
  *        s_c(T_g) = √(32/(34.7 ln 10)) ≈ 0.633 k_B.
  * @param s_c configurational entropy per bead at T_g > 0. @param dcp Δc_p ≥ 0 (units of k_B).
  * @param[out] m fragility index.
- * @return ::VS_OK, ::VS_EINVAL
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_ENUMERIC (m overflows a double)
  */
 VS_API int vs_rfot_fragility_from_entropy(double s_c, double dcp, double *m);
 

@@ -30,19 +30,19 @@ static void d_transpose(const double *k, double *Dt)
 }
 
 /* Y Γ⁻¹ Yᵀ for a row-major 6×3 Y with Y = B Dᵀ (B = M or Qᵀ M^{1/2}), so that YᵀY-type products need
- * only Γ = D M Dᵀ. Isotropic Λ uses the closed form Γ⁻¹ = (1/μ)(I − (λ+μ)/(λ+2μ) k̂k̂ᵀ) (Eq. B3);
- * otherwise Γ Z = Yᵀ is solved by Cholesky (LAPACKE_dposv_work, no allocation). */
+ * only Γ = D M Dᵀ. Isotropic Λ uses the closed form Γ⁻¹ = (1/μ)(I − (λ+μ)/(λ+2μ) k̂k̂ᵀ) (Eq. B3), applied
+ * as (I − k̂k̂ᵀ)/μ + k̂k̂ᵀ/(λ+2μ): the printed form subtracts two nearly equal longitudinal terms when
+ * λ ≫ μ (σ → 1/2); otherwise Γ Z = Yᵀ is solved by Cholesky (LAPACKE_dposv_work, no allocation). */
 static int sandwich_inverse_christoffel(const vs_coupling *c, const double *k, const double *Y, double *out)
 {
     double Z[18]; /* column-major 3×6 = Γ⁻¹ Yᵀ; a row-major 6×3 Y is the column-major Yᵀ */
     if (c->isotropic) {
-        const double lam = c->el.lambda, mu = c->el.mu;
-        const double a = (lam + mu) / (lam + 2.0 * mu);
+        const double mu = c->el.mu, m = c->el.K + 4.0 * mu / 3.0; /* λ + 2μ as a sum of positives */
         for (int b = 0; b < 6; b++) {
             const double *y = Y + b * 3;
             double ky = k[0] * y[0] + k[1] * y[1] + k[2] * y[2];
             for (int i = 0; i < 3; i++)
-                Z[b * 3 + i] = (y[i] - a * k[i] * ky) / mu;
+                Z[b * 3 + i] = (y[i] - k[i] * ky) / mu + k[i] * ky / m;
         }
     } else {
         double G[9];
@@ -58,9 +58,45 @@ static int sandwich_inverse_christoffel(const vs_coupling *c, const double *k, c
     return VS_OK;
 }
 
+/* Isotropic J̃(k̂) in closed form. With M^{1/2} = √(3K) q1q1ᵀ + √(2μ)(I − q1q1ᵀ) the rows of
+ * Y = Qᵀ M^{1/2} Dᵀ are y_0 = √K k̂ (D q1 = k̂/√3) and y_b = √(2μ) ε_b k̂ (b ≥ 1, ε_b the strain of the
+ * Mandel vector q_b). Splitting Γ⁻¹ = (I − k̂k̂ᵀ)/μ + k̂k̂ᵀ/(λ+2μ) (Eq. B3), with l_b = k̂·ε_b k̂ and
+ * t_b = ε_b k̂ − l_b k̂:
+ *   J_00 = K/(λ+2μ),  J_0b = √(2Kμ)/(λ+2μ) l_b,  J_bc = 2 t_b·t_c + 2μ/(λ+2μ) l_b l_c.
+ * Every term is O(1) and formed without cancellation, so J̃ keeps full absolute accuracy as σ → 1/2
+ * (λ/μ → ∞), where the generic Qᵀ M^{1/2} route loses ~log10(λ/μ) digits in M^{1/2}. */
+static void jtilde_isotropic(const vs_coupling *c, const double *k, double *J)
+{
+    const double K = c->el.K, mu = c->el.mu, m = K + 4.0 * mu / 3.0; /* λ + 2μ, no cancellation */
+    double t[6][3], l[6];
+    for (int b = 1; b < 6; b++) {
+        double q[6], u[9];
+        for (int a = 0; a < 6; a++)
+            q[a] = c->Q[a * 6 + b];
+        vs__mandel_to_strain(q, u);
+        double v[3];
+        vs__matvec(3, 3, u, k, v);
+        l[b] = k[0] * v[0] + k[1] * v[1] + k[2] * v[2];
+        for (int i = 0; i < 3; i++)
+            t[b][i] = v[i] - l[b] * k[i];
+    }
+    const double c0b = sqrt(K) * sqrt(2.0 * mu) / m, cl = 2.0 * mu / m;
+    J[0] = K / m;
+    for (int b = 1; b < 6; b++) {
+        J[b] = J[b * 6] = c0b * l[b];
+        for (int d = 1; d <= b; d++)
+            J[b * 6 + d] = J[d * 6 + b] =
+                2.0 * (t[b][0] * t[d][0] + t[b][1] * t[d][1] + t[b][2] * t[d][2]) + cl * l[b] * l[d];
+    }
+}
+
 /* J̃(k̂) = Qᵀ X Γ⁻¹ Xᵀ Q with X = M^{1/2} Dᵀ, XᵀX = Γ (SPEC §4.2; Eq. 20 in the spin basis of Eq. A3). */
 static int jtilde_eval(const vs_coupling *c, const double *k, double *J)
 {
+    if (c->isotropic) {
+        jtilde_isotropic(c, k, J);
+        return VS_OK;
+    }
     double Dt[18], Y[18];
     d_transpose(k, Dt);
     vs__matmul(6, 6, 3, c->QtMsqrt, Dt, Y);
@@ -83,15 +119,6 @@ int vs__coupling_eval(const vs_coupling *c, const double *k, double *W)
     return VS_OK;
 }
 
-/* Unit vector of a checked direction. */
-static void normalise(const double *v, double *k)
-{
-    double n = sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
-    k[0] = v[0] / n;
-    k[1] = v[1] / n;
-    k[2] = v[2] / n;
-}
-
 /* ---- creation ---------------------------------------------------------------------------------- */
 
 static int sphere_kernel(const double *k, double *out, void *ctx)
@@ -103,8 +130,8 @@ static int sphere_kernel(const double *k, double *out, void *ctx)
  * are the spin-basis axes themselves, listed in ascending order of their eigenvalue. */
 static void isotropic_average(vs_coupling *c)
 {
-    const double lam = c->el.lambda, mu = c->el.mu, K = lam + 2.0 * mu / 3.0;
-    const double jc = K / (lam + 2.0 * mu), js = 0.4 * (K + 2.0 * mu) / (lam + 2.0 * mu);
+    const double K = c->el.K, mu = c->el.mu, m = K + 4.0 * mu / 3.0; /* λ + 2μ */
+    const double jc = K / m, js = 0.4 * (K + 2.0 * mu) / m;
     memset(c->avg, 0, sizeof c->avg);
     memset(c->avg_V, 0, sizeof c->avg_V);
     c->avg[0] = jc;
@@ -232,19 +259,19 @@ int vs__coupling_check_tol(double tol, const char *func)
     return VS_OK;
 }
 
-int vs__coupling_check_query(const vs_coupling *c, const double *khat, const void *outp, const char *func)
+int vs__coupling_check_query(const vs_coupling *c, const double *khat, const void *outp, const char *func,
+                             const char *what, double *k)
 {
     int st = vs__coupling_check(c, outp, func);
-    return st != VS_OK ? st : vs__check_direction(khat, func, "khat");
+    return st != VS_OK ? st : vs__normalize_direction(khat, k, func, what);
 }
 
 VS_API int vs_coupling_jtilde(const vs_coupling *c, const double *khat, double *J)
 {
-    int st = vs__coupling_check_query(c, khat, J, __func__);
+    double k[3], W[36];
+    int st = vs__coupling_check_query(c, khat, J, __func__, "khat", k);
     if (st != VS_OK)
         return st;
-    double k[3], W[36];
-    normalise(khat, k);
     st = vs__coupling_eval(c, k, W);
     if (st != VS_OK)
         return st;
@@ -310,13 +337,12 @@ VS_API int vs_coupling_harmonics_error(const vs_coupling *c, double *err)
 static int ktilde_mandel(const vs_coupling *c, const double *khat, const double *user_out, double *K,
                          const char *func)
 {
-    int st = vs__coupling_check_query(c, khat, user_out, func);
+    double k[3], Dt[18], P[18];
+    int st = vs__coupling_check_query(c, khat, user_out, func, "khat", k);
     if (st != VS_OK)
         return st;
     if (c->kind != VS__KERNEL_ELASTIC)
         return vs__error(VS_EUNSUPPORTED, "%s: K~ needs an elastic coupling (this one is dipolar)", func);
-    double k[3], Dt[18], P[18];
-    normalise(khat, k);
     d_transpose(k, Dt);
     vs__matmul(6, 6, 3, c->el.M, Dt, P);
     return sandwich_inverse_christoffel(c, k, P, K);

@@ -36,9 +36,11 @@ struct vs_coupling {
 };
 
 /* Argument checks of the queries: handle and output non-NULL (VS_EINVAL with a message naming func);
- * the _query variant also checks a finite non-zero direction. */
+ * the _query variant also applies the library's direction rule (vs__normalize_direction: finite,
+ * non-zero, any magnitude) to khat, named `what`, and writes its unit vector to k[3]. */
 int vs__coupling_check(const vs_coupling *c, const void *outp, const char *func);
-int vs__coupling_check_query(const vs_coupling *c, const double *khat, const void *outp, const char *func);
+int vs__coupling_check_query(const vs_coupling *c, const double *khat, const void *outp, const char *func,
+                             const char *what, double *k);
 /* A tolerance must be finite and > 0. */
 int vs__coupling_check_tol(double tol, const char *func);
 
@@ -55,7 +57,8 @@ typedef int (*vs__sphere_fn)(const double *k, double *out, void *ctx);
 int vs__sphere_average(int n, vs__sphere_fn f, void *ctx, double tol, int user, const char *func,
                        double *avg, double *abserr);
 
-/* Gauss–Legendre nodes x[nt], weights w[nt] on [−1, 1] (GSL glfixed table). VS_OK or VS_ENOMEM. */
+/* Gauss–Legendre nodes x[nt], weights w[nt] on [−1, 1] from GSL's static tables (orders 2–20, 32, 64, 96,
+ * 100, 128, 256, 512, 1024: no allocation, no GSL error path). VS_OK or VS_EINVAL (other orders). */
 int vs__gauss_legendre(int nt, double *x, double *w);
 
 /* Real orthonormal spherical harmonics Y_lm(θ, φ) for all l ≤ lmax at cos θ = z (clamped to [−1, 1])

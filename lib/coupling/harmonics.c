@@ -11,9 +11,9 @@
 #define YLM_SCRATCH 4096
 #define YLM_COUNT ((VS__COUPLING_LMAX_CAP + 1) * (VS__COUPLING_LMAX_CAP + 1))
 
-/* Grid orders n_θ tried for an anisotropic kernel (GSL tabulates these Gauss–Legendre rules to full
- * precision; its computed rules, e.g. n = 48 or 120, are only good to ~1e-11), and the n_θ used for the
- * polynomial kernels. A degree L is accepted only with DEGREE_MARGIN computed degrees above it. */
+/* Grid orders n_θ tried for an anisotropic kernel (Gauss–Legendre rules of vs__gauss_legendre, full
+ * precision at every order), and the n_θ used for the polynomial kernels. A degree L is accepted only
+ * with DEGREE_MARGIN computed degrees above it. */
 static const int aniso_orders[] = {16, 20, 32, 64, 96};
 #define EXACT_ORDER 8
 #define DEGREE_MARGIN 8
@@ -215,12 +215,11 @@ int vs__coupling_build_harmonics(vs_coupling *c, const char *func)
 
 VS_API int vs_coupling_harmonics(const vs_coupling *c, const double *nhat, double *A)
 {
-    int st = vs__coupling_check_query(c, nhat, A, __func__);
+    double k[3];
+    int st = vs__coupling_check_query(c, nhat, A, __func__, "nhat", k);
     if (st != VS_OK)
         return st;
     const int nc = c->nc, nn = nc * nc, npair = c->npair;
-    double r = sqrt(nhat[0] * nhat[0] + nhat[1] * nhat[1] + nhat[2] * nhat[2]);
-    double k[3] = {nhat[0] / r, nhat[1] / r, nhat[2] / r};
     double rho = hypot(k[0], k[1]);
     double cphi = rho > 0.0 ? k[0] / rho : 1.0, sphi = rho > 0.0 ? k[1] / rho : 0.0;
     double scratch[YLM_SCRATCH], Y[YLM_COUNT];

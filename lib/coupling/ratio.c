@@ -13,14 +13,26 @@ static int check_moduli(double K, double mu, const void *out, const char *func)
     return VS_OK;
 }
 
+/* The results depend on K/μ only: divide both by the larger one (exact up to one rounding, and
+ * k, u ∈ (0, 1] with max(k, u) = 1), so that sums such as K + 2μ cannot overflow near DBL_MAX and
+ * subnormal moduli keep their ratio to the other modulus. */
+static void scale_moduli(double K, double mu, double *k, double *u)
+{
+    double s = fmax(K, mu);
+    *k = K / s;
+    *u = mu / s;
+}
+
 VS_API int vs_coupling_jcompr_jshear(double K, double mu, double *J)
 {
     int st = check_moduli(K, mu, J, __func__);
     if (st != VS_OK)
         return st;
-    double m = K + 4.0 * mu / 3.0; /* λ + 2μ */
-    J[0] = K / m;
-    J[1] = 0.4 * (K + 2.0 * mu) / m;
+    double k, u;
+    scale_moduli(K, mu, &k, &u);
+    double m = 3.0 * k + 4.0 * u; /* 3(λ + 2μ)/s ∈ [3, 7] */
+    J[0] = 3.0 * k / m;                 /* K/(λ+2μ) */
+    J[1] = 1.2 * (k + 2.0 * u) / m;     /* (2/5)(K+2μ)/(λ+2μ) */
     return VS_OK;
 }
 
@@ -29,7 +41,9 @@ VS_API int vs_coupling_ratio_from_moduli(double K, double mu, double *ratio)
     int st = check_moduli(K, mu, ratio, __func__);
     if (st != VS_OK)
         return st;
-    *ratio = 2.5 * K / (K + 2.0 * mu);
+    double k, u;
+    scale_moduli(K, mu, &k, &u);
+    *ratio = 2.5 * k / (k + 2.0 * u);
     return VS_OK;
 }
 

@@ -92,18 +92,26 @@ static void compliance(const vs_elastic *el, double *S)
 
 /* True when C equals its own isotropic (Voigt) projection to VS_ELASTIC_RTOL relative; the
  * projection's Lamé constants are returned either way. */
-static int is_isotropic(const double *C, double *lambda, double *mu)
+static int is_isotropic(const double *C, double *K, double *lambda, double *mu)
 {
-    double K, G, Ciso[36], cmax = 0.0, dmax = 0.0;
-    voigt_average(C, &K, &G);
-    isotropic_voigt(K - 2.0 * G / 3.0, G, Ciso);
+    double G, Ciso[36], cmax = 0.0, dmax = 0.0;
+    voigt_average(C, K, &G);
+    isotropic_voigt(*K - 2.0 * G / 3.0, G, Ciso);
     for (int i = 0; i < 36; i++) {
         cmax = fmax(cmax, fabs(C[i]));
         dmax = fmax(dmax, fabs(C[i] - Ciso[i]));
     }
-    *lambda = K - 2.0 * G / 3.0;
+    *lambda = *K - 2.0 * G / 3.0;
     *mu = G;
     return dmax <= VS_ELASTIC_RTOL * cmax;
+}
+
+/* K = λ + 2μ/3 to full relative accuracy even when λ ≈ −2μ/3: 2μ/3 is split as hi + lo exactly enough
+ * (fma gives the remainder 2μ − 3hi), λ + hi is then exact (Sterbenz) in the cancelling case. */
+static double lame_bulk(double lambda, double mu)
+{
+    double hi = 2.0 * mu / 3.0, lo = fma(-3.0, hi, 2.0 * mu) / 3.0;
+    return (lambda + hi) + lo;
 }
 
 /* Scale and symmetry of a candidate Voigt matrix (entries not yet known to be finite: isotropic
@@ -168,20 +176,20 @@ static int elastic_from_voigt(const double *C, vs_symmetry sym, const char *func
     }
     eigen_function(el->V, el->w, f_sqrt, el->Msqrt);
     eigen_function(el->V, el->w, f_invsqrt, el->Minvsqrt);
-    el->isotropic = is_isotropic(el->C, &el->lambda, &el->mu);
+    el->isotropic = is_isotropic(el->C, &el->K, &el->lambda, &el->mu);
     el->sym = el->isotropic ? VS_ELASTIC_ISOTROPIC : sym;
     *out = el;
     return VS_OK;
 }
 
-/* Common path of every isotropic constructor: (λ, μ) validated here (Eq. 11). */
-static int create_isotropic(double lambda, double mu, const char *func, vs_elastic **out)
+/* Common path of every isotropic constructor: (λ, μ) validated here (Eq. 11); K is the bulk modulus
+ * computed by the caller from its own arguments by the best-conditioned formula. */
+static int create_isotropic(double lambda, double mu, double K, const char *func, vs_elastic **out)
 {
-    if (!isfinite(lambda) || !isfinite(mu))
+    if (!isfinite(lambda) || !isfinite(mu) || !isfinite(K))
         return vs__error(VS_EINVAL, "%s: Lame constants are not finite (lambda = %g, mu = %g)", func, lambda, mu);
     if (!(mu > 0.0))
         return vs__error(VS_ENONPHYS, "%s: shear modulus mu = %g must be > 0", func, mu);
-    double K = lambda + 2.0 * mu / 3.0;
     if (!(K > 0.0))
         return vs__error(VS_ENONPHYS, "%s: bulk modulus K = lambda + 2mu/3 = %g must be > 0", func, K);
     double C[36];
@@ -191,6 +199,7 @@ static int create_isotropic(double lambda, double mu, const char *func, vs_elast
         /* Keep the exact constants the user gave rather than their round-tripped projection. */
         (*out)->lambda = lambda;
         (*out)->mu = mu;
+        (*out)->K = K;
     }
     return st;
 }
@@ -225,7 +234,8 @@ static int check_poisson(double sigma, const char *func)
 VS_API int vs_elastic_create_lame(double lambda, double mu, vs_elastic **out)
 {
     CHECK_OUT(out);
-    return create_isotropic(lambda, mu, __func__, out);
+    return create_isotropic(lambda, mu, isfinite(lambda) && isfinite(mu) ? lame_bulk(lambda, mu) : NAN, __func__,
+                            out);
 }
 
 VS_API int vs_elastic_create_bulk_shear(double K, double mu, vs_elastic **out)
@@ -236,7 +246,7 @@ VS_API int vs_elastic_create_bulk_shear(double K, double mu, vs_elastic **out)
         st = check_positive_modulus(mu, __func__, "shear modulus mu");
     if (st != VS_OK)
         return st;
-    return create_isotropic(K - 2.0 * mu / 3.0, mu, __func__, out);
+    return create_isotropic(K - 2.0 * mu / 3.0, mu, K, __func__, out);
 }
 
 VS_API int vs_elastic_create_young_poisson(double E, double sigma, vs_elastic **out)
@@ -249,7 +259,7 @@ VS_API int vs_elastic_create_young_poisson(double E, double sigma, vs_elastic **
         return st;
     double mu = E / (2.0 * (1.0 + sigma));
     double lambda = E * sigma / ((1.0 + sigma) * (1.0 - 2.0 * sigma));
-    return create_isotropic(lambda, mu, __func__, out);
+    return create_isotropic(lambda, mu, E / (3.0 * (1.0 - 2.0 * sigma)), __func__, out);
 }
 
 VS_API int vs_elastic_create_poisson_shear(double sigma, double mu, vs_elastic **out)
@@ -260,7 +270,8 @@ VS_API int vs_elastic_create_poisson_shear(double sigma, double mu, vs_elastic *
         st = check_positive_modulus(mu, __func__, "shear modulus mu");
     if (st != VS_OK)
         return st;
-    return create_isotropic(2.0 * mu * sigma / (1.0 - 2.0 * sigma), mu, __func__, out);
+    return create_isotropic(2.0 * mu * sigma / (1.0 - 2.0 * sigma), mu, 2.0 * mu * (1.0 + sigma) / (3.0 * (1.0 - 2.0 * sigma)),
+                            __func__, out);
 }
 
 VS_API int vs_elastic_create_sound_ratio(double cl_over_ct, double mu, vs_elastic **out)
@@ -274,7 +285,8 @@ VS_API int vs_elastic_create_sound_ratio(double cl_over_ct, double mu, vs_elasti
     /* c_l²/c_t² = (λ+2μ)/μ = K/μ + 4/3, so K > 0 ⇔ c_l/c_t > √(4/3) (the ratio is positive). */
     if (!(cl_over_ct > sqrt(4.0 / 3.0)))
         return vs__error(VS_ENONPHYS, "%s: c_l/c_t = %g must exceed sqrt(4/3) for K > 0", __func__, cl_over_ct);
-    return create_isotropic(mu * (cl_over_ct * cl_over_ct - 2.0), mu, __func__, out);
+    return create_isotropic(mu * (cl_over_ct * cl_over_ct - 2.0), mu, mu * fma(cl_over_ct, cl_over_ct, -4.0 / 3.0),
+                            __func__, out);
 }
 
 VS_API int vs_elastic_create_voigt(const double *C, vs_elastic **out)
@@ -440,7 +452,7 @@ VS_API int vs_elastic_moduli(const vs_elastic *el, vs_average avg, double *out)
         if (!el->isotropic)
             return vs__error(VS_ENONPHYS, "%s: exact isotropic moduli requested for an anisotropic tensor "
                                           "(use VS_AVERAGE_VOIGT/REUSS/HILL)", __func__);
-        moduli_from_K_mu(el->lambda + 2.0 * el->mu / 3.0, el->mu, out);
+        moduli_from_K_mu(el->K, el->mu, out);
         return VS_OK;
     case VS_AVERAGE_VOIGT:
         voigt_average(el->C, &KV, &GV);
@@ -471,7 +483,9 @@ VS_API int vs_elastic_sound_speeds(const vs_elastic *el, double rho, double *out
     int st = vs_elastic_moduli(el, el->isotropic ? VS_AVERAGE_EXACT : VS_AVERAGE_HILL, m);
     if (st != VS_OK)
         return st;
-    double cl = sqrt((m[2] + 2.0 * m[1]) / rho), ct = sqrt(m[1] / rho);
+    /* √x/√ρ rather than √(x/ρ): the quotient over- or underflows for subnormal or huge ρ although both
+     * speeds are representable (moduli lie in [1e-100·64ε, 1e100], so √x/√ρ ∈ [~1e-212, ~1e212]). */
+    double cl = sqrt(m[2] + 2.0 * m[1]) / sqrt(rho), ct = sqrt(m[1]) / sqrt(rho);
     if (!isfinite(cl) || !(ct > 0.0))
         return vs__error(VS_ENUMERIC, "%s: sound speeds not representable for rho = %g", __func__, rho);
     out[0] = cl;
@@ -492,28 +506,11 @@ void vs__christoffel(const vs_elastic *el, const double *k, double *G)
         }
 }
 
-/* Unit vector along a finite non-zero v; rescaled by max|v_i| first so that neither huge nor tiny
- * (subnormal) directions overflow or underflow in |v|. */
-static int unit_direction(const double *v, double *k, const char *func)
-{
-    int st = vs__check_finite_array(v, 3, func, "khat");
-    if (st != VS_OK)
-        return st;
-    double m = fmax(fabs(v[0]), fmax(fabs(v[1]), fabs(v[2])));
-    if (!(m > 0.0))
-        return vs__error(VS_EINVAL, "%s: khat is the zero vector", func);
-    double s[3] = {v[0] / m, v[1] / m, v[2] / m};
-    double n = sqrt(s[0] * s[0] + s[1] * s[1] + s[2] * s[2]);
-    for (int i = 0; i < 3; i++)
-        k[i] = s[i] / n;
-    return VS_OK;
-}
-
 VS_API int vs_elastic_christoffel(const vs_elastic *el, const double *khat, double *G)
 {
     CHECK2(el, G);
     double k[3];
-    int st = unit_direction(khat, k, __func__);
+    int st = vs__normalize_direction(khat, k, __func__, "khat");
     if (st != VS_OK)
         return st;
     vs__christoffel(el, k, G);

@@ -13,6 +13,8 @@ struct vs_elastic {
     double Minvsqrt[36]; /* M^{-1/2} */
     int isotropic;       /* equals its isotropic projection to 1e-12 */
     double lambda, mu;   /* Lamé constants (exact if isotropic, Voigt projection otherwise) */
+    double K;            /* bulk modulus, from the constructor's own arguments when isotropic (not
+                          * λ + 2μ/3, which cancels as σ → −1), Voigt projection otherwise */
     vs_symmetry sym;
 };
 

@@ -78,6 +78,48 @@ static int harmonic_amplitudes(const struct vs_lattice *l, const vs__kernel *k, 
     return VS_OK;
 }
 
+/* Work bound of the Ewald sums (SPEC §4.4): at most VS__WORK_BASE + 4 N_grid + VS__WORK_PAIR
+ * n_pairs lattice-vector candidates, i.e. a fixed multiple of the automatic choice's cost. */
+#define VS__WORK_BASE 4e6
+#define VS__WORK_PAIR 4e5
+
+/* Real-space box of one sublattice pair: n_i ∈ [−nmax_i, nmax_i] (as a double: may be huge). */
+static double real_box_limit(const vs__geom *g, double rcut, double dnorm, int i)
+{
+    return ceil((rcut + dnorm) * vs__norm3_safe(g->B + 3 * i) / (2.0 * M_PI)) + 1.0;
+}
+
+/* Reciprocal box: p_i ∈ [−pmax_i, pmax_i]. */
+static double recip_box_limit(const vs__geom *g, double gcut, int i)
+{
+    return floor(gcut * vs__norm3_safe(g->A + 3 * i) * g->L[i] / (2.0 * M_PI)) + 1.0;
+}
+
+static double pair_delta_norm(const vs__geom *g, int b1, int b2)
+{
+    double d[3];
+    for (int x = 0; x < 3; x++)
+        d[x] = g->posr[3 * b1 + x] - g->posr[3 * b2 + x];
+    return vs__norm3_safe(d);
+}
+
+/* Number of candidates both enumerations visit for a given α (exactly the loops' box sizes). */
+static double ewald_work(const struct vs_lattice *l, double alpha, double yr, double yk)
+{
+    const vs__geom *g = &l->geo;
+    double rcut = sqrt(yr) / alpha, gcut = 2.0 * alpha * sqrt(yk), work = 1.0;
+    for (int i = 0; i < 3; i++)
+        work *= 2.0 * recip_box_limit(g, gcut, i) + 1.0;
+    for (int b1 = 0; b1 < g->nb; b1++)
+        for (int b2 = b1; b2 < g->nb; b2++) {
+            double box = 1.0, dn = pair_delta_norm(g, b1, b2);
+            for (int i = 0; i < 3; i++)
+                box *= 2.0 * real_box_limit(g, rcut, dn, i) + 1.0;
+            work += box;
+        }
+    return isnan(work) ? INFINITY : work;
+}
+
 /* Choose α and the two cut-offs from the accuracy ε (SPEC §4.4: the user asks for an accuracy,
  * the library picks α and both cut-offs): every dropped term of degree l is bounded by
  * a_l γ_l Q((l+3)/2, α²r²) ≤ ε in real space (times v0/r³ ≤ 1) and by a_l Q(l/2, G²/4α²) ≤ ε in
@@ -98,33 +140,35 @@ static int choose_ewald(struct vs_lattice *l, const vs__kernel *k)
         if (a > l->opt.accuracy)
             yk = fmax(yk, vs__gamma_q_inverse(deg, l->opt.accuracy / a));
     }
-    double alpha = l->opt.alpha;
-    if (!(alpha > 0.0)) {
-        double V = g->vcell * (double)g->ncells;
-        alpha = pow((double)g->nb * g->nb * pow(yr, 1.5) * pow(M_PI, 3.0) /
-                        (g->vcell * V * pow(yk, 1.5)),
-                    1.0 / 6.0);
-        double rmax = VS__RCUT_MAX * cbrt(l->v0);
-        if (sqrt(yr) / alpha > rmax)
-            alpha = sqrt(yr) / rmax;
-    }
+    double alpha = l->opt.alpha, w_auto = 0.0;
+    /* The automatic α: α⁶ = nb² yr^{3/2} π³ / (Vcell V yk^{3/2}), written with cube roots so that
+     * Vcell·V cannot overflow or underflow (V = Vcell·ncells). */
+    double a_auto = pow((double)g->nb * g->nb * pow(yr / yk, 1.5) * pow(M_PI, 3.0), 1.0 / 6.0) /
+                    (cbrt(g->vcell) * sqrt(cbrt((double)g->ncells)));
+    double rmax = VS__RCUT_MAX * cbrt(l->v0);
+    if (sqrt(yr) / a_auto > rmax)
+        a_auto = sqrt(yr) / rmax;
+    if (!(alpha > 0.0))
+        alpha = a_auto;
+    if (!(isfinite(alpha) && alpha > 0.0))
+        return vs__error(VS_EINVAL, "vs_lattice_create: no finite Ewald parameter for this cell "
+                         "(alpha = %g)", alpha);
+    w_auto = ewald_work(l, a_auto, yr, yk);
     l->alpha = alpha;
     l->rcut = sqrt(yr) / alpha;
     l->gcut = 2.0 * alpha * sqrt(yk);
-    /* A user α far from the lattice scale would make one of the two sums astronomically long:
-     * bound the enumeration boxes (real space per sublattice pair, reciprocal over the grid). */
-    double nreal = 1.0, nrec = 1.0;
-    for (int i = 0; i < 3; i++) {
-        nreal *= 2.0 * (l->rcut * sqrt(g->B[3 * i] * g->B[3 * i] + g->B[3 * i + 1] * g->B[3 * i + 1] +
-                                       g->B[3 * i + 2] * g->B[3 * i + 2]) / (2.0 * M_PI) + 2.0) + 1.0;
-        nrec *= 2.0 * (l->gcut * sqrt(g->A[3 * i] * g->A[3 * i] + g->A[3 * i + 1] * g->A[3 * i + 1] +
-                                      g->A[3 * i + 2] * g->A[3 * i + 2]) * g->L[i] / (2.0 * M_PI) + 1.0) + 1.0;
-    }
-    if (nreal > 1e9 || nrec > 1e10)
+    /* Bound the work any accepted α implies: the candidates of both enumerations (real space per
+     * sublattice pair, reciprocal over the grid) may not exceed a fixed multiple of the lattice
+     * size (the automatic α stays far inside it for any reasonable cell); this also bounds every
+     * float→int conversion of the enumeration limits. */
+    double work = ewald_work(l, alpha, yr, yk);
+    double budget = VS__WORK_BASE + 4.0 * (double)g->ngrid + VS__WORK_PAIR * l->npairs;
+    if (!(work <= budget))
         return vs__error(VS_EINVAL,
-                         "vs_lattice_create: alpha = %g gives %.3g real-space / %.3g reciprocal "
-                         "candidates; choose alpha closer to the lattice scale (or 0 = automatic)",
-                         alpha, nreal, nrec);
+                         "vs_lattice_create: alpha = %g needs %.3g Ewald candidates (limit %.3g; the "
+                         "automatic alpha needs %.3g): choose alpha closer to the lattice scale "
+                         "(or 0 = automatic), or a less skewed cell",
+                         alpha, work, budget, w_auto);
     return VS_OK;
 }
 
@@ -189,10 +233,10 @@ static int real_space_sum(struct vs_lattice *l, const vs__kernel *k)
             int p = vs__pack_index(g->nb, b1, b2);
             double delta[3];
             for (int x = 0; x < 3; x++)
-                delta[x] = g->pos[3 * b1 + x] - g->pos[3 * b2 + x];
+                delta[x] = g->posr[3 * b1 + x] - g->posr[3 * b2 + x];
             long nmax[3], L0 = g->L[0];
-            for (int i = 0; i < 3; i++)
-                nmax[i] = (long)ceil((l->rcut + norm3(delta)) * norm3(g->B + 3 * i) / (2.0 * M_PI)) + 1;
+            for (int i = 0; i < 3; i++) /* bounded by the work check of choose_ewald */
+                nmax[i] = (long)real_box_limit(g, l->rcut, pair_delta_norm(g, b1, b2), i);
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic) reduction(min : worst) num_threads(vs__omp_threads(l))
 #endif
@@ -259,7 +303,7 @@ static int reciprocal_slab(struct vs_lattice *l, const vs__kernel *k, fftw_compl
                 for (int b2 = b1; b2 < g->nb; b2++) {
                     double ph = 0.0;
                     for (int c = 0; c < 3; c++)
-                        ph += G[c] * (g->pos[3 * b1 + c] - g->pos[3 * b2 + c]);
+                        ph += G[c] * (g->posr[3 * b1 + c] - g->posr[3 * b2 + c]);
                     double er = cos(ph), ei = sin(ph);
                     fftw_complex *dst =
                         F + ((size_t)vs__pack_index(g->nb, b1, b2) * g->nhalf + kidx) * npack;
@@ -278,8 +322,8 @@ static int reciprocal_sum(struct vs_lattice *l, const vs__kernel *k, fftw_comple
 {
     const vs__geom *g = &l->geo;
     long pmax[3], L0 = g->L[0];
-    for (int i = 0; i < 3; i++)
-        pmax[i] = (long)floor(l->gcut * norm3(g->A + 3 * i) * g->L[i] / (2.0 * M_PI)) + 1;
+    for (int i = 0; i < 3; i++) /* bounded by the work check of choose_ewald */
+        pmax[i] = (long)recip_box_limit(g, l->gcut, i);
     int worst = VS_OK;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic) reduction(min : worst) num_threads(vs__omp_threads(l))
@@ -309,7 +353,9 @@ static int reciprocal_part(struct vs_lattice *l, const vs__kernel *k)
         return vs__error(VS_ENOMEM, "vs_lattice_create: out of memory (reciprocal table)");
     memset(F, 0, nF * sizeof *F);
 
-    fftw_iodim dims[3], how[2];
+    /* guru64: the strides between table blocks (nhalf·npack, ngrid·npack) exceed INT_MAX for large
+     * open clusters. */
+    fftw_iodim64 dims[3], how[2];
     for (int i = 0; i < 3; i++)
         dims[i].n = g->g[i];
     /* complex input strides over the half grid, real output over the full grid (units of elements) */
@@ -320,13 +366,13 @@ static int reciprocal_part(struct vs_lattice *l, const vs__kernel *k)
     dims[0].is = dims[1].is * g->g[1];
     dims[0].os = dims[1].os * g->g[1];
     how[0].n = l->npairs;
-    how[0].is = (int)(g->nhalf * (size_t)l->npack);
-    how[0].os = (int)(g->ngrid * (size_t)l->npack);
+    how[0].is = (ptrdiff_t)(g->nhalf * (size_t)l->npack);
+    how[0].os = (ptrdiff_t)(g->ngrid * (size_t)l->npack);
     how[1].n = l->npack;
     how[1].is = 1;
     how[1].os = 1;
     vs__fftw_lock();
-    fftw_plan plan = fftw_plan_guru_dft_c2r(3, dims, 2, how, F, l->ttab, FFTW_ESTIMATE);
+    fftw_plan plan = fftw_plan_guru64_dft_c2r(3, dims, 2, how, F, l->ttab, FFTW_ESTIMATE);
     vs__fftw_unlock();
     if (plan == NULL) {
         fftw_free(F);
@@ -375,6 +421,40 @@ static int open_table(struct vs_lattice *l, const vs__kernel *k)
     return VS_OK;
 }
 
+/* The periodic table is built from the basis reduced into the cell (posr); the user's site b of
+ * cell c sits at posr_b + (c + shift_b)·A, so T_{b1b2}(d) = T^red_{b1b2}(d + shift_b1 − shift_b2)
+ * (a cyclic shift of the pair's block; exact, no arithmetic). */
+static int apply_basis_shift(struct vs_lattice *l)
+{
+    const vs__geom *g = &l->geo;
+    size_t blk = g->ngrid * (size_t)l->npack;
+    double *tmp = NULL;
+    int st = VS_OK;
+    for (int b1 = 0; b1 < g->nb && st == VS_OK; b1++)
+        for (int b2 = b1; b2 < g->nb; b2++) {
+            long dk[3];
+            for (int i = 0; i < 3; i++)
+                dk[i] = (g->shift[3 * b1 + i] - g->shift[3 * b2 + i] + g->g[i]) % g->g[i];
+            if (dk[0] == 0 && dk[1] == 0 && dk[2] == 0)
+                continue;
+            if (tmp == NULL && (tmp = vs__calloc(blk, sizeof *tmp, &st)) == NULL)
+                break;
+            double *T = l->ttab + (size_t)vs__pack_index(g->nb, b1, b2) * blk;
+            memcpy(tmp, T, blk * sizeof *tmp);
+            long d[3];
+            size_t dst = 0;
+            for (d[0] = 0; d[0] < g->g[0]; d[0]++)
+                for (d[1] = 0; d[1] < g->g[1]; d[1]++)
+                    for (d[2] = 0; d[2] < g->g[2]; d[2]++, dst++) {
+                        long e[3] = {d[0] + dk[0], d[1] + dk[1], d[2] + dk[2]};
+                        memcpy(T + dst * l->npack, tmp + grid_index(g, e) * l->npack,
+                               (size_t)l->npack * sizeof *T);
+                    }
+        }
+    vs__free(tmp);
+    return st;
+}
+
 int vs__lattice_build_table(struct vs_lattice *l, const vs__kernel *k)
 {
     const vs__geom *g = &l->geo;
@@ -397,7 +477,9 @@ int vs__lattice_build_table(struct vs_lattice *l, const vs__kernel *k)
     if ((st = choose_ewald(l, k)) != VS_OK)
         return st;
     st = reciprocal_part(l, k);
-    if (st != VS_OK)
-        return st;
-    return real_space_sum(l, k);
+    if (st == VS_OK)
+        st = real_space_sum(l, k);
+    if (st == VS_OK)
+        st = apply_basis_shift(l);
+    return st;
 }

@@ -4,6 +4,7 @@
  * the FFTW planner serialised by one library-internal mutex (FFTW's planner is not thread-safe).
  * The library never calls fftw_cleanup(): the host program may use FFTW too.
  */
+#include <stddef.h>
 #include <string.h>
 #include <stdint.h>
 #include <math.h>
@@ -11,16 +12,40 @@
 
 #include "lattice_internal.h"
 
-static pthread_mutex_t vs__fftw_mutex = PTHREAD_MUTEX_INITIALIZER;
+/* One recursive mutex serialises every FFTW planner call of the library; it is exported
+ * (vs_fftw_planner_lock) so that hosts planning their own transforms can take part. Recursive, so
+ * that a host holding it may create lattices in the same thread. */
+static pthread_mutex_t vs__fftw_mutex;
+static pthread_once_t vs__fftw_once = PTHREAD_ONCE_INIT;
+
+static void vs__fftw_mutex_init(void)
+{
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&vs__fftw_mutex, &attr);
+    pthread_mutexattr_destroy(&attr);
+}
 
 void vs__fftw_lock(void)
 {
+    pthread_once(&vs__fftw_once, vs__fftw_mutex_init);
     pthread_mutex_lock(&vs__fftw_mutex);
 }
 
 void vs__fftw_unlock(void)
 {
     pthread_mutex_unlock(&vs__fftw_mutex);
+}
+
+VS_API void vs_fftw_planner_lock(void)
+{
+    vs__fftw_lock();
+}
+
+VS_API void vs_fftw_planner_unlock(void)
+{
+    vs__fftw_unlock();
 }
 
 #ifdef VS_HAVE_FFTW_THREADS
@@ -157,7 +182,8 @@ int vs__lattice_build_ktable(struct vs_lattice *l)
         fftw_free(K);
         return vs__error(VS_ENOMEM, "vs_lattice_create: out of memory (k-space table)");
     }
-    fftw_iodim dims[3], how[2];
+    /* guru64: the block strides (ngrid·npack, nhalf·npack) exceed INT_MAX for large lattices */
+    fftw_iodim64 dims[3], how[2];
     for (int i = 0; i < 3; i++)
         dims[i].n = g->g[i];
     dims[2].is = l->npack;
@@ -167,14 +193,14 @@ int vs__lattice_build_ktable(struct vs_lattice *l)
     dims[0].is = dims[1].is * g->g[1];
     dims[0].os = dims[1].os * g->g[1];
     how[0].n = l->npairs;
-    how[0].is = (int)(g->ngrid * (size_t)l->npack);
-    how[0].os = (int)(g->nhalf * (size_t)l->npack);
+    how[0].is = (ptrdiff_t)(g->ngrid * (size_t)l->npack);
+    how[0].os = (ptrdiff_t)(g->nhalf * (size_t)l->npack);
     how[1].n = l->npack;
     how[1].is = 1;
     how[1].os = 1;
     /* FFTW_ESTIMATE never touches the arrays while planning; r2c keeps its input. */
     vs__fftw_lock();
-    fftw_plan plan = fftw_plan_guru_dft_r2c(3, dims, 2, how, l->ttab, K, FFTW_ESTIMATE);
+    fftw_plan plan = fftw_plan_guru64_dft_r2c(3, dims, 2, how, l->ttab, K, FFTW_ESTIMATE);
     vs__fftw_unlock();
     if (plan == NULL) {
         fftw_free(K);

@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 #include <limits.h>
+#include <float.h>
 
 #include "lattice_internal.h"
 
@@ -40,6 +41,97 @@ static int check_basis_distinct(const double *frac, int nb)
     return VS_OK;
 }
 
+/* |v| without overflow or underflow of the squares (an axis of 1e-160 has a length, not 0). */
+double vs__norm3_safe(const double *v)
+{
+    double m = fmax(fabs(v[0]), fmax(fabs(v[1]), fabs(v[2])));
+    if (!(m > 0.0) || !isfinite(m))
+        return m;
+    double x = v[0] / m, y = v[1] / m, z = v[2] / m;
+    return m * sqrt(x * x + y * y + z * z);
+}
+
+/* Scale-free degeneracy test: the volume of the parallelepiped spanned by the unit axes
+ * a_i/|a_i| (in [0, 1]; 1 for orthogonal axes) — independent of the length unit. Then the cell
+ * volume itself must be a normal double, or every derived quantity (v0, the reciprocal cell, α)
+ * underflows or overflows. */
+static int check_cell(const double *cell, int nbasis, double *det)
+{
+    double u[9], len[3];
+    for (int i = 0; i < 3; i++) {
+        len[i] = vs__norm3_safe(cell + 3 * i);
+        if (!(len[i] > 0.0))
+            return vs__error(VS_EINVAL, "vs_lattice_create: cell vector a%d is zero", i + 1);
+        for (int c = 0; c < 3; c++)
+            u[3 * i + c] = cell[3 * i + c] / len[i];
+    }
+    double du = det3(u);
+    if (!(fabs(du) > 1e-10))
+        return vs__error(VS_EINVAL,
+                         "vs_lattice_create: cell vectors are degenerate (normalised volume %g)", du);
+    *det = det3(cell);
+    if (!isnormal(*det) || !isnormal(*det / nbasis))
+        return vs__error(VS_EINVAL,
+                         "vs_lattice_create: cell volume %g (per site %g) is not a normal double; "
+                         "choose a length unit closer to the cell size",
+                         *det, *det / nbasis);
+    return VS_OK;
+}
+
+/* Fractional coordinates are used modulo the lattice (periodic) or as given (open clusters); a
+ * double of magnitude ≥ 2^52 has no fractional part left, so such input cannot mean a basis site. */
+#define VS__FRAC_MAX 4503599627370496.0 /* 2^52 */
+
+static int check_frac(const double *frac, int nb)
+{
+    for (int i = 0; i < 3 * nb; i++)
+        if (!(fabs(frac[i]) < VS__FRAC_MAX))
+            return vs__error(VS_EINVAL,
+                             "vs_lattice_create: frac[%d] = %g: fractional coordinates must satisfy "
+                             "|f| < 2^52 (reduce them modulo the lattice)",
+                             i, frac[i]);
+    return VS_OK;
+}
+
+/* Cartesian positions: pos as given (f a), posr reduced into the cell ((f − ⌊f⌋) a), and the
+ * integer part ⌊f⌋ modulo the grid (shift) that relates the two (ewald.c builds the periodic
+ * table from posr, so its cost does not depend on how far outside the cell f lies). */
+static void basis_positions(vs__geom *g, const double *cell, const double *frac)
+{
+    for (int b = 0; b < g->nb; b++) {
+        double fr[3];
+        for (int j = 0; j < 3; j++) {
+            double f = frac[3 * b + j], fl = floor(f);
+            fr[j] = f - fl; /* exact */
+            double k = fmod(fl, (double)g->g[j]); /* exact, |k| < g_j */
+            if (k < 0.0)
+                k += g->g[j];
+            g->shift[3 * b + j] = (long)k;
+        }
+        for (int c = 0; c < 3; c++) {
+            g->pos[3 * b + c] = frac[3 * b] * cell[c] + frac[3 * b + 1] * cell[3 + c] +
+                                frac[3 * b + 2] * cell[6 + c];
+            g->posr[3 * b + c] = fr[0] * cell[c] + fr[1] * cell[3 + c] + fr[2] * cell[6 + c];
+        }
+    }
+}
+
+/* Every site position r_m = Σ_j (i_j + f_bj) a_j, and every difference of two of them, must be
+ * finite: bound Σ_j (L_j + max_b |f_bj|) |a_j| well below DBL_MAX. */
+static int check_extent(const double *cell, const double *frac, int nb, const int *L)
+{
+    double ext = 0.0;
+    for (int j = 0; j < 3; j++) {
+        double fmaxj = 0.0;
+        for (int b = 0; b < nb; b++)
+            fmaxj = fmax(fmaxj, fabs(frac[3 * b + j]));
+        ext += ((double)L[j] + fmaxj + 1.0) * vs__norm3_safe(cell + 3 * j);
+    }
+    if (!(ext < 0.125 * DBL_MAX))
+        return vs__error(VS_EINVAL, "vs_lattice_create: the supercell extent %g overflows", ext);
+    return VS_OK;
+}
+
 int vs__geom_init(vs__geom *g, const double *cell, int nbasis, const double *frac, const int *L,
                   int open)
 {
@@ -56,13 +148,13 @@ int vs__geom_init(vs__geom *g, const double *cell, int nbasis, const double *fra
     for (int i = 0; i < 3; i++)
         if (L[i] < 1)
             return vs__error(VS_EINVAL, "vs_lattice_create: L[%d] = %d must be ≥ 1", i, L[i]);
-    double det = det3(cell);
-    double scale = 1.0;
-    for (int i = 0; i < 3; i++)
-        scale *= sqrt(cell[3 * i] * cell[3 * i] + cell[3 * i + 1] * cell[3 * i + 1] +
-                      cell[3 * i + 2] * cell[3 * i + 2]);
-    if (!(fabs(det) > 1e-10 * scale) || !isfinite(det))
-        return vs__error(VS_EINVAL, "vs_lattice_create: cell vectors are degenerate (det = %g)", det);
+    double det = 0.0;
+    if ((st = check_cell(cell, nbasis, &det)) != VS_OK)
+        return st;
+    if ((st = check_frac(frac, nbasis)) != VS_OK)
+        return st;
+    if ((st = check_extent(cell, frac, nbasis, L)) != VS_OK)
+        return st;
     if ((st = check_basis_distinct(frac, nbasis)) != VS_OK)
         return st;
 
@@ -83,24 +175,27 @@ int vs__geom_init(vs__geom *g, const double *cell, int nbasis, const double *fra
     if ((st = vs__size_mul3((size_t)gdim[0], (size_t)gdim[1], (size_t)(gdim[2] / 2 + 1), &nhalf)) !=
         VS_OK)
         return st;
-    /* FFTW takes int sizes and the biggest arrays hold ngrid × (nb·nc)² doubles. */
+    /* FFTW's plan_many interface takes int sizes. */
     if (ngrid > (size_t)INT_MAX)
         return vs__error(VS_EOVERFLOW, "vs_lattice_create: grid of %zu points too large", ngrid);
 
     st = VS_OK;
-    g->pos = vs__calloc((size_t)nbasis * 3, sizeof *g->pos, &st);
+    g->pos = vs__calloc((size_t)nbasis * 6, sizeof *g->pos, &st);
     if (g->pos == NULL)
         return st;
+    g->shift = vs__calloc((size_t)nbasis * 3, sizeof *g->shift, &st);
+    if (g->shift == NULL) {
+        vs__geom_clear(g);
+        return st;
+    }
+    g->posr = g->pos + (size_t)nbasis * 3;
     memcpy(g->A, cell, sizeof g->A);
     reciprocal(cell, det, g->B);
     g->vcell = fabs(det);
     g->nb = nbasis;
-    for (int b = 0; b < nbasis; b++)
-        for (int c = 0; c < 3; c++)
-            g->pos[3 * b + c] = frac[3 * b] * cell[c] + frac[3 * b + 1] * cell[3 + c] +
-                                frac[3 * b + 2] * cell[6 + c];
     memcpy(g->L, L, sizeof g->L);
     memcpy(g->g, gdim, sizeof g->g);
+    basis_positions(g, cell, frac);
     g->ncells = ncells;
     g->nsites = nsites;
     g->ngrid = ngrid;
@@ -112,7 +207,9 @@ int vs__geom_init(vs__geom *g, const double *cell, int nbasis, const double *fra
 void vs__geom_clear(vs__geom *g)
 {
     vs__free(g->pos);
-    g->pos = NULL;
+    vs__free(g->shift);
+    g->pos = g->posr = NULL;
+    g->shift = NULL;
 }
 
 void vs__geom_split(const vs__geom *g, size_t m, int *c, int *b)

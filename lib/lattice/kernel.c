@@ -40,12 +40,20 @@ int vs__kernel_harmonics(const vs__kernel *k, const double *n, double *A)
     return vs_coupling_harmonics(k->c, n, A);
 }
 
+/* ln Γ(x) for x > 0 without touching libm's global `signgam` (which lgamma() writes: a data race
+ * with the host and between concurrent lattice creations). */
+static double lngamma(double x)
+{
+    int sign;
+    return lgamma_r(x, &sign);
+}
+
 double vs__gamma_l(int l)
 {
     /* γ_l = Γ((l+3)/2) / (π^{3/2} Γ(l/2)); l = 0 gives 0 (1/Γ(0) = 0: the contact term). */
     if (l <= 0)
         return 0.0;
-    return exp(lgamma(0.5 * (l + 3)) - lgamma(0.5 * l)) / pow(M_PI, 1.5);
+    return exp(lngamma(0.5 * (l + 3)) - lngamma(0.5 * l)) / pow(M_PI, 1.5);
 }
 
 double vs__gamma_q(int twice_a, double y)
@@ -69,7 +77,7 @@ double vs__gamma_q(int twice_a, double y)
     double ly = log(y);
     while (2.0 * a < twice_a - 0.5) {
         /* Q(a+1, y) = Q(a, y) + y^a e^{-y} / Γ(a+1) */
-        q += exp(a * ly - y - lgamma(a + 1.0));
+        q += exp(a * ly - y - lngamma(a + 1.0));
         a += 1.0;
     }
     return q;

@@ -11,6 +11,9 @@
 
 /* ---------------------------------------------------------------- options */
 
+#define VS__MAX_MEMORY_DEFAULT 8589934592.0 /* 8 GiB */
+#define VS__MAX_MEMORY_HI 18446744073709551616.0 /* 2^64 */
+
 void vs__lattice_options_default(struct vs_lattice_options *o)
 {
     o->accuracy = 1e-12;
@@ -20,6 +23,7 @@ void vs__lattice_options_default(struct vs_lattice_options *o)
     o->planner = 0;
     o->threads = 0;
     o->fft_threads = 1;
+    o->max_memory = VS__MAX_MEMORY_DEFAULT;
 }
 
 VS_API int vs_lattice_options_create(vs_lattice_options **out)
@@ -52,6 +56,7 @@ VS_API int vs_lattice_option_bounds(int key, double *lo, double *hi)
     case VS_LATTICE_OPT_FFTW_PLANNER: l = 0.0; h = 1.0; break;
     case VS_LATTICE_OPT_THREADS: l = 0.0; h = 1024.0; break;
     case VS_LATTICE_OPT_FFT_THREADS: l = 1.0; h = 1024.0; break;
+    case VS_LATTICE_OPT_MAX_MEMORY: l = 0.0; h = VS__MAX_MEMORY_HI; break;
     default: return vs__error(VS_EINVAL, "%s: unknown option key %d", __func__, key);
     }
     if (lo == NULL || hi == NULL)
@@ -87,6 +92,7 @@ VS_API int vs_lattice_options_set(vs_lattice_options *opt, int key, double value
     case VS_LATTICE_OPT_ENERGY_SCALE: opt->e0 = value; break;
     case VS_LATTICE_OPT_THREADS: opt->threads = (int)value; break;
     case VS_LATTICE_OPT_FFT_THREADS: opt->fft_threads = (int)value; break;
+    case VS_LATTICE_OPT_MAX_MEMORY: opt->max_memory = value; break;
     default: opt->planner = (int)value; break;
     }
     return VS_OK;
@@ -109,6 +115,7 @@ VS_API int vs_lattice_options_get(const vs_lattice_options *opt, int key, double
     case VS_LATTICE_OPT_ENERGY_SCALE: *value = opt->e0; break;
     case VS_LATTICE_OPT_THREADS: *value = opt->threads; break;
     case VS_LATTICE_OPT_FFT_THREADS: *value = opt->fft_threads; break;
+    case VS_LATTICE_OPT_MAX_MEMORY: *value = opt->max_memory; break;
     default: *value = opt->planner; break;
     }
     return VS_OK;
@@ -128,6 +135,93 @@ VS_API void vs_lattice_free(vs_lattice *lat)
     vs__free(lat);
 }
 
+int vs__lattice_peak_bytes(const vs__geom *g, int nc, size_t *bytes)
+{
+    /* Peak of creation (ewald.c, fft.c): the real-space table stays; the k-space table is built
+     * from it through a transform buffer K, then the FFT workspace is allocated. The reciprocal
+     * buffer of the Ewald sum (and the basis-shift block) are the size of K or less and are freed
+     * before K exists:
+     *   peak = ttab + ktab + max(K, xr + xk). */
+    size_t m = (size_t)g->nb * (size_t)nc, npack = (size_t)nc * (nc + 1) / 2,
+           npairs = (size_t)g->nb * (g->nb + 1) / 2, mp = m * (m + 1) / 2;
+    size_t ttab, ktab, K, xr, xk, big, sum;
+    int st = vs__size_mul3(npairs, g->ngrid, npack * sizeof(double), &ttab);
+    if (st == VS_OK)
+        st = vs__size_mul(g->nhalf, g->nb == 1 ? npack * sizeof(double) : mp * sizeof(fftw_complex),
+                          &ktab);
+    if (st == VS_OK)
+        st = vs__size_mul3(npairs, g->nhalf, npack * sizeof(fftw_complex), &K);
+    if (st == VS_OK)
+        st = vs__size_mul3(g->ngrid, m, sizeof(double), &xr);
+    if (st == VS_OK)
+        st = vs__size_mul3(g->nhalf, m, sizeof(fftw_complex), &xk);
+    if (st != VS_OK)
+        return st;
+    big = xr + xk < xr ? SIZE_MAX : xr + xk;
+    big = big > K ? big : K;
+    sum = ttab + ktab;
+    if (sum < ttab || sum + big < sum)
+        return vs__error(VS_EOVERFLOW, "vs_lattice_create: memory size overflows size_t");
+    *bytes = sum + big;
+    return VS_OK;
+}
+
+/* Validate the arguments of vs_lattice_create() and set up kernel and geometry (no tables). */
+static int lattice_setup(const double *cell, int nbasis, const double *frac, const int *L,
+                         const vs_coupling *coupling, int ncomp, const vs_lattice_options *opt,
+                         vs__kernel *k, struct vs_lattice_options *o, vs__geom *g)
+{
+    int st = vs__kernel_init(k, coupling, ncomp);
+    if (st != VS_OK)
+        return st;
+    if (opt)
+        *o = *opt;
+    else
+        vs__lattice_options_default(o);
+    if (nbasis >= 1 && nbasis <= 64 && nbasis * k->nc > VS__LAT_MAXNC * 64)
+        return vs__error(VS_EINVAL, "vs_lattice_create: nbasis·ncomp = %d too large",
+                         nbasis * k->nc);
+    return vs__geom_init(g, cell, nbasis, frac, L, o->boundary == VS_LATTICE_OPEN);
+}
+
+VS_API int vs_lattice_memory_estimate(const double *cell, int nbasis, const double *frac,
+                                      const int *L, const vs_coupling *coupling, int ncomp,
+                                      const vs_lattice_options *opt, size_t *bytes)
+{
+    int st = vs__check_ptr(bytes, __func__, "bytes");
+    if (st != VS_OK)
+        return st;
+    vs__kernel k;
+    struct vs_lattice_options o;
+    vs__geom g;
+    memset(&g, 0, sizeof g);
+    st = lattice_setup(cell, nbasis, frac, L, coupling, ncomp, opt, &k, &o, &g);
+    size_t b = 0;
+    if (st == VS_OK)
+        st = vs__lattice_peak_bytes(&g, k.nc, &b);
+    vs__geom_clear(&g);
+    if (st == VS_OK)
+        *bytes = b;
+    return st;
+}
+
+/* The table must be finite (extreme geometries: nearly coincident sites at an extreme length
+ * scale); its largest entry bounds what one Monte Carlo move can add to a field. */
+static int check_table(struct vs_lattice *l)
+{
+    size_t nt = (size_t)l->npairs * l->geo.ngrid * (size_t)l->npack;
+    double mx = 0.0;
+    for (size_t i = 0; i < nt; i++) {
+        double a = fabs(l->ttab[i]);
+        if (!(a <= DBL_MAX))
+            return vs__error(VS_ENUMERIC, "vs_lattice_create: the coupling table is not finite "
+                             "(sites too close for this length scale)");
+        mx = a > mx ? a : mx;
+    }
+    l->tmax = mx;
+    return VS_OK;
+}
+
 VS_API int vs_lattice_create(const double *cell, int nbasis, const double *frac, const int *L,
                              const vs_coupling *coupling, int ncomp, const vs_lattice_options *opt,
                              vs_lattice **out)
@@ -137,18 +231,12 @@ VS_API int vs_lattice_create(const double *cell, int nbasis, const double *frac,
         return st;
     *out = NULL;
     vs__kernel k;
-    if ((st = vs__kernel_init(&k, coupling, ncomp)) != VS_OK)
-        return st;
     vs_lattice *l = vs__calloc(1, sizeof *l, &st);
     if (l == NULL)
         return st;
-    if (opt)
-        l->opt = *opt;
-    else
-        vs__lattice_options_default(&l->opt);
-    st = vs__geom_init(&l->geo, cell, nbasis, frac, L, l->opt.boundary == VS_LATTICE_OPEN);
+    st = lattice_setup(cell, nbasis, frac, L, coupling, ncomp, opt, &k, &l->opt, &l->geo);
     if (st != VS_OK) {
-        vs__free(l);
+        vs_lattice_free(l);
         return st;
     }
     l->nc = k.nc;
@@ -157,11 +245,18 @@ VS_API int vs_lattice_create(const double *cell, int nbasis, const double *frac,
     l->npack = k.nc * (k.nc + 1) / 2;
     l->npairs = nbasis * (nbasis + 1) / 2;
     l->v0 = l->geo.vcell / nbasis;
-    if (l->m > VS__LAT_MAXNC * 64) {
-        vs_lattice_free(l);
-        return vs__error(VS_EINVAL, "%s: nbasis·ncomp = %d too large", __func__, l->m);
-    }
-    st = vs__lattice_build_table(l, &k);
+    /* The memory ceiling is checked before anything grid-sized is allocated. */
+    size_t peak = 0;
+    st = vs__lattice_peak_bytes(&l->geo, l->nc, &peak);
+    if (st == VS_OK && l->opt.max_memory > 0.0 && (double)peak > l->opt.max_memory)
+        st = vs__error(VS_ENOMEM,
+                       "%s: needs %.4g GiB at its peak (vs_lattice_memory_estimate), above the "
+                       "ceiling VS_LATTICE_OPT_MAX_MEMORY = %.4g GiB; raise the option to allow it",
+                       __func__, (double)peak / 1073741824.0, l->opt.max_memory / 1073741824.0);
+    if (st == VS_OK)
+        st = vs__lattice_build_table(l, &k);
+    if (st == VS_OK)
+        st = check_table(l);
     if (st == VS_OK)
         st = vs__lattice_build_ktable(l);
     if (st == VS_OK)
@@ -283,7 +378,7 @@ static int set_matrix(vs_lattice *lat, const double *X, double **dst, const char
         return st;
     for (int a = 0; a < nc; a++)
         for (int b = 0; b < nc; b++)
-            S[a * nc + b] = 0.5 * (X[a * nc + b] + X[b * nc + a]);
+            S[a * nc + b] = 0.5 * X[a * nc + b] + 0.5 * X[b * nc + a]; /* no overflow */
     *dst = S;
     return VS_OK;
 }
@@ -375,6 +470,30 @@ static int check_config(const vs_lattice *lat, const double *s, const char *func
     return st;
 }
 
+/* Every output is finite or the call fails (finite inputs can still overflow near DBL_MAX). */
+static int check_output(const double *a, size_t n, const char *func, const char *what)
+{
+    if (check_finite_fast(a, n, func, what) == VS_OK)
+        return VS_OK;
+    return vs__error(VS_ENUMERIC, "%s: %s overflows (inputs too large)", func, what);
+}
+
+/* Finite check that also returns max |a_i| (for the overflow bound of vs_lattice_update). */
+static int max_abs_finite(const double *a, size_t n, const char *func, const char *what, double *mx)
+{
+    double m = 0.0;
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x = fabs(a[i]);
+        bad |= !(x <= DBL_MAX); /* NaN or inf */
+        m = x > m ? x : m;
+    }
+    if (bad)
+        return vs__check_finite_array(a, n, func, what);
+    *mx = m;
+    return VS_OK;
+}
+
 /* The FFT path validates its input for free (see vs__lattice_convolve): on failure, name the
  * culprit precisely, or report an overflow of finite but huge inputs. */
 static int convolve_failed(const vs_lattice *lat, const double *s, const char *func)
@@ -398,7 +517,7 @@ VS_API int vs_lattice_fields(vs_lattice *lat, const double *s, double *h)
         return st;
     if (vs__lattice_convolve(lat, s, h) == NULL)
         return convolve_failed(lat, s, __func__);
-    return VS_OK;
+    return check_output(h, nvals(lat), __func__, "h");
 }
 
 static double quad(int nc, const double *X, const double *u, const double *v)
@@ -531,9 +650,10 @@ VS_API int vs_lattice_fields_direct(const vs_lattice *lat, const double *s, doub
         st = vs__check_ptr(h, __func__, "h");
     if (st == VS_OK && h == s)
         st = vs__error(VS_EINVAL, "%s: h may not alias s", __func__);
-    if (st == VS_OK)
-        fields_direct(lat, s, h);
-    return st;
+    if (st != VS_OK)
+        return st;
+    fields_direct(lat, s, h);
+    return check_output(h, nvals(lat), __func__, "h");
 }
 
 VS_API int vs_lattice_energy_direct(const vs_lattice *lat, const double *s, double *E)
@@ -547,8 +667,11 @@ VS_API int vs_lattice_energy_direct(const vs_lattice *lat, const double *s, doub
     if (h == NULL)
         return st;
     fields_direct(lat, s, h);
-    *E = energy_from_fields(lat, s, h, 0);
+    double e = energy_from_fields(lat, s, h, 0);
     vs__free(h);
+    if (!isfinite(e))
+        return vs__error(VS_ENUMERIC, "%s: the energy overflows", __func__);
+    *E = e;
     return VS_OK;
 }
 
@@ -557,8 +680,12 @@ VS_API int vs_lattice_total(const vs_lattice *lat, const double *s, double *M)
     int st = check_config(lat, s, __func__);
     if (st == VS_OK)
         st = vs__check_ptr(M, __func__, "M");
-    if (st == VS_OK)
-        total(lat, s, M);
+    if (st != VS_OK)
+        return st;
+    double Mloc[VS__LAT_MAXNC];
+    total(lat, s, Mloc);
+    if ((st = check_output(Mloc, (size_t)lat->nc, __func__, "M")) == VS_OK)
+        memcpy(M, Mloc, (size_t)lat->nc * sizeof *M);
     return st;
 }
 
@@ -574,6 +701,10 @@ static int check_move(const vs_lattice *lat, const double *s, const double *h, s
         st = check_site(lat, m, func);
     if (st == VS_OK)
         st = vs__check_finite_array(snew, (size_t)lat->nc, func, "snew");
+    if (st == VS_OK)
+        st = vs__check_finite_array(s + m * (size_t)lat->nc, (size_t)lat->nc, func, "s[m]");
+    if (st == VS_OK)
+        st = vs__check_finite_array(h + m * (size_t)lat->nc, (size_t)lat->nc, func, "h[m]");
     return st;
 }
 
@@ -605,11 +736,17 @@ VS_API int vs_lattice_delta_energy(const vs_lattice *lat, const double *s, const
         double Mloc[VS__LAT_MAXNC];
         if (M == NULL) {
             total(lat, s, Mloc);
+            if (check_finite_fast(Mloc, (size_t)nc, __func__, "M") != VS_OK &&
+                (st = check_finite_fast(s, nvals(lat), __func__, "s")) != VS_OK)
+                return st;
             M = Mloc;
         }
         e += (quad(nc, lat->U, d, M) + 0.5 * quad(nc, lat->U, d, d)) / (double)lat->geo.nsites;
     }
-    *dE = -lat->opt.e0 * e;
+    e *= -lat->opt.e0;
+    if (!isfinite(e))
+        return vs__error(VS_ENUMERIC, "%s: the energy change overflows", __func__);
+    *dE = e;
     return VS_OK;
 }
 
@@ -617,12 +754,27 @@ VS_API int vs_lattice_update(const vs_lattice *lat, double *s, double *h, double
                              const double *snew)
 {
     int st = check_move(lat, s, h, m, snew, __func__);
+    double hmax = 0.0, Mmax = 0.0, dmax = 0.0;
+    if (st == VS_OK)
+        st = max_abs_finite(h, nvals(lat), __func__, "h", &hmax);
+    if (st == VS_OK)
+        st = check_finite_fast(s, nvals(lat), __func__, "s");
+    if (st == VS_OK && M)
+        st = max_abs_finite(M, (size_t)lat->nc, __func__, "M", &Mmax);
     if (st != VS_OK)
         return st;
     int nc = lat->nc;
     double d[VS__LAT_MAXNC], T[VS__LAT_MAXNC * VS__LAT_MAXNC];
-    for (int a = 0; a < nc; a++)
+    for (int a = 0; a < nc; a++) {
         d[a] = snew[a] - s[m * nc + a];
+        dmax = fmax(dmax, fabs(d[a]));
+    }
+    /* Nothing is changed on error, so overflow is excluded beforehand: |h_n + T δ| ≤
+     * max|h| + nc·max|T|·max|δ|, and |M + δ| ≤ max|M| + max|δ|. */
+    double bound = fmax(hmax + nc * lat->tmax * dmax, Mmax + dmax);
+    if (!(dmax <= DBL_MAX && bound <= DBL_MAX))
+        return vs__error(VS_ENUMERIC, "%s: the fields would overflow (spins or fields too large)",
+                         __func__);
     for (size_t n = 0; n < lat->geo.nsites; n++) {
         vs__lattice_block(lat, n, m, T);
         for (int a = 0; a < nc; a++)

@@ -41,7 +41,9 @@ typedef struct vs__geom {
     double B[9];      /* rows: reciprocal vectors b_i, a_i·b_j = 2π δ_ij */
     double vcell;     /* |det A| */
     int nb;           /* basis sites per cell */
-    double *pos;      /* nb×3 Cartesian basis positions */
+    double *pos;      /* nb×3 Cartesian basis positions f·A (as given) */
+    double *posr;     /* nb×3 the same reduced into the cell, (f − ⌊f⌋)·A (shares pos's block) */
+    long *shift;      /* nb×3 ⌊f⌋ mod g: pos = posr + shift·A modulo the supercell */
     int L[3];         /* supercell */
     size_t ncells, nsites;
     int open;         /* 1: open cluster (zero-padded convolution), 0: periodic */
@@ -53,6 +55,8 @@ typedef struct vs__geom {
 int vs__geom_init(vs__geom *g, const double *cell, int nbasis, const double *frac, const int *L,
                   int open);
 void vs__geom_clear(vs__geom *g);
+/* |v| for a 3-vector without overflow/underflow of the squares. */
+double vs__norm3_safe(const double *v);
 /* Cartesian position of site index m = cell*nb + b. */
 void vs__geom_site(const vs__geom *g, size_t m, double *r);
 /* Split a site index into cell triple and basis index. */
@@ -67,6 +71,7 @@ struct vs_lattice_options {
     int planner;
     int threads;       /* 0 = OpenMP default */
     int fft_threads;   /* FFTW threads of the evaluation plans, ≥ 1 */
+    double max_memory; /* bytes; 0 = no ceiling */
 };
 void vs__lattice_options_default(struct vs_lattice_options *o);
 
@@ -81,6 +86,7 @@ struct vs_lattice {
     int npairs;       /* nb(nb+1)/2 */
     double v0;        /* volume per site */
     double alpha, rcut, gcut;
+    double tmax;      /* max |table entry|: bounds the field change of one move (vs_lattice_update) */
     /* Real-space table: T_{b1b2}(d) for pairs b1 ≤ b2 and every grid displacement d,
      * packed upper triangle: ttab[(p*ngrid + d)*npack + c]. */
     double *ttab;
@@ -113,6 +119,8 @@ int vs__lattice_build_table(struct vs_lattice *l, const vs__kernel *k);
 int vs__pair_kernel(const vs__kernel *k, double v0, const double *r, double *J);
 
 /* ---- FFT (fft.c) ---- */
+/* Peak bytes of creation (tables, transforms, workspace) for this geometry and nc. */
+int vs__lattice_peak_bytes(const vs__geom *g, int nc, size_t *bytes);
 /* Make the evaluation plans on the handle's scratch buffers; serialised by the library mutex. */
 int vs__lattice_fft_init(struct vs_lattice *l);
 void vs__lattice_fft_clear(struct vs_lattice *l);

@@ -5,17 +5,16 @@
  * Closure (Eq. 26): J_max = g²a³, i.e. K = J_max/T = x, and
  *   F₀/(N k_BT) = x/2 + G_min(x),  G_min(x) = min_r [r²/(2x) − ln Z₁(r)].
  * Derivatives (envelope theorem, ∂G/∂K = −r²/(2K²) at fixed r, and r = K L(r)):
- *   dF₀/dg = g(1 − L²),  d²F₀/dg² = 1 − L² − 4x L² L'/(1 − x L'),
- * with L = L(r*). Below x = n (paramagnet) F₀ = x/2 and d²F₀ = 1; just above, r*² ≈ n(n+2)(x−n)/x
- * gives d²F₀ → 1 − 2(n+2)/n = −(n+4)/n (−5/3 for n = 6): the discontinuity of Fig. 5's inset.
+ *   dF₀/dg = g(1 − L²),  d²F₀/dg² = 1 − L² − 4x L² L'/(1 − x L') = 1 − L² − 4 q(r) C(r),
+ * with L = L(r*), q = L/r and C(r) = r²L'/(1 − rL'/L) the mean-field heat capacity at the same root
+ * (x = r/L eliminated; vs__mf_response evaluates it without the O(r²) cancellation of 1 − xL').
+ * Below x = n (paramagnet) F₀ = x/2 and d²F₀ = 1; just above, q → 1/n and C → (n+2)/2
+ * give d²F₀ → 1 − 2(n+2)/n = −(n+4)/n (−5/3 for n = 6): the discontinuity of Fig. 5's inset.
  * The same radial function is the minimum of Eq. 14 over φ (y = βa³φg = r*, K = βa³g²), which is
  * exactly the paper's argument for the closure.
  */
 #include <float.h>
 #include <stdlib.h>
-
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_min.h>
 
 #include <libvoigtspin/meanfield.h>
 #include "mf_internal.h"
@@ -26,6 +25,7 @@ struct vs_gprofile {
     vs_gpenalty_fn fn; /* optional user penalty */
     void *user;
     vs__mf_opts o;
+    vs__mf_link *link; /* keeps VS_MF_G_MAX/VS_MF_G_GRID of the source handle locked while alive */
 };
 
 VS_API int vs_gprofile_create(const vs_meanfield *mf, double c, vs_gprofile **out)
@@ -42,12 +42,16 @@ VS_API int vs_gprofile_create(const vs_meanfield *mf, double c, vs_gprofile **ou
     p->n = vs_meanfield_ncomp(mf);
     p->c = c;
     p->o = *vs__mf_opts_of(mf);
+    p->link = vs__mf_link_profile(mf);
     *out = p;
     return VS_OK;
 }
 
 VS_API void vs_gprofile_free(vs_gprofile *p)
 {
+    if (!p)
+        return;
+    vs__mf_unlink_profile(p->link);
     vs__free(p);
 }
 
@@ -79,16 +83,16 @@ static int f0_eval(const vs_gprofile *p, double g, int side, double *v)
         v[2] = -(n + 4.0) / n; /* right limit, derived in the header comment */
         return VS_OK;
     }
-    double r, L, y, dL;
-    int st = vs__mf_radial(n, x, &p->o, &r);
+    double r, q, y;
+    int st = vs__mf_radial_dk(n, x, fma(g, g, -(double)n), &p->o, &r); /* x − n exact to one rounding */
     if (st != VS_OK)
         return st;
-    vs__mf_langevin(n, r, &L, NULL, &y, &dL);
+    vs__mf_langevin(n, r, NULL, &q, &y, NULL);
     double oneml2 = y * (2.0 - y); /* 1 − L², without cancellation at large g */
     /* F₀ = x/2 + r²/(2x) − ln Z₁(r) = (x/2)(1 − L)² − (ln Z₁(r) − r), using r = xL. */
     v[0] = 0.5 * x * y * y - vs__mf_lnz_shifted(n, r);
     v[1] = g * oneml2;
-    v[2] = oneml2 - 4.0 * x * L * L * dL / (1.0 - x * dL);
+    v[2] = oneml2 - 4.0 * q * vs__mf_response(n, r); /* = 4xL²L'/(1 − xL'), well conditioned */
     return VS_OK;
 }
 
@@ -102,15 +106,18 @@ static int check_g(double g, const char *func)
     return VS_OK;
 }
 
-/* F = F₀ + c g² + F_cb and derivatives into v[3]. */
-static int f_eval(const vs_gprofile *p, double g, int side, double *v)
+/* F₀ + F_cb (+ c g² if with_c) and derivatives into v[3]. Each sum is checked: a huge finite c or
+ * callback value can overflow, and no non-finite value may reach a solver or an output. */
+static int f_parts(const vs_gprofile *p, double g, int side, int with_c, double *v)
 {
     int st = f0_eval(p, g, side, v);
     if (st != VS_OK)
         return st;
-    v[0] += p->c * g * g;
-    v[1] += 2.0 * p->c * g;
-    v[2] += 2.0 * p->c;
+    if (with_c) {
+        v[0] += p->c * g * g;
+        v[1] += 2.0 * p->c * g;
+        v[2] += 2.0 * p->c;
+    }
     if (p->fn) {
         double a = NAN, b = NAN, d = NAN;
         int rc = p->fn(g, &a, &b, &d, p->user);
@@ -122,7 +129,16 @@ static int f_eval(const vs_gprofile *p, double g, int side, double *v)
         v[1] += b;
         v[2] += d;
     }
+    if (!isfinite(v[0]) || !isfinite(v[1]) || !isfinite(v[2]))
+        return vs__error(VS_ENUMERIC, "F(g) or a derivative overflows at g = %g (penalty c = %g%s)", g, p->c,
+                         p->fn ? " plus the callback" : "");
     return VS_OK;
+}
+
+/* F = F₀ + c g² + F_cb and derivatives into v[3]. */
+static int f_eval(const vs_gprofile *p, double g, int side, double *v)
+{
+    return f_parts(p, g, side, 1, v);
 }
 
 static void put3(const double *v, double *a, double *b, double *c)
@@ -164,7 +180,7 @@ typedef struct gfun {
     int which;      /* component of f_eval: 1 = F', 2 = F'' */
     int side;
     double shift;   /* returns v[which] − shift */
-    int cbonly;     /* which = 2 without the built-in penalty (for c_max) */
+    int without_c;  /* leave out the built-in penalty (F₀ + F_cb, for c_max) */
     int st;
 } gfun;
 
@@ -173,12 +189,13 @@ static double gfun_eval(double g, void *par)
     gfun *gf = par;
     double v[3] = {0.0, 0.0, 0.0};
     if (gf->st == VS_OK)
-        gf->st = f_eval(gf->p, g, gf->side, v);
+        gf->st = f_parts(gf->p, g, gf->side, !gf->without_c, v);
     if (gf->st != VS_OK)
         return 0.0;
-    if (gf->cbonly)
-        v[2] -= 2.0 * gf->p->c;
-    return v[gf->which] - gf->shift;
+    double r = v[gf->which] - gf->shift;
+    if (!isfinite(r)) /* F' − s can overflow although both are finite */
+        gf->st = vs__error(VS_ENUMERIC, "F'(g) − %g overflows at g = %g", gf->shift, g);
+    return gf->st == VS_OK ? r : 0.0;
 }
 
 /* Root of a gfun on [lo, hi] (values flo, fhi already known). */
@@ -195,9 +212,10 @@ typedef struct sample {
     double d2;
 } sample;
 
-/* Samples of F'' on [0, g_cr] (uniform, left limit at g_cr) and [g_cr, g_max] (geometric, right limit
- * at g_cr): the only discontinuity of F'' (at x = n) is a sample boundary. */
-static int scan(const vs_gprofile *p, sample **out, int *count)
+/* Samples of F'' (without the built-in penalty unless with_c) on [0, g_cr] (uniform, left limit at
+ * g_cr) and [g_cr, g_max] (geometric, right limit at g_cr): the only discontinuity of F'' (at x = n)
+ * is a sample boundary. */
+static int scan(const vs_gprofile *p, int with_c, sample **out, int *count)
 {
     int N = p->o.g_grid, st;
     double gcr = sqrt((double)p->n), gmax = p->o.g_max;
@@ -215,7 +233,7 @@ static int scan(const vs_gprofile *p, sample **out, int *count)
     }
     for (int i = 0; i < k; i++) {
         double v[3];
-        if ((st = f_eval(p, s[i].g, s[i].side, v)) != VS_OK) {
+        if ((st = f_parts(p, s[i].g, s[i].side, with_c, v)) != VS_OK) {
             vs__free(s);
             return st;
         }
@@ -242,7 +260,7 @@ static int sign_change(const vs_gprofile *p, const sample *a, const sample *b, d
 static int nonconvex(const vs_gprofile *p, int *found, double *lo, double *hi, double *end)
 {
     sample *s;
-    int k, st = scan(p, &s, &k);
+    int k, st = scan(p, 1, &s, &k);
     if (st != VS_OK)
         return st;
     int i = 0, j, e;
@@ -318,7 +336,10 @@ static double tangent_gap(double s, void *par)
         tp->st = f_eval(tp->p, tp->g2, 0, v2);
     if (tp->st != VS_OK)
         return 0.0;
-    return (v2[0] - s * tp->g2) - (v1[0] - s * tp->g1);
+    double d = (v2[0] - s * tp->g2) - (v1[0] - s * tp->g1);
+    if (!isfinite(d))
+        tp->st = vs__error(VS_ENUMERIC, "common tangent: F − s g overflows (slope %g)", s);
+    return tp->st == VS_OK ? d : 0.0;
 }
 
 /* Common tangent: points g1 < g2, slope s, and the non-convex interval [lo, hi] between them. */
@@ -400,30 +421,19 @@ VS_API int vs_gprofile_barrier(const vs_gprofile *p, double *g_top, double *barr
     return VS_OK;
 }
 
-/* Refine an interior minimum of F'' − 2c (= F₀'' + F_cb'') with GSL's Brent minimiser. */
+/* Refine an interior minimum of F₀'' + F_cb'' (samples taken without c) with the fenced Brent
+ * minimiser. */
 static int refine_min(const vs_gprofile *p, const sample *a, const sample *m, const sample *b, double *val)
 {
     gfun gf = {p, 2, m->side, 0.0, 1, VS_OK};
-    gsl_function F = {gfun_eval, &gf};
-    double fa = a->d2 - 2.0 * p->c, fm = m->d2 - 2.0 * p->c, fb = b->d2 - 2.0 * p->c;
-    if (!(fm < fa && fm < fb)) /* gsl_min_fminimizer_set would abort: keep the sample value */
+    double fbest;
+    if (!(a->g < m->g && m->g < b->g && m->d2 < a->d2 && m->d2 < b->d2)) /* no interior minimum: keep the sample */
         return VS_OK;
-    gsl_min_fminimizer *s = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
-    if (!s)
-        return vs__error(VS_ENOMEM, "%s: cannot allocate the minimiser", __func__);
-    gsl_min_fminimizer_set_with_values(s, &F, m->g, fm, a->g, fa, b->g, fb);
-    int st = GSL_CONTINUE;
-    for (int it = 0; it < p->o.max_iter && st == GSL_CONTINUE && gf.st == VS_OK; it++) {
-        gsl_min_fminimizer_iterate(s);
-        st = gsl_min_test_interval(gsl_min_fminimizer_x_lower(s), gsl_min_fminimizer_x_upper(s), 1e-300,
-                                   sqrt(p->o.root_rtol));
-    }
-    double fbest = gsl_min_fminimizer_f_minimum(s);
-    gsl_min_fminimizer_free(s);
+    int st = vs__mf_brent_min(gfun_eval, &gf, a->g, a->d2, m->g, m->d2, b->g, b->d2, &p->o, &fbest);
     if (gf.st != VS_OK)
         return gf.st;
-    if (st != GSL_SUCCESS)
-        return vs__error(VS_ENOCONV, "%s: minimum of F'' not converged", __func__);
+    if (st != VS_OK)
+        return st;
     *val = fmin(*val, fbest);
     return VS_OK;
 }
@@ -432,14 +442,15 @@ VS_API int vs_gprofile_max_penalty(const vs_gprofile *p, double *c_max)
 {
     sample *s;
     int k, st = vs__check_ptr(p, __func__, "p");
-    if (st != VS_OK || (st = vs__check_ptr(c_max, __func__, "c_max")) != VS_OK || (st = scan(p, &s, &k)) != VS_OK)
+    if (st != VS_OK || (st = vs__check_ptr(c_max, __func__, "c_max")) != VS_OK || (st = scan(p, 0, &s, &k)) != VS_OK)
         return st;
-    /* min over g of F₀'' + F_cb'' (the built-in penalty removed); includes the right limit at g_cr. */
+    /* min over g of F₀'' + F_cb'' (sampled without the built-in penalty, so a huge c cannot swamp it);
+     * includes the right limit at g_cr. */
     int imin = 0;
     for (int i = 1; i < k; i++)
         if (s[i].d2 < s[imin].d2)
             imin = i;
-    double best = s[imin].d2 - 2.0 * p->c;
+    double best = s[imin].d2;
     if (imin > 0 && imin < k - 1 && s[imin - 1].side == s[imin].side && s[imin + 1].side == s[imin].side)
         st = refine_min(p, &s[imin - 1], &s[imin], &s[imin + 1], &best);
     vs__free(s);
@@ -471,11 +482,14 @@ VS_API int vs_oscillator_free_energy(int ncomp, double T, double a3, double phi,
         return st;
     if (!(phi >= 0.0))
         return vs__error(VS_EINVAL, "%s: phi = %g must be ≥ 0 (a magnitude)", __func__, phi);
-    double y = a3 * phi * g / T; /* βa³φg, the Bessel argument of Eq. 14 */
-    double v = 0.5 * (phi * phi + g * g);
+    double y = vs__mf_muldiv(a3, phi, g, T); /* βa³φg, the Bessel argument of Eq. 14 */
+    double v = 0.5 * phi * phi + 0.5 * g * g;
     if (!isfinite(y) || !isfinite(v) || y > 1e100)
-        return vs__error(VS_EINVAL, "%s: arguments too large (a3·phi·g/T = %g)", __func__, y);
-    *f = v - (T / a3) * vs__mf_lnz(ncomp, y);
+        return vs__error(VS_EINVAL, "%s: arguments too large (a3·phi·g/T = %g, phi = %g, g = %g)", __func__, y, phi, g);
+    /* (T/a³) ln Z₁(y) = φg · ln Z₁(y)/y: T/a³ alone may overflow (a³ = 5e-324) while the product is
+     * ≤ φg ≤ v; ln Z₁(y)/y → y/(2n) as y → 0 (an underflowed y contributes < φg·1e-308). */
+    double lnz_over_y = y > 0.0 ? vs__mf_lnz(ncomp, y) / y : 0.0;
+    *f = v - phi * g * lnz_over_y;
     return VS_OK;
 }
 
@@ -484,18 +498,23 @@ VS_API int vs_oscillator_minimize(int ncomp, double T, double a3, double g, doub
     int st = check_osc(ncomp, T, a3, g, __func__);
     if (st != VS_OK)
         return st;
-    double K = a3 * g * g / T, r, G;
-    if (!isfinite(K) || K > 1e100)
-        return vs__error(VS_EINVAL, "%s: a3·g²/T = %g is too large", __func__, K);
+    double K = vs__mf_muldiv(a3, g, g, T), r, G;
+    if (!isfinite(K) || K > 1e100 || !isfinite(g * g))
+        return vs__error(VS_EINVAL, "%s: a3·g²/T = %g (g = %g) is too large", __func__, K, g);
     vs__mf_opts o;
     vs__mf_default_opts(&o);
     /* ∂f/∂φ = 0 ⇔ y = K L(y) with y = βa³φg, K = βa³g²: the radial equation of Eq. 24. */
     if ((st = vs__mf_gmin(ncomp, K, &o, &G, &r)) != VS_OK)
         return st;
+    /* In terms of K only (T/a³ = g²/K never formed, so a³ = 5e-324 cannot overflow it):
+     * φ* = yT/(a³g) = g L(r*) and f(φ*) = ½g² + (T/a³) G_min = g²(½ + G_min/K); φ* = 0, f = ½g² below g_cr. */
+    double L = 0.0;
+    if (r > 0.0)
+        vs__mf_langevin(ncomp, r, &L, NULL, NULL, NULL);
     if (phi_min)
-        *phi_min = r > 0.0 ? r * T / (a3 * g) : 0.0;
+        *phi_min = g * L;
     if (f_min)
-        *f_min = 0.5 * g * g + (T / a3) * G;
+        *f_min = r > 0.0 ? g * g * (0.5 + G / K) : 0.5 * g * g;
     return VS_OK;
 }
 
@@ -504,6 +523,12 @@ VS_API int vs_oscillator_gcr(int ncomp, double T, double a3, double *gcr)
     int st = check_osc(ncomp, T, a3, 0.0, __func__);
     if (st != VS_OK || (st = vs__check_ptr(gcr, __func__, "gcr")) != VS_OK)
         return st;
-    *gcr = sqrt(ncomp * T / a3); /* Eq. 17: the φ² coefficient of Eq. 15, 1 − g²βa³/n, vanishes */
+    /* Eq. 17: the φ² coefficient of Eq. 15, 1 − g²βa³/n, vanishes. T/a³ may overflow where its square
+     * root does not (a³ = 5e-324): then √(nT)/√a³. */
+    double ratio = ncomp * T / a3;
+    double v = isfinite(ratio) && ratio >= DBL_MIN ? sqrt(ratio) : sqrt((double)ncomp) * (sqrt(T) / sqrt(a3));
+    if (!isfinite(v))
+        return vs__error(VS_ENUMERIC, "%s: g_cr = √(n T/a3) overflows (T = %g, a3 = %g)", __func__, T, a3);
+    *gcr = v;
     return VS_OK;
 }

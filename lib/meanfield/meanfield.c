@@ -7,6 +7,7 @@
  * equation r = K_max L(r) (vs__mf_radial, GSL Brent). Comparing sectors therefore reduces to
  * comparing their largest couplings.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +23,34 @@ struct vs_meanfield {
     double *J;     /* [n] */
     double *V;     /* [n*n], column α = eigenvector α */
     vs__mf_opts o;
+    vs__mf_link *link; /* live profiles created from this handle */
 };
+
+struct vs__mf_link {
+    atomic_int refs;   /* the handle (while alive) + each live profile */
+    atomic_int nprof;  /* live profiles */
+};
+
+static void link_release(vs__mf_link *l)
+{
+    if (l && atomic_fetch_sub(&l->refs, 1) == 1)
+        vs__free(l);
+}
+
+vs__mf_link *vs__mf_link_profile(const vs_meanfield *mf)
+{
+    atomic_fetch_add(&mf->link->refs, 1);
+    atomic_fetch_add(&mf->link->nprof, 1);
+    return mf->link;
+}
+
+void vs__mf_unlink_profile(vs__mf_link *l)
+{
+    if (!l)
+        return;
+    atomic_fetch_sub(&l->nprof, 1);
+    link_release(l);
+}
 
 int vs__mf_check_ncomp(int n, const char *func)
 {
@@ -94,10 +122,13 @@ VS_API int vs_meanfield_create(int ncomp, const double *J, const double *V, vs_m
     mf->n = ncomp;
     mf->J = vs__calloc((size_t)ncomp, sizeof(double), &st);
     mf->V = mf->J ? vs__calloc((size_t)ncomp * (size_t)ncomp, sizeof(double), &st) : NULL;
-    if (!mf->V) {
+    mf->link = mf->V ? vs__calloc(1, sizeof *mf->link, &st) : NULL;
+    if (!mf->link) {
         vs_meanfield_free(mf);
         return st;
     }
+    atomic_init(&mf->link->refs, 1);
+    atomic_init(&mf->link->nprof, 0);
     memcpy(mf->J, J, (size_t)ncomp * sizeof(double));
     for (int i = 0; i < ncomp; i++)
         for (int a = 0; a < ncomp; a++)
@@ -141,6 +172,7 @@ VS_API void vs_meanfield_free(vs_meanfield *mf)
         return;
     vs__free(mf->J);
     vs__free(mf->V);
+    link_release(mf->link);
     vs__free(mf);
 }
 
@@ -207,6 +239,13 @@ VS_API int vs_meanfield_set_option(vs_meanfield *mf, vs_mf_option key, double va
                          oi->lo, oi->hi);
     if (oi->integer && value != floor(value))
         return vs__error(VS_EINVAL, "%s: option %d needs an integer value (got %g)", __func__, (int)key, value);
+    int nprof = atomic_load(&mf->link->nprof);
+    if ((key == VS_MF_G_MAX || key == VS_MF_G_GRID) && nprof > 0)
+        return vs__error(VS_EINVAL,
+                         "%s: %s only acts on F(g) profiles, which copy the options when they are created, and %d "
+                         "profile(s) created from this handle are alive; set it before vs_gprofile_create() (or "
+                         "free those profiles first)",
+                         __func__, key == VS_MF_G_MAX ? "VS_MF_G_MAX" : "VS_MF_G_GRID", nprof);
     switch (key) {
     case VS_MF_ROOT_RTOL: mf->o.root_rtol = value; break;
     case VS_MF_MAX_ITER: mf->o.max_iter = (int)value; break;
@@ -261,7 +300,9 @@ static int solve_state(const vs_meanfield *mf, double T, const char *func, mf_st
     if (st != VS_OK)
         return st;
     s->K = mf->jmax / T;
-    if ((st = vs__mf_radial(mf->n, s->K, &mf->o, &s->r)) != VS_OK)
+    /* K − n = (J_max − nT)/T from the inputs (one rounding in the fma), not from the rounded K. */
+    double Kmn = -fma((double)mf->n, T, -mf->jmax) / T;
+    if ((st = vs__mf_radial_dk(mf->n, s->K, Kmn, &mf->o, &s->r)) != VS_OK)
         return st;
     vs__mf_langevin(mf->n, s->r, &s->L, NULL, NULL, &s->dL);
     return VS_OK;
@@ -389,8 +430,10 @@ VS_API int vs_meanfield_thermo(const vs_meanfield *mf, double T, double *F, doub
         vs__mf_langevin(mf->n, s.r, NULL, NULL, &y, NULL);
         sv = vs__mf_lnz_shifted(mf->n, s.r) + s.r * y;
         /* C = dU/dT = −J L L' dr/dT and, from r = K L(r) with dK/dT = −K/T,
-         * dr/dT = −K L/(T(1 − K L')), so C = K² L² L'/(1 − K L'). */
-        c = s.K * s.K * s.L * s.L * s.dL / (1.0 - s.K * s.dL);
+         * dr/dT = −K L/(T(1 − K L')), so C = K² L² L'/(1 − K L') = r²L'/(1 − rL'/L) with K = r/L.
+         * Near T_c the denominator is O(r²) and 1 − K L' would cancel (C came out above its maximum
+         * (n+2)/2); vs__mf_response evaluates the r-form by series there. */
+        c = vs__mf_response(mf->n, s.r);
     }
     if (F)
         *F = f;
@@ -405,6 +448,13 @@ VS_API int vs_meanfield_thermo(const vs_meanfield *mf, double T, double *F, doub
 
 /* Largest |h| accepted by the landscape: keeps h² finite. */
 #define VS_MF_HMAX 1e100
+
+/* h²/(2K) = h²T/(2J) of Eq. 24, without forming K = J/T (which underflows for huge T). */
+static double quad_term(double h, double T, double J)
+{
+    double a = fabs(h);
+    return a > 0.0 ? ldexp(vs__mf_muldiv(a, a, T, J), -1) : 0.0; /* not 2J: J may be DBL_MAX */
+}
 
 VS_API int vs_meanfield_landscape(const vs_meanfield *mf, double T, size_t nc, const double *hc, size_t ns,
                                   const double *hs, double *G)
@@ -424,12 +474,22 @@ VS_API int vs_meanfield_landscape(const vs_meanfield *mf, double T, size_t nc, c
     for (size_t j = 0; j < ns; j++)
         if (fabs(hs[j]) > VS_MF_HMAX)
             return vs__error(VS_EINVAL, "%s: |hs[%zu]| = %g exceeds %g", __func__, j, hs[j], VS_MF_HMAX);
-    double Kc = mf->jc / T, Ks = mf->js / T;
+    /* h²/(2K) = h·h·T/(2J): K = J/T itself may underflow to 0 (huge T, small J), so the quadratic
+     * terms are formed without it. They grow with |h|: if the largest ones are finite, all are (and
+     * ln Z₁ ≤ |h| ≤ 1.5e100), so G is checked before anything is written. */
+    double xmax = 0.0, ymax = 0.0;
+    for (size_t i = 0; i < nc; i++)
+        xmax = fmax(xmax, fabs(hc[i]));
+    for (size_t j = 0; j < ns; j++)
+        ymax = fmax(ymax, fabs(hs[j]));
+    if (!isfinite(quad_term(xmax, T, mf->jc) + quad_term(ymax, T, mf->js)))
+        return vs__error(VS_ENUMERIC, "%s: G overflows: h²T/(2J) at |hc| = %g, |hs| = %g and T = %g exceeds the "
+                                      "double range", __func__, xmax, ymax, T);
     for (size_t i = 0; i < nc; i++)
         for (size_t j = 0; j < ns; j++) {
             double x = hc[i], y = hs[j];
             /* Eq. 24 (with the h_c source term that Eq. 23 drops), normalised so G(0) = 0. */
-            G[i * ns + j] = x * x / (2.0 * Kc) + y * y / (2.0 * Ks) - vs__mf_lnz(mf->n, hypot(x, y));
+            G[i * ns + j] = quad_term(x, T, mf->jc) + quad_term(y, T, mf->js) - vs__mf_lnz(mf->n, hypot(x, y));
         }
     return VS_OK;
 }

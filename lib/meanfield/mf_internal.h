@@ -36,16 +36,39 @@ double vs__mf_lnz_shifted(int n, double x);
  * (small-x series, GSL scaled Bessel functions, large-x asymptotic series). Any pointer may be NULL. */
 void vs__mf_langevin(int n, double x, double *L, double *q, double *y, double *dL);
 
-/* Root of f on [lo, hi] with GSL's Brent solver; flo = f(lo), fhi = f(hi) must have opposite signs
- * (or one be zero), else VS_ENUMERIC (checked here: GSL would abort). f must return finite values.
- * Returns VS_OK, VS_ENUMERIC, VS_ENOCONV or VS_ENOMEM. */
+/* q(x) − 1/n = L(x)/x − 1/n to full relative precision (series near 0, where both are ≈ 1/n). */
+double vs__mf_qdiff(int n, double x);
+
+/* The mean-field response at the radial root r (K = r/L(r) eliminated):
+ *   C(r) = r² L'(r) / (1 − r L'(r)/L(r))  [= K²L²L'/(1 − KL')],
+ * the heat capacity per spin, and the combination 4xL²L'/(1 − xL') = 4 q(r) C(r) of d²F₀/dg².
+ * Well conditioned for every r ≥ 0 (series in r² where the denominator is O(r²)); C(0) = (n+2)/2. */
+double vs__mf_response(int n, double r);
+
+/* a·b·c/d (a, b, c ≥ 0, d > 0) without spurious overflow/underflow of intermediate products. */
+double vs__mf_muldiv(double a, double b, double c, double d);
+
+/* Root of f on [lo, hi] with GSL's Brent solver behind a fence (no GSL error handler can be reached:
+ * solver storage on the stack, bracket validated, non-finite values intercepted). flo = f(lo),
+ * fhi = f(hi) must be finite with opposite signs (or one be zero), else VS_ENUMERIC.
+ * Returns VS_OK, VS_ENUMERIC (bad bracket, f non-finite somewhere), VS_EINVAL or VS_ENOCONV. */
 int vs__mf_brent(double (*f)(double, void *), void *par, double lo, double hi, double flo, double fhi,
                  const vs__mf_opts *o, double *root);
+
+/* Minimum value of f on (a, b) by GSL's Brent minimiser, fenced as vs__mf_brent; needs
+ * a < m < b and f(m) < f(a), f(b) (else VS_ENUMERIC). Stops at relative interval √root_rtol. */
+int vs__mf_brent_min(double (*f)(double, void *), void *par, double a, double fa, double m, double fm, double b,
+                     double fb, const vs__mf_opts *o, double *fmin);
 
 /* Radial stationarity of G(r) = r²/(2K) − ln Z₁(r) (Eq. 24 along the ordering direction):
  * r = K L(r). Returns r = 0 when K ≤ n (paramagnet), else the unique positive root.
  * K must be finite and ≥ 0. Returns VS_OK or VS_ENOCONV. */
 int vs__mf_radial(int n, double K, const vs__mf_opts *o, double *r);
+
+/* The same with Kmn = K − n supplied by the caller from its own inputs (e.g. (J − nT)/T with an fma,
+ * or fma(g, g, −n) for K = g²): near the threshold r*² ∝ K − n, and K − n formed from a rounded K
+ * carries a relative error ε K/(K − n) into r*. A non-finite Kmn means K − n. */
+int vs__mf_radial_dk(int n, double K, double Kmn, const vs__mf_opts *o, double *r);
 
 /* G(r) = r²/(2K) − ln Z₁(r) along the ordering direction (K > 0, r ≥ 0). */
 double vs__mf_gradial(int n, double K, double r);
@@ -55,6 +78,15 @@ int vs__mf_gmin(int n, double K, const vs__mf_opts *o, double *G, double *r);
 
 /* The options and n of a valid handle (used by the F(g) profile). */
 const vs__mf_opts *vs__mf_opts_of(const vs_meanfield *mf);
+
+/* Live-profile bookkeeping: a profile copies the options of its handle when created, so
+ * VS_MF_G_MAX/VS_MF_G_GRID (which act only on profiles) are refused while a profile created from the
+ * handle is alive. The counter lives in a small reference-counted block shared by the handle and its
+ * profiles, so either may be freed first. Thread-safe (C11 atomics): profiles may be created
+ * concurrently from one const handle. */
+typedef struct vs__mf_link vs__mf_link;
+vs__mf_link *vs__mf_link_profile(const vs_meanfield *mf); /* a new profile of mf: count it */
+void vs__mf_unlink_profile(vs__mf_link *link);           /* a profile is freed (NULL is a no-op) */
 
 /* Validate ncomp ∈ [2, VS_MF_NMAX]. */
 int vs__mf_check_ncomp(int n, const char *func);

@@ -21,6 +21,33 @@ static int put_finite(double v, double *out, const char *func)
     return VS_OK;
 }
 
+/* coef · Π num[i] / Π den[j] for finite num ≥ 0 and den > 0 (already checked), evaluated on
+ * mantissas and exponents separately (frexp) so that no intermediate product or quotient overflows
+ * or underflows: the result is the correctly scaled value whenever it is representable (a subnormal
+ * or zero when it underflows), and ::VS_ENUMERIC when it exceeds DBL_MAX. */
+static int put_scaled(double coef, const double *num, int nn, const double *den, int nd, double *out,
+                      const char *func)
+{
+    int e = 0, ei;
+    double m = frexp(coef, &ei); /* every factor as m·2^e with m ∈ [0.5, 1), renormalised after each step */
+    e += ei;
+    for (int i = 0; i < nn; i++) {
+        if (num[i] == 0.0)
+            return put_finite(0.0, out, func);
+        m *= frexp(num[i], &ei);
+        e += ei;
+        m = frexp(m, &ei);
+        e += ei;
+    }
+    for (int j = 0; j < nd; j++) {
+        m /= frexp(den[j], &ei);
+        e -= ei;
+        m = frexp(m, &ei);
+        e += ei;
+    }
+    return put_finite(ldexp(m, e), out, func); /* one final rounding: to +inf above DBL_MAX, to 0 below */
+}
+
 VS_API int vs_rfot_tau(double tau_vibr, double s_c, double *tau)
 {
     int st = check_pos(tau_vibr, 0, __func__, "tau_vibr");
@@ -31,22 +58,34 @@ VS_API int vs_rfot_tau(double tau_vibr, double s_c, double *tau)
     return put_finite(e < 700.0 ? tau_vibr * exp(e) : exp(log(tau_vibr) + e), tau, __func__);
 }
 
+/* Arguments of Eq. 2 common to both viscosity forms: T, a > 0, ⟨τ⟩ ≥ 0, eta non-NULL. */
+static int check_viscosity(double T, double a, double tau_mean, const double *eta, const char *func)
+{
+    int st = check_pos(T, 0, func, "T");
+    if (st != VS_OK || (st = check_pos(a, 0, func, "a")) != VS_OK || (st = check_pos(tau_mean, 1, func, "tau_mean")) != VS_OK)
+        return st;
+    return vs__check_ptr(eta, func, "eta");
+}
+
 VS_API int vs_rfot_viscosity(double T, double a, double d_L, double tau_mean, double *eta)
 {
-    int st = check_pos(T, 0, __func__, "T");
-    if (st != VS_OK || (st = check_pos(a, 0, __func__, "a")) != VS_OK || (st = check_pos(d_L, 0, __func__, "d_L")) != VS_OK ||
-        (st = check_pos(tau_mean, 1, __func__, "tau_mean")) != VS_OK || (st = vs__check_ptr(eta, __func__, "eta")) != VS_OK)
+    int st = check_viscosity(T, a, tau_mean, eta, __func__);
+    if (st != VS_OK || (st = check_pos(d_L, 0, __func__, "d_L")) != VS_OK)
         return st;
-    /* Eq. 2: η = 2k_BT ⟨τ⟩/(π a d_L²). */
-    return put_finite(2.0 * T / (M_PI * a * d_L * d_L) * tau_mean, eta, __func__);
+    /* Eq. 2: η = 2k_BT ⟨τ⟩/(π a d_L²), scaled so that e.g. a·d_L² may underflow while η is finite. */
+    const double num[] = {T, tau_mean}, den[] = {a, d_L, d_L};
+    return put_scaled(2.0 / M_PI, num, 2, den, 3, eta, __func__);
 }
 
 VS_API int vs_rfot_viscosity_lindemann(double T, double a, double tau_mean, double *eta)
 {
-    int st = check_pos(a, 0, __func__, "a");
+    int st = check_viscosity(T, a, tau_mean, eta, __func__);
     if (st != VS_OK)
         return st;
-    return vs_rfot_viscosity(T, a, 0.1 * a, tau_mean, eta); /* d_L ≈ a/10 (Lindemann) */
+    /* d_L = a/10 (Lindemann): η = (200/π) k_BT ⟨τ⟩/a³, without forming a/10 (which underflows for
+     * subnormal a). */
+    const double num[] = {T, tau_mean}, den[] = {a, a, a};
+    return put_scaled(200.0 / M_PI, num, 2, den, 3, eta, __func__);
 }
 
 VS_API int vs_rfot_fragility(double dcp, double *m)
@@ -54,8 +93,7 @@ VS_API int vs_rfot_fragility(double dcp, double *m)
     int st = check_pos(dcp, 1, __func__, "dcp");
     if (st != VS_OK || (st = vs__check_ptr(m, __func__, "m")) != VS_OK)
         return st;
-    *m = 34.7 * dcp;
-    return VS_OK;
+    return put_finite(34.7 * dcp, m, __func__); /* overflows for Δc_p > DBL_MAX/34.7 */
 }
 
 VS_API int vs_rfot_fragility_from_entropy(double s_c, double dcp, double *m)
@@ -64,5 +102,6 @@ VS_API int vs_rfot_fragility_from_entropy(double s_c, double dcp, double *m)
     if (st != VS_OK || (st = check_pos(dcp, 1, __func__, "dcp")) != VS_OK || (st = vs__check_ptr(m, __func__, "m")) != VS_OK)
         return st;
     /* log₁₀τ = log₁₀τ_vibr + 32/(s_c ln 10); d/d(T_g/T) = −T d/dT at T_g; T ds_c/dT = Δc_p. */
-    return put_finite(32.0 * dcp / (M_LN10 * s_c * s_c), m, __func__);
+    const double num[] = {dcp}, den[] = {s_c, s_c};
+    return put_scaled(32.0 / M_LN10, num, 1, den, 2, m, __func__);
 }

@@ -14,6 +14,7 @@
  *    low T and F₀'' at large g).
  */
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_min.h>
 #include <gsl/gsl_roots.h>
 #include <gsl/gsl_sf_bessel.h>
 #include <gsl/gsl_sf_gamma.h>
@@ -106,7 +107,9 @@ double vs__mf_lnz_shifted(int n, double x)
     double i0, i1, lnfac, nu = 0.5 * n - 1.0;
     scaled_pair(n, x, &i0, &i1, &lnfac);
     /* ln Z₁ = ln Γ(n/2) + ν ln 2 − ν ln x + ln I_ν(x), ln I_ν = x + ln(scaled) (+ ln √(2x/π)). */
-    return gsl_sf_lngamma(0.5 * n) + nu * M_LN2 - nu * log(x) + log(i0) + lnfac;
+    gsl_sf_result lg;
+    gsl_sf_lngamma_e(0.5 * n, &lg); /* n/2 ∈ [1, 32]: inside GSL's domain, no error path */
+    return lg.val + nu * M_LN2 - nu * log(x) + log(i0) + lnfac;
 }
 
 double vs__mf_lnz(int n, double x)
@@ -154,16 +157,115 @@ void vs__mf_langevin(int n, double x, double *L, double *q, double *y, double *d
         *dL = dLv;
 }
 
+/* q(x) − 1/n = L(x)/x − 1/n. Near x = 0 both terms are ≈ 1/n; the series form
+ *   n s₂ − Z₁ = −Σ_{k≥1} [2k/(2k+n)] c_k x^{2k}   (from c_{k+1} = c_k/(2(k+1)(2k+n)))
+ * has terms of one sign, so the difference is obtained to full relative precision. */
+double vs__mf_qdiff(int n, double x)
+{
+    if (x <= VS_MF_XSERIES) {
+        double x2 = x * x, c = 1.0, p = 1.0, d = 0.0, s1, s2;
+        for (int k = 1; k <= VS_MF_NSERIES; k++) {
+            c /= 2.0 * k * (2.0 * k + n - 2.0);
+            p *= x2;
+            d += (2.0 * k / (2.0 * k + n)) * c * p;
+        }
+        series(n, x, &s1, &s2);
+        return -d / (n * (1.0 + s1));
+    }
+    double q;
+    vs__mf_langevin(n, x, NULL, &q, NULL, NULL);
+    return q - 1.0 / n;
+}
+
+/* Largest number of Taylor terms of Z₁ used by the response series (enough for r ≤ VS_MF_RRESP + n/2
+ * at 1e-18 relative: the terms peak near k ≈ r/2 and then fall faster than geometrically). */
+#define VS_MF_NRESP 96
+/* The response series is used for r ≤ VS_MF_RRESP + n/2: there 1 − rL'/L is small or moderate, while the
+ * identity L' = 1 − L² − (n−1)L/r of the Bessel branch cancels (checked against mpmath: ≤ 1e-15
+ * relative for n ≤ 20 at every T; see tests/meanfield/gen_threshold_reference.py). */
+#define VS_MF_RRESP 20.0
+
+/* C(r) = r² L'(r)/(1 − r L'(r)/L(r)) from the Taylor series of Z₁ in t = r², with every cancelling
+ * combination expanded analytically (docs/meanfield.md, "Conditioning at the ordering threshold"):
+ *   Z₁ = Σ c_k t^k,  Z₁'/r = s₂ = Σ 2k c_k t^{k−1},
+ *   Z₁Z₁'' − Z₁'² = Σ_m t^{m−1} a_m,   a_m = Σ_{j+k=m} c_j c_k [2(j−k)² − m]        (so L' = A/Z₁²),
+ *   Z₁Z₁' − rZ₁Z₁'' + rZ₁'² = r³ Σ_m t^{m−2} e_m,  e_m = 2Σ_{j+k=m} c_j c_k [m − (j−k)²]
+ *                                                     (so 1 − rL'/L = t B/(Z₁ s₂)),
+ * which gives C = A s₂/(Z₁ B) with A → 1/n, s₂ → 1/n, B → 2/(n²(n+2)), C → (n+2)/2 as r → 0. */
+static double response_series(int n, double r)
+{
+    double c[VS_MF_NRESP + 1], t = r * r, p = 1.0;
+    int M = 0;
+    c[0] = 1.0;
+    /* Truncate where the next Taylor term c_k t^k is negligible against the leading term c₂t² of the
+     * cancelled combination B (not against Z₁ ≈ 1: B is O(t²) smaller near the threshold). */
+    for (int k = 1; k <= VS_MF_NRESP; k++) {
+        c[k] = c[k - 1] / (2.0 * k * (2.0 * k + n - 2.0));
+        p *= t / (2.0 * k * (2.0 * k + n - 2.0)); /* c_k t^k */
+        M = k;
+        if (k >= 3 && p <= 1e-18 * c[2] * t * t)
+            break;
+    }
+    /* Horner in t over m = 2M..0 of Z, s₂, A and B (pairs j, k ≤ M). */
+    double Z = 0.0, S = 0.0, A = 0.0, B = 0.0;
+    for (int m = 2 * M; m >= 0; m--) {
+        double am = 0.0, em = 0.0;
+        int jlo = m > M ? m - M : 0, jhi = m < M ? m : M;
+        for (int j = jlo; j <= jhi; j++) {
+            double d = (double)(2 * j - m), w = c[j] * c[m - j];
+            am += w * (2.0 * d * d - m);
+            em += w * (m - d * d);
+        }
+        if (m >= 1)
+            A = A * t + am;
+        if (m >= 2)
+            B = B * t + 2.0 * em;
+        if (m <= M) {
+            Z = Z * t + c[m];
+            if (m >= 1)
+                S = S * t + 2.0 * m * c[m];
+        }
+    }
+    return A * S / (Z * B);
+}
+
+double vs__mf_response(int n, double r)
+{
+    if (r <= VS_MF_RRESP + 0.5 * n)
+        return response_series(n, r);
+    /* Far from the threshold 1 − rL'/L is ≥ ~0.3 and the direct form does not cancel. */
+    double L, dL;
+    vs__mf_langevin(n, r, &L, NULL, NULL, &dL);
+    return r * r * dL / (1.0 - r * dL / L);
+}
+
+/* a·b·c/d for a, b, c ≥ 0 and d > 0, without spurious overflow or underflow of the intermediate
+ * products (mantissas and binary exponents handled separately). */
+double vs__mf_muldiv(double a, double b, double c, double d)
+{
+    int ea, eb, ec, ed;
+    double ma = frexp(a, &ea), mb = frexp(b, &eb), mc = frexp(c, &ec), md = frexp(d, &ed);
+    return ldexp(ma * mb * mc / md, ea + eb + ec - ed);
+}
+
 typedef struct radial_par {
     int n;
-    double invK;
+    int near;    /* K < 2n: use the threshold form */
+    double invK; /* 1/K */
+    double dK;   /* 1/K − 1/n = (n − K)/(nK), formed without cancellation */
 } radial_par;
 
-/* Stationarity in the form φ(r) = L(r)/r − 1/K: monotonically decreasing from 1/n − 1/K > 0 at
- * r = 0 to (L(K) − 1)/K < 0 at r = K, so [0, K] always brackets the unique ordered root. */
+/* Stationarity φ(r) = L(r)/r − 1/K: monotonically decreasing from 1/n − 1/K > 0 at r = 0 to
+ * (L(K) − 1)/K < 0 at r = K, so [0, K] always brackets the unique ordered root.
+ * Near the threshold (K < 2n) it is evaluated as [L(r)/r − 1/n] − [1/K − 1/n]: both brackets are
+ * small as K → n⁺ and each is formed without cancellation, so r* is accurate to a few ulps there
+ * (with L(r)/r − 1/K the root would carry a relative error ~ε n(n+2)/r*²). Far above it the plain
+ * form is used (there q ≈ 1/r ≪ 1/n and the split would cost precision instead). */
 static double radial_fn(double r, void *p)
 {
     const radial_par *rp = p;
+    if (rp->near)
+        return vs__mf_qdiff(rp->n, r) - rp->dK;
     double q;
     vs__mf_langevin(rp->n, r, NULL, &q, NULL, NULL);
     return q - rp->invK;
@@ -181,6 +283,59 @@ static double radial_asymptotic(int n, double K)
     return r;
 }
 
+/* ---- GSL's 1-D solvers behind a fence -------------------------------------------------------
+ * GSL reports every problem through its process-global error handler, whose default prints and
+ * aborts, and the library must neither abort nor install a handler (host global state). So no call
+ * below can reach GSL_ERROR:
+ *  - the solver structs and their state are allocated here, on the stack (the `*_alloc` functions
+ *    call the handler when malloc fails); the public struct layout and type->size are GSL's API;
+ *  - brackets, start values and tolerances are validated before `*_set` (which calls the handler on
+ *    a bad bracket), and the bracket ends are answered with the validated values when GSL evaluates
+ *    them again;
+ *  - every function value GSL sees is finite (`*_iterate` calls the handler on inf/NaN): a
+ *    non-finite value is recorded, a finite dummy returned, and the call fails with VS_ENUMERIC. */
+
+/* Stack storage for a GSL solver state (brent: 7 doubles for roots, 8 for minima). */
+typedef union vs__gsl_state {
+    double d[32];
+    long double ld[16];
+    void *p[32];
+} vs__gsl_state;
+
+typedef struct fence {
+    double (*f)(double, void *);
+    void *par;
+    double lo, hi, flo, fhi; /* validated end values, returned verbatim */
+    int bad;                 /* a non-finite value was seen */
+    double xbad;
+} fence;
+
+static double fenced(double x, void *p)
+{
+    fence *fe = p;
+    if (x == fe->lo)
+        return fe->flo;
+    if (x == fe->hi)
+        return fe->fhi;
+    if (fe->bad)
+        return 0.0;
+    double v = fe->f(x, fe->par);
+    if (!isfinite(v)) {
+        fe->bad = 1;
+        fe->xbad = x;
+        return 0.0;
+    }
+    return v;
+}
+
+static int fence_check(const fence *fe, const char *func)
+{
+    if (fe->bad)
+        return vs__error(VS_ENUMERIC, "%s: non-finite function value at %g (overflow in the input range)", func,
+                         fe->xbad);
+    return VS_OK;
+}
+
 int vs__mf_brent(double (*f)(double, void *), void *par, double lo, double hi, double flo, double fhi,
                  const vs__mf_opts *o, double *root)
 {
@@ -189,30 +344,73 @@ int vs__mf_brent(double (*f)(double, void *), void *par, double lo, double hi, d
         return VS_OK;
     }
     /* Validate the bracket ourselves: gsl_root_fsolver_set would call GSL's aborting handler. */
-    if (!(isfinite(flo) && isfinite(fhi) && (flo < 0.0) != (fhi < 0.0) && lo < hi))
+    if (!(isfinite(lo) && isfinite(hi) && isfinite(flo) && isfinite(fhi) && (flo < 0.0) != (fhi < 0.0) && lo < hi))
         return vs__error(VS_ENUMERIC, "%s: [%g, %g] does not bracket a root (f = %g, %g)", __func__, lo, hi, flo, fhi);
-    gsl_function F = {f, par};
-    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    if (!s)
-        return vs__error(VS_ENOMEM, "%s: cannot allocate the root solver", __func__);
-    gsl_root_fsolver_set(s, &F, lo, hi);
+    if (!(o->root_rtol >= 0.0) || o->max_iter < 1)
+        return vs__error(VS_EINVAL, "%s: bad solver options", __func__);
+    fence fe = {f, par, lo, hi, flo, fhi, 0, 0.0};
+    gsl_function F = {fenced, &fe};
+    vs__gsl_state mem;
+    const gsl_root_fsolver_type *type = gsl_root_fsolver_brent;
+    if (type->size > sizeof mem)
+        return vs__error(VS_ENUMERIC, "%s: GSL's Brent state (%zu bytes) does not fit", __func__, type->size);
+    gsl_root_fsolver s = {type, NULL, 0.0, 0.0, 0.0, &mem};
+    gsl_root_fsolver_set(&s, &F, lo, hi);
     int st = GSL_CONTINUE;
-    for (int it = 0; it < o->max_iter && st == GSL_CONTINUE; it++) {
-        gsl_root_fsolver_iterate(s);
-        st = gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s), 1e-300,
+    for (int it = 0; it < o->max_iter && st == GSL_CONTINUE && !fe.bad; it++) {
+        gsl_root_fsolver_iterate(&s);
+        st = gsl_root_test_interval(gsl_root_fsolver_x_lower(&s), gsl_root_fsolver_x_upper(&s), 1e-300,
                                     o->root_rtol);
     }
-    double x = gsl_root_fsolver_root(s);
-    gsl_root_fsolver_free(s);
+    if (fe.bad)
+        return fence_check(&fe, __func__);
     if (st != GSL_SUCCESS)
         return vs__error(VS_ENOCONV, "%s: root in [%g, %g] not converged in %d iterations", __func__, lo, hi,
                          o->max_iter);
-    *root = x;
+    *root = gsl_root_fsolver_root(&s);
+    return VS_OK;
+}
+
+int vs__mf_brent_min(double (*f)(double, void *), void *par, double a, double fa, double m, double fm, double b,
+                     double fb, const vs__mf_opts *o, double *fmin)
+{
+    /* gsl_min_fminimizer_set_with_values would call the handler unless a < m < b, f(m) < f(a), f(b). */
+    if (!(isfinite(a) && isfinite(b) && isfinite(fa) && isfinite(fm) && isfinite(fb) && a < m && m < b && fm < fa &&
+          fm < fb))
+        return vs__error(VS_ENUMERIC, "%s: (%g, %g, %g) does not bracket a minimum", __func__, a, m, b);
+    if (!(o->root_rtol >= 0.0) || o->max_iter < 1)
+        return vs__error(VS_EINVAL, "%s: bad solver options", __func__);
+    fence fe = {f, par, a, b, fa, fb, 0, 0.0};
+    gsl_function F = {fenced, &fe};
+    vs__gsl_state mem;
+    const gsl_min_fminimizer_type *type = gsl_min_fminimizer_brent;
+    if (type->size > sizeof mem)
+        return vs__error(VS_ENUMERIC, "%s: GSL's Brent state (%zu bytes) does not fit", __func__, type->size);
+    gsl_min_fminimizer s = {type, NULL, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, &mem};
+    gsl_min_fminimizer_set_with_values(&s, &F, m, fm, a, fa, b, fb);
+    int st = GSL_CONTINUE;
+    for (int it = 0; it < o->max_iter && st == GSL_CONTINUE && !fe.bad; it++) {
+        gsl_min_fminimizer_iterate(&s);
+        st = gsl_min_test_interval(gsl_min_fminimizer_x_lower(&s), gsl_min_fminimizer_x_upper(&s), 1e-300,
+                                   sqrt(o->root_rtol));
+    }
+    if (fe.bad)
+        return fence_check(&fe, __func__);
+    if (st != GSL_SUCCESS)
+        return vs__error(VS_ENOCONV, "%s: minimum not converged in %d iterations", __func__, o->max_iter);
+    *fmin = gsl_min_fminimizer_f_minimum(&s);
     return VS_OK;
 }
 
 int vs__mf_radial(int n, double K, const vs__mf_opts *o, double *r)
 {
+    return vs__mf_radial_dk(n, K, K - n, o, r);
+}
+
+int vs__mf_radial_dk(int n, double K, double Kmn, const vs__mf_opts *o, double *r)
+{
+    if (!isfinite(Kmn))
+        Kmn = K - n;
     if (!(K > n)) {
         *r = 0.0; /* paramagnet: L(r)/r < 1/n ≤ 1/K for every r > 0 */
         return VS_OK;
@@ -221,7 +419,7 @@ int vs__mf_radial(int n, double K, const vs__mf_opts *o, double *r)
         *r = radial_asymptotic(n, K);
         return VS_OK;
     }
-    radial_par rp = {n, 1.0 / K};
+    radial_par rp = {n, K < 2.0 * n, 1.0 / K, -Kmn / (n * K)};
     double fhi = radial_fn(K, &rp);
     if (!(fhi < 0.0)) {
         *r = radial_asymptotic(n, K); /* L(K) rounds to 1: the asymptotic root is exact */

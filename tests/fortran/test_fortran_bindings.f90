@@ -101,7 +101,7 @@ contains
 end module sphere_integrands
 
 program test_fortran_bindings
-  use, intrinsic :: iso_c_binding, only: c_double, c_int, c_ptr, c_loc, c_null_ptr
+  use, intrinsic :: iso_c_binding, only: c_double, c_int, c_ptr, c_loc, c_null_ptr, c_size_t
   use, intrinsic :: ieee_arithmetic, only: ieee_value, ieee_quiet_nan
   use voigtspin
   use tap
@@ -151,6 +151,7 @@ program test_fortran_bindings
   call test_lattice_onsite_and_uniform_terms()
   call test_lattice_fourier_layout_bcc()
   call test_lattice_luttinger_tisza_min_dipolar_sc()
+  call test_lattice_memory_estimate_and_planner_lock()
   call test_lattice_open_cluster_and_bad_shapes()
   call test_lattice_elastic_kernel_six_components()
   call tap_finish()
@@ -1090,6 +1091,43 @@ contains
 
   ! Luttinger & Tisza (1946): the sc dipolar ground state is the columnar antiferro array at
   ! k = (0, pi, pi)/a (first in scan order), E_dd = -2.676788684 mu^2/a^3 per dipole = 2 pi lambda_min.
+  !> Peak memory: closed form for sc 4x4x4, ncomp = 3 (m = 3, p = 6, G = 64, H = 4*4*3 = 48):
+  !> 8*64*6 + 8*48*6 + max(16*48*6, 8*64*3 + 16*48*3) = 3072 + 2304 + 4608; bad input; the
+  !> memory ceiling; the planner lock is recursive and lets lattices be created meanwhile.
+  subroutine test_lattice_memory_estimate_and_planner_lock()
+    type(vs_lattice_t) :: lat
+    type(vs_coupling_t) :: dip
+    type(vs_lattice_options_t) :: opt
+    real(c_double) :: cell(3, 3), frac(3, 1), bad(2, 1)
+    integer(c_size_t) :: bytes
+    integer :: st
+    cell = eye(3)
+    frac = 0.0_c_double
+    call dip%create_dipolar()
+    call vs_lattice_memory_estimate(cell, frac, [4, 4, 4], bytes, dip, stat=st)
+    call ok(st == VS_OK .and. bytes == 3072_c_size_t + 2304_c_size_t + 4608_c_size_t, &
+            'memory_estimate: sc 4^3 dipolar peak = 9984 bytes (closed form)')
+    bad = 0.0_c_double
+    call vs_lattice_memory_estimate(cell, bad, [4, 4, 4], bytes, dip, stat=st)
+    call ok(st == VS_EINVAL .and. bytes == 0_c_size_t, 'memory_estimate: frac of shape (2, n) is VS_EINVAL')
+    call vs_lattice_memory_estimate(cell, frac, [0, 4, 4], bytes, dip, stat=st)
+    call ok(st == VS_EINVAL, 'memory_estimate: L = 0 is VS_EINVAL')
+    call opt%create()
+    call opt%set(VS_LATTICE_OPT_MAX_MEMORY, 9983.0_c_double)
+    call lat%create(cell, frac, [4, 4, 4], dip, opt=opt, stat=st)
+    call ok(st == VS_ENOMEM .and. .not. lat%is_associated(), 'a peak above VS_LATTICE_OPT_MAX_MEMORY is VS_ENOMEM')
+    call opt%set(VS_LATTICE_OPT_MAX_MEMORY, 9984.0_c_double)
+    call vs_fftw_planner_lock()
+    call vs_fftw_planner_lock()
+    call lat%create(cell, frac, [4, 4, 4], dip, opt=opt, stat=st)
+    call vs_fftw_planner_unlock()
+    call vs_fftw_planner_unlock()
+    call ok(st == VS_OK, 'a peak at the ceiling is accepted; creation while holding the (recursive) planner lock')
+    call lat%free()
+    call opt%free()
+    call dip%free()
+  end subroutine test_lattice_memory_estimate_and_planner_lock
+
   subroutine test_lattice_luttinger_tisza_min_dipolar_sc()
     type(vs_lattice_t) :: lat
     type(vs_coupling_t) :: dip

@@ -32,7 +32,7 @@ static void test_options_bounds_and_defaults(void **state)
     assert_true(v == 1.0);
     assert_int_equal(vs_lattice_options_get(o, VS_LATTICE_OPT_FFT_THREADS, &v), VS_OK);
     assert_true(v == 1.0);
-    for (int key = VS_LATTICE_OPT_ACCURACY; key <= VS_LATTICE_OPT_FFT_THREADS; key++) {
+    for (int key = VS_LATTICE_OPT_ACCURACY; key <= VS_LATTICE_OPT_MAX_MEMORY; key++) {
         assert_int_equal(vs_lattice_option_bounds(key, &lo, &hi), VS_OK);
         assert_true(lo <= hi);
         assert_int_equal(vs_lattice_options_set(o, key, lo), VS_OK);
@@ -53,7 +53,7 @@ static void test_options_bounds_and_defaults(void **state)
     assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_ENERGY_SCALE, -1.0), VS_EINVAL);
     assert_int_equal(vs_lattice_options_set(o, 0, 1.0), VS_EINVAL);
     assert_int_equal(vs_lattice_options_set(o, 99, 1.0), VS_EINVAL);
-    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_FFT_THREADS + 1, 1.0), VS_EINVAL);
+    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_MAX_MEMORY + 1, 1.0), VS_EINVAL);
     assert_int_equal(vs_lattice_options_set(NULL, VS_LATTICE_OPT_ALPHA, 1.0), VS_EINVAL);
     assert_int_equal(vs_lattice_options_get(NULL, VS_LATTICE_OPT_ALPHA, &v), VS_EINVAL);
     assert_int_equal(vs_lattice_options_get(o, VS_LATTICE_OPT_ALPHA, NULL), VS_EINVAL);

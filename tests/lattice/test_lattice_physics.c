@@ -1,5 +1,7 @@
 /* Physics of the lattice Hamiltonian (SPEC §4.4) checked by independent routes: brute-force sphere
  * sums, the bare kernel of Eq. 19, Eq. 21, Eshelby's theorem, supercell invariance, MC moves. */
+#include <lapacke.h>
+
 #include "lattice_testutil.h"
 
 static vs_coupling *elastic_coupling(int anisotropic)
@@ -439,6 +441,37 @@ static void test_luttinger_tisza_bounds_every_configuration(void **state)
             }
     assert_true(best <= lmax * (1 + 1e-12));
     assert_true(lmax > 0.0);
+
+    /* E_min itself, independently of the Fourier path: the energy is the real-space quadratic form
+     * E = −(E0/2) sᵀ Q s with Q = [T(r_m − r_n)] + I_N ⊗ D + (1/N) 1 1ᵀ ⊗ U, written out from the
+     * coupling blocks and diagonalised densely (LAPACK dsyev). Its top eigenvalue is λ_max, and
+     * its top eigenvector, scaled to Σ|s|² = N, reaches E_min = −(E0/2) λ_max N. */
+    size_t n = N * 3;
+    double *Q = calloc(n * n, sizeof *Q), *w = malloc(n * sizeof *w), T[9];
+    for (size_t m = 0; m < N; m++)
+        for (size_t k2 = 0; k2 < N; k2++) {
+            assert_int_equal(vs_lattice_coupling(lat, m, k2, T), VS_OK);
+            for (int a = 0; a < 3; a++)
+                for (int b = 0; b < 3; b++)
+                    Q[(3 * m + a) * n + 3 * k2 + b] =
+                        T[3 * a + b] + (m == k2 ? D[3 * a + b] : 0.0) + U[3 * a + b] / (double)N;
+        }
+    /* U and D enter symmetrised */
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            Q[i * n + j] = Q[j * n + i] = 0.5 * (Q[i * n + j] + Q[j * n + i]);
+    assert_int_equal(LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)n, Q, (lapack_int)n, w), 0);
+    assert_close(w[n - 1], lmax, 1e-12, 0.0);
+    double *smin = malloc(n * sizeof *smin), Emin;
+    for (size_t i = 0; i < n; i++)
+        smin[i] = Q[i * n + (n - 1)] * sqrt((double)N); /* eigenvector columns, |v| = 1 */
+    assert_int_equal(vs_lattice_energy(lat, smin, &Emin), VS_OK);
+    assert_close(Emin, -0.5 * w[n - 1] * (double)N, 1e-12, 0.0);
+    assert_int_equal(vs_lattice_energy_direct(lat, smin, &Emin), VS_OK);
+    assert_close(Emin, -0.5 * lmax * (double)N, 1e-12, 0.0);
+    free(Q);
+    free(w);
+    free(smin);
     vs_lattice_free(lat);
     vs_coupling_free(c);
 }

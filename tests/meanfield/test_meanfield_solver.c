@@ -359,6 +359,32 @@ static void test_phase_diagram_matches_single_solves(void **state)
         }
 }
 
+/* The phase diagram at J_shear ≠ 1 (issue 9, defect 13: a phase_diagram that ignored J_shear passed the
+ * suite, which only ever used J_shear = 1). J_shear = 2.5: T_c = max(ratio, 1)·2.5/6, and the order
+ * parameters are checked against mpmath (tests/meanfield/gen_threshold_reference.py, "phase diagram"). */
+static void test_phase_diagram_scales_with_shear_coupling(void **state)
+{
+    (void)state;
+    enum { NT = 3, NR = 2 };
+    const double Js = 2.5, T[NT] = {0.3, 0.5, 0.62}, ratio[NR] = {0.8, 1.5};
+    int phase[NT * NR];
+    double mc[NT * NR], ms[NT * NR];
+    assert_int_equal(vs_meanfield_phase_diagram(Js, NT, T, NR, ratio, phase, mc, ms), VS_OK);
+    /* ratio 0.8: shear orders below T_c = 2.5/6 = 0.41667 */
+    assert_int_equal(phase[0 * NR + 0], VS_MF_SHEAR);
+    assert_close(ms[0 * NR + 0], 0.57930106619587018, 1e-14, 0.0);
+    assert_true(mc[0 * NR + 0] == 0.0);
+    assert_int_equal(phase[1 * NR + 0], VS_MF_PARAMAGNET);
+    assert_int_equal(phase[2 * NR + 0], VS_MF_PARAMAGNET);
+    /* ratio 1.5: compression orders below T_c = 3.75/6 = 0.625 */
+    assert_int_equal(phase[0 * NR + 1], VS_MF_COMPRESSION);
+    assert_int_equal(phase[1 * NR + 1], VS_MF_COMPRESSION);
+    assert_close(mc[1 * NR + 1], 0.49675013658545425, 1e-14, 0.0);
+    assert_int_equal(phase[2 * NR + 1], VS_MF_COMPRESSION);
+    assert_close(mc[2 * NR + 1], 0.10311457524662884, 1e-13, 0.0);
+    assert_true(ms[1 * NR + 1] == 0.0);
+}
+
 /* Bridge to the coupling handle: σ = 0.35 gives J_compr/J_shear = 1.5 (Eq. 22), so compression orders
  * with T_c = E0 K/(6(λ+2μ)); the dipolar kernel gives n = 3, ⟨k̂k̂ᵀ⟩ = I/3, T_c = E0/9. */
 static void test_create_from_coupling_uses_averaged_eigenvalues(void **state)
@@ -418,6 +444,7 @@ int main(void)
         cmocka_unit_test(test_three_components_follow_the_langevin_function),
         cmocka_unit_test(test_general_eigenvectors_give_the_same_physics),
         cmocka_unit_test(test_phase_diagram_matches_single_solves),
+        cmocka_unit_test(test_phase_diagram_scales_with_shear_coupling),
         cmocka_unit_test(test_create_from_coupling_uses_averaged_eigenvalues),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -65,10 +65,42 @@ static void test_concurrent_const_queries_match_serial(void **state)
     vs_meanfield_free(mf);
 }
 
+/* Profiles created and freed concurrently from one const handle (the live-profile count that locks
+ * VS_MF_G_MAX/VS_MF_G_GRID is shared): afterwards the count is back to zero and the options settable. */
+static void *churn(void *arg)
+{
+    const vs_meanfield *mf = arg;
+    for (int i = 0; i < 200; i++) {
+        vs_gprofile *p = NULL;
+        if (vs_gprofile_create(mf, 0.05, &p) != VS_OK)
+            return (void *)1;
+        vs_gprofile_free(p);
+    }
+    return NULL;
+}
+
+static void test_concurrent_profile_creation_keeps_option_lock_count(void **state)
+{
+    (void)state;
+    vs_meanfield *mf = NULL;
+    assert_int_equal(vs_meanfield_create_compr_shear(0.88, 1.0, &mf), VS_OK);
+    pthread_t th[NTHREADS];
+    for (int t = 0; t < NTHREADS; t++)
+        assert_int_equal(pthread_create(&th[t], NULL, churn, mf), 0);
+    for (int t = 0; t < NTHREADS; t++) {
+        void *rc = (void *)2;
+        pthread_join(th[t], &rc);
+        assert_null(rc);
+    }
+    assert_int_equal(vs_meanfield_set_option(mf, VS_MF_G_GRID, 100), VS_OK);
+    vs_meanfield_free(mf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_concurrent_const_queries_match_serial),
+        cmocka_unit_test(test_concurrent_profile_creation_keeps_option_lock_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 
 #include <libvoigtspin/voigtspin.h>
 #include "testutil.h"
+#include "tu_extreme.h"
 
 static void test_tau_is_vibrational_time_times_exp_32_over_sc(void **state)
 {
@@ -101,6 +102,87 @@ static void test_rfot_bad_input_is_rejected_and_outputs_untouched(void **state)
     assert_true(out == 42.0);
 }
 
+/* Valid arguments whose intermediate products leave the double range (a·d_L² underflows, s_c² is
+ * subnormal) give the correctly scaled finite value; a result beyond DBL_MAX is VS_ENUMERIC, never
+ * VS_OK with inf (issue 9: vs_rfot_fragility(DBL_MAX) returned +inf with VS_OK). References regroup
+ * the closed forms so that every intermediate stays normal. */
+static void test_rfot_scales_huge_and_tiny_arguments(void **state)
+{
+    (void)state;
+    double out = 42.0;
+    assert_int_equal(vs_rfot_fragility(DBL_MAX, &out), VS_ENUMERIC);
+    assert_true(out == 42.0);
+    assert_int_equal(vs_rfot_fragility(DBL_MAX / 64.0, &out), VS_OK);
+    assert_close(out, 34.7 * (DBL_MAX / 64.0), 2.3e-16, 0.0);
+    /* η = (2/π) T⟨τ⟩/(a d_L²) with a d_L² = 1e-400 */
+    assert_int_equal(vs_rfot_viscosity(1e-300, 1e-200, 1e-100, 1.0, &out), VS_OK);
+    assert_close(out, 2.0 / M_PI * (1e-300 / 1e-200 / 1e-100 / 1e-100), 1e-15, 0.0);
+    /* ⟨τ⟩ = 0 gives η = 0 even when a d_L² underflows to 0 */
+    assert_int_equal(vs_rfot_viscosity(1.0, 0x1p-1074, 0x1p-1074, 0.0, &out), VS_OK);
+    assert_true(out == 0.0);
+    /* Lindemann: a³ = 1e-330 */
+    assert_int_equal(vs_rfot_viscosity_lindemann(1e-300, 1e-110, 1.0, &out), VS_OK);
+    assert_close(out, 200.0 / M_PI * (1e-300 / 1e-110 / 1e-110 / 1e-110), 1e-15, 0.0);
+    out = 42.0;
+    assert_int_equal(vs_rfot_viscosity_lindemann(1.0, 0x1p-1074, 1.0, &out), VS_ENUMERIC);
+    assert_true(out == 42.0);
+    /* m = 32 Δc_p/(ln 10 s_c²) with s_c² = 1e-320 (subnormal) */
+    assert_int_equal(vs_rfot_fragility_from_entropy(1e-160, 1e-20, &out), VS_OK);
+    assert_close(out, 32.0 / M_LN10 * (1e-20 / 1e-160 / 1e-160), 1e-15, 0.0);
+    /* results that underflow come out as the nearest representable value, not as an error */
+    assert_int_equal(vs_rfot_viscosity(0x1p-1074, 1e300, 1e300, 0x1p-1074, &out), VS_OK);
+    assert_true(out == 0.0);
+}
+
+/* Every argument of every RFOT function swept over NaN, ±inf, ±5e-324, ±DBL_MAX, ±0, DBL_MIN (the
+ * others valid): VS_OK only with a finite output, otherwise VS_EINVAL/VS_ENUMERIC, output untouched and
+ * a message. */
+static void check_rfot_call(int st, double out, const char *what, int arg, double x)
+{
+    if (st == VS_OK) {
+        if (!isfinite(out))
+            fail_msg("%s(arg %d = %g): VS_OK with output %g", what, arg, x, out);
+        return;
+    }
+    if (st != VS_EINVAL && st != VS_ENUMERIC)
+        fail_msg("%s(arg %d = %g): unexpected status %d", what, arg, x, st);
+    if (out != 42.0)
+        fail_msg("%s(arg %d = %g): failed call changed its output", what, arg, x);
+    assert_true(strlen(vs_last_error()) > 0);
+}
+
+static void test_rfot_extreme_arguments_never_give_non_finite_ok(void **state)
+{
+    (void)state;
+    for (int e = 0; e < TU_NEXTREME; e++) {
+        for (int arg = 0; arg < 4; arg++) {
+            double v[4] = {1.0, 0.5, 0.1, 2.0}, out = 42.0;
+            int st;
+            v[arg] = tu_extreme[e];
+            if (arg < 2) {
+                st = vs_rfot_tau(v[0], v[1], &out);
+                check_rfot_call(st, out, "vs_rfot_tau", arg, v[arg]);
+                out = 42.0;
+                st = vs_rfot_fragility_from_entropy(v[0], v[1], &out);
+                check_rfot_call(st, out, "vs_rfot_fragility_from_entropy", arg, v[arg]);
+            }
+            if (arg < 1) {
+                out = 42.0;
+                st = vs_rfot_fragility(v[0], &out);
+                check_rfot_call(st, out, "vs_rfot_fragility", arg, v[arg]);
+            }
+            if (arg < 3) {
+                out = 42.0;
+                st = vs_rfot_viscosity_lindemann(v[0], v[1], v[2], &out);
+                check_rfot_call(st, out, "vs_rfot_viscosity_lindemann", arg, v[arg]);
+            }
+            out = 42.0;
+            st = vs_rfot_viscosity(v[0], v[1], v[2], v[3], &out);
+            check_rfot_call(st, out, "vs_rfot_viscosity", arg, v[arg]);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -109,6 +191,8 @@ int main(void)
         cmocka_unit_test(test_fragility_is_34_7_times_heat_capacity_jump),
         cmocka_unit_test(test_fragility_from_entropy_matches_finite_difference_of_eq1),
         cmocka_unit_test(test_rfot_bad_input_is_rejected_and_outputs_untouched),
+        cmocka_unit_test(test_rfot_scales_huge_and_tiny_arguments),
+        cmocka_unit_test(test_rfot_extreme_arguments_never_give_non_finite_ok),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
