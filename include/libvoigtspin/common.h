@@ -25,12 +25,9 @@
 #include <libvoigtspin/version.h>
 
 /** @def VS_API
- *  Marks a declaration as part of the exported ABI (the library is built with hidden visibility). */
-#if defined(_WIN32) && defined(VS_BUILDING_LIBRARY)
-#define VS_API __declspec(dllexport)
-#elif defined(_WIN32) && !defined(VS_STATIC)
-#define VS_API __declspec(dllimport)
-#elif defined(__GNUC__) && __GNUC__ >= 4
+ *  Marks a declaration as part of the exported ABI (the library is built with hidden visibility).
+ *  Only ELF platforms with GCC-compatible compilers are built and tested; elsewhere VS_API is empty. */
+#if defined(__GNUC__) && __GNUC__ >= 4
 #define VS_API __attribute__((visibility("default")))
 #else
 #define VS_API

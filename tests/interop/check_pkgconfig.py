@@ -10,6 +10,9 @@ Usage: check_pkgconfig.py PC_FILE PROJECT_VERSION DEFAULT_LIBRARY
   -lvoigtspin and `pkg-config --static --libs` gives everything. A static-only build lists them
   publicly (meson's choice: nothing else could satisfy them), which is also accepted.
 - `pkg-config --validate` accepts the file.
+- No compiler-specific OpenMP flag (-fopenmp, -qopenmp, -openmp, -fiopenmp) anywhere: a static
+  link with another compiler would load that compiler's OpenMP runtime next to the library's.
+  The runtime library itself (-lgomp, -lomp) belongs in Libs.private.
 """
 import re
 import subprocess
@@ -59,6 +62,11 @@ def main(argv):
         extra = [a for a in libs if a not in ("-L${libdir}", "-lvoigtspin")]
         if extra:
             problems.append(f"Libs has more than -lvoigtspin (belongs in Libs.private): {extra}")
+    for key in ("Libs", "Libs.private", "Cflags"):
+        flags = [a for a in f.get(key, "").split() if re.fullmatch(r"-(f|q|fi)?openmp.*", a)]
+        if flags:
+            problems.append(f"{key} carries compiler-specific OpenMP flags {flags} "
+                            "(list the runtime library, e.g. -lgomp, instead)")
     r = subprocess.run(["pkg-config", "--validate", pc], capture_output=True, text=True)
     if r.returncode != 0:
         problems.append("pkg-config --validate: " + (r.stdout + r.stderr).strip())

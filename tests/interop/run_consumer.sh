@@ -7,6 +7,11 @@
 #         cmake     CMake project, pkg_check_modules(... IMPORTED_TARGET libvoigtspin)
 #         meson     meson project, dependency('libvoigtspin')
 #         c-static  plain C linked against libvoigtspin.a with `pkg-config --static --libs`
+#         cmake-config          CMake project, find_package(libvoigtspin 1.0 CONFIG) and the target
+#                               libvoigtspin::libvoigtspin; runs without LD_LIBRARY_PATH
+#         cmake-config-fortran  the same for Fortran (libvoigtspin::libvoigtspin_f, tests/fortran/consumer.f90)
+#         installed-runpath     the installed voigtspin starts without LD_LIBRARY_PATH (RUNPATH
+#                               $ORIGIN/../<libdir>); libvoigtspin_f.so.1 finds libvoigtspin.so.1 ($ORIGIN)
 #
 # The build tree is installed with `meson install --destdir` into a fresh temporary directory (one
 # per test: meson test runs tests in parallel), the .pc file's prefix is pointed at that copy, and
@@ -89,6 +94,55 @@ case $kind in
       -Wl,--whole-archive "$libdir/libvoigtspin.a" -Wl,--no-whole-archive \
       $(pkg-config --static --libs libvoigtspin)
     "$work/consumer-whole" >/dev/null
+    ;;
+  cmake-config|cmake-config-fortran)
+    need cmake
+    # CMake's package search gets only the installed copy; the program then runs on the RUNPATH
+    # CMake gives it (and, for Fortran, on libvoigtspin_f's own RUNPATH), not on LD_LIBRARY_PATH.
+    unset LD_LIBRARY_PATH
+    if [ "$kind" = cmake-config ]; then
+      cp "$src/cmake-config/CMakeLists.txt" "$src/consumer.c" "$work/"
+    else
+      ls "$libdir"/libvoigtspin_f.so.* >/dev/null 2>&1 || { echo "libvoigtspin_f was not installed"; exit 1; }
+      cp "$src/cmake-config-fortran/CMakeLists.txt" "$src/../fortran/consumer.f90" "$work/"
+    fi
+    cmake -S "$work" -B "$work/build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$dest$prefix" \
+      -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF \
+      >"$tmp/cmake.log" 2>&1 || { cat "$tmp/cmake.log"; exit 1; }
+    cmake --build "$work/build" >>"$tmp/cmake.log" 2>&1 || { cat "$tmp/cmake.log"; exit 1; }
+    cat "$tmp/cmake.log"
+    found_dir=$(sed -n 's/^libvoigtspin_DIR:PATH=//p' "$work/build/CMakeCache.txt")
+    case $found_dir in
+      "$dest"/*/cmake/libvoigtspin) ;;
+      *) echo "CMake found libvoigtspin in '$found_dir', not in the installed copy under $dest"; exit 1 ;;
+    esac
+    mv "$work/build/consumer" "$work/consumer"
+    if [ "$kind" = cmake-config-fortran ]; then
+      out=$("$work/consumer") || { echo "Fortran consumer failed: $out"; exit 1; }
+      [ "$out" = "consumer ok" ] || { echo "Fortran consumer printed: $out"; exit 1; }
+    fi
+    ;;
+  installed-runpath)
+    unset LD_LIBRARY_PATH
+    exe=$(find "$dest" -type f -name voigtspin -path '*/bin/*' | head -n 1)
+    [ -n "$exe" ] || { echo "voigtspin was not installed"; exit 1; }
+    readelf -d "$exe" | grep -E '\((RUNPATH|RPATH)\)'
+    readelf -d "$exe" | grep -q 'runpath: \[\$ORIGIN/' || { echo "$exe: no \$ORIGIN-relative RUNPATH"; exit 1; }
+    # The loader must take libvoigtspin.so.1 from the installed copy (not from a system install).
+    so=$(readlink -f "$(ldd "$exe" | awk '/libvoigtspin\.so/ {print $3}')")
+    case $so in "$(readlink -f "$libdir")"/*) ;; *) echo "$exe loads libvoigtspin from '$so', not from $libdir"; exit 1 ;; esac
+    "$exe" --version || { echo "installed voigtspin does not start without LD_LIBRARY_PATH"; exit 1; }
+    # libvoigtspin_f.so.1 finds libvoigtspin.so.1 next to it (RUNPATH $ORIGIN), so a Fortran program
+    # needs a path to libvoigtspin_f only, as a C program needs one to libvoigtspin.
+    if ls "$libdir"/libvoigtspin_f.so.* >/dev/null 2>&1; then
+      flib=$(ls "$libdir"/libvoigtspin_f.so.*.*.* | head -n 1)
+      readelf -d "$flib" | grep -q 'runpath: \[\$ORIGIN\]' || { echo "$flib: RUNPATH is not \$ORIGIN"; exit 1; }
+      so=$(readlink -f "$(ldd "$flib" | awk '/libvoigtspin\.so/ {print $3}')")
+      case $so in "$(readlink -f "$libdir")"/*) ;; *) echo "$flib loads libvoigtspin from '$so', not from $libdir"; exit 1 ;; esac
+      echo "$flib: RUNPATH \$ORIGIN, libvoigtspin from $so"
+    fi
+    echo "PASS"
+    exit 0
     ;;
   *)
     echo "unknown consumer kind '$kind'"; exit 2 ;;
