@@ -9,7 +9,7 @@ set -euo pipefail
 pkgs=(build-essential meson ninja-build pkg-config
       libgsl-dev libfftw3-dev liblapacke-dev libopenblas-dev libcmocka-dev
       abigail-tools gfortran cmake gnuplot-nox doxygen python3
-      clang libclang-rt-dev llvm)
+      clang libclang-rt-dev llvm clang-format)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

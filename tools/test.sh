@@ -64,6 +64,10 @@ stage "ThreadSanitizer build" build-tsan \
   OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
   -- --suite concurrency
 
+# 6. Format of the lines the last commit changed (advisory: never fails the run; docs/building.md).
+echo "=== format check (advisory): tools/check-format.sh HEAD~1"
+bash tools/check-format.sh HEAD~1 || echo "=== format check: see above (advisory, not counted)"
+
 # One closing line for every build, counted from meson's JSON test logs.
 python3 - "$stage_failures" "$allow_skip" "${logs[@]}" <<'PY'
 import json, sys

@@ -210,7 +210,7 @@ int vs__lattice_build_ktable(struct vs_lattice *l)
     vs__fftw_lock();
     fftw_destroy_plan(plan);
     vs__fftw_unlock();
-    assemble_ktable(l, K);
+    assemble_ktable(l, (const fftw_complex *)K);
     fftw_free(K);
     return VS_OK;
 }
@@ -334,7 +334,7 @@ double *vs__lattice_convolve(struct vs_lattice *l, const double *s, double *h)
     else {
         size_t mp = m * (m + 1) / 2;
         for (size_t k = 0; k < g->nhalf; k++)
-            matvec_herm(l->m, l->ktab_c + k * mp, l->xk + k * m);
+            matvec_herm(l->m, (const fftw_complex *)(l->ktab_c + k * mp), l->xk + k * m);
     }
     if (direct_out) {
         fftw_execute_dft_c2r(l->bwd, l->xk, h);

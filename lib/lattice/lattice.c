@@ -804,7 +804,7 @@ static void fourier_matrix(const vs_lattice *lat, size_t kh, int is_zero, double
                 Hi[a * nc + b] = Hi[b * nc + a] = 0.0;
             }
     } else {
-        const fftw_complex *T = lat->ktab_c + kh * (size_t)(m * (m + 1) / 2);
+        const fftw_complex *T = (const fftw_complex *)(lat->ktab_c + kh * (size_t)(m * (m + 1) / 2));
         int c = 0;
         for (int i = 0; i < m; i++)
             for (int j = i; j < m; j++, c++) {
