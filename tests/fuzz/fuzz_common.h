@@ -179,4 +179,15 @@ static inline void fz_finite(int rc, const double *x, size_t n, const char *call
 
 static const char *vs__fz_last_call = "";
 
+/* Two couplings built once per process (LLVMFuzzerInitialize) and shared read-only by every input:
+ * the dipolar kernel and an isotropic elastic kernel (sigma = 0.3). */
+static inline void fz_make_shared_couplings(vs_coupling **dipolar, vs_coupling **isotropic)
+{
+    vs_elastic *el = NULL;
+    if (vs_coupling_create_dipolar(dipolar) != VS_OK || vs_elastic_create_poisson_shear(0.3, 1.0, &el) != VS_OK ||
+        vs_coupling_create(el, 1e-8, isotropic) != VS_OK)
+        __builtin_trap();
+    vs_elastic_free(el);
+}
+
 #endif /* VS_FUZZ_COMMON_H */

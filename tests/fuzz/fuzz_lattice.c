@@ -7,18 +7,14 @@
 
 #include "fuzz_common.h"
 
-static vs_coupling *dipolar, *isotropic;
+static vs_coupling *fz_dipolar, *fz_isotropic;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    vs_elastic *el = NULL;
-    if (vs_coupling_create_dipolar(&dipolar) != VS_OK || vs_elastic_create_poisson_shear(0.3, 1.0, &el) != VS_OK ||
-        vs_coupling_create(el, 1e-8, &isotropic) != VS_OK)
-        __builtin_trap();
-    vs_elastic_free(el);
+    fz_make_shared_couplings(&fz_dipolar, &fz_isotropic);
     return 0;
 }
 
@@ -65,7 +61,7 @@ static vs_lattice *create(fz *f)
             for (int i = 0; i < 3; i++)
                 L[i] = L[i] > 4 ? 4 : L[i];
     }
-    const vs_coupling *c = (flags & 1) ? isotropic : dipolar;
+    const vs_coupling *c = (flags & 1) ? fz_isotropic : fz_dipolar;
     int ncomp = (flags & 2) ? fz_range(f, -1, 7) : vs_coupling_ncomp(c);
     vs_lattice_options *opt = (flags & 4) ? options(f) : NULL;
     vs_lattice *lat = NULL;

@@ -5,18 +5,14 @@
  * callback) and RFOT formulas. Traps when a call returns VS_OK with a non-finite output. */
 #include "fuzz_common.h"
 
-static vs_coupling *dipolar, *isotropic;
+static vs_coupling *fz_dipolar, *fz_isotropic;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    vs_elastic *el = NULL;
-    if (vs_coupling_create_dipolar(&dipolar) != VS_OK || vs_elastic_create_poisson_shear(0.3, 1.0, &el) != VS_OK ||
-        vs_coupling_create(el, 1e-8, &isotropic) != VS_OK)
-        __builtin_trap();
-    vs_elastic_free(el);
+    fz_make_shared_couplings(&fz_dipolar, &fz_isotropic);
     return 0;
 }
 
@@ -44,7 +40,7 @@ static vs_meanfield *create(fz *f)
         break;
     }
     default:
-        FZ_CALL(rc, vs_meanfield_create_from_coupling((fz_u8(f) & 1) ? dipolar : isotropic, fz_double(f), &mf));
+        FZ_CALL(rc, vs_meanfield_create_from_coupling((fz_u8(f) & 1) ? fz_dipolar : fz_isotropic, fz_double(f), &mf));
         break;
     }
     FZ_HANDLE(rc, mf);
