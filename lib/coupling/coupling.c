@@ -2,7 +2,7 @@
 #include <string.h>
 #include <lapacke.h>
 
-#include "internal.h"
+#include "common/internal.h"
 #include "coupling_internal.h"
 
 /* Voigt/Mandel index of the tensor index pair (i, j): 11→0 22→1 33→2 23→3 31→4 12→5 (Eq. A1). */

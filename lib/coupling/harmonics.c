@@ -4,7 +4,7 @@
  * so odd l vanish. The coefficients are computed once at creation; evaluation costs one Y_lm sweep. */
 #include <string.h>
 
-#include "internal.h"
+#include "common/internal.h"
 #include "coupling_internal.h"
 
 /* Stack scratch for vs__real_ylm in vs_coupling_harmonics (lmax ≤ VS__COUPLING_LMAX_CAP). */

@@ -1,5 +1,5 @@
 /* Isotropic ⟨J̃⟩ eigenvalues and the ratio J_compr/J_shear in its three forms (App. B, Eq. 22). */
-#include "internal.h"
+#include "common/internal.h"
 #include "coupling_internal.h"
 
 static int check_moduli(double K, double mu, const void *out, const char *func)

@@ -3,7 +3,7 @@
 #include <gsl/gsl_integration.h>
 #include <gsl/gsl_sf_legendre.h>
 
-#include "internal.h"
+#include "common/internal.h"
 #include "coupling_internal.h"
 
 /* Orders GSL tabulates (gsl/integration/glfixed.c): for these gsl_integration_glfixed_table_alloc

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include <libvoigtspin/elastic.h>
-#include "internal.h"
+#include "common/internal.h"
 #include "elastic_internal.h"
 
 /* Voigt index of the tensor index pair (i, j): 11→0 22→1 33→2 23→3 31→4 12→5. */

@@ -9,7 +9,7 @@
 #include <fftw3.h>
 
 #include <libvoigtspin/lattice.h>
-#include "../internal.h"
+#include "common/internal.h"
 
 /* Largest number of spin components and of harmonic degrees we handle in fixed-size buffers. */
 #define VS__LAT_MAXNC 16

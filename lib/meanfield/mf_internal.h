@@ -7,7 +7,7 @@
 #define VS_MF_INTERNAL_H
 
 #include <libvoigtspin/meanfield.h>
-#include "internal.h"
+#include "common/internal.h"
 
 /* Supported number of spin components: 2 ≤ n ≤ VS_MF_NMAX. */
 #define VS_MF_NMAX 64

@@ -1,6 +1,6 @@
 /* RFOT relations quoted by the paper (Eqs. 1–2 and the text around them; SPEC §4.6). k_B = 1. */
 #include <libvoigtspin/rfot.h>
-#include "internal.h"
+#include "common/internal.h"
 
 /* Check that each of n values is finite and > 0 (or ≥ 0 where allow_zero). */
 static int check_pos(double x, int allow_zero, const char *func, const char *what)

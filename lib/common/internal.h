@@ -21,6 +21,34 @@
  * Use as: return vs__error(VS_EINVAL, "%s: lambda is NaN", __func__); */
 int vs__error(int code, const char *fmt, ...) VS_PRINTF(2, 3);
 
+/* ---- The one argument-check and error-return idiom of the library -------------------------------
+ * (model: zstd lib/common/error_private.h, RETURN_ERROR_IF / FORWARD_IF_ERROR). Every public function
+ * checks its arguments and propagates failures with these, and nothing else:
+ *
+ *   VS_RETURN_ERROR_IF(x <= 0.0, VS_EINVAL, "%s: x = %g must be > 0", __func__, x);
+ *   VS_FORWARD_IF_ERROR(vs__check_finite(x, __func__, "x"));     // a helper's status, returned as is
+ *   VS_CHECK_PTR(out);                                            // NULL → VS_EINVAL naming `out`
+ *   VS_GOTO_IF_ERROR(st, step(...), out);                          // with cleanup: st = …, goto out
+ *
+ * Messages name the public function (__func__) and the argument, as vs__check_* do. */
+#define VS_RETURN_ERROR_IF(cond, code, ...)          \
+    do {                                             \
+        if (cond)                                    \
+            return vs__error((code), __VA_ARGS__);   \
+    } while (0)
+#define VS_FORWARD_IF_ERROR(expr)                    \
+    do {                                             \
+        int vs__fwd_st_ = (expr);                    \
+        if (vs__fwd_st_ != VS_OK)                    \
+            return vs__fwd_st_;                      \
+    } while (0)
+#define VS_GOTO_IF_ERROR(st, expr, label)            \
+    do {                                             \
+        if (((st) = (expr)) != VS_OK)                \
+            goto label;                              \
+    } while (0)
+#define VS_CHECK_PTR(p) VS_FORWARD_IF_ERROR(vs__check_ptr((p), __func__, #p))
+
 /* Argument checks. Each returns VS_OK or records a message naming `func` and `what`. */
 int vs__check_ptr(const void *p, const char *func, const char *what);
 int vs__check_finite(double x, const char *func, const char *what);

@@ -1,5 +1,5 @@
 /* Run-time version query (SPEC §3). */
-#include "internal.h"
+#include "common/internal.h"
 
 VS_API int vs_version(void)
 {

@@ -3,7 +3,7 @@
 #include <string.h>
 #include <lapacke.h>
 
-#include "internal.h"
+#include "common/internal.h"
 
 /* LAPACKE_dsyev (the high-level wrapper) allocates its own work space and prints through
  * LAPACKE_xerbla when that fails or when the input holds NaN; the row-major _work variant allocates a

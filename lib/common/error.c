@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "common/internal.h"
 
 #define VS_ERRBUF 512
 
