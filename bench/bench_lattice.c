@@ -1,5 +1,5 @@
 /*
- * Lattice benchmark (SPEC §6): fields + energy of an L³ sc lattice with the 6-spin isotropic
+ * Lattice benchmark (docs/performance.md): fields + energy of an L³ sc lattice with the 6-spin isotropic
  * kernel, next to the raw FFTW transforms that evaluation needs (6 r2c + 6 c2r of L³, same run,
  * same planner flag), the direct O(N²) pair sum at small N with its scaling, the table build
  * time and the memory per site. Prints ratios. Usage: bench_lattice [Lmax] (default 64).

@@ -1,10 +1,10 @@
 /*
- * Peer comparison with LAMMPS (SPEC §6): writes an sc lattice of random unit point dipoles as a
+ * Peer comparison with LAMMPS (docs/performance.md): writes an sc lattice of random unit point dipoles as a
  * LAMMPS data file (atom_style hybrid sphere dipole, lj units) and prints this library's tin-foil dipolar energy
  * of the same configuration, with build and evaluation times. bench/lammps_peer.py runs LAMMPS on
  * the file and compares. Usage: lammps_export L datafile
  *
- * Bridge (SPEC §4.2): W = k̂k̂ᵀ gives H = −(E0 v0/4π) E_dd with E_dd the ordinary point-dipole
+ * Bridge (docs/coupling.md): W = k̂k̂ᵀ gives H = −(E0 v0/4π) E_dd with E_dd the ordinary point-dipole
  * energy; U = −I/3 turns the sphere boundary into tin-foil, LAMMPS's Ewald convention.
  */
 #include <stdio.h>

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Peer comparison with LAMMPS (SPEC §6): the tin-foil dipolar energy of an sc lattice of random unit
+"""Peer comparison with LAMMPS (docs/performance.md): the tin-foil dipolar energy of an sc lattice of random unit
 point dipoles, from libvoigtspin (W = k̂k̂ᵀ, U = −I/3) and from LAMMPS (pair lj/cut/dipole/long with
 zero LJ, kspace ewald/dipole) at matched accuracy, with the per-evaluation times of both.
 Usage: lammps_peer.py <lammps_export> [L ...]   (skips with exit 77 when `lmp` is not installed)."""

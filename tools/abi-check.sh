@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compare the built libvoigtspin.so with the committed ABI baseline abi/libvoigtspin.abi (SPEC §3).
+# Compare the built libvoigtspin.so with the committed ABI baseline abi/libvoigtspin.abi (README "Promises").
 #
 # usage: tools/abi-check.sh BUILD_DIR|LIBRARY.so [BASELINE.abi]
 #

@@ -1,7 +1,7 @@
 /*
  * voigtspin lattice — build a preset or custom lattice with the elastic (6-spin) or dipolar
  * (3-spin) kernel, read a spin configuration (N rows × ncomp numbers) and print the energy per
- * site, optionally the local fields and the Luttinger–Tisza maximum (Eqs. 18–19; SPEC §4.4).
+ * site, optionally the local fields and the Luttinger–Tisza maximum (Eqs. 18–19; docs/lattice.md).
  */
 #include <errno.h>
 #include <stdlib.h>

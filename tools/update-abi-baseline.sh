@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerate the committed ABI baseline abi/libvoigtspin.abi (SPEC §3).
+# Regenerate the committed ABI baseline abi/libvoigtspin.abi (README "Promises").
 #
 # usage: tools/update-abi-baseline.sh BUILD_DIR|LIBRARY.so   from an existing build of this tree
 #        tools/update-abi-baseline.sh --clean-head           from a fresh build of `git HEAD` only

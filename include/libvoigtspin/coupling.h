@@ -1,7 +1,7 @@
 /**
  * @file coupling.h
  * @brief The angular-averaged coupling handle: K̃(k̂), J̃(k̂), ⟨J̃⟩ and the harmonic decomposition
- *        (paper Eqs. 18–22, App. B; SPEC §4.2).
+ *        (paper Eqs. 18–22, App. B; docs/coupling.md).
  *
  * A coupling handle is either the 6-component elastic kernel built from an elastic tensor
  * (ncomp = 6, W(k̂) = J̃(k̂) in the spin basis of elastic.h) or the 3-component kernel of App. B
@@ -120,7 +120,7 @@ VS_API int vs_coupling_harmonics_error(const vs_coupling *c, double *err);
 /* ---- K̃ (Eq. 20) --------------------------------------------------------------------------------- */
 
 /** @brief K̃(k̂) in Mandel form, `double[36]` row-major: K̃ = M Dᵀ Γ(k̂)⁻¹ D M with (D t)_i = ε_ij k̂_j
- *  and Γ = D M Dᵀ the Christoffel matrix (SPEC §4.2, the Mandel form of Eq. 20; for isotropic Λ,
+ *  and Γ = D M Dᵀ the Christoffel matrix (docs/coupling.md, the Mandel form of Eq. 20; for isotropic Λ,
  *  Γ⁻¹ = (1/μ)(I − (λ+μ)/(λ+2μ) k̂k̂ᵀ), Eq. B3). Units of Λ (pressure). Off-diagonal Mandel entries carry
  *  the √2 factors of Eq. A1, so tᵀ K̃ t' = ε_ij K̃_ijkl ε'_kl.
  *  @param c elastic handle @param khat direction `double[3]`, finite, non-zero, any magnitude (see Directions).

@@ -1,6 +1,6 @@
 /**
  * @file elastic.h
- * @brief The elastic-tensor handle Λ (paper Eqs. 9–13, 22, App. A; SPEC §4.1).
+ * @brief The elastic-tensor handle Λ (paper Eqs. 9–13, 22, App. A; docs/elastic.md).
  *
  * Conventions (fixed; see docs/elastic.md):
  * - Moduli are in any consistent pressure unit (the library never assumes one); densities in a
@@ -165,7 +165,7 @@ VS_API int vs_elastic_mandel_sqrt(const vs_elastic *el, double *S);
  *  @param el handle @param[out] S `double[36]` row-major. @return ::VS_OK; ::VS_EINVAL (NULL) */
 VS_API int vs_elastic_mandel_invsqrt(const vs_elastic *el, double *S);
 
-/** @brief The constant orthogonal spin-basis matrix Q (SPEC §4.1), independent of Λ.
+/** @brief The constant orthogonal spin-basis matrix Q (docs/elastic.md), independent of Λ.
  *  @param[out] Q `double[36]` row-major, columns q1…q6 (q1 compression, q2…q6 shear).
  *  @return ::VS_OK; ::VS_EINVAL (NULL) */
 VS_API int vs_spin_basis(double *Q);

@@ -1,7 +1,7 @@
 /**
  * @file lattice.h
  * @brief The long-range lattice Hamiltonian of paper Eqs. 18–19, Ewald-summed and evaluated by FFT
- *        (SPEC §4.4).
+ *        (docs/lattice.md).
  *
  * Hamiltonian (energies in units of E0, the paper's g²a³; spins s_m with ncomp components):
  *

@@ -1,7 +1,7 @@
 /**
  * @file rfot.h
  * @brief Relations of the random first-order transition (RFOT) theory quoted by the paper
- *        (Eqs. 1–2 and the text around them; SPEC §4.6).
+ *        (Eqs. 1–2 and the text around them; docs/theory.md).
  *
  * Units: k_B = 1, so the configurational entropy s_c and the heat-capacity jump Δc_p are per bead in
  * units of k_B; T is an energy; lengths and times in any consistent units (the results carry them).

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Public headers are self-contained, portable and free of dependency types (SPEC §3).
+"""Public headers are self-contained, portable and free of dependency types (README "Promises").
 
 Usage:
   check_public_headers.py c   SRC_INCLUDE BUILD_INCLUDE -- CC...   # each header alone, C99 pedantic

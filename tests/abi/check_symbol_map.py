@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The exported ABI is declared in three places that must agree (SPEC §3):
+"""The exported ABI is declared in three places that must agree (README "Promises"):
 
   1. the `VS_API` declarations in the public headers include/libvoigtspin/*.h,
   2. the `global:` names of the linker version script lib/libvoigtspin.map,
@@ -108,7 +108,7 @@ def report(title, names, where):
 
 
 def node_problems(map_path):
-    """One node per minor release, named VOIGTSPIN_MAJOR.MINOR (SPEC §3)."""
+    """One node per minor release, named VOIGTSPIN_MAJOR.MINOR (README "Promises")."""
     return [f"version node '{v}' is not named VOIGTSPIN_MAJOR.MINOR"
             for v in version_nodes(map_path) if not re.fullmatch(r"VOIGTSPIN_[0-9]+\.[0-9]+", v)]
 

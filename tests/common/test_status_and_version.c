@@ -1,4 +1,4 @@
-/* The error model and the version macros (SPEC §3). */
+/* The error model and the version macros (README "Promises"). */
 #include <stdio.h>
 #include <string.h>
 #include <pthread.h>

@@ -1,4 +1,4 @@
-/* The thread contract of README/SPEC §3, for every handle type (elastic, coupling, mean field,
+/* The thread contract of README "Promises", for every handle type (elastic, coupling, mean field,
  * F(g) profile, lattice options, lattice): different handles may be created, used and freed from
  * different threads at the same time; a handle may be queried through its const functions from many
  * threads at once; vs_last_error() is per thread. Run in the 'concurrency' suite, which CI also

@@ -1,5 +1,5 @@
 /* API contract of the coupling handle: bad input for every public function, lifecycle, no-convergence
- * paths, and concurrent const queries on one shared handle (SPEC §3, §7). */
+ * paths, and concurrent const queries on one shared handle (README "Promises", docs/testing.md). */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>

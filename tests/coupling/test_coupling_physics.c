@@ -1,4 +1,4 @@
-/* Physics of the coupling handle (paper Eqs. 18–22, App. B; SPEC §4.2 and §5). Every reference value
+/* Physics of the coupling handle (paper Eqs. 18–22, App. B; docs/coupling.md; the paper's numbers, docs/theory.md). Every reference value
  * is a closed form of the paper or an independent computation written out here. */
 #include <stdlib.h>
 #include <string.h>
@@ -104,7 +104,7 @@ static double kd(int i, int j)
     return i == j ? 1.0 : 0.0;
 }
 
-/* ---- J̃ is a rank-3 projector (paper §III, SPEC §5) ------------------------------------------- */
+/* ---- J̃ is a rank-3 projector (paper §III, the paper's numbers, docs/theory.md) ------------------------------------------- */
 
 static void check_projector(const vs_coupling *c, uint64_t *s)
 {
@@ -714,7 +714,7 @@ static void test_isotropic_cubic_equals_lame(void **state)
     vs_elastic_free(el);
 }
 
-/* Eshelby: for isotropic Λ the compression–compression entry of J̃ is the constant K/(λ+2μ) (SPEC §4.4),
+/* Eshelby: for isotropic Λ the compression–compression entry of J̃ is the constant K/(λ+2μ) (docs/lattice.md),
  * so all of it sits in A_0. */
 static void test_isotropic_compression_entry_is_pure_l0(void **state)
 {

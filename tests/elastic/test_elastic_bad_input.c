@@ -1,4 +1,4 @@
-/* Bad input for every public function of the elastic handle (SPEC §7): NULL, NaN, ±inf, non-physical
+/* Bad input for every public function of the elastic handle (README "Promises", docs/testing.md): NULL, NaN, ±inf, non-physical
  * moduli, asymmetric / indefinite matrices, out-of-range scales. Each case checks the exact documented
  * status, that *out is NULL after a failed create, that output arrays are untouched, and that
  * vs_last_error() carries a fresh message naming the function. Leaks are caught by the ASan build. */

@@ -1,4 +1,4 @@
-/* Concurrent const queries on shared elastic handles (SPEC §3 thread contract): several pthreads query
+/* Concurrent const queries on shared elastic handles (README "Promises" thread contract): several pthreads query
  * the same handles at once and must reproduce the serial results bit for bit; each thread's
  * vs_last_error() message stays its own. */
 #include <pthread.h>
@@ -111,7 +111,7 @@ static void test_concurrent_const_queries_match_serial(void **state)
         vs_elastic_free(handles[h]);
 }
 
-/* Create/free may run concurrently (SPEC §3): threads build handles from the same stiffness at once
+/* Create/free may run concurrently (README "Promises"): threads build handles from the same stiffness at once
  * (each creation runs a LAPACKE eigen-decomposition) and get the serially computed M^{1/2}. */
 static double create_C[36], create_ref[36];
 

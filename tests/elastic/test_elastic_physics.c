@@ -1,4 +1,4 @@
-/* Physics of the elastic-tensor handle (SPEC §4.1, paper Eqs. 9–13 and App. A), each property
+/* Physics of the elastic-tensor handle (docs/elastic.md, paper Eqs. 9–13 and App. A), each property
  * checked against a closed form or an independent computation written here in the test. */
 #include <float.h>
 #include <stdlib.h>
@@ -176,7 +176,7 @@ static void test_elastic_isotropic_mandel_eigenvalues_are_3K_and_2mu(void **stat
     }
 }
 
-/* The spin basis Q of SPEC §4.1 is orthogonal, has the stated columns, and diagonalises every
+/* The spin basis Q of docs/elastic.md is orthogonal, has the stated columns, and diagonalises every
  * isotropic Mandel matrix to diag(3K, 2μ, …, 2μ) independently of K/μ (App. A). */
 static void test_spin_basis_diagonalises_isotropic_mandel(void **state)
 {
@@ -536,7 +536,7 @@ static void test_christoffel_isotropic_closed_form(void **state)
     vs_elastic_free(el);
 }
 
-/* Γ(k̂) = D M Dᵀ with D the 3×6 map (D t)_i = ε_ij k̂_j of SPEC §4.2, built here column by column from
+/* Γ(k̂) = D M Dᵀ with D the 3×6 map (D t)_i = ε_ij k̂_j of docs/coupling.md, built here column by column from
  * the Mandel unit strains, for random anisotropic tensors. */
 static void test_christoffel_equals_D_M_Dt(void **state)
 {

@@ -6,7 +6,7 @@
  * known-hard values (±DBL_MAX, 5e-324, 1e-154, 8.5e307, ...), "moderate" values m·10^e with small
  * mantissa and exponent, and values near 1.
  *
- * The promise checked everywhere (README, SPEC §3): a call either returns VS_OK with every output
+ * The promise checked everywhere (README "Promises"): a call either returns VS_OK with every output
  * finite, or returns a documented negative status with a non-empty vs_last_error() message. Anything
  * else traps, so libFuzzer records a crash and writes the input to crash-<sha1>. */
 #ifndef VS_FUZZ_COMMON_H

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""libvoigtspin.pc declares the library the way consumers need it (SPEC §2, §3).
+"""libvoigtspin.pc declares the library the way consumers need it (docs/architecture.md; README "Promises").
 
 Usage: check_pkgconfig.py PC_FILE PROJECT_VERSION DEFAULT_LIBRARY
 

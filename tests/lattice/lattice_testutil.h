@@ -1,4 +1,4 @@
-/* Helpers shared by the lattice tests (SPEC §4.4). */
+/* Helpers shared by the lattice tests (docs/lattice.md). */
 #ifndef VS_LATTICE_TESTUTIL_H
 #define VS_LATTICE_TESTUTIL_H
 

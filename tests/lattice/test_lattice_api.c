@@ -1,4 +1,4 @@
-/* Lattice API contract (SPEC §3, §7): options and bounds, geometry and presets, bad input for every
+/* Lattice API contract (README "Promises", docs/testing.md): options and bounds, geometry and presets, bad input for every
  * function (documented code, outputs untouched), concurrency of const queries, planner choice. */
 #include <pthread.h>
 #include <float.h>
@@ -310,7 +310,7 @@ static void test_measure_planner_gives_same_fields(void **state)
 }
 
 /* Threaded FFTW plans (MEASURE, where FFTW does thread them) give the same fields as serial ones,
- * and planning restores the host's FFTW planner thread count (SPEC §3: the library leaves FFTW's
+ * and planning restores the host's FFTW planner thread count (README "Promises": the library leaves FFTW's
  * global configuration alone). */
 static void test_fft_threads_give_same_fields_and_restore_planner(void **state)
 {

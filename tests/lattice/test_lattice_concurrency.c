@@ -1,4 +1,4 @@
-/* Lattice concurrency (issue 9, defects 2 and 7; SPEC §3 thread contract): creation leaves the
+/* Lattice concurrency (issue 9, defects 2 and 7; README "Promises" thread contract): creation leaves the
  * host's libm state alone, concurrent create/free of lattices gives the same tables as serial
  * creation, and a host thread that plans its own FFTW transforms under vs_fftw_planner_lock()
  * runs safely next to threads creating and freeing lattices. Meant to run under ThreadSanitizer

@@ -1,4 +1,4 @@
-/* The Ewald table and the FFT evaluation (SPEC §4.4): α-independence, FFT = pair sum, the energy
+/* The Ewald table and the FFT evaluation (docs/lattice.md): α-independence, FFT = pair sum, the energy
  * identity, and the 3-component kernel W = k̂k̂ᵀ against the classic dipolar lattice sums. */
 #include "lattice_testutil.h"
 
@@ -31,7 +31,7 @@ static vs_coupling *isotropic_elastic(double K, double mu)
     return c;
 }
 
-/* Fields for two very different α agree to round-off: the split is exact (SPEC §4.4). */
+/* Fields for two very different α agree to round-off: the split is exact (docs/lattice.md). */
 static void check_alpha_independence(const double *cell, int nb, const double *frac, const int *L,
                                      const vs_coupling *c)
 {
@@ -187,7 +187,7 @@ static double textbook_dipolar_tinfoil(const double *cell, size_t N, const doubl
     return E;
 }
 
-/* W = k̂k̂ᵀ gives H = −(E0 v0/4π) × (point-dipole energy) (SPEC §4.2, App. B), and U = −I/3 turns
+/* W = k̂k̂ᵀ gives H = −(E0 v0/4π) × (point-dipole energy) (docs/coupling.md, App. B), and U = −I/3 turns
  * the sphere boundary into tin-foil: checked against the independent textbook Ewald sum above on
  * a triclinic cell with a 3-site basis and random dipoles. */
 static void test_dipolar_tinfoil_matches_textbook_ewald(void **state)

@@ -1,4 +1,4 @@
-/* The special functions of the Ewald split (SPEC §4.4), compiled from lib/lattice/kernel.c into this
+/* The special functions of the Ewald split (docs/lattice.md), compiled from lib/lattice/kernel.c into this
  * test: the closed forms of Q(a, y) against GSL's gsl_sf_gamma_inc_Q_e, the cut-off inversion, and
  * γ_l against γ₂ = 3/(4π), γ₄ = 15/(8π). */
 #include <gsl/gsl_errno.h>

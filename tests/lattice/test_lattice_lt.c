@@ -1,4 +1,4 @@
-/* Luttinger–Tisza and the Fourier coupling (SPEC §4.4) against independent references:
+/* Luttinger–Tisza and the Fourier coupling (docs/lattice.md) against independent references:
  * H(k) summed here from the real-space blocks of vs_lattice_coupling(), a brute-force Hermitian
  * eigen-scan over every grid point (LAPACK zheev on the complex matrix, not the library's real
  * embedding), energies of explicit real spin configurations from vs_lattice_energy() and

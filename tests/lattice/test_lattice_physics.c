@@ -1,4 +1,4 @@
-/* Physics of the lattice Hamiltonian (SPEC §4.4) checked by independent routes: brute-force sphere
+/* Physics of the lattice Hamiltonian (docs/lattice.md) checked by independent routes: brute-force sphere
  * sums, the bare kernel of Eq. 19, Eq. 21, Eshelby's theorem, supercell invariance, MC moves. */
 #include <lapacke.h>
 

@@ -1,4 +1,4 @@
-/* Bad input for every public mean-field function (SPEC §7): NULL, NaN, ±inf, zero/negative values,
+/* Bad input for every public mean-field function (README "Promises", docs/testing.md): NULL, NaN, ±inf, zero/negative values,
  * zero/huge sizes → the documented code, a message, no crash, no leak, outputs untouched. */
 #include <float.h>
 #include <stdint.h>

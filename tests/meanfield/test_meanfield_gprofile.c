@@ -1,5 +1,5 @@
 /*
- * F₀(g), F(g) and the single oscillator (paper Eqs. 14–17, 26–27, Fig. 5; SPEC §4.3), checked against
+ * F₀(g), F(g) and the single oscillator (paper Eqs. 14–17, 26–27, Fig. 5; docs/meanfield.md), checked against
  * the small-φ expansion Eq. 15, the instability of Eq. 17, finite differences, the large-g logarithm,
  * the closed-form jump of d²F₀/dg² at x = n, and a direct minimisation of Eq. 14 done here.
  */

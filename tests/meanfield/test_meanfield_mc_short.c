@@ -3,8 +3,8 @@
  * tests/slow/test_mc_matches_meanfield.c in the "slow" suite, which CI does not run).
  *
  * Metropolis sampling of the infinite-range Hamiltonian of Eq. 21, H = −(1/2N) Σ_α J_α M_α², built as a
- * lattice with no pair kernel and U = diag(J) (SPEC §4.4), against the Hubbard–Stratonovich minimiser
- * of Eq. 24 (SPEC §4.3). Two independent routes: the lattice handle's energy bookkeeping vs the
+ * lattice with no pair kernel and U = diag(J) (docs/lattice.md), against the Hubbard–Stratonovich minimiser
+ * of Eq. 24 (docs/meanfield.md). Two independent routes: the lattice handle's energy bookkeeping vs the
  * mean-field handle's Bessel-function solution. For N → ∞ the infinite-range model is exactly mean
  * field.
  *

@@ -1,5 +1,5 @@
 /*
- * Physics of the mean-field solver (SPEC §4.3, paper Eqs. 21–25, Figs. 3–4), checked against closed
+ * Physics of the mean-field solver (docs/meanfield.md, paper Eqs. 21–25, Figs. 3–4), checked against closed
  * forms and independent routes: the Bessel ratio computed here with unscaled GSL functions, the
  * Langevin function for n = 3, the Landau expansion at T_Curie, the T → 0 equipartition limit and
  * finite differences of the internal energy.
@@ -153,7 +153,7 @@ static void test_minimiser_satisfies_stationarity_with_independent_bessel_ratio(
     vs_meanfield_free(mf);
 }
 
-/* Fig. 3a / SPEC §5: silica-like J_compr/J_shear = 0.88 orders shear. */
+/* Fig. 3a / the paper's numbers, docs/theory.md: silica-like J_compr/J_shear = 0.88 orders shear. */
 static void test_ratio_088_orders_shear(void **state)
 {
     (void)state;

@@ -1,5 +1,5 @@
 /* Concurrent const queries on one mean-field handle and one F(g) profile give the serial results
- * (SPEC §3 thread contract). */
+ * (README "Promises" thread contract). */
 #include <pthread.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* RFOT relations (paper Eqs. 1–2 and the text after Eq. 1; SPEC §4.6): closed forms, the quoted
+/* RFOT relations (paper Eqs. 1–2 and the text after Eq. 1; docs/theory.md): closed forms, the quoted
  * numbers (2/(π·0.01) ≈ 63.7 ≈ "60", 34.7) and an independent finite-difference fragility. */
 #include <stdio.h>
 #include <string.h>

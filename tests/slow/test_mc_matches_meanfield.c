@@ -1,7 +1,7 @@
 /*
  * Slow physics test (suite "slow", meson option slow_tests): Metropolis Monte Carlo of the
  * infinite-range Hamiltonian of Eq. 21, built as a lattice with no pair kernel and U = diag(J)
- * (SPEC §4.4), agrees with the Hubbard–Stratonovich mean-field solution of Eq. 24 (SPEC §4.3).
+ * (docs/lattice.md), agrees with the Hubbard–Stratonovich mean-field solution of Eq. 24 (docs/meanfield.md).
  *
  * Two independent routes to one number: the lattice handle's energy bookkeeping
  * (vs_lattice_delta_energy / vs_lattice_update) sampled at temperature T, against the minimiser of
