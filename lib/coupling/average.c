@@ -59,8 +59,8 @@ int vs__coupling_build_average(vs_coupling *c, const char *func)
     }
     /* A_0 = ⟨W⟩ enters every Σ_l A_l(k̂): its share of the pointwise budget tol is tol/2 in Frobenius norm,
      * i.e. tol/(2 nc) per entry (see vs__coupling_build_harmonics). */
-    VS_FORWARD_IF_ERROR(vs__sphere_average(nc * nc, sphere_kernel, c, c->tol / (2.0 * nc), 0, func, c->avg,
-                                           &c->avg_err));
+    VS_FORWARD_IF_ERROR(
+        vs__sphere_average(nc * nc, sphere_kernel, c, c->tol / (2.0 * nc), 0, func, c->avg, &c->avg_err));
     for (int a = 0; a < nc; a++)
         for (int b = a + 1; b < nc; b++)
             c->avg[a * nc + b] = c->avg[b * nc + a] = 0.5 * (c->avg[a * nc + b] + c->avg[b * nc + a]);

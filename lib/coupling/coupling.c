@@ -155,8 +155,8 @@ VS_API int vs_coupling_harmonics(const vs_coupling *c, const double *nhat, doubl
 /* ---- K̃ (Eq. 20) -------------------------------------------------------------------------------- */
 
 /* Checks of the K̃ queries: handle, output, direction (→ k), and an elastic kernel. */
-static int check_ktilde_query(const vs_coupling *c, const double *khat, const double *user_out, const char *func,
-                              double *k)
+static int check_ktilde_query(const vs_coupling *c, const double *khat, const double *user_out,
+                              const char *func, double *k)
 {
     VS_FORWARD_IF_ERROR(check_direction_query(c, khat, user_out, func, "khat", k));
     VS_RETURN_ERROR_IF(c->kind != VS__KERNEL_ELASTIC, VS_EUNSUPPORTED,

@@ -149,7 +149,8 @@ static int store(vs_coupling *c, const double *cf, int L, double err)
  * the smallest bound seen (for the error message). */
 static int try_order(vs_coupling *c, int nt, double *best, int *found)
 {
-    const int Lq = nt - 2 < VS__COUPLING_LMAX_CAP + DEGREE_MARGIN ? nt - 2 : VS__COUPLING_LMAX_CAP + DEGREE_MARGIN;
+    const int Lq =
+        nt - 2 < VS__COUPLING_LMAX_CAP + DEGREE_MARGIN ? nt - 2 : VS__COUPLING_LMAX_CAP + DEGREE_MARGIN;
     const int Lmax = Lq - DEGREE_MARGIN < VS__COUPLING_LMAX_CAP ? Lq - DEGREE_MARGIN : VS__COUPLING_LMAX_CAP;
     int st = VS_OK;
     double *cf = vs__calloc((size_t)((Lq + 1) * (Lq + 1)), (size_t)c->npair * sizeof *cf, &st);
@@ -185,8 +186,9 @@ static int build_truncated(vs_coupling *c, const char *func)
     int found = 0;
     for (int o = 0; o < norders && !found; o++)
         VS_FORWARD_IF_ERROR(try_order(c, aniso_orders[o], &best, &found));
-    VS_RETURN_ERROR_IF(!found, VS_ENOCONV, "%s: harmonic truncation error %g > tol/2 = %g at the cap lmax = %d",
-                       func, best, 0.5 * c->tol, VS__COUPLING_LMAX_CAP);
+    VS_RETURN_ERROR_IF(!found, VS_ENOCONV,
+                       "%s: harmonic truncation error %g > tol/2 = %g at the cap lmax = %d", func, best,
+                       0.5 * c->tol, VS__COUPLING_LMAX_CAP);
     return VS_OK;
 }
 

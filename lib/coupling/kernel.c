@@ -44,12 +44,13 @@ static int sandwich_inverse_christoffel(const vs_coupling *c, const double *k, c
         vs__christoffel(c->el.L, k, G);
         memcpy(Z, Y, sizeof Z);
         lapack_int info = LAPACKE_dposv_work(LAPACK_COL_MAJOR, 'U', 3, 6, G, 3, Z, 3);
-        VS_RETURN_ERROR_IF(info != 0, VS_ENUMERIC, "Christoffel matrix not positive definite (dposv info = %d)",
-                           (int)info);
+        VS_RETURN_ERROR_IF(info != 0, VS_ENUMERIC,
+                           "Christoffel matrix not positive definite (dposv info = %d)", (int)info);
     }
     for (int a = 0; a < 6; a++)
         for (int b = 0; b < 6; b++)
-            out[a * 6 + b] = Y[a * 3 + 0] * Z[b * 3 + 0] + Y[a * 3 + 1] * Z[b * 3 + 1] + Y[a * 3 + 2] * Z[b * 3 + 2];
+            out[a * 6 + b] =
+                Y[a * 3 + 0] * Z[b * 3 + 0] + Y[a * 3 + 1] * Z[b * 3 + 1] + Y[a * 3 + 2] * Z[b * 3 + 2];
     return VS_OK;
 }
 
@@ -132,7 +133,8 @@ int vs__coupling_ktilde_tensor(const vs_coupling *c, const double *k, double *K)
             for (int m = 0; m < 3; m++)
                 for (int l = 0; l < 3; l++) {
                     int a = vs__voigt_index(i, j), b = vs__voigt_index(m, l);
-                    K[((i * 3 + j) * 3 + m) * 3 + l] = Km[a * 6 + b] / (vs__mandel_factor(a) * vs__mandel_factor(b));
+                    K[((i * 3 + j) * 3 + m) * 3 + l] =
+                        Km[a * 6 + b] / (vs__mandel_factor(a) * vs__mandel_factor(b));
                 }
     return VS_OK;
 }

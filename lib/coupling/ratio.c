@@ -6,10 +6,10 @@
 static int check_moduli(double K, double mu, const void *out, const char *func)
 {
     VS_RETURN_ERROR_IF(out == NULL, VS_EINVAL, "%s: output pointer is NULL", func);
-    VS_RETURN_ERROR_IF(!isfinite(K) || !isfinite(mu), VS_EINVAL, "%s: moduli must be finite (K = %g, mu = %g)", func,
-                       K, mu);
-    VS_RETURN_ERROR_IF(!(K > 0.0) || !(mu > 0.0), VS_ENONPHYS, "%s: K = %g and mu = %g must both be > 0", func, K,
-                       mu);
+    VS_RETURN_ERROR_IF(!isfinite(K) || !isfinite(mu), VS_EINVAL,
+                       "%s: moduli must be finite (K = %g, mu = %g)", func, K, mu);
+    VS_RETURN_ERROR_IF(!(K > 0.0) || !(mu > 0.0), VS_ENONPHYS, "%s: K = %g and mu = %g must both be > 0",
+                       func, K, mu);
     return VS_OK;
 }
 
@@ -47,8 +47,8 @@ VS_API int vs_coupling_ratio_from_poisson(double sigma, double *ratio)
 {
     VS_RETURN_ERROR_IF(ratio == NULL, VS_EINVAL, "%s: output pointer is NULL", __func__);
     VS_RETURN_ERROR_IF(!isfinite(sigma), VS_EINVAL, "%s: Poisson ratio is not finite", __func__);
-    VS_RETURN_ERROR_IF(!(sigma > -1.0 && sigma < 0.5), VS_ENONPHYS, "%s: Poisson ratio sigma = %g outside (-1, 1/2)",
-                       __func__, sigma);
+    VS_RETURN_ERROR_IF(!(sigma > -1.0 && sigma < 0.5), VS_ENONPHYS,
+                       "%s: Poisson ratio sigma = %g outside (-1, 1/2)", __func__, sigma);
     *ratio = 2.5 * (1.0 + sigma) / (4.0 - 5.0 * sigma);
     return VS_OK;
 }

@@ -25,7 +25,8 @@ static int gsl_tabulates(int nt)
 
 int vs__sphere_check_tol(double tol, const char *func)
 {
-    VS_RETURN_ERROR_IF(!isfinite(tol) || !(tol > 0.0), VS_EINVAL, "%s: tol = %g must be finite and > 0", func, tol);
+    VS_RETURN_ERROR_IF(!isfinite(tol) || !(tol > 0.0), VS_EINVAL, "%s: tol = %g must be finite and > 0", func,
+                       tol);
     return VS_OK;
 }
 
@@ -107,8 +108,8 @@ static int sphere_rule(int n, vs__sphere_fn f, void *ctx, int nt, int user, cons
             double k[3] = {s * cos(phi), s * sin(phi), x[i]};
             int rc = f(k, val, ctx);
             if (rc != 0) { /* a user callback's status becomes VS_ECALLBACK; the library's own is passed on */
-                st = user ? vs__error(VS_ECALLBACK, "%s: callback returned %d at khat = (%g, %g, %g)", func, rc,
-                                      k[0], k[1], k[2])
+                st = user ? vs__error(VS_ECALLBACK, "%s: callback returned %d at khat = (%g, %g, %g)", func,
+                                      rc, k[0], k[1], k[2])
                           : rc;
                 goto out;
             }

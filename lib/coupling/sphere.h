@@ -16,8 +16,8 @@ int vs__sphere_check_tol(double tol, const char *func);
  * successive orders differ by ≤ tol (max norm). `user` maps a non-zero callback status to VS_ECALLBACK
  * and checks the returned values are finite. VS_OK, VS_ENOCONV, VS_ENOMEM, VS_ECALLBACK or the
  * integrand's status. */
-int vs__sphere_average(int n, vs__sphere_fn f, void *ctx, double tol, int user, const char *func,
-                       double *avg, double *abserr);
+int vs__sphere_average(int n, vs__sphere_fn f, void *ctx, double tol, int user, const char *func, double *avg,
+                       double *abserr);
 
 /* Gauss–Legendre nodes x[nt], weights w[nt] on [−1, 1] from GSL's static tables (orders 2–20, 32, 64, 96,
  * 100, 128, 256, 512, 1024: no allocation, no GSL error path). VS_OK or VS_EINVAL (other orders). */

@@ -97,19 +97,21 @@ static int check_voigt(const double *C, const char *func)
 {
     double cmax = 0.0;
     for (int i = 0; i < 36; i++) {
-        VS_RETURN_ERROR_IF(!isfinite(C[i]), VS_EINVAL, "%s: stiffness entry C[%d][%d] = %g is not finite", func,
-                           i / 6, i % 6, C[i]);
+        VS_RETURN_ERROR_IF(!isfinite(C[i]), VS_EINVAL, "%s: stiffness entry C[%d][%d] = %g is not finite",
+                           func, i / 6, i % 6, C[i]);
         cmax = fmax(cmax, fabs(C[i]));
     }
-    VS_RETURN_ERROR_IF(cmax == 0.0, VS_ENONPHYS, "%s: stiffness matrix is zero (not positive definite)", func);
+    VS_RETURN_ERROR_IF(cmax == 0.0, VS_ENONPHYS, "%s: stiffness matrix is zero (not positive definite)",
+                       func);
     VS_RETURN_ERROR_IF(cmax < VS_ELASTIC_CMIN || cmax > VS_ELASTIC_CMAX, VS_EINVAL,
                        "%s: largest stiffness entry %g outside the supported range [%g, %g]; "
-                       "rescale the pressure unit", func, cmax, VS_ELASTIC_CMIN, VS_ELASTIC_CMAX);
+                       "rescale the pressure unit",
+                       func, cmax, VS_ELASTIC_CMIN, VS_ELASTIC_CMAX);
     for (int a = 0; a < 6; a++)
         for (int b = a + 1; b < 6; b++)
             VS_RETURN_ERROR_IF(fabs(C[a * 6 + b] - C[b * 6 + a]) > VS_ELASTIC_RTOL * cmax, VS_ENONPHYS,
-                               "%s: stiffness matrix is not symmetric (C[%d][%d] = %g, C[%d][%d] = %g)", func, a,
-                               b, C[a * 6 + b], b, a, C[b * 6 + a]);
+                               "%s: stiffness matrix is not symmetric (C[%d][%d] = %g, C[%d][%d] = %g)", func,
+                               a, b, C[a * 6 + b], b, a, C[b * 6 + a]);
     return VS_OK;
 }
 
@@ -134,14 +136,16 @@ static int elastic_from_voigt(const double *C, vs_symmetry sym, const char *func
         for (int j = 0; j < 3; j++)
             for (int k = 0; k < 3; k++)
                 for (int l = 0; l < 3; l++)
-                    el->L[((i * 3 + j) * 3 + k) * 3 + l] = el->C[vs__voigt_index(i, j) * 6 + vs__voigt_index(k, l)];
+                    el->L[((i * 3 + j) * 3 + k) * 3 + l] =
+                        el->C[vs__voigt_index(i, j) * 6 + vs__voigt_index(k, l)];
 
     VS_GOTO_IF_ERROR(st, vs__sym_eigen(6, el->M, el->w, el->V), fail);
     /* Positive definite ⇔ every Mandel eigenvalue > 0 (M and C are congruent through F). */
     if (!(el->w[0] > VS_ELASTIC_PD_RTOL * el->w[5])) {
-        st = vs__error(VS_ENONPHYS, "%s: elastic tensor is not positive definite (Mandel eigenvalues "
-                                    "%g ... %g; need smallest > %g x largest)", func, el->w[0], el->w[5],
-                       VS_ELASTIC_PD_RTOL);
+        st = vs__error(VS_ENONPHYS,
+                       "%s: elastic tensor is not positive definite (Mandel eigenvalues "
+                       "%g ... %g; need smallest > %g x largest)",
+                       func, el->w[0], el->w[5], VS_ELASTIC_PD_RTOL);
         goto fail;
     }
     vs__sym_apply(6, el->V, el->w, f_sqrt, el->Msqrt);
@@ -162,7 +166,8 @@ static int create_isotropic(double lambda, double mu, double K, const char *func
     VS_RETURN_ERROR_IF(!isfinite(lambda) || !isfinite(mu) || !isfinite(K), VS_EINVAL,
                        "%s: Lame constants are not finite (lambda = %g, mu = %g)", func, lambda, mu);
     VS_RETURN_ERROR_IF(!(mu > 0.0), VS_ENONPHYS, "%s: shear modulus mu = %g must be > 0", func, mu);
-    VS_RETURN_ERROR_IF(!(K > 0.0), VS_ENONPHYS, "%s: bulk modulus K = lambda + 2mu/3 = %g must be > 0", func, K);
+    VS_RETURN_ERROR_IF(!(K > 0.0), VS_ENONPHYS, "%s: bulk modulus K = lambda + 2mu/3 = %g must be > 0", func,
+                       K);
     double C[36];
     isotropic_voigt(lambda, mu, C);
     VS_FORWARD_IF_ERROR(elastic_from_voigt(C, VS_ELASTIC_ISOTROPIC, func, out));
@@ -192,9 +197,10 @@ static int check_positive_modulus(double x, const char *func, const char *what)
 /* σ must be finite (VS_EINVAL) and lie in (−1, 1/2) for K > 0 and μ > 0 (VS_ENONPHYS). */
 static int check_poisson(double sigma, const char *func)
 {
-    VS_RETURN_ERROR_IF(!isfinite(sigma), VS_EINVAL, "%s: Poisson ratio sigma = %g is not finite", func, sigma);
-    VS_RETURN_ERROR_IF(!(sigma > -1.0 && sigma < 0.5), VS_ENONPHYS, "%s: Poisson ratio sigma = %g outside (-1, 1/2)",
-                       func, sigma);
+    VS_RETURN_ERROR_IF(!isfinite(sigma), VS_EINVAL, "%s: Poisson ratio sigma = %g is not finite", func,
+                       sigma);
+    VS_RETURN_ERROR_IF(!(sigma > -1.0 && sigma < 0.5), VS_ENONPHYS,
+                       "%s: Poisson ratio sigma = %g outside (-1, 1/2)", func, sigma);
     return VS_OK;
 }
 
@@ -235,11 +241,12 @@ VS_API int vs_elastic_create_poisson_shear(double sigma, double mu, vs_elastic *
 VS_API int vs_elastic_create_sound_ratio(double cl_over_ct, double mu, vs_elastic **out)
 {
     VS_FORWARD_IF_ERROR(clear_out(out, __func__));
-    VS_RETURN_ERROR_IF(!isfinite(cl_over_ct), VS_EINVAL, "%s: c_l/c_t = %g is not finite", __func__, cl_over_ct);
+    VS_RETURN_ERROR_IF(!isfinite(cl_over_ct), VS_EINVAL, "%s: c_l/c_t = %g is not finite", __func__,
+                       cl_over_ct);
     VS_FORWARD_IF_ERROR(check_positive_modulus(mu, __func__, "shear modulus mu"));
     /* c_l²/c_t² = (λ+2μ)/μ = K/μ + 4/3, so K > 0 ⇔ c_l/c_t > √(4/3) (the ratio is positive). */
-    VS_RETURN_ERROR_IF(!(cl_over_ct > sqrt(4.0 / 3.0)), VS_ENONPHYS, "%s: c_l/c_t = %g must exceed sqrt(4/3) for K > 0",
-                       __func__, cl_over_ct);
+    VS_RETURN_ERROR_IF(!(cl_over_ct > sqrt(4.0 / 3.0)), VS_ENONPHYS,
+                       "%s: c_l/c_t = %g must exceed sqrt(4/3) for K > 0", __func__, cl_over_ct);
     return create_isotropic(mu * (cl_over_ct * cl_over_ct - 2.0), mu, mu * fma(cl_over_ct, cl_over_ct, -4.0 / 3.0),
                             __func__, out);
 }
@@ -398,8 +405,10 @@ VS_API int vs_elastic_moduli(const vs_elastic *el, vs_average avg, double *out)
     double KV, GV, KR, GR, S[36];
     switch (avg) {
     case VS_AVERAGE_EXACT:
-        VS_RETURN_ERROR_IF(!el->isotropic, VS_ENONPHYS, "%s: exact isotropic moduli requested for an anisotropic "
-                                                        "tensor (use VS_AVERAGE_VOIGT/REUSS/HILL)", __func__);
+        VS_RETURN_ERROR_IF(!el->isotropic, VS_ENONPHYS,
+                           "%s: exact isotropic moduli requested for an anisotropic "
+                           "tensor (use VS_AVERAGE_VOIGT/REUSS/HILL)",
+                           __func__);
         moduli_from_K_mu(el->K, el->mu, out);
         return VS_OK;
     case VS_AVERAGE_VOIGT:
@@ -425,15 +434,15 @@ VS_API int vs_elastic_moduli(const vs_elastic *el, vs_average avg, double *out)
 VS_API int vs_elastic_sound_speeds(const vs_elastic *el, double rho, double *out)
 {
     VS_FORWARD_IF_ERROR(check_query(el, out, __func__));
-    VS_RETURN_ERROR_IF(!isfinite(rho) || !(rho > 0.0), VS_EINVAL, "%s: density rho = %g must be finite and > 0",
-                       __func__, rho);
+    VS_RETURN_ERROR_IF(!isfinite(rho) || !(rho > 0.0), VS_EINVAL,
+                       "%s: density rho = %g must be finite and > 0", __func__, rho);
     double m[6];
     VS_FORWARD_IF_ERROR(vs_elastic_moduli(el, el->isotropic ? VS_AVERAGE_EXACT : VS_AVERAGE_HILL, m));
     /* √x/√ρ rather than √(x/ρ): the quotient over- or underflows for subnormal or huge ρ although both
      * speeds are representable (moduli lie in [1e-100·64ε, 1e100], so √x/√ρ ∈ [~1e-212, ~1e212]). */
     double cl = sqrt(m[2] + 2.0 * m[1]) / sqrt(rho), ct = sqrt(m[1]) / sqrt(rho);
-    VS_RETURN_ERROR_IF(!isfinite(cl) || !(ct > 0.0), VS_ENUMERIC, "%s: sound speeds not representable for rho = %g",
-                       __func__, rho);
+    VS_RETURN_ERROR_IF(!isfinite(cl) || !(ct > 0.0), VS_ENUMERIC,
+                       "%s: sound speeds not representable for rho = %g", __func__, rho);
     out[0] = cl;
     out[1] = ct;
     return VS_OK;
@@ -513,7 +522,8 @@ VS_API int vs_strain_to_mandel(const double *u, double *t)
     VS_FORWARD_IF_ERROR(check_symmetric_strain(u, __func__));
     double tt[6];
     vs__strain_to_mandel(u, tt);
-    VS_RETURN_ERROR_IF(!all_finite(tt, 6), VS_ENUMERIC, "%s: Mandel vector overflows (strain too large)", __func__);
+    VS_RETURN_ERROR_IF(!all_finite(tt, 6), VS_ENUMERIC, "%s: Mandel vector overflows (strain too large)",
+                       __func__);
     memcpy(t, tt, sizeof tt);
     return VS_OK;
 }
@@ -549,7 +559,8 @@ VS_API int vs_elastic_spin_to_strain(const vs_elastic *el, const double *g, doub
     vs__spin_basis(Q);
     vs__matvec(6, 6, Q, g, s);
     vs__matvec(6, 6, el->Minvsqrt, s, t); /* t = M^{-1/2} Q g, inverting Eq. A3 (Q orthogonal) */
-    VS_RETURN_ERROR_IF(!all_finite(t, 6), VS_ENUMERIC, "%s: strain overflows (spin vector too large)", __func__);
+    VS_RETURN_ERROR_IF(!all_finite(t, 6), VS_ENUMERIC, "%s: strain overflows (spin vector too large)",
+                       __func__);
     vs__mandel_to_strain(t, u);
     return VS_OK;
 }

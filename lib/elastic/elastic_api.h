@@ -8,12 +8,12 @@
 
 /* The quantities of Λ the coupling kernels need, copied out of a handle by vs__elastic_view. */
 struct vs__elastic_view {
-    double L[81];     /* Λ_ijkl, row-major 3×3×3×3 */
-    double M[36];     /* Mandel matrix (Eq. A2) */
-    double Msqrt[36]; /* M^{1/2} */
-    int isotropic;    /* Λ equals its isotropic projection (closed forms apply) */
+    double L[81];      /* Λ_ijkl, row-major 3×3×3×3 */
+    double M[36];      /* Mandel matrix (Eq. A2) */
+    double Msqrt[36];  /* M^{1/2} */
+    int isotropic;     /* Λ equals its isotropic projection (closed forms apply) */
     double lambda, mu; /* Lamé constants (exact if isotropic, Voigt projection otherwise) */
-    double K;         /* bulk modulus, accurate as σ → −1 (see elastic_internal.h) */
+    double K;          /* bulk modulus, accurate as σ → −1 (see elastic_internal.h) */
 };
 
 /* Fill *v from the handle el (both non-NULL). */
