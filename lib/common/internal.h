@@ -81,7 +81,9 @@ void vs__matmul(int n, int k, int m, const double *A, const double *B, double *C
 void vs__matmul_tn(int n, int k, int m, const double *A, const double *B, double *C);
 /* y = A·x, A row-major n×m. */
 void vs__matvec(int n, int m, const double *A, const double *x, double *y);
-/* Symmetric matrix function: F = V diag(f(w)) Vᵀ for symmetric A = V diag(w) Vᵀ (n ≤ 64). */
-int vs__sym_apply(int n, const double *A, double (*f)(double), double *F);
+/* Symmetric matrix function F = V diag(f(w)) Vᵀ from an eigen-decomposition A = V diag(w) Vᵀ as
+ * vs__sym_eigen returns it (w[n], V[n*n] row-major, column p = eigenvector of w[p]); no allocation, so
+ * const queries may call it with a stored decomposition. F may not alias V or w. */
+void vs__sym_apply(int n, const double *V, const double *w, double (*f)(double), double *F);
 
 #endif

@@ -83,14 +83,8 @@ void vs__matvec(int n, int m, const double *A, const double *x, double *y)
     }
 }
 
-int vs__sym_apply(int n, const double *A, double (*f)(double), double *F)
+void vs__sym_apply(int n, const double *V, const double *w, double (*f)(double), double *F)
 {
-    double w[64], V[64 * 64];
-    if (n <= 0 || n > 64)
-        return vs__error(VS_EINVAL, "vs__sym_apply: n = %d out of range", n);
-    int st = vs__sym_eigen(n, A, w, V);
-    if (st != VS_OK)
-        return st;
     for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++) {
             double s = 0.0;
@@ -98,5 +92,4 @@ int vs__sym_apply(int n, const double *A, double (*f)(double), double *F)
                 s += V[i * n + p] * f(w[p]) * V[j * n + p];
             F[i * n + j] = s;
         }
-    return VS_OK;
 }

@@ -1,11 +1,25 @@
-/* Internal layout of the coupling handle and the helpers shared by the lib/coupling sources. Not installed. */
+/* Internal header of lib/coupling: the layout of the coupling handle and what its files share.
+ * Not installed.
+ *
+ * Layers of lib/coupling, bottom → top. A file calls only files on its own line or below it (never one
+ * above), and only coupling.c holds the handle's public entry points with their argument checks:
+ *
+ *   sphere.c     generic sphere quadrature, Gauss–Legendre rules, real Y_lm (sphere.h; no handle)
+ *   ratio.c      closed-form J_compr, J_shear and their ratio (Eq. 22; no handle, calls no file here)
+ *   kernel.c     the kernel W(k̂) (J̃ or k̂k̂ᵀ) and K̃(k̂) of a handle at a unit vector (Eq. 20, App. B)
+ *   average.c    ⟨W⟩: closed forms (App. B) or sphere quadrature of kernel.c
+ *   harmonics.c  harmonic decomposition W = Σ_l A_l at creation and its evaluation
+ *   coupling.c   the handle: create/free, queries and their argument checks
+ *
+ * Data comes from the elastic module only through lib/elastic/elastic_api.h (never its layout). */
 #ifndef VS_COUPLING_INTERNAL_H
 #define VS_COUPLING_INTERNAL_H
 
 #include <libvoigtspin/coupling.h>
-#include "elastic/elastic_internal.h"
+#include "elastic/elastic_api.h"
+#include "sphere.h"
 
-/* Largest harmonic degree a handle may keep (anisotropic truncation cap, SPEC §4.2). */
+/* Largest harmonic degree a handle may keep (anisotropic truncation cap; docs/coupling.md, "Harmonics"). */
 #define VS__COUPLING_LMAX_CAP 64
 
 /* Which kernel W(k̂) the handle describes. */
@@ -18,7 +32,7 @@ struct vs_coupling {
     int kind;             /* enum vs__coupling_kind */
     int nc;               /* spin components: 6 or 3 */
     int isotropic;        /* elastic kernel with an isotropic Λ: closed forms apply */
-    struct vs_elastic el; /* private copy of Λ (elastic kernel only) */
+    struct vs__elastic_view el; /* private copy of what the kernels read of Λ (elastic kernel only) */
     double Q[36];         /* spin basis (columns q1..q6) */
     double QtMsqrt[36];   /* Qᵀ M^{1/2}: spin components of a Mandel vector (Eq. A3) */
     double tol;           /* tolerance requested at creation */
@@ -35,45 +49,24 @@ struct vs_coupling {
     double *coef;         /* real-Y_lm coefficients, coef[i*npair + p], i over (l ≥ 2, m), see harmonics.c */
 };
 
-/* Argument checks of the queries: handle and output non-NULL (VS_EINVAL with a message naming func);
- * the _query variant also applies the library's direction rule (vs__normalize_direction: finite,
- * non-zero, any magnitude) to khat, named `what`, and writes its unit vector to k[3]. */
-int vs__coupling_check(const vs_coupling *c, const void *outp, const char *func);
-int vs__coupling_check_query(const vs_coupling *c, const double *khat, const void *outp, const char *func,
-                             const char *what, double *k);
-/* A tolerance must be finite and > 0. */
-int vs__coupling_check_tol(double tol, const char *func);
-
-/* W(k̂) for a unit vector k (no argument checks). VS_OK or VS_ENUMERIC. */
+/* ---- kernel.c: evaluation at a unit vector k (no argument checks) ---- */
+/* W(k̂), nc×nc. VS_OK or VS_ENUMERIC. */
 int vs__coupling_eval(const vs_coupling *c, const double *k, double *W);
+/* K̃(k̂) of an elastic kernel: Mandel 6×6 (Km[36]) or tensor 3×3×3×3 (K[81]). VS_OK or VS_ENUMERIC. */
+int vs__coupling_ktilde_mandel(const vs_coupling *c, const double *k, double *Km);
+int vs__coupling_ktilde_tensor(const vs_coupling *c, const double *k, double *K);
 
-/* Integrand of the sphere quadrature: out[n] at the unit vector k; non-zero status aborts. */
-typedef int (*vs__sphere_fn)(const double *k, double *out, void *ctx);
+/* ---- average.c: ⟨W⟩ ---- */
+/* At creation: avg, avg_err and the eigen-decomposition avg_w, avg_V (closed form or quadrature at tol). */
+int vs__coupling_build_average(vs_coupling *c, const char *func);
+/* ⟨W⟩ by sphere quadrature to tol for any kernel (nc*nc values into avg). */
+int vs__coupling_average_quadrature(const vs_coupling *c, double tol, const char *func, double *avg,
+                                    double *abserr);
 
-/* ⟨f⟩ over the unit sphere with Gauss–Legendre (cos θ) × trapezoid (φ) grids of increasing order until
- * successive orders differ by ≤ tol (max norm). `user` maps a non-zero callback status to VS_ECALLBACK
- * and checks the returned values are finite. VS_OK, VS_ENOCONV, VS_ENOMEM, VS_ECALLBACK or the
- * integrand's status. */
-int vs__sphere_average(int n, vs__sphere_fn f, void *ctx, double tol, int user, const char *func,
-                       double *avg, double *abserr);
-
-/* Gauss–Legendre nodes x[nt], weights w[nt] on [−1, 1] from GSL's static tables (orders 2–20, 32, 64, 96,
- * 100, 128, 256, 512, 1024: no allocation, no GSL error path). VS_OK or VS_EINVAL (other orders). */
-int vs__gauss_legendre(int nt, double *x, double *w);
-
-/* Real orthonormal spherical harmonics Y_lm(θ, φ) for all l ≤ lmax at cos θ = z (clamped to [−1, 1])
- * and (cos φ, sin φ) = (cphi, sphi): Y[l*l + l + m], −l ≤ m ≤ l. `scratch` holds
- * gsl_sf_legendre_array_n(lmax) doubles. */
-void vs__real_ylm(int lmax, double z, double cphi, double sphi, double *scratch, double *Y);
-/* GSL's SPHARM-normalised associated Legendre array at z (clamped), m ≥ 0, into P (scratch size);
- * vs__legendre_at(P, l, m) reads one entry; vs__spharm_real_factor(m) is 1 (m = 0) or √2 (real basis). */
-void vs__legendre_spharm(int lmax, double z, double *P);
-double vs__legendre_at(const double *P, int l, int m);
-double vs__spharm_real_factor(int m);
-/* Scratch size vs__real_ylm and vs__legendre_spharm need. */
-size_t vs__ylm_scratch_size(int lmax);
-
-/* Harmonic decomposition of c's kernel at creation (fills lmax, harm_err, npair, ncoef, coef). */
+/* ---- harmonics.c: W(k̂) = Σ_{l even} A_l(k̂) ---- */
+/* At creation (after the average): fills lmax, harm_err, npair, ncoef, coef. */
 int vs__coupling_build_harmonics(vs_coupling *c, const char *func);
+/* A[(lmax/2 + 1)·nc·nc] at the unit vector k. */
+void vs__coupling_harmonics_eval(const vs_coupling *c, const double *k, double *A);
 
 #endif

@@ -1,5 +1,5 @@
-/* Harmonic decomposition W(k̂) = Σ_{l even} A_l(k̂) of a coupling kernel (SPEC §4.2, consumed by the
- * Ewald lattice of §4.4). Every entry W_ab is expanded in real orthonormal spherical harmonics,
+/* Harmonic decomposition W(k̂) = Σ_{l even} A_l(k̂) of a coupling kernel (docs/coupling.md, "Harmonics";
+ * consumed by the Ewald lattice, docs/lattice.md). Every entry W_ab is expanded in real orthonormal spherical harmonics,
  * W_ab(k̂) = Σ_lm c_lm^{ab} Y_lm(k̂); A_l collects the degree-l terms. W is even in k̂ (J̃(−k̂) = J̃(k̂)),
  * so odd l vanish. The coefficients are computed once at creation; evaluation costs one Y_lm sweep. */
 #include <string.h>
@@ -7,7 +7,7 @@
 #include "common/internal.h"
 #include "coupling_internal.h"
 
-/* Stack scratch for vs__real_ylm in vs_coupling_harmonics (lmax ≤ VS__COUPLING_LMAX_CAP). */
+/* Stack scratch for vs__real_ylm in vs__coupling_harmonics_eval (lmax ≤ VS__COUPLING_LMAX_CAP). */
 #define YLM_SCRATCH 4096
 #define YLM_COUNT ((VS__COUPLING_LMAX_CAP + 1) * (VS__COUPLING_LMAX_CAP + 1))
 
@@ -59,24 +59,22 @@ static int project(const vs_coupling *c, int nt, int L, double *cf)
         return st;
     double *w = x + nt, *P = w + nt, *Fc = P + nscr, *Fs = Fc + nf, *cosm = Fs + nf, *sinm = cosm + ntrig;
     double *ring = sinm + ntrig;
-    st = vs__gauss_legendre(nt, x, w);
+    VS_GOTO_IF_ERROR(st, vs__gauss_legendre(nt, x, w), out);
     for (int m = 0; m <= L; m++)
         for (int j = 0; j < np; j++) {
             cosm[m * np + j] = cos(2.0 * M_PI * m * j / np);
             sinm[m * np + j] = sin(2.0 * M_PI * m * j / np);
         }
     memset(cf, 0, (size_t)((L + 1) * (L + 1)) * (size_t)npair * sizeof *cf);
-    for (int i = 0; i < nt && st == VS_OK; i++) {
+    for (int i = 0; i < nt; i++) {
         double s = sqrt(fmax(0.0, 1.0 - x[i] * x[i]));
-        for (int j = 0; j < np && st == VS_OK; j++) {
+        for (int j = 0; j < np; j++) {
             double phi = 2.0 * M_PI * j / np, W[36], k[3] = {s * cos(phi), s * sin(phi), x[i]};
-            st = vs__coupling_eval(c, k, W);
+            VS_GOTO_IF_ERROR(st, vs__coupling_eval(c, k, W), out);
             for (int p = 0, a = 0; a < nc; a++)
                 for (int b = a; b < nc; b++)
                     ring[j * npair + p++] = W[a * nc + b];
         }
-        if (st != VS_OK)
-            break;
         /* F_m = (2π/n_φ) Σ_j W(θ_i, φ_j) (cos mφ_j, sin mφ_j) */
         for (int m = 0; m <= L; m++)
             for (int p = 0; p < npair; p++) {
@@ -100,6 +98,7 @@ static int project(const vs_coupling *c, int nt, int L, double *cf)
                         rs[p] += f * Fs[m * npair + p];
             }
     }
+out:
     vs__free(x);
     return st;
 }
@@ -145,6 +144,38 @@ static int store(vs_coupling *c, const double *cf, int L, double err)
     return VS_OK;
 }
 
+/* One grid order n_θ of build_truncated: project to the last computed degree Lq and, if some even
+ * L ≤ Lq − DEGREE_MARGIN has a tail bound ≤ tol/2, store the smallest such L and set *found. *best tracks
+ * the smallest bound seen (for the error message). */
+static int try_order(vs_coupling *c, int nt, double *best, int *found)
+{
+    const int Lq =
+        nt - 2 < VS__COUPLING_LMAX_CAP + DEGREE_MARGIN ? nt - 2 : VS__COUPLING_LMAX_CAP + DEGREE_MARGIN;
+    const int Lmax = Lq - DEGREE_MARGIN < VS__COUPLING_LMAX_CAP ? Lq - DEGREE_MARGIN : VS__COUPLING_LMAX_CAP;
+    int st = VS_OK;
+    double *cf = vs__calloc((size_t)((Lq + 1) * (Lq + 1)), (size_t)c->npair * sizeof *cf, &st);
+    double *norms = vs__calloc((size_t)Lq + 1, sizeof *norms, &st);
+    if (cf == NULL || norms == NULL)
+        goto out; /* st = VS_ENOMEM */
+    VS_GOTO_IF_ERROR(st, project(c, nt, Lq, cf), out);
+    for (int l = 0; l <= Lq; l += 2)
+        norms[l] = degree_norm(c, cf, l);
+    for (int L = 2; L <= Lmax; L += 2) {
+        /* Pointwise budget: tail ≤ tol/2, plus the Frobenius error ≤ nc·avg_err ≤ tol/2 of A_0 = ⟨W⟩. */
+        double err = tail_bound(norms, L, Lq);
+        *best = fmin(*best, err);
+        if (err <= 0.5 * c->tol) {
+            *found = 1;
+            st = store(c, cf, L, err + c->nc * c->avg_err);
+            break;
+        }
+    }
+out:
+    vs__free(cf);
+    vs__free(norms);
+    return st;
+}
+
 /* Anisotropic kernel: refine the grid until a degree L ≤ Lq − DEGREE_MARGIN has a tail bound ≤ tol/2 over
  * the computed degrees L < l ≤ Lq. The coefficients of degree ≤ L alias only from degrees ≥ 2n_θ − L,
  * far beyond Lq where the geometric decay of an analytic kernel has made them negligible. */
@@ -152,39 +183,13 @@ static int build_truncated(vs_coupling *c, const char *func)
 {
     const int norders = (int)(sizeof aniso_orders / sizeof aniso_orders[0]);
     double best = INFINITY;
-    for (int o = 0; o < norders; o++) {
-        const int nt = aniso_orders[o];
-        const int Lq = nt - 2 < VS__COUPLING_LMAX_CAP + DEGREE_MARGIN ? nt - 2 : VS__COUPLING_LMAX_CAP + DEGREE_MARGIN;
-        int st = VS_OK;
-        double *cf = vs__calloc((size_t)((Lq + 1) * (Lq + 1)), (size_t)c->npair * sizeof *cf, &st);
-        double *norms = vs__calloc((size_t)Lq + 1, sizeof *norms, &st);
-        if (cf == NULL || norms == NULL) {
-            vs__free(cf);
-            vs__free(norms);
-            return st;
-        }
-        st = project(c, nt, Lq, cf);
-        for (int l = 0; l <= Lq && st == VS_OK; l += 2)
-            norms[l] = degree_norm(c, cf, l);
-        int Lmax = Lq - DEGREE_MARGIN < VS__COUPLING_LMAX_CAP ? Lq - DEGREE_MARGIN : VS__COUPLING_LMAX_CAP;
-        for (int L = 2; L <= Lmax && st == VS_OK; L += 2) {
-            /* Pointwise budget: tail ≤ tol/2, plus the Frobenius error ≤ nc·avg_err ≤ tol/2 of A_0 = ⟨W⟩. */
-            double err = tail_bound(norms, L, Lq);
-            best = fmin(best, err);
-            if (err <= 0.5 * c->tol) {
-                st = store(c, cf, L, err + c->nc * c->avg_err);
-                vs__free(cf);
-                vs__free(norms);
-                return st;
-            }
-        }
-        vs__free(cf);
-        vs__free(norms);
-        if (st != VS_OK)
-            return st;
-    }
-    return vs__error(VS_ENOCONV, "%s: harmonic truncation error %g > tol/2 = %g at the cap lmax = %d", func, best,
-                     0.5 * c->tol, VS__COUPLING_LMAX_CAP);
+    int found = 0;
+    for (int o = 0; o < norders && !found; o++)
+        VS_FORWARD_IF_ERROR(try_order(c, aniso_orders[o], &best, &found));
+    VS_RETURN_ERROR_IF(!found, VS_ENOCONV,
+                       "%s: harmonic truncation error %g > tol/2 = %g at the cap lmax = %d", func, best,
+                       0.5 * c->tol, VS__COUPLING_LMAX_CAP);
+    return VS_OK;
 }
 
 /* Polynomial kernels (isotropic J̃ of degree 4, dipolar k̂k̂ᵀ of degree 2): the rule is exact. */
@@ -194,9 +199,9 @@ static int build_exact(vs_coupling *c, int degree)
     double *cf = vs__calloc((size_t)((degree + 1) * (degree + 1)), (size_t)c->npair * sizeof *cf, &st);
     if (cf == NULL)
         return st;
-    st = project(c, EXACT_ORDER, degree, cf);
-    if (st == VS_OK)
-        st = store(c, cf, degree, 0.0);
+    VS_GOTO_IF_ERROR(st, project(c, EXACT_ORDER, degree, cf), out);
+    st = store(c, cf, degree, 0.0);
+out:
     vs__free(cf);
     return st;
 }
@@ -204,8 +209,8 @@ static int build_exact(vs_coupling *c, int degree)
 int vs__coupling_build_harmonics(vs_coupling *c, const char *func)
 {
     c->npair = c->nc * (c->nc + 1) / 2;
-    if (vs__ylm_scratch_size(VS__COUPLING_LMAX_CAP) > YLM_SCRATCH)
-        return vs__error(VS_ENUMERIC, "%s: spherical-harmonic scratch too small", func);
+    VS_RETURN_ERROR_IF(vs__ylm_scratch_size(VS__COUPLING_LMAX_CAP) > YLM_SCRATCH, VS_ENUMERIC,
+                       "%s: spherical-harmonic scratch too small", func);
     if (c->kind == VS__KERNEL_DIPOLAR)
         return build_exact(c, 2);
     if (c->isotropic)
@@ -213,12 +218,8 @@ int vs__coupling_build_harmonics(vs_coupling *c, const char *func)
     return build_truncated(c, func);
 }
 
-VS_API int vs_coupling_harmonics(const vs_coupling *c, const double *nhat, double *A)
+void vs__coupling_harmonics_eval(const vs_coupling *c, const double *k, double *A)
 {
-    double k[3];
-    int st = vs__coupling_check_query(c, nhat, A, __func__, "nhat", k);
-    if (st != VS_OK)
-        return st;
     const int nc = c->nc, nn = nc * nc, npair = c->npair;
     double rho = hypot(k[0], k[1]);
     double cphi = rho > 0.0 ? k[0] / rho : 1.0, sphi = rho > 0.0 ? k[1] / rho : 0.0;
@@ -239,5 +240,4 @@ VS_API int vs_coupling_harmonics(const vs_coupling *c, const double *nhat, doubl
             for (int b = a; b < nc; b++, p++)
                 Al[a * nc + b] = Al[b * nc + a] = acc[p];
     }
-    return VS_OK;
 }

@@ -1,10 +1,13 @@
-/* Quadrature on the unit sphere and real spherical harmonics (App. B averages; SPEC §4.2). */
+/* Quadrature on the unit sphere and real spherical harmonics (paper App. B averages; docs/coupling.md,
+ * "⟨J̃⟩" and "Harmonics"). The bottom layer of lib/coupling: generic, no coupling handle (sphere.h). */
 #include <string.h>
 #include <gsl/gsl_integration.h>
 #include <gsl/gsl_sf_legendre.h>
 
+#include <libvoigtspin/coupling.h>
+
 #include "common/internal.h"
-#include "coupling_internal.h"
+#include "sphere.h"
 
 /* Orders GSL tabulates (gsl/integration/glfixed.c): for these gsl_integration_glfixed_table_alloc
  * returns a pointer to a static table and allocates nothing, so it cannot fail and cannot reach GSL's
@@ -20,10 +23,16 @@ static int gsl_tabulates(int nt)
     return 0;
 }
 
+int vs__sphere_check_tol(double tol, const char *func)
+{
+    VS_RETURN_ERROR_IF(!isfinite(tol) || !(tol > 0.0), VS_EINVAL, "%s: tol = %g must be finite and > 0", func,
+                       tol);
+    return VS_OK;
+}
+
 int vs__gauss_legendre(int nt, double *x, double *w)
 {
-    if (!gsl_tabulates(nt))
-        return vs__error(VS_EINVAL, "Gauss-Legendre order %d is not tabulated by GSL", nt);
+    VS_RETURN_ERROR_IF(!gsl_tabulates(nt), VS_EINVAL, "Gauss-Legendre order %d is not tabulated by GSL", nt);
     gsl_integration_glfixed_table *t = gsl_integration_glfixed_table_alloc((size_t)nt);
     if (t == NULL || !t->precomputed) { /* a GSL that computes this order would allocate: refuse */
         gsl_integration_glfixed_table_free(t);
@@ -88,34 +97,32 @@ static int sphere_rule(int n, vs__sphere_fn f, void *ctx, int nt, int user, cons
     if (x == NULL)
         return st;
     double *w = x + nt;
-    st = vs__gauss_legendre(nt, x, w);
+    VS_GOTO_IF_ERROR(st, vs__gauss_legendre(nt, x, w), out);
     const int np = 2 * nt;
     memset(sum, 0, (size_t)n * sizeof *sum);
-    for (int i = 0; i < nt && st == VS_OK; i++) {
+    for (int i = 0; i < nt; i++) {
         double s = sqrt(fmax(0.0, 1.0 - x[i] * x[i]));
         double wt = w[i] / (2.0 * np); /* (1/4π) · w_i · 2π/n_φ */
-        for (int j = 0; j < np && st == VS_OK; j++) {
+        for (int j = 0; j < np; j++) {
             double phi = 2.0 * M_PI * j / np;
             double k[3] = {s * cos(phi), s * sin(phi), x[i]};
             int rc = f(k, val, ctx);
-            if (user && rc != 0) {
-                st = vs__error(VS_ECALLBACK, "%s: callback returned %d at khat = (%g, %g, %g)", func, rc, k[0],
-                               k[1], k[2]);
-                break;
-            }
-            if (rc != 0) {
-                st = rc;
-                break;
+            if (rc != 0) { /* a user callback's status becomes VS_ECALLBACK; the library's own is passed on */
+                st = user ? vs__error(VS_ECALLBACK, "%s: callback returned %d at khat = (%g, %g, %g)", func,
+                                      rc, k[0], k[1], k[2])
+                          : rc;
+                goto out;
             }
             for (int a = 0; a < n; a++) {
                 if (user && !isfinite(val[a])) {
                     st = vs__error(VS_ECALLBACK, "%s: callback value %d is not finite", func, a);
-                    break;
+                    goto out;
                 }
                 sum[a] += wt * val[a];
             }
         }
     }
+out:
     vs__free(x);
     return st;
 }
@@ -132,17 +139,15 @@ int vs__sphere_average(int n, vs__sphere_fn f, void *ctx, double tol, int user, 
     double *prev = buf, *cur = buf + n, *val = buf + 2 * (size_t)n;
     double diff = INFINITY;
     for (int o = 0; o < norders; o++) {
-        st = sphere_rule(n, f, ctx, orders[o], user, func, cur, val);
-        if (st != VS_OK)
-            break;
+        VS_GOTO_IF_ERROR(st, sphere_rule(n, f, ctx, orders[o], user, func, cur, val), out);
         /* Finite integrand values can still sum past DBL_MAX; never return such an average (and a NaN
          * difference must not pass the test below through fmax, which ignores NaN). */
-        for (int a = 0; a < n && st == VS_OK; a++)
-            if (!isfinite(cur[a]))
+        for (int a = 0; a < n; a++)
+            if (!isfinite(cur[a])) {
                 st = vs__error(VS_ENUMERIC, "%s: average component %d overflows a double (n_theta = %d)", func,
                                a, orders[o]);
-        if (st != VS_OK)
-            break;
+                goto out;
+            }
         if (o > 0) {
             diff = 0.0;
             for (int a = 0; a < n; a++)
@@ -151,31 +156,25 @@ int vs__sphere_average(int n, vs__sphere_fn f, void *ctx, double tol, int user, 
                 memcpy(avg, cur, (size_t)n * sizeof *avg);
                 if (abserr)
                     *abserr = diff;
-                vs__free(buf);
-                return VS_OK;
+                goto out; /* st = VS_OK */
             }
         }
         double *t = prev;
         prev = cur;
         cur = t;
     }
-    if (st == VS_OK)
-        st = vs__error(VS_ENOCONV, "%s: sphere quadrature reached n_theta = %d with change %g > tol = %g", func,
-                       orders[norders - 1], diff, tol);
+    st = vs__error(VS_ENOCONV, "%s: sphere quadrature reached n_theta = %d with change %g > tol = %g", func,
+                   orders[norders - 1], diff, tol);
+out:
     vs__free(buf);
     return st;
 }
 
 VS_API int vs_sphere_average(int n, vs_sphere_fn f, void *ctx, double tol, double *avg, double *abserr)
 {
-    if (f == NULL)
-        return vs__error(VS_EINVAL, "%s: integrand is NULL", __func__);
-    if (avg == NULL)
-        return vs__error(VS_EINVAL, "%s: output array is NULL", __func__);
-    if (n < 1 || n > 1000000)
-        return vs__error(VS_EINVAL, "%s: n = %d outside [1, 1e6]", __func__, n);
-    int st = vs__coupling_check_tol(tol, __func__);
-    if (st != VS_OK)
-        return st;
+    VS_RETURN_ERROR_IF(f == NULL, VS_EINVAL, "%s: integrand is NULL", __func__);
+    VS_RETURN_ERROR_IF(avg == NULL, VS_EINVAL, "%s: output array is NULL", __func__);
+    VS_RETURN_ERROR_IF(n < 1 || n > 1000000, VS_EINVAL, "%s: n = %d outside [1, 1e6]", __func__, n);
+    VS_FORWARD_IF_ERROR(vs__sphere_check_tol(tol, __func__));
     return vs__sphere_average(n, f, ctx, tol, 1, __func__, avg, abserr);
 }

@@ -1,8 +1,9 @@
-/* Internal layout of the elastic handle and helpers for the coupling handle. Not installed. */
+/* Layout of the elastic handle: private to lib/elastic (other modules use elastic_api.h). Not installed. */
 #ifndef VS_ELASTIC_INTERNAL_H
 #define VS_ELASTIC_INTERNAL_H
 
 #include <libvoigtspin/elastic.h>
+#include "elastic_api.h"
 
 struct vs_elastic {
     double C[36];        /* standard Voigt stiffness (engineering shear) */
@@ -17,12 +18,5 @@ struct vs_elastic {
                           * λ + 2μ/3, which cancels as σ → −1), Voigt projection otherwise */
     vs_symmetry sym;
 };
-
-/* Spin basis Q (columns q1..q6), row-major double[36]. */
-void vs__spin_basis(double *Q);
-/* Γ_im = Λ_ijml k_j k_l for a unit vector k. */
-void vs__christoffel(const vs_elastic *el, const double *k, double *G);
-void vs__strain_to_mandel(const double *u, double *t);
-void vs__mandel_to_strain(const double *t, double *u);
 
 #endif
