@@ -31,7 +31,7 @@ ORDER = {
     "common": ["error.c", "linalg.c", "version.c"],
     "elastic": ["elastic.c"],
     "rfot": ["rfot.c"],
-    "coupling": ["sphere.c", "coupling.c", "harmonics.c", "ratio.c"],
+    "coupling": ["sphere.c", "ratio.c", "kernel.c", "average.c", "harmonics.c", "coupling.c"],
     "meanfield": ["spinavg.c", "gprofile.c", "meanfield.c", "rfot.c"],
     "lattice": ["kernel.c", "geometry.c", "ewald.c", "fft.c", "lattice.c"],
 }
