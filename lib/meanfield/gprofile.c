@@ -17,6 +17,7 @@
 #include <stdlib.h>
 
 #include <libvoigtspin/meanfield.h>
+#include "common/solve.h"
 #include "mf_internal.h"
 
 struct vs_gprofile {
@@ -201,7 +202,7 @@ static double gfun_eval(double g, void *par)
 /* Root of a gfun on [lo, hi] (values flo, fhi already known). */
 static int gfun_root(gfun *gf, double lo, double hi, double flo, double fhi, double *root)
 {
-    int st = vs__mf_brent(gfun_eval, gf, lo, hi, flo, fhi, &gf->p->o, root);
+    int st = vs__brent_root(gfun_eval, gf, lo, hi, flo, fhi, gf->p->o.root_rtol, gf->p->o.max_iter, root);
     return gf->st != VS_OK ? gf->st : st;
 }
 
@@ -370,7 +371,7 @@ static int tangent(const vs_gprofile *p, const char *func, double *g1, double *g
     if (!(s_lo < s_hi) || !(d_lo >= 0.0 && d_hi <= 0.0))
         return vs__error(VS_ENONPHYS, "%s: no common tangent of the two convex branches within (0, %g]", func,
                          p->o.g_max);
-    st = vs__mf_brent(tangent_gap, &tp, s_lo, s_hi, d_lo, d_hi, &p->o, &t);
+    st = vs__brent_root(tangent_gap, &tp, s_lo, s_hi, d_lo, d_hi, p->o.root_rtol, p->o.max_iter, &t);
     if (tp.st != VS_OK)
         return tp.st;
     if (st != VS_OK)
@@ -429,7 +430,8 @@ static int refine_min(const vs_gprofile *p, const sample *a, const sample *m, co
     double fbest;
     if (!(a->g < m->g && m->g < b->g && m->d2 < a->d2 && m->d2 < b->d2)) /* no interior minimum: keep the sample */
         return VS_OK;
-    int st = vs__mf_brent_min(gfun_eval, &gf, a->g, a->d2, m->g, m->d2, b->g, b->d2, &p->o, &fbest);
+    int st = vs__brent_min(gfun_eval, &gf, a->g, a->d2, m->g, m->d2, b->g, b->d2, sqrt(p->o.root_rtol),
+                           p->o.max_iter, &fbest);
     if (gf.st != VS_OK)
         return gf.st;
     if (st != VS_OK)

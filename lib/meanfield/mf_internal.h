@@ -48,18 +48,6 @@ double vs__mf_response(int n, double r);
 /* a·b·c/d (a, b, c ≥ 0, d > 0) without spurious overflow/underflow of intermediate products. */
 double vs__mf_muldiv(double a, double b, double c, double d);
 
-/* Root of f on [lo, hi] with GSL's Brent solver behind a fence (no GSL error handler can be reached:
- * solver storage on the stack, bracket validated, non-finite values intercepted). flo = f(lo),
- * fhi = f(hi) must be finite with opposite signs (or one be zero), else VS_ENUMERIC.
- * Returns VS_OK, VS_ENUMERIC (bad bracket, f non-finite somewhere), VS_EINVAL or VS_ENOCONV. */
-int vs__mf_brent(double (*f)(double, void *), void *par, double lo, double hi, double flo, double fhi,
-                 const vs__mf_opts *o, double *root);
-
-/* Minimum value of f on (a, b) by GSL's Brent minimiser, fenced as vs__mf_brent; needs
- * a < m < b and f(m) < f(a), f(b) (else VS_ENUMERIC). Stops at relative interval √root_rtol. */
-int vs__mf_brent_min(double (*f)(double, void *), void *par, double a, double fa, double m, double fm, double b,
-                     double fb, const vs__mf_opts *o, double *fmin);
-
 /* Radial stationarity of G(r) = r²/(2K) − ln Z₁(r) (Eq. 24 along the ordering direction):
  * r = K L(r). Returns r = 0 when K ≤ n (paramagnet), else the unique positive root.
  * K must be finite and ≥ 0. Returns VS_OK or VS_ENOCONV. */
