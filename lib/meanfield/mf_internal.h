@@ -1,6 +1,12 @@
 /*
- * Internal helpers of the mean-field folder (SPEC §4.3): the single-spin partition function of an
- * n-component unit spin in a field, its logarithmic derivative and the radial stationarity solve.
+ * The one internal header of the mean-field folder (docs/meanfield.md; paper Eqs. 14–17, 21–27).
+ * Files, each with one job, bottom up (none calls a file above it):
+ *   spinavg.c     the single-spin average: Z₁, L = d ln Z₁/dx, the response C(r) and the radial
+ *                 stationarity solve (Eqs. 14, 23–24), with the solver options;
+ *   meanfield.c   the vs_meanfield handle (meanfield.h; Eqs. 21–25) and the live-profile bookkeeping;
+ *   gprofile.c    the vs_gprofile F(g) profile (gprofile.h; Eqs. 3, 26–27);
+ *   oscillator.c  the single oscillator (oscillator.h; Eqs. 14–17).
+ * The 1-D root/minimum searches are the generic fenced ones of common/solve.h.
  * Not installed; nothing here is exported.
  */
 #ifndef VS_MF_INTERNAL_H
@@ -64,7 +70,7 @@ double vs__mf_gradial(int n, double K, double r);
 /* G_min(K) = min_r G(r) and the radius r* (either pointer may be NULL). */
 int vs__mf_gmin(int n, double K, const vs__mf_opts *o, double *G, double *r);
 
-/* The options and n of a valid handle (used by the F(g) profile). */
+/* The options of a valid handle (copied by the F(g) profile). */
 const vs__mf_opts *vs__mf_opts_of(const vs_meanfield *mf);
 
 /* Live-profile bookkeeping: a profile copies the options of its handle when created, so

@@ -316,9 +316,7 @@ double vs__mf_gradial(int n, double K, double r)
 int vs__mf_gmin(int n, double K, const vs__mf_opts *o, double *G, double *r)
 {
     double rr;
-    int st = vs__mf_radial(n, K, o, &rr);
-    if (st != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(vs__mf_radial(n, K, o, &rr));
     if (G)
         *G = vs__mf_gradial(n, K, rr);
     if (r)
