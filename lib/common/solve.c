@@ -54,8 +54,8 @@ static double fenced(double x, void *p)
 
 static int fence_check(const fence *fe, const char *func)
 {
-    VS_RETURN_ERROR_IF(fe->bad, VS_ENUMERIC, "%s: non-finite function value at %g (overflow in the input range)",
-                       func, fe->xbad);
+    VS_RETURN_ERROR_IF(fe->bad, VS_ENUMERIC,
+                       "%s: non-finite function value at %g (overflow in the input range)", func, fe->xbad);
     return VS_OK;
 }
 
@@ -73,9 +73,10 @@ int vs__brent_root(double (*f)(double, void *), void *par, double lo, double hi,
         return VS_OK;
     }
     /* Validate the bracket ourselves: gsl_root_fsolver_set would call GSL's aborting handler. */
-    VS_RETURN_ERROR_IF(
-        !(isfinite(lo) && isfinite(hi) && isfinite(flo) && isfinite(fhi) && (flo < 0.0) != (fhi < 0.0) && lo < hi),
-        VS_ENUMERIC, "%s: [%g, %g] does not bracket a root (f = %g, %g)", __func__, lo, hi, flo, fhi);
+    VS_RETURN_ERROR_IF(!(isfinite(lo) && isfinite(hi) && isfinite(flo) && isfinite(fhi) &&
+                         (flo < 0.0) != (fhi < 0.0) && lo < hi),
+                       VS_ENUMERIC, "%s: [%g, %g] does not bracket a root (f = %g, %g)", __func__, lo, hi,
+                       flo, fhi);
     VS_FORWARD_IF_ERROR(check_opts(rtol, max_iter, __func__));
     fence fe = {f, par, lo, hi, flo, fhi, 0, 0.0};
     gsl_function F = {fenced, &fe};
@@ -101,8 +102,8 @@ int vs__brent_min(double (*f)(double, void *), void *par, double a, double fa, d
                   double fb, double rtol, int max_iter, double *fmin)
 {
     /* gsl_min_fminimizer_set_with_values would call the handler unless a < m < b, f(m) < f(a), f(b). */
-    VS_RETURN_ERROR_IF(!(isfinite(a) && isfinite(b) && isfinite(fa) && isfinite(fm) && isfinite(fb) && a < m &&
-                         m < b && fm < fa && fm < fb),
+    VS_RETURN_ERROR_IF(!(isfinite(a) && isfinite(b) && isfinite(fa) && isfinite(fm) && isfinite(fb) &&
+                         a < m && m < b && fm < fa && fm < fb),
                        VS_ENUMERIC, "%s: (%g, %g, %g) does not bracket a minimum", __func__, a, m, b);
     VS_FORWARD_IF_ERROR(check_opts(rtol, max_iter, __func__));
     fence fe = {f, par, a, b, fa, fb, 0, 0.0};
@@ -116,7 +117,8 @@ int vs__brent_min(double (*f)(double, void *), void *par, double a, double fa, d
     int st = GSL_CONTINUE;
     for (int it = 0; it < max_iter && st == GSL_CONTINUE && !fe.bad; it++) {
         gsl_min_fminimizer_iterate(&s);
-        st = gsl_min_test_interval(gsl_min_fminimizer_x_lower(&s), gsl_min_fminimizer_x_upper(&s), 1e-300, rtol);
+        st = gsl_min_test_interval(gsl_min_fminimizer_x_lower(&s), gsl_min_fminimizer_x_upper(&s), 1e-300,
+                                   rtol);
     }
     VS_FORWARD_IF_ERROR(fence_check(&fe, __func__));
     VS_RETURN_ERROR_IF(st != GSL_SUCCESS, VS_ENOCONV, "%s: minimum not converged in %d iterations", __func__,

@@ -352,8 +352,9 @@ static int tangent(const vs_gprofile *p, const char *func, double *g1, double *g
     VS_FORWARD_IF_ERROR(vs__check_ptr(p, func, "p"));
     VS_FORWARD_IF_ERROR(nonconvex(p, &found, lo, hi, &end));
     VS_RETURN_ERROR_IF(!found || !(*lo > 0.0) || !isfinite(*hi), VS_ENONPHYS,
-                       "%s: F(g) has no non-convex interval bounded by convex branches on (0, %g]: no common "
-                       "tangent", func, p->o.g_max);
+                       "%s: F(g) has no non-convex interval bounded by convex branches on (0, %g]: "
+                       "no common tangent",
+                       func, p->o.g_max);
     tangent_par tp = {p, 0.0, *lo, *hi, end, 0.0, 0.0, VS_OK};
     double s_lo, s_hi, t, ends[4] = {0.0, *hi, *lo, end}, d[4];
     /* Slopes reachable on both branches: [max(F'(0), F'(hi)), min(F'(lo), F'(end))]. */

@@ -54,7 +54,8 @@ void vs__mf_unlink_profile(vs__mf_link *l)
 
 int vs__mf_check_ncomp(int n, const char *func)
 {
-    VS_RETURN_ERROR_IF(n < 2 || n > VS_MF_NMAX, VS_EINVAL, "%s: ncomp = %d must be in [2, %d]", func, n, VS_MF_NMAX);
+    VS_RETURN_ERROR_IF(n < 2 || n > VS_MF_NMAX, VS_EINVAL, "%s: ncomp = %d must be in [2, %d]", func, n,
+                       VS_MF_NMAX);
     return VS_OK;
 }
 
@@ -96,7 +97,8 @@ static int check_couplings(int n, const double *J, const double *V, const char *
             for (int i = 0; i < n; i++)
                 s += V[i * n + a] * V[i * n + b];
             VS_RETURN_ERROR_IF(fabs(s - (a == b ? 1.0 : 0.0)) > 1e-10, VS_EINVAL,
-                               "%s: eigenvectors are not orthonormal (column %d · column %d = %g)", func, a, b, s);
+                               "%s: eigenvectors are not orthonormal (column %d · column %d = %g)", func, a,
+                               b, s);
         }
     return VS_OK;
 }
@@ -218,16 +220,18 @@ VS_API int vs_meanfield_set_option(vs_meanfield *mf, vs_mf_option key, double va
     VS_CHECK_PTR(mf);
     VS_FORWARD_IF_ERROR(check_key(key, __func__));
     const opt_info *oi = &opt_table[key];
-    VS_RETURN_ERROR_IF(!(value >= oi->lo && value <= oi->hi), VS_EINVAL, "%s: value %g of option %d is outside [%g, %g]",
-                       __func__, value, (int)key, oi->lo, oi->hi);
-    VS_RETURN_ERROR_IF(oi->integer && value != floor(value), VS_EINVAL, "%s: option %d needs an integer value (got %g)",
-                       __func__, (int)key, value);
+    VS_RETURN_ERROR_IF(!(value >= oi->lo && value <= oi->hi), VS_EINVAL,
+                       "%s: value %g of option %d is outside [%g, %g]", __func__, value, (int)key, oi->lo,
+                       oi->hi);
+    VS_RETURN_ERROR_IF(oi->integer && value != floor(value), VS_EINVAL,
+                       "%s: option %d needs an integer value (got %g)", __func__, (int)key, value);
     int nprof = atomic_load(&mf->link->nprof);
-    VS_RETURN_ERROR_IF((key == VS_MF_G_MAX || key == VS_MF_G_GRID) && nprof > 0, VS_EINVAL,
-                       "%s: %s only acts on F(g) profiles, which copy the options when they are created, and %d "
-                       "profile(s) created from this handle are alive; set it before vs_gprofile_create() (or "
-                       "free those profiles first)",
-                       __func__, key == VS_MF_G_MAX ? "VS_MF_G_MAX" : "VS_MF_G_GRID", nprof);
+    VS_RETURN_ERROR_IF(
+        (key == VS_MF_G_MAX || key == VS_MF_G_GRID) && nprof > 0, VS_EINVAL,
+        "%s: %s only acts on F(g) profiles, which copy the options when they are created, and %d "
+        "profile(s) created from this handle are alive; set it before vs_gprofile_create() (or "
+        "free those profiles first)",
+        __func__, key == VS_MF_G_MAX ? "VS_MF_G_MAX" : "VS_MF_G_GRID", nprof);
     switch (key) {
     case VS_MF_ROOT_RTOL: mf->o.root_rtol = value; break;
     case VS_MF_MAX_ITER: mf->o.max_iter = (int)value; break;
@@ -269,8 +273,8 @@ static int check_T(const vs_meanfield *mf, double T, const char *func)
     VS_FORWARD_IF_ERROR(vs__check_finite(T, func, "T"));
     VS_RETURN_ERROR_IF(!(T > 0.0), VS_EINVAL, "%s: temperature T = %g must be > 0", func, T);
     /* J_max/T ≤ 1e100 keeps (J/T)² and L' ≈ (n−1)/(2(J/T)²) of the heat capacity representable. */
-    VS_RETURN_ERROR_IF(!(mf->jmax / T <= 1e100), VS_EINVAL, "%s: T = %g is too small: J_max/T = %g exceeds 1e100",
-                       func, T, mf->jmax / T);
+    VS_RETURN_ERROR_IF(!(mf->jmax / T <= 1e100), VS_EINVAL,
+                       "%s: T = %g is too small: J_max/T = %g exceeds 1e100", func, T, mf->jmax / T);
     return VS_OK;
 }
 
@@ -431,17 +435,17 @@ VS_API int vs_meanfield_landscape(const vs_meanfield *mf, double T, size_t nc, c
     size_t total;
     VS_FORWARD_IF_ERROR(check_T(mf, T, __func__));
     VS_CHECK_PTR(G);
-    VS_RETURN_ERROR_IF(nc == 0 || ns == 0, VS_EINVAL, "%s: grid sizes nc = %zu, ns = %zu must be ≥ 1", __func__, nc,
-                       ns);
+    VS_RETURN_ERROR_IF(nc == 0 || ns == 0, VS_EINVAL, "%s: grid sizes nc = %zu, ns = %zu must be ≥ 1",
+                       __func__, nc, ns);
     VS_FORWARD_IF_ERROR(vs__size_mul(nc, ns, &total));
     VS_FORWARD_IF_ERROR(vs__check_finite_array(hc, nc, __func__, "hc"));
     VS_FORWARD_IF_ERROR(vs__check_finite_array(hs, ns, __func__, "hs"));
     for (size_t i = 0; i < nc; i++)
-        VS_RETURN_ERROR_IF(fabs(hc[i]) > VS_MF_HMAX, VS_EINVAL, "%s: |hc[%zu]| = %g exceeds %g", __func__, i, hc[i],
-                           VS_MF_HMAX);
+        VS_RETURN_ERROR_IF(fabs(hc[i]) > VS_MF_HMAX, VS_EINVAL, "%s: |hc[%zu]| = %g exceeds %g", __func__, i,
+                           hc[i], VS_MF_HMAX);
     for (size_t j = 0; j < ns; j++)
-        VS_RETURN_ERROR_IF(fabs(hs[j]) > VS_MF_HMAX, VS_EINVAL, "%s: |hs[%zu]| = %g exceeds %g", __func__, j, hs[j],
-                           VS_MF_HMAX);
+        VS_RETURN_ERROR_IF(fabs(hs[j]) > VS_MF_HMAX, VS_EINVAL, "%s: |hs[%zu]| = %g exceeds %g", __func__, j,
+                           hs[j], VS_MF_HMAX);
     /* h²/(2K) = h·h·T/(2J): K = J/T itself may underflow to 0 (huge T, small J), so the quadratic
      * terms are formed without it. They grow with |h|: if the largest ones are finite, all are (and
      * ln Z₁ ≤ |h| ≤ 1.5e100), so G is checked before anything is written. */
@@ -450,9 +454,10 @@ VS_API int vs_meanfield_landscape(const vs_meanfield *mf, double T, size_t nc, c
         xmax = fmax(xmax, fabs(hc[i]));
     for (size_t j = 0; j < ns; j++)
         ymax = fmax(ymax, fabs(hs[j]));
-    VS_RETURN_ERROR_IF(!isfinite(quad_term(xmax, T, mf->jc) + quad_term(ymax, T, mf->js)), VS_ENUMERIC,
-                       "%s: G overflows: h²T/(2J) at |hc| = %g, |hs| = %g and T = %g exceeds the double range",
-                       __func__, xmax, ymax, T);
+    VS_RETURN_ERROR_IF(
+        !isfinite(quad_term(xmax, T, mf->jc) + quad_term(ymax, T, mf->js)), VS_ENUMERIC,
+        "%s: G overflows: h²T/(2J) at |hc| = %g, |hs| = %g and T = %g exceeds the double range", __func__,
+        xmax, ymax, T);
     for (size_t i = 0; i < nc; i++)
         for (size_t j = 0; j < ns; j++) {
             double x = hc[i], y = hs[j];
@@ -464,8 +469,8 @@ VS_API int vs_meanfield_landscape(const vs_meanfield *mf, double T, size_t nc, c
 
 /* Column j of the phase diagram (J_compr = ratio·J_shear) at every T[i], into ph[i*nr + j] and
  * m2[2(i*nr + j)], m2[2(i*nr + j) + 1]; func names the public function in messages. */
-static int phase_column(double J_compr, double J_shear, size_t nT, const double *T, size_t nr, size_t j, int *ph,
-                        double *m2, const char *func)
+static int phase_column(double J_compr, double J_shear, size_t nT, const double *T, size_t nr, size_t j,
+                        int *ph, double *m2, const char *func)
 {
     vs_meanfield *mf = NULL;
     int st = VS_OK;
@@ -491,8 +496,8 @@ VS_API int vs_meanfield_phase_diagram(double J_shear, size_t nT, const double *T
     VS_FORWARD_IF_ERROR(vs__check_finite(J_shear, __func__, "J_shear"));
     VS_CHECK_PTR(phase);
     VS_RETURN_ERROR_IF(!(J_shear > 0.0), VS_EINVAL, "%s: J_shear = %g must be > 0", __func__, J_shear);
-    VS_RETURN_ERROR_IF(nT == 0 || nr == 0, VS_EINVAL, "%s: grid sizes nT = %zu, nr = %zu must be ≥ 1", __func__, nT,
-                       nr);
+    VS_RETURN_ERROR_IF(nT == 0 || nr == 0, VS_EINVAL, "%s: grid sizes nT = %zu, nr = %zu must be ≥ 1",
+                       __func__, nT, nr);
     VS_FORWARD_IF_ERROR(vs__size_mul(nT, nr, &total));
     VS_FORWARD_IF_ERROR(vs__check_finite_array(T, nT, __func__, "T"));
     VS_FORWARD_IF_ERROR(vs__check_finite_array(ratio, nr, __func__, "ratio"));
@@ -500,7 +505,8 @@ VS_API int vs_meanfield_phase_diagram(double J_shear, size_t nT, const double *T
         VS_RETURN_ERROR_IF(!(T[i] > 0.0), VS_EINVAL, "%s: T[%zu] = %g must be > 0", __func__, i, T[i]);
     for (size_t j = 0; j < nr; j++)
         VS_RETURN_ERROR_IF(!(ratio[j] > 0.0) || !isfinite(ratio[j] * J_shear), VS_EINVAL,
-                           "%s: ratio[%zu] = %g must be > 0 (and ratio·J_shear finite)", __func__, j, ratio[j]);
+                           "%s: ratio[%zu] = %g must be > 0 (and ratio·J_shear finite)", __func__, j,
+                           ratio[j]);
     /* Solve everything first into scratch, so the outputs stay untouched on failure. */
     int st = VS_OK;
     int *ph = vs__calloc(total, sizeof *ph, &st);

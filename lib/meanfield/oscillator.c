@@ -15,7 +15,8 @@ static int check_osc(int n, double T, double a3, double g, const char *func)
     VS_FORWARD_IF_ERROR(vs__check_finite(T, func, "T"));
     VS_FORWARD_IF_ERROR(vs__check_finite(a3, func, "a3"));
     VS_FORWARD_IF_ERROR(vs__check_finite(g, func, "g"));
-    VS_RETURN_ERROR_IF(!(T > 0.0) || !(a3 > 0.0), VS_EINVAL, "%s: T = %g and a3 = %g must be > 0", func, T, a3);
+    VS_RETURN_ERROR_IF(!(T > 0.0) || !(a3 > 0.0), VS_EINVAL, "%s: T = %g and a3 = %g must be > 0", func, T,
+                       a3);
     VS_RETURN_ERROR_IF(!(g >= 0.0), VS_EINVAL, "%s: g = %g must be ≥ 0 (a magnitude)", func, g);
     return VS_OK;
 }
@@ -67,8 +68,8 @@ VS_API int vs_oscillator_gcr(int ncomp, double T, double a3, double *gcr)
      * root does not (a³ = 5e-324): then √(nT)/√a³. */
     double ratio = ncomp * T / a3;
     double v = isfinite(ratio) && ratio >= DBL_MIN ? sqrt(ratio) : sqrt((double)ncomp) * (sqrt(T) / sqrt(a3));
-    VS_RETURN_ERROR_IF(!isfinite(v), VS_ENUMERIC, "%s: g_cr = √(n T/a3) overflows (T = %g, a3 = %g)", __func__, T,
-                       a3);
+    VS_RETURN_ERROR_IF(!isfinite(v), VS_ENUMERIC, "%s: g_cr = √(n T/a3) overflows (T = %g, a3 = %g)",
+                       __func__, T, a3);
     *gcr = v;
     return VS_OK;
 }

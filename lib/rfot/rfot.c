@@ -7,8 +7,8 @@
 static int check_pos(double x, int allow_zero, const char *func, const char *what)
 {
     VS_FORWARD_IF_ERROR(vs__check_finite(x, func, what));
-    VS_RETURN_ERROR_IF(allow_zero ? !(x >= 0.0) : !(x > 0.0), VS_EINVAL, "%s: %s = %g must be %s", func, what, x,
-                       allow_zero ? "≥ 0" : "> 0");
+    VS_RETURN_ERROR_IF(allow_zero ? !(x >= 0.0) : !(x > 0.0), VS_EINVAL, "%s: %s = %g must be %s", func, what,
+                       x, allow_zero ? "≥ 0" : "> 0");
     return VS_OK;
 }
 
