@@ -1,6 +1,6 @@
 /*
- * F₀(g) and F(g) = F₀(g) + F_ex(g) (paper Eqs. 3, 26–27, Fig. 5) and the single oscillator of
- * Eq. 14 (Eqs. 15–17, Fig. 2). Reduced units for the profile: a³ = k_BT = 1, so x = g².
+ * The F(g) profile: F₀(g) and F(g) = F₀(g) + F_ex(g) (paper Eqs. 3, 26–27, Fig. 5; docs/meanfield.md,
+ * "F₀(g) and F(g)"). Reduced units: a³ = k_BT = 1, so x = g².
  *
  * Closure (Eq. 26): J_max = g²a³, i.e. K = J_max/T = x, and
  *   F₀/(N k_BT) = x/2 + G_min(x),  G_min(x) = min_r [r²/(2x) − ln Z₁(r)].
@@ -10,13 +10,14 @@
  * (x = r/L eliminated; vs__mf_response evaluates it without the O(r²) cancellation of 1 − xL').
  * Below x = n (paramagnet) F₀ = x/2 and d²F₀ = 1; just above, q → 1/n and C → (n+2)/2
  * give d²F₀ → 1 − 2(n+2)/n = −(n+4)/n (−5/3 for n = 6): the discontinuity of Fig. 5's inset.
- * The same radial function is the minimum of Eq. 14 over φ (y = βa³φg = r*, K = βa³g²), which is
- * exactly the paper's argument for the closure.
+ * The same radial function is the minimum of Eq. 14 over φ (y = βa³φg = r*, K = βa³g²; oscillator.c),
+ * which is exactly the paper's argument for the closure.
  */
 #include <float.h>
 #include <stdlib.h>
 
-#include <libvoigtspin/meanfield.h>
+#include <libvoigtspin/gprofile.h>
+#include "common/solve.h"
 #include "mf_internal.h"
 
 struct vs_gprofile {
@@ -30,12 +31,11 @@ struct vs_gprofile {
 
 VS_API int vs_gprofile_create(const vs_meanfield *mf, double c, vs_gprofile **out)
 {
-    int st = vs__check_ptr(out, __func__, "out");
-    if (st != VS_OK)
-        return st;
+    VS_CHECK_PTR(out);
     *out = NULL;
-    if ((st = vs__check_ptr(mf, __func__, "mf")) != VS_OK || (st = vs__check_finite(c, __func__, "c")) != VS_OK)
-        return st;
+    VS_CHECK_PTR(mf);
+    VS_FORWARD_IF_ERROR(vs__check_finite(c, __func__, "c"));
+    int st;
     vs_gprofile *p = vs__calloc(1, sizeof *p, &st);
     if (!p)
         return st;
@@ -57,9 +57,7 @@ VS_API void vs_gprofile_free(vs_gprofile *p)
 
 VS_API int vs_gprofile_set_penalty(vs_gprofile *p, vs_gpenalty_fn fn, void *user)
 {
-    int st = vs__check_ptr(p, __func__, "p");
-    if (st != VS_OK)
-        return st;
+    VS_CHECK_PTR(p);
     p->fn = fn;
     p->user = fn ? user : NULL;
     return VS_OK;
@@ -84,9 +82,7 @@ static int f0_eval(const vs_gprofile *p, double g, int side, double *v)
         return VS_OK;
     }
     double r, q, y;
-    int st = vs__mf_radial_dk(n, x, fma(g, g, -(double)n), &p->o, &r); /* x − n exact to one rounding */
-    if (st != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(vs__mf_radial_dk(n, x, fma(g, g, -(double)n), &p->o, &r)); /* x − n to one rounding */
     vs__mf_langevin(n, r, NULL, &q, &y, NULL);
     double oneml2 = y * (2.0 - y); /* 1 − L², without cancellation at large g */
     /* F₀ = x/2 + r²/(2x) − ln Z₁(r) = (x/2)(1 − L)² − (ln Z₁(r) − r), using r = xL. */
@@ -98,11 +94,9 @@ static int f0_eval(const vs_gprofile *p, double g, int side, double *v)
 
 static int check_g(double g, const char *func)
 {
-    int st = vs__check_finite(g, func, "g");
-    if (st != VS_OK)
-        return st;
-    if (!(g >= 0.0) || g > 1e50) /* x = g² ≤ 1e100, as for the mean-field handle */
-        return vs__error(VS_EINVAL, "%s: g = %g must be in [0, 1e50]", func, g);
+    VS_FORWARD_IF_ERROR(vs__check_finite(g, func, "g"));
+    /* x = g² ≤ 1e100, as for the mean-field handle */
+    VS_RETURN_ERROR_IF(!(g >= 0.0) || g > 1e50, VS_EINVAL, "%s: g = %g must be in [0, 1e50]", func, g);
     return VS_OK;
 }
 
@@ -110,9 +104,7 @@ static int check_g(double g, const char *func)
  * callback value can overflow, and no non-finite value may reach a solver or an output. */
 static int f_parts(const vs_gprofile *p, double g, int side, int with_c, double *v)
 {
-    int st = f0_eval(p, g, side, v);
-    if (st != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(f0_eval(p, g, side, v));
     if (with_c) {
         v[0] += p->c * g * g;
         v[1] += 2.0 * p->c * g;
@@ -121,17 +113,16 @@ static int f_parts(const vs_gprofile *p, double g, int side, int with_c, double 
     if (p->fn) {
         double a = NAN, b = NAN, d = NAN;
         int rc = p->fn(g, &a, &b, &d, p->user);
-        if (rc != 0)
-            return vs__error(VS_ECALLBACK, "penalty callback returned %d at g = %g", rc, g);
-        if (!isfinite(a) || !isfinite(b) || !isfinite(d))
-            return vs__error(VS_ECALLBACK, "penalty callback gave a non-finite value at g = %g", g);
+        VS_RETURN_ERROR_IF(rc != 0, VS_ECALLBACK, "penalty callback returned %d at g = %g", rc, g);
+        VS_RETURN_ERROR_IF(!isfinite(a) || !isfinite(b) || !isfinite(d), VS_ECALLBACK,
+                           "penalty callback gave a non-finite value at g = %g", g);
         v[0] += a;
         v[1] += b;
         v[2] += d;
     }
-    if (!isfinite(v[0]) || !isfinite(v[1]) || !isfinite(v[2]))
-        return vs__error(VS_ENUMERIC, "F(g) or a derivative overflows at g = %g (penalty c = %g%s)", g, p->c,
-                         p->fn ? " plus the callback" : "");
+    VS_RETURN_ERROR_IF(!isfinite(v[0]) || !isfinite(v[1]) || !isfinite(v[2]), VS_ENUMERIC,
+                       "F(g) or a derivative overflows at g = %g (penalty c = %g%s)", g, p->c,
+                       p->fn ? " plus the callback" : "");
     return VS_OK;
 }
 
@@ -154,9 +145,9 @@ static void put3(const double *v, double *a, double *b, double *c)
 VS_API int vs_gprofile_f0(const vs_gprofile *p, double g, double *F0, double *dF0, double *d2F0)
 {
     double v[3];
-    int st = vs__check_ptr(p, __func__, "p");
-    if (st != VS_OK || (st = check_g(g, __func__)) != VS_OK || (st = f0_eval(p, g, 0, v)) != VS_OK)
-        return st;
+    VS_CHECK_PTR(p);
+    VS_FORWARD_IF_ERROR(check_g(g, __func__));
+    VS_FORWARD_IF_ERROR(f0_eval(p, g, 0, v));
     put3(v, F0, dF0, d2F0);
     return VS_OK;
 }
@@ -164,16 +155,23 @@ VS_API int vs_gprofile_f0(const vs_gprofile *p, double g, double *F0, double *dF
 VS_API int vs_gprofile_eval(const vs_gprofile *p, double g, double *F, double *dF, double *d2F)
 {
     double v[3];
-    int st = vs__check_ptr(p, __func__, "p");
-    if (st != VS_OK || (st = check_g(g, __func__)) != VS_OK || (st = f_eval(p, g, 0, v)) != VS_OK)
-        return st;
+    VS_CHECK_PTR(p);
+    VS_FORWARD_IF_ERROR(check_g(g, __func__));
+    VS_FORWARD_IF_ERROR(f_eval(p, g, 0, v));
     put3(v, F, dF, d2F);
     return VS_OK;
 }
 
-/* ---- Scalar functions of g for the GSL solvers ------------------------------------------------
- * GSL aborts on a non-finite function value, so a failure is recorded in `st` and a finite dummy
- * value returned; the caller checks `st` after the solve. */
+/* ---- Scalar functions of g for the fenced solvers (common/solve.h) ----------------------------
+ * A solver's function returns a double, not a status: the first failure is recorded in `st` (later
+ * calls then do nothing) and a finite dummy value returned; the caller checks `st` after the solve,
+ * before the solver's own status (first_failure). */
+
+/* The status of a solve: the failure recorded by its function (the cause) if any, else the solver's. */
+static int first_failure(int fn_st, int solver_st)
+{
+    return fn_st != VS_OK ? fn_st : solver_st;
+}
 
 typedef struct gfun {
     const vs_gprofile *p;
@@ -184,25 +182,30 @@ typedef struct gfun {
     int st;
 } gfun;
 
+static int gfun_value(const gfun *gf, double g, double *r)
+{
+    double v[3];
+    VS_FORWARD_IF_ERROR(f_parts(gf->p, g, gf->side, !gf->without_c, v));
+    *r = v[gf->which] - gf->shift;
+    /* F' − s can overflow although both are finite */
+    VS_RETURN_ERROR_IF(!isfinite(*r), VS_ENUMERIC, "F'(g) − %g overflows at g = %g", gf->shift, g);
+    return VS_OK;
+}
+
 static double gfun_eval(double g, void *par)
 {
     gfun *gf = par;
-    double v[3] = {0.0, 0.0, 0.0};
+    double r = 0.0;
     if (gf->st == VS_OK)
-        gf->st = f_parts(gf->p, g, gf->side, !gf->without_c, v);
-    if (gf->st != VS_OK)
-        return 0.0;
-    double r = v[gf->which] - gf->shift;
-    if (!isfinite(r)) /* F' − s can overflow although both are finite */
-        gf->st = vs__error(VS_ENUMERIC, "F'(g) − %g overflows at g = %g", gf->shift, g);
+        gf->st = gfun_value(gf, g, &r);
     return gf->st == VS_OK ? r : 0.0;
 }
 
 /* Root of a gfun on [lo, hi] (values flo, fhi already known). */
 static int gfun_root(gfun *gf, double lo, double hi, double flo, double fhi, double *root)
 {
-    int st = vs__mf_brent(gfun_eval, gf, lo, hi, flo, fhi, &gf->p->o, root);
-    return gf->st != VS_OK ? gf->st : st;
+    int st = vs__brent_root(gfun_eval, gf, lo, hi, flo, fhi, gf->p->o.root_rtol, gf->p->o.max_iter, root);
+    return first_failure(gf->st, st);
 }
 
 /* One scan sample: position, side of the jump at g_cr, value of F''. */
@@ -217,7 +220,7 @@ typedef struct sample {
  * is a sample boundary. */
 static int scan(const vs_gprofile *p, int with_c, sample **out, int *count)
 {
-    int N = p->o.g_grid, st;
+    int N = p->o.g_grid, st = VS_OK;
     double gcr = sqrt((double)p->n), gmax = p->o.g_max;
     sample *s = vs__calloc((size_t)(2 * N + 2), sizeof *s, &st);
     if (!s)
@@ -233,15 +236,15 @@ static int scan(const vs_gprofile *p, int with_c, sample **out, int *count)
     }
     for (int i = 0; i < k; i++) {
         double v[3];
-        if ((st = f_parts(p, s[i].g, s[i].side, with_c, v)) != VS_OK) {
-            vs__free(s);
-            return st;
-        }
+        VS_GOTO_IF_ERROR(st, f_parts(p, s[i].g, s[i].side, with_c, v), fail);
         s[i].d2 = v[2];
     }
     *out = s;
     *count = k;
     return VS_OK;
+fail:
+    vs__free(s);
+    return st;
 }
 
 /* Where F'' changes sign between samples a and b: g_cr itself when they straddle the jump. */
@@ -260,41 +263,39 @@ static int sign_change(const vs_gprofile *p, const sample *a, const sample *b, d
 static int nonconvex(const vs_gprofile *p, int *found, double *lo, double *hi, double *end)
 {
     sample *s;
-    int k, st = scan(p, 1, &s, &k);
-    if (st != VS_OK)
-        return st;
+    int k, st = VS_OK;
+    VS_FORWARD_IF_ERROR(scan(p, 1, &s, &k));
     int i = 0, j, e;
     while (i < k && s[i].d2 >= 0.0)
         i++;
     *found = i < k;
-    if (!*found) {
-        vs__free(s);
-        return VS_OK;
-    }
+    if (!*found)
+        goto out;
     *lo = 0.0;
     *hi = INFINITY;
     *end = p->o.g_max;
     if (i > 0)
-        st = sign_change(p, &s[i - 1], &s[i], lo);
+        VS_GOTO_IF_ERROR(st, sign_change(p, &s[i - 1], &s[i], lo), out);
     for (j = i; j < k && s[j].d2 < 0.0; j++)
         ;
-    if (st == VS_OK && j < k)
-        st = sign_change(p, &s[j - 1], &s[j], hi);
+    if (j < k)
+        VS_GOTO_IF_ERROR(st, sign_change(p, &s[j - 1], &s[j], hi), out);
     for (e = j; e < k && s[e].d2 >= 0.0; e++)
         ;
-    if (st == VS_OK && j < k && e < k)
-        st = sign_change(p, &s[e - 1], &s[e], end);
+    if (j < k && e < k)
+        VS_GOTO_IF_ERROR(st, sign_change(p, &s[e - 1], &s[e], end), out);
+out:
     vs__free(s);
     return st;
 }
 
 VS_API int vs_gprofile_nonconvex(const vs_gprofile *p, int *found, double *g_lo, double *g_hi)
 {
-    int st = vs__check_ptr(p, __func__, "p"), f = 0;
+    int f = 0;
     double lo = 0.0, hi = 0.0, end = 0.0;
-    if (st != VS_OK || (st = vs__check_ptr(found, __func__, "found")) != VS_OK ||
-        (st = nonconvex(p, &f, &lo, &hi, &end)) != VS_OK)
-        return st;
+    VS_CHECK_PTR(p);
+    VS_CHECK_PTR(found);
+    VS_FORWARD_IF_ERROR(nonconvex(p, &f, &lo, &hi, &end));
     *found = f;
     if (f && g_lo)
         *g_lo = lo;
@@ -308,8 +309,7 @@ static int branch_point(const vs_gprofile *p, double a, double b, double s, doub
 {
     gfun gf = {p, 1, 0, s, 0, VS_OK};
     double fa = gfun_eval(a, &gf), fb = gfun_eval(b, &gf);
-    if (gf.st != VS_OK)
-        return gf.st;
+    VS_FORWARD_IF_ERROR(gf.st);
     return gfun_root(&gf, a, b, fa, fb, g);
 }
 
@@ -322,23 +322,24 @@ typedef struct tangent_par {
 
 /* Δ(s) = [F(g2) − s g2] − [F(g1) − s g1] with F'(g1) = F'(g2) = s: decreasing in s (dΔ/ds = g1 − g2),
  * zero at the common tangent. */
+static int tangent_gap_value(tangent_par *tp, double s, double *d)
+{
+    double v1[3], v2[3];
+    VS_FORWARD_IF_ERROR(branch_point(tp->p, tp->a1, tp->b1, s, &tp->g1));
+    VS_FORWARD_IF_ERROR(branch_point(tp->p, tp->a2, tp->b2, s, &tp->g2));
+    VS_FORWARD_IF_ERROR(f_eval(tp->p, tp->g1, 0, v1));
+    VS_FORWARD_IF_ERROR(f_eval(tp->p, tp->g2, 0, v2));
+    *d = (v2[0] - s * tp->g2) - (v1[0] - s * tp->g1);
+    VS_RETURN_ERROR_IF(!isfinite(*d), VS_ENUMERIC, "common tangent: F − s g overflows (slope %g)", s);
+    return VS_OK;
+}
+
 static double tangent_gap(double s, void *par)
 {
     tangent_par *tp = par;
-    double v1[3], v2[3];
+    double d = 0.0;
     if (tp->st == VS_OK)
-        tp->st = branch_point(tp->p, tp->a1, tp->b1, s, &tp->g1);
-    if (tp->st == VS_OK)
-        tp->st = branch_point(tp->p, tp->a2, tp->b2, s, &tp->g2);
-    if (tp->st == VS_OK)
-        tp->st = f_eval(tp->p, tp->g1, 0, v1);
-    if (tp->st == VS_OK)
-        tp->st = f_eval(tp->p, tp->g2, 0, v2);
-    if (tp->st != VS_OK)
-        return 0.0;
-    double d = (v2[0] - s * tp->g2) - (v1[0] - s * tp->g1);
-    if (!isfinite(d))
-        tp->st = vs__error(VS_ENUMERIC, "common tangent: F − s g overflows (slope %g)", s);
+        tp->st = tangent_gap_value(tp, s, &d);
     return tp->st == VS_OK ? d : 0.0;
 }
 
@@ -346,38 +347,32 @@ static double tangent_gap(double s, void *par)
 static int tangent(const vs_gprofile *p, const char *func, double *g1, double *g2, double *slope, double *lo,
                    double *hi)
 {
-    int found = 0, st;
+    int found = 0;
     double end, v[3];
-    if ((st = vs__check_ptr(p, func, "p")) != VS_OK || (st = nonconvex(p, &found, lo, hi, &end)) != VS_OK)
-        return st;
-    if (!found || !(*lo > 0.0) || !isfinite(*hi))
-        return vs__error(VS_ENONPHYS, "%s: F(g) has no non-convex interval bounded by convex branches on "
-                                      "(0, %g]: no common tangent", func, p->o.g_max);
+    VS_FORWARD_IF_ERROR(vs__check_ptr(p, func, "p"));
+    VS_FORWARD_IF_ERROR(nonconvex(p, &found, lo, hi, &end));
+    VS_RETURN_ERROR_IF(!found || !(*lo > 0.0) || !isfinite(*hi), VS_ENONPHYS,
+                       "%s: F(g) has no non-convex interval bounded by convex branches on (0, %g]: "
+                       "no common tangent",
+                       func, p->o.g_max);
     tangent_par tp = {p, 0.0, *lo, *hi, end, 0.0, 0.0, VS_OK};
     double s_lo, s_hi, t, ends[4] = {0.0, *hi, *lo, end}, d[4];
     /* Slopes reachable on both branches: [max(F'(0), F'(hi)), min(F'(lo), F'(end))]. */
     for (int i = 0; i < 4; i++) {
-        if ((st = f_eval(p, ends[i], 0, v)) != VS_OK)
-            return st;
+        VS_FORWARD_IF_ERROR(f_eval(p, ends[i], 0, v));
         d[i] = v[1];
     }
     s_lo = fmax(d[0], d[1]);
     s_hi = fmin(d[2], d[3]);
     double d_lo = s_lo < s_hi ? tangent_gap(s_lo, &tp) : 0.0;
     double d_hi = s_lo < s_hi ? tangent_gap(s_hi, &tp) : 0.0;
-    if (tp.st != VS_OK)
-        return tp.st;
-    if (!(s_lo < s_hi) || !(d_lo >= 0.0 && d_hi <= 0.0))
-        return vs__error(VS_ENONPHYS, "%s: no common tangent of the two convex branches within (0, %g]", func,
-                         p->o.g_max);
-    st = vs__mf_brent(tangent_gap, &tp, s_lo, s_hi, d_lo, d_hi, &p->o, &t);
-    if (tp.st != VS_OK)
-        return tp.st;
-    if (st != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(tp.st);
+    VS_RETURN_ERROR_IF(!(s_lo < s_hi) || !(d_lo >= 0.0 && d_hi <= 0.0), VS_ENONPHYS,
+                       "%s: no common tangent of the two convex branches within (0, %g]", func, p->o.g_max);
+    int st = vs__brent_root(tangent_gap, &tp, s_lo, s_hi, d_lo, d_hi, p->o.root_rtol, p->o.max_iter, &t);
+    VS_FORWARD_IF_ERROR(first_failure(tp.st, st));
     tangent_gap(t, &tp); /* the tangent points of the final slope */
-    if (tp.st != VS_OK)
-        return tp.st;
+    VS_FORWARD_IF_ERROR(tp.st);
     *g1 = tp.g1;
     *g2 = tp.g2;
     *slope = t;
@@ -387,9 +382,7 @@ static int tangent(const vs_gprofile *p, const char *func, double *g1, double *g
 VS_API int vs_gprofile_tangent(const vs_gprofile *p, double *g1, double *g2, double *slope)
 {
     double a, b, s, lo, hi;
-    int st = tangent(p, __func__, &a, &b, &s, &lo, &hi);
-    if (st != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(tangent(p, __func__, &a, &b, &s, &lo, &hi));
     if (g1)
         *g1 = a;
     if (g2)
@@ -402,18 +395,15 @@ VS_API int vs_gprofile_tangent(const vs_gprofile *p, double *g1, double *g2, dou
 VS_API int vs_gprofile_barrier(const vs_gprofile *p, double *g_top, double *barrier)
 {
     double g1, g2, s, lo, hi, top, v1[3], vt[3];
-    int st = tangent(p, __func__, &g1, &g2, &s, &lo, &hi);
-    if (st != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(tangent(p, __func__, &g1, &g2, &s, &lo, &hi));
     /* F − tangent has derivative F' − s: ≥ 0 up to the point of the non-convex interval where
      * F' = s (F' decreases from F'(lo) ≥ s to F'(hi) ≤ s there), ≤ 0 after it. */
     gfun gf = {p, 1, 0, s, 0, VS_OK};
     double flo = gfun_eval(lo, &gf), fhi = gfun_eval(hi, &gf);
-    if (gf.st != VS_OK)
-        return gf.st;
-    if ((st = gfun_root(&gf, lo, hi, flo, fhi, &top)) != VS_OK || (st = f_eval(p, g1, 0, v1)) != VS_OK ||
-        (st = f_eval(p, top, 0, vt)) != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(gf.st);
+    VS_FORWARD_IF_ERROR(gfun_root(&gf, lo, hi, flo, fhi, &top));
+    VS_FORWARD_IF_ERROR(f_eval(p, g1, 0, v1));
+    VS_FORWARD_IF_ERROR(f_eval(p, top, 0, vt));
     if (g_top)
         *g_top = top;
     if (barrier)
@@ -429,11 +419,10 @@ static int refine_min(const vs_gprofile *p, const sample *a, const sample *m, co
     double fbest;
     if (!(a->g < m->g && m->g < b->g && m->d2 < a->d2 && m->d2 < b->d2)) /* no interior minimum: keep the sample */
         return VS_OK;
-    int st = vs__mf_brent_min(gfun_eval, &gf, a->g, a->d2, m->g, m->d2, b->g, b->d2, &p->o, &fbest);
-    if (gf.st != VS_OK)
-        return gf.st;
-    if (st != VS_OK)
-        return st;
+    /* The minimum's position is determined only to √(root tolerance). */
+    int st = vs__brent_min(gfun_eval, &gf, a->g, a->d2, m->g, m->d2, b->g, b->d2, sqrt(p->o.root_rtol),
+                           p->o.max_iter, &fbest);
+    VS_FORWARD_IF_ERROR(first_failure(gf.st, st));
     *val = fmin(*val, fbest);
     return VS_OK;
 }
@@ -441,9 +430,10 @@ static int refine_min(const vs_gprofile *p, const sample *a, const sample *m, co
 VS_API int vs_gprofile_max_penalty(const vs_gprofile *p, double *c_max)
 {
     sample *s;
-    int k, st = vs__check_ptr(p, __func__, "p");
-    if (st != VS_OK || (st = vs__check_ptr(c_max, __func__, "c_max")) != VS_OK || (st = scan(p, 0, &s, &k)) != VS_OK)
-        return st;
+    int k, st = VS_OK;
+    VS_CHECK_PTR(p);
+    VS_CHECK_PTR(c_max);
+    VS_FORWARD_IF_ERROR(scan(p, 0, &s, &k));
     /* min over g of F₀'' + F_cb'' (sampled without the built-in penalty, so a huge c cannot swamp it);
      * includes the right limit at g_cr. */
     int imin = 0;
@@ -454,81 +444,7 @@ VS_API int vs_gprofile_max_penalty(const vs_gprofile *p, double *c_max)
     if (imin > 0 && imin < k - 1 && s[imin - 1].side == s[imin].side && s[imin + 1].side == s[imin].side)
         st = refine_min(p, &s[imin - 1], &s[imin], &s[imin + 1], &best);
     vs__free(s);
-    if (st != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(st);
     *c_max = -0.5 * best; /* F'' = F₀'' + F_cb'' + 2c < 0 somewhere iff c < c_max */
-    return VS_OK;
-}
-
-/* ---- Single oscillator, Eq. 14 ------------------------------------------------------------------ */
-
-static int check_osc(int n, double T, double a3, double g, const char *func)
-{
-    int st = vs__mf_check_ncomp(n, func);
-    if (st != VS_OK || (st = vs__check_finite(T, func, "T")) != VS_OK ||
-        (st = vs__check_finite(a3, func, "a3")) != VS_OK || (st = vs__check_finite(g, func, "g")) != VS_OK)
-        return st;
-    if (!(T > 0.0) || !(a3 > 0.0))
-        return vs__error(VS_EINVAL, "%s: T = %g and a3 = %g must be > 0", func, T, a3);
-    if (!(g >= 0.0))
-        return vs__error(VS_EINVAL, "%s: g = %g must be ≥ 0 (a magnitude)", func, g);
-    return VS_OK;
-}
-
-VS_API int vs_oscillator_free_energy(int ncomp, double T, double a3, double phi, double g, double *f)
-{
-    int st = check_osc(ncomp, T, a3, g, __func__);
-    if (st != VS_OK || (st = vs__check_finite(phi, __func__, "phi")) != VS_OK || (st = vs__check_ptr(f, __func__, "f")) != VS_OK)
-        return st;
-    if (!(phi >= 0.0))
-        return vs__error(VS_EINVAL, "%s: phi = %g must be ≥ 0 (a magnitude)", __func__, phi);
-    double y = vs__mf_muldiv(a3, phi, g, T); /* βa³φg, the Bessel argument of Eq. 14 */
-    double v = 0.5 * phi * phi + 0.5 * g * g;
-    if (!isfinite(y) || !isfinite(v) || y > 1e100)
-        return vs__error(VS_EINVAL, "%s: arguments too large (a3·phi·g/T = %g, phi = %g, g = %g)", __func__, y, phi, g);
-    /* (T/a³) ln Z₁(y) = φg · ln Z₁(y)/y: T/a³ alone may overflow (a³ = 5e-324) while the product is
-     * ≤ φg ≤ v; ln Z₁(y)/y → y/(2n) as y → 0 (an underflowed y contributes < φg·1e-308). */
-    double lnz_over_y = y > 0.0 ? vs__mf_lnz(ncomp, y) / y : 0.0;
-    *f = v - phi * g * lnz_over_y;
-    return VS_OK;
-}
-
-VS_API int vs_oscillator_minimize(int ncomp, double T, double a3, double g, double *phi_min, double *f_min)
-{
-    int st = check_osc(ncomp, T, a3, g, __func__);
-    if (st != VS_OK)
-        return st;
-    double K = vs__mf_muldiv(a3, g, g, T), r, G;
-    if (!isfinite(K) || K > 1e100 || !isfinite(g * g))
-        return vs__error(VS_EINVAL, "%s: a3·g²/T = %g (g = %g) is too large", __func__, K, g);
-    vs__mf_opts o;
-    vs__mf_default_opts(&o);
-    /* ∂f/∂φ = 0 ⇔ y = K L(y) with y = βa³φg, K = βa³g²: the radial equation of Eq. 24. */
-    if ((st = vs__mf_gmin(ncomp, K, &o, &G, &r)) != VS_OK)
-        return st;
-    /* In terms of K only (T/a³ = g²/K never formed, so a³ = 5e-324 cannot overflow it):
-     * φ* = yT/(a³g) = g L(r*) and f(φ*) = ½g² + (T/a³) G_min = g²(½ + G_min/K); φ* = 0, f = ½g² below g_cr. */
-    double L = 0.0;
-    if (r > 0.0)
-        vs__mf_langevin(ncomp, r, &L, NULL, NULL, NULL);
-    if (phi_min)
-        *phi_min = g * L;
-    if (f_min)
-        *f_min = r > 0.0 ? g * g * (0.5 + G / K) : 0.5 * g * g;
-    return VS_OK;
-}
-
-VS_API int vs_oscillator_gcr(int ncomp, double T, double a3, double *gcr)
-{
-    int st = check_osc(ncomp, T, a3, 0.0, __func__);
-    if (st != VS_OK || (st = vs__check_ptr(gcr, __func__, "gcr")) != VS_OK)
-        return st;
-    /* Eq. 17: the φ² coefficient of Eq. 15, 1 − g²βa³/n, vanishes. T/a³ may overflow where its square
-     * root does not (a³ = 5e-324): then √(nT)/√a³. */
-    double ratio = ncomp * T / a3;
-    double v = isfinite(ratio) && ratio >= DBL_MIN ? sqrt(ratio) : sqrt((double)ncomp) * (sqrt(T) / sqrt(a3));
-    if (!isfinite(v))
-        return vs__error(VS_ENUMERIC, "%s: g_cr = √(n T/a3) overflows (T = %g, a3 = %g)", __func__, T, a3);
-    *gcr = v;
     return VS_OK;
 }

@@ -1,5 +1,5 @@
 /*
- * The Hubbard–Stratonovich mean-field handle (paper Eqs. 21–25, Figs. 3–4; SPEC §4.3).
+ * The Hubbard–Stratonovich mean-field handle (paper Eqs. 21–25, Figs. 3–4; docs/meanfield.md).
  *
  * G(h) = Σ_α h_α²/(2K_α) − ln Z₁(|h|), K_α = J_α/T (Eq. 24 generalised to n eigenvalues). For fixed
  * |h| = r the quadratic term is smallest when h lies in the eigenspace of the largest K, so the
@@ -54,8 +54,8 @@ void vs__mf_unlink_profile(vs__mf_link *l)
 
 int vs__mf_check_ncomp(int n, const char *func)
 {
-    if (n < 2 || n > VS_MF_NMAX)
-        return vs__error(VS_EINVAL, "%s: ncomp = %d must be in [2, %d]", func, n, VS_MF_NMAX);
+    VS_RETURN_ERROR_IF(n < 2 || n > VS_MF_NMAX, VS_EINVAL, "%s: ncomp = %d must be in [2, %d]", func, n,
+                       VS_MF_NMAX);
     return VS_OK;
 }
 
@@ -85,37 +85,31 @@ static void classify(vs_meanfield *mf)
 
 static int check_couplings(int n, const double *J, const double *V, const char *func)
 {
-    int st = vs__check_finite_array(J, (size_t)n, func, "J");
-    if (st != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(vs__check_finite_array(J, (size_t)n, func, "J"));
     for (int a = 0; a < n; a++)
-        if (!(J[a] > 0.0))
-            return vs__error(VS_EINVAL, "%s: coupling J[%d] = %g must be > 0", func, a, J[a]);
+        VS_RETURN_ERROR_IF(!(J[a] > 0.0), VS_EINVAL, "%s: coupling J[%d] = %g must be > 0", func, a, J[a]);
     if (V == NULL)
         return VS_OK;
-    st = vs__check_finite_array(V, (size_t)n * (size_t)n, func, "V");
-    if (st != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(vs__check_finite_array(V, (size_t)n * (size_t)n, func, "V"));
     for (int a = 0; a < n; a++)
         for (int b = 0; b <= a; b++) {
             double s = 0.0;
             for (int i = 0; i < n; i++)
                 s += V[i * n + a] * V[i * n + b];
-            if (fabs(s - (a == b ? 1.0 : 0.0)) > 1e-10)
-                return vs__error(VS_EINVAL, "%s: eigenvectors are not orthonormal (column %d · column %d = %g)",
-                                 func, a, b, s);
+            VS_RETURN_ERROR_IF(fabs(s - (a == b ? 1.0 : 0.0)) > 1e-10, VS_EINVAL,
+                               "%s: eigenvectors are not orthonormal (column %d · column %d = %g)", func, a,
+                               b, s);
         }
     return VS_OK;
 }
 
 VS_API int vs_meanfield_create(int ncomp, const double *J, const double *V, vs_meanfield **out)
 {
-    int st = vs__check_ptr(out, __func__, "out");
-    if (st != VS_OK)
-        return st;
+    VS_CHECK_PTR(out);
     *out = NULL;
-    if ((st = vs__mf_check_ncomp(ncomp, __func__)) != VS_OK || (st = check_couplings(ncomp, J, V, __func__)) != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(vs__mf_check_ncomp(ncomp, __func__));
+    VS_FORWARD_IF_ERROR(check_couplings(ncomp, J, V, __func__));
+    int st;
     vs_meanfield *mf = vs__calloc(1, sizeof *mf, &st);
     if (!mf)
         return st;
@@ -147,20 +141,15 @@ VS_API int vs_meanfield_create_compr_shear(double J_compr, double J_shear, vs_me
 
 VS_API int vs_meanfield_create_from_coupling(const vs_coupling *c, double E0, vs_meanfield **out)
 {
-    int st = vs__check_ptr(out, __func__, "out");
-    if (st != VS_OK)
-        return st;
+    VS_CHECK_PTR(out);
     *out = NULL;
-    if ((st = vs__check_ptr(c, __func__, "c")) != VS_OK || (st = vs__check_finite(E0, __func__, "E0")) != VS_OK)
-        return st;
-    if (!(E0 > 0.0))
-        return vs__error(VS_EINVAL, "%s: energy scale E0 = %g must be > 0", __func__, E0);
+    VS_CHECK_PTR(c);
+    VS_FORWARD_IF_ERROR(vs__check_finite(E0, __func__, "E0"));
+    VS_RETURN_ERROR_IF(!(E0 > 0.0), VS_EINVAL, "%s: energy scale E0 = %g must be > 0", __func__, E0);
     int n = vs_coupling_ncomp(c);
-    if ((st = vs__mf_check_ncomp(n, __func__)) != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(vs__mf_check_ncomp(n, __func__));
     double w[VS_MF_NMAX], V[VS_MF_NMAX * VS_MF_NMAX];
-    if ((st = vs_coupling_average_eigen(c, w, V)) != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(vs_coupling_average_eigen(c, w, V));
     for (int a = 0; a < n; a++)
         w[a] *= E0; /* J_α = E0 × eigenvalue of ⟨W⟩ (Eq. 21 with the scale of Eq. 26) */
     return vs_meanfield_create(n, w, V, out);
@@ -183,9 +172,7 @@ VS_API int vs_meanfield_ncomp(const vs_meanfield *mf)
 
 VS_API int vs_meanfield_couplings(const vs_meanfield *mf, double *J, double *V, int *icompr)
 {
-    int st = vs__check_ptr(mf, __func__, "mf");
-    if (st != VS_OK)
-        return st;
+    VS_CHECK_PTR(mf);
     size_t n = (size_t)mf->n;
     if (J)
         memcpy(J, mf->J, n * sizeof(double));
@@ -213,16 +200,16 @@ static const opt_info opt_table[] = {
 
 static int check_key(vs_mf_option key, const char *func)
 {
-    if ((int)key < 0 || (size_t)key >= sizeof opt_table / sizeof opt_table[0])
-        return vs__error(VS_EINVAL, "%s: unknown option key %d", func, (int)key);
+    VS_RETURN_ERROR_IF((int)key < 0 || (size_t)key >= sizeof opt_table / sizeof opt_table[0], VS_EINVAL,
+                       "%s: unknown option key %d", func, (int)key);
     return VS_OK;
 }
 
 VS_API int vs_meanfield_option_bounds(vs_mf_option key, double *lo, double *hi)
 {
-    int st = check_key(key, __func__);
-    if (st != VS_OK || (st = vs__check_ptr(lo, __func__, "lo")) != VS_OK || (st = vs__check_ptr(hi, __func__, "hi")) != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(check_key(key, __func__));
+    VS_CHECK_PTR(lo);
+    VS_CHECK_PTR(hi);
     *lo = opt_table[key].lo;
     *hi = opt_table[key].hi;
     return VS_OK;
@@ -230,22 +217,21 @@ VS_API int vs_meanfield_option_bounds(vs_mf_option key, double *lo, double *hi)
 
 VS_API int vs_meanfield_set_option(vs_meanfield *mf, vs_mf_option key, double value)
 {
-    int st = vs__check_ptr(mf, __func__, "mf");
-    if (st != VS_OK || (st = check_key(key, __func__)) != VS_OK)
-        return st;
+    VS_CHECK_PTR(mf);
+    VS_FORWARD_IF_ERROR(check_key(key, __func__));
     const opt_info *oi = &opt_table[key];
-    if (!(value >= oi->lo && value <= oi->hi))
-        return vs__error(VS_EINVAL, "%s: value %g of option %d is outside [%g, %g]", __func__, value, (int)key,
-                         oi->lo, oi->hi);
-    if (oi->integer && value != floor(value))
-        return vs__error(VS_EINVAL, "%s: option %d needs an integer value (got %g)", __func__, (int)key, value);
+    VS_RETURN_ERROR_IF(!(value >= oi->lo && value <= oi->hi), VS_EINVAL,
+                       "%s: value %g of option %d is outside [%g, %g]", __func__, value, (int)key, oi->lo,
+                       oi->hi);
+    VS_RETURN_ERROR_IF(oi->integer && value != floor(value), VS_EINVAL,
+                       "%s: option %d needs an integer value (got %g)", __func__, (int)key, value);
     int nprof = atomic_load(&mf->link->nprof);
-    if ((key == VS_MF_G_MAX || key == VS_MF_G_GRID) && nprof > 0)
-        return vs__error(VS_EINVAL,
-                         "%s: %s only acts on F(g) profiles, which copy the options when they are created, and %d "
-                         "profile(s) created from this handle are alive; set it before vs_gprofile_create() (or "
-                         "free those profiles first)",
-                         __func__, key == VS_MF_G_MAX ? "VS_MF_G_MAX" : "VS_MF_G_GRID", nprof);
+    VS_RETURN_ERROR_IF(
+        (key == VS_MF_G_MAX || key == VS_MF_G_GRID) && nprof > 0, VS_EINVAL,
+        "%s: %s only acts on F(g) profiles, which copy the options when they are created, and %d "
+        "profile(s) created from this handle are alive; set it before vs_gprofile_create() (or "
+        "free those profiles first)",
+        __func__, key == VS_MF_G_MAX ? "VS_MF_G_MAX" : "VS_MF_G_GRID", nprof);
     switch (key) {
     case VS_MF_ROOT_RTOL: mf->o.root_rtol = value; break;
     case VS_MF_MAX_ITER: mf->o.max_iter = (int)value; break;
@@ -258,9 +244,9 @@ VS_API int vs_meanfield_set_option(vs_meanfield *mf, vs_mf_option key, double va
 
 VS_API int vs_meanfield_get_option(const vs_meanfield *mf, vs_mf_option key, double *value)
 {
-    int st = vs__check_ptr(mf, __func__, "mf");
-    if (st != VS_OK || (st = check_key(key, __func__)) != VS_OK || (st = vs__check_ptr(value, __func__, "value")) != VS_OK)
-        return st;
+    VS_CHECK_PTR(mf);
+    VS_FORWARD_IF_ERROR(check_key(key, __func__));
+    VS_CHECK_PTR(value);
     switch (key) {
     case VS_MF_ROOT_RTOL: *value = mf->o.root_rtol; break;
     case VS_MF_MAX_ITER: *value = mf->o.max_iter; break;
@@ -283,27 +269,22 @@ typedef struct mf_state {
 
 static int check_T(const vs_meanfield *mf, double T, const char *func)
 {
-    int st = vs__check_ptr(mf, func, "mf");
-    if (st != VS_OK || (st = vs__check_finite(T, func, "T")) != VS_OK)
-        return st;
-    if (!(T > 0.0))
-        return vs__error(VS_EINVAL, "%s: temperature T = %g must be > 0", func, T);
+    VS_FORWARD_IF_ERROR(vs__check_ptr(mf, func, "mf"));
+    VS_FORWARD_IF_ERROR(vs__check_finite(T, func, "T"));
+    VS_RETURN_ERROR_IF(!(T > 0.0), VS_EINVAL, "%s: temperature T = %g must be > 0", func, T);
     /* J_max/T ≤ 1e100 keeps (J/T)² and L' ≈ (n−1)/(2(J/T)²) of the heat capacity representable. */
-    if (!(mf->jmax / T <= 1e100))
-        return vs__error(VS_EINVAL, "%s: T = %g is too small: J_max/T = %g exceeds 1e100", func, T, mf->jmax / T);
+    VS_RETURN_ERROR_IF(!(mf->jmax / T <= 1e100), VS_EINVAL,
+                       "%s: T = %g is too small: J_max/T = %g exceeds 1e100", func, T, mf->jmax / T);
     return VS_OK;
 }
 
 static int solve_state(const vs_meanfield *mf, double T, const char *func, mf_state *s)
 {
-    int st = check_T(mf, T, func);
-    if (st != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(check_T(mf, T, func));
     s->K = mf->jmax / T;
     /* K − n = (J_max − nT)/T from the inputs (one rounding in the fma), not from the rounded K. */
     double Kmn = -fma((double)mf->n, T, -mf->jmax) / T;
-    if ((st = vs__mf_radial_dk(mf->n, s->K, Kmn, &mf->o, &s->r)) != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(vs__mf_radial_dk(mf->n, s->K, Kmn, &mf->o, &s->r));
     vs__mf_langevin(mf->n, s->r, &s->L, NULL, NULL, &s->dL);
     return VS_OK;
 }
@@ -330,9 +311,8 @@ static void fill_vectors(const vs_meanfield *mf, const mf_state *s, double *h, d
 
 VS_API int vs_meanfield_curie_temperature(const vs_meanfield *mf, double *T_curie)
 {
-    int st = vs__check_ptr(mf, __func__, "mf");
-    if (st != VS_OK || (st = vs__check_ptr(T_curie, __func__, "T_curie")) != VS_OK)
-        return st;
+    VS_CHECK_PTR(mf);
+    VS_CHECK_PTR(T_curie);
     *T_curie = mf->jmax / mf->n; /* Eq. 25: L'(0) = 1/n, so h = 0 loses stability at J_max/T = n */
     return VS_OK;
 }
@@ -340,9 +320,7 @@ VS_API int vs_meanfield_curie_temperature(const vs_meanfield *mf, double *T_curi
 VS_API int vs_meanfield_solve(const vs_meanfield *mf, double T, double *h, double *m, double *residual)
 {
     mf_state s;
-    int st = solve_state(mf, T, __func__, &s);
-    if (st != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(solve_state(mf, T, __func__, &s));
     double hv[VS_MF_NMAX], mv[VS_MF_NMAX], res = 0.0;
     fill_vectors(mf, &s, hv, mv);
     for (int a = 0; a < mf->n; a++) {
@@ -373,9 +351,7 @@ VS_API int vs_meanfield_sector_fields(const vs_meanfield *mf, double T, double *
                                       double *ms)
 {
     mf_state s;
-    int st = solve_state(mf, T, __func__, &s);
-    if (st != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(solve_state(mf, T, __func__, &s));
     double hv[VS_MF_NMAX], mv[VS_MF_NMAX], a, b, c, d;
     fill_vectors(mf, &s, hv, mv);
     split(mf, hv, &a, &b);
@@ -407,9 +383,8 @@ static vs_mf_phase phase_of(const vs_meanfield *mf, const mf_state *s)
 VS_API int vs_meanfield_phase(const vs_meanfield *mf, double T, vs_mf_phase *phase)
 {
     mf_state s;
-    int st = vs__check_ptr(phase, __func__, "phase");
-    if (st != VS_OK || (st = solve_state(mf, T, __func__, &s)) != VS_OK)
-        return st;
+    VS_CHECK_PTR(phase);
+    VS_FORWARD_IF_ERROR(solve_state(mf, T, __func__, &s));
     *phase = phase_of(mf, &s);
     return VS_OK;
 }
@@ -417,9 +392,7 @@ VS_API int vs_meanfield_phase(const vs_meanfield *mf, double T, vs_mf_phase *pha
 VS_API int vs_meanfield_thermo(const vs_meanfield *mf, double T, double *F, double *U, double *S, double *C)
 {
     mf_state s;
-    int st = solve_state(mf, T, __func__, &s);
-    if (st != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(solve_state(mf, T, __func__, &s));
     double f = 0.0, u = 0.0, sv = 0.0, c = 0.0;
     if (s.r > 0.0) {
         double y;
@@ -460,20 +433,19 @@ VS_API int vs_meanfield_landscape(const vs_meanfield *mf, double T, size_t nc, c
                                   const double *hs, double *G)
 {
     size_t total;
-    int st = check_T(mf, T, __func__);
-    if (st != VS_OK || (st = vs__check_ptr(G, __func__, "G")) != VS_OK)
-        return st;
-    if (nc == 0 || ns == 0)
-        return vs__error(VS_EINVAL, "%s: grid sizes nc = %zu, ns = %zu must be ≥ 1", __func__, nc, ns);
-    if ((st = vs__size_mul(nc, ns, &total)) != VS_OK || (st = vs__check_finite_array(hc, nc, __func__, "hc")) != VS_OK ||
-        (st = vs__check_finite_array(hs, ns, __func__, "hs")) != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(check_T(mf, T, __func__));
+    VS_CHECK_PTR(G);
+    VS_RETURN_ERROR_IF(nc == 0 || ns == 0, VS_EINVAL, "%s: grid sizes nc = %zu, ns = %zu must be ≥ 1",
+                       __func__, nc, ns);
+    VS_FORWARD_IF_ERROR(vs__size_mul(nc, ns, &total));
+    VS_FORWARD_IF_ERROR(vs__check_finite_array(hc, nc, __func__, "hc"));
+    VS_FORWARD_IF_ERROR(vs__check_finite_array(hs, ns, __func__, "hs"));
     for (size_t i = 0; i < nc; i++)
-        if (fabs(hc[i]) > VS_MF_HMAX)
-            return vs__error(VS_EINVAL, "%s: |hc[%zu]| = %g exceeds %g", __func__, i, hc[i], VS_MF_HMAX);
+        VS_RETURN_ERROR_IF(fabs(hc[i]) > VS_MF_HMAX, VS_EINVAL, "%s: |hc[%zu]| = %g exceeds %g", __func__, i,
+                           hc[i], VS_MF_HMAX);
     for (size_t j = 0; j < ns; j++)
-        if (fabs(hs[j]) > VS_MF_HMAX)
-            return vs__error(VS_EINVAL, "%s: |hs[%zu]| = %g exceeds %g", __func__, j, hs[j], VS_MF_HMAX);
+        VS_RETURN_ERROR_IF(fabs(hs[j]) > VS_MF_HMAX, VS_EINVAL, "%s: |hs[%zu]| = %g exceeds %g", __func__, j,
+                           hs[j], VS_MF_HMAX);
     /* h²/(2K) = h·h·T/(2J): K = J/T itself may underflow to 0 (huge T, small J), so the quadratic
      * terms are formed without it. They grow with |h|: if the largest ones are finite, all are (and
      * ln Z₁ ≤ |h| ≤ 1.5e100), so G is checked before anything is written. */
@@ -482,9 +454,10 @@ VS_API int vs_meanfield_landscape(const vs_meanfield *mf, double T, size_t nc, c
         xmax = fmax(xmax, fabs(hc[i]));
     for (size_t j = 0; j < ns; j++)
         ymax = fmax(ymax, fabs(hs[j]));
-    if (!isfinite(quad_term(xmax, T, mf->jc) + quad_term(ymax, T, mf->js)))
-        return vs__error(VS_ENUMERIC, "%s: G overflows: h²T/(2J) at |hc| = %g, |hs| = %g and T = %g exceeds the "
-                                      "double range", __func__, xmax, ymax, T);
+    VS_RETURN_ERROR_IF(
+        !isfinite(quad_term(xmax, T, mf->jc) + quad_term(ymax, T, mf->js)), VS_ENUMERIC,
+        "%s: G overflows: h²T/(2J) at |hc| = %g, |hs| = %g and T = %g exceeds the double range", __func__,
+        xmax, ymax, T);
     for (size_t i = 0; i < nc; i++)
         for (size_t j = 0; j < ns; j++) {
             double x = hc[i], y = hs[j];
@@ -494,58 +467,62 @@ VS_API int vs_meanfield_landscape(const vs_meanfield *mf, double T, size_t nc, c
     return VS_OK;
 }
 
+/* Column j of the phase diagram (J_compr = ratio·J_shear) at every T[i], into ph[i*nr + j] and
+ * m2[2(i*nr + j)], m2[2(i*nr + j) + 1]; func names the public function in messages. */
+static int phase_column(double J_compr, double J_shear, size_t nT, const double *T, size_t nr, size_t j,
+                        int *ph, double *m2, const char *func)
+{
+    vs_meanfield *mf = NULL;
+    int st = VS_OK;
+    VS_FORWARD_IF_ERROR(vs_meanfield_create_compr_shear(J_compr, J_shear, &mf));
+    for (size_t i = 0; i < nT; i++) {
+        mf_state s;
+        size_t k = i * nr + j;
+        VS_GOTO_IF_ERROR(st, solve_state(mf, T[i], func, &s), out);
+        double hv[VS_MF_NMAX], mv[VS_MF_NMAX];
+        fill_vectors(mf, &s, hv, mv);
+        ph[k] = (int)phase_of(mf, &s);
+        split(mf, mv, &m2[2 * k], &m2[2 * k + 1]);
+    }
+out:
+    vs_meanfield_free(mf);
+    return st;
+}
+
 VS_API int vs_meanfield_phase_diagram(double J_shear, size_t nT, const double *T, size_t nr, const double *ratio,
                                       int *phase, double *mc, double *ms)
 {
     size_t total;
-    int st = vs__check_finite(J_shear, __func__, "J_shear");
-    if (st != VS_OK || (st = vs__check_ptr(phase, __func__, "phase")) != VS_OK)
-        return st;
-    if (!(J_shear > 0.0))
-        return vs__error(VS_EINVAL, "%s: J_shear = %g must be > 0", __func__, J_shear);
-    if (nT == 0 || nr == 0)
-        return vs__error(VS_EINVAL, "%s: grid sizes nT = %zu, nr = %zu must be ≥ 1", __func__, nT, nr);
-    if ((st = vs__size_mul(nT, nr, &total)) != VS_OK || (st = vs__check_finite_array(T, nT, __func__, "T")) != VS_OK ||
-        (st = vs__check_finite_array(ratio, nr, __func__, "ratio")) != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(vs__check_finite(J_shear, __func__, "J_shear"));
+    VS_CHECK_PTR(phase);
+    VS_RETURN_ERROR_IF(!(J_shear > 0.0), VS_EINVAL, "%s: J_shear = %g must be > 0", __func__, J_shear);
+    VS_RETURN_ERROR_IF(nT == 0 || nr == 0, VS_EINVAL, "%s: grid sizes nT = %zu, nr = %zu must be ≥ 1",
+                       __func__, nT, nr);
+    VS_FORWARD_IF_ERROR(vs__size_mul(nT, nr, &total));
+    VS_FORWARD_IF_ERROR(vs__check_finite_array(T, nT, __func__, "T"));
+    VS_FORWARD_IF_ERROR(vs__check_finite_array(ratio, nr, __func__, "ratio"));
     for (size_t i = 0; i < nT; i++)
-        if (!(T[i] > 0.0))
-            return vs__error(VS_EINVAL, "%s: T[%zu] = %g must be > 0", __func__, i, T[i]);
+        VS_RETURN_ERROR_IF(!(T[i] > 0.0), VS_EINVAL, "%s: T[%zu] = %g must be > 0", __func__, i, T[i]);
     for (size_t j = 0; j < nr; j++)
-        if (!(ratio[j] > 0.0) || !isfinite(ratio[j] * J_shear))
-            return vs__error(VS_EINVAL, "%s: ratio[%zu] = %g must be > 0 (and ratio·J_shear finite)", __func__, j,
-                             ratio[j]);
+        VS_RETURN_ERROR_IF(!(ratio[j] > 0.0) || !isfinite(ratio[j] * J_shear), VS_EINVAL,
+                           "%s: ratio[%zu] = %g must be > 0 (and ratio·J_shear finite)", __func__, j,
+                           ratio[j]);
     /* Solve everything first into scratch, so the outputs stay untouched on failure. */
+    int st = VS_OK;
     int *ph = vs__calloc(total, sizeof *ph, &st);
     double *m2 = ph ? vs__calloc(total, 2 * sizeof *m2, &st) : NULL;
-    if (!m2) {
-        vs__free(ph);
-        return st;
+    if (!m2)
+        goto out;
+    for (size_t j = 0; j < nr; j++)
+        VS_GOTO_IF_ERROR(st, phase_column(ratio[j] * J_shear, J_shear, nT, T, nr, j, ph, m2, __func__), out);
+    for (size_t k = 0; k < total; k++) {
+        phase[k] = ph[k];
+        if (mc)
+            mc[k] = m2[2 * k];
+        if (ms)
+            ms[k] = m2[2 * k + 1];
     }
-    for (size_t j = 0; j < nr && st == VS_OK; j++) {
-        vs_meanfield *mf = NULL;
-        if ((st = vs_meanfield_create_compr_shear(ratio[j] * J_shear, J_shear, &mf)) != VS_OK)
-            break;
-        for (size_t i = 0; i < nT && st == VS_OK; i++) {
-            mf_state s;
-            size_t k = i * nr + j;
-            if ((st = solve_state(mf, T[i], __func__, &s)) != VS_OK)
-                break;
-            double hv[VS_MF_NMAX], mv[VS_MF_NMAX];
-            fill_vectors(mf, &s, hv, mv);
-            ph[k] = (int)phase_of(mf, &s);
-            split(mf, mv, &m2[2 * k], &m2[2 * k + 1]);
-        }
-        vs_meanfield_free(mf);
-    }
-    if (st == VS_OK)
-        for (size_t k = 0; k < total; k++) {
-            phase[k] = ph[k];
-            if (mc)
-                mc[k] = m2[2 * k];
-            if (ms)
-                ms[k] = m2[2 * k + 1];
-        }
+out:
     vs__free(ph);
     vs__free(m2);
     return st;

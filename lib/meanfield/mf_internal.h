@@ -1,6 +1,12 @@
 /*
- * Internal helpers of the mean-field folder (SPEC §4.3): the single-spin partition function of an
- * n-component unit spin in a field, its logarithmic derivative and the radial stationarity solve.
+ * The one internal header of the mean-field folder (docs/meanfield.md; paper Eqs. 14–17, 21–27).
+ * Files, each with one job, bottom up (none calls a file above it):
+ *   spinavg.c     the single-spin average: Z₁, L = d ln Z₁/dx, the response C(r) and the radial
+ *                 stationarity solve (Eqs. 14, 23–24), with the solver options;
+ *   meanfield.c   the vs_meanfield handle (meanfield.h; Eqs. 21–25) and the live-profile bookkeeping;
+ *   gprofile.c    the vs_gprofile F(g) profile (gprofile.h; Eqs. 3, 26–27);
+ *   oscillator.c  the single oscillator (oscillator.h; Eqs. 14–17).
+ * The 1-D root/minimum searches are the generic fenced ones of common/solve.h.
  * Not installed; nothing here is exported.
  */
 #ifndef VS_MF_INTERNAL_H
@@ -48,18 +54,6 @@ double vs__mf_response(int n, double r);
 /* a·b·c/d (a, b, c ≥ 0, d > 0) without spurious overflow/underflow of intermediate products. */
 double vs__mf_muldiv(double a, double b, double c, double d);
 
-/* Root of f on [lo, hi] with GSL's Brent solver behind a fence (no GSL error handler can be reached:
- * solver storage on the stack, bracket validated, non-finite values intercepted). flo = f(lo),
- * fhi = f(hi) must be finite with opposite signs (or one be zero), else VS_ENUMERIC.
- * Returns VS_OK, VS_ENUMERIC (bad bracket, f non-finite somewhere), VS_EINVAL or VS_ENOCONV. */
-int vs__mf_brent(double (*f)(double, void *), void *par, double lo, double hi, double flo, double fhi,
-                 const vs__mf_opts *o, double *root);
-
-/* Minimum value of f on (a, b) by GSL's Brent minimiser, fenced as vs__mf_brent; needs
- * a < m < b and f(m) < f(a), f(b) (else VS_ENUMERIC). Stops at relative interval √root_rtol. */
-int vs__mf_brent_min(double (*f)(double, void *), void *par, double a, double fa, double m, double fm, double b,
-                     double fb, const vs__mf_opts *o, double *fmin);
-
 /* Radial stationarity of G(r) = r²/(2K) − ln Z₁(r) (Eq. 24 along the ordering direction):
  * r = K L(r). Returns r = 0 when K ≤ n (paramagnet), else the unique positive root.
  * K must be finite and ≥ 0. Returns VS_OK or VS_ENOCONV. */
@@ -76,7 +70,7 @@ double vs__mf_gradial(int n, double K, double r);
 /* G_min(K) = min_r G(r) and the radius r* (either pointer may be NULL). */
 int vs__mf_gmin(int n, double K, const vs__mf_opts *o, double *G, double *r);
 
-/* The options and n of a valid handle (used by the F(g) profile). */
+/* The options of a valid handle (copied by the F(g) profile). */
 const vs__mf_opts *vs__mf_opts_of(const vs_meanfield *mf);
 
 /* Live-profile bookkeeping: a profile copies the options of its handle when created, so

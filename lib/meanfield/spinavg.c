@@ -13,12 +13,10 @@
  *    gives L' = −y' without the cancellation of 1 − L² − (n−1)L/x (needed for the heat capacity at
  *    low T and F₀'' at large g).
  */
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_min.h>
-#include <gsl/gsl_roots.h>
 #include <gsl/gsl_sf_bessel.h>
 #include <gsl/gsl_sf_gamma.h>
 
+#include "common/solve.h"
 #include "mf_internal.h"
 
 #define VS_MF_XSERIES 0.5
@@ -283,125 +281,6 @@ static double radial_asymptotic(int n, double K)
     return r;
 }
 
-/* ---- GSL's 1-D solvers behind a fence -------------------------------------------------------
- * GSL reports every problem through its process-global error handler, whose default prints and
- * aborts, and the library must neither abort nor install a handler (host global state). So no call
- * below can reach GSL_ERROR:
- *  - the solver structs and their state are allocated here, on the stack (the `*_alloc` functions
- *    call the handler when malloc fails); the public struct layout and type->size are GSL's API;
- *  - brackets, start values and tolerances are validated before `*_set` (which calls the handler on
- *    a bad bracket), and the bracket ends are answered with the validated values when GSL evaluates
- *    them again;
- *  - every function value GSL sees is finite (`*_iterate` calls the handler on inf/NaN): a
- *    non-finite value is recorded, a finite dummy returned, and the call fails with VS_ENUMERIC. */
-
-/* Stack storage for a GSL solver state (brent: 7 doubles for roots, 8 for minima). */
-typedef union vs__gsl_state {
-    double d[32];
-    long double ld[16];
-    void *p[32];
-} vs__gsl_state;
-
-typedef struct fence {
-    double (*f)(double, void *);
-    void *par;
-    double lo, hi, flo, fhi; /* validated end values, returned verbatim */
-    int bad;                 /* a non-finite value was seen */
-    double xbad;
-} fence;
-
-static double fenced(double x, void *p)
-{
-    fence *fe = p;
-    if (x == fe->lo)
-        return fe->flo;
-    if (x == fe->hi)
-        return fe->fhi;
-    if (fe->bad)
-        return 0.0;
-    double v = fe->f(x, fe->par);
-    if (!isfinite(v)) {
-        fe->bad = 1;
-        fe->xbad = x;
-        return 0.0;
-    }
-    return v;
-}
-
-static int fence_check(const fence *fe, const char *func)
-{
-    if (fe->bad)
-        return vs__error(VS_ENUMERIC, "%s: non-finite function value at %g (overflow in the input range)", func,
-                         fe->xbad);
-    return VS_OK;
-}
-
-int vs__mf_brent(double (*f)(double, void *), void *par, double lo, double hi, double flo, double fhi,
-                 const vs__mf_opts *o, double *root)
-{
-    if (flo == 0.0 || fhi == 0.0) {
-        *root = flo == 0.0 ? lo : hi;
-        return VS_OK;
-    }
-    /* Validate the bracket ourselves: gsl_root_fsolver_set would call GSL's aborting handler. */
-    if (!(isfinite(lo) && isfinite(hi) && isfinite(flo) && isfinite(fhi) && (flo < 0.0) != (fhi < 0.0) && lo < hi))
-        return vs__error(VS_ENUMERIC, "%s: [%g, %g] does not bracket a root (f = %g, %g)", __func__, lo, hi, flo, fhi);
-    if (!(o->root_rtol >= 0.0) || o->max_iter < 1)
-        return vs__error(VS_EINVAL, "%s: bad solver options", __func__);
-    fence fe = {f, par, lo, hi, flo, fhi, 0, 0.0};
-    gsl_function F = {fenced, &fe};
-    vs__gsl_state mem;
-    const gsl_root_fsolver_type *type = gsl_root_fsolver_brent;
-    if (type->size > sizeof mem)
-        return vs__error(VS_ENUMERIC, "%s: GSL's Brent state (%zu bytes) does not fit", __func__, type->size);
-    gsl_root_fsolver s = {type, NULL, 0.0, 0.0, 0.0, &mem};
-    gsl_root_fsolver_set(&s, &F, lo, hi);
-    int st = GSL_CONTINUE;
-    for (int it = 0; it < o->max_iter && st == GSL_CONTINUE && !fe.bad; it++) {
-        gsl_root_fsolver_iterate(&s);
-        st = gsl_root_test_interval(gsl_root_fsolver_x_lower(&s), gsl_root_fsolver_x_upper(&s), 1e-300,
-                                    o->root_rtol);
-    }
-    if (fe.bad)
-        return fence_check(&fe, __func__);
-    if (st != GSL_SUCCESS)
-        return vs__error(VS_ENOCONV, "%s: root in [%g, %g] not converged in %d iterations", __func__, lo, hi,
-                         o->max_iter);
-    *root = gsl_root_fsolver_root(&s);
-    return VS_OK;
-}
-
-int vs__mf_brent_min(double (*f)(double, void *), void *par, double a, double fa, double m, double fm, double b,
-                     double fb, const vs__mf_opts *o, double *fmin)
-{
-    /* gsl_min_fminimizer_set_with_values would call the handler unless a < m < b, f(m) < f(a), f(b). */
-    if (!(isfinite(a) && isfinite(b) && isfinite(fa) && isfinite(fm) && isfinite(fb) && a < m && m < b && fm < fa &&
-          fm < fb))
-        return vs__error(VS_ENUMERIC, "%s: (%g, %g, %g) does not bracket a minimum", __func__, a, m, b);
-    if (!(o->root_rtol >= 0.0) || o->max_iter < 1)
-        return vs__error(VS_EINVAL, "%s: bad solver options", __func__);
-    fence fe = {f, par, a, b, fa, fb, 0, 0.0};
-    gsl_function F = {fenced, &fe};
-    vs__gsl_state mem;
-    const gsl_min_fminimizer_type *type = gsl_min_fminimizer_brent;
-    if (type->size > sizeof mem)
-        return vs__error(VS_ENUMERIC, "%s: GSL's Brent state (%zu bytes) does not fit", __func__, type->size);
-    gsl_min_fminimizer s = {type, NULL, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, &mem};
-    gsl_min_fminimizer_set_with_values(&s, &F, m, fm, a, fa, b, fb);
-    int st = GSL_CONTINUE;
-    for (int it = 0; it < o->max_iter && st == GSL_CONTINUE && !fe.bad; it++) {
-        gsl_min_fminimizer_iterate(&s);
-        st = gsl_min_test_interval(gsl_min_fminimizer_x_lower(&s), gsl_min_fminimizer_x_upper(&s), 1e-300,
-                                   sqrt(o->root_rtol));
-    }
-    if (fe.bad)
-        return fence_check(&fe, __func__);
-    if (st != GSL_SUCCESS)
-        return vs__error(VS_ENOCONV, "%s: minimum not converged in %d iterations", __func__, o->max_iter);
-    *fmin = gsl_min_fminimizer_f_minimum(&s);
-    return VS_OK;
-}
-
 int vs__mf_radial(int n, double K, const vs__mf_opts *o, double *r)
 {
     return vs__mf_radial_dk(n, K, K - n, o, r);
@@ -425,7 +304,7 @@ int vs__mf_radial_dk(int n, double K, double Kmn, const vs__mf_opts *o, double *
         *r = radial_asymptotic(n, K); /* L(K) rounds to 1: the asymptotic root is exact */
         return VS_OK;
     }
-    return vs__mf_brent(radial_fn, &rp, 0.0, K, radial_fn(0.0, &rp), fhi, o, r);
+    return vs__brent_root(radial_fn, &rp, 0.0, K, radial_fn(0.0, &rp), fhi, o->root_rtol, o->max_iter, r);
 }
 
 double vs__mf_gradial(int n, double K, double r)
@@ -437,9 +316,7 @@ double vs__mf_gradial(int n, double K, double r)
 int vs__mf_gmin(int n, double K, const vs__mf_opts *o, double *G, double *r)
 {
     double rr;
-    int st = vs__mf_radial(n, K, o, &rr);
-    if (st != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(vs__mf_radial(n, K, o, &rr));
     if (G)
         *G = vs__mf_gradial(n, K, rr);
     if (r)
