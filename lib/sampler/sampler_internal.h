@@ -18,7 +18,11 @@
  *     −ΔE/T = ℓ(s') − ℓ(s_m)   with
  *     β = E0/T,
  *     h = h_m − T(0) s_m + U (M − s_m)/N      (the field of every OTHER spin, own images excluded),
- *     A = T(0) + D + U/N                      (everything quadratic in s_m itself).
+ *     A = T(0) + D + U/N                      (everything quadratic in s_m itself),
+ *
+ * T(0) = vs_lattice_coupling(lat, m, m, ·), the self-image block of m's basis site. The split uses
+ * that T(0), D and U are symmetric (the lattice guarantees it): e.g. δᵀh_m + ½δᵀT(0)δ
+ * = s'ᵀ(h_m − T(0)s_m) + ½s'ᵀT(0)s' − [the same at s_m], δ = s' − s_m, and likewise for U.
  *
  * Requirement on the sampler layer: h must not contain the site's own spin. Passing the raw pair
  * field h_m together with A = T(0) + … counts the self-image twice and samples the wrong

@@ -433,6 +433,37 @@ static void test_vmf_n1_probabilities(void **state)
     }
 }
 
+/* n = 1 chains (heat bath, Metropolis): P(s = +1) = 1/(1 + e^{−2βh}); the 1×1 A = a is a constant
+ * (s² = 1) and must not matter. Batch-means z. */
+static void test_n1_chains_sample_the_two_state_law(void **state)
+{
+    (void)state;
+    const size_t L = 100000;
+    double h = 0.4, A = 5.0;
+    vs__site_target t = {1, 1.5, &h, &A};
+    double p = 1.0 / (1.0 + exp(-2.0 * 1.5 * 0.4));
+    double *x = malloc(L * sizeof *x);
+    assert_non_null(x);
+    const move_kind kinds[2] = {MOVE_HB, MOVE_MET};
+    for (int k = 0; k < 2; k++) {
+        gsl_rng *r = rng_new(450 + k);
+        double s = -1.0;
+        for (size_t i = 0; i < L; i++) {
+            chain_step(r, &t, kinds[k], 1.5, &s);
+            assert_true(s == 1.0 || s == -1.0);
+            x[i] = s > 0.0;
+        }
+        gsl_rng_free(r);
+        double mean, se;
+        batch_means(x, L, &mean, &se);
+        double z = (mean - p) / se;
+        print_message("# n = 1 chain %s: P(+1) = %.4f +- %.4f, exact %.4f, z = %.2f\n", move_name[kinds[k]],
+                      mean, se, p, z);
+        assert_true(fabs(z) < Z_CRIT);
+    }
+    free(x);
+}
+
 /* Chains on the uniaxial target f(t) ∝ exp(βH t + βa t²/2)(1 − t²)^{(n−3)/2}: heat bath,
  * over-relaxation + heat bath, Metropolis, for n = 3 and 6. */
 static void test_chains_uniaxial_marginal_ks(void **state)
@@ -751,6 +782,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_vmf_orthogonal_part_is_uniform),
         cmocka_unit_test(test_vmf_extreme_kappa_moments),
         cmocka_unit_test(test_vmf_n1_probabilities),
+        cmocka_unit_test(test_n1_chains_sample_the_two_state_law),
         cmocka_unit_test(test_chains_uniaxial_marginal_ks),
         cmocka_unit_test(test_planted_bias_is_detected),
         cmocka_unit_test(test_chains_nonuniaxial_moments_match_sphere_quadrature),
