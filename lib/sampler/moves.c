@@ -201,8 +201,7 @@ int vs__move_heatbath(gsl_rng *r, const vs__site_target *t, const double *s, dou
     return acc;
 }
 
-int vs__move_metropolis(gsl_rng *r, const vs__site_target *t, double delta, const double *s,
-                        double *s_new)
+int vs__move_metropolis(gsl_rng *r, const vs__site_target *t, double delta, const double *s, double *s_new)
 {
     int n = t->n;
     double prop[VS__SAMPLER_NMAX];

@@ -69,8 +69,7 @@ int vs__move_heatbath(gsl_rng *r, const vs__site_target *t, const double *s, dou
 /* Random-walk Metropolis: s' = (s + δg)/|s + δg|, g ~ N(0, I_n) (a symmetric proposal on the sphere),
  * accepted with min(1, exp(ℓ(s') − ℓ(s))). δ > 0 is the caller's step (adaptation belongs to the
  * sampler); δ ≤ 0 or NaN rejects. */
-int vs__move_metropolis(gsl_rng *r, const vs__site_target *t, double delta, const double *s,
-                        double *s_new);
+int vs__move_metropolis(gsl_rng *r, const vs__site_target *t, double delta, const double *s, double *s_new);
 
 /* Over-relaxation: the reflection s' = 2(s·ĥ)ĥ − s about the field (keeps hᵀs), accepted with
  * min(1, exp(β/2 (s'ᵀAs' − sᵀAs))) (always when A = NULL; r is then not used). h = 0: no move,

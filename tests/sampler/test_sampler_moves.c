@@ -27,9 +27,9 @@
 #include "sampler/sampler_internal.h"
 
 #define KS_CRIT 1.95
-#define Z_CRIT 4.0
-#define NBATCH 100
-#define NGRID 4096 /* θ cells of the tabulated marginal CDF */
+#define Z_CRIT  4.0
+#define NBATCH  100
+#define NGRID   4096 /* θ cells of the tabulated marginal CDF */
 
 /* ---- small helpers (independent of moves.c) ---------------------------------------------------- */
 
@@ -85,11 +85,14 @@ static void assert_unit_finite(int n, const double *s, double tol)
 
 typedef struct marginal {
     int n;
-    double k, q, c0; /* c0: an upper bound of the exponent, subtracted to keep exp() in range */
+    double k, q, c0;     /* c0: an upper bound of the exponent, subtracted to keep exp() in range */
     double G[NGRID + 1]; /* G[i] = ∫_0^{θ_i} g, θ_i = iπ/NGRID */
 } marginal;
 
-typedef struct { const marginal *m; int power; } g_params;
+typedef struct {
+    const marginal *m;
+    int power;
+} g_params;
 
 static double g_theta(double th, void *p)
 {
@@ -100,8 +103,7 @@ static double g_theta(double th, void *p)
     return gp->power ? v * pow(c, gp->power) : v;
 }
 
-static double integrate_theta(const marginal *m, int power, double a, double b,
-                              gsl_integration_workspace *ws)
+static double integrate_theta(const marginal *m, int power, double a, double b, gsl_integration_workspace *ws)
 {
     g_params gp = {m, power};
     gsl_function F = {g_theta, &gp};
@@ -201,11 +203,11 @@ static void batch_means(const double *x, size_t L, double *mean, double *se)
 }
 
 typedef enum move_kind {
-    MOVE_HB,          /* heat bath */
-    MOVE_OR_HB,       /* over-relaxation, then heat bath */
-    MOVE_MET,         /* random-walk Metropolis */
-    BIAS_HB_NO_A,     /* planted bias: vMF proposal always accepted (A dropped) */
-    BIAS_HB_NO_HALF   /* planted bias: correction exp(β(s'As' − sAs)), the ½ dropped */
+    MOVE_HB,        /* heat bath */
+    MOVE_OR_HB,     /* over-relaxation, then heat bath */
+    MOVE_MET,       /* random-walk Metropolis */
+    BIAS_HB_NO_A,   /* planted bias: vMF proposal always accepted (A dropped) */
+    BIAS_HB_NO_HALF /* planted bias: correction exp(β(s'As' − sAs)), the ½ dropped */
 } move_kind;
 
 static const char *move_name[] = {"heat bath", "OR + heat bath", "Metropolis", "HB without A",
@@ -216,16 +218,12 @@ static void chain_step(gsl_rng *r, const vs__site_target *t, move_kind k, double
     int n = t->n;
     double prop[VS__SAMPLER_NMAX];
     switch (k) {
-    case MOVE_HB:
-        vs__move_heatbath(r, t, s, s);
-        break;
+    case MOVE_HB: vs__move_heatbath(r, t, s, s); break;
     case MOVE_OR_HB:
         vs__move_overrelax(r, t, s, s);
         vs__move_heatbath(r, t, s, s);
         break;
-    case MOVE_MET:
-        vs__move_metropolis(r, t, delta, s, s);
-        break;
+    case MOVE_MET: vs__move_metropolis(r, t, delta, s, s); break;
     case BIAS_HB_NO_A:
     case BIAS_HB_NO_HALF: {
         double hn = sqrt(tdot(n, t->h, t->h));
@@ -240,8 +238,8 @@ static void chain_step(gsl_rng *r, const vs__site_target *t, move_kind k, double
 
 /* ---- the uniaxial target: β = 1, h = H μ, A = a μμᵀ (+ b ννᵀ for the non-uniaxial one) ---------- */
 
-#define UNI_H 1.5
-#define UNI_A 4.0
+#define UNI_H    1.5
+#define UNI_A    4.0
 #define NONUNI_B (-3.0)
 
 static void uniaxial_target(int n, const double *mu, double a, double *h, double *A)
@@ -405,7 +403,8 @@ static void test_vmf_extreme_kappa_moments(void **state)
         double z_t1 = (t1 / N) / sqrt(1.0 / n / N);
         double z_t2 = (t2 / N - 1.0 / n) / sqrt((3.0 / (n * (n + 2.0)) - 1.0 / (n * n)) / N);
         print_message("# vMF n = %d: kappa = 1e8: z(<kappa(1-t)>) = %.2f; kappa = 1e-12: z(<t>) = %.2f, "
-                      "z(<t^2>) = %.2f\n", n, z_big, z_t1, z_t2);
+                      "z(<t^2>) = %.2f\n",
+                      n, z_big, z_t1, z_t2);
         assert_true(fabs(z_big) < Z_CRIT && fabs(z_t1) < Z_CRIT && fabs(z_t2) < Z_CRIT);
     }
 }
@@ -502,7 +501,8 @@ static void test_planted_bias_is_detected(void **state)
             size_t N;
             double ks = chain_ks(600 + 10 * n + k, n, kinds[k], 0.0, 200000, m, &tau, &N);
             print_message("# planted bias %s, n = %d: tau_int = %.2f, N = %zu, KS D*sqrt(N) = %.3f "
-                          "(must exceed %.2f)\n", move_name[kinds[k]], n, tau, N, ks, KS_CRIT);
+                          "(must exceed %.2f)\n",
+                          move_name[kinds[k]], n, tau, N, ks, KS_CRIT);
             assert_true(ks > KS_CRIT);
         }
     }
@@ -549,8 +549,8 @@ static double sphere_theta(double th, void *p)
     q->theta = th;
     gsl_function F = {sphere_phi, q};
     double val, err;
-    int st = gsl_integration_qag(&F, 0.0, 2.0 * M_PI, 1e-13, 1e-10, 1000, GSL_INTEG_GAUSS21, q->ws_in, &val,
-                                 &err);
+    int st =
+        gsl_integration_qag(&F, 0.0, 2.0 * M_PI, 1e-13, 1e-10, 1000, GSL_INTEG_GAUSS21, q->ws_in, &val, &err);
     assert_int_equal(st, GSL_SUCCESS);
     return val;
 }
