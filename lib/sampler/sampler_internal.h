@@ -1,0 +1,80 @@
+/*
+ * Internal single-site moves of the Monte Carlo sampler (issue 11, "Moves on S^{n−1}"). Not
+ * installed; nothing here is exported (hidden visibility, vs__ prefix). docs/sampler.md will carry
+ * the derivations summarised at the top of moves.c. Files, bottom → top:
+ *   moves.c   von Mises–Fisher sampling and the heat-bath, Metropolis and over-relaxation moves
+ *
+ * Every move acts on one unit spin s ∈ S^{n−1} (n ≥ 1 components; n = 1: s = ±1) in the generic
+ * single-site target
+ *
+ *     π(s) ∝ exp ℓ(s),   ℓ(s) = β (hᵀs + ½ sᵀAs),   |s| = 1,
+ *
+ * with h the local field (n-vector) and A the on-site quadratic part (n×n, row-major; only its
+ * symmetric part enters sᵀAs, so pass a symmetric A).
+ *
+ * Mapping from the lattice (include/libvoigtspin/lattice.h). With the pair fields h_m of the
+ * configuration (they include the self-image term T(0) s_m), the total M = Σ s, N sites, energy
+ * scale E0 and temperature T (k_B = 1), vs_lattice_delta_energy() gives for s_m → s':
+ *
+ *     −ΔE/T = ℓ(s') − ℓ(s_m)   with
+ *     β = E0/T,
+ *     h = h_m − T(0) s_m + U (M − s_m)/N      (the field of every OTHER spin, own images excluded),
+ *     A = T(0) + D + U/N                      (everything quadratic in s_m itself),
+ *
+ * T(0) = vs_lattice_coupling(lat, m, m, ·), the self-image block of m's basis site. The split uses
+ * that T(0), D and U are symmetric (the lattice guarantees it): e.g. δᵀh_m + ½δᵀT(0)δ
+ * = s'ᵀ(h_m − T(0)s_m) + ½s'ᵀT(0)s' − [the same at s_m], δ = s' − s_m, and likewise for U.
+ *
+ * Requirement on the sampler layer: h must not contain the site's own spin. Passing the raw pair
+ * field h_m together with A = T(0) + … counts the self-image twice and samples the wrong
+ * distribution (no move can detect this). Since the single-site target depends on s only through ℓ,
+ * each move below leaves π invariant for ANY fixed (β, h, A); the sampler composes them into sweeps.
+ *
+ * Conventions: inputs are trusted internal values (finite, 1 ≤ n ≤ VS__SAMPLER_NMAX, |s| = 1,
+ * β ≥ 0); the moves do not allocate, never produce NaN, and return s_new with |s_new| = 1 to
+ * round-off. s_new may alias s. Each move returns 1 if the proposal was accepted (s_new = s'),
+ * 0 if rejected (s_new = s).
+ */
+#ifndef VS_SAMPLER_INTERNAL_H
+#define VS_SAMPLER_INTERNAL_H
+
+#include <gsl/gsl_rng.h>
+
+/* Largest number of spin components the moves accept (their scratch lives on the stack). */
+#define VS__SAMPLER_NMAX 64
+
+/* The single-site target ℓ(s) = β (hᵀs + ½ sᵀAs) on S^{n−1}. h: double[n]; A: double[n*n]
+ * row-major symmetric, or NULL for A = 0. Borrowed. */
+typedef struct vs__site_target {
+    int n;
+    double beta;
+    const double *h;
+    const double *A;
+} vs__site_target;
+
+/* ℓ(s) = β (hᵀs + ½ sᵀAs) for any s (no unit-norm requirement). */
+double vs__site_log_weight(const vs__site_target *t, const double *s);
+
+/* Exact von Mises–Fisher sample on S^{n−1}: density ∝ exp(κ μ·s) w.r.t. the surface measure.
+ * n ≥ 2: Wood (1994) rejection sampler for w = μ·s in a cancellation-free form (stable from κ = 0
+ * through κ = DBL_MAX), then a uniform direction in μ^⊥. n = 1: s = ±sign(μ) with probabilities
+ * ∝ e^{±κ}. μ: double[n], non-zero (normalised here). κ = +inf gives s = μ̂ (the limit);
+ * κ < 0 is read as |κ| about −μ; NaN as 0. s: double[n], may alias μ. */
+void vs__vmf_sample(gsl_rng *r, int n, double kappa, const double *mu, double *s);
+
+/* Heat bath for the linear part with an exact correction for A: independence Metropolis–Hastings
+ * with proposal vMF(κ = β|h|, μ = ĥ) (uniform if h = 0), accepted with
+ * min(1, exp(β/2 (s'ᵀAs' − sᵀAs))). */
+int vs__move_heatbath(gsl_rng *r, const vs__site_target *t, const double *s, double *s_new);
+
+/* Random-walk Metropolis: s' = (s + δg)/|s + δg|, g ~ N(0, I_n) (a symmetric proposal on the sphere),
+ * accepted with min(1, exp(ℓ(s') − ℓ(s))). δ > 0 is the caller's step (adaptation belongs to the
+ * sampler); δ ≤ 0 or NaN rejects. */
+int vs__move_metropolis(gsl_rng *r, const vs__site_target *t, double delta, const double *s, double *s_new);
+
+/* Over-relaxation: the reflection s' = 2(s·ĥ)ĥ − s about the field (keeps hᵀs), accepted with
+ * min(1, exp(β/2 (s'ᵀAs' − sᵀAs))) (always when A = NULL; r is then not used). h = 0: no move,
+ * returns 0. */
+int vs__move_overrelax(gsl_rng *r, const vs__site_target *t, const double *s, double *s_new);
+
+#endif
