@@ -20,7 +20,7 @@ import re
 import sys
 
 # Rank of each folder of lib/ (lower = closer to the ground).
-FOLDERS = {"common": 0, "elastic": 1, "rfot": 1, "coupling": 2, "meanfield": 3, "lattice": 3}
+FOLDERS = {"common": 0, "elastic": 1, "rfot": 1, "coupling": 2, "meanfield": 3, "lattice": 3, "sampler": 4}
 
 # Public function prefixes and the folder that implements them.
 PUBLIC = [("vs_elastic_", "elastic"), ("vs_coupling_", "coupling"), ("vs_sphere_", "coupling"),
