@@ -342,24 +342,8 @@ static int reciprocal_part(struct vs_lattice *l, const vs__kernel *k)
     VS_RETURN_ERROR_IF(F == NULL, VS_ENOMEM, "vs_lattice_create: out of memory (reciprocal table)");
     memset(F, 0, nF * sizeof *F);
 
-    /* guru64: the strides between table blocks (nhalf·npack, ngrid·npack) exceed INT_MAX for large
-     * open clusters. */
     fftw_iodim64 dims[3], how[2];
-    for (int i = 0; i < 3; i++)
-        dims[i].n = g->g[i];
-    /* complex input strides over the half grid, real output over the full grid (units of elements) */
-    dims[2].is = l->npack;
-    dims[2].os = l->npack;
-    dims[1].is = dims[2].is * (g->g[2] / 2 + 1);
-    dims[1].os = dims[2].os * g->g[2];
-    dims[0].is = dims[1].is * g->g[1];
-    dims[0].os = dims[1].os * g->g[1];
-    how[0].n = l->npairs;
-    how[0].is = (ptrdiff_t)(g->nhalf * (size_t)l->npack);
-    how[0].os = (ptrdiff_t)(g->ngrid * (size_t)l->npack);
-    how[1].n = l->npack;
-    how[1].is = 1;
-    how[1].os = 1;
+    vs__lattice_table_layout(l, 0, dims, how);
     vs__fftw_lock();
     fftw_plan plan = fftw_plan_guru64_dft_c2r(3, dims, 2, how, F, l->ttab, FFTW_ESTIMATE);
     vs__fftw_unlock();
@@ -380,6 +364,34 @@ out:
     vs__fftw_unlock();
     fftw_free(F);
     return st;
+}
+
+void vs__lattice_table_layout(const struct vs_lattice *l, int r2c, fftw_iodim64 *dims,
+                              fftw_iodim64 *how)
+{
+    const vs__geom *g = &l->geo;
+    /* strides in elements: the real side over the full grid, the complex side over the half grid */
+    ptrdiff_t r[3], c[3];
+    r[2] = c[2] = l->npack;
+    r[1] = r[2] * g->g[2];
+    c[1] = c[2] * (g->g[2] / 2 + 1);
+    r[0] = r[1] * g->g[1];
+    c[0] = c[1] * g->g[1];
+    for (int i = 0; i < 3; i++) {
+        dims[i].n = g->g[i];
+        dims[i].is = r2c ? r[i] : c[i];
+        dims[i].os = r2c ? c[i] : r[i];
+    }
+    /* guru64: the strides between table blocks (ngrid·npack, nhalf·npack) exceed INT_MAX for large
+     * lattices and open clusters */
+    ptrdiff_t rblk = (ptrdiff_t)(g->ngrid * (size_t)l->npack),
+              cblk = (ptrdiff_t)(g->nhalf * (size_t)l->npack);
+    how[0].n = l->npairs;
+    how[0].is = r2c ? rblk : cblk;
+    how[0].os = r2c ? cblk : rblk;
+    how[1].n = l->npack;
+    how[1].is = 1;
+    how[1].os = 1;
 }
 
 /* Open cluster: the bare kernel J(Δ) for every displacement |d_i| < L_i, zero elsewhere. */

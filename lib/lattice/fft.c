@@ -148,22 +148,8 @@ int vs__lattice_build_ktable(struct vs_lattice *l)
         fftw_free(K);
         return vs__error(VS_ENOMEM, "vs_lattice_create: out of memory (k-space table)");
     }
-    /* guru64: the block strides (ngrid·npack, nhalf·npack) exceed INT_MAX for large lattices */
     fftw_iodim64 dims[3], how[2];
-    for (int i = 0; i < 3; i++)
-        dims[i].n = g->g[i];
-    dims[2].is = l->npack;
-    dims[2].os = l->npack;
-    dims[1].is = dims[2].is * g->g[2];
-    dims[1].os = dims[2].os * (g->g[2] / 2 + 1);
-    dims[0].is = dims[1].is * g->g[1];
-    dims[0].os = dims[1].os * g->g[1];
-    how[0].n = l->npairs;
-    how[0].is = (ptrdiff_t)(g->ngrid * (size_t)l->npack);
-    how[0].os = (ptrdiff_t)(g->nhalf * (size_t)l->npack);
-    how[1].n = l->npack;
-    how[1].is = 1;
-    how[1].os = 1;
+    vs__lattice_table_layout(l, 1, dims, how);
     /* FFTW_ESTIMATE never touches the arrays while planning; r2c keeps its input. */
     vs__fftw_lock();
     fftw_plan plan = fftw_plan_guru64_dft_r2c(3, dims, 2, how, l->ttab, K, FFTW_ESTIMATE);

@@ -158,6 +158,12 @@ void vs__geom_split(const vs__geom *g, size_t m, int *c, int *b);
 /* ================================================================ ewald.c */
 /* Choose α, rcut, gcut from the accuracy (or the user α) and fill l->ttab. */
 int vs__lattice_build_table(struct vs_lattice *l, const vs__kernel *k);
+/* The FFTW guru64 layout of a table transform: one 3-D transform per sublattice pair and packed
+ * component, the real side over the full grid (the layout of ttab), the complex side over the half
+ * grid; r2c = 1: real → complex (the k-space table, fft.c), 0: complex → real (the reciprocal part
+ * of the Ewald sum). */
+void vs__lattice_table_layout(const struct vs_lattice *l, int r2c, fftw_iodim64 *dims,
+                              fftw_iodim64 *how);
 /* Full nc×nc block T(r_m − r_n) from the packed table (site indices m, n). */
 void vs__lattice_block(const struct vs_lattice *l, size_t m, size_t n, double *T);
 
@@ -193,14 +199,16 @@ int vs__lattice_check_output(const double *a, size_t n, const char *func, const 
 void vs__lattice_options_default(struct vs_lattice_options *o);
 
 /* ================================================================ lattice.c */
-/* (the public lifecycle and queries only) */
+/* public functions only (include/libvoigtspin/lattice.h) */
 
 /* ================================================================ evaluate.c */
 /* M = Σ_m s_m (no checks). */
 void vs__lattice_total(const struct vs_lattice *lat, const double *s, double *M);
 
 /* ================================================================ moves.c */
+/* public functions only */
+
 /* ================================================================ luttinger_tisza.c */
-/* (public functions only) */
+/* public functions only */
 
 #endif
