@@ -77,8 +77,9 @@ static int harmonic_amplitudes(const struct vs_lattice *l, const vs__kernel *k, 
     return VS_OK;
 }
 
-/* Work bound of the Ewald sums (docs/lattice.md, "Ewald sum", bounded work): at most VS__WORK_BASE + 4 N_grid + VS__WORK_PAIR
- * n_pairs lattice-vector candidates, i.e. a fixed multiple of the automatic choice's cost. */
+/* Work bound of the Ewald sums (docs/lattice.md, "Ewald sum", bounded work): at most
+ * VS__WORK_BASE + 4 N_grid + VS__WORK_PAIR n_pairs lattice-vector candidates, i.e. a fixed multiple
+ * of the automatic choice's cost. */
 #define VS__WORK_BASE 4e6
 #define VS__WORK_PAIR 4e5
 
@@ -120,9 +121,9 @@ static double ewald_work(const struct vs_lattice *l, double alpha, double yr, do
 }
 
 /* Choose α and the two cut-offs from the accuracy ε (docs/lattice.md, "Ewald sum", accuracy: the
- * user asks for an accuracy, the library picks α and both cut-offs): every dropped term of degree l is bounded by
- * a_l γ_l Q((l+3)/2, α²r²) ≤ ε in real space (times v0/r³ ≤ 1) and by a_l Q(l/2, G²/4α²) ≤ ε in
- * reciprocal space, a_l = max |A_l|. The automatic α balances the two term counts,
+ * user asks for an accuracy, the library picks α and both cut-offs): every dropped term of degree
+ * l is bounded by a_l γ_l Q((l+3)/2, α²r²) ≤ ε in real space (times v0/r³ ≤ 1) and by
+ * a_l Q(l/2, G²/4α²) ≤ ε in reciprocal space, a_l = max |A_l|. The automatic α balances the two term counts,
  * nb²(4π/3)rc³/Vcell against V(4π/3)Gc³/(2π)³, and is raised if rc would exceed VS__RCUT_MAX, so
  * the real-space neighbour sphere stops growing with N. */
 static int choose_ewald(struct vs_lattice *l, const vs__kernel *k)
