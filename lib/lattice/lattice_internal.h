@@ -164,8 +164,31 @@ int vs__lattice_build_table(struct vs_lattice *l, const vs__kernel *k);
  * of the Ewald sum). */
 void vs__lattice_table_layout(const struct vs_lattice *l, int r2c, fftw_iodim64 *dims,
                               fftw_iodim64 *how);
-/* Full nc×nc block T(r_m − r_n) from the packed table (site indices m, n). */
-void vs__lattice_block(const struct vs_lattice *l, size_t m, size_t n, double *T);
+
+/* Full nc×nc block T(r_m − r_n) from the packed table (site indices m, n). Inline: the
+ * O(N) loops of vs_lattice_update and the direct sums call it once per site. */
+static inline void vs__lattice_block(const struct vs_lattice *l, size_t m, size_t n, double *T)
+{
+    const vs__geom *g = &l->geo;
+    int cm[3], cn[3], bm, bn;
+    vs__geom_split(g, m, cm, &bm);
+    vs__geom_split(g, n, cn, &bn);
+    int sign = bm <= bn ? 1 : -1; /* T_{b2b1}(d) = T_{b1b2}(−d) */
+    size_t d = 0;
+    for (int i = 0; i < 3; i++) {
+        long x = sign * (long)(cm[i] - cn[i]);
+        x %= g->g[i];
+        if (x < 0)
+            x += g->g[i];
+        d = d * (size_t)g->g[i] + (size_t)x;
+    }
+    const double *src =
+        l->ttab + ((size_t)vs__pack_index(g->nb, bm, bn) * g->ngrid + d) * (size_t)l->npack;
+    int nc = l->nc, c = 0;
+    for (int a = 0; a < nc; a++)
+        for (int b = a; b < nc; b++, c++)
+            T[a * nc + b] = T[b * nc + a] = src[c];
+}
 
 /* ================================================================ fft.c */
 /* Make the evaluation plans on the handle's scratch buffers; serialised by the planner lock. */
