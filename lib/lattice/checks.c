@@ -12,8 +12,8 @@ int vs__lattice_check(const struct vs_lattice *lat, const char *func)
 
 int vs__lattice_check_site(const struct vs_lattice *lat, size_t m, const char *func)
 {
-    VS_RETURN_ERROR_IF(m >= lat->geo.nsites, VS_EINVAL, "%s: site %zu out of range (N = %zu)", func,
-                       m, lat->geo.nsites);
+    VS_RETURN_ERROR_IF(m >= lat->geo.nsites, VS_EINVAL, "%s: site %zu out of range (N = %zu)", func, m,
+                       lat->geo.nsites);
     return VS_OK;
 }
 

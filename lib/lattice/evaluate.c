@@ -83,8 +83,7 @@ static double energy_from_fields(const vs_lattice *lat, const double *s, const d
     return -0.5 * lat->opt.e0 * e;
 }
 
-VS_API int vs_lattice_energy_from_fields(const vs_lattice *lat, const double *s, const double *h,
-                                         double *E)
+VS_API int vs_lattice_energy_from_fields(const vs_lattice *lat, const double *s, const double *h, double *E)
 {
     VS_FORWARD_IF_ERROR(vs__lattice_check(lat, __func__));
     VS_CHECK_PTR(s);

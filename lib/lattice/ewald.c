@@ -149,8 +149,7 @@ static int choose_ewald(struct vs_lattice *l, const vs__kernel *k)
     if (!(alpha > 0.0))
         alpha = a_auto;
     VS_RETURN_ERROR_IF(!(isfinite(alpha) && alpha > 0.0), VS_EINVAL,
-                       "vs_lattice_create: no finite Ewald parameter for this cell (alpha = %g)",
-                       alpha);
+                       "vs_lattice_create: no finite Ewald parameter for this cell (alpha = %g)", alpha);
     w_auto = ewald_work(l, a_auto, yr, yk);
     l->alpha = alpha;
     l->rcut = sqrt(yr) / alpha;
@@ -367,8 +366,7 @@ out:
     return st;
 }
 
-void vs__lattice_table_layout(const struct vs_lattice *l, int r2c, fftw_iodim64 *dims,
-                              fftw_iodim64 *how)
+void vs__lattice_table_layout(const struct vs_lattice *l, int r2c, fftw_iodim64 *dims, fftw_iodim64 *how)
 {
     const vs__geom *g = &l->geo;
     /* strides in elements: the real side over the full grid, the complex side over the half grid */
@@ -477,4 +475,3 @@ int vs__lattice_build_table(struct vs_lattice *l, const vs__kernel *k)
     VS_FORWARD_IF_ERROR(real_space_sum(l, k));
     return apply_basis_shift(l);
 }
-

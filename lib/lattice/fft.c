@@ -60,8 +60,8 @@ int vs__lattice_fft_init(struct vs_lattice *l)
     size_t nr, nk;
     VS_FORWARD_IF_ERROR(vs__size_mul(g->ngrid, (size_t)l->m, &nr));
     VS_FORWARD_IF_ERROR(vs__size_mul(g->nhalf, (size_t)l->m, &nk));
-    VS_RETURN_ERROR_IF(nr > SIZE_MAX / sizeof(double) || nk > SIZE_MAX / sizeof(fftw_complex),
-                       VS_EOVERFLOW, "vs_lattice_create: FFT workspace too large");
+    VS_RETURN_ERROR_IF(nr > SIZE_MAX / sizeof(double) || nk > SIZE_MAX / sizeof(fftw_complex), VS_EOVERFLOW,
+                       "vs_lattice_create: FFT workspace too large");
     l->xr = fftw_malloc(nr * sizeof *l->xr);
     l->xk = fftw_malloc(nk * sizeof *l->xk);
     VS_RETURN_ERROR_IF(l->xr == NULL || l->xk == NULL, VS_ENOMEM,

@@ -67,8 +67,7 @@ static int check_cell(const double *cell, int nbasis, double *det)
     double u[9], len[3];
     for (int i = 0; i < 3; i++) {
         len[i] = vs__norm3_safe(cell + 3 * i);
-        VS_RETURN_ERROR_IF(!(len[i] > 0.0), VS_EINVAL, "vs_lattice_create: cell vector a%d is zero",
-                           i + 1);
+        VS_RETURN_ERROR_IF(!(len[i] > 0.0), VS_EINVAL, "vs_lattice_create: cell vector a%d is zero", i + 1);
         for (int c = 0; c < 3; c++)
             u[3 * i + c] = cell[3 * i + c] / len[i];
     }
@@ -164,8 +163,7 @@ int vs__geom_init(vs__geom *g, const double *cell, int nbasis, const double *fra
     VS_FORWARD_IF_ERROR(vs__size_mul3((size_t)L[0], (size_t)L[1], (size_t)L[2], &ncells));
     VS_FORWARD_IF_ERROR(vs__size_mul(ncells, (size_t)nbasis, &nsites));
     VS_FORWARD_IF_ERROR(vs__size_mul3((size_t)gdim[0], (size_t)gdim[1], (size_t)gdim[2], &ngrid));
-    VS_FORWARD_IF_ERROR(
-        vs__size_mul3((size_t)gdim[0], (size_t)gdim[1], (size_t)(gdim[2] / 2 + 1), &nhalf));
+    VS_FORWARD_IF_ERROR(vs__size_mul3((size_t)gdim[0], (size_t)gdim[1], (size_t)(gdim[2] / 2 + 1), &nhalf));
     /* FFTW's plan_many interface takes int sizes. */
     VS_RETURN_ERROR_IF(ngrid > (size_t)INT_MAX, VS_EOVERFLOW,
                        "vs_lattice_create: grid of %zu points too large", ngrid);

@@ -13,15 +13,13 @@ int vs__kernel_init(vs__kernel *k, const vs_coupling *c, int nc)
     k->c = c;
     if (c == NULL) {
         VS_RETURN_ERROR_IF(nc < 1 || nc > VS__LAT_MAXNC, VS_EINVAL,
-                           "lattice: ncomp = %d must be in 1..%d without a coupling", nc,
-                           VS__LAT_MAXNC);
+                           "lattice: ncomp = %d must be in 1..%d without a coupling", nc, VS__LAT_MAXNC);
         k->nc = nc;
         k->lmax = -1;
         return VS_OK;
     }
     int cn = vs_coupling_ncomp(c);
-    VS_RETURN_ERROR_IF(cn < 1 || cn > VS__LAT_MAXNC, VS_EINVAL,
-                       "lattice: coupling has %d components", cn);
+    VS_RETURN_ERROR_IF(cn < 1 || cn > VS__LAT_MAXNC, VS_EINVAL, "lattice: coupling has %d components", cn);
     VS_RETURN_ERROR_IF(nc != 0 && nc != cn, VS_EINVAL,
                        "lattice: ncomp = %d but the coupling has %d components", nc, cn);
     int lmax = 0;

@@ -38,8 +38,8 @@ static int peak_bytes(const vs__geom *g, int nc, size_t *bytes)
            npairs = (size_t)g->nb * (g->nb + 1) / 2, mp = m * (m + 1) / 2;
     size_t ttab, ktab, K, xr, xk, big, sum;
     VS_FORWARD_IF_ERROR(vs__size_mul3(npairs, g->ngrid, npack * sizeof(double), &ttab));
-    VS_FORWARD_IF_ERROR(vs__size_mul(
-        g->nhalf, g->nb == 1 ? npack * sizeof(double) : mp * sizeof(fftw_complex), &ktab));
+    VS_FORWARD_IF_ERROR(
+        vs__size_mul(g->nhalf, g->nb == 1 ? npack * sizeof(double) : mp * sizeof(fftw_complex), &ktab));
     VS_FORWARD_IF_ERROR(vs__size_mul3(npairs, g->nhalf, npack * sizeof(fftw_complex), &K));
     VS_FORWARD_IF_ERROR(vs__size_mul3(g->ngrid, m, sizeof(double), &xr));
     VS_FORWARD_IF_ERROR(vs__size_mul3(g->nhalf, m, sizeof(fftw_complex), &xk));
@@ -62,8 +62,8 @@ static int lattice_setup(const double *cell, int nbasis, const double *frac, con
         *o = *opt;
     else
         vs__lattice_options_default(o);
-    VS_RETURN_ERROR_IF(nbasis >= 1 && nbasis <= 64 && nbasis * k->nc > VS__LAT_MAXNC * 64,
-                       VS_EINVAL, "vs_lattice_create: nbasis·ncomp = %d too large", nbasis * k->nc);
+    VS_RETURN_ERROR_IF(nbasis >= 1 && nbasis <= 64 && nbasis * k->nc > VS__LAT_MAXNC * 64, VS_EINVAL,
+                       "vs_lattice_create: nbasis·ncomp = %d too large", nbasis * k->nc);
     return vs__geom_init(g, cell, nbasis, frac, L, o->boundary == VS_LATTICE_OPEN);
 }
 
@@ -92,8 +92,7 @@ static int check_memory(const struct vs_lattice *l, size_t peak)
     VS_RETURN_ERROR_IF(l->opt.max_memory > 0.0 && (double)peak > l->opt.max_memory, VS_ENOMEM,
                        "%s: needs %.4g GiB at its peak (vs_lattice_memory_estimate), above the "
                        "ceiling VS_LATTICE_OPT_MAX_MEMORY = %.4g GiB; raise the option to allow it",
-                       "vs_lattice_create", (double)peak / 1073741824.0,
-                       l->opt.max_memory / 1073741824.0);
+                       "vs_lattice_create", (double)peak / 1073741824.0, l->opt.max_memory / 1073741824.0);
     return VS_OK;
 }
 
@@ -126,8 +125,8 @@ VS_API int vs_lattice_create(const double *cell, int nbasis, const double *frac,
     vs_lattice *l = vs__calloc(1, sizeof *l, &st);
     if (l == NULL)
         return st;
-    VS_GOTO_IF_ERROR(st, lattice_setup(cell, nbasis, frac, L, coupling, ncomp, opt, &k, &l->opt,
-                                       &l->geo), fail);
+    VS_GOTO_IF_ERROR(st, lattice_setup(cell, nbasis, frac, L, coupling, ncomp, opt, &k, &l->opt, &l->geo),
+                     fail);
     l->nc = k.nc;
     l->lmax = k.lmax;
     l->m = nbasis * k.nc;
@@ -155,8 +154,8 @@ VS_API int vs_lattice_create_cubic(int kind, double a, const int *L, const vs_co
     static const double fcc[12] = {0, 0, 0, 0, 0.5, 0.5, 0.5, 0, 0.5, 0.5, 0.5, 0};
     VS_CHECK_PTR(out);
     *out = NULL;
-    VS_RETURN_ERROR_IF(!(a > 0.0) || !isfinite(a), VS_EINVAL, "%s: a = %g must be finite and > 0",
-                       __func__, a);
+    VS_RETURN_ERROR_IF(!(a > 0.0) || !isfinite(a), VS_EINVAL, "%s: a = %g must be finite and > 0", __func__,
+                       a);
     double cell[9] = {a, 0, 0, 0, a, 0, 0, 0, a};
     switch (kind) {
     case VS_LATTICE_SC: return vs_lattice_create(cell, 1, sc, L, coupling, ncomp, opt, out);

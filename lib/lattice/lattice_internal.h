@@ -145,8 +145,7 @@ double vs__gamma_q_inverse(int twice_a, double eps);
 int vs__pair_kernel(const vs__kernel *k, double v0, const double *r, double *J);
 
 /* ================================================================ geometry.c */
-int vs__geom_init(vs__geom *g, const double *cell, int nbasis, const double *frac, const int *L,
-                  int open);
+int vs__geom_init(vs__geom *g, const double *cell, int nbasis, const double *frac, const int *L, int open);
 void vs__geom_clear(vs__geom *g);
 /* |v| for a 3-vector without overflow/underflow of the squares. */
 double vs__norm3_safe(const double *v);
@@ -162,8 +161,7 @@ int vs__lattice_build_table(struct vs_lattice *l, const vs__kernel *k);
  * component, the real side over the full grid (the layout of ttab), the complex side over the half
  * grid; r2c = 1: real → complex (the k-space table, fft.c), 0: complex → real (the reciprocal part
  * of the Ewald sum). */
-void vs__lattice_table_layout(const struct vs_lattice *l, int r2c, fftw_iodim64 *dims,
-                              fftw_iodim64 *how);
+void vs__lattice_table_layout(const struct vs_lattice *l, int r2c, fftw_iodim64 *dims, fftw_iodim64 *how);
 
 /* Full nc×nc block T(r_m − r_n) from the packed table (site indices m, n). Inline: the
  * O(N) loops of vs_lattice_update and the direct sums call it once per site. */
@@ -182,8 +180,7 @@ static inline void vs__lattice_block(const struct vs_lattice *l, size_t m, size_
             x += g->g[i];
         d = d * (size_t)g->g[i] + (size_t)x;
     }
-    const double *src =
-        l->ttab + ((size_t)vs__pack_index(g->nb, bm, bn) * g->ngrid + d) * (size_t)l->npack;
+    const double *src = l->ttab + ((size_t)vs__pack_index(g->nb, bm, bn) * g->ngrid + d) * (size_t)l->npack;
     int nc = l->nc, c = 0;
     for (int a = 0; a < nc; a++)
         for (int b = a; b < nc; b++, c++)

@@ -75,8 +75,8 @@ VS_API int vs_lattice_fourier(const vs_lattice *lat, const int *q, double *Hre, 
     VS_RETURN_ERROR_IF(lat->geo.open, VS_EUNSUPPORTED, "%s: open clusters have no Fourier coupling",
                        __func__);
     for (int i = 0; i < 3; i++)
-        VS_RETURN_ERROR_IF(q[i] < 0 || q[i] >= lat->geo.L[i], VS_EINVAL,
-                           "%s: q[%d] = %d outside [0, %d)", __func__, i, q[i], lat->geo.L[i]);
+        VS_RETURN_ERROR_IF(q[i] < 0 || q[i] >= lat->geo.L[i], VS_EINVAL, "%s: q[%d] = %d outside [0, %d)",
+                           __func__, i, q[i], lat->geo.L[i]);
     int m = lat->m, conj, st = VS_OK;
     size_t mm = (size_t)m * m, kh = half_index(&lat->geo, q, &conj);
     double *Hr = vs__calloc(2 * mm, sizeof *Hr, &st);
@@ -97,8 +97,8 @@ out:
 /* Smallest and largest eigenvalue of the Hermitian H = Hr + i Hi through the real symmetric
  * embedding [[Hr, −Hi], [Hi, Hr]] (each eigenvalue of H appears twice), by LAPACKE (vs__sym_eigen);
  * VS_ENUMERIC (naming func) when they are not finite. */
-static int herm_extreme_eig(int m, const double *Hr, const double *Hi, double *work, double *w,
-                            double *lmin, double *lmax, const char *func)
+static int herm_extreme_eig(int m, const double *Hr, const double *Hi, double *work, double *w, double *lmin,
+                            double *lmax, const char *func)
 {
     int n = 2 * m;
     for (int i = 0; i < m; i++)
@@ -121,8 +121,8 @@ static int herm_extreme_eig(int m, const double *Hr, const double *Hi, double *w
 static int lt_scan(const vs_lattice *lat, int sign, const char *func, double *lambda, int *bestq)
 {
     VS_FORWARD_IF_ERROR(vs__lattice_check(lat, func));
-    VS_RETURN_ERROR_IF(lat->geo.open, VS_EUNSUPPORTED,
-                       "%s: open clusters have no Luttinger–Tisza spectrum", func);
+    VS_RETURN_ERROR_IF(lat->geo.open, VS_EUNSUPPORTED, "%s: open clusters have no Luttinger–Tisza spectrum",
+                       func);
     const vs__geom *g = &lat->geo;
     int m = lat->m, st = VS_OK;
     size_t mm = (size_t)m * m;
@@ -160,20 +160,17 @@ out:
 static void grid_wavevector(const vs__geom *g, const int *q, double *k)
 {
     for (int c = 0; c < 3; c++)
-        k[c] = q[0] * g->B[c] / g->L[0] + q[1] * g->B[3 + c] / g->L[1] +
-               q[2] * g->B[6 + c] / g->L[2];
+        k[c] = q[0] * g->B[c] / g->L[0] + q[1] * g->B[3 + c] / g->L[1] + q[2] * g->B[6 + c] / g->L[2];
 }
 
-VS_API int vs_lattice_luttinger_tisza(const vs_lattice *lat, double *lambda_max, double *k,
-                                      double *t_curie)
+VS_API int vs_lattice_luttinger_tisza(const vs_lattice *lat, double *lambda_max, double *k, double *t_curie)
 {
     double best;
     int bestq[3];
     VS_FORWARD_IF_ERROR(lt_scan(lat, +1, __func__, &best, bestq));
     double tc = lat->opt.e0 * best / lat->nc;
-    VS_RETURN_ERROR_IF(t_curie && !isfinite(tc), VS_ENUMERIC,
-                       "%s: E0 λ_max / ncomp = %g × %g / %d overflows", __func__, lat->opt.e0, best,
-                       lat->nc);
+    VS_RETURN_ERROR_IF(t_curie && !isfinite(tc), VS_ENUMERIC, "%s: E0 λ_max / ncomp = %g × %g / %d overflows",
+                       __func__, lat->opt.e0, best, lat->nc);
     if (lambda_max)
         *lambda_max = best;
     if (k)

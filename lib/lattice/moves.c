@@ -9,8 +9,8 @@
 
 #include "lattice_internal.h"
 
-static int check_move(const vs_lattice *lat, const double *s, const double *h, size_t m,
-                      const double *snew, const char *func)
+static int check_move(const vs_lattice *lat, const double *s, const double *h, size_t m, const double *snew,
+                      const char *func)
 {
     VS_FORWARD_IF_ERROR(vs__lattice_check(lat, func));
     VS_FORWARD_IF_ERROR(vs__check_ptr(s, func, "s"));
@@ -37,8 +37,8 @@ static int max_abs_finite(const double *a, size_t n, const char *func, const cha
     return VS_OK;
 }
 
-VS_API int vs_lattice_delta_energy(const vs_lattice *lat, const double *s, const double *h,
-                                   const double *M, size_t m, const double *snew, double *dE)
+VS_API int vs_lattice_delta_energy(const vs_lattice *lat, const double *s, const double *h, const double *M,
+                                   size_t m, const double *snew, double *dE)
 {
     VS_FORWARD_IF_ERROR(check_move(lat, s, h, m, snew, __func__));
     VS_CHECK_PTR(dE);
@@ -65,8 +65,7 @@ VS_API int vs_lattice_delta_energy(const vs_lattice *lat, const double *s, const
             /* a non-finite sum comes from a non-finite spin (named here) or from an overflow
              * (then the energy change is not finite either: VS_ENUMERIC below) */
             if (vs__lattice_check_finite_fast(Mloc, (size_t)nc, __func__, "M") != VS_OK)
-                VS_FORWARD_IF_ERROR(
-                    vs__lattice_check_finite_fast(s, vs__lattice_nvals(lat), __func__, "s"));
+                VS_FORWARD_IF_ERROR(vs__lattice_check_finite_fast(s, vs__lattice_nvals(lat), __func__, "s"));
             M = Mloc;
         }
         e += (vs__lattice_quad(nc, lat->U, d, M) + 0.5 * vs__lattice_quad(nc, lat->U, d, d)) /

@@ -6,8 +6,8 @@
 
 #include "lattice_internal.h"
 
-#define VS__MAX_MEMORY_DEFAULT 8589934592.0 /* 8 GiB */
-#define VS__MAX_MEMORY_HI 18446744073709551616.0 /* 2^64 */
+#define VS__MAX_MEMORY_DEFAULT 8589934592.0           /* 8 GiB */
+#define VS__MAX_MEMORY_HI      18446744073709551616.0 /* 2^64 */
 
 void vs__lattice_options_default(struct vs_lattice_options *o)
 {
@@ -42,6 +42,7 @@ VS_API void vs_lattice_options_free(vs_lattice_options *opt)
 VS_API int vs_lattice_option_bounds(int key, double *lo, double *hi)
 {
     double l, h;
+    // clang-format off
     switch (key) {
     case VS_LATTICE_OPT_ACCURACY: l = 1e-15; h = 1e-2; break;
     case VS_LATTICE_OPT_ALPHA: l = 0.0; h = 1e6; break;
@@ -53,6 +54,7 @@ VS_API int vs_lattice_option_bounds(int key, double *lo, double *hi)
     case VS_LATTICE_OPT_MAX_MEMORY: l = 0.0; h = VS__MAX_MEMORY_HI; break;
     default: return vs__error(VS_EINVAL, "%s: unknown option key %d", __func__, key);
     }
+    // clang-format on
     VS_RETURN_ERROR_IF(lo == NULL || hi == NULL, VS_EINVAL, "%s: lo/hi is NULL", __func__);
     *lo = l;
     *hi = h;
@@ -70,10 +72,11 @@ VS_API int vs_lattice_options_set(vs_lattice_options *opt, int key, double value
     double lo, hi;
     VS_CHECK_PTR(opt);
     VS_FORWARD_IF_ERROR(vs_lattice_option_bounds(key, &lo, &hi));
-    VS_RETURN_ERROR_IF(!(value >= lo && value <= hi), VS_EINVAL,
-                       "%s: option %d = %g outside [%g, %g]", __func__, key, value, lo, hi);
+    VS_RETURN_ERROR_IF(!(value >= lo && value <= hi), VS_EINVAL, "%s: option %d = %g outside [%g, %g]",
+                       __func__, key, value, lo, hi);
     VS_RETURN_ERROR_IF(is_enum_option(key) && value != floor(value), VS_EINVAL,
                        "%s: option %d needs an integer value (got %g)", __func__, key, value);
+    // clang-format off
     switch (key) {
     case VS_LATTICE_OPT_ACCURACY: opt->accuracy = value; break;
     case VS_LATTICE_OPT_ALPHA: opt->alpha = value; break;
@@ -84,6 +87,7 @@ VS_API int vs_lattice_options_set(vs_lattice_options *opt, int key, double value
     case VS_LATTICE_OPT_MAX_MEMORY: opt->max_memory = value; break;
     default: opt->planner = (int)value; break;
     }
+    // clang-format on
     return VS_OK;
 }
 
@@ -93,6 +97,7 @@ VS_API int vs_lattice_options_get(const vs_lattice_options *opt, int key, double
     VS_CHECK_PTR(opt);
     VS_FORWARD_IF_ERROR(vs_lattice_option_bounds(key, &lo, &hi));
     VS_CHECK_PTR(value);
+    // clang-format off
     switch (key) {
     case VS_LATTICE_OPT_ACCURACY: *value = opt->accuracy; break;
     case VS_LATTICE_OPT_ALPHA: *value = opt->alpha; break;
@@ -103,5 +108,6 @@ VS_API int vs_lattice_options_get(const vs_lattice_options *opt, int key, double
     case VS_LATTICE_OPT_MAX_MEMORY: *value = opt->max_memory; break;
     default: *value = opt->planner; break;
     }
+    // clang-format on
     return VS_OK;
 }
