@@ -1,5 +1,6 @@
 /*
- * The coupling table T(Δ) for every displacement of the supercell (SPEC §4.4):
+ * The coupling table T(Δ) of the lattice Hamiltonian (paper Eqs. 18–19) for every displacement of
+ * the supercell (docs/lattice.md, "Ewald sum" and "Storage and symmetry"), and its blocks:
  * periodic lattices by the Ewald split of each harmonic degree l,
  *
  *   T(Δ) = Σ'_R Σ_l J_l(Δ+R) Q((l+3)/2, α²|Δ+R|²)
@@ -68,9 +69,7 @@ static int harmonic_amplitudes(const struct vs_lattice *l, const vs__kernel *k, 
         double z = 1.0 - (2.0 * i + 1.0) / NDIR, rho = sqrt(1.0 - z * z);
         double phi = i * M_PI * (3.0 - sqrt(5.0));
         double n[3] = {rho * cos(phi), rho * sin(phi), z};
-        int st = vs__kernel_harmonics(k, n, A);
-        if (st != VS_OK)
-            return st;
+        VS_FORWARD_IF_ERROR(vs__kernel_harmonics(k, n, A));
         for (int deg = 2; deg <= l->lmax; deg += 2)
             for (int j = 0; j < nn; j++)
                 amp[deg / 2] = fmax(amp[deg / 2], fabs(A[(size_t)(deg / 2) * nn + j]));
@@ -78,8 +77,9 @@ static int harmonic_amplitudes(const struct vs_lattice *l, const vs__kernel *k, 
     return VS_OK;
 }
 
-/* Work bound of the Ewald sums (SPEC §4.4): at most VS__WORK_BASE + 4 N_grid + VS__WORK_PAIR
- * n_pairs lattice-vector candidates, i.e. a fixed multiple of the automatic choice's cost. */
+/* Work bound of the Ewald sums (docs/lattice.md, "Ewald sum", bounded work): at most
+ * VS__WORK_BASE + 4 N_grid + VS__WORK_PAIR n_pairs lattice-vector candidates, i.e. a fixed multiple
+ * of the automatic choice's cost. */
 #define VS__WORK_BASE 4e6
 #define VS__WORK_PAIR 4e5
 
@@ -120,19 +120,17 @@ static double ewald_work(const struct vs_lattice *l, double alpha, double yr, do
     return isnan(work) ? INFINITY : work;
 }
 
-/* Choose α and the two cut-offs from the accuracy ε (SPEC §4.4: the user asks for an accuracy,
- * the library picks α and both cut-offs): every dropped term of degree l is bounded by
- * a_l γ_l Q((l+3)/2, α²r²) ≤ ε in real space (times v0/r³ ≤ 1) and by a_l Q(l/2, G²/4α²) ≤ ε in
- * reciprocal space, a_l = max |A_l|. The automatic α balances the two term counts,
+/* Choose α and the two cut-offs from the accuracy ε (docs/lattice.md, "Ewald sum", accuracy: the
+ * user asks for an accuracy, the library picks α and both cut-offs): every dropped term of degree
+ * l is bounded by a_l γ_l Q((l+3)/2, α²r²) ≤ ε in real space (times v0/r³ ≤ 1) and by
+ * a_l Q(l/2, G²/4α²) ≤ ε in reciprocal space, a_l = max |A_l|. The automatic α balances the two term counts,
  * nb²(4π/3)rc³/Vcell against V(4π/3)Gc³/(2π)³, and is raised if rc would exceed VS__RCUT_MAX, so
  * the real-space neighbour sphere stops growing with N. */
 static int choose_ewald(struct vs_lattice *l, const vs__kernel *k)
 {
     const vs__geom *g = &l->geo;
     double amp[VS__LAT_MAXL / 2 + 1], yr = 1e-3, yk = 1e-3;
-    int st = harmonic_amplitudes(l, k, amp);
-    if (st != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(harmonic_amplitudes(l, k, amp));
     for (int deg = 2; deg <= l->lmax; deg += 2) {
         double a = amp[deg / 2];
         if (a * vs__gamma_l(deg) > l->opt.accuracy)
@@ -150,9 +148,8 @@ static int choose_ewald(struct vs_lattice *l, const vs__kernel *k)
         a_auto = sqrt(yr) / rmax;
     if (!(alpha > 0.0))
         alpha = a_auto;
-    if (!(isfinite(alpha) && alpha > 0.0))
-        return vs__error(VS_EINVAL, "vs_lattice_create: no finite Ewald parameter for this cell "
-                         "(alpha = %g)", alpha);
+    VS_RETURN_ERROR_IF(!(isfinite(alpha) && alpha > 0.0), VS_EINVAL,
+                       "vs_lattice_create: no finite Ewald parameter for this cell (alpha = %g)", alpha);
     w_auto = ewald_work(l, a_auto, yr, yk);
     l->alpha = alpha;
     l->rcut = sqrt(yr) / alpha;
@@ -163,12 +160,11 @@ static int choose_ewald(struct vs_lattice *l, const vs__kernel *k)
      * float→int conversion of the enumeration limits. */
     double work = ewald_work(l, alpha, yr, yk);
     double budget = VS__WORK_BASE + 4.0 * (double)g->ngrid + VS__WORK_PAIR * l->npairs;
-    if (!(work <= budget))
-        return vs__error(VS_EINVAL,
-                         "vs_lattice_create: alpha = %g needs %.3g Ewald candidates (limit %.3g; the "
-                         "automatic alpha needs %.3g): choose alpha closer to the lattice scale "
-                         "(or 0 = automatic), or a less skewed cell",
-                         alpha, work, budget, w_auto);
+    VS_RETURN_ERROR_IF(!(work <= budget), VS_EINVAL,
+                       "vs_lattice_create: alpha = %g needs %.3g Ewald candidates (limit %.3g; the "
+                       "automatic alpha needs %.3g): choose alpha closer to the lattice scale "
+                       "(or 0 = automatic), or a less skewed cell",
+                       alpha, work, budget, w_auto);
     return VS_OK;
 }
 
@@ -213,9 +209,7 @@ static int real_space_slab(struct vs_lattice *l, const vs__kernel *k, int p, con
             double r = norm3(x);
             if (r >= l->rcut || r < 1e-12 * cbrt(l->v0))
                 continue; /* outside the sphere, or the excluded self term */
-            int st = vs__kernel_harmonics(k, x, A);
-            if (st != VS_OK)
-                return st;
+            VS_FORWARD_IF_ERROR(vs__kernel_harmonics(k, x, A));
             real_term(l, A, r, J);
             add_packed(l->ttab + ((size_t)p * g->ngrid + grid_index(g, n)) * l->npack, J, l->nc, 1.0);
         }
@@ -246,8 +240,8 @@ static int real_space_sum(struct vs_lattice *l, const vs__kernel *k)
                     worst = st < worst ? st : worst;
                 }
         }
-    if (worst != VS_OK)
-        return vs__error(worst, "vs_lattice_create: the coupling's harmonics failed (real space)");
+    VS_RETURN_ERROR_IF(worst != VS_OK, worst,
+                       "vs_lattice_create: the coupling's harmonics failed (real space)");
     return VS_OK;
 }
 
@@ -293,9 +287,7 @@ static int reciprocal_slab(struct vs_lattice *l, const vs__kernel *k, fftw_compl
             double G2 = G[0] * G[0] + G[1] * G[1] + G[2] * G[2];
             if (G2 >= l->gcut * l->gcut)
                 continue;
-            int st = vs__kernel_harmonics(k, G, A);
-            if (st != VS_OK)
-                return st;
+            VS_FORWARD_IF_ERROR(vs__kernel_harmonics(k, G, A));
             recip_weight(l, A, G2, f);
             size_t kidx = grid_index(g, p);
             kidx = (kidx / (size_t)g->L[2]) * (size_t)(g->L[2] / 2 + 1) + (size_t)m3;
@@ -333,8 +325,8 @@ static int reciprocal_sum(struct vs_lattice *l, const vs__kernel *k, fftw_comple
             int st = reciprocal_slab(l, k, F, pmax, p0);
             worst = st < worst ? st : worst;
         }
-    if (worst != VS_OK)
-        return vs__error(worst, "vs_lattice_create: the coupling's harmonics failed (reciprocal)");
+    VS_RETURN_ERROR_IF(worst != VS_OK, worst,
+                       "vs_lattice_create: the coupling's harmonics failed (reciprocal)");
     return VS_OK;
 }
 
@@ -343,34 +335,15 @@ static int reciprocal_part(struct vs_lattice *l, const vs__kernel *k)
 {
     const vs__geom *g = &l->geo;
     size_t nF;
-    int st = vs__size_mul3((size_t)l->npairs, g->nhalf, (size_t)l->npack, &nF);
-    if (st != VS_OK)
-        return st;
-    if (nF > SIZE_MAX / sizeof(fftw_complex))
-        return vs__error(VS_EOVERFLOW, "vs_lattice_create: reciprocal table too large");
+    VS_FORWARD_IF_ERROR(vs__size_mul3((size_t)l->npairs, g->nhalf, (size_t)l->npack, &nF));
+    VS_RETURN_ERROR_IF(nF > SIZE_MAX / sizeof(fftw_complex), VS_EOVERFLOW,
+                       "vs_lattice_create: reciprocal table too large");
     fftw_complex *F = fftw_malloc(nF * sizeof *F);
-    if (F == NULL)
-        return vs__error(VS_ENOMEM, "vs_lattice_create: out of memory (reciprocal table)");
+    VS_RETURN_ERROR_IF(F == NULL, VS_ENOMEM, "vs_lattice_create: out of memory (reciprocal table)");
     memset(F, 0, nF * sizeof *F);
 
-    /* guru64: the strides between table blocks (nhalf·npack, ngrid·npack) exceed INT_MAX for large
-     * open clusters. */
     fftw_iodim64 dims[3], how[2];
-    for (int i = 0; i < 3; i++)
-        dims[i].n = g->g[i];
-    /* complex input strides over the half grid, real output over the full grid (units of elements) */
-    dims[2].is = l->npack;
-    dims[2].os = l->npack;
-    dims[1].is = dims[2].is * (g->g[2] / 2 + 1);
-    dims[1].os = dims[2].os * g->g[2];
-    dims[0].is = dims[1].is * g->g[1];
-    dims[0].os = dims[1].os * g->g[1];
-    how[0].n = l->npairs;
-    how[0].is = (ptrdiff_t)(g->nhalf * (size_t)l->npack);
-    how[0].os = (ptrdiff_t)(g->ngrid * (size_t)l->npack);
-    how[1].n = l->npack;
-    how[1].is = 1;
-    how[1].os = 1;
+    vs__lattice_table_layout(l, 0, dims, how);
     vs__fftw_lock();
     fftw_plan plan = fftw_plan_guru64_dft_c2r(3, dims, 2, how, F, l->ttab, FFTW_ESTIMATE);
     vs__fftw_unlock();
@@ -378,19 +351,46 @@ static int reciprocal_part(struct vs_lattice *l, const vs__kernel *k)
         fftw_free(F);
         return vs__error(VS_ENUMERIC, "vs_lattice_create: FFTW could not plan the table transform");
     }
-    st = reciprocal_sum(l, k, F);
-    if (st == VS_OK) {
-        fftw_execute(plan);
-        double scale = l->v0 / (g->vcell * (double)g->ncells);
-        size_t nt = (size_t)l->npairs * g->ngrid * (size_t)l->npack;
-        for (size_t i = 0; i < nt; i++)
-            l->ttab[i] *= scale;
-    }
+    int st;
+    VS_GOTO_IF_ERROR(st, reciprocal_sum(l, k, F), out);
+    fftw_execute(plan);
+    double scale = l->v0 / (g->vcell * (double)g->ncells);
+    size_t nt = (size_t)l->npairs * g->ngrid * (size_t)l->npack;
+    for (size_t i = 0; i < nt; i++)
+        l->ttab[i] *= scale;
+out:
     vs__fftw_lock();
     fftw_destroy_plan(plan);
     vs__fftw_unlock();
     fftw_free(F);
     return st;
+}
+
+void vs__lattice_table_layout(const struct vs_lattice *l, int r2c, fftw_iodim64 *dims, fftw_iodim64 *how)
+{
+    const vs__geom *g = &l->geo;
+    /* strides in elements: the real side over the full grid, the complex side over the half grid */
+    ptrdiff_t r[3], c[3];
+    r[2] = c[2] = l->npack;
+    r[1] = r[2] * g->g[2];
+    c[1] = c[2] * (g->g[2] / 2 + 1);
+    r[0] = r[1] * g->g[1];
+    c[0] = c[1] * g->g[1];
+    for (int i = 0; i < 3; i++) {
+        dims[i].n = g->g[i];
+        dims[i].is = r2c ? r[i] : c[i];
+        dims[i].os = r2c ? c[i] : r[i];
+    }
+    /* guru64: the strides between table blocks (ngrid·npack, nhalf·npack) exceed INT_MAX for large
+     * lattices and open clusters */
+    ptrdiff_t rblk = (ptrdiff_t)(g->ngrid * (size_t)l->npack),
+              cblk = (ptrdiff_t)(g->nhalf * (size_t)l->npack);
+    how[0].n = l->npairs;
+    how[0].is = r2c ? rblk : cblk;
+    how[0].os = r2c ? cblk : rblk;
+    how[1].n = l->npack;
+    how[1].is = 1;
+    how[1].os = 1;
 }
 
 /* Open cluster: the bare kernel J(Δ) for every displacement |d_i| < L_i, zero elsewhere. */
@@ -411,9 +411,7 @@ static int open_table(struct vs_lattice *l, const vs__kernel *k)
                                    d[1] * g->A[3 + c] + d[2] * g->A[6 + c];
                         if (norm3(x) < 1e-12 * cbrt(l->v0))
                             continue;
-                        int st = vs__pair_kernel(k, l->v0, x, J);
-                        if (st != VS_OK)
-                            return st;
+                        VS_FORWARD_IF_ERROR(vs__pair_kernel(k, l->v0, x, J));
                         add_packed(l->ttab + ((size_t)p * g->ngrid + grid_index(g, d)) * l->npack, J,
                                    l->nc, 1.0);
                     }
@@ -430,7 +428,7 @@ static int apply_basis_shift(struct vs_lattice *l)
     size_t blk = g->ngrid * (size_t)l->npack;
     double *tmp = NULL;
     int st = VS_OK;
-    for (int b1 = 0; b1 < g->nb && st == VS_OK; b1++)
+    for (int b1 = 0; b1 < g->nb; b1++)
         for (int b2 = b1; b2 < g->nb; b2++) {
             long dk[3];
             for (int i = 0; i < 3; i++)
@@ -438,7 +436,7 @@ static int apply_basis_shift(struct vs_lattice *l)
             if (dk[0] == 0 && dk[1] == 0 && dk[2] == 0)
                 continue;
             if (tmp == NULL && (tmp = vs__calloc(blk, sizeof *tmp, &st)) == NULL)
-                break;
+                goto out;
             double *T = l->ttab + (size_t)vs__pack_index(g->nb, b1, b2) * blk;
             memcpy(tmp, T, blk * sizeof *tmp);
             long d[3];
@@ -451,6 +449,7 @@ static int apply_basis_shift(struct vs_lattice *l)
                                (size_t)l->npack * sizeof *T);
                     }
         }
+out:
     vs__free(tmp);
     return st;
 }
@@ -459,27 +458,20 @@ int vs__lattice_build_table(struct vs_lattice *l, const vs__kernel *k)
 {
     const vs__geom *g = &l->geo;
     size_t nt;
-    int st = vs__size_mul3((size_t)l->npairs, g->ngrid, (size_t)l->npack, &nt);
-    if (st != VS_OK)
-        return st;
-    if (nt > SIZE_MAX / sizeof(double))
-        return vs__error(VS_EOVERFLOW, "vs_lattice_create: coupling table too large");
+    VS_FORWARD_IF_ERROR(vs__size_mul3((size_t)l->npairs, g->ngrid, (size_t)l->npack, &nt));
+    VS_RETURN_ERROR_IF(nt > SIZE_MAX / sizeof(double), VS_EOVERFLOW,
+                       "vs_lattice_create: coupling table too large");
     l->ttab = fftw_malloc(nt * sizeof *l->ttab);
-    if (l->ttab == NULL)
-        return vs__error(VS_ENOMEM, "vs_lattice_create: out of memory (coupling table, %zu doubles)",
-                         nt);
+    VS_RETURN_ERROR_IF(l->ttab == NULL, VS_ENOMEM,
+                       "vs_lattice_create: out of memory (coupling table, %zu doubles)", nt);
     memset(l->ttab, 0, nt * sizeof *l->ttab);
     l->alpha = l->rcut = l->gcut = 0.0;
     if (l->lmax < 2)
         return VS_OK; /* no pair kernel: T = 0 */
     if (g->open)
         return open_table(l, k);
-    if ((st = choose_ewald(l, k)) != VS_OK)
-        return st;
-    st = reciprocal_part(l, k);
-    if (st == VS_OK)
-        st = real_space_sum(l, k);
-    if (st == VS_OK)
-        st = apply_basis_shift(l);
-    return st;
+    VS_FORWARD_IF_ERROR(choose_ewald(l, k));
+    VS_FORWARD_IF_ERROR(reciprocal_part(l, k));
+    VS_FORWARD_IF_ERROR(real_space_sum(l, k));
+    return apply_basis_shift(l);
 }

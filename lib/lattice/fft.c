@@ -1,52 +1,23 @@
 /*
- * FFT machinery of the lattice handle (SPEC §4.4): the k-space coupling table and the convolution
- * h = T * s. Plans are made once per handle, at creation, on the handle's scratch buffers, with
- * the FFTW planner serialised by one library-internal mutex (FFTW's planner is not thread-safe).
- * The library never calls fftw_cleanup(): the host program may use FFTW too.
+ * The FFT evaluation of the lattice Hamiltonian (paper Eq. 18; docs/lattice.md, "Evaluation",
+ * "Storage and symmetry" and "FFTW"):
+ *
+ *   the k-space table   T̂_{b1b2}(k) = (1/N_grid) Σ_Δ T_{b1b2}(Δ) e^{−ik·Δ}   (r2c of ewald.c's table,
+ *                       the 1/N_grid of the inverse transform folded in),
+ *   the convolution     h_m = Σ_n T(r_m − r_n) s_n = c2r[ T̂(k) · r2c[s](k) ],
+ *
+ * the local fields of Eq. 18, H = −(E0/2) Σ_m s_m·h_m + the uniform and on-site terms. Open
+ * clusters use the zero-padded 2L grid (docs/lattice.md, "Boundary term and self-images").
+ * Plans are made once per handle, at creation, on the handle's scratch buffers, under the
+ * planner lock (planner.c). The library never calls fftw_cleanup(): the host program may use
+ * FFTW too.
  */
 #include <stddef.h>
 #include <string.h>
 #include <stdint.h>
 #include <math.h>
-#include <pthread.h>
 
 #include "lattice_internal.h"
-
-/* One recursive mutex serialises every FFTW planner call of the library; it is exported
- * (vs_fftw_planner_lock) so that hosts planning their own transforms can take part. Recursive, so
- * that a host holding it may create lattices in the same thread. */
-static pthread_mutex_t vs__fftw_mutex;
-static pthread_once_t vs__fftw_once = PTHREAD_ONCE_INIT;
-
-static void vs__fftw_mutex_init(void)
-{
-    pthread_mutexattr_t attr;
-    pthread_mutexattr_init(&attr);
-    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
-    pthread_mutex_init(&vs__fftw_mutex, &attr);
-    pthread_mutexattr_destroy(&attr);
-}
-
-void vs__fftw_lock(void)
-{
-    pthread_once(&vs__fftw_once, vs__fftw_mutex_init);
-    pthread_mutex_lock(&vs__fftw_mutex);
-}
-
-void vs__fftw_unlock(void)
-{
-    pthread_mutex_unlock(&vs__fftw_mutex);
-}
-
-VS_API void vs_fftw_planner_lock(void)
-{
-    vs__fftw_lock();
-}
-
-VS_API void vs_fftw_planner_unlock(void)
-{
-    vs__fftw_unlock();
-}
 
 #ifdef VS_HAVE_FFTW_THREADS
 /* Make FFTW's threaded planner available (idempotent; FFTW ≥ 3.3.10 has fftw_planner_nthreads to
@@ -78,7 +49,7 @@ static void vs__fftw_threads_end(int saved)
 }
 #endif
 
-unsigned vs__fftw_flags(int planner)
+static unsigned planner_flags(int planner)
 {
     return planner == 1 ? FFTW_MEASURE : FFTW_ESTIMATE;
 }
@@ -87,20 +58,17 @@ int vs__lattice_fft_init(struct vs_lattice *l)
 {
     const vs__geom *g = &l->geo;
     size_t nr, nk;
-    int st = vs__size_mul(g->ngrid, (size_t)l->m, &nr);
-    if (st == VS_OK)
-        st = vs__size_mul(g->nhalf, (size_t)l->m, &nk);
-    if (st != VS_OK)
-        return st;
-    if (nr > SIZE_MAX / sizeof(double) || nk > SIZE_MAX / sizeof(fftw_complex))
-        return vs__error(VS_EOVERFLOW, "vs_lattice_create: FFT workspace too large");
+    VS_FORWARD_IF_ERROR(vs__size_mul(g->ngrid, (size_t)l->m, &nr));
+    VS_FORWARD_IF_ERROR(vs__size_mul(g->nhalf, (size_t)l->m, &nk));
+    VS_RETURN_ERROR_IF(nr > SIZE_MAX / sizeof(double) || nk > SIZE_MAX / sizeof(fftw_complex), VS_EOVERFLOW,
+                       "vs_lattice_create: FFT workspace too large");
     l->xr = fftw_malloc(nr * sizeof *l->xr);
     l->xk = fftw_malloc(nk * sizeof *l->xk);
-    if (l->xr == NULL || l->xk == NULL)
-        return vs__error(VS_ENOMEM, "vs_lattice_create: out of memory (FFT workspace)");
+    VS_RETURN_ERROR_IF(l->xr == NULL || l->xk == NULL, VS_ENOMEM,
+                       "vs_lattice_create: out of memory (FFT workspace)");
     /* Layout: the spin array itself, site-major (cell, basis, component): m = nb·nc interleaved
      * transforms with stride m and distance 1; k-space vectors contiguous per k for the mat-vec. */
-    unsigned flags = vs__fftw_flags(l->opt.planner);
+    unsigned flags = planner_flags(l->opt.planner);
     int saved;
     vs__fftw_lock();
     vs__fftw_threads_begin(l->opt.fft_threads, &saved);
@@ -108,8 +76,8 @@ int vs__lattice_fft_init(struct vs_lattice *l)
     l->bwd = fftw_plan_many_dft_c2r(3, g->g, l->m, l->xk, NULL, l->m, 1, l->xr, NULL, l->m, 1, flags);
     vs__fftw_threads_end(saved);
     vs__fftw_unlock();
-    if (l->fwd == NULL || l->bwd == NULL)
-        return vs__error(VS_ENUMERIC, "vs_lattice_create: FFTW could not plan the convolution");
+    VS_RETURN_ERROR_IF(l->fwd == NULL || l->bwd == NULL, VS_ENUMERIC,
+                       "vs_lattice_create: FFTW could not plan the convolution");
     return VS_OK;
 }
 
@@ -166,13 +134,11 @@ int vs__lattice_build_ktable(struct vs_lattice *l)
     const vs__geom *g = &l->geo;
     int m = l->m;
     size_t nK, nkt;
-    int st = vs__size_mul3((size_t)l->npairs, g->nhalf, (size_t)l->npack, &nK);
-    if (st == VS_OK)
-        st = vs__size_mul(g->nhalf, g->nb == 1 ? (size_t)l->npack : (size_t)m * (m + 1) / 2, &nkt);
-    if (st != VS_OK)
-        return st;
-    if (nK > SIZE_MAX / sizeof(fftw_complex) || nkt > SIZE_MAX / sizeof(fftw_complex))
-        return vs__error(VS_EOVERFLOW, "vs_lattice_create: k-space table too large");
+    VS_FORWARD_IF_ERROR(vs__size_mul3((size_t)l->npairs, g->nhalf, (size_t)l->npack, &nK));
+    VS_FORWARD_IF_ERROR(
+        vs__size_mul(g->nhalf, g->nb == 1 ? (size_t)l->npack : (size_t)m * (m + 1) / 2, &nkt));
+    VS_RETURN_ERROR_IF(nK > SIZE_MAX / sizeof(fftw_complex) || nkt > SIZE_MAX / sizeof(fftw_complex),
+                       VS_EOVERFLOW, "vs_lattice_create: k-space table too large");
     fftw_complex *K = fftw_malloc(nK * sizeof *K);
     if (g->nb == 1)
         l->ktab_r = fftw_malloc(nkt * sizeof *l->ktab_r);
@@ -182,22 +148,8 @@ int vs__lattice_build_ktable(struct vs_lattice *l)
         fftw_free(K);
         return vs__error(VS_ENOMEM, "vs_lattice_create: out of memory (k-space table)");
     }
-    /* guru64: the block strides (ngrid·npack, nhalf·npack) exceed INT_MAX for large lattices */
     fftw_iodim64 dims[3], how[2];
-    for (int i = 0; i < 3; i++)
-        dims[i].n = g->g[i];
-    dims[2].is = l->npack;
-    dims[2].os = l->npack;
-    dims[1].is = dims[2].is * g->g[2];
-    dims[1].os = dims[2].os * (g->g[2] / 2 + 1);
-    dims[0].is = dims[1].is * g->g[1];
-    dims[0].os = dims[1].os * g->g[1];
-    how[0].n = l->npairs;
-    how[0].is = (ptrdiff_t)(g->ngrid * (size_t)l->npack);
-    how[0].os = (ptrdiff_t)(g->nhalf * (size_t)l->npack);
-    how[1].n = l->npack;
-    how[1].is = 1;
-    how[1].os = 1;
+    vs__lattice_table_layout(l, 1, dims, how);
     /* FFTW_ESTIMATE never touches the arrays while planning; r2c keeps its input. */
     vs__fftw_lock();
     fftw_plan plan = fftw_plan_guru64_dft_r2c(3, dims, 2, how, l->ttab, K, FFTW_ESTIMATE);

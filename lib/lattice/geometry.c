@@ -1,4 +1,12 @@
-/* Lattice geometry: cell, reciprocal cell, basis, supercell and FFT grid (SPEC §4.4). */
+/*
+ * Lattice geometry (docs/lattice.md, "Layouts" and "Geometry checks" under "Ewald sum"): the cell
+ * rows a_j, the reciprocal rows b_i with a_i·b_j = 2π δ_ij (the k = Σ_j (q_j/L_j) b_j of the
+ * Fourier coupling, docs/lattice.md "Fourier coupling and Luttinger–Tisza"), the basis, the site
+ * positions r_m = Σ_j (i_j + f_bj) a_j of paper Eq. 18 with site index
+ * m = ((i1·L2 + i2)·L3 + i3)·nbasis + b, the volume per site v0 = |det A|/nbasis of Eq. 19 (set by
+ * lattice.c from vcell), and the FFT grid: L for periodic supercells, 2L for open clusters
+ * (zero-padded convolution, docs/lattice.md "Boundary term and self-images").
+ */
 #include <math.h>
 #include <string.h>
 #include <limits.h>
@@ -34,9 +42,8 @@ static int check_basis_distinct(const double *frac, int nb)
                 d -= nearbyint(d);
                 d2 += d * d;
             }
-            if (d2 < 1e-20)
-                return vs__error(VS_EINVAL,
-                                 "lattice: basis sites %d and %d coincide modulo the lattice", i, j);
+            VS_RETURN_ERROR_IF(d2 < 1e-20, VS_EINVAL,
+                               "lattice: basis sites %d and %d coincide modulo the lattice", i, j);
         }
     return VS_OK;
 }
@@ -60,21 +67,18 @@ static int check_cell(const double *cell, int nbasis, double *det)
     double u[9], len[3];
     for (int i = 0; i < 3; i++) {
         len[i] = vs__norm3_safe(cell + 3 * i);
-        if (!(len[i] > 0.0))
-            return vs__error(VS_EINVAL, "vs_lattice_create: cell vector a%d is zero", i + 1);
+        VS_RETURN_ERROR_IF(!(len[i] > 0.0), VS_EINVAL, "vs_lattice_create: cell vector a%d is zero", i + 1);
         for (int c = 0; c < 3; c++)
             u[3 * i + c] = cell[3 * i + c] / len[i];
     }
     double du = det3(u);
-    if (!(fabs(du) > 1e-10))
-        return vs__error(VS_EINVAL,
-                         "vs_lattice_create: cell vectors are degenerate (normalised volume %g)", du);
+    VS_RETURN_ERROR_IF(!(fabs(du) > 1e-10), VS_EINVAL,
+                       "vs_lattice_create: cell vectors are degenerate (normalised volume %g)", du);
     *det = det3(cell);
-    if (!isnormal(*det) || !isnormal(*det / nbasis))
-        return vs__error(VS_EINVAL,
-                         "vs_lattice_create: cell volume %g (per site %g) is not a normal double; "
-                         "choose a length unit closer to the cell size",
-                         *det, *det / nbasis);
+    VS_RETURN_ERROR_IF(!isnormal(*det) || !isnormal(*det / nbasis), VS_EINVAL,
+                       "vs_lattice_create: cell volume %g (per site %g) is not a normal double; "
+                       "choose a length unit closer to the cell size",
+                       *det, *det / nbasis);
     return VS_OK;
 }
 
@@ -85,11 +89,10 @@ static int check_cell(const double *cell, int nbasis, double *det)
 static int check_frac(const double *frac, int nb)
 {
     for (int i = 0; i < 3 * nb; i++)
-        if (!(fabs(frac[i]) < VS__FRAC_MAX))
-            return vs__error(VS_EINVAL,
-                             "vs_lattice_create: frac[%d] = %g: fractional coordinates must satisfy "
-                             "|f| < 2^52 (reduce them modulo the lattice)",
-                             i, frac[i]);
+        VS_RETURN_ERROR_IF(!(fabs(frac[i]) < VS__FRAC_MAX), VS_EINVAL,
+                           "vs_lattice_create: frac[%d] = %g: fractional coordinates must satisfy "
+                           "|f| < 2^52 (reduce them modulo the lattice)",
+                           i, frac[i]);
     return VS_OK;
 }
 
@@ -127,59 +130,45 @@ static int check_extent(const double *cell, const double *frac, int nb, const in
             fmaxj = fmax(fmaxj, fabs(frac[3 * b + j]));
         ext += ((double)L[j] + fmaxj + 1.0) * vs__norm3_safe(cell + 3 * j);
     }
-    if (!(ext < 0.125 * DBL_MAX))
-        return vs__error(VS_EINVAL, "vs_lattice_create: the supercell extent %g overflows", ext);
+    VS_RETURN_ERROR_IF(!(ext < 0.125 * DBL_MAX), VS_EINVAL,
+                       "vs_lattice_create: the supercell extent %g overflows", ext);
     return VS_OK;
 }
 
 int vs__geom_init(vs__geom *g, const double *cell, int nbasis, const double *frac, const int *L,
                   int open)
 {
-    int st;
     memset(g, 0, sizeof *g);
-    if ((st = vs__check_finite_array(cell, 9, "vs_lattice_create", "cell")) != VS_OK)
-        return st;
-    if (nbasis < 1 || nbasis > 64)
-        return vs__error(VS_EINVAL, "vs_lattice_create: nbasis = %d must be in 1..64", nbasis);
-    if ((st = vs__check_finite_array(frac, (size_t)nbasis * 3, "vs_lattice_create", "frac")) != VS_OK)
-        return st;
-    if ((st = vs__check_ptr(L, "vs_lattice_create", "L")) != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(vs__check_finite_array(cell, 9, "vs_lattice_create", "cell"));
+    VS_RETURN_ERROR_IF(nbasis < 1 || nbasis > 64, VS_EINVAL,
+                       "vs_lattice_create: nbasis = %d must be in 1..64", nbasis);
+    VS_FORWARD_IF_ERROR(vs__check_finite_array(frac, (size_t)nbasis * 3, "vs_lattice_create", "frac"));
+    VS_FORWARD_IF_ERROR(vs__check_ptr(L, "vs_lattice_create", "L"));
     for (int i = 0; i < 3; i++)
-        if (L[i] < 1)
-            return vs__error(VS_EINVAL, "vs_lattice_create: L[%d] = %d must be ≥ 1", i, L[i]);
+        VS_RETURN_ERROR_IF(L[i] < 1, VS_EINVAL, "vs_lattice_create: L[%d] = %d must be ≥ 1", i, L[i]);
     double det = 0.0;
-    if ((st = check_cell(cell, nbasis, &det)) != VS_OK)
-        return st;
-    if ((st = check_frac(frac, nbasis)) != VS_OK)
-        return st;
-    if ((st = check_extent(cell, frac, nbasis, L)) != VS_OK)
-        return st;
-    if ((st = check_basis_distinct(frac, nbasis)) != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(check_cell(cell, nbasis, &det));
+    VS_FORWARD_IF_ERROR(check_frac(frac, nbasis));
+    VS_FORWARD_IF_ERROR(check_extent(cell, frac, nbasis, L));
+    VS_FORWARD_IF_ERROR(check_basis_distinct(frac, nbasis));
 
     /* Sizes, overflow-checked before any allocation: cells, sites, grid (2L for open clusters). */
     size_t ncells, nsites, ngrid, nhalf;
     int gdim[3];
     for (int i = 0; i < 3; i++) {
-        if (open && L[i] > INT_MAX / 2)
-            return vs__error(VS_EOVERFLOW, "vs_lattice_create: L[%d] = %d too large", i, L[i]);
+        VS_RETURN_ERROR_IF(open && L[i] > INT_MAX / 2, VS_EOVERFLOW,
+                           "vs_lattice_create: L[%d] = %d too large", i, L[i]);
         gdim[i] = open ? 2 * L[i] : L[i];
     }
-    if ((st = vs__size_mul3((size_t)L[0], (size_t)L[1], (size_t)L[2], &ncells)) != VS_OK)
-        return st;
-    if ((st = vs__size_mul(ncells, (size_t)nbasis, &nsites)) != VS_OK)
-        return st;
-    if ((st = vs__size_mul3((size_t)gdim[0], (size_t)gdim[1], (size_t)gdim[2], &ngrid)) != VS_OK)
-        return st;
-    if ((st = vs__size_mul3((size_t)gdim[0], (size_t)gdim[1], (size_t)(gdim[2] / 2 + 1), &nhalf)) !=
-        VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(vs__size_mul3((size_t)L[0], (size_t)L[1], (size_t)L[2], &ncells));
+    VS_FORWARD_IF_ERROR(vs__size_mul(ncells, (size_t)nbasis, &nsites));
+    VS_FORWARD_IF_ERROR(vs__size_mul3((size_t)gdim[0], (size_t)gdim[1], (size_t)gdim[2], &ngrid));
+    VS_FORWARD_IF_ERROR(vs__size_mul3((size_t)gdim[0], (size_t)gdim[1], (size_t)(gdim[2] / 2 + 1), &nhalf));
     /* FFTW's plan_many interface takes int sizes. */
-    if (ngrid > (size_t)INT_MAX)
-        return vs__error(VS_EOVERFLOW, "vs_lattice_create: grid of %zu points too large", ngrid);
+    VS_RETURN_ERROR_IF(ngrid > (size_t)INT_MAX, VS_EOVERFLOW,
+                       "vs_lattice_create: grid of %zu points too large", ngrid);
 
-    st = VS_OK;
+    int st = VS_OK;
     g->pos = vs__calloc((size_t)nbasis * 6, sizeof *g->pos, &st);
     if (g->pos == NULL)
         return st;

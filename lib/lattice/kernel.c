@@ -1,6 +1,7 @@
 /*
- * The pair kernel of paper Eqs. 18–19 in harmonic form (SPEC §4.4) and the incomplete gamma
- * functions of its Ewald split.
+ * The pair kernel of paper Eqs. 18–19 in harmonic form, J(r) = (v0/r³) Σ_{l≥2} (−1)^{l/2} γ_l A_l(r̂)
+ * (docs/lattice.md, "Hamiltonian and units"; docs/theory.md, "Lattice Hamiltonian"), and the
+ * regularised incomplete gamma functions Q of its Ewald split (docs/lattice.md, "Ewald sum").
  */
 #include <math.h>
 #include <string.h>
@@ -11,25 +12,20 @@ int vs__kernel_init(vs__kernel *k, const vs_coupling *c, int nc)
 {
     k->c = c;
     if (c == NULL) {
-        if (nc < 1 || nc > VS__LAT_MAXNC)
-            return vs__error(VS_EINVAL, "lattice: ncomp = %d must be in 1..%d without a coupling", nc,
-                             VS__LAT_MAXNC);
+        VS_RETURN_ERROR_IF(nc < 1 || nc > VS__LAT_MAXNC, VS_EINVAL,
+                           "lattice: ncomp = %d must be in 1..%d without a coupling", nc, VS__LAT_MAXNC);
         k->nc = nc;
         k->lmax = -1;
         return VS_OK;
     }
     int cn = vs_coupling_ncomp(c);
-    if (cn < 1 || cn > VS__LAT_MAXNC)
-        return vs__error(VS_EINVAL, "lattice: coupling has %d components", cn);
-    if (nc != 0 && nc != cn)
-        return vs__error(VS_EINVAL, "lattice: ncomp = %d but the coupling has %d components", nc, cn);
+    VS_RETURN_ERROR_IF(cn < 1 || cn > VS__LAT_MAXNC, VS_EINVAL, "lattice: coupling has %d components", cn);
+    VS_RETURN_ERROR_IF(nc != 0 && nc != cn, VS_EINVAL,
+                       "lattice: ncomp = %d but the coupling has %d components", nc, cn);
     int lmax = 0;
-    int st = vs_coupling_lmax(c, &lmax);
-    if (st != VS_OK)
-        return st;
-    if (lmax < 0 || lmax > VS__LAT_MAXL || lmax % 2 != 0)
-        return vs__error(VS_EINVAL, "lattice: coupling lmax = %d unsupported (even, ≤ %d)", lmax,
-                         VS__LAT_MAXL);
+    VS_FORWARD_IF_ERROR(vs_coupling_lmax(c, &lmax));
+    VS_RETURN_ERROR_IF(lmax < 0 || lmax > VS__LAT_MAXL || lmax % 2 != 0, VS_EINVAL,
+                       "lattice: coupling lmax = %d unsupported (even, ≤ %d)", lmax, VS__LAT_MAXL);
     k->nc = cn;
     k->lmax = lmax;
     return VS_OK;
@@ -107,9 +103,7 @@ int vs__pair_kernel(const vs__kernel *k, double v0, const double *r, double *J)
         return VS_OK;
     double r2 = r[0] * r[0] + r[1] * r[1] + r[2] * r[2];
     double rr = sqrt(r2);
-    int st = vs__kernel_harmonics(k, r, A);
-    if (st != VS_OK)
-        return st;
+    VS_FORWARD_IF_ERROR(vs__kernel_harmonics(k, r, A));
     /* J(r) = (v0/r³) Σ_{l≥2} (−1)^{l/2} γ_l A_l(r̂) — Eq. 19's principal-value real-space form. */
     for (int l = 2; l <= k->lmax; l += 2) {
         double w = v0 / (rr * r2) * ((l / 2) % 2 ? -1.0 : 1.0) * vs__gamma_l(l);

@@ -1,6 +1,22 @@
 /*
- * Internals of the lattice handle (SPEC §4.4): geometry, the pair kernel of Eqs. 18–19 in its
- * harmonic form, the Ewald table, the FFT convolution. Not installed; nothing here is exported.
+ * The one internal header of the lattice handle: the long-range spin Hamiltonian of paper
+ * Eqs. 18–19 on a periodic supercell or an open cluster (docs/lattice.md). Not installed; nothing
+ * here is exported.
+ *
+ * Files, bottom → top. Each file does one job and calls only the files listed before it (and
+ * lib/common/); the declarations below follow the same order, one section per file.
+ *
+ *   planner.c          the library's FFTW planner lock (vs_fftw_planner_lock)
+ *   kernel.c           the pair kernel J(r) of Eq. 19 in harmonic form; the incomplete gammas
+ *   geometry.c         cell, reciprocal cell, basis, supercell and FFT grid
+ *   ewald.c            the real-space coupling table T(Δ) (Ewald split or open cluster) and its blocks
+ *   fft.c              the k-space table and the FFT convolution h = T * s
+ *   checks.c           the argument checks shared by the handle's public functions
+ *   options.c          vs_lattice_options: defaults, bounds, set/get
+ *   lattice.c          the handle's lifecycle: create, free, memory estimate, queries, U and D
+ *   evaluate.c         fields and energies of configurations (FFT and direct sums), the total spin
+ *   moves.c            Monte Carlo moves: single-spin ΔE and update
+ *   luttinger_tisza.c  the Fourier coupling H(k) and the Luttinger–Tisza extremes
  */
 #ifndef VS_LATTICE_INTERNAL_H
 #define VS_LATTICE_INTERNAL_H
@@ -11,31 +27,21 @@
 #include <libvoigtspin/lattice.h>
 #include "common/internal.h"
 
+/* ================================================================ types (shared by every file) */
+
 /* Largest number of spin components and of harmonic degrees we handle in fixed-size buffers. */
 #define VS__LAT_MAXNC 16
 #define VS__LAT_MAXL 64
 
-/* ---- kernel abstraction: W(n̂) = Σ_l A_l(n̂), l = 0, 2, …, lmax (SPEC §4.4) ---- */
+/* The coupling as the lattice sees it: W(n̂) = Σ_l A_l(n̂), l = 0, 2, …, lmax (docs/lattice.md,
+ * "Hamiltonian and units"). */
 typedef struct vs__kernel {
     int nc;                  /* spin components */
     int lmax;                /* largest even degree; -1 when there is no pair kernel */
     const vs_coupling *c;    /* source of the harmonics (borrowed during creation only) */
 } vs__kernel;
 
-/* Fill k from a coupling handle (c != NULL) or as "no pair kernel" with nc components. */
-int vs__kernel_init(vs__kernel *k, const vs_coupling *c, int nc);
-/* A[(l/2)*nc*nc + a*nc + b] for l = 0..lmax at the direction n (normalised inside). */
-int vs__kernel_harmonics(const vs__kernel *k, const double *n, double *A);
-/* γ_l = Γ((l+3)/2)/(π^{3/2} Γ(l/2)), the real-space weight of degree l (γ₂ = 3/(4π)). */
-double vs__gamma_l(int l);
-/* Regularised upper incomplete gamma Q(a, y) for a = l/2 (integer, l even ≥ 0) and for
- * a = (l+3)/2 (half-integer), y ≥ 0, by the closed forms Q(n, y) = e^{-y} Σ_{k<n} y^k/k! and
- * Q(n+1/2, y) = erfc(√y) + e^{-y} Σ_{k<n} y^{k+1/2}/Γ(k+3/2). `twice_a` = 2a ≥ 0. */
-double vs__gamma_q(int twice_a, double y);
-/* The smallest y with Q(a, y) ≤ eps (bisection on the monotone closed form). */
-double vs__gamma_q_inverse(int twice_a, double eps);
-
-/* ---- geometry ---- */
+/* Geometry (docs/lattice.md, "Layouts"). */
 typedef struct vs__geom {
     double A[9];      /* rows: cell vectors a1, a2, a3 (Cartesian) */
     double B[9];      /* rows: reciprocal vectors b_i, a_i·b_j = 2π δ_ij */
@@ -52,17 +58,7 @@ typedef struct vs__geom {
     size_t nhalf;     /* g1 g2 (g3/2+1) */
 } vs__geom;
 
-int vs__geom_init(vs__geom *g, const double *cell, int nbasis, const double *frac, const int *L,
-                  int open);
-void vs__geom_clear(vs__geom *g);
-/* |v| for a 3-vector without overflow/underflow of the squares. */
-double vs__norm3_safe(const double *v);
-/* Cartesian position of site index m = cell*nb + b. */
-void vs__geom_site(const vs__geom *g, size_t m, double *r);
-/* Split a site index into cell triple and basis index. */
-void vs__geom_split(const vs__geom *g, size_t m, int *c, int *b);
-
-/* ---- options ---- */
+/* The options (a public opaque type; see options.c). */
 struct vs_lattice_options {
     double accuracy;
     double alpha;      /* 0 = automatic */
@@ -73,9 +69,8 @@ struct vs_lattice_options {
     int fft_threads;   /* FFTW threads of the evaluation plans, ≥ 1 */
     double max_memory; /* bytes; 0 = no ceiling */
 };
-void vs__lattice_options_default(struct vs_lattice_options *o);
 
-/* ---- the handle ---- */
+/* The handle (docs/lattice.md, "Storage and symmetry"). */
 struct vs_lattice {
     vs__geom geo;
     struct vs_lattice_options opt;
@@ -112,16 +107,88 @@ static inline int vs__pack_index(int n, int i, int j)
     return i * n - i * (i - 1) / 2 + (j - i);
 }
 
-/* ---- table builders (ewald.c) ---- */
-/* Choose α, rcut, gcut from the accuracy (or the user α) and fill l->ttab. */
-int vs__lattice_build_table(struct vs_lattice *l, const vs__kernel *k);
+/* uᵀ X v for the row-major nc×nc matrix X (the on-site, uniform and self-image terms). */
+static inline double vs__lattice_quad(int nc, const double *X, const double *u, const double *v)
+{
+    double e = 0.0;
+    for (int a = 0; a < nc; a++)
+        for (int b = 0; b < nc; b++)
+            e += u[a] * X[a * nc + b] * v[b];
+    return e;
+}
+
+/* Number of values of a configuration, N·ncomp. */
+static inline size_t vs__lattice_nvals(const struct vs_lattice *l)
+{
+    return l->geo.nsites * (size_t)l->nc;
+}
+
+/* ================================================================ planner.c */
+/* Serialised FFTW planning: every plan creation/destruction of the library goes through these. */
+void vs__fftw_lock(void);
+void vs__fftw_unlock(void);
+
+/* ================================================================ kernel.c */
+/* Fill k from a coupling handle (c != NULL) or as "no pair kernel" with nc components. */
+int vs__kernel_init(vs__kernel *k, const vs_coupling *c, int nc);
+/* A[(l/2)*nc*nc + a*nc + b] for l = 0..lmax at the direction n (normalised inside). */
+int vs__kernel_harmonics(const vs__kernel *k, const double *n, double *A);
+/* γ_l = Γ((l+3)/2)/(π^{3/2} Γ(l/2)), the real-space weight of degree l (γ₂ = 3/(4π)). */
+double vs__gamma_l(int l);
+/* Regularised upper incomplete gamma Q(a, y) for a = l/2 (integer, l even ≥ 0) and for
+ * a = (l+3)/2 (half-integer), y ≥ 0, by the closed forms Q(n, y) = e^{-y} Σ_{k<n} y^k/k! and
+ * Q(n+1/2, y) = erfc(√y) + e^{-y} Σ_{k<n} y^{k+1/2}/Γ(k+3/2). `twice_a` = 2a ≥ 0. */
+double vs__gamma_q(int twice_a, double y);
+/* The smallest y with Q(a, y) ≤ eps (bisection on the monotone closed form). */
+double vs__gamma_q_inverse(int twice_a, double eps);
 /* The bare pair kernel J(r) (Eq. 19 principal-value form) at r ≠ 0, nc×nc row-major. */
 int vs__pair_kernel(const vs__kernel *k, double v0, const double *r, double *J);
 
-/* ---- FFT (fft.c) ---- */
-/* Peak bytes of creation (tables, transforms, workspace) for this geometry and nc. */
-int vs__lattice_peak_bytes(const vs__geom *g, int nc, size_t *bytes);
-/* Make the evaluation plans on the handle's scratch buffers; serialised by the library mutex. */
+/* ================================================================ geometry.c */
+int vs__geom_init(vs__geom *g, const double *cell, int nbasis, const double *frac, const int *L, int open);
+void vs__geom_clear(vs__geom *g);
+/* |v| for a 3-vector without overflow/underflow of the squares. */
+double vs__norm3_safe(const double *v);
+/* Cartesian position of site index m = cell*nb + b. */
+void vs__geom_site(const vs__geom *g, size_t m, double *r);
+/* Split a site index into cell triple and basis index. */
+void vs__geom_split(const vs__geom *g, size_t m, int *c, int *b);
+
+/* ================================================================ ewald.c */
+/* Choose α, rcut, gcut from the accuracy (or the user α) and fill l->ttab. */
+int vs__lattice_build_table(struct vs_lattice *l, const vs__kernel *k);
+/* The FFTW guru64 layout of a table transform: one 3-D transform per sublattice pair and packed
+ * component, the real side over the full grid (the layout of ttab), the complex side over the half
+ * grid; r2c = 1: real → complex (the k-space table, fft.c), 0: complex → real (the reciprocal part
+ * of the Ewald sum). */
+void vs__lattice_table_layout(const struct vs_lattice *l, int r2c, fftw_iodim64 *dims, fftw_iodim64 *how);
+
+/* Full nc×nc block T(r_m − r_n) from the packed table (site indices m, n). Inline: the
+ * O(N) loops of vs_lattice_update and the direct sums call it once per site. */
+static inline void vs__lattice_block(const struct vs_lattice *l, size_t m, size_t n, double *T)
+{
+    const vs__geom *g = &l->geo;
+    int cm[3], cn[3], bm, bn;
+    vs__geom_split(g, m, cm, &bm);
+    vs__geom_split(g, n, cn, &bn);
+    int sign = bm <= bn ? 1 : -1; /* T_{b2b1}(d) = T_{b1b2}(−d) */
+    size_t d = 0;
+    for (int i = 0; i < 3; i++) {
+        long x = sign * (long)(cm[i] - cn[i]);
+        x %= g->g[i];
+        if (x < 0)
+            x += g->g[i];
+        d = d * (size_t)g->g[i] + (size_t)x;
+    }
+    const double *src = l->ttab + ((size_t)vs__pack_index(g->nb, bm, bn) * g->ngrid + d) * (size_t)l->npack;
+    int nc = l->nc, c = 0;
+    for (int a = 0; a < nc; a++)
+        for (int b = a; b < nc; b++, c++)
+            T[a * nc + b] = T[b * nc + a] = src[c];
+}
+
+/* ================================================================ fft.c */
+/* Make the evaluation plans on the handle's scratch buffers; serialised by the planner lock. */
 int vs__lattice_fft_init(struct vs_lattice *l);
 void vs__lattice_fft_clear(struct vs_lattice *l);
 /* k-space table from l->ttab. */
@@ -133,12 +200,35 @@ int vs__lattice_build_ktable(struct vs_lattice *l);
 double *vs__lattice_convolve(struct vs_lattice *l, const double *s, double *h);
 /* Grid cell of a supercell cell index (identity for periodic lattices, 2L-padded for open ones). */
 size_t vs__lattice_grid_cell(const vs__geom *g, size_t cell);
-/* Serialised FFTW planning helpers (any plan creation/destruction goes through these). */
-void vs__fftw_lock(void);
-void vs__fftw_unlock(void);
-unsigned vs__fftw_flags(int planner);
 
-/* Full nc×nc block T(r_m − r_n) from the packed table (site indices m, n). */
-void vs__lattice_block(const struct vs_lattice *l, size_t m, size_t n, double *T);
+/* ================================================================ checks.c */
+/* Each returns VS_OK or records a message naming `func` (the public function) and the argument. */
+/* lat != NULL. */
+int vs__lattice_check(const struct vs_lattice *lat, const char *func);
+/* Site index m < N. */
+int vs__lattice_check_site(const struct vs_lattice *lat, size_t m, const char *func);
+/* lat != NULL and a finite configuration s[N·ncomp]. */
+int vs__lattice_check_config(const struct vs_lattice *lat, const double *s, const char *func);
+/* a[n] non-NULL and finite: a branch-free screen at memory speed, the precise message from
+ * vs__check_finite_array. */
+int vs__lattice_check_finite_fast(const double *a, size_t n, const char *func, const char *what);
+/* A computed output a[n] is finite, else VS_ENUMERIC ("overflows"). */
+int vs__lattice_check_output(const double *a, size_t n, const char *func, const char *what);
+
+/* ================================================================ options.c */
+void vs__lattice_options_default(struct vs_lattice_options *o);
+
+/* ================================================================ lattice.c */
+/* public functions only (include/libvoigtspin/lattice.h) */
+
+/* ================================================================ evaluate.c */
+/* M = Σ_m s_m (no checks). */
+void vs__lattice_total(const struct vs_lattice *lat, const double *s, double *M);
+
+/* ================================================================ moves.c */
+/* public functions only */
+
+/* ================================================================ luttinger_tisza.c */
+/* public functions only */
 
 #endif

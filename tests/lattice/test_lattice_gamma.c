@@ -1,6 +1,7 @@
-/* The special functions of the Ewald split (docs/lattice.md), compiled from lib/lattice/kernel.c into this
- * test: the closed forms of Q(a, y) against GSL's gsl_sf_gamma_inc_Q_e, the cut-off inversion, and
- * γ_l against γ₂ = 3/(4π), γ₄ = 15/(8π). */
+/* The special functions of the Ewald split (docs/lattice.md, "Ewald sum"; lib/lattice/kernel.c),
+ * hidden in the library and reached through the internal static library: the closed forms of
+ * Q(a, y) against GSL's gsl_sf_gamma_inc_Q_e, the cut-off inversion, and γ_l against
+ * γ₂ = 3/(4π), γ₄ = 15/(8π). */
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_sf_gamma.h>
 

@@ -1,0 +1,170 @@
+/*
+ * Fields and energies of whole configurations (docs/lattice.md, "Evaluation"): the local fields
+ * h_m = Σ_n T(r_m − r_n) s_n by FFT (fft.c) or by the O(N²) pair sum over the table (ewald.c), and
+ * the energy of paper Eq. 18 with the uniform and on-site terms,
+ *
+ *   E = −(E0/2) Σ_m s_m·h_m − (E0/2N) MᵀUM − (E0/2) Σ_m s_mᵀ D s_m,   M = Σ_m s_m.
+ *
+ * Every output is finite or the call fails.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "lattice_internal.h"
+
+/* The FFT path validates its input for free (see vs__lattice_convolve): on failure, name the
+ * culprit precisely, or report an overflow of finite but huge inputs. */
+static int convolve_failed(const vs_lattice *lat, const double *s, const char *func)
+{
+    VS_FORWARD_IF_ERROR(vs__check_finite_array(s, vs__lattice_nvals(lat), func, "s"));
+    return vs__error(VS_ENUMERIC, "%s: the fields overflow (spins too large)", func);
+}
+
+VS_API int vs_lattice_fields(vs_lattice *lat, const double *s, double *h)
+{
+    VS_FORWARD_IF_ERROR(vs__lattice_check(lat, __func__));
+    VS_CHECK_PTR(s);
+    VS_CHECK_PTR(h);
+    VS_RETURN_ERROR_IF(h == s, VS_EINVAL, "%s: h may not alias s", __func__);
+    if (vs__lattice_convolve(lat, s, h) == NULL)
+        return convolve_failed(lat, s, __func__);
+    return vs__lattice_check_output(h, vs__lattice_nvals(lat), __func__, "h");
+}
+
+void vs__lattice_total(const vs_lattice *lat, const double *s, double *M)
+{
+    int nc = lat->nc;
+    for (int a = 0; a < nc; a++)
+        M[a] = 0.0;
+    for (size_t m = 0; m < lat->geo.nsites; m++)
+        for (int a = 0; a < nc; a++)
+            M[a] += s[m * nc + a];
+}
+
+/* Σ_m s_m·h_m with h in site layout (gridded = 0) or in the FFT workspace's grid layout. */
+static double dot_fields(const vs_lattice *lat, const double *s, const double *h, int gridded)
+{
+    const vs__geom *g = &lat->geo;
+    size_t m = (size_t)lat->m;
+    if (!gridded || !g->open) {
+        /* one contiguous dot product; four accumulators keep it at memory speed */
+        size_t n = g->ncells * m, i = 0;
+        double acc[4] = {0.0, 0.0, 0.0, 0.0};
+        for (; i + 4 <= n; i += 4)
+            for (int k = 0; k < 4; k++)
+                acc[k] += s[i + k] * h[i + k];
+        for (; i < n; i++)
+            acc[0] += s[i] * h[i];
+        return (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    }
+    double e = 0.0;
+    for (size_t cell = 0; cell < g->ncells; cell++) {
+        const double *hc = h + vs__lattice_grid_cell(g, cell) * m;
+        const double *sc = s + cell * m;
+        for (size_t j = 0; j < m; j++)
+            e += sc[j] * hc[j];
+    }
+    return e;
+}
+
+/* E = −(E0/2) Σ s·h − (E0/2N) MᵀUM − (E0/2) Σ sᵀDs (Eq. 18 plus the uniform and on-site terms). */
+static double energy_from_fields(const vs_lattice *lat, const double *s, const double *h, int gridded)
+{
+    int nc = lat->nc;
+    double e = dot_fields(lat, s, h, gridded);
+    if (lat->D)
+        for (size_t m = 0; m < lat->geo.nsites; m++)
+            e += vs__lattice_quad(nc, lat->D, s + m * nc, s + m * nc);
+    if (lat->U) {
+        double M[VS__LAT_MAXNC];
+        vs__lattice_total(lat, s, M);
+        e += vs__lattice_quad(nc, lat->U, M, M) / (double)lat->geo.nsites;
+    }
+    return -0.5 * lat->opt.e0 * e;
+}
+
+VS_API int vs_lattice_energy_from_fields(const vs_lattice *lat, const double *s, const double *h, double *E)
+{
+    VS_FORWARD_IF_ERROR(vs__lattice_check(lat, __func__));
+    VS_CHECK_PTR(s);
+    VS_CHECK_PTR(h);
+    VS_CHECK_PTR(E);
+    /* Any NaN/inf in s or h makes the sum non-finite (inf·0 = NaN), so validation happens only
+     * when the result is not finite. */
+    double e = energy_from_fields(lat, s, h, 0);
+    if (!isfinite(e)) {
+        VS_FORWARD_IF_ERROR(vs__check_finite_array(s, vs__lattice_nvals(lat), __func__, "s"));
+        VS_FORWARD_IF_ERROR(vs__check_finite_array(h, vs__lattice_nvals(lat), __func__, "h"));
+        return vs__error(VS_ENUMERIC, "%s: the energy overflows", __func__);
+    }
+    *E = e;
+    return VS_OK;
+}
+
+VS_API int vs_lattice_energy(vs_lattice *lat, const double *s, double *E)
+{
+    VS_FORWARD_IF_ERROR(vs__lattice_check(lat, __func__));
+    VS_CHECK_PTR(s);
+    VS_CHECK_PTR(E);
+    /* the fields stay in the handle's workspace: no N-sized allocation per call */
+    const double *h = vs__lattice_convolve(lat, s, NULL);
+    if (h == NULL)
+        return convolve_failed(lat, s, __func__);
+    double e = energy_from_fields(lat, s, h, 1);
+    VS_RETURN_ERROR_IF(!isfinite(e), VS_ENUMERIC, "%s: the energy overflows", __func__);
+    *E = e;
+    return VS_OK;
+}
+
+static void fields_direct(const vs_lattice *lat, const double *s, double *h)
+{
+    int nc = lat->nc;
+    double T[VS__LAT_MAXNC * VS__LAT_MAXNC];
+    for (size_t m = 0; m < lat->geo.nsites; m++) {
+        double *hm = h + m * nc;
+        for (int a = 0; a < nc; a++)
+            hm[a] = 0.0;
+        for (size_t n = 0; n < lat->geo.nsites; n++) {
+            vs__lattice_block(lat, m, n, T);
+            for (int a = 0; a < nc; a++)
+                for (int b = 0; b < nc; b++)
+                    hm[a] += T[a * nc + b] * s[n * nc + b];
+        }
+    }
+}
+
+VS_API int vs_lattice_fields_direct(const vs_lattice *lat, const double *s, double *h)
+{
+    VS_FORWARD_IF_ERROR(vs__lattice_check_config(lat, s, __func__));
+    VS_CHECK_PTR(h);
+    VS_RETURN_ERROR_IF(h == s, VS_EINVAL, "%s: h may not alias s", __func__);
+    fields_direct(lat, s, h);
+    return vs__lattice_check_output(h, vs__lattice_nvals(lat), __func__, "h");
+}
+
+VS_API int vs_lattice_energy_direct(const vs_lattice *lat, const double *s, double *E)
+{
+    VS_FORWARD_IF_ERROR(vs__lattice_check_config(lat, s, __func__));
+    VS_CHECK_PTR(E);
+    int st = VS_OK;
+    double *h = vs__calloc(vs__lattice_nvals(lat), sizeof *h, &st);
+    if (h == NULL)
+        return st;
+    fields_direct(lat, s, h);
+    double e = energy_from_fields(lat, s, h, 0);
+    vs__free(h);
+    VS_RETURN_ERROR_IF(!isfinite(e), VS_ENUMERIC, "%s: the energy overflows", __func__);
+    *E = e;
+    return VS_OK;
+}
+
+VS_API int vs_lattice_total(const vs_lattice *lat, const double *s, double *M)
+{
+    VS_FORWARD_IF_ERROR(vs__lattice_check_config(lat, s, __func__));
+    VS_CHECK_PTR(M);
+    double Mloc[VS__LAT_MAXNC];
+    vs__lattice_total(lat, s, Mloc);
+    VS_FORWARD_IF_ERROR(vs__lattice_check_output(Mloc, (size_t)lat->nc, __func__, "M"));
+    memcpy(M, Mloc, (size_t)lat->nc * sizeof *M);
+    return VS_OK;
+}
