@@ -34,7 +34,13 @@
  *
  * Thread safety: functions taking `const vs_lattice *` may run concurrently on one handle. The
  * FFT evaluators (vs_lattice_fields(), vs_lattice_energy()) use the handle's workspace and take a
- * non-const handle. FFTW plans are made at creation and destroyed by vs_lattice_free(), on scratch
+ * non-const handle. To evaluate one lattice from several threads at once (replicas sharing one
+ * coupling table), give each thread its own ::vs_lattice_workspace (vs_lattice_workspace_create())
+ * and call vs_lattice_fields_ws() / vs_lattice_energy_ws() with the shared, const handle: one
+ * workspace per thread at a time, any number of workspaces per lattice; workspaces may be created
+ * and freed concurrently (no planner call). Functions that modify the handle
+ * (vs_lattice_set_uniform(), vs_lattice_set_onsite(), vs_lattice_fields(), vs_lattice_energy(),
+ * vs_lattice_free()) must not run while other threads use it. FFTW plans are made at creation and destroyed by vs_lattice_free(), on scratch
  * buffers, under the library's FFTW planner lock (FFTW's planner is not thread-safe); the library
  * never calls fftw_cleanup(). FFTW's global state the library touches: builds with FFTW threads
  * call fftw_init_threads() once, at the first creation, and set the planner thread count
@@ -59,6 +65,12 @@ extern "C" {
 
 /** Opaque lattice Hamiltonian handle. */
 typedef struct vs_lattice vs_lattice;
+
+/**
+ * Opaque per-thread FFT workspace of one lattice (vs_lattice_workspace_create()).
+ * @since 1.1
+ */
+typedef struct vs_lattice_workspace vs_lattice_workspace;
 
 /** Opaque creation options (zstd-style parameter set). */
 typedef struct vs_lattice_options vs_lattice_options;
@@ -180,7 +192,10 @@ VS_API int vs_lattice_create(const double *cell, int nbasis, const double *frac,
  *     k = 8 H p (nbasis = 1), 16 H m(m+1)/2 (nbasis > 1)
  *
  * (real-space table + k-space table + the larger of its transform buffer and the FFT workspace).
- * Not counted: FFTW's plan-internal memory and O(nbasis) bookkeeping.
+ * Not counted: FFTW's plan-internal memory and O(nbasis) bookkeeping. Each
+ * ::vs_lattice_workspace (vs_lattice_workspace_create()) costs a further W = 8 G m + 16 H m bytes
+ * (its FFT buffers; the handle's own workspace is in the peak above), so R threads evaluating one
+ * lattice need bytes + R·W.
  * @param cell,nbasis,frac,L,coupling,ncomp,opt as for vs_lattice_create().
  * @param[out] bytes the peak.
  * @return ::VS_OK, ::VS_EINVAL, ::VS_EOVERFLOW (sizes or the byte count overflow), ::VS_ENOMEM,
@@ -293,6 +308,53 @@ VS_API int vs_lattice_fields(vs_lattice *lat, const double *s, double *h);
  * @return ::VS_OK, ::VS_EINVAL, ::VS_ENUMERIC (the energy overflows).
  */
 VS_API int vs_lattice_energy(vs_lattice *lat, const double *s, double *E);
+
+/**
+ * @brief Create a workspace for evaluating `lat` from one thread: the FFT buffers (8 G m + 16 H m
+ *        bytes, see vs_lattice_memory_estimate()) on which the lattice's FFTW plans are executed.
+ *
+ * The lattice is borrowed and must outlive the workspace. Thread contract: the lattice is
+ * immutable here and may be shared by any number of threads, each evaluating through its own
+ * workspace (vs_lattice_fields_ws(), vs_lattice_energy_ws()); a workspace is used by one thread at
+ * a time. No FFTW plan is made (the lattice's plans, made under the library's planner lock at its
+ * creation, are executed with FFTW's thread-safe new-array execute functions), so workspaces may
+ * be created and freed concurrently from any threads. vs_lattice_set_uniform() and
+ * vs_lattice_set_onsite() must not be called while workspaces of the lattice evaluate.
+ * @param lat the lattice (borrowed).
+ * @param[out] out new workspace, NULL on error.
+ * @return ::VS_OK, ::VS_EINVAL (NULL), ::VS_EOVERFLOW, ::VS_ENOMEM.
+ * @since 1.1
+ */
+VS_API int vs_lattice_workspace_create(const vs_lattice *lat, vs_lattice_workspace **out);
+
+/** @brief Free a workspace. Accepts NULL. @since 1.1 */
+VS_API void vs_lattice_workspace_free(vs_lattice_workspace *ws);
+
+/**
+ * @brief vs_lattice_fields() on a const, shareable lattice through a caller's workspace: the same
+ *        result, bit for bit.
+ * @param lat the lattice.
+ * @param ws a workspace created for this lattice (in use by this thread only).
+ * @param s `double[N*ncomp]` spins, finite.
+ * @param[out] h `double[N*ncomp]` fields (may not alias s).
+ * @return ::VS_OK, ::VS_EINVAL (NULL, a workspace of another lattice, NaN/inf in s; h untouched),
+ *         ::VS_ENUMERIC (the fields overflow; h unspecified).
+ * @since 1.1
+ */
+VS_API int vs_lattice_fields_ws(const vs_lattice *lat, vs_lattice_workspace *ws, const double *s, double *h);
+
+/**
+ * @brief vs_lattice_energy() on a const, shareable lattice through a caller's workspace: the same
+ *        result, bit for bit; allocates nothing.
+ * @param lat the lattice.
+ * @param ws a workspace created for this lattice (in use by this thread only).
+ * @param s `double[N*ncomp]` spins, finite.
+ * @param[out] E the energy.
+ * @return ::VS_OK, ::VS_EINVAL (NULL, a workspace of another lattice, NaN/inf in s),
+ *         ::VS_ENUMERIC (the energy overflows).
+ * @since 1.1
+ */
+VS_API int vs_lattice_energy_ws(const vs_lattice *lat, vs_lattice_workspace *ws, const double *s, double *E);
 
 /**
  * @brief Energy from given pair fields, O(N): E = −(E0/2) Σ s·h − (E0/2N) MᵀUM − (E0/2) Σ sᵀDs.

@@ -36,15 +36,13 @@ static int peak_bytes(const vs__geom *g, int nc, size_t *bytes)
      *   peak = ttab + ktab + max(K, xr + xk). */
     size_t m = (size_t)g->nb * (size_t)nc, npack = (size_t)nc * (nc + 1) / 2,
            npairs = (size_t)g->nb * (g->nb + 1) / 2, mp = m * (m + 1) / 2;
-    size_t ttab, ktab, K, xr, xk, big, sum;
+    size_t ttab, ktab, K, ws, big, sum;
     VS_FORWARD_IF_ERROR(vs__size_mul3(npairs, g->ngrid, npack * sizeof(double), &ttab));
     VS_FORWARD_IF_ERROR(
         vs__size_mul(g->nhalf, g->nb == 1 ? npack * sizeof(double) : mp * sizeof(fftw_complex), &ktab));
     VS_FORWARD_IF_ERROR(vs__size_mul3(npairs, g->nhalf, npack * sizeof(fftw_complex), &K));
-    VS_FORWARD_IF_ERROR(vs__size_mul3(g->ngrid, m, sizeof(double), &xr));
-    VS_FORWARD_IF_ERROR(vs__size_mul3(g->nhalf, m, sizeof(fftw_complex), &xk));
-    big = xr + xk < xr ? SIZE_MAX : xr + xk;
-    big = big > K ? big : K;
+    VS_FORWARD_IF_ERROR(vs__lattice_ws_bytes(g, nc, &ws)); /* xr + xk: the handle's own workspace */
+    big = ws > K ? ws : K;
     sum = ttab + ktab;
     VS_RETURN_ERROR_IF(sum < ttab || sum + big < sum, VS_EOVERFLOW,
                        "vs_lattice_create: memory size overflows size_t");

@@ -147,6 +147,7 @@ program test_fortran_bindings
   call test_lattice_sizes_positions_and_options()
   call test_lattice_fft_fields_equal_pair_sums()
   call test_lattice_energies_three_routes()
+  call test_lattice_workspace_equals_handle_path()
   call test_lattice_monte_carlo_move()
   call test_lattice_onsite_and_uniform_terms()
   call test_lattice_fourier_layout_bcc()
@@ -989,6 +990,39 @@ contains
     call lat2%free()
     call lat%free()
   end subroutine test_lattice_energies_three_routes
+
+  !> A workspace (since 1.1) gives the handle path's fields and energy bit for bit; a workspace of
+  !> another lattice and a null workspace are refused.
+  subroutine test_lattice_workspace_equals_handle_path()
+    type(vs_lattice_t) :: lat, other
+    type(vs_lattice_workspace_t) :: ws, wso, none
+    real(c_double), allocatable :: s(:, :), h(:, :), hw(:, :)
+    real(c_double) :: e, ew
+    integer :: st
+    call make_dipolar_sc(lat, 1.0_c_double, 3, 1.0_c_double)
+    call make_dipolar_sc(other, 1.0_c_double, 3, 1.0_c_double)
+    call make_config(s, 3, 27)
+    allocate (h(3, 27), hw(3, 27))
+    call ws%create(lat, st)
+    call ok(st == VS_OK .and. ws%is_associated(), 'vs_lattice_workspace_create')
+    call lat%fields(s, h)
+    call lat%fields_ws(ws, s, hw, st)
+    call ok(st == VS_OK .and. all(h == hw), 'fields_ws = fields bit for bit')
+    call lat%energy(s, e)
+    call lat%energy_ws(ws, s, ew, st)
+    call ok(st == VS_OK .and. e == ew, 'energy_ws = energy bit for bit')
+    call wso%create(other)
+    call lat%energy_ws(wso, s, ew, st)
+    call ok(st == VS_EINVAL, 'a workspace of another lattice is refused (VS_EINVAL)')
+    call lat%fields_ws(none, s, hw, st)
+    call ok(st == VS_EINVAL, 'a null workspace is refused (VS_EINVAL)')
+    call wso%free()
+    call ws%free()
+    call ws%free()
+    call ok(.not. ws%is_associated(), 'free resets the workspace handle (twice is harmless)')
+    call other%free()
+    call lat%free()
+  end subroutine test_lattice_workspace_equals_handle_path
 
   subroutine test_lattice_monte_carlo_move()
     type(vs_lattice_t) :: lat
