@@ -181,6 +181,61 @@ VS_API int vs_lattice_create(const double *cell, int nbasis, const double *frac,
                              vs_lattice **out);
 
 /**
+ * @brief Create a lattice Hamiltonian from a user pair table (short-range exchange given as a list
+ *        of bonds, as in Sunny, Spirit or Vampire inputs), optionally added to the Ewald-summed
+ *        kernel of a coupling.
+ *
+ * Entry e (0 ≤ e < npairs) is one bond: displacement d = `disp[3e..3e+2]` in cell units, basis pair
+ * (i, j) = (`pair[2e]`, `pair[2e+1]`), block B = `blocks[e*ncomp*ncomp ...]` (row-major
+ * ncomp×ncomp, symmetric). It couples, in every cell c = (i1, i2, i3) of the site-index formula
+ * of this file, the site m = (c, i) to the site n = (c + d, j):
+ *
+ *     T_mn += B,   T_nm += Bᵀ = B,   i.e. the bond adds −E0 s_mᵀ B s_n to H,
+ *
+ * with H = −(E0/2) Σ_{m,n} s_mᵀ T_mn s_n + the Ewald part of the coupling (if any) + U and D terms.
+ * Conventions:
+ * - **Each entry is one bond; its reverse (−d, (j, i), Bᵀ) is added automatically.** The table
+ *   must not list both directions of a bond (an entry (d, i, j) together with (−d, j, i), compared
+ *   as written, is refused). A positive B is ferromagnetic: nearest-neighbour sc with B = J·I,
+ *   listed once per axis (d = (1,0,0), (0,1,0), (0,0,1), i = j = 0), gives the ferromagnet the
+ *   energy −(E0/2)·N·z·J = −3·E0·N·J for unit spins (z = 6).
+ * - d refers to the cells of the site indices, not to positions: the geometric bond vector is
+ *   (d + f_j − f_i)·A, with f as given in `frac`.
+ * - Periodic images: d is taken modulo L (any int is allowed, also |d_k| ≥ L_k). A bond that maps
+ *   a site onto itself (i = j, d ≡ 0 mod L, d ≠ 0) is a self-image and enters T(0) (twice: the
+ *   bond and its reverse). On a small supercell distinct bonds may wrap onto the same pair of sites;
+ *   they add up. Open clusters (::VS_LATTICE_OPT_BOUNDARY = ::VS_LATTICE_OPEN) drop bonds with
+ *   |d_k| ≥ L_k.
+ * - Duplicate entries add up.
+ * - An entry with d = 0 and i = j (an on-site term) is refused: use vs_lattice_set_onsite().
+ * - Blocks must be symmetric (|B_ab − B_ba| ≤ 1e-12 max|B|; used as (B + Bᵀ)/2): antisymmetric
+ *   (Dzyaloshinskii–Moriya) exchange is not supported.
+ *
+ * Every evaluator works unchanged (FFT and direct fields and energies, workspaces, ΔE and update,
+ * vs_lattice_coupling(), vs_lattice_fourier(), Luttinger–Tisza). Memory as vs_lattice_create()
+ * (vs_lattice_memory_estimate()) plus 32·npairs bytes during creation.
+ * @param cell,nbasis,frac,L as for vs_lattice_create().
+ * @param ncomp spin components: with a coupling, 0 or vs_coupling_ncomp(coupling); without, 1..16.
+ * @param npairs number of entries (0 allowed: then disp, pair, blocks may be NULL).
+ * @param disp `int[npairs*3]` cell displacements.
+ * @param pair `int[npairs*2]` basis indices (i, j), each in 0..nbasis−1.
+ * @param blocks `double[npairs*ncomp*ncomp]` symmetric, finite blocks (dimensionless: fields are
+ *        h_m = Σ_n T_mn s_n).
+ * @param coupling pair kernel whose Ewald-summed table the bonds are added to, or NULL for the
+ *        pair table alone (borrowed only during the call).
+ * @param opt options, or NULL for the defaults.
+ * @param[out] out new handle, NULL on error.
+ * @return ::VS_OK, ::VS_EINVAL (as vs_lattice_create(); ncomp; NULL arrays with npairs > 0; a basis
+ *         index out of range; a non-finite or asymmetric block; an on-site entry; a bond listed in
+ *         both directions), ::VS_EOVERFLOW (npairs so large that the array sizes overflow),
+ *         ::VS_ENOMEM, ::VS_ENUMERIC, or a coupling error.
+ * @since 1.1
+ */
+VS_API int vs_lattice_create_pairs(const double *cell, int nbasis, const double *frac, const int *L, int ncomp,
+                                   size_t npairs, const int *disp, const int *pair, const double *blocks,
+                                   const vs_coupling *coupling, const vs_lattice_options *opt, vs_lattice **out);
+
+/**
  * @brief Peak memory, in bytes, that vs_lattice_create() with the same arguments would allocate,
  *        computed without allocating anything grid-sized (the arguments are validated as by
  *        vs_lattice_create(), except the Ewald work bound).

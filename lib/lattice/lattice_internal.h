@@ -10,6 +10,7 @@
  *   kernel.c           the pair kernel J(r) of Eq. 19 in harmonic form; the incomplete gammas
  *   geometry.c         cell, reciprocal cell, basis, supercell and FFT grid
  *   ewald.c            the real-space coupling table T(Δ) (Ewald split or open cluster) and its blocks
+ *   pairs.c            user pair tables (bond lists) checked and added to the real-space table
  *   fft.c              the k-space table and the FFT convolution h = T * s
  *   checks.c           the argument checks shared by the handle's public functions
  *   options.c          vs_lattice_options: defaults, bounds, set/get
@@ -58,6 +59,15 @@ typedef struct vs__geom {
     size_t ngrid;     /* g1 g2 g3 */
     size_t nhalf;     /* g1 g2 (g3/2+1) */
 } vs__geom;
+
+/* A user pair table as passed to vs_lattice_create_pairs (docs/lattice.md, "Pair tables"): n bonds,
+ * disp[n*3] cell displacements, pair[n*2] basis indices, blocks[n*nc*nc] row-major. */
+typedef struct vs__pairs {
+    size_t n;
+    const int *disp;
+    const int *pair;
+    const double *blocks;
+} vs__pairs;
 
 /* The options (a public opaque type; see options.c). */
 struct vs_lattice_options {
@@ -197,6 +207,13 @@ static inline void vs__lattice_block(const struct vs_lattice *l, size_t m, size_
         for (int b = a; b < nc; b++, c++)
             T[a * nc + b] = T[b * nc + a] = src[c];
 }
+
+/* ================================================================ pairs.c */
+/* Validate a pair table for nb basis sites and nc components (sizes, indices, finite symmetric
+ * blocks, no on-site entry, no bond listed in both directions); messages name func. */
+int vs__pairs_check(const vs__pairs *p, int nb, int nc, const char *func);
+/* Add a checked pair table to l->ttab (after vs__lattice_build_table, before the k-space table). */
+void vs__lattice_add_pairs(struct vs_lattice *l, const vs__pairs *p);
 
 /* ================================================================ fft.c */
 /* Allocate the buffers of a workspace for l (ws->lat = l); VS_OK, VS_EOVERFLOW or VS_ENOMEM with a
