@@ -213,7 +213,7 @@ VS_API int vs_lattice_create(const double *cell, int nbasis, const double *frac,
  *
  * Every evaluator works unchanged (FFT and direct fields and energies, workspaces, ΔE and update,
  * vs_lattice_coupling(), vs_lattice_fourier(), Luttinger–Tisza). Memory as vs_lattice_create()
- * (vs_lattice_memory_estimate()) plus 32·npairs bytes during creation.
+ * (vs_lattice_memory_estimate()) plus 40·npairs bytes during creation.
  * @param cell,nbasis,frac,L as for vs_lattice_create().
  * @param ncomp spin components: with a coupling, 0 or vs_coupling_ncomp(coupling); without, 1..16.
  * @param npairs number of entries (0 allowed: then disp, pair, blocks may be NULL).

@@ -67,32 +67,20 @@ static int key_cmp(const void *pa, const void *pb)
  * its reverse is implied, so listing both would count it twice. Compared as written (before
  * wrapping: on small supercells distinct bonds may wrap onto each other and are both meant).
  * Sorted keys and a binary search: O(n log n). */
-static int check_no_reverse(const vs__pairs *p, const char *func)
+static int check_no_reverse(bond_key *keys, size_t n, const char *func)
 {
-    int st = VS_OK;
-    bond_key *keys = vs__calloc(p->n, sizeof *keys, &st);
-    if (keys == NULL)
-        return st;
-    for (size_t e = 0; e < p->n; e++) {
-        for (int k = 0; k < 3; k++)
-            keys[e].d[k] = p->disp[3 * e + k];
-        keys[e].i = p->pair[2 * e];
-        keys[e].j = p->pair[2 * e + 1];
-        keys[e].e = e;
-    }
-    qsort(keys, p->n, sizeof *keys, key_cmp);
-    for (size_t e = 0; e < p->n && st == VS_OK; e++) {
+    qsort(keys, n, sizeof *keys, key_cmp);
+    for (size_t e = 0; e < n; e++) {
         bond_key r = {{-keys[e].d[0], -keys[e].d[1], -keys[e].d[2]}, keys[e].j, keys[e].i, 0};
-        const bond_key *hit = bsearch(&r, keys, p->n, sizeof *keys, key_cmp);
-        if (hit != NULL)
-            st = vs__error(VS_EINVAL,
-                           "%s: entries %zu and %zu list the same bond in both directions (each entry is "
-                           "one bond, its reverse is added automatically: list it once)",
+        const bond_key *hit = bsearch(&r, keys, n, sizeof *keys, key_cmp);
+        /* the arguments are evaluated only when hit != NULL */
+        VS_RETURN_ERROR_IF(hit != NULL, VS_EINVAL,
+                           "%s: entries %zu and %zu list the same bond in both directions (each entry is one "
+                           "bond, its reverse is added automatically: list it once)",
                            func, keys[e].e < hit->e ? keys[e].e : hit->e,
                            keys[e].e < hit->e ? hit->e : keys[e].e);
     }
-    vs__free(keys);
-    return st;
+    return VS_OK;
 }
 
 int vs__pairs_check(const vs__pairs *p, int nb, int nc, const char *func)
@@ -102,13 +90,26 @@ int vs__pairs_check(const vs__pairs *p, int nb, int nc, const char *func)
     size_t bytes;
     VS_FORWARD_IF_ERROR(vs__size_mul3(p->n, 3, sizeof(int), &bytes));
     VS_FORWARD_IF_ERROR(vs__size_mul3(p->n, (size_t)nc * (size_t)nc, sizeof(double), &bytes));
-    VS_FORWARD_IF_ERROR(vs__size_mul(p->n, sizeof(bond_key), &bytes));
     VS_FORWARD_IF_ERROR(vs__check_ptr(p->disp, func, "disp"));
     VS_FORWARD_IF_ERROR(vs__check_ptr(p->pair, func, "pair"));
     VS_FORWARD_IF_ERROR(vs__check_ptr(p->blocks, func, "blocks"));
-    for (size_t e = 0; e < p->n; e++)
-        VS_FORWARD_IF_ERROR(check_entry(p, e, nb, nc, func));
-    return check_no_reverse(p, func);
+    /* the keys first: an absurd npairs fails here (VS_EOVERFLOW/VS_ENOMEM) before any entry is read */
+    int st = VS_OK;
+    bond_key *keys = vs__calloc(p->n, sizeof *keys, &st);
+    if (keys == NULL)
+        return st;
+    for (size_t e = 0; e < p->n; e++) {
+        VS_GOTO_IF_ERROR(st, check_entry(p, e, nb, nc, func), out);
+        for (int k = 0; k < 3; k++)
+            keys[e].d[k] = p->disp[3 * e + k];
+        keys[e].i = p->pair[2 * e];
+        keys[e].j = p->pair[2 * e + 1];
+        keys[e].e = e;
+    }
+    st = check_no_reverse(keys, p->n, func);
+out:
+    vs__free(keys);
+    return st;
 }
 
 /* ---------------------------------------------------------------- the table */
