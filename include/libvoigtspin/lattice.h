@@ -231,9 +231,10 @@ VS_API int vs_lattice_create(const double *cell, int nbasis, const double *frac,
  *         ::VS_ENOMEM, ::VS_ENUMERIC, or a coupling error.
  * @since 1.1
  */
-VS_API int vs_lattice_create_pairs(const double *cell, int nbasis, const double *frac, const int *L, int ncomp,
-                                   size_t npairs, const int *disp, const int *pair, const double *blocks,
-                                   const vs_coupling *coupling, const vs_lattice_options *opt, vs_lattice **out);
+VS_API int vs_lattice_create_pairs(const double *cell, int nbasis, const double *frac, const int *L,
+                                   int ncomp, size_t npairs, const int *disp, const int *pair,
+                                   const double *blocks, const vs_coupling *coupling,
+                                   const vs_lattice_options *opt, vs_lattice **out);
 
 /**
  * @brief Peak memory, in bytes, that vs_lattice_create() with the same arguments would allocate,

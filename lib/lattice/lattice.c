@@ -157,9 +157,10 @@ VS_API int vs_lattice_create(const double *cell, int nbasis, const double *frac,
     return lattice_build(cell, nbasis, frac, L, coupling, ncomp, NULL, opt, out, __func__);
 }
 
-VS_API int vs_lattice_create_pairs(const double *cell, int nbasis, const double *frac, const int *L, int ncomp,
-                                   size_t npairs, const int *disp, const int *pair, const double *blocks,
-                                   const vs_coupling *coupling, const vs_lattice_options *opt, vs_lattice **out)
+VS_API int vs_lattice_create_pairs(const double *cell, int nbasis, const double *frac, const int *L,
+                                   int ncomp, size_t npairs, const int *disp, const int *pair,
+                                   const double *blocks, const vs_coupling *coupling,
+                                   const vs_lattice_options *opt, vs_lattice **out)
 {
     const vs__pairs p = {npairs, disp, pair, blocks};
     return lattice_build(cell, nbasis, frac, L, coupling, ncomp, &p, opt, out, __func__);
