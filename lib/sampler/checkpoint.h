@@ -46,6 +46,8 @@
 
 #include <gsl/gsl_rng.h>
 
+#include <libvoigtspin/common.h> /* the status codes these functions return */
+
 /* Format version this library writes and the newest it reads. */
 #define VS__CKPT_VERSION 1u
 /* Size of the fixed header; sections start here. */
