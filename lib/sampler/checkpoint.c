@@ -27,9 +27,9 @@ _Static_assert(FLT_RADIX == 2 && DBL_MANT_DIG == 53 && DBL_MAX_EXP == 1024 && si
                "checkpoints store IEEE-754 binary64 bit patterns");
 
 #define BYTE_ORDER_TAG 0x01020304u
-#define SECTION_HEAD 16u   /* u32 tag, u32 reserved, u64 length */
-#define WRITE_BUF (1u << 16)
-#define MSG_BYTES 512
+#define SECTION_HEAD   16u /* u32 tag, u32 reserved, u64 length */
+#define WRITE_BUF      (1u << 16)
+#define MSG_BYTES      512
 
 static const unsigned char magic[8] = {0x89, 'V', 'S', 'C', 'K', 'P', 'T', '\n'};
 
@@ -92,16 +92,21 @@ uint64_t vs__ckpt_crc64(uint64_t crc, const void *data, size_t n)
 
 /* ---- Messages ------------------------------------------------------------------------------------ */
 
+/* strerror(err), thread-safe: strerror_r in whichever flavour the C library declares. */
+static const char *errno_text(int err, char *text, size_t n)
+{
+#if defined(_GNU_SOURCE)
+    return strerror_r(err, text, n);
+#else
+    return strerror_r(err, text, n) == 0 ? text : "unknown error";
+#endif
+}
+
 /* A failing system call: VS_EIO with "func: cannot <what> <path>: <strerror>". */
 static int sys_error(const char *func, const char *what, const char *path, int err)
 {
     char text[128];
-#if defined(_GNU_SOURCE)
-    const char *s = strerror_r(err, text, sizeof text);
-#else
-    const char *s = strerror_r(err, text, sizeof text) == 0 ? text : "unknown error";
-#endif
-    return vs__error(VS_EIO, "%s: cannot %s %s: %s", func, what, path, s);
+    return vs__error(VS_EIO, "%s: cannot %s %s: %s", func, what, path, errno_text(err, text, sizeof text));
 }
 
 /* A tag as text: 'SPIN' when printable, else 0x…. */
@@ -131,12 +136,12 @@ static char *copy_string(const char *s, size_t extra, int *status)
 /* ---- Writer -------------------------------------------------------------------------------------- */
 
 struct vs__ckpt_writer {
-    int fd;             /* temporary file, -1 once closed */
-    int status;         /* the first failure; VS_OK while healthy */
-    char *path, *tmp;   /* tmp = NULL once removed or renamed */
+    int fd;           /* temporary file, -1 once closed */
+    int status;       /* the first failure; VS_OK while healthy */
+    char *path, *tmp; /* tmp = NULL once removed or renamed */
     uint64_t fingerprint;
-    uint64_t size;      /* bytes in the file so far (header included) */
-    uint64_t crc;       /* CRC-64 of the section bytes written so far */
+    uint64_t size; /* bytes in the file so far (header included) */
+    uint64_t crc;  /* CRC-64 of the section bytes written so far */
     uint32_t nsections;
     uint32_t *tags;
     size_t tags_cap;
@@ -238,7 +243,8 @@ static int remember_tag(vs__ckpt_writer *w, uint32_t tag, const char *func)
         if (w->tags[i] == tag)
             return vs__error(VS_EINVAL, "%s: section %s is already in the checkpoint for %s", func,
                              tag_text(tag, t), w->path);
-    VS_RETURN_ERROR_IF(w->nsections == UINT32_MAX, VS_EOVERFLOW, "%s: too many sections in %s", func, w->path);
+    VS_RETURN_ERROR_IF(w->nsections == UINT32_MAX, VS_EOVERFLOW, "%s: too many sections in %s", func,
+                       w->path);
     if (w->nsections == w->tags_cap) {
         int st = VS_OK;
         size_t cap = w->tags_cap ? 2 * w->tags_cap : 16;
@@ -279,11 +285,12 @@ static int check_target(const char *path, const char *func)
 {
     size_t n = strlen(path);
     VS_RETURN_ERROR_IF(n == 0, VS_EINVAL, "%s: path is empty", func);
-    VS_RETURN_ERROR_IF(path[n - 1] == '/', VS_EINVAL, "%s: path %s names a directory, not a file", func, path);
+    VS_RETURN_ERROR_IF(path[n - 1] == '/', VS_EINVAL, "%s: path %s names a directory, not a file", func,
+                       path);
     struct stat sb;
     if (stat(path, &sb) == 0) {
-        VS_RETURN_ERROR_IF(S_ISDIR(sb.st_mode), VS_EINVAL, "%s: %s is a directory, not a checkpoint file", func,
-                           path);
+        VS_RETURN_ERROR_IF(S_ISDIR(sb.st_mode), VS_EINVAL, "%s: %s is a directory, not a checkpoint file",
+                           func, path);
         VS_RETURN_ERROR_IF(!S_ISREG(sb.st_mode), VS_EINVAL, "%s: %s is not a regular file", func, path);
     }
     return VS_OK;
@@ -430,9 +437,12 @@ static int sync_parent(const char *path, const char *func)
         slash[slash == dir ? 1 : 0] = '\0';
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
+        char text[128];
         if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP)
-            st = vs__error(VS_EIO, "%s: the new checkpoint %s is in place, but syncing its directory failed "
-                                   "(errno %d): it may not survive a power failure", func, path, errno);
+            st = vs__error(VS_EIO,
+                           "%s: the new checkpoint %s is in place, but syncing its directory failed (%s): it "
+                           "may not survive a power failure",
+                           func, path, errno_text(errno, text, sizeof text));
         close(fd);
     }
     vs__free(dir);
@@ -537,7 +547,8 @@ static int read_file(const char *path, const char *func, unsigned char **data, s
         if (k < 0)
             st = sys_error(func, "read", path, errno);
         else if (k == 0)
-            st = vs__error(VS_EIO, "%s: %s shrank while being read (another process is writing it?)", func, path);
+            st = vs__error(VS_EIO, "%s: %s shrank while being read (another process is writing it?)", func,
+                           path);
         else
             got += (size_t)k;
     }
@@ -557,9 +568,10 @@ static int check_envelope(const unsigned char *d, size_t size, const char *path,
     VS_RETURN_ERROR_IF(size == 0, VS_EIO, "%s: %s is empty (0 bytes), not a checkpoint", func, path);
     size_t m = size < sizeof magic ? size : sizeof magic;
     VS_RETURN_ERROR_IF(memcmp(d, magic, m) != 0, VS_EIO,
-                       "%s: %s is not a libvoigtspin checkpoint (foreign file: wrong magic bytes)", func, path);
-    VS_RETURN_ERROR_IF(size < 16, VS_EIO, "%s: %s is truncated (%zu bytes, shorter than the header)", func, path,
-                       size);
+                       "%s: %s is not a libvoigtspin checkpoint (foreign file: wrong magic bytes)", func,
+                       path);
+    VS_RETURN_ERROR_IF(size < 16, VS_EIO, "%s: %s is truncated (%zu bytes, shorter than the header)", func,
+                       path, size);
     static const unsigned char big[4] = {1, 2, 3, 4};
     VS_RETURN_ERROR_IF(memcmp(d + 12, big, 4) == 0, VS_EUNSUPPORTED,
                        "%s: %s was written in big-endian byte order, which this library does not read", func,
@@ -580,8 +592,8 @@ static int check_envelope(const unsigned char *d, size_t size, const char *path,
     uint64_t stated = load_u64(d + 24);
     VS_RETURN_ERROR_IF(size < stated, VS_EIO, "%s: %s is truncated (%zu of %llu bytes)", func, path, size,
                        (unsigned long long)stated);
-    VS_RETURN_ERROR_IF(size > stated, VS_EIO, "%s: %s is corrupted (%llu bytes expected, %zu found)", func, path,
-                       (unsigned long long)stated, size);
+    VS_RETURN_ERROR_IF(size > stated, VS_EIO, "%s: %s is corrupted (%llu bytes expected, %zu found)", func,
+                       path, (unsigned long long)stated, size);
     uint64_t crc = vs__ckpt_crc64(0, d + VS__CKPT_HEADER_BYTES, size - VS__CKPT_HEADER_BYTES);
     VS_RETURN_ERROR_IF(crc != load_u64(d + 40), VS_EIO, "%s: %s is corrupted (data checksum mismatch)", func,
                        path);
@@ -600,33 +612,35 @@ static int parse_sections(vs__ckpt *c, const char *path, const char *func)
 {
     size_t count = load_u32(c->data + 32), pos = VS__CKPT_HEADER_BYTES;
     VS_RETURN_ERROR_IF(count > (c->size - pos) / SECTION_HEAD, VS_EIO,
-                       "%s: %s is malformed (%zu sections cannot fit in %zu bytes)", func, path, count, c->size);
+                       "%s: %s is malformed (%zu sections cannot fit in %zu bytes)", func, path, count,
+                       c->size);
     int st = VS_OK;
     c->sec = vs__calloc(count + 1, sizeof *c->sec, &st);
     if (c->sec == NULL)
         return st;
     for (size_t i = 0; i < count; i++) {
         VS_RETURN_ERROR_IF(c->size - pos < SECTION_HEAD, VS_EIO,
-                           "%s: %s is malformed (section %zu of %zu starts past the end)", func, path, i + 1, count);
+                           "%s: %s is malformed (section %zu of %zu starts past the end)", func, path, i + 1,
+                           count);
         const unsigned char *h = c->data + pos;
         uint64_t len = load_u64(h + 8), room = c->size - pos - SECTION_HEAD;
-        VS_RETURN_ERROR_IF(load_u32(h + 4) != 0, VS_EIO, "%s: %s is malformed (section %zu: reserved field set)",
-                           func, path, i + 1);
+        VS_RETURN_ERROR_IF(load_u32(h + 4) != 0, VS_EIO,
+                           "%s: %s is malformed (section %zu: reserved field set)", func, path, i + 1);
         VS_RETURN_ERROR_IF(len > room || padding(len) > room - len, VS_EIO,
-                           "%s: %s is malformed (section %zu claims %llu bytes, %llu remain)", func, path, i + 1,
-                           (unsigned long long)len, (unsigned long long)room);
+                           "%s: %s is malformed (section %zu claims %llu bytes, %llu remain)", func, path,
+                           i + 1, (unsigned long long)len, (unsigned long long)room);
         c->sec[i] = (section){load_u32(h), pos + SECTION_HEAD, (size_t)len};
         pos += SECTION_HEAD + (size_t)len + padding(len);
     }
-    VS_RETURN_ERROR_IF(pos != c->size, VS_EIO, "%s: %s is malformed (%zu bytes after the last section)", func, path,
-                       c->size - pos);
+    VS_RETURN_ERROR_IF(pos != c->size, VS_EIO, "%s: %s is malformed (%zu bytes after the last section)", func,
+                       path, c->size - pos);
     c->nsections = count;
     if (count > 1)
         qsort(c->sec, count, sizeof *c->sec, cmp_section);
     char t[16];
     for (size_t i = 1; i < count; i++)
-        VS_RETURN_ERROR_IF(c->sec[i].tag == c->sec[i - 1].tag, VS_EIO, "%s: %s is malformed (section %s twice)",
-                           func, path, tag_text(c->sec[i].tag, t));
+        VS_RETURN_ERROR_IF(c->sec[i].tag == c->sec[i - 1].tag, VS_EIO,
+                           "%s: %s is malformed (section %s twice)", func, path, tag_text(c->sec[i].tag, t));
     return VS_OK;
 }
 
@@ -648,7 +662,8 @@ int vs__ckpt_read(const char *path, uint64_t expected_fingerprint, vs__ckpt **ou
         st = vs__error(VS_EINVAL,
                        "%s: %s was made for another lattice, coupling or options (fingerprint 0x%016llx, "
                        "expected 0x%016llx)",
-                       __func__, path, (unsigned long long)c->fingerprint, (unsigned long long)expected_fingerprint);
+                       __func__, path, (unsigned long long)c->fingerprint,
+                       (unsigned long long)expected_fingerprint);
         goto fail;
     }
     *out = c;
@@ -691,7 +706,8 @@ static int lookup(const vs__ckpt *c, uint32_t tag, size_t want, const section **
     *s = find(c, tag);
     VS_RETURN_ERROR_IF(*s == NULL, VS_EINVAL, "%s: the checkpoint has no section %s", func, tag_text(tag, t));
     VS_RETURN_ERROR_IF(want != SIZE_MAX && (*s)->len != want, VS_EINVAL,
-                       "%s: section %s holds %zu bytes, expected %zu", func, tag_text(tag, t), (*s)->len, want);
+                       "%s: section %s holds %zu bytes, expected %zu", func, tag_text(tag, t), (*s)->len,
+                       want);
     return VS_OK;
 }
 
@@ -739,8 +755,9 @@ int vs__ckpt_get_rng(const vs__ckpt *c, uint32_t tag, gsl_rng *r)
     const unsigned char *p = c->data + s->off;
     size_t nlen = s->len >= RNG_HEAD ? load_u32(p) : 0;
     uint64_t size = s->len >= RNG_HEAD ? load_u64(p + 8) : 0;
-    VS_RETURN_ERROR_IF(s->len < RNG_HEAD || nlen > s->len - RNG_HEAD || size != s->len - RNG_HEAD - nlen, VS_EIO,
-                       "%s: section %s is not a generator state (malformed)", __func__, tag_text(tag, t));
+    VS_RETURN_ERROR_IF(s->len < RNG_HEAD || nlen > s->len - RNG_HEAD || size != s->len - RNG_HEAD - nlen,
+                       VS_EIO, "%s: section %s is not a generator state (malformed)", __func__,
+                       tag_text(tag, t));
     const char *name = gsl_rng_name(r);
     VS_RETURN_ERROR_IF(strlen(name) != nlen || memcmp(name, p + RNG_HEAD, nlen) != 0, VS_EINVAL,
                        "%s: section %s holds the state of a '%.*s' generator, r is '%s'", __func__,

@@ -56,7 +56,7 @@
 #define VS__CKPT_MAX_BYTES ((uint64_t)1 << 40)
 /* A four-character section tag: VS__CKPT_TAG('S','P','I','N'); the first character is the lowest byte,
  * so the tag reads as text in a hex dump. */
-#define VS__CKPT_TAG(a, b, c, d)                                                                          \
+#define VS__CKPT_TAG(a, b, c, d)                                                                             \
     ((uint32_t)(unsigned char)(a) | (uint32_t)(unsigned char)(b) << 8 | (uint32_t)(unsigned char)(c) << 16 | \
      (uint32_t)(unsigned char)(d) << 24)
 

@@ -24,7 +24,7 @@
 #include "testutil.h"
 #include "sampler/checkpoint.h"
 
-#define FP 0x5eed5eed12345678ull
+#define FP    0x5eed5eed12345678ull
 #define T_DBL VS__CKPT_TAG('D', 'B', 'L', 'S')
 #define T_CNT VS__CKPT_TAG('C', 'N', 'T', 'S')
 #define T_RAW VS__CKPT_TAG('R', 'A', 'W', ' ')
@@ -33,8 +33,8 @@
 
 #define PATH_BYTES 1024
 
-static char dir[512];           /* the test directory */
-static char good[PATH_BYTES];   /* the small checkpoint of write_small(·, FP), written once */
+static char dir[512];         /* the test directory */
+static char good[PATH_BYTES]; /* the small checkpoint of write_small(·, FP), written once */
 
 static void in_dir(char *path, const char *name)
 {
@@ -113,14 +113,21 @@ static void assert_same_file(const char *path, const unsigned char *want, size_t
     free(got);
 }
 
+/* The bytes of the good checkpoint (*n of them, to free), and path = in_dir(name) for damaged copies. */
+static unsigned char *good_bytes(char *path, const char *name, size_t *n)
+{
+    in_dir(path, name);
+    return slurp(good, n);
+}
+
 /* vs__ckpt_read must refuse with `code` and a message naming the path and containing `what`. */
 static void expect_refused(const char *path, uint64_t fp, int code, const char *what)
 {
     vs__ckpt *c = (vs__ckpt *)&c;
     int st = vs__ckpt_read(path, fp, &c);
     if (st != code || strstr(vs_last_error(), what) == NULL || strstr(vs_last_error(), path) == NULL)
-        fail_msg("reading %s: status %d (want %d), message \"%s\" (want \"%s\")", path, st, code, vs_last_error(),
-                 what);
+        fail_msg("reading %s: status %d (want %d), message \"%s\" (want \"%s\")", path, st, code,
+                 vs_last_error(), what);
     assert_null(c);
 }
 
@@ -144,8 +151,9 @@ static double bits_dbl(uint64_t v)
 static void special_doubles(double *d)
 {
     const uint64_t nan_bits[3] = {0x7ff8000000000123ull, 0xfff0000000000001ull, 0x7ff4000000abcdefull};
-    const double plain[NDBL - 3] = {0.0, -0.0, DBL_TRUE_MIN, -DBL_TRUE_MIN, DBL_MIN, 0x1.fffffffffffffp-1023,
-                                    DBL_MAX, INFINITY, -INFINITY, M_PI, -1.0 / 3.0};
+    const double plain[NDBL - 3] = {
+        0.0,     -0.0,     DBL_TRUE_MIN, -DBL_TRUE_MIN, DBL_MIN,   0x1.fffffffffffffp-1023,
+        DBL_MAX, INFINITY, -INFINITY,    M_PI,          -1.0 / 3.0};
     memcpy(d, plain, sizeof plain);
     for (int i = 0; i < 3; i++)
         d[NDBL - 3 + i] = bits_dbl(nan_bits[i]);
@@ -163,8 +171,10 @@ static int write_small(const char *path, uint64_t fp)
     int st = vs__ckpt_writer_open(path, fp, &w);
     if (st != VS_OK)
         return st;
-    if ((st = vs__ckpt_put_f64(w, T_DBL, d, NDBL)) == VS_OK && (st = vs__ckpt_put_u64(w, T_CNT, counts, 4)) == VS_OK &&
-        (st = vs__ckpt_put(w, T_RAW, raw, sizeof raw)) == VS_OK && (st = vs__ckpt_put(w, T_NIL, NULL, 0)) == VS_OK)
+    if ((st = vs__ckpt_put_f64(w, T_DBL, d, NDBL)) == VS_OK &&
+        (st = vs__ckpt_put_u64(w, T_CNT, counts, 4)) == VS_OK &&
+        (st = vs__ckpt_put(w, T_RAW, raw, sizeof raw)) == VS_OK &&
+        (st = vs__ckpt_put(w, T_NIL, NULL, 0)) == VS_OK)
         return vs__ckpt_commit(w);
     vs__ckpt_abort(w);
     return st;
@@ -256,16 +266,16 @@ static void test_format_is_pinned_byte_by_byte(void **state)
     size_t n;
     unsigned char *b = slurp(path, &n);
     const unsigned char want[] = {
-        0x89, 'V', 'S', 'C', 'K', 'P', 'T', '\n', 1, 0, 0, 0, 4, 3, 2, 1,        /* magic, version, order */
-        0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11,                        /* fingerprint */
-        104, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0,                       /* size, sections, reserved */
+        0x89, 'V',  'S',  'C',  'K',  'P',  'T',  '\n', 1, 0, 0, 0, 4, 3, 2, 1, /* magic, version, order */
+        0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11,                         /* fingerprint */
+        104,  0,    0,    0,    0,    0,    0,    0,    2, 0, 0, 0, 0, 0, 0, 0, /* size, sections, reserved */
     };
     assert_int_equal(n, 104);
     assert_memory_equal(b, want, sizeof want);
     assert_true(le64(b + 40) == vs__ckpt_crc64(0, b + 56, n - 56));
     assert_true(le64(b + 48) == vs__ckpt_crc64(0, b, 48));
     const unsigned char sections[] = {
-        'A', 'B', 'C', 'D', 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 8, 7, 6, 5, 4, 3, 2, 1,
+        'A', 'B', 'C', 'D', 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 8,   7,   6,   5, 4, 3, 2, 1,
         'E', 'F', 'G', 'H', 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 'x', 'y', 'z', 0, 0, 0, 0, 0,
     };
     assert_memory_equal(b + 56, sections, sizeof sections);
@@ -330,9 +340,8 @@ static void test_truncated_at_every_length_is_refused(void **state)
 {
     (void)state;
     size_t n;
-    unsigned char *b = slurp(good, &n);
     char cut[PATH_BYTES];
-    in_dir(cut, "cut.ckpt");
+    unsigned char *b = good_bytes(cut, "cut.ckpt", &n);
     for (size_t k = 0; k < n; k++) {
         spill(cut, b, k);
         expect_refused(cut, FP, VS_EIO, k == 0 ? "is empty" : "is truncated");
@@ -349,9 +358,8 @@ static void test_every_flipped_bit_is_refused(void **state)
 {
     (void)state;
     size_t n;
-    unsigned char *b = slurp(good, &n);
     char bad[PATH_BYTES];
-    in_dir(bad, "flip.ckpt");
+    unsigned char *b = good_bytes(bad, "flip.ckpt", &n);
     for (size_t i = 0; i < n; i++)
         for (int bit = 0; bit < 8; bit++) {
             b[i] ^= (unsigned char)(1u << bit);
@@ -372,9 +380,8 @@ static void test_foreign_newer_and_mismatched_files_are_refused(void **state)
 {
     (void)state;
     size_t n;
-    unsigned char *b = slurp(good, &n);
     char path[PATH_BYTES];
-    in_dir(path, "other.ckpt");
+    unsigned char *b = good_bytes(path, "other.ckpt", &n);
 
     const char *script = "#!/bin/sh\necho this is not a checkpoint at all\n";
     spill(path, script, strlen(script));
@@ -417,10 +424,9 @@ static void test_crafted_section_tables_are_refused(void **state)
 {
     (void)state;
     size_t n;
-    unsigned char *b = slurp(good, &n), *x = malloc(n + 16);
-    assert_non_null(x);
     char path[PATH_BYTES];
-    in_dir(path, "crafted.ckpt");
+    unsigned char *b = good_bytes(path, "crafted.ckpt", &n), *x = malloc(n + 16);
+    assert_non_null(x);
     const size_t len0 = 56 + 8; /* the first section's length field */
     const struct {
         size_t at;
@@ -428,13 +434,13 @@ static void test_crafted_section_tables_are_refused(void **state)
         int width;
         const char *what;
     } lies[] = {
-        {len0, UINT64_MAX - 3, 8, "claims"},          /* offset + length wraps around */
+        {len0, UINT64_MAX - 3, 8, "claims"}, /* offset + length wraps around */
         {len0, UINT64_MAX, 8, "claims"},
-        {len0, (uint64_t)n, 8, "claims"},             /* past the end */
-        {len0, 8 * NDBL - 8, 8, "section 2"},          /* the chain derails into payload bytes */
-        {32, 3, 4, "after the last section"},          /* one section fewer than present */
+        {len0, (uint64_t)n, 8, "claims"},                 /* past the end */
+        {len0, 8 * NDBL - 8, 8, "section 2"},             /* the chain derails into payload bytes */
+        {32, 3, 4, "after the last section"},             /* one section fewer than present */
         {32, 5, 4, "section 5 of 5 starts past the end"}, /* one more */
-        {32, 14, 4, "cannot fit"},                     /* more than 16-byte heads could fill */
+        {32, 14, 4, "cannot fit"},                        /* more than 16-byte heads could fill */
         {32, 0xffffffffu, 4, "cannot fit"},
         {56 + 4, 1, 4, "reserved field set"},
     };
@@ -507,10 +513,9 @@ static void test_failed_write_keeps_the_previous_checkpoint(void **state)
 {
     (void)state;
     char path[PATH_BYTES];
-    in_dir(path, "kept.ckpt");
     size_t n;
-    unsigned char *before = slurp(good, &n);
-    spill(path, before, n);
+    unsigned char *before = good_bytes(path, "kept.ckpt", &n);
+    spill(path, before, n); /* the previous checkpoint */
     /* (a) fails inside a put (the 64 kB buffer overflows the 4 kB limit); (b) fails at the commit's flush. */
     const size_t nbig[2] = {20000, 1000};
     for (int k = 0; k < 2; k++) {
@@ -533,10 +538,9 @@ static void test_abort_and_misuse_keep_the_previous_checkpoint(void **state)
 {
     (void)state;
     char path[PATH_BYTES];
-    in_dir(path, "kept.ckpt");
     size_t n;
-    unsigned char *before = slurp(good, &n);
-    spill(path, before, n);
+    unsigned char *before = good_bytes(path, "kept.ckpt", &n);
+    spill(path, before, n); /* the previous checkpoint */
     vs__ckpt_writer *w;
 
     assert_int_equal(vs__ckpt_writer_open(path, FP + 1, &w), VS_OK);
@@ -626,8 +630,7 @@ static int remove_dir(void **state)
     if (d == NULL)
         return -1;
     for (struct dirent *e; (e = readdir(d)) != NULL;)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-        {
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
             char path[PATH_BYTES];
             in_dir(path, e->d_name);
             unlink(path);
