@@ -327,10 +327,31 @@ static void test_rng_state_round_trip_continues_the_stream(void **state)
     assert_true(mt >= 0);
     assert_int_equal(vs__ckpt_get_rng(c, (uint32_t)mt, r), VS_EINVAL);
     assert_non_null(strstr(vs_last_error(), "'mt19937' generator, r is 'taus2'"));
-    /* A section that is not a generator state. */
     assert_int_equal(vs__ckpt_get_rng(c, (uint32_t)ntypes, r), VS_EINVAL); /* absent */
+    vs__ckpt_free(c);
+
+    /* A section that is not a generator state. */
+    assert_int_equal(vs__ckpt_read(good, FP, &c), VS_OK);
+    assert_int_equal(vs__ckpt_get_rng(c, T_RAW, r), VS_EIO);
+    assert_non_null(strstr(vs_last_error(), "section 'RAW ' is not a generator state"));
+    vs__ckpt_free(c);
+
+    /* A state whose raw bytes were written on a host of the other byte order: the first section (type
+     * 0) gets its host-order tag reversed, and the file is resealed. */
+    size_t n;
+    unsigned char *b = slurp(path, &n);
+    assert_int_equal(b[56 + 16 + 4], 0x04); /* written on this little-endian host */
+    memcpy(b + 56 + 16 + 4, "\x01\x02\x03\x04", 4);
+    reseal(b, n);
+    spill(path, b, n);
+    assert_int_equal(vs__ckpt_read(path, FP, &c), VS_OK);
+    gsl_rng *r0 = gsl_rng_alloc(types[0]);
+    assert_int_equal(vs__ckpt_get_rng(c, 0, r0), VS_EUNSUPPORTED);
+    assert_non_null(strstr(vs_last_error(), "another byte order"));
+    gsl_rng_free(r0);
     gsl_rng_free(r);
     vs__ckpt_free(c);
+    free(b);
     free(ref);
 }
 
@@ -573,10 +594,22 @@ static void test_abort_and_misuse_keep_the_previous_checkpoint(void **state)
     assert_same_file(path, before, n);
     assert_int_equal(count_tmp_files(), 0);
 
-    /* A successful commit replaces the file. */
-    assert_int_equal(write_small(path, FP + 1), VS_OK);
+    /* A successful commit replaces the file; of two writers open at once (distinct temporary files),
+     * the later commit wins. */
+    vs__ckpt_writer *w2;
+    const uint64_t one = 1, two = 2;
+    assert_int_equal(vs__ckpt_writer_open(path, FP + 1, &w), VS_OK);
+    assert_int_equal(vs__ckpt_writer_open(path, FP + 1, &w2), VS_OK);
+    assert_int_equal(count_tmp_files(), 2);
+    assert_int_equal(vs__ckpt_put_u64(w, T_CNT, &one, 1), VS_OK);
+    assert_int_equal(vs__ckpt_put_u64(w2, T_CNT, &two, 1), VS_OK);
+    assert_int_equal(vs__ckpt_commit(w), VS_OK);
+    assert_int_equal(vs__ckpt_commit(w2), VS_OK);
     vs__ckpt *c;
+    uint64_t got;
     assert_int_equal(vs__ckpt_read(path, FP + 1, &c), VS_OK);
+    assert_int_equal(vs__ckpt_get_u64(c, T_CNT, &got, 1), VS_OK);
+    assert_int_equal(got, 2);
     vs__ckpt_free(c);
     assert_int_equal(count_tmp_files(), 0);
     free(before);
