@@ -45,6 +45,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <libvoigtspin/common.h>
+
 /* Blocking levels k = 0 … VS__STATS_LEVELS−1 (blocks of 2^k samples); enough for any int64 count. */
 #define VS__STATS_LEVELS 64
 /* The plateau search and the fallback use levels with at least this many blocks. */
