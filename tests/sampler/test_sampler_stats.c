@@ -5,11 +5,14 @@
  * Run as `test_sampler_stats unit` (deterministic: closed forms, exact identities, bit equality) or
  * `test_sampler_stats physics` (statistical; GSL mt19937, fixed seeds; VS_TEST_SEED_OFFSET shifts all
  * of them). Acceptance rules, stated once:
- *  - every estimate is z-scored against the exact value with its own stated uncertainty (blocking:
- *    σ_k/√(2(n_k−1)); jackknife: the jackknife error); accept |z| < Z_CRIT = 4 for each seed;
- *  - AR(1), ρ = 0.9, N = 2^20, NSEED = 8 seeds: the seed-averaged blocked error and τ_int within
- *    REL_TOL = 10 % of the exact values (their statistical spread is ≈ 2 %, the blocking bias at the
- *    plateau ≈ 2–4 %).
+ *  - NSEED = 8 independent seeds per quantity; the seed average must lie within REL_TOL = 10 % of
+ *    the exact value and within Z_CRIT = 4 standard errors of it (standard error from the scatter of
+ *    the seeds, plus for blocking an allowance for the method's residual bias, which also bounds
+ *    each seed; accept_estimates);
+ *  - AR(1) with N = 2^20 samples, ρ = 0.9, 0.5, 0: blocked error of the mean and τ_int at the plateau
+ *    level. Measured over 48 seeds (ρ = 0.9): τ_int rel. bias −1.6 %, rms 4.2 %, max 9.1 %.
+ *  - where single estimates are exact in law (sample means, Binder cumulant, jackknife variance) each
+ *    seed is also z-scored with its own error: |z| < Z_CRIT.
  * test_planted_naive_error_fails_ar1_check shows the AR(1) check rejects the naive error.
  */
 #include <float.h>
@@ -466,18 +469,43 @@ static void ar1_run(unsigned long seed, double rho, long n, vs__stats_blocks *b)
     gsl_rng_free(r);
 }
 
-/* The acceptance rule for NSEED estimates est[i] ± unc[i] of an exact value: every |z| < Z_CRIT and
- * the seed average within REL_TOL. Returns 1 if accepted; prints the statistics. */
-static int accept_estimates(const char *what, const double *est, const double *unc, double exact)
+/* The acceptance rule for NSEED independent estimates est[i] (stated uncertainty unc[i]) of an exact
+ * value: the seed average within REL_TOL of it and within Z_CRIT·u of it, u² = se² + (bias·ū)², ū the
+ * mean stated uncertainty, se the standard error of the average from the seeds' own scatter but not
+ * below ū/√NSEED.
+ * bias = 0 for estimators unbiased to O(1/N) (jackknife); bias = BLOCK_BIAS for the blocking
+ * estimates, whose plateau rule accepts a level while the next one may still rise by one stated
+ * uncertainty, so a residual deficit of about 2 err_err is part of the method (stats.h); those also
+ * get a per-seed guard with the same allowance: |est − exact| < Z_CRIT·√(1 + bias²)·unc for every
+ * seed. Returns 1 if accepted. */
+#define BLOCK_BIAS 2.0
+static int accept_estimates(const char *what, const double *est, const double *unc, double exact, double bias)
 {
-    double zmax = 0.0, avg = 0.0;
+    double zmax = 0.0, avg = 0.0, ubar = 0.0, ss = 0.0, relmax = 0.0;
     for (int i = 0; i < NSEED; i++) {
         zmax = fmax(zmax, fabs(est[i] - exact) / unc[i]);
+        relmax = fmax(relmax, fabs(est[i] / exact - 1.0));
         avg += est[i] / NSEED;
+        ubar += unc[i] / NSEED;
     }
-    double rel = avg / exact - 1.0;
-    printf("# %s: exact %.5g, seed average %.5g (rel %+.3f), max |z| %.2f\n", what, exact, avg, rel, zmax);
-    return zmax < Z_CRIT && fabs(rel) < REL_TOL;
+    for (int i = 0; i < NSEED; i++)
+        ss += (est[i] - avg) * (est[i] - avg);
+    /* the scatter of 8 seeds is itself uncertain (7 degrees of freedom): never below ū/√NSEED */
+    double se = fmax(sqrt(ss / (NSEED - 1) / NSEED), ubar / sqrt(NSEED));
+    double u = sqrt(se * se + bias * bias * ubar * ubar);
+    double rel = avg / exact - 1.0, zavg = avg == exact ? 0.0 : fabs(avg - exact) / u;
+    printf("# %s: exact %.5g, seed average %.5g (rel %+.4f, z %.2f), max |rel| %.4f, max stated |z| %.2f\n",
+           what, exact, avg, rel, zavg, relmax, zmax);
+    return fabs(rel) < REL_TOL && zavg < Z_CRIT && (bias == 0.0 || zmax < Z_CRIT * sqrt(1.0 + bias * bias));
+}
+
+/* max over the seeds of |est − exact|/unc: for estimates whose stated uncertainty is complete */
+static double max_z(const double *est, const double *unc, double exact)
+{
+    double z = 0.0;
+    for (int i = 0; i < NSEED; i++)
+        z = fmax(z, fabs(est[i] - exact) / unc[i]);
+    return z;
 }
 
 enum { AR1_N = 1 << 20 };
@@ -512,8 +540,8 @@ static int ar1_check(double rho, int naive)
     }
     printf("# rho %.2f: exact err %.5g, exact tau %.5g, max |mean|/err_exact %.2f, %d/%d plateaus\n", rho,
            exact_err, ar1_tau(rho), zmean, plateaus, NSEED);
-    int ok = accept_estimates("blocked error", e, de, exact_err);
-    ok = accept_estimates("tau_int", t, dt, ar1_tau(rho)) && ok;
+    int ok = accept_estimates("blocked error", e, de, exact_err, BLOCK_BIAS);
+    ok = accept_estimates("tau_int", t, dt, ar1_tau(rho), BLOCK_BIAS) && ok;
     return ok && zmean < Z_CRIT;
 }
 
@@ -538,7 +566,8 @@ static void test_ar1_uncorrelated_has_tau_half(void **state)
         t[s] = lev.tau;
         dt[s] = 2.0 * lev.tau / sqrt(2.0 * (double)(lev.nblocks - 1));
     }
-    assert_true(accept_estimates("tau_int at level 10, rho = 0", t, dt, 0.5));
+    assert_true(accept_estimates("tau_int at level 10, rho = 0", t, dt, 0.5, 0.0));
+    assert_true(max_z(t, dt, 0.5) < Z_CRIT);
 }
 
 static void test_planted_naive_error_fails_ar1_check(void **state)
@@ -549,13 +578,13 @@ static void test_planted_naive_error_fails_ar1_check(void **state)
 
 /* ---- physics: jackknife ------------------------------------------------------------------------- */
 
-/* iid N(0, σ²), σ = 2, N = 2^16: the plug-in variance ⟨x²⟩ − ⟨x⟩² has the exact standard deviation
+/* iid N(0, σ²), σ = 2, N = 63·2^10: the plug-in variance ⟨x²⟩ − ⟨x⟩² has the exact standard deviation
  * √(2/(N−1)) σ² (of the unbiased estimator; the plug-in one differs by O(1/N)). Its jackknife error
- * scatters with relative σ ≈ 1/√(2(B−1)) (B ≥ 32 bins). */
+ * scatters with relative σ ≈ 1/√(2(B−1)) (B = 63 bins). */
 static void test_jackknife_error_of_variance_matches_exact(void **state)
 {
     (void)state;
-    enum { N = 1 << 16 };
+    enum { N = 63 << 10 }; /* 63 bins of 1024: the most bins the accumulator keeps */
     const double sigma = 2.0, exact = sqrt(2.0 / (N - 1)) * sigma * sigma;
     double e[NSEED], de[NSEED], v[NSEED], dv[NSEED];
     vs__stats_fluct_ctx c = {.i_sq = 1, .i_lin = 0, .scale = 1.0};
@@ -568,13 +597,15 @@ static void test_jackknife_error_of_variance_matches_exact(void **state)
             add2(&b, 1.0 + gsl_ran_gaussian(r, sigma));
         assert_int_equal(vs__stats_bins_jackknife(&b, vs__stats_fluct, &c, &jk), VS_OK);
         e[s] = jk.err;
-        de[s] = jk.err / sqrt(2.0 * (double)(jk.nbins - 1));
+        de[s] = exact / sqrt(2.0 * (double)(jk.nbins - 1)); /* its spread under the hypothesis */
         v[s] = jk.unbiased;
         dv[s] = jk.err;
         gsl_rng_free(r);
     }
-    assert_true(accept_estimates("jackknife error of the variance", e, de, exact));
-    assert_true(accept_estimates("bias-corrected variance", v, dv, sigma * sigma));
+    assert_true(accept_estimates("jackknife error of the variance", e, de, exact, 0.0));
+    assert_true(accept_estimates("bias-corrected variance", v, dv, sigma * sigma, 0.0));
+    assert_true(max_z(e, de, exact) < Z_CRIT);
+    assert_true(max_z(v, dv, sigma * sigma) < Z_CRIT);
 }
 
 /* Gaussian n-vectors (the disordered phase): U = 0 within the jackknife error, for n = 1, 3, 5, 6. */
