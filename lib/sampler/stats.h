@@ -99,8 +99,13 @@ int vs__stats_blocks_level(const vs__stats_blocks *b, int k, vs__stats_level *ou
 /* The analysis. Chosen level (plateau criterion): the smallest k with N >> (k+1) ≥ VS__STATS_MIN_BLOCKS
  * (so k and k+1 both have ≥ 32 blocks) whose error agrees with the next level's within its own
  * uncertainty, |σ_{k+1} − σ_k| ≤ σ_k/√(2(n_k − 1)); plateau = 1. If no level qualifies, the largest k
- * with N >> k ≥ VS__STATS_MIN_BLOCKS (level 0 if N < 32); plateau = 0. A constant series (σ_0 = 0)
- * gives err = 0, τ_int = ½, plateau = 0. VS_ENUMERIC: N < 2 or sums not finite. */
+ * with N >> k ≥ VS__STATS_MIN_BLOCKS (level 0 if N < 32); plateau = 0 (the run is too short for its
+ * τ_int: treat err and τ_int as lower bounds). A constant series (σ_0 = 0) gives err = 0, τ_int = ½,
+ * plateau = 0. VS_ENUMERIC: N < 2 or sums not finite.
+ * Accuracy: err_err and tau_err are statistical only. The blocked error approaches the plateau from
+ * below (σ²_k ≈ σ²_∞(1 − c/2^k) for exponential correlations) and the rule stops while the next level
+ * may still rise by one err_err, so err is biased low by up to ≈ 2 err_err. Measured on AR(1),
+ * ρ = 0.9 (τ_int = 9.5), N = 2^20, 48 seeds: τ_int −1.6 % on average, rms 4.2 %, worst 9.1 %. */
 int vs__stats_blocks_result_get(const vs__stats_blocks *b, vs__stats_blocks_result *out);
 
 size_t vs__stats_blocks_size(void);
