@@ -27,7 +27,7 @@
 
 /* Format tags of the packed states: ASCII "VSSTBLK1" and "VSSTBIN1" read as little-endian uint64. */
 #define TAG_BLOCKS 0x314b4c4254535356ULL
-#define TAG_BINS 0x314e494254535356ULL
+#define TAG_BINS   0x314e494254535356ULL
 
 /* ---- little-endian byte layout ------------------------------------------------------------------ */
 
@@ -234,8 +234,8 @@ int vs__stats_blocks_unpack(const unsigned char *buf, size_t len, vs__stats_bloc
 {
     VS_CHECK_PTR(buf);
     VS_CHECK_PTR(b);
-    VS_RETURN_ERROR_IF(len != vs__stats_blocks_size(), VS_EINVAL, "%s: %zu bytes, expected %zu", __func__, len,
-                       vs__stats_blocks_size());
+    VS_RETURN_ERROR_IF(len != vs__stats_blocks_size(), VS_EINVAL, "%s: %zu bytes, expected %zu", __func__,
+                       len, vs__stats_blocks_size());
     uint64_t tag;
     vs__stats_blocks s;
     const unsigned char *p = get_u64(buf, &tag);
@@ -246,8 +246,8 @@ int vs__stats_blocks_unpack(const unsigned char *buf, size_t len, vs__stats_bloc
     p = get_f64s(p, s.sum, VS__STATS_LEVELS);
     p = get_f64s(p, s.sumsq, VS__STATS_LEVELS);
     get_f64s(p, s.pending, VS__STATS_LEVELS);
-    VS_RETURN_ERROR_IF(!blocks_valid(&s), VS_EINVAL, "%s: the packed state is inconsistent (n = %lld)", __func__,
-                       (long long)s.n);
+    VS_RETURN_ERROR_IF(!blocks_valid(&s), VS_EINVAL, "%s: the packed state is inconsistent (n = %lld)",
+                       __func__, (long long)s.n);
     *b = s;
     return VS_OK;
 }
@@ -286,8 +286,8 @@ int vs__stats_bins_add(vs__stats_bins *b, const double *mom)
     double *row = bin_row(b, b->nfull);
     for (int j = 0; j < nm; j++) {
         open[j] = row[j] + mom[j];
-        VS_RETURN_ERROR_IF(!isfinite(open[j]), VS_ENUMERIC, "%s: mom[%d] = %g overflows its bin sum", __func__,
-                           j, mom[j]);
+        VS_RETURN_ERROR_IF(!isfinite(open[j]), VS_ENUMERIC, "%s: mom[%d] = %g overflows its bin sum",
+                           __func__, j, mom[j]);
     }
     int closes = b->nfill + 1 == b->width;
     int rebin = closes && b->nfull + 1 == VS__STATS_NBINS;
@@ -450,8 +450,8 @@ int vs__stats_bins_unpack(const unsigned char *buf, size_t len, vs__stats_bins *
     p = get_i64(p, &s.nfill);
     get_f64s(p, s.sum, (size_t)(VS__STATS_NBINS + 1) * VS__STATS_NMOM);
     VS_RETURN_ERROR_IF(!bins_valid(&s), VS_EINVAL,
-                       "%s: the packed state is inconsistent (nmom %lld, width %lld, %lld full bins)", __func__,
-                       (long long)s.nmom, (long long)s.width, (long long)s.nfull);
+                       "%s: the packed state is inconsistent (nmom %lld, width %lld, %lld full bins)",
+                       __func__, (long long)s.nmom, (long long)s.width, (long long)s.nfull);
     *b = s;
     return VS_OK;
 }

@@ -53,7 +53,7 @@
 #define VS__STATS_MIN_BLOCKS 32
 /* Bins of the jackknife accumulator, and the most moments per measurement. */
 #define VS__STATS_NBINS 64
-#define VS__STATS_NMOM 32
+#define VS__STATS_NMOM  32
 
 /* ---- 1. Blocking (Flyvbjerg–Petersen) ---------------------------------------------------------- */
 
@@ -72,9 +72,9 @@ typedef struct vs__stats_blocks {
 /* One blocking level k (defined when nblocks = N >> k ≥ 2). */
 typedef struct vs__stats_level {
     int64_t nblocks; /* N >> k */
-    double err;      /* σ_k = √(s²_k / n_k), s²_k the (n_k − 1)-normalised variance of the block means */
-    double err_err;  /* its statistical uncertainty σ_k / √(2(n_k − 1)) (Gaussian block means) */
-    double tau;      /* ½ σ²_k / σ²_0 (½ when σ_0 = 0) */
+    double err; /* σ_k = √(s²_k / n_k), s²_k the (n_k − 1)-normalised variance of the block means */
+    double err_err; /* its statistical uncertainty σ_k / √(2(n_k − 1)) (Gaussian block means) */
+    double tau;     /* ½ σ²_k / σ²_0 (½ when σ_0 = 0) */
 } vs__stats_level;
 
 typedef struct vs__stats_blocks_result {

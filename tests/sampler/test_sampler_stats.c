@@ -171,7 +171,7 @@ static void test_blocks_pack_is_little_endian_and_resumes_bit_identically(void *
     for (int i = 0; i < 777; i++)
         vs__stats_blocks_add(&a, tu_normal(&st));
     assert_int_equal(vs__stats_blocks_pack(&a, buf), VS_OK);
-    assert_memory_equal(buf, "VSSTBLK1", 8);                   /* the tag */
+    assert_memory_equal(buf, "VSSTBLK1", 8);                     /* the tag */
     assert_true(buf[8] == (777 & 0xff) && buf[9] == (777 >> 8)); /* n = 777, little-endian */
     for (int i = 10; i < 16; i++)
         assert_int_equal(buf[i], 0);
@@ -453,8 +453,8 @@ static double ar1_tau(double rho)
 
 static double ar1_err_of_mean(double rho, double n)
 {
-    return sqrt(((1.0 + rho) / (1.0 - rho) - 2.0 * rho * (1.0 - pow(rho, n)) / (n * (1.0 - rho) * (1.0 - rho))) /
-                n);
+    return sqrt(
+        ((1.0 + rho) / (1.0 - rho) - 2.0 * rho * (1.0 - pow(rho, n)) / (n * (1.0 - rho) * (1.0 - rho))) / n);
 }
 
 static void ar1_run(unsigned long seed, double rho, long n, vs__stats_blocks *b)
@@ -535,8 +535,8 @@ static int ar1_check(double rho, int naive)
         dt[s] = res.tau_err;
         plateaus += res.plateau;
         zmean = fmax(zmean, fabs(res.mean) / exact_err);
-        printf("# rho %.2f seed %d: level %d plateau %d  err %.5g ± %.2g  tau %.4g ± %.2g  naive %.5g\n", rho, s,
-               res.level, res.plateau, res.err, res.err_err, res.tau_int, res.tau_err, res.err_naive);
+        printf("# rho %.2f seed %d: level %d plateau %d  err %.5g ± %.2g  tau %.4g ± %.2g  naive %.5g\n", rho,
+               s, res.level, res.plateau, res.err, res.err_err, res.tau_int, res.tau_err, res.err_naive);
     }
     printf("# rho %.2f: exact err %.5g, exact tau %.5g, max |mean|/err_exact %.2f, %d/%d plateaus\n", rho,
            exact_err, ar1_tau(rho), zmean, plateaus, NSEED);
