@@ -458,12 +458,19 @@ int vs__stats_bins_unpack(const unsigned char *buf, size_t len, vs__stats_bins *
 
 /* ---- Derived quantities -------------------------------------------------------------------------- */
 
+/* The two moment indices a helper reads must lie in 0 … nmom−1. */
+static int check_indices(int nmom, int i, int j, const char *func)
+{
+    VS_RETURN_ERROR_IF(i < 0 || i >= nmom || j < 0 || j >= nmom, VS_EINVAL,
+                       "%s: moment indices %d, %d outside 0 … %d", func, i, j, nmom - 1);
+    return VS_OK;
+}
+
 int vs__stats_fluct(int nmom, const double *avg, void *ctx, double *out)
 {
     const vs__stats_fluct_ctx *c = ctx;
     VS_CHECK_PTR(c);
-    VS_RETURN_ERROR_IF(c->i_sq < 0 || c->i_sq >= nmom || c->i_lin < 0 || c->i_lin >= nmom, VS_EINVAL,
-                       "%s: moment index outside 0 … %d", __func__, nmom - 1);
+    VS_FORWARD_IF_ERROR(check_indices(nmom, c->i_sq, c->i_lin, __func__));
     *out = c->scale * (avg[c->i_sq] - avg[c->i_lin] * avg[c->i_lin]);
     return VS_OK;
 }
@@ -472,8 +479,7 @@ int vs__stats_binder(int nmom, const double *avg, void *ctx, double *out)
 {
     const vs__stats_binder_ctx *c = ctx;
     VS_CHECK_PTR(c);
-    VS_RETURN_ERROR_IF(c->i2 < 0 || c->i2 >= nmom || c->i4 < 0 || c->i4 >= nmom, VS_EINVAL,
-                       "%s: moment index outside 0 … %d", __func__, nmom - 1);
+    VS_FORWARD_IF_ERROR(check_indices(nmom, c->i2, c->i4, __func__));
     VS_RETURN_ERROR_IF(c->ncomp < 1, VS_EINVAL, "%s: ncomp = %d must be ≥ 1", __func__, c->ncomp);
     double m2 = avg[c->i2];
     VS_RETURN_ERROR_IF(!(m2 > 0.0), VS_ENUMERIC, "%s: <|m|^2> = %g is not > 0", __func__, m2);
