@@ -2,7 +2,9 @@
  * Internal single-site moves of the Monte Carlo sampler (issue 11, "Moves on S^{n−1}"). Not
  * installed; nothing here is exported (hidden visibility, vs__ prefix). docs/sampler.md will carry
  * the derivations summarised at the top of moves.c. Files, bottom → top:
- *   moves.c   von Mises–Fisher sampling and the heat-bath, Metropolis and over-relaxation moves
+ *   stats.c        blocking and jackknife error bars, τ_int, of the observables (stats.h)
+ *   checkpoint.c   the checkpoint file: tagged sections, checksummed, written atomically (checkpoint.h)
+ *   moves.c        von Mises–Fisher sampling and the heat-bath, Metropolis and over-relaxation moves
  *
  * Every move acts on one unit spin s ∈ S^{n−1} (n ≥ 1 components; n = 1: s = ±1) in the generic
  * single-site target
