@@ -1011,15 +1011,15 @@ contains
     call ws%create(lat, st)
     call ok(st == VS_OK .and. ws%is_associated(), 'vs_lattice_workspace_create')
     call lat%fields(s, h)
-    call lat%fields_ws(ws, s, hw, st)
+    call vs_lattice_fields_ws(lat, ws, s, hw, st)
     call ok(st == VS_OK .and. maxval(abs(h - hw)) <= 0.0_c_double, 'fields_ws = fields bit for bit')
     call lat%energy(s, e)
-    call lat%energy_ws(ws, s, ew, st)
+    call vs_lattice_energy_ws(lat, ws, s, ew, st)
     call ok(st == VS_OK .and. abs(e - ew) <= 0.0_c_double, 'energy_ws = energy bit for bit')
     call wso%create(other)
-    call lat%energy_ws(wso, s, ew, st)
+    call vs_lattice_energy_ws(lat, wso, s, ew, st)
     call ok(st == VS_EINVAL, 'a workspace of another lattice is refused (VS_EINVAL)')
-    call lat%fields_ws(none, s, hw, st)
+    call vs_lattice_fields_ws(lat, none, s, hw, st)
     call ok(st == VS_EINVAL, 'a null workspace is refused (VS_EINVAL)')
     call wso%free()
     call ws%free()
@@ -1048,7 +1048,7 @@ contains
     do a = 1, 3
       blocks(a, a, :) = j
     end do
-    call lat%create_pairs(cell, frac, [4, 4, 4], 3, disp, pair, blocks, stat=st)
+    call vs_lattice_create_pairs(lat, cell, frac, [4, 4, 4], 3, disp, pair, blocks, stat=st)
     call ok(st == VS_OK .and. lat%nsites() == 64, 'vs_lattice_create_pairs: nearest-neighbour sc table')
     allocate (s(3, 64))
     s = 0.0_c_double
@@ -1070,9 +1070,9 @@ contains
     call close_to(lmax, 6 * j, 1e-12_c_double, 0.0_c_double, 'pair table: LT lambda_max = z J')
     call ok(all(abs(k) < 1e-12_c_double), 'pair table: LT maximum at k = 0')
     pair(2, 1) = 2
-    call bad%create_pairs(cell, frac, [4, 4, 4], 3, disp, pair, blocks, stat=st)
+    call vs_lattice_create_pairs(bad, cell, frac, [4, 4, 4], 3, disp, pair, blocks, stat=st)
     call ok(st == VS_EINVAL .and. .not. bad%is_associated(), 'pair table: basis index 2 of a 1-site basis is refused')
-    call bad%create_pairs(cell, frac, [4, 4, 4], 2, disp, pair, blocks, stat=st)
+    call vs_lattice_create_pairs(bad, cell, frac, [4, 4, 4], 2, disp, pair, blocks, stat=st)
     call ok(st == VS_EINVAL, 'pair table: blocks not of shape (ncomp, ncomp, n) are refused')
     call lat%free()
   end subroutine test_lattice_pair_table_nearest_neighbour_sc
