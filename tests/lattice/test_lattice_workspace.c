@@ -112,12 +112,12 @@ static void *evaluator(void *arg)
     return NULL;
 }
 
-static void test_threads_with_own_workspaces_on_shared_lattice_equal_serial(void **state)
+/* fft_threads > 1: each evaluation runs FFTW's threaded plan (builds with FFTW threads). */
+static void threads_equal_serial(int fft_threads)
 {
-    (void)state;
     int L[3] = {4, 3, 4};
     uint64_t rng = 7;
-    vs_lattice *lat = make_lattice(VS_LATTICE_BCC, VS_LATTICE_PERIODIC, 0, 1, L);
+    vs_lattice *lat = make_lattice(VS_LATTICE_BCC, VS_LATTICE_PERIODIC, 0, fft_threads, L);
     size_t N = vs_lattice_nsites(lat), nv = N * 3;
     struct job jobs[NTHREADS];
     double *mem[NTHREADS][NCONF][2];
@@ -144,6 +144,13 @@ static void test_threads_with_own_workspaces_on_shared_lattice_equal_serial(void
         }
     }
     vs_lattice_free(lat);
+}
+
+static void test_threads_with_own_workspaces_on_shared_lattice_equal_serial(void **state)
+{
+    (void)state;
+    threads_equal_serial(1);
+    threads_equal_serial(2);
 }
 
 /* ---------------------------------------------------------------- bad input */
