@@ -406,6 +406,9 @@ VS_API int vs_sampler_create(const vs_lattice *lat, int nrep, const double *T, u
     VS_CHECK_PTR(out);
     *out = NULL;
     VS_CHECK_PTR(lat);
+    VS_RETURN_ERROR_IF(vs_lattice_ncomp(lat) > VS__SAMPLER_NMAX || vs_lattice_ncomp(lat) > VS__LAT_MAXNC,
+                       VS_EINVAL, "%s: ncomp = %d is more than the moves support", __func__,
+                       vs_lattice_ncomp(lat));
     VS_FORWARD_IF_ERROR(check_ladder(nrep, T));
     int st = VS_OK;
     vs_sampler *s = vs__calloc(1, sizeof *s, &st);
