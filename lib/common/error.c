@@ -1,4 +1,4 @@
-/* Status codes, thread-local error messages and argument checks (SPEC §3). */
+/* Status codes, thread-local error messages and argument checks (common.h; docs/architecture.md). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* Run-time version query (SPEC §3). */
+/* Run-time version query (README "Promises": version macros and vs_version()). */
 #include "common/internal.h"
 
 VS_API int vs_version(void)
