@@ -38,13 +38,13 @@
 
 /* A configuration with its maintained fields; swapped between slots by the exchanges. */
 typedef struct vs__config {
-    double *s;             /* N·nc current spins */
-    double *s0;            /* N·nc spins at the last refresh (delayed path) */
-    double *h0;            /* N·nc fields at the last refresh (delayed) / current fields (plain) */
-    size_t *changed;       /* C: sites changed since the last refresh (delayed) */
-    unsigned char *mark;   /* mark[m] = 1 iff m ∈ C */
+    double *s;           /* N·nc current spins */
+    double *s0;          /* N·nc spins at the last refresh (delayed path) */
+    double *h0;          /* N·nc fields at the last refresh (delayed) / current fields (plain) */
+    size_t *changed;     /* C: sites changed since the last refresh (delayed) */
+    unsigned char *mark; /* mark[m] = 1 iff m ∈ C */
     size_t nchanged;
-    long nacc;             /* accepted moves since the last refresh */
+    long nacc; /* accepted moves since the last refresh */
     double M[VS__LAT_MAXNC];
     double E;
 } vs__config;
@@ -52,9 +52,9 @@ typedef struct vs__config {
 /* What stays with a temperature. */
 typedef struct vs__slot {
     vs__config *c;
-    double T, beta;        /* beta = E0/T, the β of the site target */
+    double T, beta; /* beta = E0/T, the β of the site target */
     gsl_rng *rng;
-    double step;           /* Metropolis δ */
+    double step; /* Metropolis δ */
     unsigned long long nprop, nacc;
 } vs__slot;
 
@@ -63,13 +63,13 @@ struct vs_sampler {
     struct vs_sampler_options opt;
     int nrep, nc, nb;
     size_t N;
-    long B;                /* refresh period (accepted moves) */
-    long sweeps;           /* sweeps done (all calls) */
+    long B;      /* refresh period (accepted moves) */
+    long sweeps; /* sweeps done (all calls) */
     vs__slot *slot;
     vs__config *cfg;
-    double *T0;            /* nb blocks nc×nc: the self-image T(0) of each basis site */
-    double *A;             /* nb blocks nc×nc: T(0) + D + U/N */
-    gsl_rng *xrng;         /* the exchange stream */
+    double *T0;                      /* nb blocks nc×nc: the self-image T(0) of each basis site */
+    double *A;                       /* nb blocks nc×nc: T(0) + D + U/N */
+    gsl_rng *xrng;                   /* the exchange stream */
     unsigned long long *xatt, *xacc; /* per pair (r, r+1) */
 };
 
@@ -97,18 +97,20 @@ static gsl_rng *new_rng(unsigned long seed, int i, int *st)
 
 /* ---------------------------------------------------------------- fields */
 
-/* Fresh pair fields of spins by FFT. TEMPORARY until vs_lattice_workspace exists: uses the
- * lattice's own workspace (hence serial). */
-static int fresh_fields(const vs_sampler *s, const double *spins, double *h)
+/* Fresh pair fields of spins by FFT with the slot's workspace. TEMPORARY until vs_lattice_workspace
+ * exists: uses the lattice's own workspace (hence serial). */
+static int fresh_fields(const vs_sampler *s, const vs__slot *sl, const double *spins, double *h)
 {
+    (void)sl;
     return vs_lattice_fields((vs_lattice *)s->lat, spins, h);
 }
 
-/* Refresh: h⁰ = T * s by FFT, s⁰ = s, C = ∅, E and M recomputed. */
-static int refresh(const vs_sampler *s, vs__config *c)
+/* Refresh slot sl's configuration: h⁰ = T * s by FFT, s⁰ = s, C = ∅, E and M recomputed. */
+static int refresh(const vs_sampler *s, vs__slot *sl)
 {
+    vs__config *c = sl->c;
     size_t nv = s->N * (size_t)s->nc;
-    VS_FORWARD_IF_ERROR(fresh_fields(s, c->s, c->h0));
+    VS_FORWARD_IF_ERROR(fresh_fields(s, sl, c->s, c->h0));
     memcpy(c->s0, c->s, nv * sizeof *c->s0);
     for (size_t k = 0; k < c->nchanged; k++)
         c->mark[c->changed[k]] = 0;
@@ -147,9 +149,10 @@ int vs__sampler_fields(const struct vs_sampler *s, int r, double *h)
     return VS_OK;
 }
 
-/* Apply an accepted move s_m → snew with energy change dE to configuration c. */
-static int apply_move(const vs_sampler *s, vs__config *c, size_t m, const double *snew, double dE)
+/* Apply an accepted move s_m → snew with energy change dE to slot sl's configuration. */
+static int apply_move(const vs_sampler *s, vs__slot *sl, size_t m, const double *snew, double dE)
 {
+    vs__config *c = sl->c;
     int nc = s->nc;
     double d[VS__LAT_MAXNC];
     double *sm = c->s + m * (size_t)nc;
@@ -175,7 +178,7 @@ static int apply_move(const vs_sampler *s, vs__config *c, size_t m, const double
         c->changed[c->nchanged++] = m;
     }
     if (++c->nacc >= s->B)
-        return refresh(s, c);
+        return refresh(s, sl);
     return VS_OK;
 }
 
@@ -216,7 +219,7 @@ static int site_move(const vs_sampler *s, vs__slot *sl, size_t m, int kind, int 
     /* ΔE = −E0 [ℓ₁(s') − ℓ₁(s)], ℓ₁ the target at β = 1 (−ΔE/T = ℓ(s') − ℓ(s), β = E0/T) */
     vs__site_target t1 = {nc, 1.0, h, A};
     double dE = -s->lat->opt.e0 * (vs__site_log_weight(&t1, snew) - vs__site_log_weight(&t1, sm));
-    return apply_move(s, c, m, snew, dE);
+    return apply_move(s, sl, m, snew, dE);
 }
 
 /* One sweep of slot r: N moves in site order, then the over-relaxation passes; the Metropolis
@@ -309,7 +312,8 @@ static int check_ladder(int nrep, const double *T)
                            "vs_sampler_create: T[%d] = %g must be finite and > 0", r, T[r]);
         VS_RETURN_ERROR_IF(r > 0 && !(T[r] > T[r - 1]), VS_EINVAL,
                            "vs_sampler_create: the ladder must be strictly increasing (T[%d] = %g, "
-                           "T[%d] = %g)", r - 1, T[r - 1], r, T[r]);
+                           "T[%d] = %g)",
+                           r - 1, T[r - 1], r, T[r]);
     }
     return VS_OK;
 }
@@ -397,7 +401,7 @@ static int config_init(vs_sampler *s, vs__slot *sl)
 {
     for (size_t m = 0; m < s->N; m++)
         gsl_ran_dir_nd(sl->rng, (size_t)s->nc, sl->c->s + m * (size_t)s->nc);
-    return refresh(s, sl->c);
+    return refresh(s, sl);
 }
 
 VS_API int vs_sampler_create(const vs_lattice *lat, int nrep, const double *T, unsigned long seed,
@@ -480,9 +484,8 @@ VS_API int vs_sampler_set_spins(vs_sampler *s, int r, const double *in)
         VS_RETURN_ERROR_IF(!(fabs(sqrt(n2) - 1.0) <= 1e-10), VS_EINVAL,
                            "%s: spin %zu has |s| = %.17g, not 1 within 1e-10", __func__, m, sqrt(n2));
     }
-    vs__config *c = s->slot[r].c;
-    memcpy(c->s, in, s->N * (size_t)nc * sizeof *in);
-    return refresh(s, c);
+    memcpy(s->slot[r].c->s, in, s->N * (size_t)nc * sizeof *in);
+    return refresh(s, &s->slot[r]);
 }
 
 VS_API int vs_sampler_energy(const vs_sampler *s, int r, double *E)

@@ -91,8 +91,9 @@ static void test_delayed_fields_equal_fresh_fields(void **state)
         double wh = 0.0, we = 0.0;
         assert_int_equal(vs_sampler_sweep(s, fields_sweeps), VS_OK);
         check_exact_state(lat, s, &wh, &we);
-        print_message("# %s: after %ld sweeps of 64 sites: max|h − h_direct| = %.3g, max|E − E_direct| = %.3g\n",
-                      open ? "open" : "periodic", fields_sweeps, wh, we);
+        print_message(
+            "# %s: after %ld sweeps of 64 sites: max|h − h_direct| = %.3g, max|E − E_direct| = %.3g\n",
+            open ? "open" : "periodic", fields_sweeps, wh, we);
         assert_true(wh <= 1e-10);
         assert_true(we <= 1e-10);
         vs_sampler_free(s);
@@ -133,8 +134,8 @@ static void test_delayed_and_plain_paths_give_the_same_chain(void **state)
             assert_int_equal(vs_sampler_energy(sp, r, &Ep), VS_OK);
             we = fmax(we, fabs(Ed - Ep));
         }
-        print_message("# move %d: delayed vs plain after 5 sweeps: max|Δs| = %.3g, max|ΔE| = %.3g\n",
-                      move, worst, we);
+        print_message("# move %d: delayed vs plain after 5 sweeps: max|Δs| = %.3g, max|ΔE| = %.3g\n", move,
+                      worst, we);
         assert_true(worst <= 1e-9);
         assert_true(we <= 1e-9);
         double wh = 0.0, wE = 0.0;
