@@ -10,6 +10,7 @@
  *    vs_lattice_coupling (the formula is checked against vs_lattice_energy_direct first).
  *    Quadrature: the product rule on S² × S² (Gauss–Legendre in cos θ × trapezoid in φ, 24 × 48 per
  *    sphere; its convergence to 1e-6 is checked against 16 × 32).
+ *    The same case once more with Metropolis moves (adaptive step) and the plain field path.
  *  - n = 3, dipolar kernel, OPEN 2-site cluster with D (no images: T(0) = 0). Same rule.
  *  - n = 6, isotropic elastic kernel, OPEN 2-site cluster, D = 0: E = −E0 s1ᵀJs2. Reduced by
  *    symmetry: given s1 the law of s2 is von Mises–Fisher with κ = E0|Js1|/T, so
@@ -231,10 +232,10 @@ static bm batch_means(const double *x, long n)
 /* Sample both temperatures of T[2] for nsweeps after ntherm; z-scores of ⟨E⟩ and ⟨E²⟩ against the
  * exact values ex[r][0..1]. Returns max |z|. */
 static double sample_and_compare(const vs_lattice *lat, const double *T, double ex[2][2], long nsweeps,
-                                 unsigned long seed, const char *label)
+                                 unsigned long seed, const vs_sampler_options *opt, const char *label)
 {
     vs_sampler *s = NULL;
-    assert_int_equal(vs_sampler_create(lat, 2, T, seed, NULL, &s), VS_OK);
+    assert_int_equal(vs_sampler_create(lat, 2, T, seed, opt, &s), VS_OK);
     assert_int_equal(vs_sampler_sweep(s, 1000), VS_OK);
     double *e[2], *e2[2];
     for (int r = 0; r < 2; r++) {
@@ -290,8 +291,17 @@ static void run_n3(int open, unsigned long seed)
         assert_close(lo[0], ex[r][0], 1e-5, 1e-9);
         assert_close(lo[1], ex[r][1], 1e-5, 1e-9);
     }
-    double z = sample_and_compare(lat, T, ex, 200000, seed, open ? "n=3 open" : "n=3 periodic");
+    double z = sample_and_compare(lat, T, ex, 200000, seed, NULL, open ? "n=3 open" : "n=3 periodic");
     assert_true(z < Z_CRIT);
+    if (!open) { /* the other move and field path: Metropolis (adaptive step), plain fields */
+        vs_sampler_options *o = NULL;
+        assert_int_equal(vs_sampler_options_create(&o), VS_OK);
+        assert_int_equal(vs_sampler_options_set(o, VS_SAMPLER_OPT_MOVE, VS_SAMPLER_METROPOLIS), VS_OK);
+        assert_int_equal(vs_sampler_options_set(o, VS_SAMPLER_OPT_FIELDS, VS_SAMPLER_PLAIN), VS_OK);
+        z = sample_and_compare(lat, T, ex, 100000, seed + 1, o, "n=3 periodic Metropolis/plain");
+        assert_true(z < Z_CRIT);
+        vs_sampler_options_free(o);
+    }
     vs_lattice_free(lat);
     vs_coupling_free(c);
 }
@@ -326,7 +336,7 @@ static void test_two_spin_elastic_open_matches_quadrature(void **state)
         assert_close(lo[0], ex[r][0], 1e-5, 1e-9);
         assert_close(lo[1], ex[r][1], 1e-5, 1e-9);
     }
-    double z = sample_and_compare(lat, T, ex, 200000, 2026, "n=6 open");
+    double z = sample_and_compare(lat, T, ex, 200000, 2026, NULL, "n=6 open");
     assert_true(z < Z_CRIT);
     vs_lattice_free(lat);
     vs_coupling_free(c);
