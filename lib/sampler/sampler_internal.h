@@ -2,6 +2,7 @@
  * Internal single-site moves of the Monte Carlo sampler (issue 11, "Moves on S^{n−1}"). Not
  * installed; nothing here is exported (hidden visibility, vs__ prefix). docs/sampler.md carries
  * the derivations summarised at the top of moves.c. Files, bottom → top:
+ *   stats.c            blocking and jackknife error bars, τ_int, of the observables (stats.h)
  *   checkpoint.c       the checkpoint file: tagged sections, checksummed, written atomically (checkpoint.h)
  *   moves.c            von Mises–Fisher sampling and the heat-bath, Metropolis and over-relaxation moves
  *   sampler_options.c  vs_sampler_options: defaults, bounds, set/get

@@ -154,6 +154,10 @@ program test_fortran_bindings
   call test_lattice_memory_estimate_and_planner_lock()
   call test_lattice_open_cluster_and_bad_shapes()
   call test_lattice_elastic_kernel_six_components()
+  ! Fixed-size outputs, the `_into` procedures (issue 10, since 1.1).
+  call test_into_coupling_fixed_size_arrays()
+  call test_into_meanfield_fixed_size_arrays()
+  call test_into_lattice_fixed_size_arrays()
   call test_sampler_parallel_tempering_and_queries()
   call tap_finish()
 
@@ -1262,5 +1266,190 @@ contains
     call close_to(e, ed, 1e-10_c_double, 1e-12_c_double, '6-component energy by FFT = direct')
     call lat%free()
   end subroutine test_lattice_elastic_kernel_six_components
+
+  ! ---- Fixed-size outputs (issue 10, since 1.1): the `_into` variants of the allocatable-output
+  ! procedures take arrays of at least the needed shape, fill the leading part with the values of
+  ! the allocatable original, and give VS_EINVAL for an array that is too small in any dimension.
+  ! Both routes copy the same C results, so the values agree exactly: |a - b| <= 0 (written so, not
+  ! as a == b, to keep -Wcompare-reals quiet).
+
+  subroutine test_into_coupling_fixed_size_arrays()
+    type(vs_coupling_t) :: c, dip
+    real(c_double), allocatable :: ja(:, :), wa(:), va(:, :), aa(:, :, :)
+    real(c_double) :: jf(6, 6), jl(8, 7), js(5, 6), wf(6), wl(9), ws(5), vf(6, 6), vs(6, 5)
+    real(c_double) :: af(6, 6, 3), al(7, 6, 4), as(6, 6, 2), jd(3, 3), khat(3), erra, errf
+    integer :: st
+    call make_reference_coupling(c)
+    khat = [0.6_c_double, 0.0_c_double, 0.8_c_double]
+    call c%jtilde(khat, ja)
+    call vs_coupling_jtilde_into(c, khat, jf, st)
+    call ok(st == VS_OK .and. all(abs(jf - ja) <= 0.0_c_double), 'jtilde_into(j(6,6)) = jtilde (allocatable)')
+    call vs_coupling_jtilde_into(c, khat, jl, st)
+    call ok(st == VS_OK .and. all(abs(jl(1:6, 1:6) - ja) <= 0.0_c_double), &
+            'jtilde_into fills the leading 6x6 part of j(8,7)')
+    call vs_coupling_jtilde_into(c, khat, js, st)
+    call ok(st == VS_EINVAL, 'jtilde_into with j(5,6): VS_EINVAL')
+    call vs_coupling_jtilde_into(c, khat, jl(1:6, 1:5), st)
+    call ok(st == VS_EINVAL, 'jtilde_into with a 6x5 section: VS_EINVAL')
+
+    call c%average(ja, erra)
+    call vs_coupling_average_into(c, jf, errf, st)
+    call ok(st == VS_OK .and. all(abs(jf - ja) <= 0.0_c_double) .and. abs(errf - erra) <= 0.0_c_double, &
+            'average_into(jbar(6,6), abserr) = average')
+    call vs_coupling_average_into(c, jl, stat=st)
+    call ok(st == VS_OK .and. all(abs(jl(1:6, 1:6) - ja) <= 0.0_c_double), &
+            'average_into fills the leading part of jbar(8,7)')
+    call vs_coupling_average_into(c, js, stat=st)
+    call ok(st == VS_EINVAL, 'average_into with jbar(5,6): VS_EINVAL')
+
+    call c%average_eigen(wa, va)
+    call vs_coupling_average_eigen_into(c, wf, vf, st)
+    call ok(st == VS_OK .and. all(abs(wf - wa) <= 0.0_c_double) .and. all(abs(vf - va) <= 0.0_c_double), &
+            'average_eigen_into(w(6), v(6,6)) = average_eigen')
+    wf = 0.0_c_double
+    call vs_coupling_average_eigen_into(c, w=wf, stat=st)
+    call ok(st == VS_OK .and. all(abs(wf - wa) <= 0.0_c_double), 'average_eigen_into with w only')
+    vf = 0.0_c_double
+    call vs_coupling_average_eigen_into(c, v=vf, stat=st)
+    call ok(st == VS_OK .and. all(abs(vf - va) <= 0.0_c_double), 'average_eigen_into with v only')
+    call vs_coupling_average_eigen_into(c, wl, stat=st)
+    call ok(st == VS_OK .and. all(abs(wl(1:6) - wa) <= 0.0_c_double), 'average_eigen_into fills w(1:6) of w(9)')
+    call vs_coupling_average_eigen_into(c, ws, vf, st)
+    call ok(st == VS_EINVAL, 'average_eigen_into with w(5): VS_EINVAL')
+    call vs_coupling_average_eigen_into(c, wf, vs, st)
+    call ok(st == VS_EINVAL, 'average_eigen_into with v(6,5): VS_EINVAL')
+
+    call c%harmonics(khat, aa)
+    call vs_coupling_harmonics_into(c, khat, af, st)
+    call ok(st == VS_OK .and. all(shape(aa) == [6, 6, 3]) .and. all(abs(af - aa) <= 0.0_c_double), &
+            'harmonics_into(a(6,6,3)) = harmonics (lmax = 4)')
+    call vs_coupling_harmonics_into(c, khat, al, st)
+    call ok(st == VS_OK .and. all(abs(al(1:6, 1:6, 1:3) - aa) <= 0.0_c_double), &
+            'harmonics_into fills the leading part of a(7,6,4)')
+    call vs_coupling_harmonics_into(c, khat, as, st)
+    call ok(st == VS_EINVAL, 'harmonics_into with a(6,6,2) (lmax/2 + 1 = 3 needed): VS_EINVAL')
+
+    call c%average_quadrature(1e-8_c_double, ja, erra)
+    call vs_coupling_average_quadrature_into(c, 1e-8_c_double, jf, errf, st)
+    call ok(st == VS_OK .and. all(abs(jf - ja) <= 1e-14_c_double) .and. abs(errf - erra) <= 1e-14_c_double, &
+            'average_quadrature_into(jbar(6,6), abserr) = average_quadrature')
+    call vs_coupling_average_quadrature_into(c, 1e-8_c_double, js, stat=st)
+    call ok(st == VS_EINVAL, 'average_quadrature_into with jbar(5,6): VS_EINVAL')
+
+    ! n = 3: a 6x6 array is larger than needed, a 3x3 one is exact.
+    call dip%create_dipolar()
+    call dip%jtilde(khat, ja)
+    call vs_coupling_jtilde_into(dip, khat, jd, st)
+    call ok(st == VS_OK .and. all(abs(jd - ja) <= 0.0_c_double), 'dipolar jtilde_into(j(3,3)) = jtilde')
+    call vs_coupling_jtilde_into(dip, khat, jf, st)
+    call ok(st == VS_OK .and. all(abs(jf(1:3, 1:3) - ja) <= 0.0_c_double), &
+            'dipolar jtilde_into fills j(1:3, 1:3) of j(6,6)')
+    call dip%free()
+    call c%free()
+    call vs_coupling_average_eigen_into(c, wf, vf, st)
+    call ok(st == VS_EINVAL, 'average_eigen_into on a freed handle: VS_EINVAL (from the C library)')
+  end subroutine test_into_coupling_fixed_size_arrays
+
+  subroutine test_into_meanfield_fixed_size_arrays()
+    type(vs_meanfield_t) :: mf
+    real(c_double), allocatable :: ja(:), va(:, :), ha(:), ma(:), ga(:, :), mca(:, :), msa(:, :)
+    integer(c_int), allocatable :: pa(:, :)
+    real(c_double) :: jf(6), jl(8), js(5), vf(6, 6), vs(5, 6), hf(6), mf6(6), ms5(5), ra, rf
+    real(c_double) :: hc(3), hs(4), gf(3, 4), gl(5, 5), gs(2, 4), temps(2), ratio(3)
+    real(c_double) :: mcf(2, 3), msf(2, 3), mcs(2, 2), mcl(4, 4)
+    integer(c_int) :: pf(2, 3), pl(3, 4), ps(1, 3)
+    integer :: ia, icf, st
+    real(c_double), parameter :: temp = 0.1_c_double
+    call mf%create_compr_shear(1.0_c_double, 0.5_c_double)
+    call mf%couplings(ja, va, ia)
+    call vs_meanfield_couplings_into(mf, jf, vf, icf, st)
+    call ok(st == VS_OK .and. all(abs(jf - ja) <= 0.0_c_double) .and. all(abs(vf - va) <= 0.0_c_double) .and. &
+            icf == ia, &
+            'couplings_into(j(6), v(6,6), icompr) = couplings')
+    call vs_meanfield_couplings_into(mf, j=jl, stat=st)
+    call ok(st == VS_OK .and. all(abs(jl(1:6) - ja) <= 0.0_c_double), 'couplings_into fills j(1:6) of j(8)')
+    call vs_meanfield_couplings_into(mf, js, stat=st)
+    call ok(st == VS_EINVAL, 'couplings_into with j(5): VS_EINVAL')
+    call vs_meanfield_couplings_into(mf, v=vs, stat=st)
+    call ok(st == VS_EINVAL, 'couplings_into with v(5,6): VS_EINVAL')
+
+    call mf%solve(temp, ha, ma, ra)
+    call vs_meanfield_solve_into(mf, temp, hf, mf6, rf, st)
+    call ok(st == VS_OK .and. all(abs(hf - ha) <= 0.0_c_double) .and. &
+            all(abs(mf6 - ma) <= 0.0_c_double) .and. abs(rf - ra) <= 0.0_c_double, &
+            'solve_into(h(6), m(6)) = solve')
+    call vs_meanfield_solve_into(mf, temp, m=ms5, stat=st)
+    call ok(st == VS_EINVAL, 'solve_into with m(5): VS_EINVAL')
+
+    hc = [0.0_c_double, 0.5_c_double, 1.0_c_double]
+    hs = [0.0_c_double, 0.2_c_double, 0.4_c_double, 0.8_c_double]
+    call mf%landscape(temp, hc, hs, ga)
+    call vs_meanfield_landscape_into(mf, temp, hc, hs, gf, st)
+    call ok(st == VS_OK .and. all(abs(gf - ga) <= 0.0_c_double), 'landscape_into(g(3,4)) = landscape')
+    call vs_meanfield_landscape_into(mf, temp, hc, hs, gl, st)
+    call ok(st == VS_OK .and. all(abs(gl(1:3, 1:4) - ga) <= 0.0_c_double), &
+            'landscape_into fills the leading part of g(5,5)')
+    call vs_meanfield_landscape_into(mf, temp, hc, hs, gs, st)
+    call ok(st == VS_EINVAL, 'landscape_into with g(2,4): VS_EINVAL')
+    call mf%free()
+
+    temps = [0.05_c_double, 0.5_c_double]
+    ratio = [0.5_c_double, 1.0_c_double, 2.0_c_double]
+    call vs_meanfield_phase_diagram(1.0_c_double, temps, ratio, pa, mca, msa)
+    call vs_meanfield_phase_diagram_into(1.0_c_double, temps, ratio, pf, mcf, msf, st)
+    call ok(st == VS_OK .and. all(pf == pa) .and. all(abs(mcf - mca) <= 0.0_c_double) .and. &
+            all(abs(msf - msa) <= 0.0_c_double), &
+            'phase_diagram_into(phase(2,3), mc, ms) = phase_diagram')
+    call vs_meanfield_phase_diagram_into(1.0_c_double, temps, ratio, pl, mcl, stat=st)
+    call ok(st == VS_OK .and. all(pl(1:2, 1:3) == pa) .and. all(abs(mcl(1:2, 1:3) - mca) <= 0.0_c_double), &
+            'phase_diagram_into fills the leading part of phase(3,4), mc(4,4)')
+    call vs_meanfield_phase_diagram_into(1.0_c_double, temps, ratio, ps, stat=st)
+    call ok(st == VS_EINVAL, 'phase_diagram_into with phase(1,3): VS_EINVAL')
+    call vs_meanfield_phase_diagram_into(1.0_c_double, temps, ratio, pf, ms=mcs, stat=st)
+    call ok(st == VS_EINVAL, 'phase_diagram_into with ms(2,2): VS_EINVAL')
+  end subroutine test_into_meanfield_fixed_size_arrays
+
+  subroutine test_into_lattice_fixed_size_arrays()
+    type(vs_lattice_t) :: lat
+    real(c_double), allocatable :: ra(:, :), ta(:, :), hra(:, :), hia(:, :)
+    real(c_double) :: rf(3, 8), rl(4, 10), rs(3, 7), rs2(2, 8), tf(3, 3), tl(4, 4), ts(2, 3)
+    real(c_double) :: hrf(3, 3), hif(3, 3), hrl(6, 5), his(3, 2)
+    integer :: st
+    call make_dipolar_sc(lat, 1.0_c_double, 2, 1.0_c_double)
+    call lat%positions(ra)
+    call vs_lattice_positions_into(lat, rf, st)
+    call ok(st == VS_OK .and. all(abs(rf - ra) <= 0.0_c_double), 'positions_into(r(3,8)) = positions')
+    call vs_lattice_positions_into(lat, rl, st)
+    call ok(st == VS_OK .and. all(abs(rl(1:3, 1:8) - ra) <= 0.0_c_double), &
+            'positions_into fills r(1:3, 1:8) of r(4,10) (non-contiguous)')
+    call vs_lattice_positions_into(lat, rs, st)
+    call ok(st == VS_EINVAL, 'positions_into with r(3,7): VS_EINVAL')
+    call vs_lattice_positions_into(lat, rs2, st)
+    call ok(st == VS_EINVAL, 'positions_into with r(2,8): VS_EINVAL')
+
+    call lat%coupling(1, 2, ta)
+    call vs_lattice_coupling_into(lat, 1, 2, tf, st)
+    call ok(st == VS_OK .and. all(abs(tf - ta) <= 0.0_c_double), 'coupling_into(t(3,3)) = coupling')
+    call vs_lattice_coupling_into(lat, 1, 2, tl, st)
+    call ok(st == VS_OK .and. all(abs(tl(1:3, 1:3) - ta) <= 0.0_c_double), &
+            'coupling_into fills the leading part of t(4,4)')
+    call vs_lattice_coupling_into(lat, 1, 2, ts, st)
+    call ok(st == VS_EINVAL, 'coupling_into with t(2,3): VS_EINVAL')
+    call vs_lattice_coupling_into(lat, 0, 2, tf, st)
+    call ok(st == VS_EINVAL, 'coupling_into with site 0: VS_EINVAL')
+
+    call lat%fourier([1, 0, 1], hra, hia)
+    call vs_lattice_fourier_into(lat, [1, 0, 1], hrf, hif, st)
+    call ok(st == VS_OK .and. all(abs(hrf - hra) <= 0.0_c_double) .and. all(abs(hif - hia) <= 0.0_c_double), &
+            'fourier_into(hre(3,3), him(3,3)) = fourier')
+    call vs_lattice_fourier_into(lat, [1, 0, 1], hrl, stat=st)
+    call ok(st == VS_OK .and. all(abs(hrl(1:3, 1:3) - hra) <= 0.0_c_double), &
+            'fourier_into fills the leading part of hre(6,5)')
+    call vs_lattice_fourier_into(lat, [1, 0, 1], hrf, his, st)
+    call ok(st == VS_EINVAL, 'fourier_into with him(3,2): VS_EINVAL')
+    call lat%free()
+    call vs_lattice_positions_into(lat, rf, st)
+    call ok(st == VS_EINVAL, 'positions_into on a freed lattice: VS_EINVAL')
+  end subroutine test_into_lattice_fixed_size_arrays
 
 end program test_fortran_bindings
