@@ -34,7 +34,13 @@
  *
  * Thread safety: functions taking `const vs_lattice *` may run concurrently on one handle. The
  * FFT evaluators (vs_lattice_fields(), vs_lattice_energy()) use the handle's workspace and take a
- * non-const handle. FFTW plans are made at creation and destroyed by vs_lattice_free(), on scratch
+ * non-const handle. To evaluate one lattice from several threads at once (replicas sharing one
+ * coupling table), give each thread its own ::vs_lattice_workspace (vs_lattice_workspace_create())
+ * and call vs_lattice_fields_ws() / vs_lattice_energy_ws() with the shared, const handle: one
+ * workspace per thread at a time, any number of workspaces per lattice; workspaces may be created
+ * and freed concurrently (no planner call). Functions that modify the handle
+ * (vs_lattice_set_uniform(), vs_lattice_set_onsite(), vs_lattice_fields(), vs_lattice_energy(),
+ * vs_lattice_free()) must not run while other threads use it. FFTW plans are made at creation and destroyed by vs_lattice_free(), on scratch
  * buffers, under the library's FFTW planner lock (FFTW's planner is not thread-safe); the library
  * never calls fftw_cleanup(). FFTW's global state the library touches: builds with FFTW threads
  * call fftw_init_threads() once, at the first creation, and set the planner thread count
@@ -59,6 +65,12 @@ extern "C" {
 
 /** Opaque lattice Hamiltonian handle. */
 typedef struct vs_lattice vs_lattice;
+
+/**
+ * Opaque per-thread FFT workspace of one lattice (vs_lattice_workspace_create()).
+ * @since 1.1
+ */
+typedef struct vs_lattice_workspace vs_lattice_workspace;
 
 /** Opaque creation options (zstd-style parameter set). */
 typedef struct vs_lattice_options vs_lattice_options;
@@ -169,6 +181,62 @@ VS_API int vs_lattice_create(const double *cell, int nbasis, const double *frac,
                              vs_lattice **out);
 
 /**
+ * @brief Create a lattice Hamiltonian from a user pair table (short-range exchange given as a list
+ *        of bonds, as in Sunny, Spirit or Vampire inputs), optionally added to the Ewald-summed
+ *        kernel of a coupling.
+ *
+ * Entry e (0 ≤ e < npairs) is one bond: displacement d = `disp[3e..3e+2]` in cell units, basis pair
+ * (i, j) = (`pair[2e]`, `pair[2e+1]`), block B = `blocks[e*ncomp*ncomp ...]` (row-major
+ * ncomp×ncomp, symmetric). It couples, in every cell c = (i1, i2, i3) of the site-index formula
+ * of this file, the site m = (c, i) to the site n = (c + d, j):
+ *
+ *     T_mn += B,   T_nm += Bᵀ = B,   i.e. the bond adds −E0 s_mᵀ B s_n to H,
+ *
+ * with H = −(E0/2) Σ_{m,n} s_mᵀ T_mn s_n + the Ewald part of the coupling (if any) + U and D terms.
+ * Conventions:
+ * - **Each entry is one bond; its reverse (−d, (j, i), Bᵀ) is added automatically.** The table
+ *   must not list both directions of a bond (an entry (d, i, j) together with (−d, j, i), compared
+ *   as written, is refused). A positive B is ferromagnetic: nearest-neighbour sc with B = J·I,
+ *   listed once per axis (d = (1,0,0), (0,1,0), (0,0,1), i = j = 0), gives the ferromagnet the
+ *   energy −(E0/2)·N·z·J = −3·E0·N·J for unit spins (z = 6).
+ * - d refers to the cells of the site indices, not to positions: the geometric bond vector is
+ *   (d + f_j − f_i)·A, with f as given in `frac`.
+ * - Periodic images: d is taken modulo L (any int is allowed, also |d_k| ≥ L_k). A bond that maps
+ *   a site onto itself (i = j, d ≡ 0 mod L, d ≠ 0) is a self-image and enters T(0) (twice: the
+ *   bond and its reverse). On a small supercell distinct bonds may wrap onto the same pair of sites;
+ *   they add up. Open clusters (::VS_LATTICE_OPT_BOUNDARY = ::VS_LATTICE_OPEN) drop bonds with
+ *   |d_k| ≥ L_k.
+ * - Duplicate entries add up.
+ * - An entry with d = 0 and i = j (an on-site term) is refused: use vs_lattice_set_onsite().
+ * - Blocks must be symmetric (|B_ab − B_ba| ≤ 1e-12 max|B|; used as (B + Bᵀ)/2): antisymmetric
+ *   (Dzyaloshinskii–Moriya) exchange is not supported.
+ *
+ * Every evaluator works unchanged (FFT and direct fields and energies, workspaces, ΔE and update,
+ * vs_lattice_coupling(), vs_lattice_fourier(), Luttinger–Tisza). Memory as vs_lattice_create()
+ * (vs_lattice_memory_estimate()) plus 40·npairs bytes during creation.
+ * @param cell,nbasis,frac,L as for vs_lattice_create().
+ * @param ncomp spin components: with a coupling, 0 or vs_coupling_ncomp(coupling); without, 1..16.
+ * @param npairs number of entries (0 allowed: then disp, pair, blocks may be NULL).
+ * @param disp `int[npairs*3]` cell displacements.
+ * @param pair `int[npairs*2]` basis indices (i, j), each in 0..nbasis−1.
+ * @param blocks `double[npairs*ncomp*ncomp]` symmetric, finite blocks (dimensionless: fields are
+ *        h_m = Σ_n T_mn s_n).
+ * @param coupling pair kernel whose Ewald-summed table the bonds are added to, or NULL for the
+ *        pair table alone (borrowed only during the call).
+ * @param opt options, or NULL for the defaults.
+ * @param[out] out new handle, NULL on error.
+ * @return ::VS_OK, ::VS_EINVAL (as vs_lattice_create(); ncomp; NULL arrays with npairs > 0; a basis
+ *         index out of range; a non-finite or asymmetric block; an on-site entry; a bond listed in
+ *         both directions), ::VS_EOVERFLOW (npairs so large that the array sizes overflow),
+ *         ::VS_ENOMEM, ::VS_ENUMERIC, or a coupling error.
+ * @since 1.1
+ */
+VS_API int vs_lattice_create_pairs(const double *cell, int nbasis, const double *frac, const int *L,
+                                   int ncomp, size_t npairs, const int *disp, const int *pair,
+                                   const double *blocks, const vs_coupling *coupling,
+                                   const vs_lattice_options *opt, vs_lattice **out);
+
+/**
  * @brief Peak memory, in bytes, that vs_lattice_create() with the same arguments would allocate,
  *        computed without allocating anything grid-sized (the arguments are validated as by
  *        vs_lattice_create(), except the Ewald work bound).
@@ -180,7 +248,10 @@ VS_API int vs_lattice_create(const double *cell, int nbasis, const double *frac,
  *     k = 8 H p (nbasis = 1), 16 H m(m+1)/2 (nbasis > 1)
  *
  * (real-space table + k-space table + the larger of its transform buffer and the FFT workspace).
- * Not counted: FFTW's plan-internal memory and O(nbasis) bookkeeping.
+ * Not counted: FFTW's plan-internal memory and O(nbasis) bookkeeping. Each
+ * ::vs_lattice_workspace (vs_lattice_workspace_create()) costs a further W = 8 G m + 16 H m bytes
+ * (its FFT buffers; the handle's own workspace is in the peak above), so R threads evaluating one
+ * lattice need bytes + R·W.
  * @param cell,nbasis,frac,L,coupling,ncomp,opt as for vs_lattice_create().
  * @param[out] bytes the peak.
  * @return ::VS_OK, ::VS_EINVAL, ::VS_EOVERFLOW (sizes or the byte count overflow), ::VS_ENOMEM,
@@ -293,6 +364,53 @@ VS_API int vs_lattice_fields(vs_lattice *lat, const double *s, double *h);
  * @return ::VS_OK, ::VS_EINVAL, ::VS_ENUMERIC (the energy overflows).
  */
 VS_API int vs_lattice_energy(vs_lattice *lat, const double *s, double *E);
+
+/**
+ * @brief Create a workspace for evaluating `lat` from one thread: the FFT buffers (8 G m + 16 H m
+ *        bytes, see vs_lattice_memory_estimate()) on which the lattice's FFTW plans are executed.
+ *
+ * The lattice is borrowed and must outlive the workspace. Thread contract: the lattice is
+ * immutable here and may be shared by any number of threads, each evaluating through its own
+ * workspace (vs_lattice_fields_ws(), vs_lattice_energy_ws()); a workspace is used by one thread at
+ * a time. No FFTW plan is made (the lattice's plans, made under the library's planner lock at its
+ * creation, are executed with FFTW's thread-safe new-array execute functions), so workspaces may
+ * be created and freed concurrently from any threads. vs_lattice_set_uniform() and
+ * vs_lattice_set_onsite() must not be called while workspaces of the lattice evaluate.
+ * @param lat the lattice (borrowed).
+ * @param[out] out new workspace, NULL on error.
+ * @return ::VS_OK, ::VS_EINVAL (NULL), ::VS_EOVERFLOW, ::VS_ENOMEM.
+ * @since 1.1
+ */
+VS_API int vs_lattice_workspace_create(const vs_lattice *lat, vs_lattice_workspace **out);
+
+/** @brief Free a workspace. Accepts NULL. @since 1.1 */
+VS_API void vs_lattice_workspace_free(vs_lattice_workspace *ws);
+
+/**
+ * @brief vs_lattice_fields() on a const, shareable lattice through a caller's workspace: the same
+ *        result, bit for bit.
+ * @param lat the lattice.
+ * @param ws a workspace created for this lattice (in use by this thread only).
+ * @param s `double[N*ncomp]` spins, finite.
+ * @param[out] h `double[N*ncomp]` fields (may not alias s).
+ * @return ::VS_OK, ::VS_EINVAL (NULL, a workspace of another lattice, NaN/inf in s; h untouched),
+ *         ::VS_ENUMERIC (the fields overflow; h unspecified).
+ * @since 1.1
+ */
+VS_API int vs_lattice_fields_ws(const vs_lattice *lat, vs_lattice_workspace *ws, const double *s, double *h);
+
+/**
+ * @brief vs_lattice_energy() on a const, shareable lattice through a caller's workspace: the same
+ *        result, bit for bit; allocates nothing.
+ * @param lat the lattice.
+ * @param ws a workspace created for this lattice (in use by this thread only).
+ * @param s `double[N*ncomp]` spins, finite.
+ * @param[out] E the energy.
+ * @return ::VS_OK, ::VS_EINVAL (NULL, a workspace of another lattice, NaN/inf in s),
+ *         ::VS_ENUMERIC (the energy overflows).
+ * @since 1.1
+ */
+VS_API int vs_lattice_energy_ws(const vs_lattice *lat, vs_lattice_workspace *ws, const double *s, double *E);
 
 /**
  * @brief Energy from given pair fields, O(N): E = −(E0/2) Σ s·h − (E0/2N) MᵀUM − (E0/2) Σ sᵀDs.

@@ -1,6 +1,6 @@
 /*
  * The argument checks shared by the public functions of the lattice handle (options.c excepted):
- * the handle, site indices, configurations, and outputs that must be finite (docs/lattice.md,
+ * the handle, workspaces, site indices, configurations, and outputs that must be finite (docs/lattice.md,
  * "Evaluation": every output is finite or the call fails). Messages name the public function.
  */
 #include "lattice_internal.h"
@@ -32,6 +32,15 @@ int vs__lattice_check_finite_fast(const double *a, size_t n, const char *func, c
     if (acc[0] + acc[1] + acc[2] + acc[3] == 0.0)
         return VS_OK;
     return vs__check_finite_array(a, n, func, what);
+}
+
+int vs__lattice_check_workspace(const struct vs_lattice *lat, const struct vs_lattice_workspace *ws,
+                                const char *func)
+{
+    VS_FORWARD_IF_ERROR(vs__check_ptr(ws, func, "ws"));
+    VS_RETURN_ERROR_IF(ws->lat != lat, VS_EINVAL,
+                       "%s: the workspace was made for another lattice (vs_lattice_workspace_create)", func);
+    return VS_OK;
 }
 
 int vs__lattice_check_config(const struct vs_lattice *lat, const double *s, const char *func)

@@ -20,15 +20,30 @@ static int convolve_failed(const vs_lattice *lat, const double *s, const char *f
     return vs__error(VS_ENUMERIC, "%s: the fields overflow (spins too large)", func);
 }
 
+/* The one FFT fields path: the handle's functions pass its own workspace, the _ws ones the caller's.
+ * lat is checked; ws belongs to lat. */
+static int fields_fft(const vs_lattice *lat, vs_lattice_workspace *ws, const double *s, double *h,
+                      const char *func)
+{
+    VS_FORWARD_IF_ERROR(vs__check_ptr(s, func, "s"));
+    VS_FORWARD_IF_ERROR(vs__check_ptr(h, func, "h"));
+    VS_RETURN_ERROR_IF(h == s, VS_EINVAL, "%s: h may not alias s", func);
+    if (vs__lattice_convolve(lat, ws, s, h) == NULL)
+        return convolve_failed(lat, s, func);
+    return vs__lattice_check_output(h, vs__lattice_nvals(lat), func, "h");
+}
+
 VS_API int vs_lattice_fields(vs_lattice *lat, const double *s, double *h)
 {
     VS_FORWARD_IF_ERROR(vs__lattice_check(lat, __func__));
-    VS_CHECK_PTR(s);
-    VS_CHECK_PTR(h);
-    VS_RETURN_ERROR_IF(h == s, VS_EINVAL, "%s: h may not alias s", __func__);
-    if (vs__lattice_convolve(lat, s, h) == NULL)
-        return convolve_failed(lat, s, __func__);
-    return vs__lattice_check_output(h, vs__lattice_nvals(lat), __func__, "h");
+    return fields_fft(lat, &lat->ws, s, h, __func__);
+}
+
+VS_API int vs_lattice_fields_ws(const vs_lattice *lat, vs_lattice_workspace *ws, const double *s, double *h)
+{
+    VS_FORWARD_IF_ERROR(vs__lattice_check(lat, __func__));
+    VS_FORWARD_IF_ERROR(vs__lattice_check_workspace(lat, ws, __func__));
+    return fields_fft(lat, ws, s, h, __func__);
 }
 
 void vs__lattice_total(const vs_lattice *lat, const double *s, double *M)
@@ -101,19 +116,33 @@ VS_API int vs_lattice_energy_from_fields(const vs_lattice *lat, const double *s,
     return VS_OK;
 }
 
+/* The one FFT energy path (see fields_fft); the fields stay in the workspace: no N-sized allocation
+ * per call. */
+static int energy_fft(const vs_lattice *lat, vs_lattice_workspace *ws, const double *s, double *E,
+                      const char *func)
+{
+    VS_FORWARD_IF_ERROR(vs__check_ptr(s, func, "s"));
+    VS_FORWARD_IF_ERROR(vs__check_ptr(E, func, "E"));
+    const double *h = vs__lattice_convolve(lat, ws, s, NULL);
+    if (h == NULL)
+        return convolve_failed(lat, s, func);
+    double e = energy_from_fields(lat, s, h, 1);
+    VS_RETURN_ERROR_IF(!isfinite(e), VS_ENUMERIC, "%s: the energy overflows", func);
+    *E = e;
+    return VS_OK;
+}
+
 VS_API int vs_lattice_energy(vs_lattice *lat, const double *s, double *E)
 {
     VS_FORWARD_IF_ERROR(vs__lattice_check(lat, __func__));
-    VS_CHECK_PTR(s);
-    VS_CHECK_PTR(E);
-    /* the fields stay in the handle's workspace: no N-sized allocation per call */
-    const double *h = vs__lattice_convolve(lat, s, NULL);
-    if (h == NULL)
-        return convolve_failed(lat, s, __func__);
-    double e = energy_from_fields(lat, s, h, 1);
-    VS_RETURN_ERROR_IF(!isfinite(e), VS_ENUMERIC, "%s: the energy overflows", __func__);
-    *E = e;
-    return VS_OK;
+    return energy_fft(lat, &lat->ws, s, E, __func__);
+}
+
+VS_API int vs_lattice_energy_ws(const vs_lattice *lat, vs_lattice_workspace *ws, const double *s, double *E)
+{
+    VS_FORWARD_IF_ERROR(vs__lattice_check(lat, __func__));
+    VS_FORWARD_IF_ERROR(vs__lattice_check_workspace(lat, ws, __func__));
+    return energy_fft(lat, ws, s, E, __func__);
 }
 
 static void fields_direct(const vs_lattice *lat, const double *s, double *h)

@@ -9,8 +9,9 @@
  * the local fields of Eq. 18, H = −(E0/2) Σ_m s_m·h_m + the uniform and on-site terms. Open
  * clusters use the zero-padded 2L grid (docs/lattice.md, "Boundary term and self-images").
  * Plans are made once per handle, at creation, on the handle's scratch buffers, under the
- * planner lock (planner.c). The library never calls fftw_cleanup(): the host program may use
- * FFTW too.
+ * planner lock (planner.c), and executed with the new-array functions on the buffers of a
+ * workspace (the handle's own, or one per thread: vs_lattice_workspace_create). The library
+ * never calls fftw_cleanup(): the host program may use FFTW too.
  */
 #include <stddef.h>
 #include <string.h>
@@ -54,26 +55,58 @@ static unsigned planner_flags(int planner)
     return planner == 1 ? FFTW_MEASURE : FFTW_ESTIMATE;
 }
 
-int vs__lattice_fft_init(struct vs_lattice *l)
+int vs__lattice_ws_bytes(const vs__geom *g, int nc, size_t *bytes)
+{
+    size_t m = (size_t)g->nb * (size_t)nc, xr, xk;
+    VS_FORWARD_IF_ERROR(vs__size_mul3(g->ngrid, m, sizeof(double), &xr));
+    VS_FORWARD_IF_ERROR(vs__size_mul3(g->nhalf, m, sizeof(fftw_complex), &xk));
+    VS_RETURN_ERROR_IF(xr + xk < xr, VS_EOVERFLOW, "vs_lattice: FFT workspace size overflows size_t");
+    *bytes = xr + xk;
+    return VS_OK;
+}
+
+int vs__lattice_ws_init(const struct vs_lattice *l, struct vs_lattice_workspace *ws, const char *func)
 {
     const vs__geom *g = &l->geo;
     size_t nr, nk;
+    ws->lat = l;
+    ws->xr = NULL;
+    ws->xk = NULL;
     VS_FORWARD_IF_ERROR(vs__size_mul(g->ngrid, (size_t)l->m, &nr));
     VS_FORWARD_IF_ERROR(vs__size_mul(g->nhalf, (size_t)l->m, &nk));
     VS_RETURN_ERROR_IF(nr > SIZE_MAX / sizeof(double) || nk > SIZE_MAX / sizeof(fftw_complex), VS_EOVERFLOW,
-                       "vs_lattice_create: FFT workspace too large");
-    l->xr = fftw_malloc(nr * sizeof *l->xr);
-    l->xk = fftw_malloc(nk * sizeof *l->xk);
-    VS_RETURN_ERROR_IF(l->xr == NULL || l->xk == NULL, VS_ENOMEM,
-                       "vs_lattice_create: out of memory (FFT workspace)");
+                       "%s: FFT workspace too large", func);
+    /* fftw_malloc: the alignment the plans were made for (new-array execute requires it) */
+    ws->xr = fftw_malloc(nr * sizeof *ws->xr);
+    ws->xk = fftw_malloc(nk * sizeof *ws->xk);
+    VS_RETURN_ERROR_IF(ws->xr == NULL || ws->xk == NULL, VS_ENOMEM, "%s: out of memory (FFT workspace)",
+                       func);
+    return VS_OK;
+}
+
+void vs__lattice_ws_clear(struct vs_lattice_workspace *ws)
+{
+    fftw_free(ws->xr);
+    fftw_free(ws->xk);
+    ws->xr = NULL;
+    ws->xk = NULL;
+    ws->lat = NULL;
+}
+
+int vs__lattice_fft_init(struct vs_lattice *l)
+{
+    const vs__geom *g = &l->geo;
+    VS_FORWARD_IF_ERROR(vs__lattice_ws_init(l, &l->ws, "vs_lattice_create"));
     /* Layout: the spin array itself, site-major (cell, basis, component): m = nb·nc interleaved
-     * transforms with stride m and distance 1; k-space vectors contiguous per k for the mat-vec. */
+     * transforms with stride m and distance 1; k-space vectors contiguous per k for the mat-vec.
+     * Planned on the handle's own buffers (FFTW_MEASURE overwrites them); every workspace then
+     * executes these plans on its own buffers. */
     unsigned flags = planner_flags(l->opt.planner);
     int saved;
     vs__fftw_lock();
     vs__fftw_threads_begin(l->opt.fft_threads, &saved);
-    l->fwd = fftw_plan_many_dft_r2c(3, g->g, l->m, l->xr, NULL, l->m, 1, l->xk, NULL, l->m, 1, flags);
-    l->bwd = fftw_plan_many_dft_c2r(3, g->g, l->m, l->xk, NULL, l->m, 1, l->xr, NULL, l->m, 1, flags);
+    l->fwd = fftw_plan_many_dft_r2c(3, g->g, l->m, l->ws.xr, NULL, l->m, 1, l->ws.xk, NULL, l->m, 1, flags);
+    l->bwd = fftw_plan_many_dft_c2r(3, g->g, l->m, l->ws.xk, NULL, l->m, 1, l->ws.xr, NULL, l->m, 1, flags);
     vs__fftw_threads_end(saved);
     vs__fftw_unlock();
     VS_RETURN_ERROR_IF(l->fwd == NULL || l->bwd == NULL, VS_ENUMERIC,
@@ -90,12 +123,9 @@ void vs__lattice_fft_clear(struct vs_lattice *l)
         fftw_destroy_plan(l->bwd);
     vs__fftw_unlock();
     l->fwd = l->bwd = NULL;
-    fftw_free(l->xr);
-    fftw_free(l->xk);
+    vs__lattice_ws_clear(&l->ws);
     fftw_free(l->ktab_r);
     fftw_free(l->ktab_c);
-    l->xr = NULL;
-    l->xk = NULL;
     l->ktab_r = NULL;
     l->ktab_c = NULL;
 }
@@ -254,47 +284,49 @@ size_t vs__lattice_grid_cell(const vs__geom *g, size_t cell)
     return (i1 * (size_t)g->g[1] + i2) * (size_t)g->g[2] + i3;
 }
 
-double *vs__lattice_convolve(struct vs_lattice *l, const double *s, double *h)
+double *vs__lattice_convolve(const struct vs_lattice *l, struct vs_lattice_workspace *ws, const double *s,
+                             double *h)
 {
     const vs__geom *g = &l->geo;
     size_t m = (size_t)l->m;
-    /* Periodic lattices: the grid is the site array itself, so FFTW reads s and writes h directly
-     * (new-array execute) whenever their alignment matches the planning buffers'. */
-    int direct_in = !g->open && fftw_alignment_of((double *)(uintptr_t)s) == fftw_alignment_of(l->xr);
-    int direct_out = h && !g->open && fftw_alignment_of(h) == fftw_alignment_of(l->xr);
+    double *xr = ws->xr;
+    fftw_complex *xk = ws->xk;
+    /* Every call executes the lattice's shared plans with the new-array functions (thread-safe; the
+     * plans are never modified). Periodic lattices: the grid is the site array itself, so FFTW
+     * reads s and writes h directly whenever their alignment matches the planning buffers'
+     * (fftw_malloc's, as every workspace buffer). */
+    int direct_in = !g->open && fftw_alignment_of((double *)(uintptr_t)s) == fftw_alignment_of(xr);
+    int direct_out = h && !g->open && fftw_alignment_of(h) == fftw_alignment_of(xr);
     if (g->open) {
-        memset(l->xr, 0, g->ngrid * m * sizeof *l->xr);
+        memset(xr, 0, g->ngrid * m * sizeof *xr);
         for (size_t cell = 0; cell < g->ncells; cell++)
-            memcpy(l->xr + vs__lattice_grid_cell(g, cell) * m, s + cell * m, m * sizeof *s);
+            memcpy(xr + vs__lattice_grid_cell(g, cell) * m, s + cell * m, m * sizeof *s);
     } else if (!direct_in) {
-        memcpy(l->xr, s, g->ngrid * m * sizeof *s);
+        memcpy(xr, s, g->ngrid * m * sizeof *s);
     }
     /* r2c keeps its input (FFTW's default for r2c), so s is not modified */
-    if (direct_in)
-        fftw_execute_dft_r2c(l->fwd, (double *)(uintptr_t)s, l->xk);
-    else
-        fftw_execute(l->fwd);
+    fftw_execute_dft_r2c(l->fwd, direct_in ? (double *)(uintptr_t)s : xr, xk);
     /* The k = 0 entry of transform j is Σ_cells s_j: it is finite iff every input is finite (or
      * else the sum overflowed). Checking it replaces a full validation pass over s; h has not been
      * touched yet. */
     for (size_t j = 0; j < m; j++)
-        if (!isfinite(l->xk[j][0]))
+        if (!isfinite(xk[j][0]))
             return NULL;
     /* the k-space table carries the 1/ngrid normalisation of the inverse transform */
     if (g->nb == 1)
-        matvec_real_all(l->m, g->nhalf, l->ktab_r, l->xk);
+        matvec_real_all(l->m, g->nhalf, l->ktab_r, xk);
     else {
         size_t mp = m * (m + 1) / 2;
         for (size_t k = 0; k < g->nhalf; k++)
-            matvec_herm(l->m, (const fftw_complex *)(l->ktab_c + k * mp), l->xk + k * m);
+            matvec_herm(l->m, (const fftw_complex *)(l->ktab_c + k * mp), xk + k * m);
     }
     if (direct_out) {
-        fftw_execute_dft_c2r(l->bwd, l->xk, h);
+        fftw_execute_dft_c2r(l->bwd, xk, h);
         return h;
     }
-    fftw_execute(l->bwd);
+    fftw_execute_dft_c2r(l->bwd, xk, xr);
     if (h)
         for (size_t cell = 0; cell < g->ncells; cell++)
-            memcpy(h + cell * m, l->xr + vs__lattice_grid_cell(g, cell) * m, m * sizeof *h);
-    return l->xr;
+            memcpy(h + cell * m, xr + vs__lattice_grid_cell(g, cell) * m, m * sizeof *h);
+    return xr;
 }

@@ -36,15 +36,13 @@ static int peak_bytes(const vs__geom *g, int nc, size_t *bytes)
      *   peak = ttab + ktab + max(K, xr + xk). */
     size_t m = (size_t)g->nb * (size_t)nc, npack = (size_t)nc * (nc + 1) / 2,
            npairs = (size_t)g->nb * (g->nb + 1) / 2, mp = m * (m + 1) / 2;
-    size_t ttab, ktab, K, xr, xk, big, sum;
+    size_t ttab, ktab, K, ws, big, sum;
     VS_FORWARD_IF_ERROR(vs__size_mul3(npairs, g->ngrid, npack * sizeof(double), &ttab));
     VS_FORWARD_IF_ERROR(
         vs__size_mul(g->nhalf, g->nb == 1 ? npack * sizeof(double) : mp * sizeof(fftw_complex), &ktab));
     VS_FORWARD_IF_ERROR(vs__size_mul3(npairs, g->nhalf, npack * sizeof(fftw_complex), &K));
-    VS_FORWARD_IF_ERROR(vs__size_mul3(g->ngrid, m, sizeof(double), &xr));
-    VS_FORWARD_IF_ERROR(vs__size_mul3(g->nhalf, m, sizeof(fftw_complex), &xk));
-    big = xr + xk < xr ? SIZE_MAX : xr + xk;
-    big = big > K ? big : K;
+    VS_FORWARD_IF_ERROR(vs__lattice_ws_bytes(g, nc, &ws)); /* xr + xk: the handle's own workspace */
+    big = ws > K ? ws : K;
     sum = ttab + ktab;
     VS_RETURN_ERROR_IF(sum < ttab || sum + big < sum, VS_EOVERFLOW,
                        "vs_lattice_create: memory size overflows size_t");
@@ -113,11 +111,13 @@ static int check_table(struct vs_lattice *l)
     return VS_OK;
 }
 
-VS_API int vs_lattice_create(const double *cell, int nbasis, const double *frac, const int *L,
-                             const vs_coupling *coupling, int ncomp, const vs_lattice_options *opt,
-                             vs_lattice **out)
+/* The one constructor: the kernel's table (ewald.c), plus a user pair table when pairs != NULL
+ * (pairs.c), then the k-space table and plans (fft.c). */
+static int lattice_build(const double *cell, int nbasis, const double *frac, const int *L,
+                         const vs_coupling *coupling, int ncomp, const vs__pairs *pairs,
+                         const vs_lattice_options *opt, vs_lattice **out, const char *func)
 {
-    VS_CHECK_PTR(out);
+    VS_FORWARD_IF_ERROR(vs__check_ptr(out, func, "out"));
     *out = NULL;
     vs__kernel k;
     size_t peak = 0;
@@ -133,9 +133,13 @@ VS_API int vs_lattice_create(const double *cell, int nbasis, const double *frac,
     l->npack = k.nc * (k.nc + 1) / 2;
     l->npairs = nbasis * (nbasis + 1) / 2;
     l->v0 = l->geo.vcell / nbasis;
+    if (pairs)
+        VS_GOTO_IF_ERROR(st, vs__pairs_check(pairs, nbasis, l->nc, func), fail);
     VS_GOTO_IF_ERROR(st, peak_bytes(&l->geo, l->nc, &peak), fail);
     VS_GOTO_IF_ERROR(st, check_memory(l, peak), fail);
     VS_GOTO_IF_ERROR(st, vs__lattice_build_table(l, &k), fail);
+    if (pairs)
+        vs__lattice_add_pairs(l, pairs);
     VS_GOTO_IF_ERROR(st, check_table(l), fail);
     VS_GOTO_IF_ERROR(st, vs__lattice_build_ktable(l), fail);
     VS_GOTO_IF_ERROR(st, vs__lattice_fft_init(l), fail);
@@ -144,6 +148,22 @@ VS_API int vs_lattice_create(const double *cell, int nbasis, const double *frac,
 fail:
     vs_lattice_free(l);
     return st;
+}
+
+VS_API int vs_lattice_create(const double *cell, int nbasis, const double *frac, const int *L,
+                             const vs_coupling *coupling, int ncomp, const vs_lattice_options *opt,
+                             vs_lattice **out)
+{
+    return lattice_build(cell, nbasis, frac, L, coupling, ncomp, NULL, opt, out, __func__);
+}
+
+VS_API int vs_lattice_create_pairs(const double *cell, int nbasis, const double *frac, const int *L,
+                                   int ncomp, size_t npairs, const int *disp, const int *pair,
+                                   const double *blocks, const vs_coupling *coupling,
+                                   const vs_lattice_options *opt, vs_lattice **out)
+{
+    const vs__pairs p = {npairs, disp, pair, blocks};
+    return lattice_build(cell, nbasis, frac, L, coupling, ncomp, &p, opt, out, __func__);
 }
 
 VS_API int vs_lattice_create_cubic(int kind, double a, const int *L, const vs_coupling *coupling,

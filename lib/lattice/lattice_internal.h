@@ -10,10 +10,12 @@
  *   kernel.c           the pair kernel J(r) of Eq. 19 in harmonic form; the incomplete gammas
  *   geometry.c         cell, reciprocal cell, basis, supercell and FFT grid
  *   ewald.c            the real-space coupling table T(Δ) (Ewald split or open cluster) and its blocks
+ *   pairs.c            user pair tables (bond lists) checked and added to the real-space table
  *   fft.c              the k-space table and the FFT convolution h = T * s
  *   checks.c           the argument checks shared by the handle's public functions
  *   options.c          vs_lattice_options: defaults, bounds, set/get
  *   lattice.c          the handle's lifecycle: create, free, memory estimate, queries, U and D
+ *   workspace.c        vs_lattice_workspace: per-thread FFT scratch for a shared const lattice
  *   evaluate.c         fields and energies of configurations (FFT and direct sums), the total spin
  *   moves.c            Monte Carlo moves: single-spin ΔE and update
  *   luttinger_tisza.c  the Fourier coupling H(k) and the Luttinger–Tisza extremes
@@ -58,6 +60,15 @@ typedef struct vs__geom {
     size_t nhalf;     /* g1 g2 (g3/2+1) */
 } vs__geom;
 
+/* A user pair table as passed to vs_lattice_create_pairs (docs/lattice.md, "Pair tables"): n bonds,
+ * disp[n*3] cell displacements, pair[n*2] basis indices, blocks[n*nc*nc] row-major. */
+typedef struct vs__pairs {
+    size_t n;
+    const int *disp;
+    const int *pair;
+    const double *blocks;
+} vs__pairs;
+
 /* The options (a public opaque type; see options.c). */
 struct vs_lattice_options {
     double accuracy;
@@ -68,6 +79,16 @@ struct vs_lattice_options {
     int threads;       /* 0 = OpenMP default */
     int fft_threads;   /* FFTW threads of the evaluation plans, ≥ 1 */
     double max_memory; /* bytes; 0 = no ceiling */
+};
+
+/* FFT scratch for evaluating one lattice from one thread (docs/lattice.md, "Workspaces"). The
+ * plans are the lattice's (made once at creation, under the planner lock); a workspace holds only
+ * the buffers they are executed on, with FFTW's thread-safe new-array execute functions. Every
+ * buffer comes from fftw_malloc, so it has the alignment the plans were made for. */
+struct vs_lattice_workspace {
+    const struct vs_lattice *lat; /* the lattice it was made for (borrowed) */
+    double *xr;                   /* ngrid·m reals: the grid (open clusters: zero-padded) */
+    fftw_complex *xk;             /* nhalf·m complex: its transform */
 };
 
 /* The handle (docs/lattice.md, "Storage and symmetry"). */
@@ -90,9 +111,9 @@ struct vs_lattice {
     double *ktab_r;
     fftw_complex *ktab_c;
     double *U, *D;    /* nc×nc, NULL means zero */
-    /* FFT workspace (the non-const evaluators use it) and plans made once at creation. */
-    double *xr;
-    fftw_complex *xk;
+    /* The handle's own workspace (the non-const evaluators use it; the plans were made on its
+     * buffers) and the plans, made once at creation and shared by every workspace. */
+    struct vs_lattice_workspace ws;
     fftw_plan fwd, bwd;
 };
 
@@ -187,17 +208,33 @@ static inline void vs__lattice_block(const struct vs_lattice *l, size_t m, size_
             T[a * nc + b] = T[b * nc + a] = src[c];
 }
 
+/* ================================================================ pairs.c */
+/* Validate a pair table for nb basis sites and nc components (sizes, indices, finite symmetric
+ * blocks, no on-site entry, no bond listed in both directions); messages name func. */
+int vs__pairs_check(const vs__pairs *p, int nb, int nc, const char *func);
+/* Add a checked pair table to l->ttab (after vs__lattice_build_table, before the k-space table). */
+void vs__lattice_add_pairs(struct vs_lattice *l, const vs__pairs *p);
+
 /* ================================================================ fft.c */
-/* Make the evaluation plans on the handle's scratch buffers; serialised by the planner lock. */
+/* Allocate the buffers of a workspace for l (ws->lat = l); VS_OK, VS_EOVERFLOW or VS_ENOMEM with a
+ * message naming func. On failure ws is left clearable. */
+int vs__lattice_ws_init(const struct vs_lattice *l, struct vs_lattice_workspace *ws, const char *func);
+void vs__lattice_ws_clear(struct vs_lattice_workspace *ws);
+/* Bytes of one workspace's buffers (docs/lattice.md, "Memory"). */
+int vs__lattice_ws_bytes(const vs__geom *g, int nc, size_t *bytes);
+/* Make the handle's own workspace and the evaluation plans on its buffers; serialised by the
+ * planner lock. */
 int vs__lattice_fft_init(struct vs_lattice *l);
 void vs__lattice_fft_clear(struct vs_lattice *l);
 /* k-space table from l->ttab. */
 int vs__lattice_build_ktable(struct vs_lattice *l);
-/* Fields h = T * s by FFT convolution using the handle's workspace. With h == NULL the result
- * stays in the workspace; the return value points to the result in grid layout (h itself when
- * FFTW wrote there, else l->xr: site of cell c at vs__lattice_grid_cell(c)·m). Returns NULL, with
- * h untouched, when s holds NaN/inf (or its sums overflow). */
-double *vs__lattice_convolve(struct vs_lattice *l, const double *s, double *h);
+/* Fields h = T * s by FFT convolution on the buffers of ws (a workspace of l: the handle's own or
+ * one of vs_lattice_workspace_create; l itself is only read). With h == NULL the result stays in
+ * the workspace; the return value points to the result in grid layout (h itself when FFTW wrote
+ * there, else ws->xr: site of cell c at vs__lattice_grid_cell(c)·m). Returns NULL, with h
+ * untouched, when s holds NaN/inf (or its sums overflow). */
+double *vs__lattice_convolve(const struct vs_lattice *l, struct vs_lattice_workspace *ws, const double *s,
+                             double *h);
 /* Grid cell of a supercell cell index (identity for periodic lattices, 2L-padded for open ones). */
 size_t vs__lattice_grid_cell(const vs__geom *g, size_t cell);
 
@@ -207,6 +244,9 @@ size_t vs__lattice_grid_cell(const vs__geom *g, size_t cell);
 int vs__lattice_check(const struct vs_lattice *lat, const char *func);
 /* Site index m < N. */
 int vs__lattice_check_site(const struct vs_lattice *lat, size_t m, const char *func);
+/* ws != NULL and made for lat (lat already checked). */
+int vs__lattice_check_workspace(const struct vs_lattice *lat, const struct vs_lattice_workspace *ws,
+                                const char *func);
 /* lat != NULL and a finite configuration s[N·ncomp]. */
 int vs__lattice_check_config(const struct vs_lattice *lat, const double *s, const char *func);
 /* a[n] non-NULL and finite: a branch-free screen at memory speed, the precise message from
@@ -220,6 +260,9 @@ void vs__lattice_options_default(struct vs_lattice_options *o);
 
 /* ================================================================ lattice.c */
 /* public functions only (include/libvoigtspin/lattice.h) */
+
+/* ================================================================ workspace.c */
+/* public functions only */
 
 /* ================================================================ evaluate.c */
 /* M = Σ_m s_m (no checks). */

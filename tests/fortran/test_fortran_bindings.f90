@@ -147,6 +147,8 @@ program test_fortran_bindings
   call test_lattice_sizes_positions_and_options()
   call test_lattice_fft_fields_equal_pair_sums()
   call test_lattice_energies_three_routes()
+  call test_lattice_workspace_equals_handle_path()
+  call test_lattice_pair_table_nearest_neighbour_sc()
   call test_lattice_monte_carlo_move()
   call test_lattice_onsite_and_uniform_terms()
   call test_lattice_fourier_layout_bcc()
@@ -994,6 +996,87 @@ contains
     call lat2%free()
     call lat%free()
   end subroutine test_lattice_energies_three_routes
+
+  !> A workspace (since 1.1) gives the handle path's fields and energy bit for bit; a workspace of
+  !> another lattice and a null workspace are refused.
+  subroutine test_lattice_workspace_equals_handle_path()
+    type(vs_lattice_t) :: lat, other
+    type(vs_lattice_workspace_t) :: ws, wso, none
+    real(c_double), allocatable :: s(:, :), h(:, :), hw(:, :)
+    real(c_double) :: e, ew
+    integer :: st
+    call make_dipolar_sc(lat, 1.0_c_double, 3, 1.0_c_double)
+    call make_dipolar_sc(other, 1.0_c_double, 3, 1.0_c_double)
+    call make_config(s, 3, 27)
+    allocate (h(3, 27), hw(3, 27))
+    call ws%create(lat, st)
+    call ok(st == VS_OK .and. ws%is_associated(), 'vs_lattice_workspace_create')
+    call lat%fields(s, h)
+    call vs_lattice_fields_ws(lat, ws, s, hw, st)
+    call ok(st == VS_OK .and. maxval(abs(h - hw)) <= 0.0_c_double, 'fields_ws = fields bit for bit')
+    call lat%energy(s, e)
+    call vs_lattice_energy_ws(lat, ws, s, ew, st)
+    call ok(st == VS_OK .and. abs(e - ew) <= 0.0_c_double, 'energy_ws = energy bit for bit')
+    call wso%create(other)
+    call vs_lattice_energy_ws(lat, wso, s, ew, st)
+    call ok(st == VS_EINVAL, 'a workspace of another lattice is refused (VS_EINVAL)')
+    call vs_lattice_fields_ws(lat, none, s, hw, st)
+    call ok(st == VS_EINVAL, 'a null workspace is refused (VS_EINVAL)')
+    call wso%free()
+    call ws%free()
+    call ws%free()
+    call ok(.not. ws%is_associated(), 'free resets the workspace handle (twice is harmless)')
+    call other%free()
+    call lat%free()
+  end subroutine test_lattice_workspace_equals_handle_path
+
+  !> Pair table (since 1.1): nearest-neighbour sc O(3) with J I, each bond once (1-based basis
+  !> indices): ferro energy -(E0/2) N z J, Neel +(E0/2) N z J, Luttinger-Tisza lambda_max = z J.
+  subroutine test_lattice_pair_table_nearest_neighbour_sc()
+    type(vs_lattice_t) :: lat, bad
+    real(c_double) :: cell(3, 3), frac(3, 1), blocks(3, 3, 3), lmax, k(3), e
+    real(c_double), allocatable :: s(:, :)
+    integer :: disp(3, 3), pair(2, 3), st, a, m, i1, i2, i3
+    real(c_double), parameter :: j = 0.7_c_double
+    cell = 0.0_c_double
+    do a = 1, 3
+      cell(a, a) = 1.0_c_double
+    end do
+    frac = 0.0_c_double
+    disp = reshape([1, 0, 0, 0, 1, 0, 0, 0, 1], [3, 3])
+    pair = 1
+    blocks = 0.0_c_double
+    do a = 1, 3
+      blocks(a, a, :) = j
+    end do
+    call vs_lattice_create_pairs(lat, cell, frac, [4, 4, 4], 3, disp, pair, blocks, stat=st)
+    call ok(st == VS_OK .and. lat%nsites() == 64, 'vs_lattice_create_pairs: nearest-neighbour sc table')
+    allocate (s(3, 64))
+    s = 0.0_c_double
+    s(3, :) = 1.0_c_double
+    call lat%energy(s, e)
+    call close_to(e, -0.5_c_double * 64 * 6 * j, 1e-12_c_double, 0.0_c_double, 'pair table: ferro E = -(E0/2) N z J')
+    m = 0
+    do i1 = 0, 3
+      do i2 = 0, 3
+        do i3 = 0, 3
+          m = m + 1
+          s(3, m) = merge(-1.0_c_double, 1.0_c_double, mod(i1 + i2 + i3, 2) == 1)
+        end do
+      end do
+    end do
+    call lat%energy_direct(s, e)
+    call close_to(e, 0.5_c_double * 64 * 6 * j, 1e-12_c_double, 0.0_c_double, 'pair table: Neel E = +(E0/2) N z J')
+    call lat%luttinger_tisza(lmax, k)
+    call close_to(lmax, 6 * j, 1e-12_c_double, 0.0_c_double, 'pair table: LT lambda_max = z J')
+    call ok(all(abs(k) < 1e-12_c_double), 'pair table: LT maximum at k = 0')
+    pair(2, 1) = 2
+    call vs_lattice_create_pairs(bad, cell, frac, [4, 4, 4], 3, disp, pair, blocks, stat=st)
+    call ok(st == VS_EINVAL .and. .not. bad%is_associated(), 'pair table: basis index 2 of a 1-site basis is refused')
+    call vs_lattice_create_pairs(bad, cell, frac, [4, 4, 4], 2, disp, pair, blocks, stat=st)
+    call ok(st == VS_EINVAL, 'pair table: blocks not of shape (ncomp, ncomp, n) are refused')
+    call lat%free()
+  end subroutine test_lattice_pair_table_nearest_neighbour_sc
 
   subroutine test_lattice_monte_carlo_move()
     type(vs_lattice_t) :: lat
