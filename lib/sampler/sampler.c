@@ -54,7 +54,8 @@ typedef struct vs__slot {
     vs__config *c;
     double T, beta; /* beta = E0/T, the β of the site target */
     gsl_rng *rng;
-    double step; /* Metropolis δ */
+    double step;              /* Metropolis δ */
+    vs_lattice_workspace *ws; /* this slot's FFT workspace (replicas refresh on their own threads) */
     unsigned long long nprop, nacc;
 } vs__slot;
 
@@ -97,12 +98,10 @@ static gsl_rng *new_rng(unsigned long seed, int i, int *st)
 
 /* ---------------------------------------------------------------- fields */
 
-/* Fresh pair fields of spins by FFT with the slot's workspace. TEMPORARY until vs_lattice_workspace
- * exists: uses the lattice's own workspace (hence serial). */
+/* Fresh pair fields of spins by FFT with the slot's own workspace (the lattice stays const). */
 static int fresh_fields(const vs_sampler *s, const vs__slot *sl, const double *spins, double *h)
 {
-    (void)sl;
-    return vs_lattice_fields((vs_lattice *)s->lat, spins, h);
+    return vs_lattice_fields_ws(s->lat, sl->ws, spins, h);
 }
 
 /* Refresh slot sl's configuration: h⁰ = T * s by FFT, s⁰ = s, C = ∅, E and M recomputed. */
@@ -268,10 +267,7 @@ static int thread_count(const vs_sampler *s)
 {
 #ifdef _OPENMP
     int nt = s->opt.threads > 0 ? s->opt.threads : omp_get_max_threads();
-    nt = nt < s->nrep ? nt : s->nrep;
-    /* TEMPORARY: serial until the per-replica lattice workspaces exist (fresh_fields). */
-    (void)nt;
-    return 1;
+    return nt < s->nrep ? nt : s->nrep;
 #else
     (void)s;
     return 1;
@@ -362,9 +358,11 @@ VS_API void vs_sampler_free(vs_sampler *s)
 {
     if (s == NULL)
         return;
-    for (int r = 0; s->slot && r < s->nrep; r++)
+    for (int r = 0; s->slot && r < s->nrep; r++) {
         if (s->slot[r].rng)
             gsl_rng_free(s->slot[r].rng);
+        vs_lattice_workspace_free(s->slot[r].ws);
+    }
     for (int r = 0; s->cfg && r < s->nrep; r++)
         config_clear(&s->cfg[r]);
     if (s->xrng)
@@ -438,6 +436,8 @@ VS_API int vs_sampler_create(const vs_lattice *lat, int nrep, const double *T, u
         sl->beta = lat->opt.e0 / T[r];
         sl->step = s->opt.step > 0.0 ? s->opt.step : 0.5;
         sl->rng = new_rng(seed, r, &st);
+        if (st == VS_OK)
+            st = vs_lattice_workspace_create(lat, &sl->ws);
         if (st == VS_OK)
             st = config_init(s, sl);
     }
