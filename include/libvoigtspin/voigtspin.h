@@ -20,5 +20,6 @@
 #include <libvoigtspin/oscillator.h>
 #include <libvoigtspin/rfot.h>
 #include <libvoigtspin/lattice.h>
+#include <libvoigtspin/sampler.h>
 
 #endif

@@ -1,10 +1,13 @@
 /*
  * Internal single-site moves of the Monte Carlo sampler (issue 11, "Moves on S^{n−1}"). Not
- * installed; nothing here is exported (hidden visibility, vs__ prefix). docs/sampler.md will carry
+ * installed; nothing here is exported (hidden visibility, vs__ prefix). docs/sampler.md carries
  * the derivations summarised at the top of moves.c. Files, bottom → top:
- *   stats.c        blocking and jackknife error bars, τ_int, of the observables (stats.h)
- *   checkpoint.c   the checkpoint file: tagged sections, checksummed, written atomically (checkpoint.h)
- *   moves.c        von Mises–Fisher sampling and the heat-bath, Metropolis and over-relaxation moves
+ *   stats.c            blocking and jackknife error bars, τ_int, of the observables (stats.h)
+ *   checkpoint.c       the checkpoint file: tagged sections, checksummed, written atomically (checkpoint.h)
+ *   moves.c            von Mises–Fisher sampling and the heat-bath, Metropolis and over-relaxation moves
+ *   sampler_options.c  vs_sampler_options: defaults, bounds, set/get
+ *   sampler.c          the vs_sampler handle: replicas, exact fields (delayed or plain), sweeps,
+ *                      parallel tempering, queries
  *
  * Every move acts on one unit spin s ∈ S^{n−1} (n ≥ 1 components; n = 1: s = ±1) in the generic
  * single-site target
@@ -42,6 +45,8 @@
 
 #include <gsl/gsl_rng.h>
 
+#include <libvoigtspin/sampler.h>
+
 /* Largest number of spin components the moves accept (their scratch lives on the stack). */
 #define VS__SAMPLER_NMAX 64
 
@@ -78,5 +83,25 @@ int vs__move_metropolis(gsl_rng *r, const vs__site_target *t, double delta, cons
  * min(1, exp(β/2 (s'ᵀAs' − sᵀAs))) (always when A = NULL; r is then not used). h = 0: no move,
  * returns 0. */
 int vs__move_overrelax(gsl_rng *r, const vs__site_target *t, const double *s, double *s_new);
+
+/* ================================================================ sampler_options.c */
+/* The options (a public opaque type). */
+struct vs_sampler_options {
+    int move;         /* VS_SAMPLER_HEATBATH / METROPOLIS */
+    int overrelax;    /* over-relaxation passes per sweep */
+    int fields;       /* VS_SAMPLER_DELAYED / PLAIN */
+    long refresh;     /* B; 0 = automatic */
+    int threads;      /* 0 = OpenMP default */
+    double step;      /* Metropolis δ; 0 = adaptive */
+    long adapt_sweeps;
+};
+void vs__sampler_options_default(struct vs_sampler_options *o);
+
+/* ================================================================ sampler.c */
+/* The exact pair fields h_m = Σ_n T(r_m − r_n) s_n of slot r's current configuration, as the
+ * sampler maintains them (delayed: refresh fields + the changed-site corrections), into
+ * h[N*ncomp] (tests compare them with fresh FFT fields). */
+struct vs_sampler;
+int vs__sampler_fields(const struct vs_sampler *s, int r, double *h);
 
 #endif

@@ -101,7 +101,7 @@ contains
 end module sphere_integrands
 
 program test_fortran_bindings
-  use, intrinsic :: iso_c_binding, only: c_double, c_int, c_ptr, c_loc, c_null_ptr, c_size_t
+  use, intrinsic :: iso_c_binding, only: c_double, c_int, c_ptr, c_loc, c_null_ptr, c_size_t, c_long
   use, intrinsic :: ieee_arithmetic, only: ieee_value, ieee_quiet_nan
   use voigtspin
   use tap
@@ -160,6 +160,7 @@ program test_fortran_bindings
   call test_into_coupling_fixed_size_arrays()
   call test_into_meanfield_fixed_size_arrays()
   call test_into_lattice_fixed_size_arrays()
+  call test_sampler_parallel_tempering_and_queries()
   call tap_finish()
 
 contains
@@ -1277,6 +1278,56 @@ contains
     call lat%energy(s, e, st)
     call ok(st == VS_EINVAL, 'energy on a freed lattice: VS_EINVAL')
   end subroutine test_lattice_open_cluster_and_bad_shapes
+
+  subroutine test_sampler_parallel_tempering_and_queries()
+    type(vs_lattice_t) :: lat
+    type(vs_sampler_options_t) :: opt
+    type(vs_sampler_t) :: smp
+    real(c_double), allocatable :: s(:, :), bad(:, :)
+    real(c_double) :: e, edirect, t, rate, lo, hi, v
+    integer :: st, r
+    call make_dipolar_sc(lat, 1.0_c_double, 3, 1.0_c_double)
+    call opt%create(st)
+    call opt%set(VS_SAMPLER_OPT_OVERRELAX, 2.0_c_double, st)
+    call opt%get(VS_SAMPLER_OPT_OVERRELAX, v)
+    call ok(st == VS_OK .and. v == 2.0_c_double, 'sampler options set/get')
+    call vs_sampler_option_bounds(VS_SAMPLER_OPT_MOVE, lo, hi, st)
+    call ok(st == VS_OK .and. lo == 0.0_c_double .and. hi == 1.0_c_double, 'vs_sampler_option_bounds of the move kind')
+    call smp%create(lat, [0.5_c_double, 1.0_c_double, 2.0_c_double], 42_c_long, opt, st)
+    call opt%free()
+    call ok(st == VS_OK .and. smp%is_associated() .and. smp%nreplicas() == 3, 'sampler of 3 replicas is created')
+    call smp%sweep(20, st)
+    call ok(st == VS_OK, 'sampler sweeps')
+    allocate (s(3, 27), bad(3, 26))
+    do r = 1, 3
+      call smp%spins(r, s)
+      call smp%energy(r, e)
+      call lat%energy_direct(s, edirect)
+      call close_to(e, edirect, 1e-12_c_double, 1e-12_c_double, 'tracked energy = direct pair sum')
+      call smp%temperature(r, t)
+      call smp%acceptance(r, rate)
+      call ok(rate > 0.0_c_double .and. rate <= 1.0_c_double, 'acceptance rate in (0, 1]')
+    end do
+    call ok(t == 2.0_c_double, 'slot 3 holds temperature t(3)')
+    call smp%exchange_rate(1, rate, st)
+    call ok(st == VS_OK .and. rate >= 0.0_c_double .and. rate <= 1.0_c_double, 'exchange rate of slots 1, 2')
+    call smp%exchange_rate(3, rate, st)
+    call ok(st == VS_EINVAL, 'exchange rate of slot nreplicas gives VS_EINVAL')
+    call smp%set_spins(2, s, st)
+    call smp%energy(2, e)
+    call ok(st == VS_OK .and. abs(e - edirect) <= 1e-12_c_double * abs(edirect), 'set_spins then energy')
+    s(1, 1) = 2.0_c_double
+    call smp%set_spins(1, s, st)
+    call ok(st == VS_EINVAL, 'set_spins refuses spins off the sphere')
+    call smp%spins(1, bad, st)
+    call ok(st == VS_EINVAL, 'spins with the wrong shape give VS_EINVAL')
+    call smp%spins(0, s, st)
+    call ok(st == VS_EINVAL, 'slot 0 gives VS_EINVAL (slots are 1-based)')
+    call smp%free()
+    call smp%create(lat, [1.0_c_double, 0.5_c_double], 1_c_long, stat=st)
+    call ok(st == VS_EINVAL .and. .not. smp%is_associated(), 'an unsorted ladder gives VS_EINVAL')
+    call lat%free()
+  end subroutine test_sampler_parallel_tempering_and_queries
 
   subroutine test_lattice_elastic_kernel_six_components()
     type(vs_lattice_t) :: lat
