@@ -1290,9 +1290,10 @@ contains
     call opt%create(st)
     call opt%set(VS_SAMPLER_OPT_OVERRELAX, 2.0_c_double, st)
     call opt%get(VS_SAMPLER_OPT_OVERRELAX, v)
-    call ok(st == VS_OK .and. v == 2.0_c_double, 'sampler options set/get')
+    call ok(st == VS_OK .and. abs(v - 2.0_c_double) < 1e-300_c_double, 'sampler options set/get')
     call vs_sampler_option_bounds(VS_SAMPLER_OPT_MOVE, lo, hi, st)
-    call ok(st == VS_OK .and. lo == 0.0_c_double .and. hi == 1.0_c_double, 'vs_sampler_option_bounds of the move kind')
+    call ok(st == VS_OK .and. abs(lo) < 1e-300_c_double .and. abs(hi - 1.0_c_double) < 1e-300_c_double, &
+            'vs_sampler_option_bounds of the move kind')
     call smp%create(lat, [0.5_c_double, 1.0_c_double, 2.0_c_double], 42_c_long, opt, st)
     call opt%free()
     call ok(st == VS_OK .and. smp%is_associated() .and. smp%nreplicas() == 3, 'sampler of 3 replicas is created')
@@ -1308,7 +1309,7 @@ contains
       call smp%acceptance(r, rate)
       call ok(rate > 0.0_c_double .and. rate <= 1.0_c_double, 'acceptance rate in (0, 1]')
     end do
-    call ok(t == 2.0_c_double, 'slot 3 holds temperature t(3)')
+    call ok(abs(t - 2.0_c_double) < 1e-300_c_double, 'slot 3 holds temperature t(3)')
     call smp%exchange_rate(1, rate, st)
     call ok(st == VS_OK .and. rate >= 0.0_c_double .and. rate <= 1.0_c_double, 'exchange rate of slots 1, 2')
     call smp%exchange_rate(3, rate, st)
