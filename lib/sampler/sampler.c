@@ -33,46 +33,7 @@
 
 #include "lattice/lattice_internal.h"
 #include "sampler_internal.h"
-
-#define VS__SAMPLER_MAXREP 65536
-
-/* A configuration with its maintained fields; swapped between slots by the exchanges. */
-typedef struct vs__config {
-    double *s;           /* N·nc current spins */
-    double *s0;          /* N·nc spins at the last refresh (delayed path) */
-    double *h0;          /* N·nc fields at the last refresh (delayed) / current fields (plain) */
-    size_t *changed;     /* C: sites changed since the last refresh (delayed) */
-    unsigned char *mark; /* mark[m] = 1 iff m ∈ C */
-    size_t nchanged;
-    long nacc; /* accepted moves since the last refresh */
-    double M[VS__LAT_MAXNC];
-    double E;
-} vs__config;
-
-/* What stays with a temperature. */
-typedef struct vs__slot {
-    vs__config *c;
-    double T, beta; /* beta = E0/T, the β of the site target */
-    gsl_rng *rng;
-    double step;              /* Metropolis δ */
-    vs_lattice_workspace *ws; /* this slot's FFT workspace (replicas refresh on their own threads) */
-    unsigned long long nprop, nacc;
-} vs__slot;
-
-struct vs_sampler {
-    const vs_lattice *lat;
-    struct vs_sampler_options opt;
-    int nrep, nc, nb;
-    size_t N;
-    long B;      /* refresh period (accepted moves) */
-    long sweeps; /* sweeps done (all calls) */
-    vs__slot *slot;
-    vs__config *cfg;
-    double *T0;                      /* nb blocks nc×nc: the self-image T(0) of each basis site */
-    double *A;                       /* nb blocks nc×nc: T(0) + D + U/N */
-    gsl_rng *xrng;                   /* the exchange stream */
-    unsigned long long *xatt, *xacc; /* per pair (r, r+1) */
-};
+#include "sampler_state.h"
 
 /* splitmix64 (Steele, Lea, Flood 2014): the stream seed of index i is
  * splitmix64(seed + (i + 1)·0x9E3779B97F4A7C15), i = replica, or nrep for the exchange stream. */

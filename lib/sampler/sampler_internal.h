@@ -6,7 +6,8 @@
  *   checkpoint.c       the checkpoint file: tagged sections, checksummed, written atomically (checkpoint.h)
  *   moves.c            von Mises–Fisher sampling and the heat-bath, Metropolis and over-relaxation moves
  *   sampler_options.c  vs_sampler_options: defaults, bounds, set/get
- *   sampler.c          the vs_sampler handle: replicas, exact fields (delayed or plain), sweeps,
+ *   sampler.c          the vs_sampler handle (state in sampler_state.h): replicas, exact fields
+ *                      (delayed or plain), sweeps,
  *                      parallel tempering, queries
  *
  * Every move acts on one unit spin s ∈ S^{n−1} (n ≥ 1 components; n = 1: s = ±1) in the generic
