@@ -59,8 +59,11 @@ static vs_lattice *dipolar_lattice(int L, double u)
     return lat;
 }
 
-/* The sampler of these tests: refresh every 10 accepted moves (so a save falls between refreshes,
- * with a non-empty changed list), the adaptive Metropolis step adapting for 8 sweeps. */
+/* The sampler of these tests: refresh every REFRESH = 40 accepted moves, more than the 27 sites of the
+ * L = 3 lattice (so a save falls between refreshes, with a non-empty changed list, and the sites of the
+ * list are visited again before the next refresh: the list's marks matter), the adaptive Metropolis
+ * step adapting for 8 sweeps. */
+#define REFRESH 40
 static vs_sampler *make(const vs_lattice *lat, const double *T, int move, int fields, int threads,
                         int overrelax, unsigned long seed)
 {
@@ -69,7 +72,7 @@ static vs_sampler *make(const vs_lattice *lat, const double *T, int move, int fi
     assert_int_equal(vs_sampler_options_create(&o), VS_OK);
     assert_int_equal(vs_sampler_options_set(o, VS_SAMPLER_OPT_MOVE, move), VS_OK);
     assert_int_equal(vs_sampler_options_set(o, VS_SAMPLER_OPT_FIELDS, fields), VS_OK);
-    assert_int_equal(vs_sampler_options_set(o, VS_SAMPLER_OPT_REFRESH, 10), VS_OK);
+    assert_int_equal(vs_sampler_options_set(o, VS_SAMPLER_OPT_REFRESH, REFRESH), VS_OK);
     assert_int_equal(vs_sampler_options_set(o, VS_SAMPLER_OPT_THREADS, threads), VS_OK);
     assert_int_equal(vs_sampler_options_set(o, VS_SAMPLER_OPT_OVERRELAX, overrelax), VS_OK);
     assert_int_equal(vs_sampler_options_set(o, VS_SAMPLER_OPT_ADAPT_SWEEPS, 8), VS_OK);
@@ -446,7 +449,7 @@ static void test_bad_files_are_refused_and_leave_the_sampler_unchanged(void **st
     expect_crafted_refused(s, bytes, n, slot_f, 2, dbl_bits(NAN), "Metropolis step");
     expect_crafted_refused(s, bytes, n, slot_f, 0, dbl_bits(0.5), "holds T");
     expect_crafted_refused(s, bytes, n, list0, 0, 27, "changed-site entry");
-    expect_crafted_refused(s, bytes, n, cnt0, 1, 10, "accepted moves since the refresh");
+    expect_crafted_refused(s, bytes, n, cnt0, 1, REFRESH, "accepted moves since the refresh");
     expect_crafted_refused(s, bytes, n, xcnt, 0, 9, "exchanges");
     expect_crafted_refused(s, bytes, n, sweeps, 0, 4, "proposed moves");
     expect_crafted_refused(s, bytes, n, cnt0, 0, 28, "changed sites");
