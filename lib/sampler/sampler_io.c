@@ -264,6 +264,7 @@ static void loaded_free(loaded *t, int nrep)
     vs__free(t->cnt);
     vs__free(t->mom);
     vs__free(t->mark);
+    /* next section (observables): free its temporary here */
 }
 
 static int loaded_alloc(loaded *t, const vs_sampler *s)
@@ -438,6 +439,7 @@ static int check_state(const vs_sampler *s, const loaded *t, const char *path)
     VS_FORWARD_IF_ERROR(check_slots(s, t, path));
     for (int k = 0; k < s->nrep; k++)
         VS_FORWARD_IF_ERROR(check_config(s, t, k, path));
+    /* next section (observables): validate its temporary here (BAD_IF) */
     return VS_OK;
 }
 
