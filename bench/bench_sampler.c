@@ -121,7 +121,7 @@ static double sweep_time(vs_sampler *s, int min_reps, double budget, int *nrep_o
 /* The automatic refresh period of sampler.h (VS_SAMPLER_OPT_REFRESH = 0). */
 static long auto_B(size_t N)
 {
-    double b = ceil(2.0 * sqrt((double)N * log2(2.0 * (double)N)));
+    double b = ceil(0.7 * sqrt((double)N * log2(2.0 * (double)N)));
     return (long)fmin((double)N, fmax(1.0, b));
 }
 
@@ -235,7 +235,7 @@ int main(int argc, char **argv)
         vs_lattice *lat = make_lattice(c, scanL[k]);
         size_t N = vs_lattice_nsites(lat);
         double T = mean_field_tc(lat), tref = 0.0;
-        static const double f[] = {0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 4.0};
+        static const double f[] = {0.0625, 0.125, 0.25, 0.5, 1.0, 2.0, 4.0};
         double tB[7];
         for (int j = 0; j < 7; j++) {
             long B = (long)fmax(1.0, floor(f[j] * (double)auto_B(N) + 0.5));
@@ -252,7 +252,7 @@ int main(int argc, char **argv)
             printf("%4d %7zu %8.2f %8ld %11.6f %9.3f\n", scanL[k], N, f[j],
                    (long)fmax(1.0, floor(f[j] * (double)auto_B(N) + 0.5)), tB[j], tB[j] / tref);
         for (int j = 0; j < 7; j++)
-            printf("bscan_L%d_f%03d=%.6g\n", scanL[k], (int)(100 * f[j] + 0.5), tB[j] / tref);
+            printf("bscan_L%d_f%05d=%.6g\n", scanL[k], (int)(10000 * f[j] + 0.5), tB[j] / tref);
         vs_lattice_free(lat);
     }
 
