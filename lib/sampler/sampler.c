@@ -354,7 +354,7 @@ static void config_clear(vs__config *c)
 /* Automatic refresh period B = min(N, max(1, ⌈0.7 √(N log₂ 2N)⌉)) (sampler.h). A sweep of n moves
  * costs about n (B/2) c_b + (n/B) c_f (c_b: one table lookup, c_f: one refresh ∝ N log N), least at
  * B = √(2 c_f/c_b) ∝ √(N log N); the constant 0.7 is the measured optimum of bench_sampler's B scan
- * (sc, 6-spin kernel, L = 16 and 32: docs/performance.md), where the cost is flat within ±50 %. */
+ * (sc, 6-spin kernel, L = 16 and 32: docs/performance.md); within 10 % of it for 0.75–1.5 × B. */
 static long auto_refresh(size_t N)
 {
     double b = ceil(0.7 * sqrt((double)N * log2(2.0 * (double)N)));

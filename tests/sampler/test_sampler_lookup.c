@@ -54,7 +54,8 @@ static void test_delayed_lookup_matches_direct_sums(void **state)
                 vs_sampler *s = NULL;
                 assert_int_equal(vs_sampler_create(lat, 2, T, 31 + (unsigned long)k, o, &s), VS_OK);
                 assert_int_equal(vs_sampler_sweep(s, 2), VS_OK);
-                double *sp = malloc(nv * sizeof *sp), *h = malloc(nv * sizeof *h), *hd = malloc(nv * sizeof *hd);
+                double *sp = malloc(nv * sizeof *sp), *h = malloc(nv * sizeof *h),
+                       *hd = malloc(nv * sizeof *hd);
                 assert_non_null(sp);
                 assert_non_null(h);
                 assert_non_null(hd);
@@ -72,9 +73,10 @@ static void test_delayed_lookup_matches_direct_sums(void **state)
                     for (size_t i = 0; i < nv; i++)
                         hmax = fmax(hmax, fabs(hd[i]));
                 }
-                print_message("# kind %d %s B = %ld: N = %zu, |C| = %zu, max|h| = %.3g, max|h − h_direct| = %.3g, "
-                              "max|E − E_direct| = %.3g\n",
-                              kinds[k], open ? "open" : "periodic", Bs[ib], N, s->slot[0].c->nchanged, hmax, wh, we);
+                print_message(
+                    "# kind %d %s B = %ld: N = %zu, |C| = %zu, max|h| = %.3g, max|h − h_direct| = %.3g, "
+                    "max|E − E_direct| = %.3g\n",
+                    kinds[k], open ? "open" : "periodic", Bs[ib], N, s->slot[0].c->nchanged, hmax, wh, we);
                 assert_true(hmax > 0.1); /* the check is not vacuous */
                 assert_true(wh <= 1e-10);
                 assert_true(we <= 1e-10);
