@@ -63,8 +63,10 @@ typedef enum vs_sampler_option {
      *  docs/sampler.md). The chain depends on B only through round-off. Bounds [0, 2^31 − 1].
      *  @since 1.1 */
     VS_SAMPLER_OPT_REFRESH = 4,
-    /** Threads over replicas: 0 (default) = the OpenMP default, n ≥ 1 = at most n. Builds without
-     *  OpenMP run serially. Results do not depend on it. Bounds [0, 1024]. @since 1.1 */
+    /** Threads over replicas: 0 (default) = automatic: the OpenMP default for lattices of at least
+     *  1024 sites, one thread below (a sweep is then too short to pay for the thread barrier);
+     *  n ≥ 1 = at most n. Builds without OpenMP run serially. Results do not depend on it.
+     *  Bounds [0, 1024]. @since 1.1 */
     VS_SAMPLER_OPT_THREADS = 5,
     /** Metropolis step δ (proposal s' = (s + δg)/|s + δg|, g Gaussian). 0 (default) = adaptive:
      *  starting at δ = 0.5, after each of the first ::VS_SAMPLER_OPT_ADAPT_SWEEPS sweeps of a

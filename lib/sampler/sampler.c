@@ -269,9 +269,17 @@ static void exchange_round(vs_sampler *s, int parity)
     vs__observe_ends(s->obs);
 }
 
+/* Automatic threads (option 0) only for lattices of at least this many sites: below it a sweep is
+ * too short to pay for the thread barrier after it, and on a loaded machine (more runnable threads
+ * than cores) each barrier can cost a scheduler time slice — a 64-site ladder ran 10× slower on 2
+ * threads than on 1 while another process kept a core busy. */
+#define VS__SAMPLER_AUTO_THREADS_MIN_SITES 1024
+
 static int thread_count(const vs_sampler *s)
 {
 #ifdef _OPENMP
+    if (s->opt.threads == 0 && s->N < VS__SAMPLER_AUTO_THREADS_MIN_SITES)
+        return 1;
     int nt = s->opt.threads > 0 ? s->opt.threads : omp_get_max_threads();
     return nt < s->nrep ? nt : s->nrep;
 #else
