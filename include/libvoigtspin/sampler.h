@@ -175,6 +175,144 @@ VS_API int vs_sampler_acceptance(const vs_sampler *s, int r, double *rate);
  *  creation (0 before the first attempt). @return ::VS_OK, ::VS_EINVAL. @since 1.1 */
 VS_API int vs_sampler_exchange_rate(const vs_sampler *s, int r, double *rate);
 
+/* ------------------------------------------------------------------------------------------------
+ * Observables (issue 11; docs/sampler.md, "Observables").
+ * ------------------------------------------------------------------------------------------------ */
+
+/**
+ * Observable keys of vs_sampler_observable(). N sites, ncomp = n components, T the slot's
+ * temperature (k_B = 1, unit of E0), E the total energy (unit of E0), m = M/N = (1/N) Σ_m s_m the
+ * n-vector order parameter per spin. COMP and SHEAR keys need ncomp = 6 (the elastic 6-spin model,
+ * Mandel order xx, yy, zz, √2yz, √2zx, √2xy): m_c = (m0 + m1 + m2)/√3 the compression component
+ * (1 component), m_s = m − m_c (1,1,1,0,0,0)/√3 the shear 5-vector (5 components); other ncomp →
+ * ::VS_EINVAL.
+ * Primary keys (ENERGY, M, M2, M4, COMP…, SHEAR…, SK_MAX) are means of one measured series: error
+ * by blocking, τ_int of that series. Derived keys (HEAT_CAPACITY, CHI, BINDER and the COMP/SHEAR
+ * analogues) are functions of several means: value and error by the jackknife over binned
+ * measurements, τ_int that of the primary series they fluctuate (E for the heat capacity, |m|²
+ * — resp. m_c², |m_s|² — for χ and the Binder cumulant).
+ * An enum tag only, with no typedef: the name vs_sampler_observable is the function's.
+ * @since 1.1
+ */
+enum vs_sampler_observable {
+    VS_SAMPLER_OBS_ENERGY = 1,        /**< ⟨E⟩/N, energy per spin (unit E0). @since 1.1 */
+    VS_SAMPLER_OBS_HEAT_CAPACITY = 2, /**< (⟨E²⟩ − ⟨E⟩²)/(N T²), per spin, k_B = 1. @since 1.1 */
+    VS_SAMPLER_OBS_M = 3,             /**< ⟨|m|⟩. @since 1.1 */
+    VS_SAMPLER_OBS_M2 = 4,            /**< ⟨|m|²⟩. @since 1.1 */
+    VS_SAMPLER_OBS_M4 = 5,            /**< ⟨|m|⁴⟩. @since 1.1 */
+    VS_SAMPLER_OBS_CHI = 6,           /**< N(⟨|m|²⟩ − ⟨|m|⟩²)/T (unit 1/E0). @since 1.1 */
+    /** (n+2)/2 − (n/2)⟨|m|⁴⟩/⟨|m|²⟩², n = ncomp: 0 for a Gaussian m, 1 for fixed |m|. @since 1.1 */
+    VS_SAMPLER_OBS_BINDER = 7,
+    VS_SAMPLER_OBS_COMP = 8,          /**< ⟨|m_c|⟩ (ncomp = 6). @since 1.1 */
+    VS_SAMPLER_OBS_COMP2 = 9,         /**< ⟨m_c²⟩. @since 1.1 */
+    VS_SAMPLER_OBS_COMP4 = 10,        /**< ⟨m_c⁴⟩. @since 1.1 */
+    VS_SAMPLER_OBS_COMP_CHI = 11,     /**< N(⟨m_c²⟩ − ⟨|m_c|⟩²)/T. @since 1.1 */
+    VS_SAMPLER_OBS_COMP_BINDER = 12,  /**< 3/2 − ½⟨m_c⁴⟩/⟨m_c²⟩² (n = 1). @since 1.1 */
+    VS_SAMPLER_OBS_SHEAR = 13,        /**< ⟨|m_s|⟩ (ncomp = 6). @since 1.1 */
+    VS_SAMPLER_OBS_SHEAR2 = 14,       /**< ⟨|m_s|²⟩. @since 1.1 */
+    VS_SAMPLER_OBS_SHEAR4 = 15,       /**< ⟨|m_s|⁴⟩. @since 1.1 */
+    VS_SAMPLER_OBS_SHEAR_CHI = 16,    /**< N(⟨|m_s|²⟩ − ⟨|m_s|⟩²)/T. @since 1.1 */
+    VS_SAMPLER_OBS_SHEAR_BINDER = 17, /**< 7/2 − (5/2)⟨|m_s|⁴⟩/⟨|m_s|²⟩² (n = 5). @since 1.1 */
+    /** ⟨max_k S(k)⟩, the mean over measurements of the largest S(k) of each configuration (see
+     *  vs_sampler_structure_factor()). @since 1.1 */
+    VS_SAMPLER_OBS_SK_MAX = 18
+};
+
+/**
+ * @brief Measure every slot once: the energy, the order parameters and the structure factor of
+ *        each slot's current configuration are added to that slot's accumulators.
+ *
+ * Call it between sweeps (e.g. once after each vs_sampler_sweep(s, 1)); τ_int is then in units of
+ * the sweeps between measurements. One measurement costs one FFT per slot (the structure factor).
+ * Serial; results do not depend on the thread count.
+ * @param s the sampler.
+ * @return ::VS_OK, ::VS_EINVAL (s NULL), ::VS_EOVERFLOW (2^63 − 1 measurements), ::VS_ENUMERIC (a
+ *         measured value too large to accumulate, |E| > 1e140). Nothing is changed on error.
+ * @since 1.1
+ */
+VS_API int vs_sampler_measure(vs_sampler *s);
+
+/**
+ * @brief Forget every measurement (e.g. after thermalisation): accumulators, structure-factor
+ *        sums, the measurement count and the round-trip count return to their state at creation,
+ *        and so do the round-trip labels (the configuration now at T[0] is the only one labelled
+ *        "came from the bottom"). The configurations and the chain are not affected.
+ * @param s the sampler. @return ::VS_OK, ::VS_EINVAL (s NULL).
+ * @since 1.1
+ */
+VS_API int vs_sampler_reset_observables(vs_sampler *s);
+
+/** @brief Number of vs_sampler_measure() calls since creation or the last
+ *  vs_sampler_reset_observables(). @return ::VS_OK, ::VS_EINVAL (NULL). @since 1.1 */
+VS_API int vs_sampler_measurements(const vs_sampler *s, long long *n);
+
+/**
+ * @brief Estimate, error bar and integrated autocorrelation time of an observable at slot r.
+ *
+ * Primary keys: value = the mean over all measurements; error = the blocking (Flyvbjerg–Petersen)
+ * error of the mean; tau_int = ½ σ²_block/σ²_naive, in the convention τ_int = ½ + Σ_{t≥1} ρ(t)
+ * (½ for independent measurements), in units of the measurement spacing. Derived keys (heat
+ * capacity, susceptibilities, Binder cumulants): value = f of the moment averages over the
+ * complete bins (all measurements while there are < 64; see docs/sampler.md), error = the
+ * jackknife error over the bins, tau_int = that of the primary series (E, |m|², m_c², |m_s|²).
+ * The energy fluctuation is accumulated as E − E_ref with E_ref the slot's first measured energy,
+ * so ⟨E²⟩ − ⟨E⟩² does not cancel.
+ * @param s the sampler. @param r slot, 0 ≤ r < nrep. @param key a key of enum ::vs_sampler_observable.
+ * @param[out] value estimate (may be NULL). @param[out] error its standard error (may be NULL).
+ * @param[out] tau_int (may be NULL).
+ * @return ::VS_OK, ::VS_EINVAL (s NULL, r out of range, unknown key, COMP/SHEAR key with
+ *         ncomp ≠ 6), ::VS_ENUMERIC (fewer than 2 measurements; a Binder cumulant with
+ *         ⟨|m|²⟩ = 0; a result not finite).
+ * @since 1.1
+ */
+VS_API int vs_sampler_observable(const vs_sampler *s, int r, int key, double *value, double *error,
+                                 double *tau_int);
+
+/**
+ * @brief Mean structure factor ⟨S(k)⟩ of slot r over the measurements, on the supercell grid.
+ *
+ * S(k) = (1/N) Σ_a |Σ_m s_{m,a} e^{−ik·r_m}|² (a = component, r_m the site positions of
+ * vs_lattice_positions(), basis offsets included), at k_q = Σ_j (q_j/L_j) b_j, 0 ≤ q_j < L_j, with
+ * the reciprocal cell vectors b_j (a_i·b_j = 2πδ_ij): the grid and k convention of
+ * vs_lattice_fourier() and vs_lattice_luttinger_tisza_min(). Layout row-major, q3 fastest:
+ * Sk[(q1 L2 + q2) L3 + q3]. Open clusters: the same definition on the same grid. S(−k) = S(k);
+ * for nbasis = 1, Σ_q S(k_q) = N (Parseval) and the value at k = 0 is N|m|².
+ * @param s the sampler. @param r slot.
+ * @param[out] Sk `double[L1*L2*L3]`.
+ * @return ::VS_OK, ::VS_EINVAL (NULL, r out of range), ::VS_ENUMERIC (no measurement yet).
+ * @since 1.1
+ */
+VS_API int vs_sampler_structure_factor(const vs_sampler *s, int r, double *Sk);
+
+/**
+ * @brief The maximum of ⟨S(k)⟩ (vs_sampler_structure_factor()) of slot r and its wave vector.
+ *
+ * The first grid point in the layout order reaching the maximum is reported (a point replaces the
+ * best so far only if it exceeds it by more than 1e-12 relative): since S(−k) = S(k), of the pair
+ * ±k the one of lower index. Compare it with the Luttinger–Tisza k (same convention; equal up to
+ * the lattice's symmetry images and ±k).
+ * @param s the sampler. @param r slot.
+ * @param[out] k `double[3]` Cartesian wave vector (1/length), k = Σ_j (q_j/L_j) b_j (may be NULL).
+ * @param[out] Smax the maximum (may be NULL).
+ * @return ::VS_OK, ::VS_EINVAL (s NULL, r out of range), ::VS_ENUMERIC (no measurement yet).
+ * @since 1.1
+ */
+VS_API int vs_sampler_structure_factor_peak(const vs_sampler *s, int r, double k[3], double *Smax);
+
+/**
+ * @brief Parallel-tempering round trips since creation or the last vs_sampler_reset_observables().
+ *
+ * Each configuration carries a label: "none", "up" (it visited T[0] last among the two ends) or
+ * "down" (it visited T[nrep−1] after T[0]). After each exchange round the configuration at T[0]
+ * becomes "up" — a round trip is counted if it was "down" — and an "up" configuration at
+ * T[nrep−1] becomes "down". At creation (and reset) the configuration at T[0] is "up", the others
+ * "none". nrep = 1: always 0.
+ * @param s the sampler. @param[out] n round trips.
+ * @return ::VS_OK, ::VS_EINVAL (NULL).
+ * @since 1.1
+ */
+VS_API int vs_sampler_round_trips(const vs_sampler *s, long long *n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -19,6 +19,7 @@
  *   evaluate.c         fields and energies of configurations (FFT and direct sums), the total spin
  *   moves.c            Monte Carlo moves: single-spin ΔE and update
  *   luttinger_tisza.c  the Fourier coupling H(k) and the Luttinger–Tisza extremes
+ *   structure.c        the static structure factor S(k) of a configuration on the supercell grid
  */
 #ifndef VS_LATTICE_INTERNAL_H
 #define VS_LATTICE_INTERNAL_H
@@ -273,5 +274,18 @@ void vs__lattice_total(const struct vs_lattice *lat, const double *s, double *M)
 
 /* ================================================================ luttinger_tisza.c */
 /* public functions only */
+
+/* ================================================================ structure.c */
+/* Cartesian k = Σ_j (q_j/L_j) b_j of the grid point q (1/length; the convention of
+ * vs_lattice_fourier() and the Luttinger–Tisza k). */
+void vs__lattice_grid_wavevector(const vs__geom *g, const int *q, double *k);
+/* S(k) = (1/N) Σ_a |Σ_m s_{m,a} e^{−ik·r_m}|² (r_m the positions of vs_lattice_positions()) of the
+ * configuration s[N·ncomp] at k_q = Σ_j (q_j/L_j) b_j for every q, 0 ≤ q_j < L_j, into
+ * Sk[L1·L2·L3], row-major (q3 fastest: index (q1 L2 + q2) L3 + q3). Periodic or open (the same grid
+ * and definition). Uses the buffers of ws (a workspace of l); s is trusted (N·ncomp values) and
+ * only read. VS_ENUMERIC if a value is not finite (s not finite, or overflow). For real s,
+ * S(−k) = S(k), S(k + G) = S(k) for nbasis = 1, and then Σ_q S(k_q) = Σ_m |s_m|² (Parseval). */
+int vs__lattice_structure_factor_ws(const struct vs_lattice *l, struct vs_lattice_workspace *ws, const double *s,
+                                    double *Sk);
 
 #endif

@@ -220,8 +220,10 @@ static void exchange_round(vs_sampler *s, int parity)
             a->c = b->c;
             b->c = t;
             s->xacc[r]++;
+            vs__observe_swap(s->obs, r);
         }
     }
+    vs__observe_ends(s->obs);
 }
 
 static int thread_count(const vs_sampler *s)
@@ -334,6 +336,7 @@ VS_API void vs_sampler_free(vs_sampler *s)
     vs__free(s->A);
     vs__free(s->xatt);
     vs__free(s->xacc);
+    vs__observe_free(s->obs);
     vs__free(s);
 }
 
@@ -402,6 +405,8 @@ VS_API int vs_sampler_create(const vs_lattice *lat, int nrep, const double *T, u
         if (st == VS_OK)
             st = config_init(s, sl);
     }
+    if (st == VS_OK)
+        st = vs__observe_create(s, &s->obs);
     if (st != VS_OK)
         goto fail;
     *out = s;

@@ -6,6 +6,8 @@
  *   checkpoint.c       the checkpoint file: tagged sections, checksummed, written atomically (checkpoint.h)
  *   moves.c            von Mises–Fisher sampling and the heat-bath, Metropolis and over-relaxation moves
  *   sampler_options.c  vs_sampler_options: defaults, bounds, set/get
+ *   observe.c          the observables: per-slot accumulators, mean S(k), round trips; their
+ *                      packed state for the checkpoint
  *   sampler.c          the vs_sampler handle (state in sampler_state.h): replicas, exact fields
  *                      (delayed or plain), sweeps,
  *                      parallel tempering, queries
@@ -98,11 +100,32 @@ struct vs_sampler_options {
 };
 void vs__sampler_options_default(struct vs_sampler_options *o);
 
+/* ================================================================ observe.c */
+/* The observables' state of a sampler (opaque; include/libvoigtspin/sampler.h, "Observables"):
+ * per slot the accumulators of stats.h, E_ref and Σ S(k); the measurement count; per slot the
+ * round-trip label of the configuration it holds and the round-trip count. */
+struct vs_sampler;
+struct vs__observe;
+/* An empty state for s (s->nrep, nc, N and the lattice set). VS_ENOMEM. */
+int vs__observe_create(const struct vs_sampler *s, struct vs__observe **out);
+void vs__observe_free(struct vs__observe *o);
+/* The exchange between slots r and r+1 was accepted: the labels travel with the configurations. */
+void vs__observe_swap(struct vs__observe *o, int r);
+/* After each exchange round: the ends of the ladder update the labels and count round trips. */
+void vs__observe_ends(struct vs__observe *o);
+/* Checkpoint: everything above in a fixed little-endian layout of vs__observe_size(s) bytes
+ * (8-byte words: tag "VSOBSRV1", nrep, ncomp, L1 L2 L3, measurements, round trips, nrep labels;
+ * then per slot: E_ref, the 11 blocking accumulators and the binned moments as packed by stats.h,
+ * the L1 L2 L3 sums of S(k)). Unpack checks the length, tag, sizes, counts and every accumulator
+ * (VS_EINVAL; s unchanged on error, VS_ENOMEM too) and continues bit-identically. */
+size_t vs__observe_size(const struct vs_sampler *s);
+int vs__observe_pack(const struct vs_sampler *s, unsigned char *buf);
+int vs__observe_unpack(struct vs_sampler *s, const unsigned char *buf, size_t len);
+
 /* ================================================================ sampler.c */
 /* The exact pair fields h_m = Σ_n T(r_m − r_n) s_n of slot r's current configuration, as the
  * sampler maintains them (delayed: refresh fields + the changed-site corrections), into
  * h[N*ncomp] (tests compare them with fresh FFT fields). */
-struct vs_sampler;
 int vs__sampler_fields(const struct vs_sampler *s, int r, double *h);
 
 #endif

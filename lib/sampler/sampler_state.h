@@ -51,6 +51,7 @@ struct vs_sampler {
     double *A;                       /* nb blocks nc×nc: T(0) + D + U/N */
     gsl_rng *xrng;                   /* the exchange stream */
     unsigned long long *xatt, *xacc; /* per pair (r, r+1) */
+    struct vs__observe *obs;         /* the observables' accumulators and round trips (observe.c) */
 };
 
 #endif
