@@ -11,6 +11,8 @@
  *   sampler.c          the vs_sampler handle (state in sampler_state.h): replicas, exact fields
  *                      (delayed or plain), sweeps,
  *                      parallel tempering, queries
+ *   sampler_io.c       checkpoint/restart of the whole handle (state, fingerprint, validation):
+ *                      vs_sampler_save/load/sweeps
  *
  * Every move acts on one unit spin s ∈ S^{n−1} (n ≥ 1 components; n = 1: s = ±1) in the generic
  * single-site target
