@@ -534,6 +534,8 @@ static int mc_run(const cli_mc *o, int argc, char **argv)
     cli_file f = {0};
     cli_table t = {stdout, o->fmt, 0, 12};
     long long done = 0, total = o->therm + o->sweeps;
+    struct sigaction old_int, old_term;
+    mc_signals(&old_int, &old_term); /* from here on a signal stops the run cleanly */
     int rc = mc_check_files(o);
     if (rc == 0 && o->output && (rc = cli_file_open(&f, o->output)) == 0)
         t.fp = f.fp;
@@ -544,14 +546,10 @@ static int mc_run(const cli_mc *o, int argc, char **argv)
     }
     if (rc == 0)
         rc = mc_start(o, lat, &s, &done);
-    struct sigaction old_int, old_term;
     if (rc == 0) {
-        mc_signals(&old_int, &old_term);
         rc = mc_loop(o, s, &done, total);
-        if (rc == 0 && mc_stop)
+        if (rc == 0 && mc_stop && done < total)
             rc = mc_interrupted(o, s, done, total, argc, argv);
-        sigaction(SIGINT, &old_int, NULL);
-        sigaction(SIGTERM, &old_term, NULL);
     }
     if (rc == 0 && o->checkpoint)
         rc = mc_save(s, o->checkpoint, 1);
@@ -567,6 +565,8 @@ static int mc_run(const cli_mc *o, int argc, char **argv)
         rc = rc == 0 ? cli_file_commit(&f) : (cli_file_discard(&f), rc);
     vs_sampler_free(s);
     vs_lattice_free(lat);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
     return rc;
 }
 
