@@ -34,7 +34,7 @@ static void mc_help(FILE *fp)
             "  --sweeps N                measurement sweeps after thermalisation (default 10000)\n"
             "  --therm N                 thermalisation sweeps, not measured (default 1000)\n"
             "  --every N                 measure every N-th sweep (default 1)\n"
-            "  --seed S                  random seed, 0 <= S (default 1); the same seed gives the same run\n"
+            "  --seed S                  random seed, 0 <= S < 2^31 (default 1); the same seed, the same run\n"
             "  --threads N               threads over the replicas (default 0: OpenMP default); results\n"
             "                            do not depend on it\n"
             "  --move heatbath|metropolis    single-site move (default heatbath)\n"
