@@ -297,10 +297,17 @@ static void mc_progress_show(mc_progress *p, long long done, long long total, lo
     for (int k = 0; k < 20; k++)
         bar[k] = k < fill ? '#' : '.';
     bar[20] = '\0';
-    double rate = (double)(done - p->start) / (now - p->t0);
-    double eta = rate > 0 ? (double)(total - done) / rate : 0;
-    fprintf(stderr, "%svoigtspin mc: [%s] %3d%% sweep %lld/%lld %s, %.0f s left%s", p->tty ? "\r" : "", bar,
-            (int)(100 * frac), done, total, done <= therm ? "thermalising" : "measuring", eta,
+    double rate = (double)(done - p->start) / fmax(now - p->t0, 1e-9);
+    long eta = rate > 0 ? lround(fmin((double)(total - done) / rate, 1e9)) : 0;
+    char left[32];
+    if (eta >= 3600)
+        snprintf(left, sizeof left, "%ldh%02ldm", eta / 3600, eta / 60 % 60);
+    else if (eta >= 60)
+        snprintf(left, sizeof left, "%ldm%02lds", eta / 60, eta % 60);
+    else
+        snprintf(left, sizeof left, "%lds", eta);
+    fprintf(stderr, "%svoigtspin mc: [%s] %3d%% sweep %lld/%lld %s, %s left%s", p->tty ? "\r" : "", bar,
+            (int)(100 * frac), done, total, done <= therm ? "thermalising" : "measuring", left,
             p->tty ? "\033[K" : "\n");
     fflush(stderr);
     p->shown = 1;
