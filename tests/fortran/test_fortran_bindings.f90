@@ -161,6 +161,8 @@ program test_fortran_bindings
   call test_into_meanfield_fixed_size_arrays()
   call test_into_lattice_fixed_size_arrays()
   call test_sampler_parallel_tempering_and_queries()
+  ! sampler observables (issue 11, since 1.1)
+  call test_sampler_observables()
   call tap_finish()
 
 contains
@@ -1329,6 +1331,59 @@ contains
     call ok(st == VS_EINVAL .and. .not. smp%is_associated(), 'an unsorted ladder gives VS_EINVAL')
     call lat%free()
   end subroutine test_sampler_parallel_tempering_and_queries
+
+  ! ---- sampler observables (issue 11, since 1.1) ------------------------------------------------
+  subroutine test_sampler_observables()
+    use, intrinsic :: iso_c_binding, only: c_long_long
+    type(vs_lattice_t) :: lat
+    type(vs_sampler_t) :: smp
+    real(c_double) :: sk(27), small(26), k(3), smax, v, e, tau, en, total
+    integer(c_long_long) :: n
+    integer :: st, i
+    call make_dipolar_sc(lat, 1.0_c_double, 3, 1.0_c_double)
+    call smp%create(lat, [0.5_c_double, 1.0_c_double], 7_c_long, stat=st)
+    call vs_sampler_structure_factor(smp, 1, sk, st)
+    call ok(st == VS_ENUMERIC, 'structure factor before any measurement gives VS_ENUMERIC')
+    en = 0.0_c_double
+    do i = 1, 10
+      call smp%sweep(1)
+      call vs_sampler_measure(smp, st)
+      call smp%energy(2, e)
+      en = en + e / 27.0_c_double
+    end do
+    call vs_sampler_measurements(smp, n, st)
+    call ok(st == VS_OK .and. n == 10_c_long_long, 'vs_sampler_measurements counts the measurements')
+    call vs_sampler_observable(smp, 2, VS_SAMPLER_OBS_ENERGY, v, e, tau, st)
+    call ok(st == VS_OK .and. abs(v - en / 10.0_c_double) <= 1e-12_c_double * abs(v) .and. e > 0.0_c_double &
+            .and. tau > 0.0_c_double, 'energy per spin of slot 2 = the mean of the measured energies')
+    call vs_sampler_observable(smp, 1, VS_SAMPLER_OBS_BINDER, v, stat=st)
+    call ok(st == VS_OK, 'Binder cumulant of slot 1')
+    call vs_sampler_structure_factor(smp, 1, sk, st)
+    total = sum(sk)
+    call ok(st == VS_OK .and. abs(total - 27.0_c_double) <= 1e-12_c_double * 27.0_c_double, &
+            'sum of S(k) over the grid = N')
+    call vs_sampler_structure_factor_peak(smp, 1, k, smax, st)
+    call ok(st == VS_OK .and. abs(smax - maxval(sk)) <= 1e-12_c_double * smax, 'peak = max of S(k)')
+    call vs_sampler_round_trips(smp, n, st)
+    call ok(st == VS_OK .and. n >= 0_c_long_long, 'round trips')
+    call vs_sampler_observable(smp, 0, VS_SAMPLER_OBS_ENERGY, v, stat=st)
+    call ok(st == VS_EINVAL, 'observable of slot 0 gives VS_EINVAL (slots are 1-based)')
+    call vs_sampler_observable(smp, 1, 0_c_int, v, stat=st)
+    call ok(st == VS_EINVAL, 'unknown observable key gives VS_EINVAL')
+    call vs_sampler_observable(smp, 1, VS_SAMPLER_OBS_SHEAR, v, stat=st)
+    call ok(st == VS_EINVAL, 'shear key with ncomp = 3 gives VS_EINVAL')
+    call vs_sampler_structure_factor(smp, 1, small, st)
+    call ok(st == VS_EINVAL, 'structure factor into a too small array gives VS_EINVAL')
+    call vs_sampler_structure_factor_peak(smp, 3, k, smax, st)
+    call ok(st == VS_EINVAL, 'peak of slot 3 of 2 gives VS_EINVAL')
+    call vs_sampler_reset_observables(smp, st)
+    call vs_sampler_measurements(smp, n)
+    call ok(st == VS_OK .and. n == 0_c_long_long, 'reset forgets the measurements')
+    call smp%free()
+    call vs_sampler_measure(smp, st)
+    call ok(st == VS_EINVAL, 'measure of a freed sampler gives VS_EINVAL')
+    call lat%free()
+  end subroutine test_sampler_observables
 
   subroutine test_lattice_elastic_kernel_six_components()
     type(vs_lattice_t) :: lat
