@@ -55,9 +55,13 @@ static const char format_id[] = "libvoigtspin vs_sampler checkpoint, layout 1";
 /* ---------------------------------------------------------------- fingerprint */
 
 /* Hash n doubles through their little-endian bit patterns (the same fingerprint on either byte
- * order), in blocks so that the 44 MB coupling table of L = 64 needs no copy. */
+ * order): directly on a little-endian host, else in blocks converted on the stack (the coupling
+ * table, 44 MB at L = 64, is never copied). */
 static uint64_t hash_f64(uint64_t crc, const double *a, size_t n)
 {
+    const uint64_t one = 1;
+    if (*(const unsigned char *)&one == 1)
+        return vs__ckpt_crc64(crc, a, n * sizeof *a);
     unsigned char buf[8 * 512];
     while (n > 0) {
         size_t m = n < 512 ? n : 512;
@@ -123,14 +127,19 @@ static uint64_t fingerprint(const vs_sampler *s)
 
 /* Re-record the last message under the public function's name (the container's messages name
  * vs__ckpt_*; the path and the cause stay). */
-static int restate(int st, const char *func)
+static const char *container_message(char *msg, size_t n)
 {
-    char msg[1024];
     const char *m = vs_last_error();
     if (strncmp(m, "vs__ckpt_", 9) == 0 && strstr(m, ": ") != NULL)
         m = strstr(m, ": ") + 2;
-    snprintf(msg, sizeof msg, "%s", m);
-    return vs__error(st, "%s: %s", func, msg);
+    snprintf(msg, n, "%s", m);
+    return msg;
+}
+
+static int restate(int st, const char *func)
+{
+    char msg[1024];
+    return vs__error(st, "%s: %s", func, container_message(msg, sizeof msg));
 }
 
 /* ---------------------------------------------------------------- save */
@@ -255,6 +264,7 @@ static void loaded_free(loaded *t, int nrep)
     vs__free(t->cnt);
     vs__free(t->mom);
     vs__free(t->mark);
+    /* next section (observables): free its temporary here */
 }
 
 static int loaded_alloc(loaded *t, const vs_sampler *s)
@@ -429,6 +439,7 @@ static int check_state(const vs_sampler *s, const loaded *t, const char *path)
     VS_FORWARD_IF_ERROR(check_slots(s, t, path));
     for (int k = 0; k < s->nrep; k++)
         VS_FORWARD_IF_ERROR(check_config(s, t, k, path));
+    /* next section (observables): validate its temporary here (BAD_IF) */
     return VS_OK;
 }
 
@@ -487,11 +498,13 @@ VS_API int vs_sampler_load(vs_sampler *s, const char *path)
     loaded t = {0};
     VS_GOTO_IF_ERROR(st, loaded_alloc(&t, s), out);
     if ((st = get_state(c, s, &t)) != VS_OK) {
-        /* a section missing or of the wrong length in a file that passed the CRCs: not ours */
+        /* a section missing or of the wrong length in a file that passed the CRCs: not ours; or a
+         * generator state of another host layout (VS_EUNSUPPORTED) */
         st = st == VS_EINVAL ? VS_EIO : st;
         char msg[1024];
-        snprintf(msg, sizeof msg, "%s", vs_last_error());
-        st = vs__error(st, "%s: checkpoint %s is malformed (%s)", __func__, path, msg);
+        st = vs__error(st, "%s: checkpoint %s %s (%s)", __func__, path,
+                       st == VS_EUNSUPPORTED ? "cannot be restored on this host" : "is malformed",
+                       container_message(msg, sizeof msg));
         goto out;
     }
     VS_GOTO_IF_ERROR(st, check_state(s, &t, path), out);
