@@ -33,7 +33,7 @@ static void mc_help(FILE *fp)
             "Run:\n"
             "  --sweeps N                measurement sweeps after thermalisation (default 10000)\n"
             "  --therm N                 thermalisation sweeps, not measured (default 1000)\n"
-            "  --every N                 measure every N-th sweep (default 1)\n"
+            "  --every N                 measure every N-th sweep (default 1; at least 2 measurements)\n"
             "  --seed S                  random seed, 0 <= S < 2^31 (default 1); the same seed, the same run\n"
             "  --threads N               threads over the replicas (default 0: OpenMP default); results\n"
             "                            do not depend on it\n"
@@ -225,8 +225,9 @@ int cli_mc_parse(cli_mc *o, int argc, char **argv)
         rc = cli_usage_error("mc: give the temperatures (--T T1,T2,... or --Tmin A --Tmax B --nT N)");
     if (rc == 0)
         rc = mc_check_ladder(o);
-    if (rc == 0 && o->every > o->sweeps)
-        rc = cli_usage_error("option --every: %ld is more than the %ld measurement sweeps", o->every, o->sweeps);
+    if (rc == 0 && o->sweeps / o->every < 2)
+        rc = cli_usage_error("options --sweeps/--every: %ld sweeps measured every %ld give fewer than the 2 "
+                             "measurements error bars need", o->sweeps, o->every);
     if (rc == 0 && o->resume && o->checkpoint == NULL)
         rc = cli_usage_error("option --resume needs --checkpoint FILE");
     return rc;
@@ -362,6 +363,22 @@ static int mc_columns(int nc, const char **names)
     return n;
 }
 
+/* One observable of slot r into v[0] (value), v[1] (error), *tau. An estimate that cannot be
+ * finite (VS_ENUMERIC: C at a temperature so low that it overflows, a Binder cumulant with
+ * <|m|^2> = 0) is printed as nan with a warning, so the other numbers of the run are not lost. */
+static int mc_observable(const vs_sampler *s, int r, int k, double *v, double *tau)
+{
+    int st = vs_sampler_observable(s, r, mc_obs[k].key, &v[0], &v[1], tau);
+    if (st != VS_ENUMERIC)
+        return st;
+    double T = NAN;
+    vs_sampler_temperature(s, r, &T);
+    fprintf(stderr, "voigtspin mc: warning: %s at T = %g is not finite (%s); printed as nan\n", mc_obs[k].name, T,
+            vs_last_error());
+    v[0] = v[1] = *tau = NAN;
+    return VS_OK;
+}
+
 /* The row of slot r. */
 static int mc_row(const vs_sampler *s, int r, int nc, long long trips, double *v)
 {
@@ -370,7 +387,7 @@ static int mc_row(const vs_sampler *s, int r, int nc, long long trips, double *v
         if (!mc_has_obs(k, nc))
             continue;
         double tau;
-        st = vs_sampler_observable(s, r, mc_obs[k].key, &v[n], &v[n + 1], &tau);
+        st = mc_observable(s, r, k, &v[n], &tau);
         n += 2;
         if (k == 0)
             v[n++] = tau;
@@ -388,21 +405,27 @@ static int mc_row(const vs_sampler *s, int r, int nc, long long trips, double *v
     return st;
 }
 
+/* Every row first, then the table: a failure prints nothing rather than half a table. */
 static int mc_results(const vs_sampler *s, int nc, cli_table *t)
 {
     const char *names[MC_MAXCOL];
-    double v[MC_MAXCOL];
+    int nrep = vs_sampler_nreplicas(s), ncol = mc_columns(nc, names);
     long long trips;
     int st = vs_sampler_round_trips(s, &trips);
     if (st != VS_OK)
         return cli_lib_error("the round trips", st);
-    cli_table_header(t, mc_columns(nc, names), names);
-    for (int r = 0; r < vs_sampler_nreplicas(s); r++) {
-        if ((st = mc_row(s, r, nc, trips, v)) != VS_OK)
-            return cli_lib_error("the observables", st);
-        cli_table_row(t, v);
+    double *v = malloc((size_t)nrep * MC_MAXCOL * sizeof *v);
+    if (v == NULL)
+        return cli_lib_error("the results table", VS_ENOMEM);
+    for (int r = 0; r < nrep && st == VS_OK; r++)
+        st = mc_row(s, r, nc, trips, v + (size_t)r * MC_MAXCOL);
+    if (st == VS_OK) {
+        cli_table_header(t, ncol, names);
+        for (int r = 0; r < nrep; r++)
+            cli_table_row(t, v + (size_t)r * MC_MAXCOL);
     }
-    return CLI_EXIT_OK;
+    free(v);
+    return st == VS_OK ? CLI_EXIT_OK : cli_lib_error("the observables", st);
 }
 
 /* ---- the run ------------------------------------------------------------------------------------- */

@@ -51,6 +51,7 @@ bad = {
     "range_reversed": (["--Tmin", "1", "--Tmax", "0.5", "--nT", "3"], "--Tmin"),
     "list_and_range": (["--T", "1", "--Tmin", "0.5", "--Tmax", "1", "--nT", "3"], "--T"),
     "every_beyond_sweeps": (["--T", "1", "--sweeps", "10", "--every", "11"], "--every"),
+    "single_measurement": (["--T", "1", "--sweeps", "1"], "2 measurements"),
     "unknown_move": (["--T", "1", "--move", "wolff"], "--move"),
     "unknown_fields": (["--T", "1", "--fields", "fast"], "--fields"),
     "bad_lattice_size": (["--T", "1", "--L", "0,2,2"], "--L"),
