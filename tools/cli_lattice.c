@@ -21,7 +21,8 @@ const char *const cli_lattice_help =
 
 void cli_lattice_init(cli_lattice *o)
 {
-    *o = (cli_lattice){.kernel = "elastic", .preset = "sc", .a = 1.0, .E0 = 1.0, .accuracy = 1e-12, .L = {4, 4, 4}};
+    *o = (cli_lattice){
+        .kernel = "elastic", .preset = "sc", .a = 1.0, .E0 = 1.0, .accuracy = 1e-12, .L = {4, 4, 4}};
 }
 
 void cli_lattice_free(cli_lattice *o)
@@ -41,7 +42,8 @@ static int word_option(const char *opt, const char *v, const char *const *words,
             snprintf(dst, cap, "%s", v);
             return 1;
         }
-    return cli_usage_error("option %s: '%s' is not %s", opt, v, n == 3 ? "sc, bcc or fcc" : "elastic or dipolar");
+    return cli_usage_error("option %s: '%s' is not %s", opt, v,
+                           n == 3 ? "sc, bcc or fcc" : "elastic or dipolar");
 }
 
 static int basis_option(cli_lattice *o, const char *v)
@@ -109,7 +111,8 @@ int cli_lattice_build(const cli_lattice *o, vs_lattice **lat)
     vs_elastic *el = NULL;
     vs_coupling *c = NULL;
     vs_lattice_options *opt = NULL;
-    int st = strcmp(o->kernel, "dipolar") == 0 ? vs_coupling_create_dipolar(&c) : cli_material_create(&o->mat, &el);
+    int st = strcmp(o->kernel, "dipolar") == 0 ? vs_coupling_create_dipolar(&c)
+                                               : cli_material_create(&o->mat, &el);
     if (st == VS_OK && c == NULL)
         st = cli_coupling_create(&o->mat, el, &c);
     if (st == VS_OK)
@@ -121,14 +124,17 @@ int cli_lattice_build(const cli_lattice *o, vs_lattice **lat)
     if (st == VS_OK)
         st = vs_lattice_options_set(opt, VS_LATTICE_OPT_ALPHA, o->alpha);
     if (st == VS_OK)
-        st = vs_lattice_options_set(opt, VS_LATTICE_OPT_BOUNDARY, o->open ? VS_LATTICE_OPEN : VS_LATTICE_PERIODIC);
+        st = vs_lattice_options_set(opt, VS_LATTICE_OPT_BOUNDARY,
+                                    o->open ? VS_LATTICE_OPEN : VS_LATTICE_PERIODIC);
     if (st == VS_OK) {
         if (o->have_cell) {
             static const double origin[3] = {0, 0, 0};
-            st = vs_lattice_create(o->cell, o->nbasis ? o->nbasis : 1, o->nbasis ? o->basis : origin, o->L, c, 0, opt, lat);
+            st = vs_lattice_create(o->cell, o->nbasis ? o->nbasis : 1, o->nbasis ? o->basis : origin, o->L, c,
+                                   0, opt, lat);
         } else {
-            int kind = strcmp(o->preset, "bcc") == 0 ? VS_LATTICE_BCC
-                       : strcmp(o->preset, "fcc") == 0 ? VS_LATTICE_FCC : VS_LATTICE_SC;
+            int kind = strcmp(o->preset, "bcc") == 0   ? VS_LATTICE_BCC
+                       : strcmp(o->preset, "fcc") == 0 ? VS_LATTICE_FCC
+                                                       : VS_LATTICE_SC;
             st = vs_lattice_create_cubic(kind, o->a, o->L, c, 0, opt, lat);
         }
     }

@@ -18,57 +18,67 @@
 
 #include "cli.h"
 
-#define MC_MAX_T 65536       /* the sampler's largest ladder */
+#define MC_MAX_T      65536 /* the sampler's largest ladder */
 #define MC_MAX_SWEEPS 1000000000000000L
 
 static void mc_help(FILE *fp)
 {
-    fprintf(fp,
-            "usage: voigtspin mc [lattice] [kernel] LADDER [run] [checkpoint] [output]\n"
-            "Monte Carlo of the lattice model at a ladder of temperatures (parallel tempering, exact\n"
-            "fields; docs/sampler.md): per temperature the observables with error bars.\n%s"
-            "Ladder (one of; T in units of E0, k_B = 1):\n"
-            "  --T T1,T2,...             strictly increasing temperatures > 0\n"
-            "  --Tmin A --Tmax B --nT N  N temperatures in geometric progression from A to B\n"
-            "Run:\n"
-            "  --sweeps N                measurement sweeps after thermalisation (default 10000)\n"
-            "  --therm N                 thermalisation sweeps, not measured (default 1000)\n"
-            "  --every N                 measure every N-th sweep (default 1; at least 2 measurements)\n"
-            "  --seed S                  random seed, 0 <= S < 2^31 (default 1); the same seed, the same run\n"
-            "  --threads N               threads over the replicas (default 0: OpenMP default); results\n"
-            "                            do not depend on it\n"
-            "  --move heatbath|metropolis    single-site move (default heatbath)\n"
-            "  --overrelax K             over-relaxation passes per sweep (default 1)\n"
-            "  --fields delayed|plain    exact fields by delayed updates (default) or O(N) updates\n"
-            "  --refresh B               delayed fields: FFT refresh every B accepted moves (default 0: auto)\n"
-            "Checkpoint:\n"
-            "  --checkpoint FILE         save the complete state to FILE (atomically) at the start, every\n"
-            "                            --checkpoint-every sweeps, at the end and on Ctrl-C; FILE must\n"
-            "                            not exist unless --resume is given\n"
-            "  --checkpoint-every N      sweeps between checkpoints (default 1000; 0: start/end/Ctrl-C only)\n"
-            "  --resume                  continue the run saved in FILE (give the same lattice, ladder and\n"
-            "                            sampler options) until --therm + --sweeps sweeps in all\n"
-            "Output:\n"
-            "  --format table|csv        aligned table (default) or CSV (also --table, --csv)\n"
-            "  -o, --output FILE         write the results to FILE (atomically) instead of standard output\n"
-            "  --progress                progress bar on stderr even when it is not a terminal\n"
-            "  --quiet                   no progress bar and no summary on stderr\n"
-            "Columns per temperature: T, E/N, C (per spin), |m|, chi, Binder U (each with its error;\n"
-            "tau_E the integrated autocorrelation time of E, in measurements); for ncomp = 6 also the\n"
-            "compression (|m_c|, chi_c, U_c) and shear (|m_s|, chi_s, U_s) ones; <max_k S(k)> with its error,\n"
-            "the peak S_peak of <S(k)> and its k (k1,k2,k3); the acceptance of single-site moves, the\n"
-            "acceptance of exchanges with the next temperature (nan for the highest), the ladder's\n"
-            "round trips. Ctrl-C (or SIGTERM) stops between sweeps, writes the checkpoint and exits\n"
-            "128 + signal (130 for Ctrl-C); a second Ctrl-C stops at once.\n\n%s",
-            cli_lattice_help, cli_material_help);
+    fprintf(
+        fp,
+        "usage: voigtspin mc [lattice] [kernel] LADDER [run] [checkpoint] [output]\n"
+        "Monte Carlo of the lattice model at a ladder of temperatures (parallel tempering, exact\n"
+        "fields; docs/sampler.md): per temperature the observables with error bars.\n%s"
+        "Ladder (one of; T in units of E0, k_B = 1):\n"
+        "  --T T1,T2,...             strictly increasing temperatures > 0\n"
+        "  --Tmin A --Tmax B --nT N  N temperatures in geometric progression from A to B\n"
+        "Run:\n"
+        "  --sweeps N                measurement sweeps after thermalisation (default 10000)\n"
+        "  --therm N                 thermalisation sweeps, not measured (default 1000)\n"
+        "  --every N                 measure every N-th sweep (default 1; at least 2 measurements)\n"
+        "  --seed S                  random seed, 0 <= S < 2^31 (default 1); the same seed, the same run\n"
+        "  --threads N               threads over the replicas (default 0: OpenMP default); results\n"
+        "                            do not depend on it\n"
+        "  --move heatbath|metropolis    single-site move (default heatbath)\n"
+        "  --overrelax K             over-relaxation passes per sweep (default 1)\n"
+        "  --fields delayed|plain    exact fields by delayed updates (default) or O(N) updates\n"
+        "  --refresh B               delayed fields: FFT refresh every B accepted moves (default 0: auto)\n"
+        "Checkpoint:\n"
+        "  --checkpoint FILE         save the complete state to FILE (atomically) at the start, every\n"
+        "                            --checkpoint-every sweeps, at the end and on Ctrl-C; FILE must\n"
+        "                            not exist unless --resume is given\n"
+        "  --checkpoint-every N      sweeps between checkpoints (default 1000; 0: start/end/Ctrl-C only)\n"
+        "  --resume                  continue the run saved in FILE (give the same lattice, ladder and\n"
+        "                            sampler options) until --therm + --sweeps sweeps in all\n"
+        "Output:\n"
+        "  --format table|csv        aligned table (default) or CSV (also --table, --csv)\n"
+        "  -o, --output FILE         write the results to FILE (atomically) instead of standard output\n"
+        "  --progress                progress bar on stderr even when it is not a terminal\n"
+        "  --quiet                   no progress bar and no summary on stderr\n"
+        "Columns per temperature: T, E/N, C (per spin), |m|, chi, Binder U (each with its error;\n"
+        "tau_E the integrated autocorrelation time of E, in measurements); for ncomp = 6 also the\n"
+        "compression (|m_c|, chi_c, U_c) and shear (|m_s|, chi_s, U_s) ones; <max_k S(k)> with its error,\n"
+        "the peak S_peak of <S(k)> and its k (k1,k2,k3); the acceptance of single-site moves, the\n"
+        "acceptance of exchanges with the next temperature (nan for the highest), the ladder's\n"
+        "round trips. Ctrl-C (or SIGTERM) stops between sweeps, writes the checkpoint and exits\n"
+        "128 + signal (130 for Ctrl-C); a second Ctrl-C stops at once.\n\n%s",
+        cli_lattice_help, cli_material_help);
 }
 
 /* ---- options ----------------------------------------------------------------------------------- */
 
 void cli_mc_init(cli_mc *o)
 {
-    *o = (cli_mc){.sweeps = 10000, .therm = 1000, .every = 1, .seed = 1, .threads = -1, .move = -1,
-                  .overrelax = -1, .fields = -1, .refresh = -1, .checkpoint_every = 1000, .progress = -1};
+    *o = (cli_mc){.sweeps = 10000,
+                  .therm = 1000,
+                  .every = 1,
+                  .seed = 1,
+                  .threads = -1,
+                  .move = -1,
+                  .overrelax = -1,
+                  .fields = -1,
+                  .refresh = -1,
+                  .checkpoint_every = 1000,
+                  .progress = -1};
     cli_lattice_init(&o->lat);
 }
 
@@ -128,9 +138,11 @@ static int mc_option(cli_mc *o, int argc, char **argv, int *i)
     if (strcmp(a, "--T") == 0)
         return mc_list(o, cli_value(argc, argv, i));
     if (strcmp(a, "--Tmin") == 0)
-        return (o->have_range |= 1, cli_parse_double(a, cli_value(argc, argv, i), &o->Tmin)) ? CLI_EXIT_USAGE : 1;
+        return (o->have_range |= 1, cli_parse_double(a, cli_value(argc, argv, i), &o->Tmin)) ? CLI_EXIT_USAGE
+                                                                                             : 1;
     if (strcmp(a, "--Tmax") == 0)
-        return (o->have_range |= 2, cli_parse_double(a, cli_value(argc, argv, i), &o->Tmax)) ? CLI_EXIT_USAGE : 1;
+        return (o->have_range |= 2, cli_parse_double(a, cli_value(argc, argv, i), &o->Tmax)) ? CLI_EXIT_USAGE
+                                                                                             : 1;
     if (strcmp(a, "--nT") == 0)
         return (o->have_range |= 4, mc_count(a, cli_value(argc, argv, i), 1, MC_MAX_T, &o->nTrange));
     if (strcmp(a, "--sweeps") == 0)
@@ -197,7 +209,8 @@ static int mc_check_ladder(const cli_mc *o)
         if (k > 0 && o->T[k] == o->T[k - 1])
             return cli_usage_error("option %s: temperature %.10g appears twice", opt, o->T[k]);
         if (k > 0 && o->T[k] < o->T[k - 1])
-            return cli_usage_error("option %s: the temperatures must increase (%.10g after %.10g)", opt, o->T[k], o->T[k - 1]);
+            return cli_usage_error("option %s: the temperatures must increase (%.10g after %.10g)", opt,
+                                   o->T[k], o->T[k - 1]);
     }
     return 0;
 }
@@ -210,7 +223,8 @@ int cli_mc_parse(cli_mc *o, int argc, char **argv)
             o->help = 1;
             return 0;
         }
-        if ((r = cli_lattice_option(&o->lat, argc, argv, &i)) != 0 || (r = cli_format_option(&o->fmt, argc, argv, &i)) != 0 ||
+        if ((r = cli_lattice_option(&o->lat, argc, argv, &i)) != 0 ||
+            (r = cli_format_option(&o->fmt, argc, argv, &i)) != 0 ||
             (r = mc_option(o, argc, argv, &i)) != 0) {
             if (r != 1)
                 return r;
@@ -227,7 +241,8 @@ int cli_mc_parse(cli_mc *o, int argc, char **argv)
         rc = mc_check_ladder(o);
     if (rc == 0 && o->sweeps / o->every < 2)
         rc = cli_usage_error("options --sweeps/--every: %ld sweeps measured every %ld give fewer than the 2 "
-                             "measurements error bars need", o->sweeps, o->every);
+                             "measurements error bars need",
+                             o->sweeps, o->every);
     if (rc == 0 && o->resume && o->checkpoint == NULL)
         rc = cli_usage_error("option --resume needs --checkpoint FILE");
     return rc;
@@ -264,8 +279,8 @@ static double mc_clock(void)
 }
 
 typedef struct mc_progress {
-    int on;        /* show at all */
-    int tty;       /* redraw one line (terminal) or print a line per 10 % */
+    int on;  /* show at all */
+    int tty; /* redraw one line (terminal) or print a line per 10 % */
     double t0, last;
     long long start; /* sweep count when this process started */
     int shown, last_decile;
@@ -327,17 +342,23 @@ static const struct {
     int key;
     const char *name, *err;
 } mc_obs[] = {
-    {VS_SAMPLER_OBS_ENERGY, "E/N", "dE/N"},          {VS_SAMPLER_OBS_HEAT_CAPACITY, "C", "dC"},
-    {VS_SAMPLER_OBS_M, "|m|", "d|m|"},               {VS_SAMPLER_OBS_CHI, "chi", "dchi"},
-    {VS_SAMPLER_OBS_BINDER, "U", "dU"},              {VS_SAMPLER_OBS_COMP, "|m_c|", "d|m_c|"},
-    {VS_SAMPLER_OBS_COMP_CHI, "chi_c", "dchi_c"},    {VS_SAMPLER_OBS_COMP_BINDER, "U_c", "dU_c"},
-    {VS_SAMPLER_OBS_SHEAR, "|m_s|", "d|m_s|"},       {VS_SAMPLER_OBS_SHEAR_CHI, "chi_s", "dchi_s"},
-    {VS_SAMPLER_OBS_SHEAR_BINDER, "U_s", "dU_s"},    {VS_SAMPLER_OBS_SK_MAX, "S_max", "dS_max"},
+    {VS_SAMPLER_OBS_ENERGY, "E/N", "dE/N"},
+    {VS_SAMPLER_OBS_HEAT_CAPACITY, "C", "dC"},
+    {VS_SAMPLER_OBS_M, "|m|", "d|m|"},
+    {VS_SAMPLER_OBS_CHI, "chi", "dchi"},
+    {VS_SAMPLER_OBS_BINDER, "U", "dU"},
+    {VS_SAMPLER_OBS_COMP, "|m_c|", "d|m_c|"},
+    {VS_SAMPLER_OBS_COMP_CHI, "chi_c", "dchi_c"},
+    {VS_SAMPLER_OBS_COMP_BINDER, "U_c", "dU_c"},
+    {VS_SAMPLER_OBS_SHEAR, "|m_s|", "d|m_s|"},
+    {VS_SAMPLER_OBS_SHEAR_CHI, "chi_s", "dchi_s"},
+    {VS_SAMPLER_OBS_SHEAR_BINDER, "U_s", "dU_s"},
+    {VS_SAMPLER_OBS_SK_MAX, "S_max", "dS_max"},
 };
-#define MC_NOBS ((int)(sizeof mc_obs / sizeof mc_obs[0]))
+#define MC_NOBS          ((int)(sizeof mc_obs / sizeof mc_obs[0]))
 #define MC_FIRST_ELASTIC 5 /* mc_obs[5..10]: ncomp = 6 only */
-#define MC_NELASTIC 6
-#define MC_MAXCOL (2 + 2 * MC_NOBS + 8)
+#define MC_NELASTIC      6
+#define MC_MAXCOL        (2 + 2 * MC_NOBS + 8)
 
 static int mc_has_obs(int k, int nc)
 {
@@ -373,8 +394,8 @@ static int mc_observable(const vs_sampler *s, int r, int k, double *v, double *t
         return st;
     double T = NAN;
     vs_sampler_temperature(s, r, &T);
-    fprintf(stderr, "voigtspin mc: warning: %s at T = %g is not finite (%s); printed as nan\n", mc_obs[k].name, T,
-            vs_last_error());
+    fprintf(stderr, "voigtspin mc: warning: %s at T = %g is not finite (%s); printed as nan\n",
+            mc_obs[k].name, T, vs_last_error());
     v[0] = v[1] = *tau = NAN;
     return VS_OK;
 }
@@ -437,8 +458,10 @@ static int mc_sampler(const cli_mc *o, const vs_lattice *lat, vs_sampler **out)
     const struct {
         int key;
         long v;
-    } set[] = {{VS_SAMPLER_OPT_THREADS, o->threads}, {VS_SAMPLER_OPT_MOVE, o->move},
-               {VS_SAMPLER_OPT_OVERRELAX, o->overrelax}, {VS_SAMPLER_OPT_FIELDS, o->fields},
+    } set[] = {{VS_SAMPLER_OPT_THREADS, o->threads},
+               {VS_SAMPLER_OPT_MOVE, o->move},
+               {VS_SAMPLER_OPT_OVERRELAX, o->overrelax},
+               {VS_SAMPLER_OPT_FIELDS, o->fields},
                {VS_SAMPLER_OPT_REFRESH, o->refresh}};
     for (size_t k = 0; k < sizeof set / sizeof set[0] && st == VS_OK; k++)
         if (set[k].v >= 0)
@@ -457,7 +480,9 @@ static void mc_print_resume(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         resume |= strcmp(a, "--resume") == 0;
-        if (a[0] != '\0' && strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.,/=+:@%") == strlen(a)) {
+        if (a[0] != '\0' &&
+            strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.,/=+:@%") ==
+                strlen(a)) {
             fprintf(stderr, " %s", a);
             continue;
         }
@@ -480,8 +505,10 @@ static int mc_save(const vs_sampler *s, const char *path, int final)
         return CLI_EXIT_OK;
     if (final)
         return cli_lib_error("writing the checkpoint", st);
-    fprintf(stderr, "voigtspin mc: warning: cannot write the checkpoint %s (%s: %s); the previous one stays, "
-                    "the run goes on\n", path, vs_strerror(st), vs_last_error());
+    fprintf(stderr,
+            "voigtspin mc: warning: cannot write the checkpoint %s (%s: %s); the previous one stays, "
+            "the run goes on\n",
+            path, vs_strerror(st), vs_last_error());
     return CLI_EXIT_OK;
 }
 
@@ -522,14 +549,15 @@ static int mc_start(const cli_mc *o, const vs_lattice *lat, vs_sampler **s, long
     if ((st = vs_sampler_sweeps(*s, done)) != VS_OK)
         return cli_lib_error("the sweep count", st);
     if (*done > o->therm + o->sweeps)
-        return cli_usage_error("checkpoint %s holds %lld sweeps, more than --therm + --sweeps = %ld", o->checkpoint,
-                               *done, o->therm + o->sweeps);
+        return cli_usage_error("checkpoint %s holds %lld sweeps, more than --therm + --sweeps = %ld",
+                               o->checkpoint, *done, o->therm + o->sweeps);
     if (o->checkpoint && !o->resume)
         return mc_save(*s, o->checkpoint, 1);
     return CLI_EXIT_OK;
 }
 
-static int mc_interrupted(const cli_mc *o, const vs_sampler *s, long long done, long long total, int argc, char **argv)
+static int mc_interrupted(const cli_mc *o, const vs_sampler *s, long long done, long long total, int argc,
+                          char **argv)
 {
     int sig = (int)mc_stop;
     fprintf(stderr, "voigtspin mc: stopped by signal %d after sweep %lld of %lld\n", sig, done, total);
@@ -550,10 +578,12 @@ static int mc_check_files(const cli_mc *o)
     if (o->checkpoint == NULL)
         return 0;
     if (o->resume && access(o->checkpoint, R_OK) != 0)
-        return cli_usage_error("option --resume: cannot read the checkpoint '%s': %s", o->checkpoint, strerror(errno));
+        return cli_usage_error("option --resume: cannot read the checkpoint '%s': %s", o->checkpoint,
+                               strerror(errno));
     if (!o->resume && access(o->checkpoint, F_OK) == 0)
-        return cli_usage_error("option --checkpoint: '%s' exists; add --resume to continue that run, or remove it",
-                               o->checkpoint);
+        return cli_usage_error(
+            "option --checkpoint: '%s' exists; add --resume to continue that run, or remove it",
+            o->checkpoint);
     return 0;
 }
 
@@ -588,7 +618,8 @@ static int mc_run(const cli_mc *o, int argc, char **argv)
     if (rc == 0 && o->progress != 0) {
         long long nmeas = 0;
         if (vs_sampler_measurements(s, &nmeas) == VS_OK)
-            fprintf(stderr, "voigtspin mc: %zu sites, ncomp %d, %d temperatures, %lld sweeps, %lld measurements\n",
+            fprintf(stderr,
+                    "voigtspin mc: %zu sites, ncomp %d, %d temperatures, %lld sweeps, %lld measurements\n",
                     vs_lattice_nsites(lat), vs_lattice_ncomp(lat), o->nT, done, nmeas);
     }
     if (o->output)
