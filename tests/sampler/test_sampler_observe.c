@@ -495,6 +495,19 @@ static void test_packed_state_continues_bit_identically(void **state)
     snapshot(a, ng, va);
     snapshot(b, ng, vb);
     assert_memory_equal(va, vb, nv * sizeof *va);
+    /* measuring does not touch the chain: a sampler that never measured holds the same spins */
+    vs_sampler *c = make_sampler(lat, 3, T, 9);
+    assert_int_equal(vs_sampler_sweep(c, 220), VS_OK);
+    size_t nsp = vs_lattice_nsites(lat) * 6;
+    double *sa = malloc(nsp * sizeof *sa), *sc = malloc(nsp * sizeof *sc);
+    for (int r = 0; r < 3; r++) {
+        assert_int_equal(vs_sampler_spins(a, r, sa), VS_OK);
+        assert_int_equal(vs_sampler_spins(c, r, sc), VS_OK);
+        assert_memory_equal(sa, sc, nsp * sizeof *sa);
+    }
+    free(sa);
+    free(sc);
+    vs_sampler_free(c);
     free(buf);
     free(bad);
     free(va);
