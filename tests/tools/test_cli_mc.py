@@ -112,6 +112,13 @@ for kernel in ("elastic", "dipolar"):
         ok = abs(r["U"] - 1 / 8) < 4 * r["dU"] and r["dU"] < 0.05
     check(f"mc_{kernel}_binder_at_infinite_T_is_one_over_N", ok, out + err)
 
+# Progress: lines on a non-terminal stderr only with --progress; none by default or with --quiet.
+rc1, out1, err1 = run(*[a for a in base if a != "--quiet"], "--progress")
+rc2, out2, err2 = run(*[a for a in base if a != "--quiet"])
+ok = (rc1 == 0 and rc2 == 0 and "100% sweep 220/220" in err1 and "%" not in err2 and out1 == out2
+      and "220 sweeps, 200 measurements" in err2)
+check("mc_progress_only_with_progress_when_not_a_terminal", ok, err1 + err2)
+
 # ---- reproducibility ------------------------------------------------------------------------------
 r1 = run(*base, "--csv", "--seed", "7")
 r2 = run(*base, "--csv", "--seed", "7")
