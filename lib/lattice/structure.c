@@ -48,6 +48,11 @@ static double sk_point(const struct vs_lattice *l, const fftw_complex *X, const 
     int nc = l->nc, nb = g->nb, f = g->open ? 2 : 1, p[3] = {f * q[0], f * q[1], f * q[2]}, conj;
     const fftw_complex *x = X + half_point(g, p, &conj) * (size_t)l->m;
     double sgn = conj ? -1.0 : 1.0, k[3], S = 0.0;
+    if (nb == 1) { /* one basis site: its phase drops out of |·|² */
+        for (int a = 0; a < nc; a++)
+            S += x[a][0] * x[a][0] + x[a][1] * x[a][1];
+        return S / (double)g->nsites;
+    }
     vs__lattice_grid_wavevector(g, q, k);
     double cr[64], ci[64]; /* e^{−ik·p_b}, nb ≤ m ≤ 64 (the FFT vector length bound of fft.c) */
     for (int b = 0; b < nb; b++) {
