@@ -59,7 +59,9 @@ typedef enum vs_sampler_option {
     /** ::VS_SAMPLER_DELAYED (default) or ::VS_SAMPLER_PLAIN. Bounds [0, 1]. @since 1.1 */
     VS_SAMPLER_OPT_FIELDS = 3,
     /** Delayed path: refresh the fields by FFT every B accepted moves. 0 (default) = automatic,
-     *  B = min(N, max(1, ⌈2 √(N log₂(2N))⌉)). Bounds [0, 2^31 − 1]. @since 1.1 */
+     *  B = min(N, max(1, ⌈0.7 √(N log₂(2N))⌉)) (the measured optimum of bench/bench_sampler.c,
+     *  docs/sampler.md). The chain depends on B only through round-off. Bounds [0, 2^31 − 1].
+     *  @since 1.1 */
     VS_SAMPLER_OPT_REFRESH = 4,
     /** Threads over replicas: 0 (default) = the OpenMP default, n ≥ 1 = at most n. Builds without
      *  OpenMP run serially. Results do not depend on it. Bounds [0, 1024]. @since 1.1 */

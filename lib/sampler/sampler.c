@@ -80,22 +80,65 @@ static int refresh(const vs_sampler *s, vs__slot *sl)
     return vs_lattice_energy_from_fields(s->lat, c->s, c->h0, &c->E);
 }
 
-/* The current pair field h_m of configuration c (both paths). */
+/* The block T(r_m − r_j) in the packed table: the address vs__lattice_block(lat, m, j) unpacks
+ * (same displacement index, same sign convention), from the cell triples and basis indices cm, cj
+ * of s->site instead of splitting the site indices again per lookup. */
+static inline const double *table_block(const struct vs_lattice *l, const int *cm, const int *cj)
+{
+    const vs__geom *g = &l->geo;
+    /* sign·(c_m − c_j) mod g, |c_m − c_j| < L ≤ g */
+    int sign = cm[3] <= cj[3] ? 1 : -1;
+    int x0 = sign * (cm[0] - cj[0]), x1 = sign * (cm[1] - cj[1]), x2 = sign * (cm[2] - cj[2]);
+    x0 += x0 < 0 ? g->g[0] : 0;
+    x1 += x1 < 0 ? g->g[1] : 0;
+    x2 += x2 < 0 ? g->g[2] : 0;
+    size_t disp = ((size_t)x0 * (size_t)g->g[1] + (size_t)x1) * (size_t)g->g[2] + (size_t)x2;
+    size_t p = g->nb == 1 ? 0 : (size_t)vs__pack_index(g->nb, cm[3], cj[3]);
+    return l->ttab + (p * g->ngrid + disp) * (size_t)l->npack;
+}
+
+/* The current pair field h_m of configuration c (both paths). Delayed: h⁰_m + Σ_{j ∈ C} T δ_j with
+ * every h[a] accumulating T_ab δ_b in the order (j in C order, then b = 0 … nc−1) — the order of
+ * a loop over vs__lattice_block, so the chain does not depend on how the blocks are looked up. */
 static void site_field(const vs_sampler *s, const vs__config *c, size_t m, double *h)
 {
     int nc = s->nc;
     memcpy(h, c->h0 + m * (size_t)nc, (size_t)nc * sizeof *h);
     if (s->opt.fields == VS_SAMPLER_PLAIN)
         return;
-    double T[VS__LAT_MAXNC * VS__LAT_MAXNC], d[VS__LAT_MAXNC];
+    const struct vs_lattice *l = s->lat;
+    const int *cm = s->site + 4 * m;
+    if (nc == 6) { /* the elastic kernel: packed offsets spelled out, accumulators in registers */
+        double h0 = h[0], h1 = h[1], h2 = h[2], h3 = h[3], h4 = h[4], h5 = h[5];
+        for (size_t k = 0; k < c->nchanged; k++) {
+            size_t j = c->changed[k];
+            const double *t = table_block(l, cm, s->site + 4 * j);
+            const double *sj = c->s + 6 * j, *s0j = c->s0 + 6 * j;
+            double d0 = sj[0] - s0j[0], d1 = sj[1] - s0j[1], d2 = sj[2] - s0j[2];
+            double d3 = sj[3] - s0j[3], d4 = sj[4] - s0j[4], d5 = sj[5] - s0j[5];
+            h0 = h0 + t[0] * d0 + t[1] * d1 + t[2] * d2 + t[3] * d3 + t[4] * d4 + t[5] * d5;
+            h1 = h1 + t[1] * d0 + t[6] * d1 + t[7] * d2 + t[8] * d3 + t[9] * d4 + t[10] * d5;
+            h2 = h2 + t[2] * d0 + t[7] * d1 + t[11] * d2 + t[12] * d3 + t[13] * d4 + t[14] * d5;
+            h3 = h3 + t[3] * d0 + t[8] * d1 + t[12] * d2 + t[15] * d3 + t[16] * d4 + t[17] * d5;
+            h4 = h4 + t[4] * d0 + t[9] * d1 + t[13] * d2 + t[16] * d3 + t[18] * d4 + t[19] * d5;
+            h5 = h5 + t[5] * d0 + t[10] * d1 + t[14] * d2 + t[17] * d3 + t[19] * d4 + t[20] * d5;
+        }
+        h[0] = h0, h[1] = h1, h[2] = h2, h[3] = h3, h[4] = h4, h[5] = h5;
+        return;
+    }
+    int idx[VS__LAT_MAXNC * VS__LAT_MAXNC];
+    for (int a = 0; a < nc; a++)
+        for (int b = 0; b < nc; b++)
+            idx[a * nc + b] = vs__pack_index(nc, a, b);
+    double d[VS__LAT_MAXNC];
     for (size_t k = 0; k < c->nchanged; k++) {
         size_t j = c->changed[k];
+        const double *t = table_block(l, cm, s->site + 4 * j);
         for (int b = 0; b < nc; b++)
             d[b] = c->s[j * nc + b] - c->s0[j * nc + b];
-        vs__lattice_block(s->lat, m, j, T);
         for (int a = 0; a < nc; a++)
             for (int b = 0; b < nc; b++)
-                h[a] += T[a * nc + b] * d[b];
+                h[a] += t[idx[a * nc + b]] * d[b];
     }
 }
 
@@ -310,10 +353,13 @@ static void config_clear(vs__config *c)
     vs__free(c->mark);
 }
 
-/* Automatic refresh period B = min(N, max(1, ⌈2 √(N log₂ 2N)⌉)) (sampler.h). */
+/* Automatic refresh period B = min(N, max(1, ⌈0.7 √(N log₂ 2N)⌉)) (sampler.h). A sweep of n moves
+ * costs about n (B/2) c_b + (n/B) c_f (c_b: one table lookup, c_f: one refresh ∝ N log N), least at
+ * B = √(2 c_f/c_b) ∝ √(N log N); the constant 0.7 is the measured optimum of bench_sampler's B scan
+ * (sc, 6-spin kernel, L = 16 and 32: docs/performance.md); within 10 % of it for 0.75–1.5 × B. */
 static long auto_refresh(size_t N)
 {
-    double b = ceil(2.0 * sqrt((double)N * log2(2.0 * (double)N)));
+    double b = ceil(0.7 * sqrt((double)N * log2(2.0 * (double)N)));
     return (long)fmin((double)N, fmax(1.0, b));
 }
 
@@ -334,6 +380,7 @@ VS_API void vs_sampler_free(vs_sampler *s)
     vs__free(s->cfg);
     vs__free(s->T0);
     vs__free(s->A);
+    vs__free(s->site);
     vs__free(s->xatt);
     vs__free(s->xacc);
     vs__observe_free(s->obs);
@@ -351,6 +398,7 @@ static int sampler_alloc(vs_sampler *s)
     s->cfg = vs__calloc((size_t)s->nrep, sizeof *s->cfg, &st);
     s->T0 = vs__calloc((size_t)s->nb, (size_t)(s->nc * s->nc) * sizeof(double), &st);
     s->A = vs__calloc((size_t)s->nb, (size_t)(s->nc * s->nc) * sizeof(double), &st);
+    s->site = vs__calloc(s->N, 4 * sizeof(int), &st);
     s->xatt = vs__calloc((size_t)s->nrep, sizeof *s->xatt, &st);
     s->xacc = vs__calloc((size_t)s->nrep, sizeof *s->xacc, &st);
     for (int r = 0; st == VS_OK && r < s->nrep; r++)
@@ -392,6 +440,8 @@ VS_API int vs_sampler_create(const vs_lattice *lat, int nrep, const double *T, u
     s->B = s->opt.refresh > 0 ? s->opt.refresh : auto_refresh(s->N);
     VS_GOTO_IF_ERROR(st, sampler_alloc(s), fail);
     site_blocks(s);
+    for (size_t m = 0; m < s->N; m++)
+        vs__geom_split(&lat->geo, m, s->site + 4 * m, s->site + 4 * m + 3);
     s->xrng = new_rng(seed, nrep, &st);
     for (int r = 0; st == VS_OK && r < nrep; r++) {
         vs__slot *sl = &s->slot[r];

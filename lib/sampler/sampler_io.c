@@ -51,6 +51,7 @@ static const char format_id[] = "libvoigtspin vs_sampler checkpoint, layout 1";
 #define TAG_LIST(k)          TAG_INDEXED('C', 'L', k) /* u64[nchanged] C in order */
 #define TAG_CNT(k)           TAG_INDEXED('C', 'U', k) /* u64[2] nchanged, nacc */
 #define TAG_MOM(k)           TAG_INDEXED('C', 'M', k) /* f64[nc + 1] M, E */
+#define TAG_OBSV             VS__CKPT_TAG('O', 'B', 'S', 'V') /* the observables (vs__observe_pack) */
 
 /* ---------------------------------------------------------------- fingerprint */
 
@@ -182,6 +183,20 @@ out:
     return st;
 }
 
+/* The observables' accumulators, round-trip labels and counts (observe.c packs them). */
+static int put_observables(vs__ckpt_writer *w, const vs_sampler *s)
+{
+    int st = VS_OK;
+    size_t n = vs__observe_size(s);
+    unsigned char *buf = vs__calloc(n, 1, &st);
+    if (st == VS_OK)
+        st = vs__observe_pack(s, buf);
+    if (st == VS_OK)
+        st = vs__ckpt_put(w, TAG_OBSV, buf, n);
+    vs__free(buf);
+    return st;
+}
+
 /* Every section of s, in one pass over the writer. */
 static int put_state(vs__ckpt_writer *w, const vs_sampler *s, double *f, uint64_t *u)
 {
@@ -200,8 +215,7 @@ static int put_state(vs__ckpt_writer *w, const vs_sampler *s, double *f, uint64_
         u[2 * r + 1] = s->xacc[r];
     }
     VS_FORWARD_IF_ERROR(vs__ckpt_put_u64(w, TAG_XCNT, u, 2 * (size_t)s->nrep));
-    /* next section (observables, observe.c): vs__observe_size/vs__observe_pack → vs__ckpt_put here */
-    return VS_OK;
+    return put_observables(w, s);
 }
 
 VS_API int vs_sampler_save(const vs_sampler *s, const char *path)
@@ -245,7 +259,6 @@ typedef struct loaded {
     uint64_t *cnt;       /* 2 nrep: nchanged, nacc */
     double *mom;         /* nrep (nc + 1): M, E */
     unsigned char *mark; /* N scratch */
-    /* next section (observables): its unpacked temporary here */
 } loaded;
 
 static void loaded_free(loaded *t, int nrep)
@@ -264,7 +277,6 @@ static void loaded_free(loaded *t, int nrep)
     vs__free(t->cnt);
     vs__free(t->mom);
     vs__free(t->mark);
-    /* next section (observables): free its temporary here */
 }
 
 static int loaded_alloc(loaded *t, const vs_sampler *s)
@@ -430,7 +442,10 @@ static int get_state(const vs__ckpt *c, const vs_sampler *s, loaded *t)
         VS_FORWARD_IF_ERROR(get_config(c, s, t, k));
     VS_FORWARD_IF_ERROR(vs__ckpt_get_rng(c, TAG_XRNG, t->rng[s->nrep]));
     VS_FORWARD_IF_ERROR(vs__ckpt_get_u64(c, TAG_XCNT, t->xcnt, 2 * (size_t)s->nrep));
-    /* next section (observables): vs__ckpt_get + vs__observe_unpack into t, validated, here */
+    /* the observables section is unpacked straight into s by restore_observables() (atomic, last) */
+    const void *obs;
+    size_t len;
+    VS_FORWARD_IF_ERROR(vs__ckpt_get(c, TAG_OBSV, &obs, &len));
     return VS_OK;
 }
 
@@ -439,8 +454,23 @@ static int check_state(const vs_sampler *s, const loaded *t, const char *path)
     VS_FORWARD_IF_ERROR(check_slots(s, t, path));
     for (int k = 0; k < s->nrep; k++)
         VS_FORWARD_IF_ERROR(check_config(s, t, k, path));
-    /* next section (observables): validate its temporary here (BAD_IF) */
     return VS_OK;
+}
+
+/* Unpack the observables section into s (present: get_state checked it). vs__observe_unpack
+ * validates everything and leaves s unchanged on error. */
+static int restore_observables(const vs__ckpt *c, vs_sampler *s, const char *path)
+{
+    const void *obs;
+    size_t len;
+    VS_FORWARD_IF_ERROR(vs__ckpt_get(c, TAG_OBSV, &obs, &len));
+    int st = vs__observe_unpack(s, obs, len);
+    if (st == VS_EINVAL) {
+        char msg[1024];
+        return vs__error(VS_EIO, "vs_sampler_load: checkpoint %s is inconsistent (observables: %s)", path,
+                         container_message(msg, sizeof msg));
+    }
+    return st;
 }
 
 /* Copy the validated state into s. Nothing here can fail. */
@@ -475,7 +505,6 @@ static void commit(vs_sampler *s, const loaded *t)
         memcpy(c->M, t->mom + k * (s->nc + 1), (size_t)s->nc * sizeof *c->M);
         c->E = t->mom[k * (s->nc + 1) + s->nc];
     }
-    /* next section (observables): commit its temporary here */
 }
 
 VS_API int vs_sampler_load(vs_sampler *s, const char *path)
@@ -508,6 +537,8 @@ VS_API int vs_sampler_load(vs_sampler *s, const char *path)
         goto out;
     }
     VS_GOTO_IF_ERROR(st, check_state(s, &t, path), out);
+    /* the last step that can fail: vs__observe_unpack leaves s unchanged on error; commit() cannot fail */
+    VS_GOTO_IF_ERROR(st, restore_observables(c, s, path), out);
     commit(s, &t);
 out:
     loaded_free(&t, s->nrep);

@@ -49,6 +49,7 @@ struct vs_sampler {
     vs__config *cfg;
     double *T0;                      /* nb blocks nc×nc: the self-image T(0) of each basis site */
     double *A;                       /* nb blocks nc×nc: T(0) + D + U/N */
+    int *site;                       /* N×4: cell triple and basis index of each site (site_field) */
     gsl_rng *xrng;                   /* the exchange stream */
     unsigned long long *xatt, *xacc; /* per pair (r, r+1) */
     struct vs__observe *obs;         /* the observables' accumulators and round trips (observe.c) */

@@ -1385,7 +1385,6 @@ contains
     call ok(st == VS_EINVAL, 'measure of a freed sampler gives VS_EINVAL')
     call lat%free()
   end subroutine test_sampler_observables
-
   ! Checkpoint and restart (since 1.1): a sampler saved after 5 sweeps and loaded into one of another
   ! seed continues exactly as the original (spins compared bit for bit, without REAL ==); a path
   ! with trailing blanks names the trimmed file; bad paths give their status.

@@ -115,9 +115,37 @@ static void assert_same_state(const vs_lattice *lat, const vs_sampler *a, const 
             assert_int_equal(vs_sampler_exchange_rate(b, r, &v[3]), VS_OK);
         }
         assert_memory_equal(u, v, sizeof u);
+        /* the observables (same status, then the same bits) and the mean structure factor */
+        for (int key = VS_SAMPLER_OBS_ENERGY; key <= VS_SAMPLER_OBS_SK_MAX; key++) {
+            double p[3] = {0}, q[3] = {0};
+            int sa = vs_sampler_observable(a, r, key, &p[0], &p[1], &p[2]);
+            int sb = vs_sampler_observable(b, r, key, &q[0], &q[1], &q[2]);
+            assert_int_equal(sa, sb);
+            if (sa == VS_OK)
+                assert_memory_equal(p, q, sizeof p);
+        }
+        int sa = vs_sampler_structure_factor(a, r, x), sb = vs_sampler_structure_factor(b, r, y);
+        assert_int_equal(sa, sb);
+        if (sa == VS_OK)
+            assert_memory_equal(x, y, vs_lattice_nsites(lat) * sizeof *x);
     }
+    assert_int_equal(vs_sampler_measurements(a, &na), VS_OK);
+    assert_int_equal(vs_sampler_measurements(b, &nb), VS_OK);
+    assert_int_equal(na, nb);
+    assert_int_equal(vs_sampler_round_trips(a, &na), VS_OK);
+    assert_int_equal(vs_sampler_round_trips(b, &nb), VS_OK);
+    assert_int_equal(na, nb);
     free(x);
     free(y);
+}
+
+/* n sweeps, each followed by a measurement (the observables are part of the saved state). */
+static void run(vs_sampler *s, long n)
+{
+    for (long k = 0; k < n; k++) {
+        assert_int_equal(vs_sampler_sweep(s, 1), VS_OK);
+        assert_int_equal(vs_sampler_measure(s), VS_OK);
+    }
 }
 
 /* Names in the test directory that look like a checkpoint writer's temporary file. */
@@ -181,19 +209,19 @@ static void test_resume_is_bit_identical(void **state)
         for (int move = 0; move <= 1; move++)
             for (int threads = 1; threads <= 2; threads++) {
                 vs_sampler *a = make(lat, ladder, move, fields, threads, 1, 7);
-                assert_int_equal(vs_sampler_sweep(a, n1 + n2), VS_OK);
+                run(a, n1 + n2);
 
                 vs_sampler *b = make(lat, ladder, move, fields, threads, 1, 7);
-                assert_int_equal(vs_sampler_sweep(b, n1), VS_OK);
+                run(b, n1);
                 assert_int_equal(vs_sampler_save(b, path), VS_OK);
                 vs_sampler *mid = make(lat, ladder, move, fields, 3 - threads, 1, 7);
-                assert_int_equal(vs_sampler_sweep(mid, n1), VS_OK); /* B's state, kept for comparison */
+                run(mid, n1); /* B's state, kept for comparison */
                 vs_sampler_free(b);
 
                 vs_sampler *c = make(lat, ladder, move, fields, 3 - threads, 1, 12345);
                 assert_int_equal(vs_sampler_load(c, path), VS_OK);
                 assert_same_state(lat, c, mid); /* the load restores the state exactly */
-                assert_int_equal(vs_sampler_sweep(c, n2), VS_OK);
+                run(c, n2);
                 assert_same_state(lat, c, a);
                 long long n;
                 assert_int_equal(vs_sampler_sweeps(c, &n), VS_OK);
@@ -370,7 +398,7 @@ static void test_bad_files_are_refused_and_leave_the_sampler_unchanged(void **st
     char good[PATH_BYTES], path[PATH_BYTES];
     in_dir(good, "good.ckpt");
     vs_sampler *src = make_default(lat, 5);
-    assert_int_equal(vs_sampler_sweep(src, 3), VS_OK);
+    run(src, 3);
     assert_int_equal(vs_sampler_save(src, good), VS_OK);
     size_t n;
     unsigned char *bytes = slurp(good, &n);
@@ -456,6 +484,9 @@ static void test_bad_files_are_refused_and_leave_the_sampler_unchanged(void **st
     expect_crafted_refused(s, bytes, n, xcnt, 0, 9, "exchanges");
     expect_crafted_refused(s, bytes, n, sweeps, 0, 4, "proposed moves");
     expect_crafted_refused(s, bytes, n, cnt0, 0, 28, "changed sites");
+    /* the observables: measurement count (word 6 of vs__observe_pack's layout) not what the
+     * accumulators hold */
+    expect_crafted_refused(s, bytes, n, TAG('O', 'B', 'S', 'V'), 6, 1000, "observables");
 
     /* a section missing (its tag renamed; CRCs resealed) */
     in_dir(path, "crafted.ckpt");
