@@ -68,6 +68,30 @@ int cli_coupling_create(const cli_material *m, const vs_elastic *el, vs_coupling
 int cli_material_create(const cli_material *m, vs_elastic **out);
 extern const char *const cli_material_help;
 
+/* Lattice options shared by `lattice` and `mc` (tools/cli_lattice.c): the material options above,
+ * --preset/--a or --cell/--basis, --L, --open, --accuracy, --alpha, --kernel, --E0. */
+typedef struct cli_lattice {
+    cli_material mat;
+    char kernel[16];
+    char preset[8];
+    double a, E0, accuracy, alpha;
+    double cell[9];
+    int have_cell;
+    double *basis;
+    int nbasis;
+    int L[3];
+    int open;
+} cli_lattice;
+void cli_lattice_init(cli_lattice *o); /* the defaults: sc, a = 1, 4x4x4, elastic, E0 = 1, 1e-12 */
+void cli_lattice_free(cli_lattice *o);
+/* Like cli_material_option: 1 consumed, 0 not a lattice option, CLI_EXIT_USAGE with a message. */
+int cli_lattice_option(cli_lattice *o, int argc, char **argv, int *i);
+/* Consistency of the options once all are read (0 or CLI_EXIT_USAGE with a message). */
+int cli_lattice_check(const cli_lattice *o);
+/* Build the lattice the options describe; a library status. */
+int cli_lattice_build(const cli_lattice *o, vs_lattice **lat);
+extern const char *const cli_lattice_help;
+
 /* Output: aligned table (default) or CSV. */
 typedef enum { CLI_TABLE = 0, CLI_CSV = 1 } cli_format;
 typedef struct cli_table {
@@ -80,6 +104,33 @@ void cli_table_header(cli_table *t, int ncol, const char *const *names);
 void cli_table_row(cli_table *t, const double *v);
 void cli_table_row_labelled(cli_table *t, const char *label, const double *v);
 int cli_format_option(cli_format *f, int argc, char **argv, int *i);
+
+/* ---- voigtspin mc (tools/cmd_mc.c) ------------------------------------------------------------ */
+
+/* The options of `mc`, parsed by cli_mc_parse (the fuzz harness runs it too). Sampler options at
+ * -1 are not given (the library's default). */
+typedef struct cli_mc {
+    cli_lattice lat;
+    double *T; /* the ladder, strictly increasing, finite, > 0 */
+    int nT;
+    double Tmin, Tmax;
+    long nTrange;
+    int have_range; /* bits: 1 --Tmin, 2 --Tmax, 4 --nT */
+    long sweeps, therm, every, seed;
+    long threads, move, overrelax, fields, refresh;
+    const char *checkpoint;
+    long checkpoint_every;
+    int resume;
+    const char *output;
+    cli_format fmt;
+    int progress; /* -1 on a terminal, 0 --quiet, 1 --progress */
+    int help;
+} cli_mc;
+void cli_mc_init(cli_mc *o);
+void cli_mc_free(cli_mc *o);
+/* Parse argv[1..argc-1] (argv[0] is the subcommand's name); 0 (o->help set for --help) or
+ * CLI_EXIT_USAGE with a message. On success the ladder is valid and --every <= --sweeps. */
+int cli_mc_parse(cli_mc *o, int argc, char **argv);
 
 /* ---- files and programs (tools/cli_file.c) ----------------------------------------------------- */
 
@@ -117,6 +168,7 @@ int cmd_phase(int argc, char **argv);
 int cmd_f0(int argc, char **argv);
 int cmd_oscillator(int argc, char **argv);
 int cmd_lattice(int argc, char **argv);
+int cmd_mc(int argc, char **argv);
 int cmd_paper(int argc, char **argv);
 
 /* One table row of elastic quantities (columns cli_elastic_columns) for a material. */

@@ -10,16 +10,7 @@
 #include "cli.h"
 
 typedef struct lat_opts {
-    cli_material mat;
-    char kernel[16];
-    char preset[8];
-    double a, E0, accuracy, alpha;
-    double cell[9];
-    int have_cell;
-    double *basis;
-    int nbasis;
-    int L[3];
-    int open;
+    cli_lattice lat;
     const char *spins;
     double uniform[16];
     int nuniform;
@@ -30,16 +21,7 @@ static void lattice_help(FILE *fp)
 {
     fprintf(fp,
             "usage: voigtspin lattice [lattice] [kernel] [configuration] [--fields] [--lt] [--csv|--table]\n"
-            "Energy per site of a spin configuration on a periodic (Ewald, sphere boundary) or open lattice.\n"
-            "Lattice:\n"
-            "  --preset sc|bcc|fcc       conventional cube of side --a A (default sc, a = 1)\n"
-            "  --cell a11,...,a33        custom cell (rows a1, a2, a3) with --basis f1,f2,f3[,...] (fractions)\n"
-            "  --L L1,L2,L3              supercell (default 4,4,4)\n"
-            "  --open                    open cluster instead of periodic images\n"
-            "  --accuracy EPS            Ewald accuracy (default 1e-12); --alpha A fixes the splitting\n"
-            "Kernel:\n"
-            "  --kernel elastic|dipolar  6-spin J~ of the material (default) or the 3-spin k k^T of App. B\n"
-            "  --E0 E                    energy scale g^2 a^3 (default 1)\n"
+            "Energy per site of a spin configuration on a periodic (Ewald, sphere boundary) or open lattice.\n%s"
             "Configuration (one of):\n"
             "  --spins FILE              N rows of ncomp numbers, site order ((i1*L2+i2)*L3+i3)*nbasis+b;\n"
             "                            '#' starts a comment; '-' reads standard input\n"
@@ -47,69 +29,17 @@ static void lattice_help(FILE *fp)
             "Output: energy per site (E/N), the Ewald parameters; --fields adds the local fields h_m\n"
             "(N rows), --lt the Luttinger-Tisza maximum lambda_max, its k and T_c = E0 lambda_max/ncomp, and the\n"
             "minimum lambda_min (dipolar ground states: lattice sum 2 pi lambda_min per dipole, units mu^2/v0).\n\n%s",
-            cli_material_help);
+            cli_lattice_help, cli_material_help);
 }
 
+/* The options of `lattice` beyond the shared lattice ones (cli_lattice.c). */
 static int lattice_option(lat_opts *o, int argc, char **argv, int *i)
 {
     const char *a = argv[*i];
-    if (strcmp(a, "--preset") == 0) {
-        const char *v = cli_value(argc, argv, i);
-        if (v == NULL)
-            return CLI_EXIT_USAGE;
-        if (strcmp(v, "sc") && strcmp(v, "bcc") && strcmp(v, "fcc"))
-            return cli_usage_error("option --preset: '%s' is not sc, bcc or fcc", v);
-        snprintf(o->preset, sizeof o->preset, "%s", v);
-        return 1;
-    }
-    if (strcmp(a, "--kernel") == 0) {
-        const char *v = cli_value(argc, argv, i);
-        if (v == NULL)
-            return CLI_EXIT_USAGE;
-        if (strcmp(v, "elastic") && strcmp(v, "dipolar"))
-            return cli_usage_error("option --kernel: '%s' is not elastic or dipolar", v);
-        snprintf(o->kernel, sizeof o->kernel, "%s", v);
-        return 1;
-    }
-    if (strcmp(a, "--a") == 0)
-        return cli_parse_double(a, cli_value(argc, argv, i), &o->a) ? CLI_EXIT_USAGE : 1;
-    if (strcmp(a, "--E0") == 0)
-        return cli_parse_double(a, cli_value(argc, argv, i), &o->E0) ? CLI_EXIT_USAGE : 1;
-    if (strcmp(a, "--accuracy") == 0)
-        return cli_parse_double(a, cli_value(argc, argv, i), &o->accuracy) ? CLI_EXIT_USAGE : 1;
-    if (strcmp(a, "--alpha") == 0)
-        return cli_parse_double(a, cli_value(argc, argv, i), &o->alpha) ? CLI_EXIT_USAGE : 1;
-    if (strcmp(a, "--L") == 0)
-        return cli_parse_ints3(a, cli_value(argc, argv, i), 1L << 20, o->L) ? CLI_EXIT_USAGE : 1;
-    if (strcmp(a, "--cell") == 0) {
-        const char *v = cli_value(argc, argv, i);
-        if (v == NULL || cli_parse_doubles(v, o->cell, 9) != 0)
-            return cli_usage_error("option --cell: expected 9 numbers (rows a1, a2, a3)");
-        o->have_cell = 1;
-        return 1;
-    }
-    if (strcmp(a, "--basis") == 0) {
-        const char *v = cli_value(argc, argv, i);
-        double buf[192];
-        int n;
-        if (v == NULL || cli_parse_list(a, v, buf, 192, &n) != 0)
-            return CLI_EXIT_USAGE;
-        if (n % 3)
-            return cli_usage_error("option --basis: expected 3*nbasis fractional coordinates (nbasis <= 64)");
-        free(o->basis);
-        o->basis = malloc((size_t)n * sizeof *o->basis);
-        if (o->basis == NULL)
-            return cli_usage_error("option --basis: out of memory");
-        memcpy(o->basis, buf, (size_t)n * sizeof *buf);
-        o->nbasis = n / 3;
-        return 1;
-    }
     if (strcmp(a, "--uniform") == 0)
         return cli_parse_list(a, cli_value(argc, argv, i), o->uniform, 16, &o->nuniform) ? CLI_EXIT_USAGE : 1;
     if (strcmp(a, "--spins") == 0)
         return (o->spins = cli_value(argc, argv, i)) == NULL ? CLI_EXIT_USAGE : 1;
-    if (strcmp(a, "--open") == 0)
-        return o->open = 1;
     if (strcmp(a, "--fields") == 0)
         return o->fields = 1;
     if (strcmp(a, "--lt") == 0)
@@ -129,43 +59,10 @@ static int read_spins(const char *path, size_t N, int nc, double *s)
     return rc;
 }
 
-static int build_lattice(const lat_opts *o, vs_lattice **lat)
-{
-    vs_elastic *el = NULL;
-    vs_coupling *c = NULL;
-    vs_lattice_options *opt = NULL;
-    int st = strcmp(o->kernel, "dipolar") == 0 ? vs_coupling_create_dipolar(&c) : cli_material_create(&o->mat, &el);
-    if (st == VS_OK && c == NULL)
-        st = cli_coupling_create(&o->mat, el, &c);
-    if (st == VS_OK)
-        st = vs_lattice_options_create(&opt);
-    if (st == VS_OK)
-        st = vs_lattice_options_set(opt, VS_LATTICE_OPT_ENERGY_SCALE, o->E0);
-    if (st == VS_OK)
-        st = vs_lattice_options_set(opt, VS_LATTICE_OPT_ACCURACY, o->accuracy);
-    if (st == VS_OK)
-        st = vs_lattice_options_set(opt, VS_LATTICE_OPT_ALPHA, o->alpha);
-    if (st == VS_OK)
-        st = vs_lattice_options_set(opt, VS_LATTICE_OPT_BOUNDARY, o->open ? VS_LATTICE_OPEN : VS_LATTICE_PERIODIC);
-    if (st == VS_OK) {
-        if (o->have_cell) {
-            static const double origin[3] = {0, 0, 0};
-            st = vs_lattice_create(o->cell, o->nbasis ? o->nbasis : 1, o->nbasis ? o->basis : origin, o->L, c, 0, opt, lat);
-        } else {
-            int kind = strcmp(o->preset, "bcc") == 0 ? VS_LATTICE_BCC
-                       : strcmp(o->preset, "fcc") == 0 ? VS_LATTICE_FCC : VS_LATTICE_SC;
-            st = vs_lattice_create_cubic(kind, o->a, o->L, c, 0, opt, lat);
-        }
-    }
-    vs_lattice_options_free(opt);
-    vs_coupling_free(c);
-    vs_elastic_free(el);
-    return st;
-}
-
 int cmd_lattice(int argc, char **argv)
 {
-    lat_opts o = {.kernel = "elastic", .preset = "sc", .a = 1.0, .E0 = 1.0, .accuracy = 1e-12, .L = {4, 4, 4}};
+    lat_opts o = {0};
+    cli_lattice_init(&o.lat);
     cli_table t = {stdout, CLI_TABLE, 0, 13};
     vs_lattice *lat = NULL;
     double *s = NULL, *h = NULL;
@@ -176,7 +73,7 @@ int cmd_lattice(int argc, char **argv)
             lattice_help(stdout);
             goto out;
         }
-        if ((r = cli_material_option(&o.mat, argc, argv, &i)) != 0 || (r = cli_format_option(&t.fmt, argc, argv, &i)) != 0 ||
+        if ((r = cli_lattice_option(&o.lat, argc, argv, &i)) != 0 || (r = cli_format_option(&t.fmt, argc, argv, &i)) != 0 ||
             (r = lattice_option(&o, argc, argv, &i)) != 0) {
             if (r != 1) {
                 rc = r;
@@ -187,15 +84,13 @@ int cmd_lattice(int argc, char **argv)
         rc = cli_usage_error("lattice: unknown argument '%s'", argv[i]);
         goto out;
     }
-    if (o.nbasis && !o.have_cell) {
-        rc = cli_usage_error("option --basis needs --cell");
+    if ((rc = cli_lattice_check(&o.lat)) != 0)
         goto out;
-    }
     if (o.spins && o.nuniform) {
         rc = cli_usage_error("--spins and --uniform exclude each other");
         goto out;
     }
-    int st = build_lattice(&o, &lat);
+    int st = cli_lattice_build(&o.lat, &lat);
     if (st != VS_OK) {
         rc = cli_lib_error("building the lattice", st);
         goto out;
@@ -263,7 +158,7 @@ int cmd_lattice(int argc, char **argv)
 out:
     free(s);
     free(h);
-    free(o.basis);
+    cli_lattice_free(&o.lat);
     vs_lattice_free(lat);
     return rc;
 }
