@@ -20,6 +20,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "common/bytes.h"
 #include "common/internal.h"
 #include "sampler/checkpoint.h"
 
@@ -33,36 +34,6 @@ _Static_assert(FLT_RADIX == 2 && DBL_MANT_DIG == 53 && DBL_MAX_EXP == 1024 && si
 #define MSG_BYTES      512
 
 static const unsigned char magic[8] = {0x89, 'V', 'S', 'C', 'K', 'P', 'T', '\n'};
-
-/* ---- Little-endian fields, byte by byte (independent of the host's order) ------------------------ */
-
-static void store_u32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void store_u64(unsigned char *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint32_t load_u32(const unsigned char *p)
-{
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++)
-        v |= (uint32_t)p[i] << (8 * i);
-    return v;
-}
-
-static uint64_t load_u64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
 
 static size_t padding(uint64_t len)
 {
@@ -99,7 +70,7 @@ uint64_t vs__ckpt_crc64(uint64_t crc, const void *data, size_t n)
     const unsigned char *p = data;
     crc = ~crc;
     for (; n >= 8; n -= 8, p += 8) {
-        crc ^= load_u64(p);
+        crc ^= vs__le64(p);
         crc = crc_table[7][crc & 0xffu] ^ crc_table[6][(crc >> 8) & 0xffu] ^
               crc_table[5][(crc >> 16) & 0xffu] ^ crc_table[4][(crc >> 24) & 0xffu] ^
               crc_table[3][(crc >> 32) & 0xffu] ^ crc_table[2][(crc >> 40) & 0xffu] ^
@@ -133,7 +104,7 @@ static int sys_error(const char *func, const char *what, const char *path, int e
 static const char *tag_text(uint32_t tag, char out[16])
 {
     unsigned char c[4];
-    store_u32(c, tag);
+    vs__put_le32(c, tag);
     int printable = 1;
     for (int i = 0; i < 4; i++)
         printable &= c[i] >= 0x20 && c[i] < 0x7f && c[i] != '\'';
@@ -251,7 +222,7 @@ static int emit_u64(vs__ckpt_writer *w, uint64_t v, const char *func)
 {
     if (WRITE_BUF - w->nbuf < 8 && flush_buf(w, func) != VS_OK)
         return w->status;
-    store_u64(w->buf + w->nbuf, v);
+    vs__put_le64(w->buf + w->nbuf, v);
     w->nbuf += 8;
     return VS_OK;
 }
@@ -288,9 +259,9 @@ static int begin_section(vs__ckpt_writer *w, uint32_t tag, uint64_t len, const c
         return writer_failed(w);
     VS_FORWARD_IF_ERROR(writer_fail(w, remember_tag(w, tag, func)));
     unsigned char head[SECTION_HEAD];
-    store_u32(head, tag);
-    store_u32(head + 4, 0);
-    store_u64(head + 8, len);
+    vs__put_le32(head, tag);
+    vs__put_le32(head + 4, 0);
+    vs__put_le64(head + 8, len);
     return emit(w, head, sizeof head, func);
 }
 
@@ -432,9 +403,9 @@ int vs__ckpt_put_rng(vs__ckpt_writer *w, uint32_t tag, const gsl_rng *r)
     uint64_t len = (uint64_t)RNG_HEAD + nlen + size;
     unsigned char head[RNG_HEAD];
     uint32_t order = BYTE_ORDER_TAG;
-    store_u32(head, (uint32_t)nlen);
+    vs__put_le32(head, (uint32_t)nlen);
     memcpy(head + 4, &order, 4);
-    store_u64(head + 8, size);
+    vs__put_le64(head + 8, size);
     VS_FORWARD_IF_ERROR(begin_section(w, tag, len, __func__));
     VS_FORWARD_IF_ERROR(emit(w, head, sizeof head, __func__));
     VS_FORWARD_IF_ERROR(emit(w, name, nlen, __func__));
@@ -483,14 +454,14 @@ int vs__ckpt_commit(vs__ckpt_writer *w)
     if (st == VS_OK) {
         unsigned char h[VS__CKPT_HEADER_BYTES];
         memcpy(h, magic, sizeof magic);
-        store_u32(h + 8, VS__CKPT_VERSION);
-        store_u32(h + 12, BYTE_ORDER_TAG);
-        store_u64(h + 16, w->fingerprint);
-        store_u64(h + 24, w->size);
-        store_u32(h + 32, w->nsections);
-        store_u32(h + 36, 0);
-        store_u64(h + 40, w->crc);
-        store_u64(h + 48, vs__ckpt_crc64(0, h, 48));
+        vs__put_le32(h + 8, VS__CKPT_VERSION);
+        vs__put_le32(h + 12, BYTE_ORDER_TAG);
+        vs__put_le64(h + 16, w->fingerprint);
+        vs__put_le64(h + 24, w->size);
+        vs__put_le32(h + 32, w->nsections);
+        vs__put_le32(h + 36, 0);
+        vs__put_le64(h + 40, w->crc);
+        vs__put_le64(h + 48, vs__ckpt_crc64(0, h, 48));
         off_t at = 0;
         int err = write_all(w->fd, h, sizeof h, &at);
         if (err == 0 && fsync(w->fd) != 0)
@@ -596,9 +567,9 @@ static int check_envelope(const unsigned char *d, size_t size, const char *path,
     VS_RETURN_ERROR_IF(memcmp(d + 12, big, 4) == 0, VS_EUNSUPPORTED,
                        "%s: %s was written in big-endian byte order, which this library does not read", func,
                        path);
-    VS_RETURN_ERROR_IF(load_u32(d + 12) != BYTE_ORDER_TAG, VS_EIO,
-                       "%s: %s is corrupted (byte-order tag 0x%08x)", func, path, (unsigned)load_u32(d + 12));
-    uint32_t version = load_u32(d + 8);
+    VS_RETURN_ERROR_IF(vs__le32(d + 12) != BYTE_ORDER_TAG, VS_EIO,
+                       "%s: %s is corrupted (byte-order tag 0x%08x)", func, path, (unsigned)vs__le32(d + 12));
+    uint32_t version = vs__le32(d + 8);
     VS_RETURN_ERROR_IF(version > VS__CKPT_VERSION, VS_EUNSUPPORTED,
                        "%s: %s has checkpoint format version %u, newer than this library reads (%u): "
                        "upgrade libvoigtspin",
@@ -607,15 +578,15 @@ static int check_envelope(const unsigned char *d, size_t size, const char *path,
     VS_RETURN_ERROR_IF(size < VS__CKPT_HEADER_BYTES, VS_EIO,
                        "%s: %s is truncated (%zu bytes, shorter than the %u-byte header)", func, path, size,
                        VS__CKPT_HEADER_BYTES);
-    VS_RETURN_ERROR_IF(vs__ckpt_crc64(0, d, 48) != load_u64(d + 48), VS_EIO,
+    VS_RETURN_ERROR_IF(vs__ckpt_crc64(0, d, 48) != vs__le64(d + 48), VS_EIO,
                        "%s: %s is corrupted (header checksum mismatch)", func, path);
-    uint64_t stated = load_u64(d + 24);
+    uint64_t stated = vs__le64(d + 24);
     VS_RETURN_ERROR_IF(size < stated, VS_EIO, "%s: %s is truncated (%zu of %llu bytes)", func, path, size,
                        (unsigned long long)stated);
     VS_RETURN_ERROR_IF(size > stated, VS_EIO, "%s: %s is corrupted (%llu bytes expected, %zu found)", func,
                        path, (unsigned long long)stated, size);
     uint64_t crc = vs__ckpt_crc64(0, d + VS__CKPT_HEADER_BYTES, size - VS__CKPT_HEADER_BYTES);
-    VS_RETURN_ERROR_IF(crc != load_u64(d + 40), VS_EIO, "%s: %s is corrupted (data checksum mismatch)", func,
+    VS_RETURN_ERROR_IF(crc != vs__le64(d + 40), VS_EIO, "%s: %s is corrupted (data checksum mismatch)", func,
                        path);
     return VS_OK;
 }
@@ -630,7 +601,7 @@ static int cmp_section(const void *a, const void *b)
  * last section, no duplicate tag. Only a writer bug or a crafted file fails here (the CRCs passed). */
 static int parse_sections(vs__ckpt *c, const char *path, const char *func)
 {
-    size_t count = load_u32(c->data + 32), pos = VS__CKPT_HEADER_BYTES;
+    size_t count = vs__le32(c->data + 32), pos = VS__CKPT_HEADER_BYTES;
     VS_RETURN_ERROR_IF(count > (c->size - pos) / SECTION_HEAD, VS_EIO,
                        "%s: %s is malformed (%zu sections cannot fit in %zu bytes)", func, path, count,
                        c->size);
@@ -643,13 +614,13 @@ static int parse_sections(vs__ckpt *c, const char *path, const char *func)
                            "%s: %s is malformed (section %zu of %zu starts past the end)", func, path, i + 1,
                            count);
         const unsigned char *h = c->data + pos;
-        uint64_t len = load_u64(h + 8), room = c->size - pos - SECTION_HEAD;
-        VS_RETURN_ERROR_IF(load_u32(h + 4) != 0, VS_EIO,
+        uint64_t len = vs__le64(h + 8), room = c->size - pos - SECTION_HEAD;
+        VS_RETURN_ERROR_IF(vs__le32(h + 4) != 0, VS_EIO,
                            "%s: %s is malformed (section %zu: reserved field set)", func, path, i + 1);
         VS_RETURN_ERROR_IF(len > room || padding(len) > room - len, VS_EIO,
                            "%s: %s is malformed (section %zu claims %llu bytes, %llu remain)", func, path,
                            i + 1, (unsigned long long)len, (unsigned long long)room);
-        c->sec[i] = (section){load_u32(h), pos + SECTION_HEAD, (size_t)len};
+        c->sec[i] = (section){vs__le32(h), pos + SECTION_HEAD, (size_t)len};
         pos += SECTION_HEAD + (size_t)len + padding(len);
     }
     VS_RETURN_ERROR_IF(pos != c->size, VS_EIO, "%s: %s is malformed (%zu bytes after the last section)", func,
@@ -677,7 +648,7 @@ int vs__ckpt_read(const char *path, uint64_t expected_fingerprint, vs__ckpt **ou
     VS_GOTO_IF_ERROR(st, read_file(path, __func__, &c->data, &c->size), fail);
     VS_GOTO_IF_ERROR(st, check_envelope(c->data, c->size, path, __func__), fail);
     VS_GOTO_IF_ERROR(st, parse_sections(c, path, __func__), fail);
-    c->fingerprint = load_u64(c->data + 16);
+    c->fingerprint = vs__le64(c->data + 16);
     if (c->fingerprint != expected_fingerprint) {
         st = vs__error(VS_EINVAL,
                        "%s: %s was made for another lattice, coupling or options (fingerprint 0x%016llx, "
@@ -750,7 +721,7 @@ static int get_words(const vs__ckpt *c, uint32_t tag, void *a, size_t n, const c
     const section *s;
     VS_FORWARD_IF_ERROR(lookup(c, tag, 8 * n, &s, func));
     for (size_t i = 0; i < n; i++) {
-        uint64_t v = load_u64(c->data + s->off + 8 * i);
+        uint64_t v = vs__le64(c->data + s->off + 8 * i);
         memcpy((unsigned char *)a + 8 * i, &v, 8);
     }
     return VS_OK;
@@ -773,8 +744,8 @@ int vs__ckpt_get_rng(const vs__ckpt *c, uint32_t tag, gsl_rng *r)
     VS_FORWARD_IF_ERROR(lookup(c, tag, SIZE_MAX, &s, __func__));
     char t[16];
     const unsigned char *p = c->data + s->off;
-    size_t nlen = s->len >= RNG_HEAD ? load_u32(p) : 0;
-    uint64_t size = s->len >= RNG_HEAD ? load_u64(p + 8) : 0;
+    size_t nlen = s->len >= RNG_HEAD ? vs__le32(p) : 0;
+    uint64_t size = s->len >= RNG_HEAD ? vs__le64(p + 8) : 0;
     VS_RETURN_ERROR_IF(s->len < RNG_HEAD || nlen > s->len - RNG_HEAD || size != s->len - RNG_HEAD - nlen,
                        VS_EIO, "%s: section %s is not a generator state (malformed)", __func__,
                        tag_text(tag, t));

@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "common/bytes.h"
 #include "lattice/lattice_internal.h"
 #include "sampler/stats.h"
 #include "sampler_internal.h"
@@ -375,37 +376,6 @@ VS_API int vs_sampler_structure_factor_peak(const vs_sampler *s, int r, double k
 
 /* ---------------------------------------------------------------- checkpoint */
 
-static unsigned char *put_u64(unsigned char *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-    return p + 8;
-}
-
-static const unsigned char *get_u64(const unsigned char *p, uint64_t *v)
-{
-    uint64_t x = 0;
-    for (int i = 0; i < 8; i++)
-        x |= (uint64_t)p[i] << (8 * i);
-    *v = x;
-    return p + 8;
-}
-
-static unsigned char *put_f64(unsigned char *p, double x)
-{
-    uint64_t u;
-    memcpy(&u, &x, 8);
-    return put_u64(p, u);
-}
-
-static const unsigned char *get_f64(const unsigned char *p, double *x)
-{
-    uint64_t u;
-    p = get_u64(p, &u);
-    memcpy(x, &u, 8);
-    return p;
-}
-
 /* Header words: tag, nrep, ncomp, ngk, nmeas, trips. */
 #define OBS_NHEAD 6
 
@@ -426,17 +396,17 @@ int vs__observe_pack(const struct vs_sampler *s, unsigned char *buf)
     VS_CHECK_PTR(buf);
     const struct vs__observe *o = s->obs;
     unsigned char *p = buf;
-    p = put_u64(p, OBS_TAG);
-    p = put_u64(p, (uint64_t)o->nrep);
-    p = put_u64(p, (uint64_t)s->nc);
-    p = put_u64(p, (uint64_t)o->ngk);
-    p = put_u64(p, (uint64_t)o->nmeas);
-    p = put_u64(p, (uint64_t)o->trips);
+    p = vs__put_le64(p, OBS_TAG);
+    p = vs__put_le64(p, (uint64_t)o->nrep);
+    p = vs__put_le64(p, (uint64_t)s->nc);
+    p = vs__put_le64(p, (uint64_t)o->ngk);
+    p = vs__put_le64(p, (uint64_t)o->nmeas);
+    p = vs__put_le64(p, (uint64_t)o->trips);
     for (int r = 0; r < o->nrep; r++)
-        p = put_u64(p, (uint64_t)o->label[r]);
+        p = vs__put_le64(p, (uint64_t)o->label[r]);
     for (int r = 0; r < o->nrep; r++) {
         const obs_slot *os = &o->slot[r];
-        p = put_f64(p, os->eref);
+        p = vs__put_le64f(p, os->eref);
         for (int i = 0; i < NSER; i++) {
             VS_FORWARD_IF_ERROR(vs__stats_blocks_pack(&os->ser[i], p));
             p += vs__stats_blocks_size();
@@ -444,7 +414,7 @@ int vs__observe_pack(const struct vs_sampler *s, unsigned char *buf)
         VS_FORWARD_IF_ERROR(vs__stats_bins_pack(&os->mom, p));
         p += vs__stats_bins_size();
         for (size_t i = 0; i < o->ngk; i++)
-            p = put_f64(p, os->sk[i]);
+            p = vs__put_le64f(p, os->sk[i]);
     }
     return VS_OK;
 }
@@ -454,7 +424,7 @@ static int unpack_slot(const struct vs_sampler *s, const struct vs__observe *o, 
                        obs_slot *os)
 {
     const char *f = "vs__observe_unpack";
-    const unsigned char *p = get_f64(*pp, &os->eref);
+    const unsigned char *p = vs__get_le64f(*pp, &os->eref);
     VS_RETURN_ERROR_IF(!isfinite(os->eref), VS_EINVAL, "%s: E_ref not finite", f);
     for (int i = 0; i < NSER; i++) {
         VS_FORWARD_IF_ERROR(vs__stats_blocks_unpack(p, vs__stats_blocks_size(), &os->ser[i]));
@@ -469,7 +439,7 @@ static int unpack_slot(const struct vs_sampler *s, const struct vs__observe *o, 
     VS_RETURN_ERROR_IF(os->mom.nmom != o->nmom || os->mom.width * os->mom.nfull + os->mom.nfill != o->nmeas,
                        VS_EINVAL, "%s: the binned moments do not match the measurement count", f);
     for (size_t i = 0; i < o->ngk; i++) {
-        p = get_f64(p, &os->sk[i]);
+        p = vs__get_le64f(p, &os->sk[i]);
         VS_RETURN_ERROR_IF(!(isfinite(os->sk[i]) && os->sk[i] >= 0.0), VS_EINVAL, "%s: S(k) sum not finite",
                            f);
     }
@@ -487,7 +457,7 @@ int vs__observe_unpack(struct vs_sampler *s, const unsigned char *buf, size_t le
     uint64_t h[OBS_NHEAD];
     const unsigned char *p = buf;
     for (int i = 0; i < OBS_NHEAD; i++)
-        p = get_u64(p, &h[i]);
+        p = vs__get_le64(p, &h[i]);
     VS_RETURN_ERROR_IF(h[0] != OBS_TAG, VS_EINVAL, "%s: not an observables state (bad tag)", f);
     VS_RETURN_ERROR_IF(h[1] != (uint64_t)s->nrep || h[2] != (uint64_t)s->nc || h[3] != (uint64_t)s->obs->ngk,
                        VS_EINVAL, "%s: state of another sampler (nrep, ncomp or grid differ)", f);
@@ -500,7 +470,7 @@ int vs__observe_unpack(struct vs_sampler *s, const unsigned char *buf, size_t le
     o->trips = (int64_t)h[5];
     for (int r = 0; r < o->nrep; r++) {
         uint64_t l;
-        p = get_u64(p, &l);
+        p = vs__get_le64(p, &l);
         o->label[r] = (int64_t)l;
         VS_GOTO_IF_ERROR(st, l <= LABEL_DOWN ? VS_OK : vs__error(VS_EINVAL, "%s: bad round-trip label", f), fail);
     }

@@ -30,6 +30,7 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "common/bytes.h"
 #include "checkpoint.h"
 #include "sampler_internal.h"
 #include "sampler_state.h"
@@ -66,12 +67,8 @@ static uint64_t hash_f64(uint64_t crc, const double *a, size_t n)
     unsigned char buf[8 * 512];
     while (n > 0) {
         size_t m = n < 512 ? n : 512;
-        for (size_t i = 0; i < m; i++) {
-            uint64_t v;
-            memcpy(&v, a + i, 8);
-            for (int b = 0; b < 8; b++)
-                buf[8 * i + (size_t)b] = (unsigned char)(v >> (8 * b));
-        }
+        for (size_t i = 0; i < m; i++)
+            vs__put_le64f(buf + 8 * i, a[i]);
         crc = vs__ckpt_crc64(crc, buf, 8 * m);
         a += m;
         n -= m;
@@ -82,8 +79,7 @@ static uint64_t hash_f64(uint64_t crc, const double *a, size_t n)
 static uint64_t hash_u64(uint64_t crc, uint64_t v)
 {
     unsigned char b[8];
-    for (int i = 0; i < 8; i++)
-        b[i] = (unsigned char)(v >> (8 * i));
+    vs__put_le64(b, v);
     return vs__ckpt_crc64(crc, b, 8);
 }
 

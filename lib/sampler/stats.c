@@ -22,6 +22,7 @@
  */
 #include <string.h>
 
+#include "common/bytes.h"
 #include "common/internal.h"
 #include "sampler/stats.h"
 
@@ -31,33 +32,17 @@
 
 /* ---- little-endian byte layout ------------------------------------------------------------------ */
 
-static unsigned char *put_u64(unsigned char *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-    return p + 8;
-}
-
-static const unsigned char *get_u64(const unsigned char *p, uint64_t *v)
-{
-    uint64_t r = 0;
-    for (int i = 0; i < 8; i++)
-        r |= (uint64_t)p[i] << (8 * i);
-    *v = r;
-    return p + 8;
-}
-
 static unsigned char *put_i64(unsigned char *p, int64_t v)
 {
     uint64_t u;
     memcpy(&u, &v, 8);
-    return put_u64(p, u);
+    return vs__put_le64(p, u);
 }
 
 static const unsigned char *get_i64(const unsigned char *p, int64_t *v)
 {
     uint64_t u;
-    p = get_u64(p, &u);
+    p = vs__get_le64(p, &u);
     memcpy(v, &u, 8);
     return p;
 }
@@ -67,7 +52,7 @@ static unsigned char *put_f64s(unsigned char *p, const double *x, size_t n)
     for (size_t i = 0; i < n; i++) {
         uint64_t u;
         memcpy(&u, &x[i], 8);
-        p = put_u64(p, u);
+        p = vs__put_le64(p, u);
     }
     return p;
 }
@@ -76,7 +61,7 @@ static const unsigned char *get_f64s(const unsigned char *p, double *x, size_t n
 {
     for (size_t i = 0; i < n; i++) {
         uint64_t u;
-        p = get_u64(p, &u);
+        p = vs__get_le64(p, &u);
         memcpy(&x[i], &u, 8);
     }
     return p;
@@ -204,7 +189,7 @@ int vs__stats_blocks_pack(const vs__stats_blocks *b, unsigned char *buf)
 {
     VS_CHECK_PTR(b);
     VS_CHECK_PTR(buf);
-    unsigned char *p = put_u64(buf, TAG_BLOCKS);
+    unsigned char *p = vs__put_le64(buf, TAG_BLOCKS);
     p = put_i64(p, b->n);
     p = put_f64s(p, &b->shift, 1);
     p = put_f64s(p, b->sum, VS__STATS_LEVELS);
@@ -238,7 +223,7 @@ int vs__stats_blocks_unpack(const unsigned char *buf, size_t len, vs__stats_bloc
                        len, vs__stats_blocks_size());
     uint64_t tag;
     vs__stats_blocks s;
-    const unsigned char *p = get_u64(buf, &tag);
+    const unsigned char *p = vs__get_le64(buf, &tag);
     VS_RETURN_ERROR_IF(tag != TAG_BLOCKS, VS_EINVAL, "%s: not a packed blocking accumulator (tag %#llx)",
                        __func__, (unsigned long long)tag);
     p = get_i64(p, &s.n);
@@ -406,7 +391,7 @@ int vs__stats_bins_pack(const vs__stats_bins *b, unsigned char *buf)
 {
     VS_CHECK_PTR(b);
     VS_CHECK_PTR(buf);
-    unsigned char *p = put_u64(buf, TAG_BINS);
+    unsigned char *p = vs__put_le64(buf, TAG_BINS);
     p = put_i64(p, b->nmom);
     p = put_i64(p, b->width);
     p = put_i64(p, b->nfull);
@@ -440,7 +425,7 @@ int vs__stats_bins_unpack(const unsigned char *buf, size_t len, vs__stats_bins *
     VS_RETURN_ERROR_IF(len != vs__stats_bins_size(), VS_EINVAL, "%s: %zu bytes, expected %zu", __func__, len,
                        vs__stats_bins_size());
     uint64_t tag;
-    const unsigned char *p = get_u64(buf, &tag);
+    const unsigned char *p = vs__get_le64(buf, &tag);
     VS_RETURN_ERROR_IF(tag != TAG_BINS, VS_EINVAL, "%s: not a packed bin accumulator (tag %#llx)", __func__,
                        (unsigned long long)tag);
     vs__stats_bins s; /* decoded and checked here, so *b is untouched on error */
