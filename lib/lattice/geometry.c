@@ -218,3 +218,22 @@ void vs__geom_site(const vs__geom *g, size_t m, double *r)
     for (int x = 0; x < 3; x++)
         r[x] = g->pos[3 * b + x] + c[0] * g->A[x] + c[1] * g->A[3 + x] + c[2] * g->A[6 + x];
 }
+
+void vs__geom_wavevector(const vs__geom *g, const int *q, double *k)
+{
+    for (int c = 0; c < 3; c++)
+        k[c] = q[0] * g->B[c] / g->L[0] + q[1] * g->B[3 + c] / g->L[1] + q[2] * g->B[6 + c] / g->L[2];
+}
+
+size_t vs__geom_half_index(const vs__geom *g, const int *p, int *conj)
+{
+    int p1 = p[0], p2 = p[1], p3 = p[2];
+    *conj = 0;
+    if (p3 > g->g[2] / 2) {
+        p1 = (g->g[0] - p1) % g->g[0];
+        p2 = (g->g[1] - p2) % g->g[1];
+        p3 = g->g[2] - p3;
+        *conj = 1;
+    }
+    return ((size_t)p1 * (size_t)g->g[1] + (size_t)p2) * (size_t)(g->g[2] / 2 + 1) + (size_t)p3;
+}

@@ -175,6 +175,12 @@ double vs__norm3_safe(const double *v);
 void vs__geom_site(const vs__geom *g, size_t m, double *r);
 /* Split a site index into cell triple and basis index. */
 void vs__geom_split(const vs__geom *g, size_t m, int *c, int *b);
+/* Cartesian k = Σ_j (q_j/L_j) b_j of the grid point q (1/length; the convention of
+ * vs_lattice_fourier(), the Luttinger–Tisza k and the structure factor). */
+void vs__geom_wavevector(const vs__geom *g, const int *q, double *k);
+/* Index in FFTW's r2c half grid (g1 × g2 × (g3/2 + 1)) of the transform-grid point p
+ * (0 ≤ p_j < g_j); *conj = 1 when p3 > g3/2 and the stored value is that of −p (conjugate it). */
+size_t vs__geom_half_index(const vs__geom *g, const int *p, int *conj);
 
 /* ================================================================ ewald.c */
 /* Choose α, rcut, gcut from the accuracy (or the user α) and fill l->ttab. */
@@ -276,9 +282,6 @@ void vs__lattice_total(const struct vs_lattice *lat, const double *s, double *M)
 /* public functions only */
 
 /* ================================================================ structure.c */
-/* Cartesian k = Σ_j (q_j/L_j) b_j of the grid point q (1/length; the convention of
- * vs_lattice_fourier() and the Luttinger–Tisza k). */
-void vs__lattice_grid_wavevector(const vs__geom *g, const int *q, double *k);
 /* S(k) = (1/N) Σ_a |Σ_m s_{m,a} e^{−ik·r_m}|² (r_m the positions of vs_lattice_positions()) of the
  * configuration s[N·ncomp] at k_q = Σ_j (q_j/L_j) b_j for every q, 0 ≤ q_j < L_j, into
  * Sk[L1·L2·L3], row-major (q3 fastest: index (q1 L2 + q2) L3 + q3). Periodic or open (the same grid

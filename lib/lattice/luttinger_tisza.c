@@ -53,20 +53,6 @@ static int check_fourier_finite(int m, const double *Hr, const double *Hi, const
     return VS_OK;
 }
 
-/* Half-grid index of the grid point q and whether the point is stored conjugated (q3 > g3/2). */
-static size_t half_index(const vs__geom *g, const int *q, int *conj)
-{
-    int q1 = q[0], q2 = q[1], q3 = q[2];
-    *conj = 0;
-    if (q3 > g->g[2] / 2) {
-        q1 = (g->g[0] - q1) % g->g[0];
-        q2 = (g->g[1] - q2) % g->g[1];
-        q3 = g->g[2] - q3;
-        *conj = 1;
-    }
-    return ((size_t)q1 * (size_t)g->g[1] + (size_t)q2) * (size_t)(g->g[2] / 2 + 1) + (size_t)q3;
-}
-
 VS_API int vs_lattice_fourier(const vs_lattice *lat, const int *q, double *Hre, double *Him)
 {
     VS_FORWARD_IF_ERROR(vs__lattice_check(lat, __func__));
@@ -78,7 +64,7 @@ VS_API int vs_lattice_fourier(const vs_lattice *lat, const int *q, double *Hre, 
         VS_RETURN_ERROR_IF(q[i] < 0 || q[i] >= lat->geo.L[i], VS_EINVAL, "%s: q[%d] = %d outside [0, %d)",
                            __func__, i, q[i], lat->geo.L[i]);
     int m = lat->m, conj, st = VS_OK;
-    size_t mm = (size_t)m * m, kh = half_index(&lat->geo, q, &conj);
+    size_t mm = (size_t)m * m, kh = vs__geom_half_index(&lat->geo, q, &conj);
     double *Hr = vs__calloc(2 * mm, sizeof *Hr, &st);
     if (Hr == NULL)
         return st;
@@ -139,7 +125,7 @@ static int lt_scan(const vs_lattice *lat, int sign, const char *func, double *la
         for (q[1] = 0; q[1] < g->L[1]; q[1]++)
             for (q[2] = 0; q[2] <= g->L[2] / 2; q[2]++) {
                 int conj;
-                size_t kh = half_index(g, q, &conj);
+                size_t kh = vs__geom_half_index(g, q, &conj);
                 double lmin = 0.0, lmax = 0.0;
                 fourier_matrix(lat, kh, q[0] == 0 && q[1] == 0 && q[2] == 0, Hr, Hi);
                 VS_GOTO_IF_ERROR(st, check_fourier_finite(m, Hr, Hi, func), out);
@@ -156,13 +142,6 @@ out:
     return st;
 }
 
-/* Cartesian k = Σ_j (q_j/L_j) b_j of the grid point q. */
-static void grid_wavevector(const vs__geom *g, const int *q, double *k)
-{
-    for (int c = 0; c < 3; c++)
-        k[c] = q[0] * g->B[c] / g->L[0] + q[1] * g->B[3 + c] / g->L[1] + q[2] * g->B[6 + c] / g->L[2];
-}
-
 VS_API int vs_lattice_luttinger_tisza(const vs_lattice *lat, double *lambda_max, double *k, double *t_curie)
 {
     double best;
@@ -174,7 +153,7 @@ VS_API int vs_lattice_luttinger_tisza(const vs_lattice *lat, double *lambda_max,
     if (lambda_max)
         *lambda_max = best;
     if (k)
-        grid_wavevector(&lat->geo, bestq, k);
+        vs__geom_wavevector(&lat->geo, bestq, k);
     if (t_curie)
         *t_curie = tc;
     return VS_OK;
@@ -188,6 +167,6 @@ VS_API int vs_lattice_luttinger_tisza_min(const vs_lattice *lat, double *lambda_
     if (lambda_min)
         *lambda_min = best;
     if (k)
-        grid_wavevector(&lat->geo, bestq, k);
+        vs__geom_wavevector(&lat->geo, bestq, k);
     return VS_OK;
 }

@@ -20,40 +20,19 @@
 
 #include "lattice_internal.h"
 
-void vs__lattice_grid_wavevector(const vs__geom *g, const int *q, double *k)
-{
-    for (int c = 0; c < 3; c++)
-        k[c] = q[0] * g->B[c] / g->L[0] + q[1] * g->B[3 + c] / g->L[1] + q[2] * g->B[6 + c] / g->L[2];
-}
-
-/* FFTW half-grid index of the transform-grid point p (0 ≤ p_j < g_j); *conj = 1 when the stored
- * value is that of −p. */
-static size_t half_point(const vs__geom *g, const int *p, int *conj)
-{
-    int p1 = p[0], p2 = p[1], p3 = p[2];
-    *conj = 0;
-    if (p3 > g->g[2] / 2) {
-        p1 = (g->g[0] - p1) % g->g[0];
-        p2 = (g->g[1] - p2) % g->g[1];
-        p3 = g->g[2] - p3;
-        *conj = 1;
-    }
-    return ((size_t)p1 * (size_t)g->g[1] + (size_t)p2) * (size_t)(g->g[2] / 2 + 1) + (size_t)p3;
-}
-
 /* S(k_q) from the transform X (ws->xk) at the grid point q. */
 static double sk_point(const struct vs_lattice *l, const fftw_complex *X, const int *q)
 {
     const vs__geom *g = &l->geo;
     int nc = l->nc, nb = g->nb, f = g->open ? 2 : 1, p[3] = {f * q[0], f * q[1], f * q[2]}, conj;
-    const fftw_complex *x = X + half_point(g, p, &conj) * (size_t)l->m;
+    const fftw_complex *x = X + vs__geom_half_index(g, p, &conj) * (size_t)l->m;
     double sgn = conj ? -1.0 : 1.0, k[3], S = 0.0;
     if (nb == 1) { /* one basis site: its phase drops out of |·|² */
         for (int a = 0; a < nc; a++)
             S += x[a][0] * x[a][0] + x[a][1] * x[a][1];
         return S / (double)g->nsites;
     }
-    vs__lattice_grid_wavevector(g, q, k);
+    vs__geom_wavevector(g, q, k);
     double cr[64], ci[64]; /* e^{−ik·p_b}, nb ≤ m ≤ 64 (the FFT vector length bound of fft.c) */
     for (int b = 0; b < nb; b++) {
         double ph = k[0] * g->pos[3 * b] + k[1] * g->pos[3 * b + 1] + k[2] * g->pos[3 * b + 2];

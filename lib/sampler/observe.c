@@ -368,7 +368,7 @@ VS_API int vs_sampler_structure_factor_peak(const vs_sampler *s, int r, double k
     int q[3] = {(int)(best / ((size_t)g->L[1] * (size_t)g->L[2])), (int)(best / (size_t)g->L[2] % (size_t)g->L[1]),
                 (int)(best % (size_t)g->L[2])};
     if (k)
-        vs__lattice_grid_wavevector(g, q, k);
+        vs__geom_wavevector(g, q, k);
     if (Smax)
         *Smax = sum[best] / (double)o->nmeas;
     return VS_OK;
