@@ -23,6 +23,7 @@
 
 #include "testutil.h"
 #include "sampler/checkpoint.h"
+#include "ckpt_testutil.h"
 
 #define FP    0x5eed5eed12345678ull
 #define T_DBL VS__CKPT_TAG('D', 'B', 'L', 'S')
@@ -42,67 +43,6 @@ static void in_dir(char *path, const char *name)
 }
 
 /* ---- Files as bytes ------------------------------------------------------------------------------ */
-
-static unsigned char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long len = ftell(f);
-    assert_true(len >= 0);
-    rewind(f);
-    unsigned char *buf = malloc((size_t)len + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    *n = (size_t)len;
-    return buf;
-}
-
-/* (A fresh file each time: ext4 flushes a file truncated and rewritten in place at close, which made
- * the thousands of damaged copies below take seconds on a disk.) */
-static void spill(const char *path, const void *buf, size_t n)
-{
-    unlink(path);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(buf, 1, n, f), n);
-    assert_int_equal(fclose(f), 0);
-}
-
-static uint64_t le64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
-}
-
-static void put_le64(unsigned char *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-/* After crafting a field, make both CRCs valid again, so that only the framing checks can object. */
-static void reseal(unsigned char *buf, size_t n)
-{
-    put_le64(buf + 24, n);
-    put_le64(buf + 40, vs__ckpt_crc64(0, buf + 56, n - 56));
-    put_le64(buf + 48, vs__ckpt_crc64(0, buf, 48));
-}
-
-/* Names in the test directory that look like a writer's temporary file. */
-static int count_tmp_files(void)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    int n = 0;
-    for (struct dirent *e; (e = readdir(d)) != NULL;)
-        n += strstr(e->d_name, ".tmp.") != NULL;
-    closedir(d);
-    return n;
-}
 
 static void assert_same_file(const char *path, const unsigned char *want, size_t n)
 {
@@ -235,7 +175,7 @@ static void test_round_trip_is_bit_identical(void **state)
     assert_int_equal(vs__ckpt_put(w, T_RAW, raw, sizeof raw), VS_OK);
     assert_int_equal(vs__ckpt_put(w, T_NIL, NULL, 0), VS_OK);
     assert_int_equal(vs__ckpt_commit(w), VS_OK);
-    assert_int_equal(count_tmp_files(), 0);
+    assert_int_equal(count_tmp_files_in(dir, 0), 0);
 
     vs__ckpt *c;
     assert_int_equal(vs__ckpt_read(path, FP, &c), VS_OK);
@@ -569,7 +509,7 @@ static void test_failed_write_keeps_the_previous_checkpoint(void **state)
         if (k == 0)
             print_message("# %s\n", vs_last_error());
         assert_same_file(path, before, n);
-        assert_int_equal(count_tmp_files(), 0);
+        assert_int_equal(count_tmp_files_in(dir, 0), 0);
     }
     vs__ckpt *c;
     assert_int_equal(vs__ckpt_read(path, FP, &c), VS_OK);
@@ -588,18 +528,18 @@ static void test_abort_and_misuse_keep_the_previous_checkpoint(void **state)
 
     assert_int_equal(vs__ckpt_writer_open(path, FP + 1, &w), VS_OK);
     assert_int_equal(vs__ckpt_put_u64(w, T_CNT, counts, 4), VS_OK);
-    assert_int_equal(count_tmp_files(), 1);
+    assert_int_equal(count_tmp_files_in(dir, 0), 1);
     vs__ckpt_abort(w);
     vs__ckpt_abort(NULL);
     assert_same_file(path, before, n);
-    assert_int_equal(count_tmp_files(), 0);
+    assert_int_equal(count_tmp_files_in(dir, 0), 0);
 
     /* A duplicate tag ends the checkpoint at once; the commit repeats the first message. */
     assert_int_equal(vs__ckpt_writer_open(path, FP + 1, &w), VS_OK);
     assert_int_equal(vs__ckpt_put_u64(w, T_CNT, counts, 4), VS_OK);
     assert_int_equal(vs__ckpt_put_u64(w, T_CNT, counts, 4), VS_EINVAL);
     assert_non_null(strstr(vs_last_error(), "section 'CNTS' is already in the checkpoint"));
-    assert_int_equal(count_tmp_files(), 0);
+    assert_int_equal(count_tmp_files_in(dir, 0), 0);
     assert_int_equal(vs__ckpt_put(w, T_RAW, raw, sizeof raw), VS_EINVAL);
     assert_int_equal(vs__ckpt_commit(w), VS_EINVAL);
     assert_non_null(strstr(vs_last_error(), "section 'CNTS' is already in the checkpoint"));
@@ -614,7 +554,7 @@ static void test_abort_and_misuse_keep_the_previous_checkpoint(void **state)
     assert_int_equal(vs__ckpt_put_rng(w, T_RAW, NULL), VS_EINVAL);
     assert_int_equal(vs__ckpt_commit(w), VS_EINVAL);
     assert_same_file(path, before, n);
-    assert_int_equal(count_tmp_files(), 0);
+    assert_int_equal(count_tmp_files_in(dir, 0), 0);
 
     /* A successful commit replaces the file; of two writers open at once (distinct temporary files),
      * the later commit wins. */
@@ -622,7 +562,7 @@ static void test_abort_and_misuse_keep_the_previous_checkpoint(void **state)
     const uint64_t one = 1, two = 2;
     assert_int_equal(vs__ckpt_writer_open(path, FP + 1, &w), VS_OK);
     assert_int_equal(vs__ckpt_writer_open(path, FP + 1, &w2), VS_OK);
-    assert_int_equal(count_tmp_files(), 2);
+    assert_int_equal(count_tmp_files_in(dir, 0), 2);
     assert_int_equal(vs__ckpt_put_u64(w, T_CNT, &one, 1), VS_OK);
     assert_int_equal(vs__ckpt_put_u64(w2, T_CNT, &two, 1), VS_OK);
     assert_int_equal(vs__ckpt_commit(w), VS_OK);
@@ -633,7 +573,7 @@ static void test_abort_and_misuse_keep_the_previous_checkpoint(void **state)
     assert_int_equal(vs__ckpt_get_u64(c, T_CNT, &got, 1), VS_OK);
     assert_int_equal(got, 2);
     vs__ckpt_free(c);
-    assert_int_equal(count_tmp_files(), 0);
+    assert_int_equal(count_tmp_files_in(dir, 0), 0);
     free(before);
 }
 
@@ -660,7 +600,7 @@ static void test_unwritable_paths_are_refused(void **state)
     assert_int_equal(vs__ckpt_writer_open(path, FP, NULL), VS_EINVAL);
     assert_int_equal(vs__ckpt_put(NULL, T_RAW, raw, 1), VS_EINVAL);
     assert_int_equal(vs__ckpt_commit(NULL), VS_EINVAL);
-    assert_int_equal(count_tmp_files(), 0);
+    assert_int_equal(count_tmp_files_in(dir, 0), 0);
 }
 
 /* ---- Test directory ---------------------------------------------------------------------------------- */

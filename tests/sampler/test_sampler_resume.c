@@ -29,6 +29,7 @@
 
 #include "testutil.h"
 #include "sampler/checkpoint.h"
+#include "ckpt_testutil.h"
 #include "sampler/sampler_internal.h"
 
 #define PATH_BYTES 1024
@@ -148,50 +149,6 @@ static void run(vs_sampler *s, long n)
     }
 }
 
-/* Names in the test directory that look like a checkpoint writer's temporary file. */
-static int count_tmp_files(int remove)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    int n = 0;
-    for (struct dirent *e; (e = readdir(d)) != NULL;)
-        if (strstr(e->d_name, ".tmp.") != NULL) {
-            n++;
-            if (remove) {
-                char path[PATH_BYTES];
-                in_dir(path, e->d_name);
-                unlink(path);
-            }
-        }
-    closedir(d);
-    return n;
-}
-
-static unsigned char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long len = ftell(f);
-    assert_true(len >= 0);
-    rewind(f);
-    unsigned char *buf = malloc((size_t)len + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    *n = (size_t)len;
-    return buf;
-}
-
-static void spill(const char *path, const void *buf, size_t n)
-{
-    unlink(path);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(buf, 1, n, f), n);
-    assert_int_equal(fclose(f), 0);
-}
-
 /* ---- Resume is bit-identical ------------------------------------------------------------------------ */
 
 /* Run A: n1 + n2 sweeps. Run B: n1 sweeps, save, free; a fresh sampler with another seed and the other
@@ -230,7 +187,7 @@ static void test_resume_is_bit_identical(void **state)
                 vs_sampler_free(c);
                 vs_sampler_free(mid);
             }
-    assert_int_equal(count_tmp_files(0), 0);
+    assert_int_equal(count_tmp_files_in(dir, 0), 0);
     vs_lattice_free(lat);
 }
 
@@ -286,7 +243,7 @@ static void test_kill_and_resume_equals_the_uninterrupted_run(void **state)
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) == 0));
     assert_true(seen >= 3 * KILL_EVERY);
-    int leftover = count_tmp_files(1);
+    int leftover = count_tmp_files_in(dir, 1);
     assert_true(leftover <= 1);
 
     vs_sampler *resumed = make_default(lat, 99);
@@ -309,28 +266,6 @@ static void test_kill_and_resume_equals_the_uninterrupted_run(void **state)
 }
 
 /* ---- Refusals ------------------------------------------------------------------------------------------ */
-
-static uint64_t le64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
-}
-
-static void put_le64(unsigned char *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-/* Make both CRCs of a crafted file valid again (header layout of checkpoint.h), so that only the
- * sampler's own checks can object. */
-static void reseal(unsigned char *buf, size_t n)
-{
-    put_le64(buf + 40, vs__ckpt_crc64(0, buf + 56, n - 56));
-    put_le64(buf + 48, vs__ckpt_crc64(0, buf, 48));
-}
 
 /* The payload of section `tag` in a checkpoint's bytes (walking the section table of checkpoint.h). */
 static unsigned char *section(unsigned char *buf, size_t n, uint32_t tag, size_t *len)
@@ -548,7 +483,7 @@ static void test_failed_save_keeps_the_previous_checkpoint(void **state)
     assert_int_equal(m, n);
     assert_memory_equal(after, before, n);
     free(after);
-    assert_int_equal(count_tmp_files(0), 0);
+    assert_int_equal(count_tmp_files_in(dir, 0), 0);
 
     /* an unwritable place: no such directory; a directory as path */
     char bad[PATH_BYTES];
@@ -558,7 +493,7 @@ static void test_failed_save_keeps_the_previous_checkpoint(void **state)
     assert_non_null(strstr(vs_last_error(), bad));
     assert_int_equal(vs_sampler_save(s, dir), VS_EINVAL);
     assert_non_null(strstr(vs_last_error(), "is a directory"));
-    assert_int_equal(count_tmp_files(0), 0);
+    assert_int_equal(count_tmp_files_in(dir, 0), 0);
 
     /* the sampler is unchanged by failed saves: a successful one now equals that of a twin */
     vs_sampler *twin = make_default(lat, 8);
