@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fuzz_argv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -16,25 +17,11 @@ enum { MAX_ARGS = 16 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size > 8192)
-        return 0;
     cli_quiet = 1;
-    char *buf = malloc(size + 1), *argv[MAX_ARGS + 2];
-    if (buf == NULL)
+    char *buf = NULL, *argv[MAX_ARGS + 2];
+    int argc = fuzz_argv(data, size, "fuzz", MAX_ARGS, argv, &buf);
+    if (argc < 0)
         return 0;
-    memcpy(buf, data, size);
-    buf[size] = '\0';
-    int argc = 0;
-    argv[argc++] = "fuzz";
-    for (char *p = buf; argc < MAX_ARGS + 1;) {
-        argv[argc++] = p;
-        char *nl = strchr(p, '\n');
-        if (nl == NULL)
-            break;
-        *nl = '\0';
-        p = nl + 1;
-    }
-    argv[argc] = NULL;
     cli_material m = {0};
     int rc = 0;
     for (int i = 1; i < argc && rc != CLI_EXIT_USAGE; i++) {
