@@ -14,25 +14,7 @@
 
 #include <libvoigtspin/voigtspin.h>
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-/* Resident memory in bytes (Linux /proc/self/statm). */
-static double rss_bytes(void)
-{
-    long pages = 0, resident = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f) {
-        if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
-            resident = 0;
-        fclose(f);
-    }
-    return (double)resident * (double)sysconf(_SC_PAGESIZE);
-}
+#include "bench_util.h"
 
 static void random_spins(double *s, size_t N, unsigned seed)
 {
@@ -76,10 +58,10 @@ static void raw_init(rawfft *r, int L, int strided, unsigned flags)
 
 static double raw_time(rawfft *r)
 {
-    double t0 = now();
+    double t0 = bench_now();
     fftw_execute(r->f);
     fftw_execute(r->b);
-    return now() - t0;
+    return bench_now() - t0;
 }
 
 static void raw_free(rawfft *r)
@@ -99,11 +81,11 @@ static vs_lattice *make_threads(int L, const vs_coupling *c, int planner, int ff
     vs_lattice_options_create(&o);
     vs_lattice_options_set(o, VS_LATTICE_OPT_FFTW_PLANNER, planner);
     vs_lattice_options_set(o, VS_LATTICE_OPT_FFT_THREADS, fft_threads);
-    double m0 = rss_bytes(), t0 = now();
+    double m0 = bench_rss_bytes(), t0 = bench_now();
     int st = vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, LL, c, 6, o, &lat);
     vs_lattice_options_free(o);
-    *tbuild = now() - t0;
-    *mem = rss_bytes() - m0;
+    *tbuild = bench_now() - t0;
+    *mem = bench_rss_bytes() - m0;
     if (st != VS_OK) {
         fprintf(stderr, "create L=%d: %s\n", L, vs_last_error());
         exit(1);
@@ -126,10 +108,10 @@ static void fft_threads_section(const vs_coupling *c, int L)
     random_spins(s, N, 3);
     for (int r = 0; r < 12; r++)
         for (int k = 0; k < 2; k++) {
-            double t0 = now();
+            double t0 = bench_now();
             vs_lattice_fields(lat[k], s, h);
             vs_lattice_energy_from_fields(lat[k], s, h, &E);
-            double t = now() - t0;
+            double t = bench_now() - t0;
             best[k] = t < best[k] ? t : best[k];
         }
     printf("\n# fields + energy with FFTW threads (MEASURE), L = %d\n%12s %12s %8s\n%12.5f %12.5f %8.2f\n", L,
@@ -169,10 +151,10 @@ int main(int argc, char **argv)
             int reps = L <= 32 ? 40 : 12;
             double best = 1e300, bs = 1e300, bc = 1e300;
             for (int r = 0; r < reps; r++) {
-                double t0 = now();
+                double t0 = bench_now();
                 vs_lattice_fields(lat, s, h);
                 vs_lattice_energy_from_fields(lat, s, h, &E);
-                double t = now() - t0;
+                double t = bench_now() - t0;
                 best = t < best ? t : best;
                 t = raw_time(&rs);
                 bs = t < bs ? t : bs;
@@ -204,14 +186,14 @@ int main(int argc, char **argv)
         size_t N = vs_lattice_nsites(lat);
         double *s = malloc(N * 6 * sizeof *s), *h = malloc(N * 6 * sizeof *h);
         random_spins(s, N, 2);
-        double t0 = now();
+        double t0 = bench_now();
         vs_lattice_fields_direct(lat, s, h);
-        double td = now() - t0;
+        double td = bench_now() - t0;
         double best = 1e300;
         for (int r = 0; r < 20; r++) {
-            t0 = now();
+            t0 = bench_now();
             vs_lattice_fields(lat, s, h);
-            double t = now() - t0;
+            double t = bench_now() - t0;
             best = t < best ? t : best;
         }
         printf("%5d %9zu %12.5f %12.7f %12.1f", L, N, td, best, td / best);

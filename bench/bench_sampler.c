@@ -28,27 +28,9 @@
 
 #include <libvoigtspin/voigtspin.h>
 
+#include "bench_util.h"
+
 enum { NC = 6, MAXL = 8 };
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-/* Resident memory in bytes (Linux /proc/self/statm). */
-static double rss_bytes(void)
-{
-    long pages = 0, resident = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f) {
-        if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
-            resident = 0;
-        fclose(f);
-    }
-    return (double)resident * (double)sysconf(_SC_PAGESIZE);
-}
 
 /* Bytes currently malloc'd (glibc: arena in use + mmap'd blocks); -1 where unavailable. */
 static double malloc_bytes(void)
@@ -61,34 +43,10 @@ static double malloc_bytes(void)
 #endif
 }
 
-static void print_load(const char *when)
-{
-    char buf[128] = "?";
-    FILE *f = fopen("/proc/loadavg", "r");
-    if (f) {
-        if (fgets(buf, sizeof buf, f) == NULL)
-            strcpy(buf, "?\n");
-        fclose(f);
-    }
-    printf("# load average %s: %s", when, buf);
-}
-
 static void die(const char *what)
 {
     fprintf(stderr, "bench_sampler: %s: %s\n", what, vs_last_error());
     exit(1);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *t, int n)
-{
-    qsort(t, (size_t)n, sizeof *t, cmp_double);
-    return n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
 }
 
 static vs_lattice *make_lattice(const vs_coupling *c, int L)
@@ -123,14 +81,14 @@ static double sweep_time(vs_sampler *s, int min_reps, double budget, int *nrep_o
     double t[41], total = 0.0;
     int n = 0;
     while (n < 41 && (n < min_reps || total < budget)) {
-        double t0 = now();
+        double t0 = bench_now();
         if (vs_sampler_sweep(s, 1) != VS_OK)
             die("vs_sampler_sweep");
-        t[n] = now() - t0;
+        t[n] = bench_now() - t0;
         total += t[n++];
     }
     *nrep_out = n;
-    return median(t, n);
+    return bench_median(t, n);
 }
 
 /* The automatic refresh period of sampler.h (VS_SAMPLER_OPT_REFRESH = 0). */
@@ -179,10 +137,10 @@ static void sampler_memory(const vs_lattice *lat, int nrep, double T, double *ma
     double Ts[4];
     for (int r = 0; r < nrep; r++)
         Ts[r] = T * (1.0 + 0.01 * r);
-    double m0 = malloc_bytes(), r0 = rss_bytes();
+    double m0 = malloc_bytes(), r0 = bench_rss_bytes();
     vs_sampler *s = make_sampler(lat, nrep, Ts, VS_SAMPLER_DELAYED, 0, 1);
     *mal = malloc_bytes() - m0;
-    *rss = rss_bytes() - r0;
+    *rss = bench_rss_bytes() - r0;
     vs_sampler_free(s);
 }
 
@@ -214,7 +172,7 @@ int main(int argc, char **argv)
     int np = 0, scal_fail = 0;
     for (int i = 0; i < MAXL; i++)
         Nv[i] = td[i] = tp[i] = Tc[i] = mem_sizes[i] = mem_malloc[i] = NAN;
-    print_load("at start");
+    bench_print_load("at start");
     if (strchr(sections, 't')) {
         printf("%4s %7s %8s %6s %11s %5s %11s %5s %9s %12s %12s\n", "L", "N", "T", "B", "delayed", "reps",
                "plain", "reps", "speedup", "del/(N^1.5)", "plain/N^2");
@@ -248,7 +206,7 @@ int main(int argc, char **argv)
         printf("# least-squares exponent of sweep time vs N: delayed %.3f (L = %d..%d), plain %.3f (L = "
                "%d..%d)\n",
                ed, Ls[0], Ls[nL - 1], ep, Ls[0], np ? Ls[np - 1] : 0);
-        print_load("after the sweep times");
+        bench_print_load("after the sweep times");
     }
 
     /* B scan at two sizes: time per sweep relative to the automatic B; the samplers of one size
@@ -278,13 +236,13 @@ int main(int argc, char **argv)
             }
             for (int r = 0; r < NR; r++)
                 for (int j = 0; j < NF; j++) {
-                    double t0 = now();
+                    double t0 = bench_now();
                     if (vs_sampler_sweep(sb[j], 1) != VS_OK)
                         die("sweep");
-                    tB[j][r] = now() - t0;
+                    tB[j][r] = bench_now() - t0;
                 }
             for (int j = 0; j < NF; j++) {
-                med[j] = median(tB[j], NR);
+                med[j] = bench_median(tB[j], NR);
                 vs_sampler_free(sb[j]);
             }
             for (int j = 0; j < NF; j++)
@@ -294,7 +252,7 @@ int main(int argc, char **argv)
                 printf("bscan_L%d_B%ld=%.4g\n", scanL[k], B[j], med[j] / med[4]);
             vs_lattice_free(lat);
         }
-        print_load("after the B scan");
+        bench_print_load("after the B scan");
     }
 
     /* Memory per replica: from the sizes; malloc'd bytes and RSS of nrep = 3 minus nrep = 1, halved. */
@@ -324,7 +282,7 @@ int main(int argc, char **argv)
 
     /* Replica scaling: nrep = 2, 4 on threads 1 vs 2 (delayed path); the chains must agree bit for bit. */
     if (strchr(sections, 's')) {
-        print_load("before the replica scaling");
+        bench_print_load("before the replica scaling");
         printf(
             "\n# replica scaling (delayed path, parallel tempering ladder T_c*(0.95..1.05)): time per sweep\n"
             "# of all replicas with VS_SAMPLER_OPT_THREADS = 1 and 2; spins and energies compared bit for "
@@ -346,14 +304,14 @@ int main(int argc, char **argv)
                 int nsw = sLs[k] <= 16 ? 6 : 3;
                 double t1[5], t2[5];
                 for (int rep = 0; rep < 5; rep++) { /* interleaved */
-                    double t0 = now();
+                    double t0 = bench_now();
                     if (vs_sampler_sweep(s1, nsw) != VS_OK)
                         die("sweep");
-                    t1[rep] = (now() - t0) / nsw;
-                    t0 = now();
+                    t1[rep] = (bench_now() - t0) / nsw;
+                    t0 = bench_now();
                     if (vs_sampler_sweep(s2, nsw) != VS_OK)
                         die("sweep");
-                    t2[rep] = (now() - t0) / nsw;
+                    t2[rep] = (bench_now() - t0) / nsw;
                 }
                 int same = 1;
                 double *a = malloc(N * NC * sizeof *a), *b = malloc(N * NC * sizeof *b);
@@ -367,7 +325,7 @@ int main(int argc, char **argv)
                 }
                 free(a);
                 free(b);
-                double m1 = median(t1, 5), m2 = median(t2, 5);
+                double m1 = bench_median(t1, 5), m2 = bench_median(t2, 5);
                 scal_fail |= !same;
                 printf("%4d %5d %11.6f %11.6f %8.2f %10s\n", sLs[k], nrep, m1, m2, m1 / m2,
                        same ? "yes" : "NO");
@@ -377,7 +335,7 @@ int main(int argc, char **argv)
             }
             vs_lattice_free(lat);
         }
-        print_load("after the replica scaling");
+        bench_print_load("after the replica scaling");
     }
 
     /* key=value summary */
