@@ -162,7 +162,7 @@ int main(int argc, char **argv)
            "# create = vs_lattice_create_cubic (table build + planning), s; fld+E = vs_lattice_fields +\n"
            "# vs_lattice_energy_from_fields, best and median of >= 7 (about 0.6 s); ns/site from the best;\n"
            "# vs EST = ESTIMATE best / this best (same L, same threads); d(create) = this create - ESTIMATE's\n"
-           "# (the planning cost); break-even = d(create) / (ESTIMATE best - this best) evaluations (gains < 2 %: -);\n"
+           "# (the planning cost); break-even = d(create) / (ESTIMATE best - this best) evaluations (gains < 2 %%: -);\n"
            "# create2 = a second identical lattice in the same process (FFTW wisdom reused).\n");
     print_load("before");
     printf("%4s %3s %9s %9s %10s %10s %8s %7s %10s %11s %9s\n", "L", "thr", "planner", "create", "fld+E best",
