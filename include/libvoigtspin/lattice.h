@@ -95,9 +95,10 @@ typedef enum vs_lattice_boundary {
 typedef enum vs_lattice_planner {
     VS_LATTICE_PLANNER_ESTIMATE = 0, /**< FFTW_ESTIMATE: plans in milliseconds, the same plans in every
                                           process (bit-reproducible runs) */
-    VS_LATTICE_PLANNER_MEASURE = 1,  /**< FFTW_MEASURE: plans by timing candidates (0.1–1 s at
-                                          L = 16–64); faster plans, chosen by timing, so they may differ
-                                          between processes (results then agree to round-off only) */
+    VS_LATTICE_PLANNER_MEASURE = 1,  /**< FFTW_MEASURE: plans by timing candidates (serial: 0.3–6 s
+                                          at L = 24–128); faster plans, chosen by timing, so they may
+                                          differ between processes (results then agree to round-off
+                                          only) */
     VS_LATTICE_PLANNER_AUTO = 2      /**< MEASURE where it pays and the run is threaded anyway: FFT
                                           threads > 1 (in builds with FFTW threads) and a grid of at
                                           least 16³ points; ESTIMATE otherwise (the default) */
@@ -125,12 +126,14 @@ typedef enum vs_lattice_option {
      *  ::VS_LATTICE_PLANNER_MEASURE (1) or ::VS_LATTICE_PLANNER_AUTO (2, the default since 1.1;
      *  1.0's default was 0). AUTO plans with MEASURE only for threaded transforms
      *  (::VS_LATTICE_OPT_FFT_THREADS > 1) of at least 16³ grid points, where ESTIMATE leaves the
-     *  second thread idle or worse (measured 1.1–1.8× faster with MEASURE on 2 cores, for a
-     *  planning cost of 0.1–0.9 s that pays after 400–2300 evaluations); serial transforms keep
-     *  ESTIMATE, so that default runs stay bit-reproducible across processes. With one FFT thread,
-     *  MEASURE is still 16–21 % faster for sizes that are not powers of two (L = 24, 48) and at
-     *  L = 64, and equal at L = 16 and 32 (docs/performance.md, "FFT planner"): choose it when a
-     *  run evaluates more than ~600 times and round-off-level reproducibility suffices. MEASURE
+     *  second thread idle or worse (2 threads, L = 16–128 on 2 shared cores: MEASURE 1.04–2.9×
+     *  faster than ESTIMATE's threaded plans, for a planning cost of 0.1–20 s that depends on
+     *  the load); serial transforms keep ESTIMATE, so that creation stays cheap and default runs
+     *  stay bit-reproducible across processes. With one FFT thread, MEASURE is 9–54 % faster at
+     *  L = 24, 48, 64, 96, 128 and equal at L = 16 and 32 (docs/performance.md, "FFT planner"),
+     *  for 0.3–6 s of planning: choose it for long runs when round-off-level reproducibility
+     *  across processes suffices (MEASURE times candidate plans, so two processes may get
+     *  different plans, whose results agree to ~1e-15 relative). MEASURE
      *  plans on scratch buffers, under the library's planner lock; FFTW keeps what it measured
      *  for the rest of the process (its wisdom: a second lattice of the same shape plans without
      *  timing, and later ESTIMATE plans of the same transform reuse the measured plan). The
