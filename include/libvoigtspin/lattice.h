@@ -95,7 +95,7 @@ typedef enum vs_lattice_boundary {
 typedef enum vs_lattice_planner {
     VS_LATTICE_PLANNER_ESTIMATE = 0, /**< FFTW_ESTIMATE: plans in milliseconds, the same plans in every
                                           process (bit-reproducible runs) */
-    VS_LATTICE_PLANNER_MEASURE = 1,  /**< FFTW_MEASURE: plans by timing candidates (serial: 0.3–6 s
+    VS_LATTICE_PLANNER_MEASURE = 1,  /**< FFTW_MEASURE: plans by timing candidates (serial: 0.2–6 s
                                           at L = 24–128); faster plans, chosen by timing, so they may
                                           differ between processes (results then agree to round-off
                                           only) */
@@ -127,11 +127,11 @@ typedef enum vs_lattice_option {
      *  1.0's default was 0). AUTO plans with MEASURE only for threaded transforms
      *  (::VS_LATTICE_OPT_FFT_THREADS > 1) of at least 16³ grid points, where ESTIMATE leaves the
      *  second thread idle or worse (2 threads, L = 16–128 on 2 shared cores: MEASURE 1.04–2.9×
-     *  faster than ESTIMATE's threaded plans, for a planning cost of 0.1–20 s that depends on
+     *  faster than ESTIMATE's threaded plans (122× at L = 16), for a planning cost of 0.1–20 s that depends on
      *  the load); serial transforms keep ESTIMATE, so that creation stays cheap and default runs
      *  stay bit-reproducible across processes. With one FFT thread, MEASURE is 9–54 % faster at
      *  L = 24, 48, 64, 96, 128 and equal at L = 16 and 32 (docs/performance.md, "FFT planner"),
-     *  for 0.3–6 s of planning: choose it for long runs when round-off-level reproducibility
+     *  for 0.2–6 s of planning: choose it for long runs when round-off-level reproducibility
      *  across processes suffices (MEASURE times candidate plans, so two processes may get
      *  different plans, whose results agree to ~1e-15 relative). MEASURE
      *  plans on scratch buffers, under the library's planner lock; FFTW keeps what it measured
