@@ -144,7 +144,8 @@ static result run_child(int L, int planner, int fft_threads)
     int status = 1;
     if (pid > 0)
         waitpid(pid, &status, 0);
-    if (n > 0 && status == 0 && sscanf(buf, "%lf %lf %lf %zu %lf", &r.create, &r.best, &r.median, &r.N, &r.create2) == 5)
+    if (n > 0 && status == 0 &&
+        sscanf(buf, "%lf %lf %lf %zu %lf", &r.create, &r.best, &r.median, &r.N, &r.create2) == 5)
         r.ok = 1;
     return r;
 }
@@ -157,13 +158,15 @@ int main(int argc, char **argv)
     double lo, hi;
     int nplanner = vs_lattice_option_bounds(VS_LATTICE_OPT_FFTW_PLANNER, &lo, &hi) == VS_OK ? (int)hi + 1 : 2;
     nplanner = nplanner > 3 ? 3 : nplanner;
-    printf("# libvoigtspin FFT planner benchmark: sc lattice, 6-spin isotropic kernel (K=1, mu=0.6),\n"
-           "# accuracy 1e-12, periodic. Each line a fresh child process (cold FFTW wisdom).\n"
-           "# create = vs_lattice_create_cubic (table build + planning), s; fld+E = vs_lattice_fields +\n"
-           "# vs_lattice_energy_from_fields, best and median of >= 7 (about 0.6 s); ns/site from the best;\n"
-           "# vs EST = ESTIMATE best / this best (same L, same threads); d(create) = this create - ESTIMATE's\n"
-           "# (the planning cost); break-even = d(create) / (ESTIMATE best - this best) evaluations (gains < 2 %%: -);\n"
-           "# create2 = a second identical lattice in the same process (FFTW wisdom reused).\n");
+    printf(
+        "# libvoigtspin FFT planner benchmark: sc lattice, 6-spin isotropic kernel (K=1, mu=0.6),\n"
+        "# accuracy 1e-12, periodic. Each line a fresh child process (cold FFTW wisdom).\n"
+        "# create = vs_lattice_create_cubic (table build + planning), s; fld+E = vs_lattice_fields +\n"
+        "# vs_lattice_energy_from_fields, best and median of >= 7 (about 0.6 s); ns/site from the best;\n"
+        "# vs EST = ESTIMATE best / this best (same L, same threads); d(create) = this create - ESTIMATE's\n"
+        "# (the planning cost); break-even = d(create) / (ESTIMATE best - this best) evaluations\n"
+        "# (- for gains under 2 %%); create2 = a second identical lattice in the same process (FFTW\n"
+        "# wisdom reused).\n");
     print_load("before");
     printf("%4s %3s %9s %9s %10s %10s %8s %7s %10s %11s %9s\n", "L", "thr", "planner", "create", "fld+E best",
            "fld+E med", "ns/site", "vs EST", "d(create)", "break-even", "create2");

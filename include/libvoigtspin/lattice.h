@@ -94,7 +94,8 @@ typedef enum vs_lattice_boundary {
  *  @since 1.1 (the values 0 and 1 date from 1.0) */
 typedef enum vs_lattice_planner {
     VS_LATTICE_PLANNER_ESTIMATE = 0, /**< FFTW_ESTIMATE: plans in milliseconds, the same plans in every
-                                          process (bit-reproducible runs) */
+                                          process (bit-reproducible runs) unless the process measured
+                                          the same transform before (FFTW wisdom, docs/lattice.md) */
     VS_LATTICE_PLANNER_MEASURE = 1,  /**< FFTW_MEASURE: plans by timing candidates (serial: 0.2–6 s
                                           at L = 24–128); faster plans, chosen by timing, so they may
                                           differ between processes (results then agree to round-off
@@ -127,8 +128,8 @@ typedef enum vs_lattice_option {
      *  1.0's default was 0). AUTO plans with MEASURE only for threaded transforms
      *  (::VS_LATTICE_OPT_FFT_THREADS > 1) of at least 16³ grid points, where ESTIMATE leaves the
      *  second thread idle or worse (2 threads, L = 16–128 on 2 shared cores: MEASURE 1.04–2.9×
-     *  faster than ESTIMATE's threaded plans (122× at L = 16), for a planning cost of 0.1–20 s that depends on
-     *  the load); serial transforms keep ESTIMATE, so that creation stays cheap and default runs
+     *  faster than ESTIMATE's threaded plans, 122× at L = 16, for a planning cost of 0.1–20 s
+     *  that depends on the load); serial transforms keep ESTIMATE, so that creation stays cheap and default runs
      *  stay bit-reproducible across processes. With one FFT thread, MEASURE is 9–54 % faster at
      *  L = 24, 48, 64, 96, 128 and equal at L = 16 and 32 (docs/performance.md, "FFT planner"),
      *  for 0.2–6 s of planning: choose it for long runs when round-off-level reproducibility

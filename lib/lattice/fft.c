@@ -65,14 +65,12 @@ static void vs__fftw_threads_end(int saved)
 static unsigned planner_flags(const struct vs_lattice *l)
 {
     switch (l->opt.planner) {
-    case VS_LATTICE_PLANNER_MEASURE:
-        return FFTW_MEASURE;
+    case VS_LATTICE_PLANNER_MEASURE: return FFTW_MEASURE;
     case VS_LATTICE_PLANNER_AUTO:
         return VS__FFTW_THREADED && l->opt.fft_threads > 1 && l->geo.ngrid >= VS__AUTO_MEASURE_MIN_GRID
                    ? FFTW_MEASURE
                    : FFTW_ESTIMATE;
-    default:
-        return FFTW_ESTIMATE;
+    default: return FFTW_ESTIMATE;
     }
 }
 

@@ -367,11 +367,13 @@ static void test_auto_planner_serial_is_estimate(void **state)
     const int L[3] = {6, 10, 7};
     vs_lattice *a = NULL, *b = NULL;
     assert_int_equal(vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, L, c, 0, o, &a), VS_OK);
-    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_FFTW_PLANNER, VS_LATTICE_PLANNER_ESTIMATE), VS_OK);
+    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_FFTW_PLANNER, VS_LATTICE_PLANNER_ESTIMATE),
+                     VS_OK);
     assert_int_equal(vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, L, c, 0, o, &b), VS_OK);
     size_t N = vs_lattice_nsites(a);
     uint64_t rng = 9;
-    double *s = lt_random_spins(&rng, N, 3), *ha = malloc(N * 3 * sizeof *ha), *hb = malloc(N * 3 * sizeof *hb);
+    double *s = lt_random_spins(&rng, N, 3), *ha = malloc(N * 3 * sizeof *ha),
+           *hb = malloc(N * 3 * sizeof *hb);
     assert_int_equal(vs_lattice_fields(a, s, ha), VS_OK);
     assert_int_equal(vs_lattice_fields(b, s, hb), VS_OK);
     assert_memory_equal(ha, hb, N * 3 * sizeof *ha);
@@ -393,14 +395,16 @@ static void test_auto_planner_threaded_gives_same_fields(void **state)
     vs_lattice_options *o = lt_options(1e-12, 0.0, VS_LATTICE_PERIODIC);
     const int L[3] = {16, 16, 16};
     vs_lattice *a = NULL, *b = NULL;
-    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_FFTW_PLANNER, VS_LATTICE_PLANNER_ESTIMATE), VS_OK);
+    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_FFTW_PLANNER, VS_LATTICE_PLANNER_ESTIMATE),
+                     VS_OK);
     assert_int_equal(vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, L, c, 0, o, &a), VS_OK);
     assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_FFTW_PLANNER, VS_LATTICE_PLANNER_AUTO), VS_OK);
     assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_FFT_THREADS, 2), VS_OK);
     assert_int_equal(vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, L, c, 0, o, &b), VS_OK);
     size_t N = vs_lattice_nsites(a);
     uint64_t rng = 11;
-    double *s = lt_random_spins(&rng, N, 3), *ha = malloc(N * 3 * sizeof *ha), *hb = malloc(N * 3 * sizeof *hb);
+    double *s = lt_random_spins(&rng, N, 3), *ha = malloc(N * 3 * sizeof *ha),
+           *hb = malloc(N * 3 * sizeof *hb);
     double Ea, Eb;
     assert_int_equal(vs_lattice_fields(a, s, ha), VS_OK);
     assert_int_equal(vs_lattice_fields(b, s, hb), VS_OK);
