@@ -62,14 +62,13 @@ static void vs__fftw_threads_end(int saved)
  * points: there ESTIMATE leaves the second thread idle or splits the transform badly, and the run
  * has asked for threads anyway. Serial transforms stay ESTIMATE, whose plans are the same in every
  * process: the default runs (the sampler's included) stay bit-reproducible across processes. */
-static unsigned planner_flags(const struct vs_lattice *l)
+unsigned vs__lattice_planner_flags(int planner, int fft_threads, size_t ngrid)
 {
-    switch (l->opt.planner) {
+    switch (planner) {
     case VS_LATTICE_PLANNER_MEASURE: return FFTW_MEASURE;
     case VS_LATTICE_PLANNER_AUTO:
-        return VS__FFTW_THREADED && l->opt.fft_threads > 1 && l->geo.ngrid >= VS__AUTO_MEASURE_MIN_GRID
-                   ? FFTW_MEASURE
-                   : FFTW_ESTIMATE;
+        return VS__FFTW_THREADED && fft_threads > 1 && ngrid >= VS__AUTO_MEASURE_MIN_GRID ? FFTW_MEASURE
+                                                                                          : FFTW_ESTIMATE;
     default: return FFTW_ESTIMATE;
     }
 }
@@ -120,7 +119,7 @@ int vs__lattice_fft_init(struct vs_lattice *l)
      * transforms with stride m and distance 1; k-space vectors contiguous per k for the mat-vec.
      * Planned on the handle's own buffers (FFTW_MEASURE overwrites them); every workspace then
      * executes these plans on its own buffers. */
-    unsigned flags = planner_flags(l);
+    unsigned flags = vs__lattice_planner_flags(l->opt.planner, l->opt.fft_threads, g->ngrid);
     int saved;
     vs__fftw_lock();
     vs__fftw_threads_begin(l->opt.fft_threads, &saved);
