@@ -90,6 +90,21 @@ typedef enum vs_lattice_boundary {
     VS_LATTICE_OPEN = 1      /**< finite open cluster: bare pair kernel, no images */
 } vs_lattice_boundary;
 
+/** FFTW planners (values of ::VS_LATTICE_OPT_FFTW_PLANNER; docs/performance.md, "FFT planner").
+ *  @since 1.1 (the values 0 and 1 date from 1.0) */
+typedef enum vs_lattice_planner {
+    VS_LATTICE_PLANNER_ESTIMATE = 0, /**< FFTW_ESTIMATE: plans in milliseconds, the same plans in every
+                                          process (bit-reproducible runs) unless the process measured
+                                          the same transform before (FFTW wisdom, docs/lattice.md) */
+    VS_LATTICE_PLANNER_MEASURE = 1,  /**< FFTW_MEASURE: plans by timing candidates (serial: 0.2–6 s
+                                          at L = 24–128); faster plans, chosen by timing, so they may
+                                          differ between processes (results then agree to round-off
+                                          only) */
+    VS_LATTICE_PLANNER_AUTO = 2      /**< MEASURE where it pays and the run is threaded anyway: FFT
+                                          threads > 1 (in builds with FFTW threads) and a grid of at
+                                          least 16³ points; ESTIMATE otherwise (the default) */
+} vs_lattice_planner;
+
 /** Option keys for vs_lattice_options_set(); the values are doubles (integers for enumerations). */
 typedef enum vs_lattice_option {
     /** Ewald accuracy ε: the cut-offs are chosen so that every dropped term of degree l is
@@ -108,8 +123,22 @@ typedef enum vs_lattice_option {
     VS_LATTICE_OPT_BOUNDARY = 3,
     /** Energy scale E0 (the paper's g²a³), > 0. Bounds [1e-300, 1e300]; default 1. */
     VS_LATTICE_OPT_ENERGY_SCALE = 4,
-    /** FFTW planner: 0 = FFTW_ESTIMATE (default: plans in microseconds, near-optimal for
-     *  power-of-two grids), 1 = FFTW_MEASURE (planning takes seconds, may be faster for odd sizes). */
+    /** FFTW planner, a ::vs_lattice_planner: ::VS_LATTICE_PLANNER_ESTIMATE (0),
+     *  ::VS_LATTICE_PLANNER_MEASURE (1) or ::VS_LATTICE_PLANNER_AUTO (2, the default since 1.1;
+     *  1.0's default was 0). AUTO plans with MEASURE only for threaded transforms
+     *  (::VS_LATTICE_OPT_FFT_THREADS > 1) of at least 16³ grid points, where ESTIMATE leaves the
+     *  second thread idle or worse (2 threads, L = 16–128 on 2 shared cores: MEASURE 1.04–2.9×
+     *  faster than ESTIMATE's threaded plans, 122× at L = 16, for a planning cost of 0.1–20 s
+     *  that depends on the load); serial transforms keep ESTIMATE, so that creation stays cheap and default runs
+     *  stay bit-reproducible across processes. With one FFT thread, MEASURE is 9–54 % faster at
+     *  L = 24, 48, 64, 96, 128 and equal at L = 16 and 32 (docs/performance.md, "FFT planner"),
+     *  for 0.2–6 s of planning: choose it for long runs when round-off-level reproducibility
+     *  across processes suffices (MEASURE times candidate plans, so two processes may get
+     *  different plans, whose results agree to ~1e-15 relative). MEASURE
+     *  plans on scratch buffers, under the library's planner lock; FFTW keeps what it measured
+     *  for the rest of the process (its wisdom: a second lattice of the same shape plans without
+     *  timing, and later ESTIMATE plans of the same transform reuse the measured plan). The
+     *  library never imports, exports or forgets wisdom. Bounds [0, 2]. */
     VS_LATTICE_OPT_FFTW_PLANNER = 5,
     /** Threads for building the coupling table: 0 (default) = the OpenMP default
      *  (OMP_NUM_THREADS), n ≥ 1 = at most n. Ignored by builds without OpenMP (meson option
@@ -119,9 +148,9 @@ typedef enum vs_lattice_option {
      *  (FFTW's OpenMP threads, fixed in the plans at creation). 1 (default) = serial. Builds
      *  without FFTW threads (meson option `openmp` off, or no libfftw3_omp) accept any value and
      *  run serially. The planner's global thread count is restored after planning. FFTW's
-     *  ESTIMATE planner usually keeps these transforms serial: combine with
-     *  ::VS_LATTICE_OPT_FFTW_PLANNER = 1 (MEASURE), which measured 1.9× on 2 cores at L = 64
-     *  (docs/performance.md). Bounds [1, 1024]. */
+     *  ESTIMATE planner usually keeps these transforms serial or splits them badly: the default
+     *  planner (::VS_LATTICE_PLANNER_AUTO) therefore measures threaded plans of at least 16³
+     *  points (docs/performance.md, "FFT planner"). Bounds [1, 1024]. */
     VS_LATTICE_OPT_FFT_THREADS = 7,
     /** Memory ceiling of vs_lattice_create(), in bytes: a creation whose peak
      *  (vs_lattice_memory_estimate()) exceeds it fails with ::VS_ENOMEM before allocating anything

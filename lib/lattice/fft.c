@@ -21,6 +21,7 @@
 #include "lattice_internal.h"
 
 #ifdef VS_HAVE_FFTW_THREADS
+#define VS__FFTW_THREADED 1
 /* Make FFTW's threaded planner available (idempotent; FFTW ≥ 3.3.10 has fftw_planner_nthreads to
  * restore the host's setting). Called with the planner mutex held. */
 static void vs__fftw_threads_begin(int nthreads, int *saved)
@@ -38,6 +39,7 @@ static void vs__fftw_threads_end(int saved)
     fftw_plan_with_nthreads(saved);
 }
 #else
+#define VS__FFTW_THREADED 0
 static void vs__fftw_threads_begin(int nthreads, int *saved)
 {
     (void)nthreads;
@@ -50,9 +52,25 @@ static void vs__fftw_threads_end(int saved)
 }
 #endif
 
-static unsigned planner_flags(int planner)
+/* Smallest grid (points, the padded grid of open clusters included) that VS_LATTICE_PLANNER_AUTO
+ * measures: from L = 16 on, threaded MEASURE plans beat threaded ESTIMATE ones by 1.1–1.8× on 2 cores
+ * (bench/bench_planner.c, docs/performance.md "FFT planner"); below, an evaluation costs well under
+ * the ~0.1 s of measuring and small test or fuzz lattices keep creating in microseconds. */
+#define VS__AUTO_MEASURE_MIN_GRID 4096
+
+/* The FFTW flags of the evaluation plans. AUTO measures only threaded transforms of at least 16³
+ * points: there ESTIMATE leaves the second thread idle or splits the transform badly, and the run
+ * has asked for threads anyway. Serial transforms stay ESTIMATE, whose plans are the same in every
+ * process: the default runs (the sampler's included) stay bit-reproducible across processes. */
+unsigned vs__lattice_planner_flags(int planner, int fft_threads, size_t ngrid)
 {
-    return planner == 1 ? FFTW_MEASURE : FFTW_ESTIMATE;
+    switch (planner) {
+    case VS_LATTICE_PLANNER_MEASURE: return FFTW_MEASURE;
+    case VS_LATTICE_PLANNER_AUTO:
+        return VS__FFTW_THREADED && fft_threads > 1 && ngrid >= VS__AUTO_MEASURE_MIN_GRID ? FFTW_MEASURE
+                                                                                          : FFTW_ESTIMATE;
+    default: return FFTW_ESTIMATE;
+    }
 }
 
 int vs__lattice_ws_bytes(const vs__geom *g, int nc, size_t *bytes)
@@ -101,7 +119,7 @@ int vs__lattice_fft_init(struct vs_lattice *l)
      * transforms with stride m and distance 1; k-space vectors contiguous per k for the mat-vec.
      * Planned on the handle's own buffers (FFTW_MEASURE overwrites them); every workspace then
      * executes these plans on its own buffers. */
-    unsigned flags = planner_flags(l->opt.planner);
+    unsigned flags = vs__lattice_planner_flags(l->opt.planner, l->opt.fft_threads, g->ngrid);
     int saved;
     vs__fftw_lock();
     vs__fftw_threads_begin(l->opt.fft_threads, &saved);

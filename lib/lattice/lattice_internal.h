@@ -229,6 +229,9 @@ int vs__lattice_ws_init(const struct vs_lattice *l, struct vs_lattice_workspace 
 void vs__lattice_ws_clear(struct vs_lattice_workspace *ws);
 /* Bytes of one workspace's buffers (docs/lattice.md, "Memory"). */
 int vs__lattice_ws_bytes(const vs__geom *g, int nc, size_t *bytes);
+/* The FFTW planner flags of the evaluation plans for the option value `planner`
+ * (vs_lattice_planner), the FFT thread count and the grid size (VS_LATTICE_PLANNER_AUTO's rule). */
+unsigned vs__lattice_planner_flags(int planner, int fft_threads, size_t ngrid);
 /* Make the handle's own workspace and the evaluation plans on its buffers; serialised by the
  * planner lock. */
 int vs__lattice_fft_init(struct vs_lattice *l);

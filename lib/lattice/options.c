@@ -15,7 +15,7 @@ void vs__lattice_options_default(struct vs_lattice_options *o)
     o->alpha = 0.0;
     o->boundary = VS_LATTICE_PERIODIC;
     o->e0 = 1.0;
-    o->planner = 0;
+    o->planner = VS_LATTICE_PLANNER_AUTO;
     o->threads = 0;
     o->fft_threads = 1;
     o->max_memory = VS__MAX_MEMORY_DEFAULT;
@@ -48,7 +48,7 @@ VS_API int vs_lattice_option_bounds(int key, double *lo, double *hi)
     case VS_LATTICE_OPT_ALPHA: l = 0.0; h = 1e6; break;
     case VS_LATTICE_OPT_BOUNDARY: l = VS_LATTICE_PERIODIC; h = VS_LATTICE_OPEN; break;
     case VS_LATTICE_OPT_ENERGY_SCALE: l = 1e-300; h = 1e300; break;
-    case VS_LATTICE_OPT_FFTW_PLANNER: l = 0.0; h = 1.0; break;
+    case VS_LATTICE_OPT_FFTW_PLANNER: l = VS_LATTICE_PLANNER_ESTIMATE; h = VS_LATTICE_PLANNER_AUTO; break;
     case VS_LATTICE_OPT_THREADS: l = 0.0; h = 1024.0; break;
     case VS_LATTICE_OPT_FFT_THREADS: l = 1.0; h = 1024.0; break;
     case VS_LATTICE_OPT_MAX_MEMORY: l = 0.0; h = VS__MAX_MEMORY_HI; break;

@@ -946,6 +946,9 @@ contains
     call custom%free()
     call vs_lattice_option_bounds(VS_LATTICE_OPT_ACCURACY, lo, hi)
     call all_close([lo, hi], [1e-15_c_double, 1e-2_c_double], 0.0_c_double, 'accuracy option bounds [1e-15, 1e-2]')
+    call vs_lattice_option_bounds(VS_LATTICE_OPT_FFTW_PLANNER, lo, hi)
+    call all_close([lo, hi], [real(VS_LATTICE_PLANNER_ESTIMATE, c_double), real(VS_LATTICE_PLANNER_AUTO, c_double)], &
+                   0.0_c_double, 'planner option bounds [VS_LATTICE_PLANNER_ESTIMATE, VS_LATTICE_PLANNER_AUTO]')
     call lat%free()
     call custom%create_cubic(VS_LATTICE_FCC, 1.0_c_double, [2, 2, 2], ncomp=2, stat=st)
     call custom%site_volume(v0)

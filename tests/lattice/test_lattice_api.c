@@ -32,6 +32,8 @@ static void test_options_bounds_and_defaults(void **state)
     assert_true(v == 1.0);
     assert_int_equal(vs_lattice_options_get(o, VS_LATTICE_OPT_FFT_THREADS, &v), VS_OK);
     assert_true(v == 1.0);
+    assert_int_equal(vs_lattice_options_get(o, VS_LATTICE_OPT_FFTW_PLANNER, &v), VS_OK);
+    assert_true(v == VS_LATTICE_PLANNER_AUTO);
     for (int key = VS_LATTICE_OPT_ACCURACY; key <= VS_LATTICE_OPT_MAX_MEMORY; key++) {
         assert_int_equal(vs_lattice_option_bounds(key, &lo, &hi), VS_OK);
         assert_true(lo <= hi);
@@ -332,6 +334,93 @@ static void test_fft_threads_give_same_fields_and_restore_planner(void **state)
     vs_lattice_options_free(o);
 }
 
+/* The planner option takes exactly the three vs_lattice_planner values. */
+static void test_planner_values(void **state)
+{
+    (void)state;
+    vs_lattice_options *o = lt_options(1e-12, 0.0, VS_LATTICE_PERIODIC);
+    double lo, hi, v;
+    assert_int_equal(vs_lattice_option_bounds(VS_LATTICE_OPT_FFTW_PLANNER, &lo, &hi), VS_OK);
+    assert_true(lo == VS_LATTICE_PLANNER_ESTIMATE && hi == VS_LATTICE_PLANNER_AUTO);
+    const double bad[] = {-1.0, 3.0, 0.5, 1.5, NAN, INFINITY, -INFINITY};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_FFTW_PLANNER, bad[i]), VS_EINVAL);
+    assert_int_equal(vs_lattice_options_get(o, VS_LATTICE_OPT_FFTW_PLANNER, &v), VS_OK);
+    assert_true(v == VS_LATTICE_PLANNER_AUTO); /* rejected values leave the option alone */
+    for (int p = VS_LATTICE_PLANNER_ESTIMATE; p <= VS_LATTICE_PLANNER_AUTO; p++) {
+        assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_FFTW_PLANNER, p), VS_OK);
+        assert_int_equal(vs_lattice_options_get(o, VS_LATTICE_OPT_FFTW_PLANNER, &v), VS_OK);
+        assert_true(v == p);
+    }
+    assert_int_equal(vs_lattice_options_set(NULL, VS_LATTICE_OPT_FFTW_PLANNER, 2), VS_EINVAL);
+    vs_lattice_options_free(o);
+}
+
+/* The default planner (AUTO) with one FFT thread plans with ESTIMATE: its fields are bit-identical
+ * to an explicit ESTIMATE lattice's (the promise that default runs are bit-reproducible), here at a
+ * size that is not a power of two and a shape no other test plans. */
+static void test_auto_planner_serial_is_estimate(void **state)
+{
+    (void)state;
+    vs_coupling *c = dip();
+    vs_lattice_options *o = lt_options(1e-12, 0.0, VS_LATTICE_PERIODIC);
+    const int L[3] = {6, 10, 7};
+    vs_lattice *a = NULL, *b = NULL;
+    assert_int_equal(vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, L, c, 0, o, &a), VS_OK);
+    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_FFTW_PLANNER, VS_LATTICE_PLANNER_ESTIMATE),
+                     VS_OK);
+    assert_int_equal(vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, L, c, 0, o, &b), VS_OK);
+    size_t N = vs_lattice_nsites(a);
+    uint64_t rng = 9;
+    double *s = lt_random_spins(&rng, N, 3), *ha = malloc(N * 3 * sizeof *ha),
+           *hb = malloc(N * 3 * sizeof *hb);
+    assert_int_equal(vs_lattice_fields(a, s, ha), VS_OK);
+    assert_int_equal(vs_lattice_fields(b, s, hb), VS_OK);
+    assert_memory_equal(ha, hb, N * 3 * sizeof *ha);
+    free(s);
+    free(ha);
+    free(hb);
+    vs_lattice_free(a);
+    vs_lattice_free(b);
+    vs_lattice_options_free(o);
+    vs_coupling_free(c);
+}
+
+/* AUTO with 2 FFT threads on a 16³ grid (the smallest it measures): the same fields and energy as
+ * serial ESTIMATE plans, to round-off. */
+static void test_auto_planner_threaded_gives_same_fields(void **state)
+{
+    (void)state;
+    vs_coupling *c = dip();
+    vs_lattice_options *o = lt_options(1e-12, 0.0, VS_LATTICE_PERIODIC);
+    const int L[3] = {16, 16, 16};
+    vs_lattice *a = NULL, *b = NULL;
+    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_FFTW_PLANNER, VS_LATTICE_PLANNER_ESTIMATE),
+                     VS_OK);
+    assert_int_equal(vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, L, c, 0, o, &a), VS_OK);
+    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_FFTW_PLANNER, VS_LATTICE_PLANNER_AUTO), VS_OK);
+    assert_int_equal(vs_lattice_options_set(o, VS_LATTICE_OPT_FFT_THREADS, 2), VS_OK);
+    assert_int_equal(vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, L, c, 0, o, &b), VS_OK);
+    size_t N = vs_lattice_nsites(a);
+    uint64_t rng = 11;
+    double *s = lt_random_spins(&rng, N, 3), *ha = malloc(N * 3 * sizeof *ha),
+           *hb = malloc(N * 3 * sizeof *hb);
+    double Ea, Eb;
+    assert_int_equal(vs_lattice_fields(a, s, ha), VS_OK);
+    assert_int_equal(vs_lattice_fields(b, s, hb), VS_OK);
+    assert_true(lt_maxrel(ha, hb, N * 3) < 1e-13);
+    assert_int_equal(vs_lattice_energy(a, s, &Ea), VS_OK);
+    assert_int_equal(vs_lattice_energy(b, s, &Eb), VS_OK);
+    assert_close(Ea, Eb, 1e-13, 0.0);
+    free(s);
+    free(ha);
+    free(hb);
+    vs_lattice_free(a);
+    vs_lattice_free(b);
+    vs_lattice_options_free(o);
+    vs_coupling_free(c);
+}
+
 /* The coupling table does not depend on the number of build threads (each entry is accumulated
  * by one thread in a fixed order): bitwise equal for 1 and 3 threads. */
 static void test_table_independent_of_thread_count(void **state)
@@ -441,6 +530,9 @@ int main(void)
         cmocka_unit_test(test_create_rejects_bad_input),
         cmocka_unit_test(test_queries_reject_bad_input),
         cmocka_unit_test(test_measure_planner_gives_same_fields),
+        cmocka_unit_test(test_planner_values),
+        cmocka_unit_test(test_auto_planner_serial_is_estimate),
+        cmocka_unit_test(test_auto_planner_threaded_gives_same_fields),
         cmocka_unit_test(test_table_independent_of_thread_count),
         cmocka_unit_test(test_fft_threads_give_same_fields_and_restore_planner),
         cmocka_unit_test(test_const_queries_are_thread_safe),
