@@ -16,20 +16,6 @@
 
 #include "bench_util.h"
 
-static void random_spins(double *s, size_t N, unsigned seed)
-{
-    srand(seed);
-    for (size_t m = 0; m < N; m++) {
-        double r2 = 0;
-        for (int a = 0; a < 6; a++) {
-            s[6 * m + a] = (double)rand() / RAND_MAX - 0.5;
-            r2 += s[6 * m + a] * s[6 * m + a];
-        }
-        for (int a = 0; a < 6; a++)
-            s[6 * m + a] /= sqrt(r2);
-    }
-}
-
 /* The raw FFTW transforms evaluation needs: 6 forward r2c + 6 backward c2r of an L³ grid, either
  * in the site-major layout of the spin array (stride 6, as the library plans them) or as six
  * separate contiguous arrays (FFTW's fastest case). */
@@ -105,7 +91,7 @@ static void fft_threads_section(const vs_coupling *c, int L)
     vs_lattice *lat[2] = {make_threads(L, c, 1, 1, &tb, &mem), make_threads(L, c, 1, 2, &tb, &mem)};
     size_t N = vs_lattice_nsites(lat[0]);
     double *s = malloc(N * 6 * sizeof *s), *h = malloc(N * 6 * sizeof *h), E = 0;
-    random_spins(s, N, 3);
+    bench_random_spins6(s, N, 3);
     for (int r = 0; r < 12; r++)
         for (int k = 0; k < 2; k++) {
             double t0 = bench_now();
@@ -143,7 +129,7 @@ int main(int argc, char **argv)
             vs_lattice *lat = make(L, c, planner, &tb, &mem);
             size_t N = vs_lattice_nsites(lat);
             double *s = malloc(N * 6 * sizeof *s), *h = malloc(N * 6 * sizeof *h), E = 0;
-            random_spins(s, N, 1);
+            bench_random_spins6(s, N, 1);
             unsigned flags = planner ? FFTW_MEASURE : FFTW_ESTIMATE;
             rawfft rs, rc;
             raw_init(&rs, L, 1, flags);
@@ -185,7 +171,7 @@ int main(int argc, char **argv)
         vs_lattice *lat = make(L, c, 0, &tb, &mem);
         size_t N = vs_lattice_nsites(lat);
         double *s = malloc(N * 6 * sizeof *s), *h = malloc(N * 6 * sizeof *h);
-        random_spins(s, N, 2);
+        bench_random_spins6(s, N, 2);
         double t0 = bench_now();
         vs_lattice_fields_direct(lat, s, h);
         double td = bench_now() - t0;

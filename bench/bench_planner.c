@@ -17,39 +17,7 @@
 
 #include <libvoigtspin/voigtspin.h>
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static void random_spins(double *s, size_t N, unsigned seed)
-{
-    srand(seed);
-    for (size_t m = 0; m < N; m++) {
-        double r2 = 0;
-        for (int a = 0; a < 6; a++) {
-            s[6 * m + a] = (double)rand() / RAND_MAX - 0.5;
-            r2 += s[6 * m + a] * s[6 * m + a];
-        }
-        for (int a = 0; a < 6; a++)
-            s[6 * m + a] /= sqrt(r2);
-    }
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static void print_load(const char *when)
-{
-    double la[3] = {0, 0, 0};
-    if (getloadavg(la, 3) == 3)
-        printf("# load average %s: %.2f %.2f %.2f (2 cores)\n", when, la[0], la[1], la[2]);
-}
+#include "bench_util.h"
 
 /* One configuration, in a child process: create (timed), then time fields + energy. Writes one line
  * "create best median" to fd. */
@@ -66,9 +34,9 @@ static int run_one(int L, int planner, int fft_threads, int fd)
         vs_lattice_options_set(o, VS_LATTICE_OPT_FFTW_PLANNER, planner) != VS_OK ||
         vs_lattice_options_set(o, VS_LATTICE_OPT_FFT_THREADS, fft_threads) != VS_OK)
         return 1;
-    double t0 = now();
+    double t0 = bench_now();
     int st = vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, LL, c, 6, o, &lat);
-    double tcreate = now() - t0;
+    double tcreate = bench_now() - t0;
     vs_lattice_options_free(o);
     if (st != VS_OK) {
         fprintf(stderr, "create L=%d: %s\n", L, vs_last_error());
@@ -78,23 +46,23 @@ static int run_one(int L, int planner, int fft_threads, int fd)
     double *s = malloc(N * 6 * sizeof *s), *h = malloc(N * 6 * sizeof *h), E = 0;
     if (s == NULL || h == NULL)
         return 1;
-    random_spins(s, N, 1);
+    bench_random_spins6(s, N, 1);
     vs_lattice_fields(lat, s, h); /* warm-up */
     /* about 0.6 s of evaluations, at least 7 */
-    t0 = now();
+    t0 = bench_now();
     vs_lattice_fields(lat, s, h);
     vs_lattice_energy_from_fields(lat, s, h, &E);
-    double one = now() - t0;
+    double one = bench_now() - t0;
     int reps = (int)(0.6 / (one > 1e-6 ? one : 1e-6));
     reps = reps < 7 ? 7 : reps > 400 ? 400 : reps;
     double *t = malloc((size_t)reps * sizeof *t);
     for (int r = 0; r < reps; r++) {
-        t0 = now();
+        t0 = bench_now();
         vs_lattice_fields(lat, s, h);
         vs_lattice_energy_from_fields(lat, s, h, &E);
-        t[r] = now() - t0;
+        t[r] = bench_now() - t0;
     }
-    qsort(t, (size_t)reps, sizeof *t, cmp);
+    qsort(t, (size_t)reps, sizeof *t, bench_cmp_double);
     /* A second lattice of the same shape in the same process: FFTW's in-process wisdom replays
      * what the first creation measured (no timing again). */
     vs_lattice *lat2 = NULL;
@@ -103,9 +71,9 @@ static int run_one(int L, int planner, int fft_threads, int fd)
     if (vs_lattice_options_create(&o2) == VS_OK &&
         vs_lattice_options_set(o2, VS_LATTICE_OPT_FFTW_PLANNER, planner) == VS_OK &&
         vs_lattice_options_set(o2, VS_LATTICE_OPT_FFT_THREADS, fft_threads) == VS_OK) {
-        t0 = now();
+        t0 = bench_now();
         if (vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, LL, c, 6, o2, &lat2) == VS_OK)
-            tcreate2 = now() - t0;
+            tcreate2 = bench_now() - t0;
     }
     vs_lattice_options_free(o2);
     vs_lattice_free(lat2);
@@ -167,7 +135,7 @@ int main(int argc, char **argv)
         "# (the planning cost); break-even = d(create) / (ESTIMATE best - this best) evaluations\n"
         "# (- for gains under 2 %%); create2 = a second identical lattice in the same process (FFTW\n"
         "# wisdom reused).\n");
-    print_load("before");
+    bench_print_load("before");
     printf("%4s %3s %9s %9s %10s %10s %8s %7s %10s %11s %9s\n", "L", "thr", "planner", "create", "fld+E best",
            "fld+E med", "ns/site", "vs EST", "d(create)", "break-even", "create2");
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes && sizes[i] <= Lmax; i++)
@@ -191,6 +159,6 @@ int main(int argc, char **argv)
                 fflush(stdout);
             }
         }
-    print_load("after");
+    bench_print_load("after");
     return 0;
 }

@@ -6,6 +6,7 @@
 #ifndef VS_BENCH_UTIL_H
 #define VS_BENCH_UTIL_H
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,22 @@ static inline double bench_median(double *t, int n)
 {
     qsort(t, (size_t)n, sizeof *t, bench_cmp_double);
     return n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
+}
+
+/* N random unit 6-spins (site-major), reproducible from seed (srand/rand: a benchmark input, not
+ * a Monte Carlo stream). */
+static inline void bench_random_spins6(double *s, size_t N, unsigned seed)
+{
+    srand(seed);
+    for (size_t m = 0; m < N; m++) {
+        double r2 = 0;
+        for (int a = 0; a < 6; a++) {
+            s[6 * m + a] = (double)rand() / RAND_MAX - 0.5;
+            r2 += s[6 * m + a] * s[6 * m + a];
+        }
+        for (int a = 0; a < 6; a++)
+            s[6 * m + a] /= sqrt(r2);
+    }
 }
 
 #endif
