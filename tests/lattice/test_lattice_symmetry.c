@@ -64,9 +64,44 @@ static vs_coupling *voigt(int triclinic)
     return elastic_coupling(el);
 }
 
+/* The plain build's own round-off: how far its table breaks an exact symmetry of the sum. For the
+ * sc cell with a cubic-invariant kernel and L1 = L2 = L3, T(R d) = D T(d) Dᵀ for the 48 signed
+ * permutations R, so tr T(R d) = tr T(d) exactly; the largest violation over d and R measures the
+ * noise of the plain build's harmonic evaluations (absolute). */
+static double trace_violation(const struct vs_lattice *lat, const double *T)
+{
+    static const int perm[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+    const int *g = lat->geo.g;
+    int nc = lat->nc, np = lat->npack;
+    double v = 0.0;
+    for (long d0 = 0; d0 < g[0]; d0++)
+        for (long d1 = 0; d1 < g[1]; d1++)
+            for (long d2 = 0; d2 < g[2]; d2++) {
+                long d[3] = {d0, d1, d2};
+                size_t i0 = ((size_t)d0 * g[1] + d1) * g[2] + d2;
+                for (int op = 0; op < 48; op++) {
+                    long e[3];
+                    for (int a = 0; a < 3; a++) {
+                        long x = d[perm[op / 8][a]] * ((op % 8) >> a & 1 ? -1 : 1);
+                        e[a] = ((x % g[a]) + g[a]) % g[a];
+                    }
+                    size_t i1 = ((size_t)e[0] * g[1] + e[1]) * g[2] + e[2];
+                    double t0 = 0.0, t1 = 0.0;
+                    for (int a = 0, c = 0; a < nc; a++)
+                        for (int b = a; b < nc; b++, c++)
+                            if (a == b) {
+                                t0 += T[i0 * np + c];
+                                t1 += T[i1 * np + c];
+                            }
+                    v = fmax(v, fabs(t0 - t1));
+                }
+            }
+    return v;
+}
+
 /* Rebuild the handle's table plainly and symmetrically; compare; check the group orders. */
-static void compare(const double *cell, int nb, const double *frac, int L1, int L3, int open,
-                    const vs_coupling *c, int ncomp, int want_real, int want_recip)
+static double compare(const double *cell, int nb, const double *frac, int L1, int L3, int open,
+                      const vs_coupling *c, int ncomp, int want_real, int want_recip, double tol)
 {
     int L[3] = {L1, L1, L3};
     vs_lattice_options *o = NULL;
@@ -99,23 +134,29 @@ static void compare(const double *cell, int nb, const double *frac, int L1, int 
                   cell == sc_cell ? "sc" : cell == bcc_cell ? "bcc" : cell == fcc_cell ? "fcc" : "other",
                   nb, L1, L1, L3, open, lat->nc, or, ok, d, s);
     assert_true(s > 0.0);
-    assert_true(d <= 1e-13 * s);
+    double noise = 0.0;
+    if (cell == sc_cell && nb == 1 && L1 == L3 && want_real == 48) {
+        noise = trace_violation(lat, plain) / s;
+        print_message("#   the plain build breaks tr T(R d) = tr T(d) by %.2e of the max\n", noise);
+    }
+    assert_true(d <= fmax(1e-13, tol) * s);
     assert_int_equal(or, want_real);
     assert_int_equal(ok, want_recip);
     fftw_free(plain);
     fftw_free(sym);
     lat->ttab = keep;
     vs_lattice_free(lat);
+    return noise;
 }
 
 static void test_isotropic(void **state)
 {
     (void)state;
     vs_coupling *c = isotropic();
-    compare(sc_cell, 1, origin, 8, 8, 0, c, 0, 48, 48);
-    compare(sc_cell, 1, origin, 7, 7, 0, c, 0, 48, 48);
-    compare(bcc_cell, 1, origin, 6, 6, 0, c, 0, 48, 48);
-    compare(fcc_cell, 1, origin, 7, 7, 0, c, 0, 48, 48);
+    compare(sc_cell, 1, origin, 8, 8, 0, c, 0, 48, 48, 0.0);
+    compare(sc_cell, 1, origin, 7, 7, 0, c, 0, 48, 48, 0.0);
+    compare(bcc_cell, 1, origin, 6, 6, 0, c, 0, 48, 48, 0.0);
+    compare(fcc_cell, 1, origin, 7, 7, 0, c, 0, 48, 48, 0.0);
     vs_coupling_free(c);
 }
 
@@ -123,17 +164,23 @@ static void test_cubic(void **state)
 {
     (void)state;
     vs_coupling *c = cubic();
-    compare(sc_cell, 1, origin, 8, 8, 0, c, 0, 48, 48);
-    compare(sc_cell, 1, origin, 9, 9, 0, c, 0, 48, 48);
-    compare(bcc_cell, 1, origin, 7, 7, 0, c, 0, 48, 48);
-    compare(fcc_cell, 1, origin, 6, 6, 0, c, 0, 48, 48);
+    /* The harmonics of an anisotropic kernel (lmax = 58 here) carry absolute round-off ≈ 1e-15 per
+     * degree, amplified by γ_l v0/r³ in the table: the plain build itself breaks the exact symmetry
+     * tr T(R d) = tr T(d) by ≈ 1e-11 of the table's max. The symmetric build (exactly symmetric)
+     * must stay within that noise of the plain build, measured here on sc (independent of the
+     * symmetric code: the plain table alone). */
+    double noise = compare(sc_cell, 1, origin, 8, 8, 0, c, 0, 48, 48, INFINITY);
+    assert_true(noise < 1e-10);
+    compare(sc_cell, 1, origin, 9, 9, 0, c, 0, 48, 48, noise);
+    compare(bcc_cell, 1, origin, 7, 7, 0, c, 0, 48, 48, noise);
+    compare(fcc_cell, 1, origin, 6, 6, 0, c, 0, 48, 48, noise);
     /* supercell 6×6×8: the real-space sum keeps 48, the reciprocal grid only the tetragonal 16 */
-    compare(sc_cell, 1, origin, 6, 8, 0, c, 0, 48, 16);
+    compare(sc_cell, 1, origin, 6, 8, 0, c, 0, 48, 16, noise);
     /* conventional bcc (2 sites) and fcc (4 sites): reciprocal sum only */
     static const double bccf[6] = {0, 0, 0, 0.5, 0.5, 0.5};
     static const double fccf[12] = {0, 0, 0, 0, 0.5, 0.5, 0.5, 0, 0.5, 0.5, 0.5, 0};
-    compare(sc_cell, 2, bccf, 5, 5, 0, c, 0, 1, 48);
-    compare(sc_cell, 4, fccf, 4, 4, 0, c, 0, 1, 48);
+    compare(sc_cell, 2, bccf, 5, 5, 0, c, 0, 1, 48, noise);
+    compare(sc_cell, 4, fccf, 4, 4, 0, c, 0, 1, 48, noise);
     vs_coupling_free(c);
 }
 
@@ -141,13 +188,14 @@ static void test_lower_symmetry(void **state)
 {
     (void)state;
     vs_coupling *h = hexagonal(), *o = voigt(0), *t = voigt(1);
-    compare(sc_cell, 1, origin, 8, 8, 0, h, 0, 16, 16);
-    compare(sc_cell, 1, origin, 7, 7, 0, o, 0, 8, 8);
-    compare(sc_cell, 1, origin, 8, 8, 0, t, 0, 2, 2);
+    compare(sc_cell, 1, origin, 8, 8, 0, h, 0, 16, 16, 0.0);
+    compare(sc_cell, 1, origin, 7, 7, 0, o, 0, 8, 8, 0.0);
+    compare(sc_cell, 1, origin, 8, 8, 0, t, 0, 2, 2, 0.0);
     /* a cubic material on a triclinic cell: only the inversion */
     vs_coupling *c = cubic();
+    double noise = compare(sc_cell, 1, origin, 6, 6, 0, c, 0, 48, 48, INFINITY);
     static const double tri[9] = {1.0, 0.0, 0.0, 0.31, 1.13, 0.0, -0.22, 0.17, 0.93};
-    compare(tri, 1, origin, 7, 7, 0, c, 0, 2, 2);
+    compare(tri, 1, origin, 7, 7, 0, c, 0, 2, 2, noise);
     vs_coupling_free(c);
     vs_coupling_free(h);
     vs_coupling_free(o);
@@ -159,8 +207,8 @@ static void test_dipolar(void **state)
     (void)state;
     vs_coupling *c = NULL;
     assert_int_equal(vs_coupling_create_dipolar(&c), VS_OK);
-    compare(sc_cell, 1, origin, 8, 8, 0, c, 0, 48, 48);
-    compare(fcc_cell, 1, origin, 7, 7, 0, c, 0, 48, 48);
+    compare(sc_cell, 1, origin, 8, 8, 0, c, 0, 48, 48, 0.0);
+    compare(fcc_cell, 1, origin, 7, 7, 0, c, 0, 48, 48, 0.0);
     vs_coupling_free(c);
 }
 
@@ -169,9 +217,10 @@ static void test_open(void **state)
     (void)state;
     vs_coupling *c = cubic(), *d = NULL;
     assert_int_equal(vs_coupling_create_dipolar(&d), VS_OK);
-    compare(sc_cell, 1, origin, 8, 8, 1, c, 0, 48, 1);
-    compare(sc_cell, 1, origin, 9, 9, 1, c, 0, 48, 1);
-    compare(bcc_cell, 1, origin, 8, 8, 1, d, 0, 48, 1);
+    double noise = compare(sc_cell, 1, origin, 8, 8, 1, c, 0, 48, 1, INFINITY); /* see test_cubic */
+    assert_true(noise < 1e-10);
+    compare(sc_cell, 1, origin, 9, 9, 1, c, 0, 48, 1, noise);
+    compare(bcc_cell, 1, origin, 8, 8, 1, d, 0, 48, 1, 0.0);
     vs_coupling_free(c);
     vs_coupling_free(d);
 }
