@@ -1,6 +1,7 @@
 /* Table-build time, plain vs point-group symmetric (issue 12; docs/performance.md, "Table build and
  * symmetry"): the coupling table T(Δ) of an sc lattice (one site per cell) for an isotropic and a
- * cubic elastic material at L = 16, 32, 64 (and any L given on the command line, e.g. 128), one
+ * cubic elastic material at L = 16, 32, 64 (and any L given on the command line, e.g. 128), and of
+ * the fcc preset (4-site conventional cube, L/2 cubes: 4·(L/2)³ sites) for L ≤ 32, one
  * table-build thread, default accuracy. Each build is timed once per mode, interleaved (plain,
  * symmetric), after one untimed warm-up creation; prints the group orders, both times, their ratio,
  * the largest table difference relative to the table's max, and the load average.
@@ -39,7 +40,8 @@ static int build(vs_lattice *lat, vs__kernel *k, int sym, double *t, int *or, in
     return st;
 }
 
-static int run(const char *name, const vs_coupling *c, int L)
+/* kind 0: sc, one site per cell; else a ::vs_lattice_kind preset (conventional cube). */
+static int run(const char *name, const vs_coupling *c, int L, int kind)
 {
     static const double cell[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1}, frac[3] = {0, 0, 0};
     int Lv[3] = {L, L, L};
@@ -47,7 +49,8 @@ static int run(const char *name, const vs_coupling *c, int L)
     vs_lattice *lat = NULL;
     if (vs_lattice_options_create(&o) != VS_OK ||
         vs_lattice_options_set(o, VS_LATTICE_OPT_THREADS, 1) != VS_OK ||
-        vs_lattice_create(cell, 1, frac, Lv, c, 0, o, &lat) != VS_OK) {
+        (kind == 0 ? vs_lattice_create(cell, 1, frac, Lv, c, 0, o, &lat)
+                   : vs_lattice_create_cubic(kind, 1.0, Lv, c, 0, o, &lat)) != VS_OK) {
         fprintf(stderr, "bench_table: %s\n", vs_last_error());
         vs_lattice_options_free(o);
         return 1;
@@ -62,7 +65,7 @@ static int run(const char *name, const vs_coupling *c, int L)
         fprintf(stderr, "bench_table: %s\n", vs_last_error());
         return 1;
     }
-    size_t nt = lat->geo.ngrid * (size_t)lat->npack;
+    size_t nt = (size_t)lat->npairs * lat->geo.ngrid * (size_t)lat->npack;
     double d = 0.0, s = 0.0;
     for (size_t i = 0; i < nt; i++) {
         d = fmax(d, fabs(sym[i] - plain[i]));
@@ -93,14 +96,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_table: %s\n", vs_last_error());
         return 1;
     }
-    printf("# table build, sc one site per cell, 1 thread, accuracy default: plain vs symmetric\n");
+    printf("# table build, sc one site per cell (cubic-fcc: fcc preset, L/2 conventional cubes), 1 thread,\n"
+           "# accuracy default: plain vs symmetric\n");
     loadavg();
     printf("%-9s %4s %4s %10s %12s %12s %8s %10s\n", "material", "L", "lmax", "order r/k", "plain [s]",
            "sym [s]", "ratio", "max diff");
     int bad = 0;
     for (int i = 0; i < nL; i++) {
-        bad |= run("isotropic", ci, Ls[i]);
-        bad |= run("cubic", cc, Ls[i]);
+        bad |= run("isotropic", ci, Ls[i], 0);
+        bad |= run("cubic", cc, Ls[i], 0);
+        if (Ls[i] <= 32) /* the fcc preset: 4-site conventional cube, L³ cubes */
+            bad |= run("cubic-fcc", cc, Ls[i] / 2, VS_LATTICE_FCC);
         loadavg();
     }
     vs_coupling_free(ci);

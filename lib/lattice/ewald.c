@@ -14,6 +14,7 @@
  * inside the Gaussian cut-off into F(k), and one c2r FFT per table component gives all Δ at once.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libvoigtspin/elastic.h>
@@ -214,6 +215,10 @@ typedef struct vs__symgroup {
     long M[VS__NSYM][9];                          /* integer action on index vectors: p' = p M */
     double D[VS__NSYM][VS__LAT_MAXNC * VS__LAT_MAXNC]; /* spin representation, row-major */
     int ident[VS__NSYM];                          /* 1: the identity (no transformation) */
+    /* Real-space group only: kfull = 1 if the kernel is invariant under all 48 operations; then
+     * Dall[i] is the spin representation of cubic_op(i) (used by multi-site bases). */
+    int kfull;
+    double Dall[VS__NSYM][VS__LAT_MAXNC * VS__LAT_MAXNC];
 } vs__symgroup;
 
 /* The 48 signed permutation matrices (row-major), the identity first. */
@@ -360,13 +365,14 @@ static int find_symmetry(const struct vs_lattice *l, const vs__kernel *k, vs__sy
             Ek[i * 3 + c] = g->B[i * 3 + c] / g->L[i];
     int nc = l->nc, nn = nc * nc, nl = l->lmax / 2 + 1;
     double *A0 = NULL, amax = 0.0;
-    int probed = 0, st = VS_OK;
+    int probed = 0, st = VS_OK, kcount = 0;
     for (int i = 0; i < VS__NSYM; i++) {
         double R[9], D[VS__LAT_MAXNC * VS__LAT_MAXNC];
         long Mr[9], Mk[9];
         cubic_op(i, R);
         int in_r = g->nb == 1 && integer_action(g->A, R, Mr), in_k = integer_action(Ek, R, Mk);
-        if (i > 0 && (!(in_r || in_k) || !spin_rep(nc, R, D)))
+        /* multi-site bases: the real-space sum uses the kernel's invariance alone (all 48) */
+        if (i > 0 && (!(in_r || in_k || g->nb > 1) || !spin_rep(nc, R, D)))
             continue;
         if (i > 0) {
             if (!probed) { /* the harmonics at the probe directions, once */
@@ -391,6 +397,8 @@ static int find_symmetry(const struct vs_lattice *l, const vs__kernel *k, vs__sy
             for (int j = 0; j < 9; j++)
                 Mr[j] = Mk[j] = j % 4 == 0;
         }
+        memcpy(gr->Dall[i], D, (size_t)nn * sizeof *D);
+        kcount++;
         vs__symgroup *dst[2] = {gr, gk};
         const long *src[2] = {Mr, Mk};
         int in[2] = {in_r, in_k};
@@ -403,6 +411,7 @@ static int find_symmetry(const struct vs_lattice *l, const vs__kernel *k, vs__sy
                 G->n++;
             }
     }
+    gr->kfull = kcount == VS__NSYM;
 out:
     vs__free(A0);
     return st;
@@ -674,6 +683,154 @@ static int real_space_slab(struct vs_lattice *l, const vs__kernel *k, int p, con
     return VS_OK;
 }
 
+/* Multi-site bases (real space): the terms are J(x) at x = Δ_b1b2 + n·A of every pair; with a kernel
+ * invariant under all 48 signed permutations, J(x) = D J(x_c) Dᵀ for x_c = (|x| sorted, descending)
+ * and x = R x_c (exact in floating point: a signed permutation of x's components). The terms are
+ * collected with their canonical x_c, sorted, and J is evaluated once per distinct x_c; terms whose
+ * x_c differ only by round-off are evaluated separately (correct, merely not shared). */
+typedef struct vs__rterm {
+    double key[3];
+    size_t dst; /* offset into ttab */
+    int op;
+} vs__rterm;
+
+static void canonical_vector(const double *x, double *xc, int *op)
+{
+    static const int perm[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+    int o[3] = {0, 1, 2}, inv[3];
+    for (int i = 0; i < 2; i++) /* three-element sort by |x| descending, stable */
+        for (int j = 0; j < 2 - i; j++)
+            if (fabs(x[o[j]]) < fabs(x[o[j + 1]])) {
+                int t = o[j];
+                o[j] = o[j + 1];
+                o[j + 1] = t;
+            }
+    for (int j = 0; j < 3; j++) {
+        xc[j] = fabs(x[o[j]]);
+        inv[o[j]] = j;
+    }
+    int pi = 0;
+    while (pi < 5 && !(perm[pi][0] == inv[0] && perm[pi][1] == inv[1] && perm[pi][2] == inv[2]))
+        pi++;
+    *op = pi * 8 + (x[0] < 0.0) + 2 * (x[1] < 0.0) + 4 * (x[2] < 0.0);
+}
+
+static int rterm_cmp(const void *a, const void *b)
+{
+    const vs__rterm *s = a, *t = b;
+    for (int i = 0; i < 3; i++)
+        if (s->key[i] != t->key[i])
+            return s->key[i] < t->key[i] ? -1 : 1;
+    return 0;
+}
+
+/* Largest number of terms collected (48 B each); beyond it, the plain sum. */
+#define VS__RTERM_MAX 2000000
+
+static int real_space_cached(struct vs_lattice *l, const vs__kernel *k, const vs__symgroup *G, int *done)
+{
+    const vs__geom *g = &l->geo;
+    int nc = l->nc, nn = nc * nc, st = VS_OK;
+    *done = 0;
+    /* count, then collect */
+    size_t nterm = 0;
+    vs__rterm *terms = NULL;
+    for (int fill = 0; fill < 2; fill++) {
+        size_t t = 0;
+        for (int b1 = 0; b1 < g->nb; b1++)
+            for (int b2 = b1; b2 < g->nb; b2++) {
+                int p = vs__pack_index(g->nb, b1, b2);
+                double delta[3];
+                for (int x = 0; x < 3; x++)
+                    delta[x] = g->posr[3 * b1 + x] - g->posr[3 * b2 + x];
+                long nmax[3], n[3];
+                for (int i = 0; i < 3; i++)
+                    nmax[i] = (long)real_box_limit(g, l->rcut, pair_delta_norm(g, b1, b2), i);
+                for (n[0] = -nmax[0]; n[0] <= nmax[0]; n[0]++)
+                    for (n[1] = -nmax[1]; n[1] <= nmax[1]; n[1]++)
+                        for (n[2] = -nmax[2]; n[2] <= nmax[2]; n[2]++) {
+                            double x[3]; /* the formula and test of real_space_slab */
+                            for (int c = 0; c < 3; c++)
+                                x[c] = delta[c] + n[0] * g->A[c] + n[1] * g->A[3 + c] + n[2] * g->A[6 + c];
+                            double r = norm3(x);
+                            if (r >= l->rcut || r < 1e-12 * cbrt(l->v0))
+                                continue;
+                            if (fill) {
+                                canonical_vector(x, terms[t].key, &terms[t].op);
+                                terms[t].dst = ((size_t)p * g->ngrid + grid_index(g, n)) * l->npack;
+                            }
+                            if (++t > VS__RTERM_MAX && !fill)
+                                return VS_OK; /* too many: the plain sum (done = 0) */
+                        }
+            }
+        if (!fill) {
+            nterm = t;
+            if (nterm == 0) {
+                *done = 1;
+                return VS_OK;
+            }
+            terms = vs__calloc(nterm, sizeof *terms, &st);
+            VS_RETURN_ERROR_IF(terms == NULL, st, "vs_lattice_create: out of memory (symmetry)");
+        }
+    }
+    qsort(terms, nterm, sizeof *terms, rterm_cmp);
+    size_t nu = 0;
+    size_t *first = vs__calloc(nterm, sizeof *first, &st);
+    double *val = first == NULL ? NULL : vs__calloc(nterm, (size_t)nn * sizeof *val, &st);
+    if (val == NULL) {
+        vs__free(first);
+        vs__free(terms);
+        return vs__error(st, "vs_lattice_create: out of memory (symmetry)");
+    }
+    for (size_t t = 0; t < nterm; t++)
+        if (t == 0 || rterm_cmp(terms + t - 1, terms + t) != 0)
+            first[nu++] = t;
+    int worst = VS_OK;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 16) reduction(min : worst) num_threads(vs__omp_threads(l))
+#endif
+    for (size_t u = 0; u < nu; u++) {
+        double A[(VS__LAT_MAXL / 2 + 1) * VS__LAT_MAXNC * VS__LAT_MAXNC];
+        const double *xc = terms[first[u]].key;
+        int e = vs__kernel_harmonics(k, xc, A);
+        if (e == VS_OK)
+            real_term(l, A, norm3(xc), val + u * (size_t)nn);
+        worst = e < worst ? e : worst;
+    }
+    if (worst == VS_OK)
+        for (size_t u = 0, t = 0; u < nu; u++) {
+            size_t end = u + 1 < nu ? first[u + 1] : nterm;
+            const double *J = val + u * (size_t)nn;
+            for (; t < end; t++) {
+                const double *D = G->Dall[terms[t].op];
+                double *dst = l->ttab + terms[t].dst;
+                double DJ[VS__LAT_MAXNC * VS__LAT_MAXNC];
+                for (int a = 0; a < nc; a++)
+                    for (int b = 0; b < nc; b++) {
+                        double v = 0.0;
+                        for (int c = 0; c < nc; c++)
+                            v += D[a * nc + c] * J[c * nc + b];
+                        DJ[a * nc + b] = v;
+                    }
+                int c = 0;
+                for (int a = 0; a < nc; a++)
+                    for (int b = a; b < nc; b++) {
+                        double v = 0.0;
+                        for (int e = 0; e < nc; e++)
+                            v += DJ[a * nc + e] * D[b * nc + e];
+                        dst[c++] += v;
+                    }
+            }
+        }
+    vs__free(val);
+    vs__free(first);
+    vs__free(terms);
+    VS_RETURN_ERROR_IF(worst != VS_OK, worst,
+                       "vs_lattice_create: the coupling's harmonics failed (real space)");
+    *done = 1;
+    return VS_OK;
+}
+
 /* Σ'_R Σ_l J_l(Δ+R) Q((l+3)/2, α²|Δ+R|²) over the fixed neighbour sphere: every lattice vector
  * is folded into its supercell displacement. Parallel (OpenMP) over the residue of n0 mod L1. */
 static int real_space_sum(struct vs_lattice *l, const vs__kernel *k, const vs__symgroup *G)
@@ -687,6 +844,12 @@ static int real_space_sum(struct vs_lattice *l, const vs__kernel *k, const vs__s
             s.lo[i] = -s.hi[i];
         }
         return orbit_sum(&s, k, G, NULL);
+    }
+    if (G != NULL && g->nb > 1 && G->kfull) {
+        int done;
+        VS_FORWARD_IF_ERROR(real_space_cached(l, k, G, &done));
+        if (done)
+            return VS_OK;
     }
     for (int b1 = 0; b1 < g->nb; b1++)
         for (int b2 = b1; b2 < g->nb; b2++) {
@@ -986,8 +1149,8 @@ int vs__lattice_build_table_sym(struct vs_lattice *l, const vs__kernel *k, int u
         VS_RETURN_ERROR_IF(gr == NULL, st, "vs_lattice_create: out of memory (symmetry)");
         gk = gr + 1;
         VS_GOTO_IF_ERROR(st, find_symmetry(l, k, gr, gk), out);
-        if (order_real != NULL)
-            *order_real = gr->n;
+        if (order_real != NULL) /* multi-site bases: the kernel's 48 (real_space_cached) or none */
+            *order_real = g->nb > 1 && !g->open ? (gr->kfull ? VS__NSYM : 1) : gr->n;
         if (order_recip != NULL)
             *order_recip = g->open ? 1 : gk->n;
     }

@@ -176,11 +176,17 @@ static void test_cubic(void **state)
     compare(fcc_cell, 1, origin, 6, 6, 0, c, 0, 48, 48, noise);
     /* supercell 6×6×8: the real-space sum keeps 48, the reciprocal grid only the tetragonal 16 */
     compare(sc_cell, 1, origin, 6, 8, 0, c, 0, 48, 16, noise);
-    /* conventional bcc (2 sites) and fcc (4 sites): reciprocal sum only */
+    /* conventional bcc (2 sites) and fcc (4 sites): the real-space sum by canonical vectors, the
+     * reciprocal sum by orbits; a hexagonal kernel there: the reciprocal sum only (16) */
     static const double bccf[6] = {0, 0, 0, 0.5, 0.5, 0.5};
     static const double fccf[12] = {0, 0, 0, 0, 0.5, 0.5, 0.5, 0, 0.5, 0.5, 0.5, 0};
-    compare(sc_cell, 2, bccf, 5, 5, 0, c, 0, 1, 48, noise);
-    compare(sc_cell, 4, fccf, 4, 4, 0, c, 0, 1, 48, noise);
+    compare(sc_cell, 2, bccf, 5, 5, 0, c, 0, 48, 48, noise);
+    compare(sc_cell, 4, fccf, 4, 4, 0, c, 0, 48, 48, noise);
+    vs_coupling *h = hexagonal(), *i = isotropic();
+    compare(sc_cell, 2, bccf, 5, 5, 0, h, 0, 1, 16, 0.0);
+    compare(sc_cell, 4, fccf, 5, 5, 0, i, 0, 48, 48, 0.0);
+    vs_coupling_free(h);
+    vs_coupling_free(i);
     vs_coupling_free(c);
 }
 
