@@ -4,7 +4,8 @@
  * the fcc preset (4-site conventional cube, L/2 cubes: 4·(L/2)³ sites) for L ≤ 32, one
  * table-build thread, default accuracy. Each build is timed once per mode, interleaved (plain,
  * symmetric), after one untimed warm-up creation; prints the group orders, both times, their ratio,
- * the largest table difference relative to the table's max, and the load average.
+ * the largest table difference relative to the table's max, and the load average. "sym" is the
+ * default (automatic) build: order 1/1 means it kept the plain sums (lmax ≤ 4).
  * Internal: links the internal static library (vs__lattice_build_table_sym). */
 #define _GNU_SOURCE
 #include <math.h>

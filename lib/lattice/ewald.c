@@ -1100,13 +1100,18 @@ out:
     return st;
 }
 
-/* Is the symmetry search worth its ≈ 50–200 harmonic evaluations? Only when the plain build visits
- * more than a few thousand candidates (open clusters: single-site bases only). Periodic lattices:
- * called after choose_ewald (the boxes of both sums). */
+/* Is the symmetry search worth its ≈ 50–200 harmonic evaluations and the fill? Only for kernels
+ * with expensive harmonics (lmax ≥ 6) and when the plain build visits more than a few thousand
+ * candidates (open clusters: single-site bases only). Periodic lattices: called after
+ * choose_ewald (the boxes of both sums). */
 static int symmetry_pays(const struct vs_lattice *l)
 {
     const vs__geom *g = &l->geo;
     double work = 1.0, real = 1.0;
+    /* lmax ≤ 4 (isotropic elastic, dipolar): the harmonics cost about what the D J Dᵀ fill of every
+     * term costs (bench/bench_table: 0.9–1.1× at L = 32–128), so the plain sums are kept */
+    if (l->lmax <= 4)
+        return 0;
     if (g->open) {
         if (g->nb != 1)
             return 0;
@@ -1144,7 +1149,7 @@ int vs__lattice_build_table_sym(struct vs_lattice *l, const vs__kernel *k, int u
     int st = VS_OK;
     if (!g->open)
         VS_FORWARD_IF_ERROR(choose_ewald(l, k));
-    if (use_symmetry && symmetry_pays(l)) {
+    if (use_symmetry == 2 || (use_symmetry == 1 && symmetry_pays(l))) {
         gr = vs__calloc(2, sizeof *gr, &st);
         VS_RETURN_ERROR_IF(gr == NULL, st, "vs_lattice_create: out of memory (symmetry)");
         gk = gr + 1;

@@ -179,8 +179,9 @@ void vs__geom_split(const vs__geom *g, size_t m, int *c, int *b);
 /* ================================================================ ewald.c */
 /* Choose α, rcut, gcut from the accuracy (or the user α) and fill l->ttab. */
 int vs__lattice_build_table(struct vs_lattice *l, const vs__kernel *k);
-/* The same with the point-group symmetry switched on (use_symmetry = 1: the default build) or off
- * (0: the plain build, for tests and bench/bench_table); order_real / order_recip (may be NULL)
+/* The same with the point-group symmetry automatic (use_symmetry = 1: the default build, which skips
+ * it where it does not pay: lmax ≤ 4 or small builds), forced (2: tests) or off (0: the plain build,
+ * for tests and bench/bench_table); order_real / order_recip (may be NULL)
  * receive the orders of the groups the real-space (or open-cluster) and reciprocal sums used
  * (1: none). l->ttab must be NULL on entry; it is allocated here. */
 int vs__lattice_build_table_sym(struct vs_lattice *l, const vs__kernel *k, int use_symmetry,

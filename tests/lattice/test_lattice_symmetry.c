@@ -5,7 +5,9 @@
  * agree to ≤ 1e-13 of the table's largest entry. The group orders are checked against the ones the
  * material and the lattice imply (isotropic or cubic on sc/bcc/fcc: 48; hexagonal c ∥ z: 16;
  * orthorhombic: 8; triclinic: 2, inversion; a conventional 2- or 4-site cube: the reciprocal sum
- * only; L1 ≠ L3: the tetragonal subgroup in reciprocal space). Odd and even L, open clusters. */
+ * only; L1 ≠ L3: the tetragonal subgroup in reciprocal space). Odd and even L, open clusters. The
+ * comparisons force the symmetric path (use_symmetry = 2); test_automatic checks when the default
+ * build uses it. */
 #include <fftw3.h>
 
 #include "testutil.h"
@@ -123,7 +125,7 @@ static double compare(const double *cell, int nb, const double *frac, int L1, in
     assert_int_equal(ok, 1);
     double *plain = lat->ttab;
     lat->ttab = NULL;
-    assert_int_equal(vs__lattice_build_table_sym(lat, &k, 1, &or, &ok), VS_OK);
+    assert_int_equal(vs__lattice_build_table_sym(lat, &k, 2, &or, &ok), VS_OK); /* forced */
     double *sym = lat->ttab;
     double d = 0.0, s = 0.0;
     for (size_t i = 0; i < nt; i++) {
@@ -218,6 +220,33 @@ static void test_dipolar(void **state)
     vs_coupling_free(c);
 }
 
+/* The default (automatic) build skips the search where it does not pay: lmax ≤ 4 (isotropic,
+ * dipolar) and small tables; a cubic kernel at L = 8 uses it. */
+static void test_automatic(void **state)
+{
+    (void)state;
+    vs_coupling *i = isotropic(), *c = cubic();
+    int L[3] = {8, 8, 8}, or = 0, ok = 0;
+    const vs_coupling *cs[2] = {i, c};
+    int want[2] = {1, 48};
+    for (int t = 0; t < 2; t++) {
+        vs_lattice *lat = NULL;
+        assert_int_equal(vs_lattice_create(sc_cell, 1, origin, L, cs[t], 0, NULL, &lat), VS_OK);
+        vs__kernel k;
+        assert_int_equal(vs__kernel_init(&k, cs[t], 0), VS_OK);
+        double *keep = lat->ttab;
+        lat->ttab = NULL;
+        assert_int_equal(vs__lattice_build_table_sym(lat, &k, 1, &or, &ok), VS_OK);
+        assert_int_equal(or, want[t]);
+        assert_int_equal(ok, want[t]);
+        fftw_free(lat->ttab);
+        lat->ttab = keep;
+        vs_lattice_free(lat);
+    }
+    vs_coupling_free(i);
+    vs_coupling_free(c);
+}
+
 static void test_open(void **state)
 {
     (void)state;
@@ -236,7 +265,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_isotropic),  cmocka_unit_test(test_cubic),
         cmocka_unit_test(test_lower_symmetry), cmocka_unit_test(test_dipolar),
-        cmocka_unit_test(test_open),
+        cmocka_unit_test(test_open), cmocka_unit_test(test_automatic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
