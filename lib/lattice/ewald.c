@@ -14,7 +14,10 @@
  * inside the Gaussian cut-off into F(k), and one c2r FFT per table component gives all Δ at once.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <libvoigtspin/elastic.h>
 
 #include "lattice_internal.h"
 
@@ -183,6 +186,470 @@ static void real_term(const struct vs_lattice *l, const double *A, double r, dou
     }
 }
 
+/* ---------------------------------------------------------------- point-group symmetry
+ * (docs/lattice.md, "Storage and symmetry"). A Cartesian operation R of
+ * the cubic group (the 48 signed permutations) with
+ *   (kernel)  A_l(R n̂) = D A_l(n̂) Dᵀ for every degree l, D = D(R) the spin representation
+ *             (1 for one component, R for three, Qᵀ D_Mandel(R) Q for the six elastic spins), and
+ *   (lattice) R maps the summed lattice onto itself: M = E Rᵀ E⁻¹ integer, E the rows of the cell
+ *             (real space and open clusters, single-site basis only) or of the supercell's
+ *             reciprocal vectors b_i/L_i (any basis: the phases are applied per term),
+ * maps every term of a sum onto another term with the transformed value: J(R x) = D J(x) Dᵀ. The
+ * sums then evaluate the harmonics once per orbit and fill the orbit by D J Dᵀ. Both conditions are
+ * checked numerically here, never assumed; the group is the set of R passing both (a subgroup),
+ * and a group of order 1 means the plain build. The sets summed over (a box cut by a sphere, the
+ * half grid) need not be invariant: each orbit is represented by its lexicographically smallest
+ * member in the set, and only the members in the set receive a value, so the symmetric sums add
+ * exactly the terms of the plain ones (in another order: equal to round-off). */
+
+#define VS__NSYM 48
+
+/* Generic probe directions (irrational-looking coordinates, no symmetry of their own). */
+static const double vs__probe[4][3] = {{0.8347, 0.3511, 0.4273},
+                                       {-0.2189, 0.9011, 0.3747},
+                                       {0.5573, -0.6691, 0.4918},
+                                       {0.1234, 0.2981, -0.9465}};
+
+typedef struct vs__symgroup {
+    int n;
+    long M[VS__NSYM][9];                          /* integer action on index vectors: p' = p M */
+    double D[VS__NSYM][VS__LAT_MAXNC * VS__LAT_MAXNC]; /* spin representation, row-major */
+    int ident[VS__NSYM];                          /* 1: the identity (no transformation) */
+    /* Real-space group only: kfull = 1 if the kernel is invariant under all 48 operations; then
+     * Dall[i] is the spin representation of cubic_op(i) (used by multi-site bases). */
+    int kfull;
+    double Dall[VS__NSYM][VS__LAT_MAXNC * VS__LAT_MAXNC];
+} vs__symgroup;
+
+/* The 48 signed permutation matrices (row-major), the identity first. */
+static void cubic_op(int i, double *R)
+{
+    static const int perm[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+    int pi = i / 8, s = i % 8;
+    memset(R, 0, 9 * sizeof *R);
+    for (int a = 0; a < 3; a++)
+        R[a * 3 + perm[pi][a]] = (s >> a) & 1 ? -1.0 : 1.0;
+}
+
+static int inverse3(const double *E, double *Ei)
+{
+    double c[9] = {E[4] * E[8] - E[5] * E[7], E[2] * E[7] - E[1] * E[8], E[1] * E[5] - E[2] * E[4],
+                   E[5] * E[6] - E[3] * E[8], E[0] * E[8] - E[2] * E[6], E[2] * E[3] - E[0] * E[5],
+                   E[3] * E[7] - E[4] * E[6], E[1] * E[6] - E[0] * E[7], E[0] * E[4] - E[1] * E[3]};
+    double det = E[0] * c[0] + E[1] * c[3] + E[2] * c[6];
+    if (!(fabs(det) > 0.0) || !isfinite(det))
+        return 0;
+    for (int i = 0; i < 9; i++)
+        Ei[i] = c[i] / det;
+    return 1;
+}
+
+/* M = E Rᵀ E⁻¹ if it is an integer matrix (to 1e-9), else 0. */
+static int integer_action(const double *E, const double *R, long *M)
+{
+    double Ei[9], T[9];
+    if (!inverse3(E, Ei))
+        return 0;
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+            double s = 0.0;
+            for (int k = 0; k < 3; k++)
+                s += E[i * 3 + k] * R[j * 3 + k]; /* (E Rᵀ)_ij */
+            T[i * 3 + j] = s;
+        }
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+            double s = 0.0;
+            for (int k = 0; k < 3; k++)
+                s += T[i * 3 + k] * Ei[k * 3 + j];
+            double r = nearbyint(s);
+            if (!(fabs(s - r) <= 1e-9) || fabs(r) > 1e6)
+                return 0;
+            M[i * 3 + j] = (long)r;
+        }
+    return 1;
+}
+
+/* The spin representation of R, or 0 if the component count has none we know. */
+static int spin_rep(int nc, const double *R, double *D)
+{
+    if (nc == 1) {
+        D[0] = 1.0;
+        return 1;
+    }
+    if (nc == 3) {
+        memcpy(D, R, 9 * sizeof *D);
+        return 1;
+    }
+    if (nc != 6)
+        return 0;
+    /* Mandel t = (u11, u22, u33, √2u23, √2u31, √2u12); u → R u Rᵀ; spins g = Qᵀ M^{1/2} t, and
+     * M^{1/2} commutes with D_M(R) whenever Λ is invariant (the kernel check below decides). */
+    static const int ii[6] = {0, 1, 2, 1, 2, 0}, jj[6] = {0, 1, 2, 2, 0, 1};
+    double DM[36], Q[36], T[36];
+    for (int J = 0; J < 6; J++) {
+        double u[9] = {0}, wJ = J < 3 ? 1.0 : M_SQRT1_2;
+        u[ii[J] * 3 + jj[J]] = wJ;
+        u[jj[J] * 3 + ii[J]] = wJ;
+        for (int I = 0; I < 6; I++) {
+            int a = ii[I], b = jj[I];
+            double s = 0.0;
+            for (int c = 0; c < 3; c++)
+                for (int d = 0; d < 3; d++)
+                    s += R[a * 3 + c] * u[c * 3 + d] * R[b * 3 + d];
+            DM[I * 6 + J] = (I < 3 ? 1.0 : M_SQRT2) * s;
+        }
+    }
+    if (vs_spin_basis(Q) != VS_OK)
+        return 0;
+    for (int i = 0; i < 6; i++) /* T = D_M Q */
+        for (int j = 0; j < 6; j++) {
+            double s = 0.0;
+            for (int k = 0; k < 6; k++)
+                s += DM[i * 6 + k] * Q[k * 6 + j];
+            T[i * 6 + j] = s;
+        }
+    for (int i = 0; i < 6; i++) /* D = Qᵀ T */
+        for (int j = 0; j < 6; j++) {
+            double s = 0.0;
+            for (int k = 0; k < 6; k++)
+                s += Q[k * 6 + i] * T[k * 6 + j];
+            D[i * 6 + j] = s;
+        }
+    return 1;
+}
+
+/* Does A_l(R n̂) = D A_l(n̂) Dᵀ hold (every degree, to round-off of the largest entry) at the
+ * probe directions? Generic directions (irrational coordinates, no symmetry of their own), a first
+ * one to reject quickly, three more to confirm. */
+static int kernel_invariant(const struct vs_lattice *l, const vs__kernel *k, const double *R,
+                            const double *D, const double *A0, double amax, int *ok)
+{
+    int nc = l->nc, nn = nc * nc, nl = l->lmax / 2 + 1;
+    double A1[(VS__LAT_MAXL / 2 + 1) * VS__LAT_MAXNC * VS__LAT_MAXNC];
+    double tol = 1e-13 * amax;
+    *ok = 0;
+    for (int t = 0; t < 4; t++) {
+        double x[3];
+        for (int a = 0; a < 3; a++)
+            x[a] = R[a * 3] * vs__probe[t][0] + R[a * 3 + 1] * vs__probe[t][1] + R[a * 3 + 2] * vs__probe[t][2];
+        VS_FORWARD_IF_ERROR(vs__kernel_harmonics(k, x, A1));
+        for (int deg = 0; deg < nl; deg++) {
+            const double *P = A0 + ((size_t)t * nl + deg) * nn, *Pr = A1 + (size_t)deg * nn;
+            for (int a = 0; a < nc; a++)
+                for (int b = 0; b < nc; b++) {
+                    double s = 0.0;
+                    for (int c = 0; c < nc; c++)
+                        for (int d = 0; d < nc; d++)
+                            s += D[a * nc + c] * P[c * nc + d] * D[b * nc + d];
+                    if (!(fabs(s - Pr[a * nc + b]) <= tol))
+                        return VS_OK;
+                }
+        }
+    }
+    *ok = 1;
+    return VS_OK;
+}
+
+/* The invariant subgroups of the real-space sum (cell rows A) and of the reciprocal sum (rows
+ * b_i/L_i). The real-space group needs a single-site basis (order 1 otherwise); the reciprocal
+ * weight f(G) does not depend on the basis (the phases e^{iG·Δ} are applied per image). */
+static int find_symmetry(const struct vs_lattice *l, const vs__kernel *k, vs__symgroup *gr,
+                         vs__symgroup *gk)
+{
+    const vs__geom *g = &l->geo;
+    gr->n = gk->n = 0;
+    double Ek[9];
+    for (int i = 0; i < 3; i++)
+        for (int c = 0; c < 3; c++)
+            Ek[i * 3 + c] = g->B[i * 3 + c] / g->L[i];
+    int nc = l->nc, nn = nc * nc, nl = l->lmax / 2 + 1;
+    double *A0 = NULL, amax = 0.0;
+    int probed = 0, st = VS_OK, kcount = 0;
+    for (int i = 0; i < VS__NSYM; i++) {
+        double R[9], D[VS__LAT_MAXNC * VS__LAT_MAXNC];
+        long Mr[9], Mk[9];
+        cubic_op(i, R);
+        int in_r = g->nb == 1 && integer_action(g->A, R, Mr), in_k = integer_action(Ek, R, Mk);
+        /* multi-site bases: the real-space sum uses the kernel's invariance alone (all 48) */
+        if (i > 0 && (!(in_r || in_k || g->nb > 1) || !spin_rep(nc, R, D)))
+            continue;
+        if (i > 0) {
+            if (!probed) { /* the harmonics at the probe directions, once */
+                A0 = vs__calloc((size_t)4 * nl * nn, sizeof *A0, &st);
+                if (A0 == NULL)
+                    return vs__error(st, "vs_lattice_create: out of memory (symmetry)");
+                for (int t = 0; t < 4; t++)
+                    VS_GOTO_IF_ERROR(st, vs__kernel_harmonics(k, vs__probe[t], A0 + (size_t)t * nl * nn), out);
+                for (size_t j = 0; j < (size_t)4 * nl * nn; j++)
+                    amax = fmax(amax, fabs(A0[j]));
+                probed = 1;
+            }
+            int ok;
+            VS_GOTO_IF_ERROR(st, kernel_invariant(l, k, R, D, A0, amax, &ok), out);
+            if (!ok)
+                continue;
+        } else {
+            memset(D, 0, sizeof D);
+            for (int a = 0; a < nc; a++)
+                D[a * nc + a] = 1.0;
+            in_r = in_k = 1; /* the identity: M = I up to round-off, set exactly */
+            for (int j = 0; j < 9; j++)
+                Mr[j] = Mk[j] = j % 4 == 0;
+        }
+        memcpy(gr->Dall[i], D, (size_t)nn * sizeof *D);
+        kcount++;
+        vs__symgroup *dst[2] = {gr, gk};
+        const long *src[2] = {Mr, Mk};
+        int in[2] = {in_r, in_k};
+        for (int s = 0; s < 2; s++)
+            if (in[s]) {
+                vs__symgroup *G = dst[s];
+                memcpy(G->M[G->n], src[s], sizeof G->M[0]);
+                memcpy(G->D[G->n], D, (size_t)nn * sizeof *D);
+                G->ident[G->n] = i == 0;
+                G->n++;
+            }
+    }
+    gr->kfull = kcount == VS__NSYM;
+out:
+    vs__free(A0);
+    return st;
+}
+
+/* A set summed over: a box of index vectors cut by a predicate, the same floating-point test as
+ * the plain loops. */
+enum { VS__SET_REAL, VS__SET_RECIP, VS__SET_OPEN };
+typedef struct vs__orbit_set {
+    const struct vs_lattice *l;
+    int kind;
+    long lo[3], hi[3];
+} vs__orbit_set;
+
+/* Is p in the set? Then x is its Cartesian vector (real: Δ + n·A; reciprocal: G; open: Δ + d·A). */
+static int in_set(const vs__orbit_set *s, const long *p, double *x)
+{
+    const struct vs_lattice *l = s->l;
+    const vs__geom *g = &l->geo;
+    for (int i = 0; i < 3; i++)
+        if (p[i] < s->lo[i] || p[i] > s->hi[i])
+            return 0;
+    if (s->kind == VS__SET_RECIP) {
+        long m3 = p[2] % g->L[2];
+        if (m3 < 0)
+            m3 += g->L[2];
+        if (m3 > g->L[2] / 2 || (p[0] == 0 && p[1] == 0 && p[2] == 0))
+            return 0;
+        for (int c = 0; c < 3; c++)
+            x[c] = (p[0] * g->B[c]) / g->L[0] + (p[1] * g->B[3 + c]) / g->L[1] +
+                   (p[2] * g->B[6 + c]) / g->L[2];
+        return x[0] * x[0] + x[1] * x[1] + x[2] * x[2] < l->gcut * l->gcut;
+    }
+    if (s->kind == VS__SET_REAL) {
+        for (int c = 0; c < 3; c++)
+            x[c] = (g->posr[c] - g->posr[c]) + p[0] * g->A[c] + p[1] * g->A[3 + c] + p[2] * g->A[6 + c];
+        double r = norm3(x);
+        return !(r >= l->rcut || r < 1e-12 * cbrt(l->v0));
+    }
+    for (int c = 0; c < 3; c++)
+        x[c] = g->pos[c] - g->pos[c] + p[0] * g->A[c] + p[1] * g->A[3 + c] + p[2] * g->A[6 + c];
+    return !(norm3(x) < 1e-12 * cbrt(l->v0));
+}
+
+static void apply_action(const long *M, const long *p, long *q)
+{
+    for (int j = 0; j < 3; j++)
+        q[j] = p[0] * M[j] + p[1] * M[3 + j] + p[2] * M[6 + j];
+}
+
+static int lex_less(const long *a, const long *b)
+{
+    for (int i = 0; i < 3; i++)
+        if (a[i] != b[i])
+            return a[i] < b[i];
+    return 0;
+}
+
+/* Is p (in the set) the smallest member of its orbit that lies in the set? */
+static int canonical(const vs__orbit_set *s, const vs__symgroup *G, const long *p)
+{
+    double x[3];
+    for (int i = 0; i < G->n; i++) {
+        long q[3];
+        if (G->ident[i])
+            continue;
+        apply_action(G->M[i], p, q);
+        if (lex_less(q, p) && in_set(s, q, x))
+            return 0;
+    }
+    return 1;
+}
+
+/* The value of one term at x: real-space J (full nc×nc), reciprocal weight f (full), open J. */
+static int term_value(const vs__orbit_set *s, const vs__kernel *k, const double *x, double *J)
+{
+    const struct vs_lattice *l = s->l;
+    int nc = l->nc, nn = nc * nc;
+    if (s->kind == VS__SET_OPEN)
+        return vs__pair_kernel(k, l->v0, x, J);
+    double A[(VS__LAT_MAXL / 2 + 1) * VS__LAT_MAXNC * VS__LAT_MAXNC];
+    VS_FORWARD_IF_ERROR(vs__kernel_harmonics(k, x, A));
+    if (s->kind == VS__SET_REAL) {
+        real_term(l, A, norm3(x), J);
+        return VS_OK;
+    }
+    double G2 = x[0] * x[0] + x[1] * x[1] + x[2] * x[2];
+    double y = G2 / (4.0 * l->alpha * l->alpha), q[VS__LAT_MAXL / 2 + 1];
+    for (int deg = 2; deg <= l->lmax; deg += 2)
+        q[deg / 2] = vs__gamma_q(deg, y);
+    for (int a = 0; a < nc; a++)
+        for (int b = 0; b < nc; b++) {
+            double v = 0.0;
+            for (int deg = 2; deg <= l->lmax; deg += 2)
+                v += q[deg / 2] * A[(size_t)(deg / 2) * nn + a * nc + b];
+            J[a * nc + b] = v;
+        }
+    return VS_OK;
+}
+
+/* Add the orbit of representative p (value J) to its destination: ttab (real, open) or F. */
+static void scatter_orbit(const vs__orbit_set *s, const vs__symgroup *G, const long *p,
+                          const double *J, fftw_complex *F)
+{
+    const struct vs_lattice *l = s->l;
+    const vs__geom *g = &l->geo;
+    int nc = l->nc;
+    long seen[VS__NSYM][3];
+    int nseen = 0;
+    for (int i = 0; i < G->n; i++) {
+        long q[3];
+        double x[3];
+        apply_action(G->M[i], p, q);
+        if (!in_set(s, q, x))
+            continue;
+        int dup = 0;
+        for (int j = 0; j < nseen && !dup; j++)
+            dup = seen[j][0] == q[0] && seen[j][1] == q[1] && seen[j][2] == q[2];
+        if (dup)
+            continue;
+        memcpy(seen[nseen++], q, sizeof seen[0]);
+        double T[VS__LAT_MAXNC * VS__LAT_MAXNC], P[VS__LAT_MAXNC * (VS__LAT_MAXNC + 1) / 2];
+        const double *Jg = J;
+        if (!G->ident[i]) { /* T = D J Dᵀ, upper triangle */
+            const double *D = G->D[i];
+            double DJ[VS__LAT_MAXNC * VS__LAT_MAXNC];
+            for (int a = 0; a < nc; a++)
+                for (int b = 0; b < nc; b++) {
+                    double v = 0.0;
+                    for (int c = 0; c < nc; c++)
+                        v += D[a * nc + c] * J[c * nc + b];
+                    DJ[a * nc + b] = v;
+                }
+            for (int a = 0; a < nc; a++)
+                for (int b = a; b < nc; b++) {
+                    double v = 0.0;
+                    for (int c = 0; c < nc; c++)
+                        v += DJ[a * nc + c] * D[b * nc + c];
+                    T[a * nc + b] = v;
+                }
+            Jg = T;
+        }
+        int c = 0;
+        for (int a = 0; a < nc; a++)
+            for (int b = a; b < nc; b++)
+                P[c++] = Jg[a * nc + b];
+        if (s->kind == VS__SET_RECIP) {
+            long m3 = q[2] % g->L[2];
+            if (m3 < 0)
+                m3 += g->L[2];
+            size_t kidx = grid_index(g, q);
+            kidx = (kidx / (size_t)g->L[2]) * (size_t)(g->L[2] / 2 + 1) + (size_t)m3;
+            for (int b1 = 0; b1 < g->nb; b1++) /* the phases of reciprocal_slab, at this G */
+                for (int b2 = b1; b2 < g->nb; b2++) {
+                    double ph = 0.0;
+                    for (int e = 0; e < 3; e++)
+                        ph += x[e] * (g->posr[3 * b1 + e] - g->posr[3 * b2 + e]);
+                    double er = cos(ph), ei = sin(ph);
+                    fftw_complex *dst =
+                        F + ((size_t)vs__pack_index(g->nb, b1, b2) * g->nhalf + kidx) * l->npack;
+                    for (int j = 0; j < l->npack; j++) {
+                        dst[j][0] += P[j] * er;
+                        dst[j][1] += P[j] * ei;
+                    }
+                }
+        } else {
+            double *dst = l->ttab + grid_index(g, q) * (size_t)l->npack;
+            for (int j = 0; j < l->npack; j++)
+                dst[j] += P[j];
+        }
+    }
+}
+
+/* The symmetric sum over set s: count the representatives per first index (parallel), evaluate
+ * them (parallel, the harmonics once per orbit), scatter (serial: orbits cross the slabs). */
+static int orbit_sum(const vs__orbit_set *s, const vs__kernel *k, const vs__symgroup *G,
+                     fftw_complex *F)
+{
+    const struct vs_lattice *l = s->l;
+    long n0 = s->hi[0] - s->lo[0] + 1;
+    int st = VS_OK, nn = l->nc * l->nc;
+    size_t *start = vs__calloc((size_t)n0 + 1, sizeof *start, &st);
+    VS_RETURN_ERROR_IF(start == NULL, st, "vs_lattice_create: out of memory (symmetry)");
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic) num_threads(vs__omp_threads(l))
+#endif
+    for (long i = 0; i < n0; i++) {
+        long p[3] = {s->lo[0] + i, 0, 0};
+        double x[3];
+        size_t cnt = 0;
+        for (p[1] = s->lo[1]; p[1] <= s->hi[1]; p[1]++)
+            for (p[2] = s->lo[2]; p[2] <= s->hi[2]; p[2]++)
+                if (in_set(s, p, x) && canonical(s, G, p))
+                    cnt++;
+        start[i + 1] = cnt;
+    }
+    for (long i = 0; i < n0; i++)
+        start[i + 1] += start[i];
+    size_t nrep = start[n0];
+    long *reps = NULL;
+    double *val = NULL;
+    if (nrep > 0) {
+        reps = vs__calloc(nrep * 3, sizeof *reps, &st);
+        if (reps != NULL)
+            val = vs__calloc(nrep, (size_t)nn * sizeof *val, &st);
+        if (val == NULL) {
+            vs__free(reps);
+            vs__free(start);
+            return vs__error(st, "vs_lattice_create: out of memory (symmetry, %zu orbits)", nrep);
+        }
+    }
+    int worst = VS_OK;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic) reduction(min : worst) num_threads(vs__omp_threads(l))
+#endif
+    for (long i = 0; i < n0; i++) {
+        long p[3] = {s->lo[0] + i, 0, 0};
+        double x[3];
+        size_t r = start[i];
+        for (p[1] = s->lo[1]; p[1] <= s->hi[1]; p[1]++)
+            for (p[2] = s->lo[2]; p[2] <= s->hi[2]; p[2]++)
+                if (in_set(s, p, x) && canonical(s, G, p)) {
+                    memcpy(reps + 3 * r, p, sizeof p);
+                    int e = term_value(s, k, x, val + r * (size_t)nn);
+                    worst = e < worst ? e : worst;
+                    r++;
+                }
+    }
+    if (worst == VS_OK)
+        for (size_t r = 0; r < nrep; r++)
+            scatter_orbit(s, G, reps + 3 * r, val + r * (size_t)nn, F);
+    vs__free(val);
+    vs__free(reps);
+    vs__free(start);
+    VS_RETURN_ERROR_IF(worst != VS_OK, worst, "vs_lattice_create: the coupling's harmonics failed");
+    return VS_OK;
+}
+
 /* The smallest integer ≥ lo congruent to r modulo L: the enumeration below splits the first lattice
  * index by its residue so that parallel iterations never write the same table entry. */
 static long first_congruent(long r, long lo, long L)
@@ -216,12 +683,174 @@ static int real_space_slab(struct vs_lattice *l, const vs__kernel *k, int p, con
     return VS_OK;
 }
 
+/* Multi-site bases (real space): the terms are J(x) at x = Δ_b1b2 + n·A of every pair; with a kernel
+ * invariant under all 48 signed permutations, J(x) = D J(x_c) Dᵀ for x_c = (|x| sorted, descending)
+ * and x = R x_c (exact in floating point: a signed permutation of x's components). The terms are
+ * collected with their canonical x_c, sorted, and J is evaluated once per distinct x_c; terms whose
+ * x_c differ only by round-off are evaluated separately (correct, merely not shared). */
+typedef struct vs__rterm {
+    double key[3];
+    size_t dst; /* offset into ttab */
+    int op;
+} vs__rterm;
+
+static void canonical_vector(const double *x, double *xc, int *op)
+{
+    static const int perm[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+    int o[3] = {0, 1, 2}, inv[3];
+    for (int i = 0; i < 2; i++) /* three-element sort by |x| descending, stable */
+        for (int j = 0; j < 2 - i; j++)
+            if (fabs(x[o[j]]) < fabs(x[o[j + 1]])) {
+                int t = o[j];
+                o[j] = o[j + 1];
+                o[j + 1] = t;
+            }
+    for (int j = 0; j < 3; j++) {
+        xc[j] = fabs(x[o[j]]);
+        inv[o[j]] = j;
+    }
+    int pi = 0;
+    while (pi < 5 && !(perm[pi][0] == inv[0] && perm[pi][1] == inv[1] && perm[pi][2] == inv[2]))
+        pi++;
+    *op = pi * 8 + (x[0] < 0.0) + 2 * (x[1] < 0.0) + 4 * (x[2] < 0.0);
+}
+
+static int rterm_cmp(const void *a, const void *b)
+{
+    const vs__rterm *s = a, *t = b;
+    for (int i = 0; i < 3; i++)
+        if (s->key[i] != t->key[i])
+            return s->key[i] < t->key[i] ? -1 : 1;
+    return 0;
+}
+
+/* Largest number of terms collected (48 B each); beyond it, the plain sum. */
+#define VS__RTERM_MAX 2000000
+
+static int real_space_cached(struct vs_lattice *l, const vs__kernel *k, const vs__symgroup *G, int *done)
+{
+    const vs__geom *g = &l->geo;
+    int nc = l->nc, nn = nc * nc, st = VS_OK;
+    *done = 0;
+    /* count, then collect */
+    size_t nterm = 0;
+    vs__rterm *terms = NULL;
+    for (int fill = 0; fill < 2; fill++) {
+        size_t t = 0;
+        for (int b1 = 0; b1 < g->nb; b1++)
+            for (int b2 = b1; b2 < g->nb; b2++) {
+                int p = vs__pack_index(g->nb, b1, b2);
+                double delta[3];
+                for (int x = 0; x < 3; x++)
+                    delta[x] = g->posr[3 * b1 + x] - g->posr[3 * b2 + x];
+                long nmax[3], n[3];
+                for (int i = 0; i < 3; i++)
+                    nmax[i] = (long)real_box_limit(g, l->rcut, pair_delta_norm(g, b1, b2), i);
+                for (n[0] = -nmax[0]; n[0] <= nmax[0]; n[0]++)
+                    for (n[1] = -nmax[1]; n[1] <= nmax[1]; n[1]++)
+                        for (n[2] = -nmax[2]; n[2] <= nmax[2]; n[2]++) {
+                            double x[3]; /* the formula and test of real_space_slab */
+                            for (int c = 0; c < 3; c++)
+                                x[c] = delta[c] + n[0] * g->A[c] + n[1] * g->A[3 + c] + n[2] * g->A[6 + c];
+                            double r = norm3(x);
+                            if (r >= l->rcut || r < 1e-12 * cbrt(l->v0))
+                                continue;
+                            if (fill) {
+                                canonical_vector(x, terms[t].key, &terms[t].op);
+                                terms[t].dst = ((size_t)p * g->ngrid + grid_index(g, n)) * l->npack;
+                            }
+                            if (++t > VS__RTERM_MAX && !fill)
+                                return VS_OK; /* too many: the plain sum (done = 0) */
+                        }
+            }
+        if (!fill) {
+            nterm = t;
+            if (nterm == 0) {
+                *done = 1;
+                return VS_OK;
+            }
+            terms = vs__calloc(nterm, sizeof *terms, &st);
+            VS_RETURN_ERROR_IF(terms == NULL, st, "vs_lattice_create: out of memory (symmetry)");
+        }
+    }
+    qsort(terms, nterm, sizeof *terms, rterm_cmp);
+    size_t nu = 0;
+    size_t *first = vs__calloc(nterm, sizeof *first, &st);
+    double *val = first == NULL ? NULL : vs__calloc(nterm, (size_t)nn * sizeof *val, &st);
+    if (val == NULL) {
+        vs__free(first);
+        vs__free(terms);
+        return vs__error(st, "vs_lattice_create: out of memory (symmetry)");
+    }
+    for (size_t t = 0; t < nterm; t++)
+        if (t == 0 || rterm_cmp(terms + t - 1, terms + t) != 0)
+            first[nu++] = t;
+    int worst = VS_OK;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 16) reduction(min : worst) num_threads(vs__omp_threads(l))
+#endif
+    for (size_t u = 0; u < nu; u++) {
+        double A[(VS__LAT_MAXL / 2 + 1) * VS__LAT_MAXNC * VS__LAT_MAXNC];
+        const double *xc = terms[first[u]].key;
+        int e = vs__kernel_harmonics(k, xc, A);
+        if (e == VS_OK)
+            real_term(l, A, norm3(xc), val + u * (size_t)nn);
+        worst = e < worst ? e : worst;
+    }
+    if (worst == VS_OK)
+        for (size_t u = 0, t = 0; u < nu; u++) {
+            size_t end = u + 1 < nu ? first[u + 1] : nterm;
+            const double *J = val + u * (size_t)nn;
+            for (; t < end; t++) {
+                const double *D = G->Dall[terms[t].op];
+                double *dst = l->ttab + terms[t].dst;
+                double DJ[VS__LAT_MAXNC * VS__LAT_MAXNC];
+                for (int a = 0; a < nc; a++)
+                    for (int b = 0; b < nc; b++) {
+                        double v = 0.0;
+                        for (int c = 0; c < nc; c++)
+                            v += D[a * nc + c] * J[c * nc + b];
+                        DJ[a * nc + b] = v;
+                    }
+                int c = 0;
+                for (int a = 0; a < nc; a++)
+                    for (int b = a; b < nc; b++) {
+                        double v = 0.0;
+                        for (int e = 0; e < nc; e++)
+                            v += DJ[a * nc + e] * D[b * nc + e];
+                        dst[c++] += v;
+                    }
+            }
+        }
+    vs__free(val);
+    vs__free(first);
+    vs__free(terms);
+    VS_RETURN_ERROR_IF(worst != VS_OK, worst,
+                       "vs_lattice_create: the coupling's harmonics failed (real space)");
+    *done = 1;
+    return VS_OK;
+}
+
 /* Σ'_R Σ_l J_l(Δ+R) Q((l+3)/2, α²|Δ+R|²) over the fixed neighbour sphere: every lattice vector
  * is folded into its supercell displacement. Parallel (OpenMP) over the residue of n0 mod L1. */
-static int real_space_sum(struct vs_lattice *l, const vs__kernel *k)
+static int real_space_sum(struct vs_lattice *l, const vs__kernel *k, const vs__symgroup *G)
 {
     const vs__geom *g = &l->geo;
     int worst = VS_OK;
+    if (G != NULL && G->n > 1) { /* single-site basis: one pair, Δ = 0 */
+        vs__orbit_set s = {.l = l, .kind = VS__SET_REAL};
+        for (int i = 0; i < 3; i++) {
+            s.hi[i] = (long)real_box_limit(g, l->rcut, pair_delta_norm(g, 0, 0), i);
+            s.lo[i] = -s.hi[i];
+        }
+        return orbit_sum(&s, k, G, NULL);
+    }
+    if (G != NULL && g->nb > 1 && G->kfull) {
+        int done;
+        VS_FORWARD_IF_ERROR(real_space_cached(l, k, G, &done));
+        if (done)
+            return VS_OK;
+    }
     for (int b1 = 0; b1 < g->nb; b1++)
         for (int b2 = b1; b2 < g->nb; b2++) {
             int p = vs__pack_index(g->nb, b1, b2);
@@ -310,12 +939,21 @@ static int reciprocal_slab(struct vs_lattice *l, const vs__kernel *k, fftw_compl
 
 /* F(k) = Σ_b f(k + b) e^{i(k+b)·(r_b1 − r_b2)} for every half-grid k: parallel (OpenMP) over the
  * residue of p0 mod L1, so that no two threads accumulate into the same k. */
-static int reciprocal_sum(struct vs_lattice *l, const vs__kernel *k, fftw_complex *F)
+static int reciprocal_sum(struct vs_lattice *l, const vs__kernel *k, fftw_complex *F,
+                          const vs__symgroup *G)
 {
     const vs__geom *g = &l->geo;
     long pmax[3], L0 = g->L[0];
     for (int i = 0; i < 3; i++) /* bounded by the work check of choose_ewald */
         pmax[i] = (long)recip_box_limit(g, l->gcut, i);
+    if (G != NULL && G->n > 1) {
+        vs__orbit_set s = {.l = l, .kind = VS__SET_RECIP};
+        for (int i = 0; i < 3; i++) {
+            s.lo[i] = -pmax[i];
+            s.hi[i] = pmax[i];
+        }
+        return orbit_sum(&s, k, G, F);
+    }
     int worst = VS_OK;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic) reduction(min : worst) num_threads(vs__omp_threads(l))
@@ -331,7 +969,7 @@ static int reciprocal_sum(struct vs_lattice *l, const vs__kernel *k, fftw_comple
 }
 
 /* T^rec(Δ) = (v0/V) Σ_k F(k) e^{+ik·Δ}: one c2r transform per (pair, component), into ttab. */
-static int reciprocal_part(struct vs_lattice *l, const vs__kernel *k)
+static int reciprocal_part(struct vs_lattice *l, const vs__kernel *k, const vs__symgroup *G)
 {
     const vs__geom *g = &l->geo;
     size_t nF;
@@ -352,7 +990,7 @@ static int reciprocal_part(struct vs_lattice *l, const vs__kernel *k)
         return vs__error(VS_ENUMERIC, "vs_lattice_create: FFTW could not plan the table transform");
     }
     int st;
-    VS_GOTO_IF_ERROR(st, reciprocal_sum(l, k, F), out);
+    VS_GOTO_IF_ERROR(st, reciprocal_sum(l, k, F, G), out);
     fftw_execute(plan);
     double scale = l->v0 / (g->vcell * (double)g->ncells);
     size_t nt = (size_t)l->npairs * g->ngrid * (size_t)l->npack;
@@ -394,9 +1032,17 @@ void vs__lattice_table_layout(const struct vs_lattice *l, int r2c, fftw_iodim64 
 }
 
 /* Open cluster: the bare kernel J(Δ) for every displacement |d_i| < L_i, zero elsewhere. */
-static int open_table(struct vs_lattice *l, const vs__kernel *k)
+static int open_table(struct vs_lattice *l, const vs__kernel *k, const vs__symgroup *G)
 {
     const vs__geom *g = &l->geo;
+    if (G != NULL && G->n > 1) {
+        vs__orbit_set s = {.l = l, .kind = VS__SET_OPEN};
+        for (int i = 0; i < 3; i++) {
+            s.lo[i] = 1 - g->L[i];
+            s.hi[i] = g->L[i] - 1;
+        }
+        return orbit_sum(&s, k, G, NULL);
+    }
     double J[VS__LAT_MAXNC * VS__LAT_MAXNC];
     for (int b1 = 0; b1 < g->nb; b1++)
         for (int b2 = b1; b2 < g->nb; b2++) {
@@ -454,10 +1100,41 @@ out:
     return st;
 }
 
-int vs__lattice_build_table(struct vs_lattice *l, const vs__kernel *k)
+/* Is the symmetry search worth its ≈ 50–200 harmonic evaluations and the fill? Only for kernels
+ * with expensive harmonics (lmax ≥ 6) and when the plain build visits more than a few thousand
+ * candidates (open clusters: single-site bases only). Periodic lattices: called after
+ * choose_ewald (the boxes of both sums). */
+static int symmetry_pays(const struct vs_lattice *l)
+{
+    const vs__geom *g = &l->geo;
+    double work = 1.0, real = 1.0;
+    /* lmax ≤ 4 (isotropic elastic, dipolar): the harmonics cost about what the D J Dᵀ fill of every
+     * term costs (bench/bench_table: 0.9–1.1× at L = 32–128), so the plain sums are kept */
+    if (l->lmax <= 4)
+        return 0;
+    if (g->open) {
+        if (g->nb != 1)
+            return 0;
+        for (int i = 0; i < 3; i++)
+            work *= 2.0 * g->L[i] - 1.0;
+        return work >= 1000.0;
+    }
+    for (int i = 0; i < 3; i++) {
+        work *= 2.0 * recip_box_limit(g, l->gcut, i) + 1.0;
+        real *= 2.0 * real_box_limit(g, l->rcut, 0.0, i) + 1.0;
+    }
+    return work + real >= 4096.0;
+}
+
+int vs__lattice_build_table_sym(struct vs_lattice *l, const vs__kernel *k, int use_symmetry,
+                                int *order_real, int *order_recip)
 {
     const vs__geom *g = &l->geo;
     size_t nt;
+    if (order_real != NULL)
+        *order_real = 1;
+    if (order_recip != NULL)
+        *order_recip = 1;
     VS_FORWARD_IF_ERROR(vs__size_mul3((size_t)l->npairs, g->ngrid, (size_t)l->npack, &nt));
     VS_RETURN_ERROR_IF(nt > SIZE_MAX / sizeof(double), VS_EOVERFLOW,
                        "vs_lattice_create: coupling table too large");
@@ -468,10 +1145,33 @@ int vs__lattice_build_table(struct vs_lattice *l, const vs__kernel *k)
     l->alpha = l->rcut = l->gcut = 0.0;
     if (l->lmax < 2)
         return VS_OK; /* no pair kernel: T = 0 */
-    if (g->open)
-        return open_table(l, k);
-    VS_FORWARD_IF_ERROR(choose_ewald(l, k));
-    VS_FORWARD_IF_ERROR(reciprocal_part(l, k));
-    VS_FORWARD_IF_ERROR(real_space_sum(l, k));
-    return apply_basis_shift(l);
+    vs__symgroup *gr = NULL, *gk = NULL;
+    int st = VS_OK;
+    if (!g->open)
+        VS_FORWARD_IF_ERROR(choose_ewald(l, k));
+    if (use_symmetry == 2 || (use_symmetry == 1 && symmetry_pays(l))) {
+        gr = vs__calloc(2, sizeof *gr, &st);
+        VS_RETURN_ERROR_IF(gr == NULL, st, "vs_lattice_create: out of memory (symmetry)");
+        gk = gr + 1;
+        VS_GOTO_IF_ERROR(st, find_symmetry(l, k, gr, gk), out);
+        if (order_real != NULL) /* multi-site bases: the kernel's 48 (real_space_cached) or none */
+            *order_real = g->nb > 1 && !g->open ? (gr->kfull ? VS__NSYM : 1) : gr->n;
+        if (order_recip != NULL)
+            *order_recip = g->open ? 1 : gk->n;
+    }
+    if (g->open) {
+        VS_GOTO_IF_ERROR(st, open_table(l, k, gr), out);
+        goto out;
+    }
+    VS_GOTO_IF_ERROR(st, reciprocal_part(l, k, gk), out);
+    VS_GOTO_IF_ERROR(st, real_space_sum(l, k, gr), out);
+    st = apply_basis_shift(l);
+out:
+    vs__free(gr);
+    return st;
+}
+
+int vs__lattice_build_table(struct vs_lattice *l, const vs__kernel *k)
+{
+    return vs__lattice_build_table_sym(l, k, 1, NULL, NULL);
 }

@@ -185,6 +185,13 @@ size_t vs__geom_half_index(const vs__geom *g, const int *p, int *conj);
 /* ================================================================ ewald.c */
 /* Choose α, rcut, gcut from the accuracy (or the user α) and fill l->ttab. */
 int vs__lattice_build_table(struct vs_lattice *l, const vs__kernel *k);
+/* The same with the point-group symmetry automatic (use_symmetry = 1: the default build, which skips
+ * it where it does not pay: lmax ≤ 4 or small builds), forced (2: tests) or off (0: the plain build,
+ * for tests and bench/bench_table); order_real / order_recip (may be NULL)
+ * receive the orders of the groups the real-space (or open-cluster) and reciprocal sums used
+ * (1: none). l->ttab must be NULL on entry; it is allocated here. */
+int vs__lattice_build_table_sym(struct vs_lattice *l, const vs__kernel *k, int use_symmetry,
+                                int *order_real, int *order_recip);
 /* The FFTW guru64 layout of a table transform: one 3-D transform per sublattice pair and packed
  * component, the real side over the full grid (the layout of ttab), the complex side over the half
  * grid; r2c = 1: real → complex (the k-space table, fft.c), 0: complex → real (the reciprocal part
