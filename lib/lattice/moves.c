@@ -6,8 +6,79 @@
  */
 #include <float.h>
 #include <math.h>
+#include <stddef.h>
 
 #include "lattice_internal.h"
+
+/* ---------------------------------------------------------------- the field change of one move */
+
+/* h_i += T_i δ for count sites i: the packed blocks T_i at t + i·tstep, the fields at h + i·hstep.
+ * Each h_{i,a} accumulates T_ab δ_b for b = 0 … nc−1 in turn — the order of a loop over
+ * vs__lattice_block — so the result does not depend on how the blocks are addressed. Inlined with
+ * a constant nc the loops unroll and the packed offsets become constants. */
+static inline __attribute__((always_inline)) void add_run_nc(int nc, const double *restrict t, ptrdiff_t tstep, const double *restrict d,
+                              double *restrict h, ptrdiff_t hstep, int count)
+{
+    for (int i = 0; i < count; i++, t += tstep, h += hstep)
+#pragma GCC unroll 16
+        for (int a = 0; a < nc; a++) {
+            double x = h[a];
+#pragma GCC unroll 16
+            for (int b = 0; b < nc; b++)
+                x += t[vs__pack_index(nc, a, b)] * d[b];
+            h[a] = x;
+        }
+}
+
+/* x mod g for −g < x < g. */
+static inline size_t wrap(int x, int g)
+{
+    return (size_t)(x < 0 ? x + g : x);
+}
+
+/* Site n = ((i0 L1 + i1) L2 + i2)·nb + bn reads the block of vs__lattice_block(l, n, m): sublattice
+ * pair (bn, bm), displacement sign·(c_n − c_m) mod g with sign = +1 for bn ≤ bm, −1 otherwise
+ * (T_{b2b1}(d) = T_{b1b2}(−d)). Along a row (i0, i1 and bn fixed) the displacement index moves by
+ * sign per site and wraps once, at i2 = cm2 (+1 for sign −1): the row is two runs of consecutive
+ * table blocks, walked with a pointer step instead of splitting every site index. Inline: one copy
+ * per constant nc (vs__lattice_add_move). */
+static inline __attribute__((always_inline)) void add_move_nc(int nc, const struct vs_lattice *l, size_t m, const double *d, double *h)
+{
+    const vs__geom *g = &l->geo;
+    int nb = g->nb, cm[3], bm;
+    const int *L = g->L, *G = g->g;
+    vs__geom_split(g, m, cm, &bm);
+    ptrdiff_t np = l->npack, hstep = (ptrdiff_t)nb * nc;
+    for (int bn = 0; bn < nb; bn++) {
+        int sign = bn <= bm ? 1 : -1;
+        const double *tp = l->ttab + (size_t)vs__pack_index(nb, bn, bm) * g->ngrid * (size_t)np;
+        int split = cm[2] + (sign < 0); /* first i2 of the second run */
+        size_t x2a = wrap(-sign * cm[2], G[2]), x2b = wrap(sign * (split - cm[2]), G[2]);
+        for (int i0 = 0; i0 < L[0]; i0++) {
+            size_t x0 = wrap(sign * (i0 - cm[0]), G[0]);
+            for (int i1 = 0; i1 < L[1]; i1++) {
+                size_t x1 = wrap(sign * (i1 - cm[1]), G[1]);
+                const double *row = tp + (x0 * (size_t)G[1] + x1) * (size_t)G[2] * (size_t)np;
+                double *hrow = h + (((size_t)i0 * (size_t)L[1] + (size_t)i1) * (size_t)L[2] * (size_t)nb + (size_t)bn) *
+                                       (size_t)nc;
+                add_run_nc(nc, row + x2a * (size_t)np, sign * np, d, hrow, hstep, split);
+                add_run_nc(nc, row + x2b * (size_t)np, sign * np, d, hrow + split * hstep, hstep, L[2] - split);
+            }
+        }
+    }
+}
+
+void vs__lattice_add_move(const struct vs_lattice *l, size_t m, const double *d, double *h)
+{
+    if (l->nc == 3) /* the dipolar kernel */
+        add_move_nc(3, l, m, d, h);
+    else if (l->nc == 6) /* the elastic kernel */
+        add_move_nc(6, l, m, d, h);
+    else
+        add_move_nc(l->nc, l, m, d, h);
+}
+
+/* ---------------------------------------------------------------- public functions */
 
 static int check_move(const vs_lattice *lat, const double *s, const double *h, size_t m, const double *snew,
                       const char *func)
@@ -21,20 +92,39 @@ static int check_move(const vs_lattice *lat, const double *s, const double *h, s
     return vs__check_finite_array(h + m * (size_t)lat->nc, (size_t)lat->nc, func, "h[m]");
 }
 
-/* Finite check that also returns max |a_i| (for the overflow bound of vs_lattice_update). */
+/* max |a_i| of a finite a[n] (n = ncomp: M), else the message of vs__check_finite_array. */
 static int max_abs_finite(const double *a, size_t n, const char *func, const char *what, double *mx)
 {
+    VS_FORWARD_IF_ERROR(vs__check_finite_array(a, n, func, what));
     double m = 0.0;
-    int bad = 0;
-    for (size_t i = 0; i < n; i++) {
-        double x = fabs(a[i]);
-        bad |= !(x <= DBL_MAX); /* NaN or inf */
-        m = x > m ? x : m;
-    }
-    if (bad)
-        return vs__check_finite_array(a, n, func, what);
+    for (size_t i = 0; i < n; i++)
+        m = fmax(m, fabs(a[i]));
     *mx = m;
     return VS_OK;
+}
+
+/* The screen of vs_lattice_update, before anything is written (nothing changes on error): s and h
+ * finite, and no updated field can overflow. |h_n + T δ| ≤ |h_n| + c with c = ncomp·max|T|·max|δ|,
+ * so every (|h_n| + c)·0 is 0 iff all of h is finite and |h_n| + c stays below DBL_MAX (x·0 is ±0
+ * for finite x, NaN otherwise). One branch-free pass over s and h with four accumulators, at memory
+ * speed; on failure the precise message: a non-finite s or h (VS_EINVAL), else the overflow. */
+static int screen_update(const vs_lattice *lat, const double *s, const double *h, double c, const char *func)
+{
+    size_t n = vs__lattice_nvals(lat), i = 0;
+    double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0; /* scalars, not an array: kept in registers */
+    for (; i + 4 <= n; i += 4) {
+        a0 += s[i] * 0.0 + (fabs(h[i]) + c) * 0.0;
+        a1 += s[i + 1] * 0.0 + (fabs(h[i + 1]) + c) * 0.0;
+        a2 += s[i + 2] * 0.0 + (fabs(h[i + 2]) + c) * 0.0;
+        a3 += s[i + 3] * 0.0 + (fabs(h[i + 3]) + c) * 0.0;
+    }
+    for (; i < n; i++)
+        a0 += s[i] * 0.0 + (fabs(h[i]) + c) * 0.0;
+    if (a0 + a1 + a2 + a3 == 0.0)
+        return VS_OK;
+    VS_FORWARD_IF_ERROR(vs__check_finite_array(h, n, func, "h"));
+    VS_FORWARD_IF_ERROR(vs__check_finite_array(s, n, func, "s"));
+    return vs__error(VS_ENUMERIC, "%s: the fields would overflow (spins or fields too large)", func);
 }
 
 VS_API int vs_lattice_delta_energy(const vs_lattice *lat, const double *s, const double *h, const double *M,
@@ -80,29 +170,21 @@ VS_API int vs_lattice_delta_energy(const vs_lattice *lat, const double *s, const
 VS_API int vs_lattice_update(const vs_lattice *lat, double *s, double *h, double *M, size_t m,
                              const double *snew)
 {
-    double hmax = 0.0, Mmax = 0.0, dmax = 0.0;
+    double Mmax = 0.0, dmax = 0.0;
     VS_FORWARD_IF_ERROR(check_move(lat, s, h, m, snew, __func__));
-    VS_FORWARD_IF_ERROR(max_abs_finite(h, vs__lattice_nvals(lat), __func__, "h", &hmax));
-    VS_FORWARD_IF_ERROR(vs__lattice_check_finite_fast(s, vs__lattice_nvals(lat), __func__, "s"));
     if (M)
         VS_FORWARD_IF_ERROR(max_abs_finite(M, (size_t)lat->nc, __func__, "M", &Mmax));
     int nc = lat->nc;
-    double d[VS__LAT_MAXNC], T[VS__LAT_MAXNC * VS__LAT_MAXNC];
+    double d[VS__LAT_MAXNC] = {0.0};
     for (int a = 0; a < nc; a++) {
         d[a] = snew[a] - s[m * nc + a];
         dmax = fmax(dmax, fabs(d[a]));
     }
-    /* Nothing is changed on error, so overflow is excluded beforehand: |h_n + T δ| ≤
-     * max|h| + nc·max|T|·max|δ|, and |M + δ| ≤ max|M| + max|δ|. */
-    double bound = fmax(hmax + nc * lat->tmax * dmax, Mmax + dmax);
-    VS_RETURN_ERROR_IF(!(dmax <= DBL_MAX && bound <= DBL_MAX), VS_ENUMERIC,
-                       "%s: the fields would overflow (spins or fields too large)", __func__);
-    for (size_t n = 0; n < lat->geo.nsites; n++) {
-        vs__lattice_block(lat, n, m, T);
-        for (int a = 0; a < nc; a++)
-            for (int b = 0; b < nc; b++)
-                h[n * nc + a] += T[a * nc + b] * d[b];
-    }
+    /* Overflow is excluded beforehand: |h_n + T δ| ≤ |h_n| + nc·max|T|·max|δ| (the screen), and
+     * |M + δ| ≤ max|M| + max|δ|. */
+    VS_FORWARD_IF_ERROR(screen_update(lat, s, h, nc * lat->tmax * dmax, __func__));
+    VS_RETURN_ERROR_IF(!(Mmax + dmax <= DBL_MAX), VS_ENUMERIC, "%s: the total M would overflow", __func__);
+    vs__lattice_add_move(lat, m, d, h);
     for (int a = 0; a < nc; a++) {
         s[m * nc + a] = snew[a];
         if (M)
