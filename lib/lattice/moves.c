@@ -41,16 +41,18 @@ static inline size_t wrap(int x, int g)
  * (T_{b2b1}(d) = T_{b1b2}(−d)). Along a row (i0, i1 and bn fixed) the displacement index moves by
  * sign per site and wraps once, at i2 = cm2 (+1 for sign −1): the row is two runs of consecutive
  * table blocks, walked with a pointer step instead of splitting every site index. Inline: one copy
- * per constant nc (vs__lattice_add_move). */
-static inline __attribute__((always_inline)) void add_move_nc(int nc, const struct vs_lattice *l, size_t m, const double *d, double *h)
+ * per constant nc and `bravais` (nb = 1: then the steps are constants too; vs__lattice_add_move). */
+static inline __attribute__((always_inline)) void add_move_nc(int nc, int bravais, const struct vs_lattice *l,
+                                                              size_t m, const double *d, double *h)
 {
     const vs__geom *g = &l->geo;
-    int nb = g->nb, cm[3], bm;
+    int nb = bravais ? 1 : g->nb, cm[3], bm;
     const int *L = g->L, *G = g->g;
     vs__geom_split(g, m, cm, &bm);
-    ptrdiff_t np = l->npack, hstep = (ptrdiff_t)nb * nc;
+    ptrdiff_t np = bravais ? nc * (nc + 1) / 2 : l->npack, hstep = (ptrdiff_t)nb * nc;
     for (int bn = 0; bn < nb; bn++) {
         int sign = bn <= bm ? 1 : -1;
+        ptrdiff_t tstep = bravais ? np : sign * np;
         const double *tp = l->ttab + (size_t)vs__pack_index(nb, bn, bm) * g->ngrid * (size_t)np;
         int split = cm[2] + (sign < 0); /* first i2 of the second run */
         size_t x2a = wrap(-sign * cm[2], G[2]), x2b = wrap(sign * (split - cm[2]), G[2]);
@@ -61,8 +63,8 @@ static inline __attribute__((always_inline)) void add_move_nc(int nc, const stru
                 const double *row = tp + (x0 * (size_t)G[1] + x1) * (size_t)G[2] * (size_t)np;
                 double *hrow = h + (((size_t)i0 * (size_t)L[1] + (size_t)i1) * (size_t)L[2] * (size_t)nb + (size_t)bn) *
                                        (size_t)nc;
-                add_run_nc(nc, row + x2a * (size_t)np, sign * np, d, hrow, hstep, split);
-                add_run_nc(nc, row + x2b * (size_t)np, sign * np, d, hrow + split * hstep, hstep, L[2] - split);
+                add_run_nc(nc, row + x2a * (size_t)np, tstep, d, hrow, hstep, split);
+                add_run_nc(nc, row + x2b * (size_t)np, tstep, d, hrow + split * hstep, hstep, L[2] - split);
             }
         }
     }
@@ -70,12 +72,17 @@ static inline __attribute__((always_inline)) void add_move_nc(int nc, const stru
 
 void vs__lattice_add_move(const struct vs_lattice *l, size_t m, const double *d, double *h)
 {
-    if (l->nc == 3) /* the dipolar kernel */
-        add_move_nc(3, l, m, d, h);
-    else if (l->nc == 6) /* the elastic kernel */
-        add_move_nc(6, l, m, d, h);
+    int bravais = l->geo.nb == 1;
+    if (l->nc == 3 && bravais) /* the dipolar kernel */
+        add_move_nc(3, 1, l, m, d, h);
+    else if (l->nc == 6 && bravais) /* the elastic kernel */
+        add_move_nc(6, 1, l, m, d, h);
+    else if (l->nc == 3)
+        add_move_nc(3, 0, l, m, d, h);
+    else if (l->nc == 6)
+        add_move_nc(6, 0, l, m, d, h);
     else
-        add_move_nc(l->nc, l, m, d, h);
+        add_move_nc(l->nc, 0, l, m, d, h);
 }
 
 /* ---------------------------------------------------------------- public functions */
@@ -92,7 +99,7 @@ static int check_move(const vs_lattice *lat, const double *s, const double *h, s
     return vs__check_finite_array(h + m * (size_t)lat->nc, (size_t)lat->nc, func, "h[m]");
 }
 
-/* max |a_i| of a finite a[n] (n = ncomp: M), else the message of vs__check_finite_array. */
+/* max |a_i| of a finite a[n], else the message of vs__check_finite_array. */
 static int max_abs_finite(const double *a, size_t n, const char *func, const char *what, double *mx)
 {
     VS_FORWARD_IF_ERROR(vs__check_finite_array(a, n, func, what));
@@ -104,27 +111,31 @@ static int max_abs_finite(const double *a, size_t n, const char *func, const cha
 }
 
 /* The screen of vs_lattice_update, before anything is written (nothing changes on error): s and h
- * finite, and no updated field can overflow. |h_n + T δ| ≤ |h_n| + c with c = ncomp·max|T|·max|δ|,
- * so every (|h_n| + c)·0 is 0 iff all of h is finite and |h_n| + c stays below DBL_MAX (x·0 is ±0
- * for finite x, NaN otherwise). One branch-free pass over s and h with four accumulators, at memory
- * speed; on failure the precise message: a non-finite s or h (VS_EINVAL), else the overflow. */
+ * finite, and no updated field can overflow: |h_n + T δ| ≤ max|h| + c with c = ncomp·max|T|·max|δ|
+ * must stay ≤ DBL_MAX. Fast path: Σ (|h_i| + |s_i|) + c ≤ DBL_MAX implies all of it (the sum bounds
+ * every term and is NaN or inf for a non-finite one): one branch-free pass over s and h, four
+ * accumulators, at memory speed. Otherwise the exact decision: a non-finite h or s (VS_EINVAL),
+ * max|h| + c beyond DBL_MAX (VS_ENUMERIC), else fine (only the sum was too large). */
 static int screen_update(const vs_lattice *lat, const double *s, const double *h, double c, const char *func)
 {
     size_t n = vs__lattice_nvals(lat), i = 0;
     double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0; /* scalars, not an array: kept in registers */
     for (; i + 4 <= n; i += 4) {
-        a0 += s[i] * 0.0 + (fabs(h[i]) + c) * 0.0;
-        a1 += s[i + 1] * 0.0 + (fabs(h[i + 1]) + c) * 0.0;
-        a2 += s[i + 2] * 0.0 + (fabs(h[i + 2]) + c) * 0.0;
-        a3 += s[i + 3] * 0.0 + (fabs(h[i + 3]) + c) * 0.0;
+        a0 += fabs(h[i]) + fabs(s[i]);
+        a1 += fabs(h[i + 1]) + fabs(s[i + 1]);
+        a2 += fabs(h[i + 2]) + fabs(s[i + 2]);
+        a3 += fabs(h[i + 3]) + fabs(s[i + 3]);
     }
     for (; i < n; i++)
-        a0 += s[i] * 0.0 + (fabs(h[i]) + c) * 0.0;
-    if (a0 + a1 + a2 + a3 == 0.0)
+        a0 += fabs(h[i]) + fabs(s[i]);
+    if ((a0 + a1) + (a2 + a3) + c <= DBL_MAX)
         return VS_OK;
-    VS_FORWARD_IF_ERROR(vs__check_finite_array(h, n, func, "h"));
+    double hmax = 0.0;
+    VS_FORWARD_IF_ERROR(max_abs_finite(h, n, func, "h", &hmax));
     VS_FORWARD_IF_ERROR(vs__check_finite_array(s, n, func, "s"));
-    return vs__error(VS_ENUMERIC, "%s: the fields would overflow (spins or fields too large)", func);
+    VS_RETURN_ERROR_IF(!(hmax + c <= DBL_MAX), VS_ENUMERIC,
+                       "%s: the fields would overflow (spins or fields too large)", func);
+    return VS_OK;
 }
 
 VS_API int vs_lattice_delta_energy(const vs_lattice *lat, const double *s, const double *h, const double *M,
