@@ -63,8 +63,8 @@ static inline __attribute__((always_inline)) void add_move_nc(int nc, int bravai
                 const double *row = tp + (x0 * (size_t)G[1] + x1) * (size_t)G[2] * (size_t)np;
                 double *hrow = h + (((size_t)i0 * (size_t)L[1] + (size_t)i1) * (size_t)L[2] * (size_t)nb + (size_t)bn) *
                                        (size_t)nc;
-                add_run_nc(nc, row + x2a * (size_t)np, tstep, d, hrow, hstep, split);
                 add_run_nc(nc, row + x2b * (size_t)np, tstep, d, hrow + split * hstep, hstep, L[2] - split);
+                add_run_nc(nc, row + x2a * (size_t)np, tstep, d, hrow, hstep, split);
             }
         }
     }
