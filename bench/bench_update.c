@@ -268,7 +268,8 @@ int main(int argc, char **argv)
     int Ls[2][8], nL[2] = {0, 0};
     const vs_coupling *cs[2] = {ce, cd};
     printf("# libvoigtspin single-spin update benchmark: sc L^3, default options; ns of thread CPU time per\n"
-           "# site (median of %d interleaved blocks). update = vs_lattice_update; stream = caller's loop over the packed\n"
+           "# site (median of %d interleaved blocks). update = vs_lattice_update; stream = caller's loop "
+           "over the packed\n"
            "# table column read via vs_lattice_coupling; api = vs_lattice_coupling per site; plain = the\n"
            "# sampler's plain path per accepted move (heat bath, 1 replica, 1 thread); agree = max rel.\n"
            "# difference of the fields after one move (update vs stream and api).\n",
@@ -277,8 +278,8 @@ int main(int argc, char **argv)
         int nc = vs_coupling_ncomp(cs[kc]);
         printf("\n# kernel %s, ncomp = %d\n", names[kc], nc);
         print_load("before");
-        printf("%4s %8s %9s %9s %9s %9s %8s %8s %8s %9s\n", "L", "N", "update", "stream", "api", "plain", "upd/str",
-               "upd/api", "pln/str", "agree");
+        printf("%4s %8s %9s %9s %9s %9s %8s %8s %8s %9s\n", "L", "N", "update", "stream", "api", "plain",
+               "upd/str", "upd/api", "pln/str", "agree");
         for (int L = 8; L <= Lmax && nL[kc] < 8; L *= 2) {
             int LL[3] = {L, L, L};
             vs_lattice *lat = NULL;
@@ -288,8 +289,9 @@ int main(int argc, char **argv)
             time_loops(lat, nc, reps, &r);
             int pr = L <= 16 ? reps : 3;
             r.plain = L <= plain_Lmax ? time_plain(lat, pr) : NAN;
-            printf("%4d %8zu %9.3f %9.3f %9.3f %9.3f %8.3f %8.3f %8.3f %9.2g\n", L, vs_lattice_nsites(lat), r.update,
-                   r.stream, r.api, r.plain, r.update / r.stream, r.update / r.api, r.plain / r.stream, r.agree);
+            printf("%4d %8zu %9.3f %9.3f %9.3f %9.3f %8.3f %8.3f %8.3f %9.2g\n", L, vs_lattice_nsites(lat),
+                   r.update, r.stream, r.api, r.plain, r.update / r.stream, r.update / r.api,
+                   r.plain / r.stream, r.agree);
             fflush(stdout);
             res[kc][nL[kc]] = r;
             Ls[kc][nL[kc]++] = L;
@@ -305,8 +307,8 @@ int main(int argc, char **argv)
             int L = Ls[kc][i];
             printf("%s_L%d_update_ns=%.4g\n%s_L%d_stream_ns=%.4g\n%s_L%d_api_ns=%.4g\n%s_L%d_plain_ns=%.4g\n"
                    "%s_L%d_update_over_stream=%.4g\n%s_L%d_plain_over_stream=%.4g\n",
-                   k, L, r->update, k, L, r->stream, k, L, r->api, k, L, r->plain, k, L, r->update / r->stream, k,
-                   L, r->plain / r->stream);
+                   k, L, r->update, k, L, r->stream, k, L, r->api, k, L, r->plain, k, L,
+                   r->update / r->stream, k, L, r->plain / r->stream);
         }
     vs_coupling_free(ce);
     vs_coupling_free(cd);

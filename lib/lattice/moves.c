@@ -16,8 +16,9 @@
  * Each h_{i,a} accumulates T_ab δ_b for b = 0 … nc−1 in turn — the order of a loop over
  * vs__lattice_block — so the result does not depend on how the blocks are addressed. Inlined with
  * a constant nc the loops unroll and the packed offsets become constants. */
-static inline __attribute__((always_inline)) void add_run_nc(int nc, const double *restrict t, ptrdiff_t tstep, const double *restrict d,
-                              double *restrict h, ptrdiff_t hstep, int count)
+static inline __attribute__((always_inline)) void add_run_nc(int nc, const double *restrict t,
+                                                             ptrdiff_t tstep, const double *restrict d,
+                                                             double *restrict h, ptrdiff_t hstep, int count)
 {
     for (int i = 0; i < count; i++, t += tstep, h += hstep)
 #pragma GCC unroll 16
@@ -61,8 +62,9 @@ static inline __attribute__((always_inline)) void add_move_nc(int nc, int bravai
             for (int i1 = 0; i1 < L[1]; i1++) {
                 size_t x1 = wrap(sign * (i1 - cm[1]), G[1]);
                 const double *row = tp + (x0 * (size_t)G[1] + x1) * (size_t)G[2] * (size_t)np;
-                double *hrow = h + (((size_t)i0 * (size_t)L[1] + (size_t)i1) * (size_t)L[2] * (size_t)nb + (size_t)bn) *
-                                       (size_t)nc;
+                double *hrow =
+                    h + (((size_t)i0 * (size_t)L[1] + (size_t)i1) * (size_t)L[2] * (size_t)nb + (size_t)bn) *
+                            (size_t)nc;
                 add_run_nc(nc, row + x2b * (size_t)np, tstep, d, hrow + split * hstep, hstep, L[2] - split);
                 add_run_nc(nc, row + x2a * (size_t)np, tstep, d, hrow, hstep, split);
             }

@@ -390,8 +390,8 @@ static void test_update_is_the_coupling_block_loop_bit_for_bit(void **state)
             if (k < 2)
                 assert_int_equal(vs_lattice_create(lt_tri_cell, 3, lt_tri_frac, L, cs[k], 0, o, &lat), VS_OK);
             else
-                assert_int_equal(vs_lattice_create_pairs(lt_tri_cell, 3, lt_tri_frac, L, 2, 2, disp, pair, blocks,
-                                                         NULL, o, &lat),
+                assert_int_equal(vs_lattice_create_pairs(lt_tri_cell, 3, lt_tri_frac, L, 2, 2, disp, pair,
+                                                         blocks, NULL, o, &lat),
                                  VS_OK);
             check_update_bits(lat);
             vs_lattice_free(lat);

@@ -509,11 +509,11 @@ static void test_update_screens_what_it_writes(void **state)
     assert_int_equal(vs_lattice_total(lat, s, M), VS_OK);
     double snew[3] = {0.0, 0.6, 0.8};
 #define RESET() (memcpy(s1, s, n3 * sizeof *s), memcpy(h1, h, n3 * sizeof *h), memcpy(M1, M, sizeof M))
-#define UNCHANGED()                                                                                              \
-    do {                                                                                                         \
-        assert_memory_equal(s1, s, n3 * sizeof *s);                                                              \
-        assert_memory_equal(h1, h, n3 * sizeof *h);                                                              \
-        assert_memory_equal(M1, M, sizeof M);                                                                    \
+#define UNCHANGED()                                                                                          \
+    do {                                                                                                     \
+        assert_memory_equal(s1, s, n3 * sizeof *s);                                                          \
+        assert_memory_equal(h1, h, n3 * sizeof *h);                                                          \
+        assert_memory_equal(M1, M, sizeof M);                                                                \
     } while (0)
     /* the move on the clean configuration: the reference */
     double *sr = malloc(n3 * sizeof *sr), *hr = malloc(n3 * sizeof *hr), Mr[3];
