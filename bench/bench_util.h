@@ -21,6 +21,15 @@ static inline double bench_now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+/* CPU time of the calling thread in seconds: on a shared machine the time a single-threaded loop
+ * waits for a core is not counted. */
+static inline double bench_thread_cpu(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
 /* Resident memory in bytes (Linux /proc/self/statm; 0 where unavailable). */
 static inline double bench_rss_bytes(void)
 {

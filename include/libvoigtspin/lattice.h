@@ -494,7 +494,8 @@ VS_API int vs_lattice_delta_energy(const vs_lattice *lat, const double *s, const
  * @param[in,out] M its total `double[ncomp]`, or NULL.
  * @param m site index < N.
  * @param snew new spin `double[ncomp]`, finite.
- * @return ::VS_OK, ::VS_EINVAL (NULL, m ≥ N, NaN/inf anywhere in s, h, M or snew),
+ * @return ::VS_OK, ::VS_EINVAL (NULL, m ≥ N, NaN/inf in snew, s_m, M or anywhere in h — every
+ *         value the call writes; the other spins are neither read nor checked),
  *         ::VS_ENUMERIC (the updated fields or M could overflow: checked beforehand from
  *         max|h| + ncomp·max|T|·max|snew − s_m|). Nothing is changed on error.
  */

@@ -286,7 +286,11 @@ void vs__lattice_options_default(struct vs_lattice_options *o);
 void vs__lattice_total(const struct vs_lattice *lat, const double *s, double *M);
 
 /* ================================================================ moves.c */
-/* public functions only */
+/* h_n += T(r_n − r_m) δ for every site n: the field change of the move s_m → s_m + δ (δ[nc]), in
+ * O(N ncomp²) with the table walked run by run (no per-site index arithmetic). Each h_{n,a}
+ * accumulates T_ab δ_b for b = 0 … nc−1 in turn: bit for bit a loop over vs__lattice_block.
+ * No checks (vs_lattice_update and the sampler's plain path check or trust their inputs). */
+void vs__lattice_add_move(const struct vs_lattice *l, size_t m, const double *d, double *h);
 
 /* ================================================================ luttinger_tisza.c */
 /* public functions only */

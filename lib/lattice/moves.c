@@ -6,8 +6,88 @@
  */
 #include <float.h>
 #include <math.h>
+#include <stddef.h>
 
 #include "lattice_internal.h"
+
+/* ---------------------------------------------------------------- the field change of one move */
+
+/* h_i += T_i δ for count sites i: the packed blocks T_i at t + i·tstep, the fields at h + i·hstep.
+ * Each h_{i,a} accumulates T_ab δ_b for b = 0 … nc−1 in turn — the order of a loop over
+ * vs__lattice_block — so the result does not depend on how the blocks are addressed. Inlined with
+ * a constant nc the loops unroll and the packed offsets become constants. */
+static inline __attribute__((always_inline)) void add_run_nc(int nc, const double *restrict t,
+                                                             ptrdiff_t tstep, const double *restrict d,
+                                                             double *restrict h, ptrdiff_t hstep, int count)
+{
+    for (int i = 0; i < count; i++, t += tstep, h += hstep)
+#pragma GCC unroll 16
+        for (int a = 0; a < nc; a++) {
+            double x = h[a];
+#pragma GCC unroll 16
+            for (int b = 0; b < nc; b++)
+                x += t[vs__pack_index(nc, a, b)] * d[b];
+            h[a] = x;
+        }
+}
+
+/* x mod g for −g < x < g. */
+static inline size_t wrap(int x, int g)
+{
+    return (size_t)(x < 0 ? x + g : x);
+}
+
+/* Site n = ((i0 L1 + i1) L2 + i2)·nb + bn reads the block of vs__lattice_block(l, n, m): sublattice
+ * pair (bn, bm), displacement sign·(c_n − c_m) mod g with sign = +1 for bn ≤ bm, −1 otherwise
+ * (T_{b2b1}(d) = T_{b1b2}(−d)). Along a row (i0, i1 and bn fixed) the displacement index moves by
+ * sign per site and wraps once, at i2 = cm2 (+1 for sign −1): the row is two runs of consecutive
+ * table blocks, walked with a pointer step instead of splitting every site index. Inline: one copy
+ * per constant nc and `bravais` (nb = 1: then the steps are constants too; vs__lattice_add_move). */
+static inline __attribute__((always_inline)) void add_move_nc(int nc, int bravais, const struct vs_lattice *l,
+                                                              size_t m, const double *d, double *h)
+{
+    const vs__geom *g = &l->geo;
+    int nb = bravais ? 1 : g->nb, cm[3], bm;
+    const int *L = g->L, *G = g->g;
+    vs__geom_split(g, m, cm, &bm);
+    ptrdiff_t np = bravais ? nc * (nc + 1) / 2 : l->npack, hstep = (ptrdiff_t)nb * nc;
+    for (int bn = 0; bn < nb; bn++) {
+        int sign = bn <= bm ? 1 : -1;
+        ptrdiff_t tstep = bravais ? np : sign * np;
+        const double *tp = l->ttab + (size_t)vs__pack_index(nb, bn, bm) * g->ngrid * (size_t)np;
+        int split = cm[2] + (sign < 0); /* first i2 of the second run */
+        size_t x2a = wrap(-sign * cm[2], G[2]), x2b = wrap(sign * (split - cm[2]), G[2]);
+        for (int i0 = 0; i0 < L[0]; i0++) {
+            size_t x0 = wrap(sign * (i0 - cm[0]), G[0]);
+            for (int i1 = 0; i1 < L[1]; i1++) {
+                size_t x1 = wrap(sign * (i1 - cm[1]), G[1]);
+                const double *row = tp + (x0 * (size_t)G[1] + x1) * (size_t)G[2] * (size_t)np;
+                double *hrow =
+                    h + (((size_t)i0 * (size_t)L[1] + (size_t)i1) * (size_t)L[2] * (size_t)nb + (size_t)bn) *
+                            (size_t)nc;
+                add_run_nc(nc, row + x2b * (size_t)np, tstep, d, hrow + split * hstep, hstep, L[2] - split);
+                add_run_nc(nc, row + x2a * (size_t)np, tstep, d, hrow, hstep, split);
+            }
+        }
+    }
+}
+
+void vs__lattice_add_move(const struct vs_lattice *l, size_t m, const double *d, double *h)
+{
+    int bravais = l->geo.nb == 1;
+    if (l->nc == 3 && bravais) /* the dipolar kernel */
+        add_move_nc(3, 1, l, m, d, h);
+    else if (l->nc == 6 && bravais) /* the elastic kernel */
+        add_move_nc(6, 1, l, m, d, h);
+    else if (l->nc == 3)
+        add_move_nc(3, 0, l, m, d, h);
+    else if (l->nc == 6)
+        add_move_nc(6, 0, l, m, d, h);
+    else
+        add_move_nc(l->nc, 0, l, m, d, h);
+}
+
+/* ---------------------------------------------------------------- public functions */
 
 static int check_move(const vs_lattice *lat, const double *s, const double *h, size_t m, const double *snew,
                       const char *func)
@@ -21,19 +101,48 @@ static int check_move(const vs_lattice *lat, const double *s, const double *h, s
     return vs__check_finite_array(h + m * (size_t)lat->nc, (size_t)lat->nc, func, "h[m]");
 }
 
-/* Finite check that also returns max |a_i| (for the overflow bound of vs_lattice_update). */
+/* max |a_i| of a finite a[n], else the message of vs__check_finite_array. */
 static int max_abs_finite(const double *a, size_t n, const char *func, const char *what, double *mx)
 {
+    VS_FORWARD_IF_ERROR(vs__check_finite_array(a, n, func, what));
     double m = 0.0;
-    int bad = 0;
-    for (size_t i = 0; i < n; i++) {
-        double x = fabs(a[i]);
-        bad |= !(x <= DBL_MAX); /* NaN or inf */
-        m = x > m ? x : m;
-    }
-    if (bad)
-        return vs__check_finite_array(a, n, func, what);
+    for (size_t i = 0; i < n; i++)
+        m = fabs(a[i]) > m ? fabs(a[i]) : m; /* not fmax: a libm call per value */
     *mx = m;
+    return VS_OK;
+}
+
+/* The screen of vs_lattice_update, before anything is written (nothing changes on error). Every
+ * field is written, so all of h must be finite and no updated field may overflow: |h_n + T δ| ≤
+ * max|h| + c with c = ncomp·max|T|·max|δ| must stay ≤ DBL_MAX. Of s only s_m is read and written
+ * (checked by check_move): a non-finite spin elsewhere is the caller's and left as it is (with
+ * fields h = T * s it would make h non-finite too). Fast path: Σ|h_i| + c ≤ DBL_MAX implies all
+ * of it (the sum bounds every term and is NaN or inf for a non-finite one): one branch-free pass
+ * over h, at memory speed. Otherwise the exact decision: a non-finite h (VS_EINVAL), max|h| + c
+ * beyond DBL_MAX (VS_ENUMERIC), else fine (only the sum was too large). */
+static int screen_update(const vs_lattice *lat, const double *h, double c, const char *func)
+{
+    size_t n = vs__lattice_nvals(lat), i = 0;
+    /* eight sums in scalars (registers; four 2-wide vectors), to hide the latency of the adds */
+    double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0, a4 = 0.0, a5 = 0.0, a6 = 0.0, a7 = 0.0;
+    for (; i + 8 <= n; i += 8) {
+        a0 += fabs(h[i]);
+        a1 += fabs(h[i + 1]);
+        a2 += fabs(h[i + 2]);
+        a3 += fabs(h[i + 3]);
+        a4 += fabs(h[i + 4]);
+        a5 += fabs(h[i + 5]);
+        a6 += fabs(h[i + 6]);
+        a7 += fabs(h[i + 7]);
+    }
+    for (; i < n; i++)
+        a0 += fabs(h[i]);
+    if (((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) + c <= DBL_MAX)
+        return VS_OK;
+    double hmax = 0.0;
+    VS_FORWARD_IF_ERROR(max_abs_finite(h, n, func, "h", &hmax));
+    VS_RETURN_ERROR_IF(!(hmax + c <= DBL_MAX), VS_ENUMERIC,
+                       "%s: the fields would overflow (spins or fields too large)", func);
     return VS_OK;
 }
 
@@ -80,29 +189,21 @@ VS_API int vs_lattice_delta_energy(const vs_lattice *lat, const double *s, const
 VS_API int vs_lattice_update(const vs_lattice *lat, double *s, double *h, double *M, size_t m,
                              const double *snew)
 {
-    double hmax = 0.0, Mmax = 0.0, dmax = 0.0;
+    double Mmax = 0.0, dmax = 0.0;
     VS_FORWARD_IF_ERROR(check_move(lat, s, h, m, snew, __func__));
-    VS_FORWARD_IF_ERROR(max_abs_finite(h, vs__lattice_nvals(lat), __func__, "h", &hmax));
-    VS_FORWARD_IF_ERROR(vs__lattice_check_finite_fast(s, vs__lattice_nvals(lat), __func__, "s"));
     if (M)
         VS_FORWARD_IF_ERROR(max_abs_finite(M, (size_t)lat->nc, __func__, "M", &Mmax));
     int nc = lat->nc;
-    double d[VS__LAT_MAXNC], T[VS__LAT_MAXNC * VS__LAT_MAXNC];
+    double d[VS__LAT_MAXNC] = {0.0};
     for (int a = 0; a < nc; a++) {
         d[a] = snew[a] - s[m * nc + a];
-        dmax = fmax(dmax, fabs(d[a]));
+        dmax = fabs(d[a]) > dmax ? fabs(d[a]) : dmax; /* d is finite or ±inf, never NaN */
     }
-    /* Nothing is changed on error, so overflow is excluded beforehand: |h_n + T δ| ≤
-     * max|h| + nc·max|T|·max|δ|, and |M + δ| ≤ max|M| + max|δ|. */
-    double bound = fmax(hmax + nc * lat->tmax * dmax, Mmax + dmax);
-    VS_RETURN_ERROR_IF(!(dmax <= DBL_MAX && bound <= DBL_MAX), VS_ENUMERIC,
-                       "%s: the fields would overflow (spins or fields too large)", __func__);
-    for (size_t n = 0; n < lat->geo.nsites; n++) {
-        vs__lattice_block(lat, n, m, T);
-        for (int a = 0; a < nc; a++)
-            for (int b = 0; b < nc; b++)
-                h[n * nc + a] += T[a * nc + b] * d[b];
-    }
+    /* Overflow is excluded beforehand: |h_n + T δ| ≤ |h_n| + nc·max|T|·max|δ| (the screen), and
+     * |M + δ| ≤ max|M| + max|δ|. */
+    VS_FORWARD_IF_ERROR(screen_update(lat, h, nc * lat->tmax * dmax, __func__));
+    VS_RETURN_ERROR_IF(!(Mmax + dmax <= DBL_MAX), VS_ENUMERIC, "%s: the total M would overflow", __func__);
+    vs__lattice_add_move(lat, m, d, h);
     for (int a = 0; a < nc; a++) {
         s[m * nc + a] = snew[a];
         if (M)

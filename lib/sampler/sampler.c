@@ -166,14 +166,9 @@ static int apply_move(const vs_sampler *s, vs__slot *sl, size_t m, const double 
     }
     c->E += dE;
     if (s->opt.fields == VS_SAMPLER_PLAIN) {
-        /* h_n += T(r_n − r_m) δ for every n: the loop of vs_lattice_update */
-        double T[VS__LAT_MAXNC * VS__LAT_MAXNC];
-        for (size_t n = 0; n < s->N; n++) {
-            vs__lattice_block(s->lat, n, m, T);
-            for (int a = 0; a < nc; a++)
-                for (int b = 0; b < nc; b++)
-                    c->h0[n * nc + a] += T[a * nc + b] * d[b];
-        }
+        /* h_n += T(r_n − r_m) δ for every n: the loop of vs_lattice_update (the fields are the
+         * sampler's own and finite, so without its screen) */
+        vs__lattice_add_move(s->lat, m, d, c->h0);
         return VS_OK;
     }
     if (!c->mark[m]) {

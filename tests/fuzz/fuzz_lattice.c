@@ -138,7 +138,8 @@ static void query(fz *f, vs_lattice *lat, size_t N, int nc, double *s, double *h
         FZ_CALL(rc, vs_lattice_delta_energy(lat, s, h, withM ? M : NULL, m, snew, o));
         FZ_FINITE(rc, o, 1);
         FZ_CALL(rc, vs_lattice_update(lat, s, h, withM ? M : NULL, m, snew));
-        FZ_FINITE(rc, s, len);
+        if (m < N) /* the spin it writes (the others are the caller's, neither read nor checked) */
+            FZ_FINITE(rc, s + m * (size_t)nc, (size_t)nc);
         FZ_FINITE(rc, h, len);
         if (withM)
             FZ_FINITE(rc, M, (size_t)nc);

@@ -338,6 +338,70 @@ static void test_single_spin_moves_match_recomputation(void **state)
     check_moves(VS_LATTICE_OPEN, 1.7);
 }
 
+/* vs_lattice_update walks the table row by row (issue 12). Its fields must be, bit for bit, the
+ * caller's loop h_n += T(r_n − r_m) δ over the blocks of vs_lattice_coupling(lat, n, m) (each
+ * h_{n,a} accumulating T_ab δ_b for b = 0 … ncomp−1) — the addressing of vs_lattice_coupling is
+ * independent of the row walk. Triclinic cell with 3 basis sites (pairs b_n > b_m read the table at
+ * −d), L = (3, 2, 5), periodic and open; dipolar (3 components), elastic (6) and a pair table
+ * with 2 components (the generic path); every site m once. */
+static void check_update_bits(vs_lattice *lat)
+{
+    int nc = vs_lattice_ncomp(lat);
+    size_t N = vs_lattice_nsites(lat), nv = N * (size_t)nc;
+    uint64_t rng = 77;
+    double *s = lt_random_spins(&rng, N, nc), *h = malloc(nv * sizeof *h), *hr = malloc(nv * sizeof *hr);
+    double T[36], d[6];
+    assert_int_equal(vs_lattice_fields(lat, s, h), VS_OK);
+    memcpy(hr, h, nv * sizeof *h);
+    for (size_t m = 0; m < N; m++) {
+        double *snew = lt_random_spins(&rng, 1, nc);
+        for (int a = 0; a < nc; a++)
+            d[a] = snew[a] - s[m * nc + a];
+        for (size_t n = 0; n < N; n++) {
+            assert_int_equal(vs_lattice_coupling(lat, n, m, T), VS_OK);
+            for (int a = 0; a < nc; a++) {
+                double x = hr[n * nc + a];
+                for (int b = 0; b < nc; b++)
+                    x += T[a * nc + b] * d[b];
+                hr[n * nc + a] = x;
+            }
+        }
+        assert_int_equal(vs_lattice_update(lat, s, h, NULL, m, snew), VS_OK);
+        assert_memory_equal(h, hr, nv * sizeof *h);
+        free(snew);
+    }
+    free(s);
+    free(h);
+    free(hr);
+}
+
+static void test_update_is_the_coupling_block_loop_bit_for_bit(void **state)
+{
+    (void)state;
+    vs_coupling *ce = elastic_coupling(0), *cd = NULL;
+    assert_int_equal(vs_coupling_create_dipolar(&cd), VS_OK);
+    int L[3] = {3, 2, 5}, disp[6] = {1, 0, 0, 0, 1, -1}, pair[4] = {0, 1, 2, 2};
+    double blocks[8] = {0.7, 0.2, 0.2, -0.4, 1.1, 0.0, 0.0, 0.3};
+    for (int boundary = 0; boundary < 2; boundary++) {
+        vs_lattice_options *o = lt_options(1e-10, 0.0, boundary ? VS_LATTICE_OPEN : VS_LATTICE_PERIODIC);
+        const vs_coupling *cs[2] = {cd, ce};
+        for (int k = 0; k < 3; k++) {
+            vs_lattice *lat = NULL;
+            if (k < 2)
+                assert_int_equal(vs_lattice_create(lt_tri_cell, 3, lt_tri_frac, L, cs[k], 0, o, &lat), VS_OK);
+            else
+                assert_int_equal(vs_lattice_create_pairs(lt_tri_cell, 3, lt_tri_frac, L, 2, 2, disp, pair,
+                                                         blocks, NULL, o, &lat),
+                                 VS_OK);
+            check_update_bits(lat);
+            vs_lattice_free(lat);
+        }
+        vs_lattice_options_free(o);
+    }
+    vs_coupling_free(ce);
+    vs_coupling_free(cd);
+}
+
 /* Open cluster: zero-padded FFT convolution = the bare kernel of Eq. 19 summed directly here. */
 static void test_open_cluster_fields_equal_bare_pair_sum(void **state)
 {
@@ -486,6 +550,7 @@ int main(void)
         cmocka_unit_test(test_uniform_term_alone_is_eq21_mean_field),
         cmocka_unit_test(test_pure_compression_has_zero_pair_energy),
         cmocka_unit_test(test_single_spin_moves_match_recomputation),
+        cmocka_unit_test(test_update_is_the_coupling_block_loop_bit_for_bit),
         cmocka_unit_test(test_open_cluster_fields_equal_bare_pair_sum),
         cmocka_unit_test(test_fourier_coupling_matches_mode_energy),
         cmocka_unit_test(test_luttinger_tisza_bounds_every_configuration),

@@ -487,6 +487,100 @@ static void test_moves_reject_nonfinite_and_change_nothing(void **state)
     vs_coupling_free(c);
 }
 
+/* vs_lattice_update screens only what it writes (issue 12: no O(N) scan of s per move): all of h
+ * (finite, and no updated field can overflow), s_m, snew and M. Shown on an sc 3³ dipolar lattice:
+ * a NaN spin elsewhere is neither read nor checked (the result equals the move on the clean
+ * configuration, bit for bit); a non-finite snew or field anywhere is VS_EINVAL; fields at DBL_MAX
+ * with a move that could push them over, or a δ that overflows, are VS_ENUMERIC — nothing changed
+ * on error; finite extremes that cannot overflow (one field at DBL_MAX and a unit move; all fields
+ * at 1e308, whose sum overflows the fast screen) are accepted with finite fields. */
+static void test_update_screens_what_it_writes(void **state)
+{
+    (void)state;
+    vs_coupling *c = dip();
+    int L[3] = {3, 3, 3};
+    vs_lattice *lat = NULL;
+    assert_int_equal(vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, L, c, 0, NULL, &lat), VS_OK);
+    size_t N = vs_lattice_nsites(lat), n3 = N * 3, m = 13, far = N - 1;
+    uint64_t rng = 12;
+    double *s = lt_random_spins(&rng, N, 3), *h = malloc(n3 * sizeof *h);
+    double *s1 = malloc(n3 * sizeof *s1), *h1 = malloc(n3 * sizeof *h1), M[3], M1[3];
+    assert_int_equal(vs_lattice_fields(lat, s, h), VS_OK);
+    assert_int_equal(vs_lattice_total(lat, s, M), VS_OK);
+    double snew[3] = {0.0, 0.6, 0.8};
+#define RESET() (memcpy(s1, s, n3 * sizeof *s), memcpy(h1, h, n3 * sizeof *h), memcpy(M1, M, sizeof M))
+#define UNCHANGED()                                                                                          \
+    do {                                                                                                     \
+        assert_memory_equal(s1, s, n3 * sizeof *s);                                                          \
+        assert_memory_equal(h1, h, n3 * sizeof *h);                                                          \
+        assert_memory_equal(M1, M, sizeof M);                                                                \
+    } while (0)
+    /* the move on the clean configuration: the reference */
+    double *sr = malloc(n3 * sizeof *sr), *hr = malloc(n3 * sizeof *hr), Mr[3];
+    memcpy(sr, s, n3 * sizeof *s);
+    memcpy(hr, h, n3 * sizeof *h);
+    memcpy(Mr, M, sizeof M);
+    assert_int_equal(vs_lattice_update(lat, sr, hr, Mr, m, snew), VS_OK);
+    /* a NaN spin elsewhere: not read, the result is the clean one bit for bit */
+    RESET();
+    s1[far * 3 + 1] = NAN;
+    assert_int_equal(vs_lattice_update(lat, s1, h1, M1, m, snew), VS_OK);
+    assert_true(all_finite(h1, n3) && all_finite(s1 + m * 3, 3) && all_finite(M1, 3));
+    assert_memory_equal(h1, hr, n3 * sizeof *h);
+    assert_memory_equal(s1 + m * 3, snew, sizeof snew);
+    assert_memory_equal(M1, Mr, sizeof M);
+    /* a non-finite new spin, or a non-finite field far from m: refused, nothing changed */
+    RESET();
+    double bad[3] = {0.0, INFINITY, 0.0};
+    assert_int_equal(vs_lattice_update(lat, s1, h1, M1, m, bad), VS_EINVAL);
+    UNCHANGED();
+    for (int k = 0; k < 2; k++) {
+        RESET();
+        h1[far * 3 + 2] = k ? -INFINITY : NAN;
+        assert_int_equal(vs_lattice_update(lat, s1, h1, M1, m, snew), VS_EINVAL);
+        h1[far * 3 + 2] = h[far * 3 + 2];
+        UNCHANGED();
+    }
+    /* a field at ±DBL_MAX far from m and a move of size 1e300: it could overflow, refused */
+    for (int k = 0; k < 2; k++) {
+        RESET();
+        double keep = h[far * 3];
+        h[far * 3] = h1[far * 3] = k ? -DBL_MAX : DBL_MAX;
+        double big[3] = {1e300, 0.0, 0.0};
+        assert_int_equal(vs_lattice_update(lat, s1, h1, M1, m, big), VS_ENUMERIC);
+        UNCHANGED();
+        /* with a unit move it cannot overflow (|T δ| ≪ ulp(DBL_MAX)): accepted, fields finite */
+        assert_int_equal(vs_lattice_update(lat, s1, h1, M1, m, snew), VS_OK);
+        assert_true(all_finite(h1, n3) && all_finite(M1, 3));
+        assert_true(fabs(h1[far * 3]) == DBL_MAX);
+        h[far * 3] = keep;
+    }
+    /* a δ that overflows (snew − s_m = DBL_MAX − (−DBL_MAX)): refused */
+    RESET();
+    double sm0 = s[m * 3];
+    s[m * 3] = s1[m * 3] = -DBL_MAX;
+    double top[3] = {DBL_MAX, 0.0, 0.0};
+    assert_int_equal(vs_lattice_update(lat, s1, h1, M1, m, top), VS_ENUMERIC);
+    UNCHANGED();
+    s[m * 3] = sm0;
+    /* every field at 1e308: their sum overflows the fast screen, max|h| + c does not: accepted */
+    RESET();
+    for (size_t i = 0; i < n3; i++)
+        h1[i] = 1e308;
+    assert_int_equal(vs_lattice_update(lat, s1, h1, NULL, m, snew), VS_OK);
+    assert_true(all_finite(h1, n3));
+#undef RESET
+#undef UNCHANGED
+    free(s);
+    free(h);
+    free(s1);
+    free(h1);
+    free(sr);
+    free(hr);
+    vs_lattice_free(lat);
+    vs_coupling_free(c);
+}
+
 /* Extreme E0, D and U: H(k), λ and T_c are finite or the call fails (bcc 2³ dipolar, E0 = 1e300,
  * D = 1e10 I: T_c = E0 λ_max / 3 ≈ 3e309 overflows). D = DBL_MAX no longer overflows when it is
  * symmetrised. */
@@ -600,6 +694,7 @@ int main(void)
         cmocka_unit_test(test_memory_ceiling_refuses_fast),
         cmocka_unit_test(test_evaluators_never_return_nonfinite),
         cmocka_unit_test(test_moves_reject_nonfinite_and_change_nothing),
+        cmocka_unit_test(test_update_screens_what_it_writes),
         cmocka_unit_test(test_extreme_scales_fail_instead_of_inf),
         cmocka_unit_test(test_create_with_extreme_values_is_fast_and_safe),
     };
