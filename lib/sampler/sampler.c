@@ -288,10 +288,13 @@ VS_API int vs_sampler_sweep(vs_sampler *s, long nsweeps)
     VS_CHECK_PTR(s);
     VS_RETURN_ERROR_IF(nsweeps < 0, VS_EINVAL, "%s: nsweeps = %ld must be >= 0", __func__, nsweeps);
     int nt = thread_count(s);
+    /* Replicas are handed to threads as they come free (dynamic): a thread that shares its core with
+     * another process no longer holds up the sweep with a fixed share of the replicas. Each replica
+     * keeps its own stream and state, so the results do not depend on which thread runs it. */
     for (long k = 0; k < nsweeps; k++) {
         int st = VS_OK;
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static, 1) if (nt > 1) reduction(| : st)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1) reduction(| : st)
 #endif
         for (int r = 0; r < s->nrep; r++)
             st |= sweep_slot(s, &s->slot[r], s->sweeps) != VS_OK;
