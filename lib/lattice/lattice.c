@@ -7,6 +7,7 @@
  */
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lattice_internal.h"
@@ -111,6 +112,19 @@ static int check_table(struct vs_lattice *l)
     return VS_OK;
 }
 
+/* The stages below (geometry, Ewald, FFT) name vs_lattice_create in their messages; under another
+ * constructor a failure is re-recorded under that constructor's name (the cause stays). */
+static int restate(int st, const char *func)
+{
+    static const char pre[] = "vs_lattice_create: ";
+    const char *m = vs_last_error();
+    if (strcmp(func, "vs_lattice_create") == 0 || strncmp(m, pre, sizeof pre - 1) != 0)
+        return st;
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", m + sizeof pre - 1);
+    return vs__error(st, "%s: %s", func, msg);
+}
+
 /* The one constructor: the kernel's table (ewald.c), plus a user pair table when pairs != NULL
  * (pairs.c), then the k-space table and plans (fft.c). */
 static int lattice_build(const double *cell, int nbasis, const double *frac, const int *L,
@@ -147,7 +161,7 @@ static int lattice_build(const double *cell, int nbasis, const double *frac, con
     return VS_OK;
 fail:
     vs_lattice_free(l);
-    return st;
+    return restate(st, func);
 }
 
 VS_API int vs_lattice_create(const double *cell, int nbasis, const double *frac, const int *L,

@@ -322,6 +322,12 @@ static void test_pairs_bad_input_is_refused(void **state)
     assert_int_equal(vs_lattice_create_pairs(NULL, 1, origin, L, 3, 1, d1, p00, B, NULL, NULL, &lat),
                      VS_EINVAL);
     /* npairs = 0 (arrays may be NULL): the zero table, or the coupling alone */
+    /* a failure in a stage shared with vs_lattice_create (the geometry) names this function */
+    const double flat_cell[9] = {1, 0, 0, 0, 1, 0, 1, 1, 0};
+    assert_int_equal(vs_lattice_create_pairs(flat_cell, 1, origin, L, 3, 1, d1, p00, B, NULL, NULL, &lat),
+                     VS_EINVAL);
+    assert_non_null(strstr(vs_last_error(), "vs_lattice_create_pairs: "));
+    assert_non_null(strstr(vs_last_error(), "degenerate"));
     assert_int_equal(vs_lattice_create_pairs(sc_cell, 1, origin, L, 3, 0, NULL, NULL, NULL, NULL, NULL, &lat),
                      VS_OK);
     double lmax;
