@@ -512,6 +512,28 @@ static int term_value(const vs__orbit_set *s, const vs__kernel *k, const double 
     return VS_OK;
 }
 
+
+/* The upper triangle of D J Dᵀ (nc×nc, row-major D and J), packed row by row into P: the block of a
+ * symmetry image, T(R r) = D(R) T(r) D(R)ᵀ. */
+static void rotate_packed(int nc, const double *D, const double *J, double *P)
+{
+    double DJ[VS__LAT_MAXNC * VS__LAT_MAXNC];
+    for (int a = 0; a < nc; a++)
+        for (int b = 0; b < nc; b++) {
+            double v = 0.0;
+            for (int c = 0; c < nc; c++)
+                v += D[a * nc + c] * J[c * nc + b];
+            DJ[a * nc + b] = v;
+        }
+    int c = 0;
+    for (int a = 0; a < nc; a++)
+        for (int b = a; b < nc; b++) {
+            double v = 0.0;
+            for (int e = 0; e < nc; e++)
+                v += DJ[a * nc + e] * D[b * nc + e];
+            P[c++] = v;
+        }
+}
 /* Add the orbit of representative p (value J) to its destination: ttab (real, open) or F. */
 static void scatter_orbit(const vs__orbit_set *s, const vs__symgroup *G, const long *p,
                           const double *J, fftw_complex *F)
@@ -533,31 +555,15 @@ static void scatter_orbit(const vs__orbit_set *s, const vs__symgroup *G, const l
         if (dup)
             continue;
         memcpy(seen[nseen++], q, sizeof seen[0]);
-        double T[VS__LAT_MAXNC * VS__LAT_MAXNC], P[VS__LAT_MAXNC * (VS__LAT_MAXNC + 1) / 2];
-        const double *Jg = J;
-        if (!G->ident[i]) { /* T = D J Dᵀ, upper triangle */
-            const double *D = G->D[i];
-            double DJ[VS__LAT_MAXNC * VS__LAT_MAXNC];
+        double P[VS__LAT_MAXNC * (VS__LAT_MAXNC + 1) / 2];
+        if (!G->ident[i]) {
+            rotate_packed(nc, G->D[i], J, P);
+        } else {
+            int c = 0;
             for (int a = 0; a < nc; a++)
-                for (int b = 0; b < nc; b++) {
-                    double v = 0.0;
-                    for (int c = 0; c < nc; c++)
-                        v += D[a * nc + c] * J[c * nc + b];
-                    DJ[a * nc + b] = v;
-                }
-            for (int a = 0; a < nc; a++)
-                for (int b = a; b < nc; b++) {
-                    double v = 0.0;
-                    for (int c = 0; c < nc; c++)
-                        v += DJ[a * nc + c] * D[b * nc + c];
-                    T[a * nc + b] = v;
-                }
-            Jg = T;
+                for (int b = a; b < nc; b++)
+                    P[c++] = J[a * nc + b];
         }
-        int c = 0;
-        for (int a = 0; a < nc; a++)
-            for (int b = a; b < nc; b++)
-                P[c++] = Jg[a * nc + b];
         if (s->kind == VS__SET_RECIP) {
             long m3 = q[2] % g->L[2];
             if (m3 < 0)
@@ -802,24 +808,10 @@ static int real_space_cached(struct vs_lattice *l, const vs__kernel *k, const vs
             size_t end = u + 1 < nu ? first[u + 1] : nterm;
             const double *J = val + u * (size_t)nn;
             for (; t < end; t++) {
-                const double *D = G->Dall[terms[t].op];
-                double *dst = l->ttab + terms[t].dst;
-                double DJ[VS__LAT_MAXNC * VS__LAT_MAXNC];
-                for (int a = 0; a < nc; a++)
-                    for (int b = 0; b < nc; b++) {
-                        double v = 0.0;
-                        for (int c = 0; c < nc; c++)
-                            v += D[a * nc + c] * J[c * nc + b];
-                        DJ[a * nc + b] = v;
-                    }
-                int c = 0;
-                for (int a = 0; a < nc; a++)
-                    for (int b = a; b < nc; b++) {
-                        double v = 0.0;
-                        for (int e = 0; e < nc; e++)
-                            v += DJ[a * nc + e] * D[b * nc + e];
-                        dst[c++] += v;
-                    }
+                double *dst = l->ttab + terms[t].dst, P[VS__LAT_MAXNC * (VS__LAT_MAXNC + 1) / 2];
+                rotate_packed(nc, G->Dall[terms[t].op], J, P);
+                for (int c = 0; c < nc * (nc + 1) / 2; c++)
+                    dst[c] += P[c];
             }
         }
     vs__free(val);
