@@ -83,4 +83,30 @@ static int count_tmp_files_in(const char *dir, int remove)
     return n;
 }
 
+/* A fresh directory $TMPDIR/<prefix>-XXXXXX (or under /tmp) into dir[n]; 0 or −1. */
+static int make_test_dir(char *dir, size_t n, const char *prefix)
+{
+    const char *tmp = getenv("TMPDIR");
+    if (tmp == NULL || tmp[0] == '\0')
+        tmp = "/tmp";
+    snprintf(dir, n, "%.400s/%.40s-XXXXXX", tmp, prefix);
+    return mkdtemp(dir) == NULL ? -1 : 0;
+}
+
+/* Remove dir and the files in it; 0 or −1. */
+static int remove_test_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return -1;
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+            char path[1024];
+            snprintf(path, sizeof path, "%s/%.400s", dir, e->d_name);
+            unlink(path);
+        }
+    closedir(d);
+    return rmdir(dir);
+}
+
 #endif

@@ -608,11 +608,7 @@ static void test_unwritable_paths_are_refused(void **state)
 static int make_dir(void **state)
 {
     (void)state;
-    const char *tmp = getenv("TMPDIR");
-    if (tmp == NULL || tmp[0] == '\0')
-        tmp = "/tmp";
-    snprintf(dir, sizeof dir, "%.400s/vs-ckpt-XXXXXX", tmp);
-    if (mkdtemp(dir) == NULL)
+    if (make_test_dir(dir, sizeof dir, "vs-ckpt") != 0)
         return -1;
     in_dir(good, "good.ckpt");
     return write_small(good, FP) == VS_OK ? 0 : -1;
@@ -621,17 +617,7 @@ static int make_dir(void **state)
 static int remove_dir(void **state)
 {
     (void)state;
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return -1;
-    for (struct dirent *e; (e = readdir(d)) != NULL;)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-            char path[PATH_BYTES];
-            in_dir(path, e->d_name);
-            unlink(path);
-        }
-    closedir(d);
-    return rmdir(dir);
+    return remove_test_dir(dir);
 }
 
 int main(int argc, char **argv)

@@ -543,27 +543,13 @@ static void test_bad_input_of_save_load_sweeps(void **state)
 static int make_dir(void **state)
 {
     (void)state;
-    const char *tmp = getenv("TMPDIR");
-    if (tmp == NULL || tmp[0] == '\0')
-        tmp = "/tmp";
-    snprintf(dir, sizeof dir, "%.400s/vs-resume-XXXXXX", tmp);
-    return mkdtemp(dir) == NULL ? -1 : 0;
+    return make_test_dir(dir, sizeof dir, "vs-resume");
 }
 
 static int remove_dir(void **state)
 {
     (void)state;
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return -1;
-    for (struct dirent *e; (e = readdir(d)) != NULL;)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-            char path[PATH_BYTES];
-            in_dir(path, e->d_name);
-            unlink(path);
-        }
-    closedir(d);
-    return rmdir(dir);
+    return remove_test_dir(dir);
 }
 
 int main(void)
