@@ -255,6 +255,8 @@ typedef struct loaded {
     uint64_t *cnt;       /* 2 nrep: nchanged, nacc */
     double *mom;         /* nrep (nc + 1): M, E */
     unsigned char *mark; /* N scratch */
+    const void *obs;     /* the observables section, borrowed from the file (vs__observe_pack) */
+    size_t obs_len;
 } loaded;
 
 static void loaded_free(loaded *t, int nrep)
@@ -439,9 +441,7 @@ static int get_state(const vs__ckpt *c, const vs_sampler *s, loaded *t)
     VS_FORWARD_IF_ERROR(vs__ckpt_get_rng(c, TAG_XRNG, t->rng[s->nrep]));
     VS_FORWARD_IF_ERROR(vs__ckpt_get_u64(c, TAG_XCNT, t->xcnt, 2 * (size_t)s->nrep));
     /* the observables section is unpacked straight into s by restore_observables() (atomic, last) */
-    const void *obs;
-    size_t len;
-    VS_FORWARD_IF_ERROR(vs__ckpt_get(c, TAG_OBSV, &obs, &len));
+    VS_FORWARD_IF_ERROR(vs__ckpt_get(c, TAG_OBSV, &t->obs, &t->obs_len));
     return VS_OK;
 }
 
@@ -453,14 +453,11 @@ static int check_state(const vs_sampler *s, const loaded *t, const char *path)
     return VS_OK;
 }
 
-/* Unpack the observables section into s (present: get_state checked it). vs__observe_unpack
- * validates everything and leaves s unchanged on error. */
-static int restore_observables(const vs__ckpt *c, vs_sampler *s, const char *path)
+/* Unpack the observables section (found by get_state) into s. vs__observe_unpack validates
+ * everything and leaves s unchanged on error. */
+static int restore_observables(const loaded *t, vs_sampler *s, const char *path)
 {
-    const void *obs;
-    size_t len;
-    VS_FORWARD_IF_ERROR(vs__ckpt_get(c, TAG_OBSV, &obs, &len));
-    int st = vs__observe_unpack(s, obs, len);
+    int st = vs__observe_unpack(s, t->obs, t->obs_len);
     if (st == VS_EINVAL) {
         char msg[1024];
         return vs__error(VS_EIO, "vs_sampler_load: checkpoint %s is inconsistent (observables: %s)", path,
@@ -534,7 +531,7 @@ VS_API int vs_sampler_load(vs_sampler *s, const char *path)
     }
     VS_GOTO_IF_ERROR(st, check_state(s, &t, path), out);
     /* the last step that can fail: vs__observe_unpack leaves s unchanged on error; commit() cannot fail */
-    VS_GOTO_IF_ERROR(st, restore_observables(c, s, path), out);
+    VS_GOTO_IF_ERROR(st, restore_observables(&t, s, path), out);
     commit(s, &t);
 out:
     loaded_free(&t, s->nrep);
