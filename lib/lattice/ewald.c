@@ -187,8 +187,9 @@ static void real_term(const struct vs_lattice *l, const double *A, double r, dou
 }
 
 /* ---------------------------------------------------------------- point-group symmetry
- * (docs/lattice.md, "Storage and symmetry"). A Cartesian operation R of
- * the cubic group (the 48 signed permutations) with
+ * (docs/lattice.md, "Storage and symmetry"). A Cartesian operation R of one of two candidate
+ * groups, the cubic group (the 48 signed permutations) or the hexagonal group D6h with its
+ * six-fold axis along z and a two-fold axis along x (24 operations), with
  *   (kernel)  A_l(R n̂) = D A_l(n̂) Dᵀ for every degree l, D = D(R) the spin representation
  *             (1 for one component, R for three, Qᵀ D_Mandel(R) Q for the six elastic spins), and
  *   (lattice) R maps the summed lattice onto itself: M = E Rᵀ E⁻¹ integer, E the rows of the cell
@@ -196,8 +197,9 @@ static void real_term(const struct vs_lattice *l, const double *A, double r, dou
  *             reciprocal vectors b_i/L_i (any basis: the phases are applied per term),
  * maps every term of a sum onto another term with the transformed value: J(R x) = D J(x) Dᵀ. The
  * sums then evaluate the harmonics once per orbit and fill the orbit by D J Dᵀ. Both conditions are
- * checked numerically here, never assumed; the group is the set of R passing both (a subgroup),
- * and a group of order 1 means the plain build. The sets summed over (a box cut by a sphere, the
+ * checked numerically here, never assumed; the group is the set of R of one candidate group passing
+ * both (a subgroup of it: the intersection of two groups), the larger of the two candidates' is
+ * used, and a group of order 1 means the plain build. The sets summed over (a box cut by a sphere, the
  * half grid) need not be invariant: each orbit is represented by its lexicographically smallest
  * member in the set, and only the members in the set receive a value, so the symmetric sums add
  * exactly the terms of the plain ones (in another order: equal to round-off). */
@@ -242,6 +244,34 @@ static int inverse3(const double *E, double *Ei)
     for (int i = 0; i < 9; i++)
         Ei[i] = c[i] / det;
     return 1;
+}
+
+/* The candidate groups: VS__GROUP_CUBIC (the 48 signed permutations) and VS__GROUP_HEX (D6h: the
+ * rotations by multiples of 60° about z, the same after the two-fold rotation about x, and all
+ * of these times the inversion). Operation 0 is the identity in both. */
+enum { VS__GROUP_CUBIC, VS__GROUP_HEX };
+#define VS__NHEX 24
+
+static int candidate_count(int set)
+{
+    return set == VS__GROUP_CUBIC ? VS__NSYM : VS__NHEX;
+}
+
+static void candidate_op(int set, int i, double *R)
+{
+    if (set == VS__GROUP_CUBIC) {
+        cubic_op(i, R);
+        return;
+    }
+    /* cos, sin of k·60° (exact to the last bit: ½ and √3/2) */
+    static const double cs[6][2] = {{1.0, 0.0},   {0.5, 0.86602540378443864676},  {-0.5, 0.86602540378443864676},
+                                    {-1.0, 0.0},  {-0.5, -0.86602540378443864676}, {0.5, -0.86602540378443864676}};
+    int k = i % 6, flip = (i / 6) % 2;
+    double sg = i >= 12 ? -1.0 : 1.0, c = cs[k][0], sn = cs[k][1], fy = flip ? -1.0 : 1.0;
+    /* R = ±Rz(k·60°) · diag(1, fy, fy) */
+    double Rz[9] = {c, -sn * fy, 0.0, sn, c * fy, 0.0, 0.0, 0.0, fy};
+    for (int j = 0; j < 9; j++)
+        R[j] = sg * Rz[j] + 0.0;
 }
 
 /* M = E Rᵀ E⁻¹ if it is an integer matrix (to 1e-9), else 0. */
@@ -354,7 +384,7 @@ static int kernel_invariant(const struct vs_lattice *l, const vs__kernel *k, con
 /* The invariant subgroups of the real-space sum (cell rows A) and of the reciprocal sum (rows
  * b_i/L_i). The real-space group needs a single-site basis (order 1 otherwise); the reciprocal
  * weight f(G) does not depend on the basis (the phases e^{iG·Δ} are applied per image). */
-static int find_symmetry(const struct vs_lattice *l, const vs__kernel *k, vs__symgroup *gr,
+static int find_symmetry(const struct vs_lattice *l, const vs__kernel *k, int set, vs__symgroup *gr,
                          vs__symgroup *gk)
 {
     const vs__geom *g = &l->geo;
@@ -366,13 +396,15 @@ static int find_symmetry(const struct vs_lattice *l, const vs__kernel *k, vs__sy
     int nc = l->nc, nn = nc * nc, nl = l->lmax / 2 + 1;
     double *A0 = NULL, amax = 0.0;
     int probed = 0, st = VS_OK, kcount = 0;
-    for (int i = 0; i < VS__NSYM; i++) {
+    int cubic = set == VS__GROUP_CUBIC;
+    for (int i = 0; i < candidate_count(set); i++) {
         double R[9], D[VS__LAT_MAXNC * VS__LAT_MAXNC];
         long Mr[9], Mk[9];
-        cubic_op(i, R);
+        candidate_op(set, i, R);
         int in_r = g->nb == 1 && integer_action(g->A, R, Mr), in_k = integer_action(Ek, R, Mk);
-        /* multi-site bases: the real-space sum uses the kernel's invariance alone (all 48) */
-        if (i > 0 && (!(in_r || in_k || g->nb > 1) || !spin_rep(nc, R, D)))
+        /* multi-site bases: the real-space sum uses the kernel's invariance alone (all 48 cubic
+         * operations, real_space_cached) */
+        if (i > 0 && (!(in_r || in_k || (cubic && g->nb > 1)) || !spin_rep(nc, R, D)))
             continue;
         if (i > 0) {
             if (!probed) { /* the harmonics at the probe directions, once */
@@ -411,7 +443,7 @@ static int find_symmetry(const struct vs_lattice *l, const vs__kernel *k, vs__sy
                 G->n++;
             }
     }
-    gr->kfull = kcount == VS__NSYM;
+    gr->kfull = cubic && kcount == VS__NSYM;
 out:
     vs__free(A0);
     return st;
@@ -1142,10 +1174,20 @@ int vs__lattice_build_table_sym(struct vs_lattice *l, const vs__kernel *k, int u
     if (!g->open)
         VS_FORWARD_IF_ERROR(choose_ewald(l, k));
     if (use_symmetry == 2 || (use_symmetry == 1 && symmetry_pays(l))) {
-        gr = vs__calloc(2, sizeof *gr, &st);
+        gr = vs__calloc(4, sizeof *gr, &st); /* real, reciprocal; the hexagonal candidates' two */
         VS_RETURN_ERROR_IF(gr == NULL, st, "vs_lattice_create: out of memory (symmetry)");
         gk = gr + 1;
-        VS_GOTO_IF_ERROR(st, find_symmetry(l, k, gr, gk), out);
+        VS_GOTO_IF_ERROR(st, find_symmetry(l, k, VS__GROUP_CUBIC, gr, gk), out);
+        /* the hexagonal candidates; each sum keeps the larger group (both are groups) */
+        VS_GOTO_IF_ERROR(st, find_symmetry(l, k, VS__GROUP_HEX, gr + 2, gr + 3), out);
+        if (gr[2].n > gr->n) {
+            gr->n = gr[2].n;
+            memcpy(gr->M, gr[2].M, sizeof gr->M);
+            memcpy(gr->D, gr[2].D, sizeof gr->D);
+            memcpy(gr->ident, gr[2].ident, sizeof gr->ident);
+        }
+        if (gr[3].n > gk->n)
+            *gk = gr[3];
         if (order_real != NULL) /* multi-site bases: the kernel's 48 (real_space_cached) or none */
             *order_real = g->nb > 1 && !g->open ? (gr->kfull ? VS__NSYM : 1) : gr->n;
         if (order_recip != NULL)
