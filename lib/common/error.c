@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/internal.h"
 
@@ -29,6 +30,26 @@ VS_API const char *vs_strerror(int status)
 VS_API const char *vs_last_error(void)
 {
     return vs_errbuf;
+}
+
+const char *vs__error_cause(const char *prefix, char *msg, size_t n)
+{
+    const char *m = vs_errbuf, *colon = strstr(m, ": ");
+    size_t np = strlen(prefix);
+    if (colon != NULL && strncmp(m, prefix, np) == 0 && memchr(m, ' ', (size_t)(colon - m)) == NULL)
+        m = colon + 2;
+    snprintf(msg, n, "%s", m);
+    return msg;
+}
+
+int vs__restate(int st, const char *func, const char *prefix)
+{
+    size_t nf = strlen(func);
+    if (strncmp(vs_errbuf, func, nf) == 0 && strncmp(vs_errbuf + nf, ": ", 2) == 0)
+        return st; /* already under func's name */
+    char msg[VS_ERRBUF];
+    vs__error_cause(prefix, msg, sizeof msg);
+    return vs__error(st, "%s: %s", func, msg);
 }
 
 int vs__error(int code, const char *fmt, ...)

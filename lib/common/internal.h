@@ -21,6 +21,16 @@
  * Use as: return vs__error(VS_EINVAL, "%s: lambda is NaN", __func__); */
 int vs__error(int code, const char *fmt, ...) VS_PRINTF(2, 3);
 
+/* The cause of the last message: without its leading "name: " when that name (one word, no
+ * spaces) starts with `prefix` (an internal function's or another entry point's), else the whole
+ * message; copied into msg[n] (truncated). Returns msg. */
+const char *vs__error_cause(const char *prefix, char *msg, size_t n);
+
+/* Re-record the last message under the public function's name, "func: <cause>" (vs__error_cause
+ * with prefix; a message already starting "func: " stays), and return st: for failures of shared
+ * stages or internal helpers whose messages name themselves. */
+int vs__restate(int st, const char *func, const char *prefix);
+
 /* ---- The one argument-check and error-return idiom of the library -------------------------------
  * (model: zstd lib/common/error_private.h, RETURN_ERROR_IF / FORWARD_IF_ERROR). Every public function
  * checks its arguments and propagates failures with these, and nothing else:

@@ -116,13 +116,7 @@ static int check_table(struct vs_lattice *l)
  * constructor a failure is re-recorded under that constructor's name (the cause stays). */
 static int restate(int st, const char *func)
 {
-    static const char pre[] = "vs_lattice_create: ";
-    const char *m = vs_last_error();
-    if (strcmp(func, "vs_lattice_create") == 0 || strncmp(m, pre, sizeof pre - 1) != 0)
-        return st;
-    char msg[1024];
-    snprintf(msg, sizeof msg, "%s", m + sizeof pre - 1);
-    return vs__error(st, "%s: %s", func, msg);
+    return strcmp(func, "vs_lattice_create") == 0 ? st : vs__restate(st, func, "vs_lattice_create: ");
 }
 
 /* The one constructor: the kernel's table (ewald.c), plus a user pair table when pairs != NULL

@@ -122,22 +122,9 @@ static uint64_t fingerprint(const vs_sampler *s)
     return crc;
 }
 
-/* Re-record the last message under the public function's name (the container's messages name
- * vs__ckpt_*; the path and the cause stay). */
-static const char *container_message(char *msg, size_t n)
-{
-    const char *m = vs_last_error();
-    if (strncmp(m, "vs__ckpt_", 9) == 0 && strstr(m, ": ") != NULL)
-        m = strstr(m, ": ") + 2;
-    snprintf(msg, n, "%s", m);
-    return msg;
-}
-
-static int restate(int st, const char *func)
-{
-    char msg[1024];
-    return vs__error(st, "%s: %s", func, container_message(msg, sizeof msg));
-}
+/* The container's messages name vs__ckpt_*: the public functions re-record them under their own
+ * name (vs__restate), the path and the cause kept. */
+#define CKPT_PREFIX "vs__ckpt_"
 
 /* ---------------------------------------------------------------- save */
 
@@ -226,15 +213,15 @@ VS_API int vs_sampler_save(const vs_sampler *s, const char *path)
     if (st != VS_OK)
         goto out;
     if ((st = vs__ckpt_writer_open(path, fingerprint(s), &w)) != VS_OK) {
-        st = restate(st, __func__);
+        st = vs__restate(st, __func__, CKPT_PREFIX);
         goto out;
     }
     st = put_state(w, s, f, u);
     if (st != VS_OK) {
         vs__ckpt_abort(w);
-        st = restate(st, __func__);
+        st = vs__restate(st, __func__, CKPT_PREFIX);
     } else if ((st = vs__ckpt_commit(w)) != VS_OK)
-        st = restate(st, __func__);
+        st = vs__restate(st, __func__, CKPT_PREFIX);
 out:
     vs__free(f);
     vs__free(u);
@@ -461,7 +448,7 @@ static int restore_observables(const loaded *t, vs_sampler *s, const char *path)
     if (st == VS_EINVAL) {
         char msg[1024];
         return vs__error(VS_EIO, "vs_sampler_load: checkpoint %s is inconsistent (observables: %s)", path,
-                         container_message(msg, sizeof msg));
+                         vs__error_cause(CKPT_PREFIX, msg, sizeof msg));
     }
     return st;
 }
@@ -515,7 +502,7 @@ VS_API int vs_sampler_load(vs_sampler *s, const char *path)
                              "differs from this sampler's 0x%016llx: create the sampler with the lattice, "
                              "temperatures and options of the run that wrote it)",
                              __func__, path, (unsigned long long)fp);
-        return restate(st, __func__);
+        return vs__restate(st, __func__, CKPT_PREFIX);
     }
     loaded t = {0};
     VS_GOTO_IF_ERROR(st, loaded_alloc(&t, s), out);
@@ -526,7 +513,7 @@ VS_API int vs_sampler_load(vs_sampler *s, const char *path)
         char msg[1024];
         st = vs__error(st, "%s: checkpoint %s %s (%s)", __func__, path,
                        st == VS_EUNSUPPORTED ? "cannot be restored on this host" : "is malformed",
-                       container_message(msg, sizeof msg));
+                       vs__error_cause(CKPT_PREFIX, msg, sizeof msg));
         goto out;
     }
     VS_GOTO_IF_ERROR(st, check_state(s, &t, path), out);
