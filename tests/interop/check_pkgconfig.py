@@ -2,6 +2,7 @@
 """libvoigtspin.pc declares the library the way consumers need it (docs/architecture.md; README "Promises").
 
 Usage: check_pkgconfig.py PC_FILE PROJECT_VERSION DEFAULT_LIBRARY
+       check_pkgconfig.py --fortran PC_FILE PROJECT_VERSION   (libvoigtspin_f.pc, below)
 
 - Version is the project version; Cflags is -I${includedir} (headers are included as
   <libvoigtspin/x.h>); Libs links -lvoigtspin from ${libdir}.
@@ -13,6 +14,11 @@ Usage: check_pkgconfig.py PC_FILE PROJECT_VERSION DEFAULT_LIBRARY
 - No compiler-specific OpenMP flag (-fopenmp, -qopenmp, -openmp, -fiopenmp) anywhere: a static
   link with another compiler would load that compiler's OpenMP runtime next to the library's.
   The runtime library itself (-lgomp, -lomp) belongs in Libs.private.
+
+libvoigtspin_f.pc (--fortran; docs/fortran.md): Requires names libvoigtspin (the C library it wraps);
+Libs is exactly -L${libdir} -lvoigtspin_f; Cflags points at the module directory (fmoddir);
+Libs.private carries -lgfortran (a static libvoigtspin_f.a calls the gfortran runtime, which a C or
+C++ program linking it with `pkg-config --static --libs` would otherwise miss); it validates.
 """
 import re
 import subprocess
@@ -28,7 +34,41 @@ def fields(path):
             m = re.match(r"^([A-Za-z.]+):\s*(.*)$", line.rstrip("\n"))
             if m:
                 out[m.group(1)] = m.group(2)
+            m = re.match(r"^([A-Za-z_]+)=(.*)$", line.rstrip("\n"))
+            if m:
+                out["var:" + m.group(1)] = m.group(2)
     return out
+
+
+def validate(pc, problems):
+    r = subprocess.run(["pkg-config", "--validate", pc], capture_output=True, text=True)
+    if r.returncode != 0:
+        problems.append("pkg-config --validate: " + (r.stdout + r.stderr).strip())
+
+
+def report(pc, problems):
+    for p in problems:
+        print(p)
+    print(f"{pc}: " + ("ok" if not problems else "WRONG"))
+    return 1 if problems else 0
+
+
+def check_fortran(pc, version):
+    f = fields(pc)
+    problems = []
+    if f.get("Version") != version:
+        problems.append(f"Version: {f.get('Version')!r}, expected {version!r}")
+    if "libvoigtspin" not in modules(f.get("Requires", "")):
+        problems.append(f"Requires lacks libvoigtspin: {f.get('Requires')!r}")
+    if sorted(f.get("Libs", "").split()) != sorted(["-L${libdir}", "-lvoigtspin_f"]):
+        problems.append(f"Libs is not exactly -L${{libdir}} -lvoigtspin_f: {f.get('Libs')!r}")
+    if "-lgfortran" not in f.get("Libs.private", "").split():
+        problems.append(f"Libs.private lacks -lgfortran: {f.get('Libs.private')!r}")
+    fmod = f.get("var:fmoddir")
+    if not fmod or "-I" + fmod not in f.get("Cflags", "").split():
+        problems.append(f"Cflags {f.get('Cflags')!r} does not point at fmoddir {fmod!r}")
+    validate(pc, problems)
+    return report(pc, problems)
 
 
 def modules(value):
@@ -36,6 +76,8 @@ def modules(value):
 
 
 def main(argv):
+    if len(argv) == 4 and argv[1] == "--fortran":
+        return check_fortran(argv[2], argv[3])
     if len(argv) != 4:
         print(__doc__, file=sys.stderr)
         return 2
@@ -67,13 +109,8 @@ def main(argv):
         if flags:
             problems.append(f"{key} carries compiler-specific OpenMP flags {flags} "
                             "(list the runtime library, e.g. -lgomp, instead)")
-    r = subprocess.run(["pkg-config", "--validate", pc], capture_output=True, text=True)
-    if r.returncode != 0:
-        problems.append("pkg-config --validate: " + (r.stdout + r.stderr).strip())
-    for p in problems:
-        print(p)
-    print(f"{pc}: " + ("ok" if not problems else "WRONG"))
-    return 1 if problems else 0
+    validate(pc, problems)
+    return report(pc, problems)
 
 
 if __name__ == "__main__":

@@ -70,11 +70,24 @@ static vs_coupling *voigt(int triclinic)
  * sc cell with a cubic-invariant kernel and L1 = L2 = L3, T(R d) = D T(d) Dᵀ for the 48 signed
  * permutations R, so tr T(R d) = tr T(d) exactly; the largest violation over d and R measures the
  * noise of the plain build's harmonic evaluations (absolute). */
+/* |tr T(d_i0) − tr T(d_i1)| of the packed table T (grid indices i0, i1). */
+static double trace_diff(const struct vs_lattice *lat, const double *T, size_t i0, size_t i1)
+{
+    int nc = lat->nc, np = lat->npack;
+    double t0 = 0.0, t1 = 0.0;
+    for (int a = 0, c = 0; a < nc; a++)
+        for (int b = a; b < nc; b++, c++)
+            if (a == b) {
+                t0 += T[i0 * np + c];
+                t1 += T[i1 * np + c];
+            }
+    return fabs(t0 - t1);
+}
+
 static double trace_violation(const struct vs_lattice *lat, const double *T)
 {
     static const int perm[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
     const int *g = lat->geo.g;
-    int nc = lat->nc, np = lat->npack;
     double v = 0.0;
     for (long d0 = 0; d0 < g[0]; d0++)
         for (long d1 = 0; d1 < g[1]; d1++)
@@ -88,14 +101,7 @@ static double trace_violation(const struct vs_lattice *lat, const double *T)
                         e[a] = ((x % g[a]) + g[a]) % g[a];
                     }
                     size_t i1 = ((size_t)e[0] * g[1] + e[1]) * g[2] + e[2];
-                    double t0 = 0.0, t1 = 0.0;
-                    for (int a = 0, c = 0; a < nc; a++)
-                        for (int b = a; b < nc; b++, c++)
-                            if (a == b) {
-                                t0 += T[i0 * np + c];
-                                t1 += T[i1 * np + c];
-                            }
-                    v = fmax(v, fabs(t0 - t1));
+                    v = fmax(v, trace_diff(lat, T, i0, i1));
                 }
             }
     return v;
@@ -107,7 +113,6 @@ static double trace_violation(const struct vs_lattice *lat, const double *T)
 static double hex_trace_violation(const struct vs_lattice *lat, const double *T)
 {
     const int *g = lat->geo.g;
-    int nc = lat->nc, np = lat->npack;
     double v = 0.0;
     for (long d0 = 0; d0 < g[0]; d0++)
         for (long d1 = 0; d1 < g[1]; d1++)
@@ -115,14 +120,7 @@ static double hex_trace_violation(const struct vs_lattice *lat, const double *T)
                 size_t i0 = ((size_t)d0 * g[1] + d1) * g[2] + d2;
                 long e0 = (((d0 - d1) % g[0]) + g[0]) % g[0], e1 = d0;
                 size_t i1 = ((size_t)e0 * g[1] + e1) * g[2] + d2;
-                double t0 = 0.0, t1 = 0.0;
-                for (int a = 0, c = 0; a < nc; a++)
-                    for (int b = a; b < nc; b++, c++)
-                        if (a == b) {
-                            t0 += T[i0 * np + c];
-                            t1 += T[i1 * np + c];
-                        }
-                v = fmax(v, fabs(t0 - t1));
+                v = fmax(v, trace_diff(lat, T, i0, i1));
             }
     return v;
 }
