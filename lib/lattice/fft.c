@@ -111,23 +111,53 @@ void vs__lattice_ws_clear(struct vs_lattice_workspace *ws)
     ws->lat = NULL;
 }
 
+/* The FFTW guru64 layout of the evaluation transforms: m = nb·nc contiguous planes (component-major,
+ * docs/lattice.md "Layouts"), the real side ngrid apart, the complex side nhalf apart: FFTW's fastest
+ * case (unit stride). 64-bit strides: no int overflow of ngrid·m. */
+static void plane_layout(const vs__geom *g, int m, fftw_iodim64 *dims, fftw_iodim64 *how)
+{
+    ptrdiff_t rs = 1, ks = 1;
+    for (int i = 2; i >= 0; i--) {
+        dims[i].n = g->g[i];
+        dims[i].is = rs; /* r2c: real in, complex out; the c2r plan swaps is and os */
+        dims[i].os = ks;
+        rs *= g->g[i];
+        ks *= i == 2 ? g->g[2] / 2 + 1 : g->g[i];
+    }
+    how->n = m;
+    how->is = (ptrdiff_t)g->ngrid;
+    how->os = (ptrdiff_t)g->nhalf;
+}
+
 int vs__lattice_fft_init(struct vs_lattice *l)
 {
     const vs__geom *g = &l->geo;
     VS_FORWARD_IF_ERROR(vs__lattice_ws_init(l, &l->ws, "vs_lattice_create"));
-    /* Layout: the spin array itself, site-major (cell, basis, component): m = nb·nc interleaved
-     * transforms with stride m and distance 1; k-space vectors contiguous per k for the mat-vec.
-     * Planned on the handle's own buffers (FFTW_MEASURE overwrites them); every workspace then
-     * executes these plans on its own buffers. */
+    /* The evaluation transforms run on m contiguous planes of the workspace (component-major): the
+     * copy-in transposes the caller's site-major spins into them and the copy-out transposes the
+     * fields back (fused with the energy dot), which costs less than FFTW's stride-m transforms
+     * (bench/bench_report.c, docs/performance.md). Planned on the handle's own buffers
+     * (FFTW_MEASURE overwrites them); every workspace then executes these plans on its own buffers.
+     * The structure factor (structure.c) keeps a site-major forward plan on the same buffers:
+     * serial ESTIMATE, so it adds no planning time and never waits for a thread. */
     unsigned flags = vs__lattice_planner_flags(l->opt.planner, l->opt.fft_threads, g->ngrid);
+    fftw_iodim64 dims[3], how, bdims[3], bhow;
+    plane_layout(g, l->m, dims, &how);
+    for (int i = 0; i < 3; i++)
+        bdims[i] = (fftw_iodim64){dims[i].n, dims[i].os, dims[i].is};
+    bhow = (fftw_iodim64){how.n, how.os, how.is};
     int saved;
     vs__fftw_lock();
     vs__fftw_threads_begin(l->opt.fft_threads, &saved);
-    l->fwd = fftw_plan_many_dft_r2c(3, g->g, l->m, l->ws.xr, NULL, l->m, 1, l->ws.xk, NULL, l->m, 1, flags);
-    l->bwd = fftw_plan_many_dft_c2r(3, g->g, l->m, l->ws.xk, NULL, l->m, 1, l->ws.xr, NULL, l->m, 1, flags);
+    l->pfwd = fftw_plan_guru64_dft_r2c(3, dims, 1, &how, l->ws.xr, l->ws.xk, flags);
+    l->pbwd = fftw_plan_guru64_dft_c2r(3, bdims, 1, &bhow, l->ws.xk, l->ws.xr, flags);
+    vs__fftw_threads_end(saved);
+    vs__fftw_threads_begin(1, &saved);
+    l->fwd = fftw_plan_many_dft_r2c(3, g->g, l->m, l->ws.xr, NULL, l->m, 1, l->ws.xk, NULL, l->m, 1,
+                                    FFTW_ESTIMATE);
     vs__fftw_threads_end(saved);
     vs__fftw_unlock();
-    VS_RETURN_ERROR_IF(l->fwd == NULL || l->bwd == NULL, VS_ENUMERIC,
+    VS_RETURN_ERROR_IF(l->pfwd == NULL || l->pbwd == NULL || l->fwd == NULL, VS_ENUMERIC,
                        "vs_lattice_create: FFTW could not plan the convolution");
     return VS_OK;
 }
@@ -135,12 +165,14 @@ int vs__lattice_fft_init(struct vs_lattice *l)
 void vs__lattice_fft_clear(struct vs_lattice *l)
 {
     vs__fftw_lock();
+    if (l->pfwd)
+        fftw_destroy_plan(l->pfwd);
+    if (l->pbwd)
+        fftw_destroy_plan(l->pbwd);
     if (l->fwd)
         fftw_destroy_plan(l->fwd);
-    if (l->bwd)
-        fftw_destroy_plan(l->bwd);
     vs__fftw_unlock();
-    l->fwd = l->bwd = NULL;
+    l->pfwd = l->pbwd = l->fwd = NULL;
     vs__lattice_ws_clear(&l->ws);
     fftw_free(l->ktab_r);
     fftw_free(l->ktab_c);
@@ -215,9 +247,11 @@ int vs__lattice_build_ktable(struct vs_lattice *l)
     return VS_OK;
 }
 
-/* y = T̂(k) x in place for one k, T̂ real packed symmetric (Bravais lattice). A complex entry is
- * one 2-double vector (GCC/Clang vector extension), so each multiply-add serves the real and
- * imaginary parts at once; inlined with a constant n for the 3- and 6-component kernels. */
+/* y = T̂(k) x in place for one k, T̂ real packed symmetric (Bravais lattice), x_i = plane i at k
+ * (planes `ps` complex numbers apart). A complex entry is one 2-double vector (GCC/Clang vector
+ * extension), so each multiply-add serves the real and imaginary parts at once; inlined with a
+ * constant n for the 3- and 6-component kernels, so that the x_i and y_i stay in registers and the
+ * loop over k streams the table and the n planes with unit stride. */
 typedef double vs__v2d __attribute__((vector_size(16)));
 
 /* n ≤ VS__LAT_MAXNC is checked at creation; GCC's unrolled generic path (variable n) otherwise
@@ -225,12 +259,13 @@ typedef double vs__v2d __attribute__((vector_size(16)));
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Warray-bounds"
 
-static inline __attribute__((always_inline)) void matvec_real(int n, const double *T, fftw_complex *x)
+static inline __attribute__((always_inline)) void matvec_real(int n, const double *restrict T,
+                                                              fftw_complex *restrict x, size_t ps)
 {
     vs__v2d y[VS__LAT_MAXNC], xv[VS__LAT_MAXNC];
 #pragma GCC unroll 16
     for (int i = 0; i < n; i++) {
-        memcpy(&xv[i], x[i], sizeof xv[i]);
+        memcpy(&xv[i], x[(size_t)i * ps], sizeof xv[i]);
         y[i] = (vs__v2d){0.0, 0.0};
     }
     int c = 0;
@@ -246,51 +281,68 @@ static inline __attribute__((always_inline)) void matvec_real(int n, const doubl
     }
 #pragma GCC unroll 16
     for (int i = 0; i < n; i++)
-        memcpy(x[i], &y[i], sizeof y[i]);
+        memcpy(x[(size_t)i * ps], &y[i], sizeof y[i]);
 }
 
-static void matvec_real_all(int n, size_t nk, const double *T, fftw_complex *x)
+static void matvec_real_all(int n, size_t nk, const double *restrict T, fftw_complex *restrict x)
 {
     size_t np = (size_t)(n * (n + 1) / 2);
     switch (n) {
     case 6:
         for (size_t k = 0; k < nk; k++)
-            matvec_real(6, T + k * np, x + k * 6);
+            matvec_real(6, T + k * np, x + k, nk);
         break;
     case 3:
         for (size_t k = 0; k < nk; k++)
-            matvec_real(3, T + k * np, x + k * 3);
+            matvec_real(3, T + k * np, x + k, nk);
         break;
     default:
         for (size_t k = 0; k < nk; k++)
-            matvec_real(n, T + k * np, x + k * (size_t)n);
+            matvec_real(n, T + k * np, x + k, nk);
         break;
     }
 }
 #pragma GCC diagnostic pop
 
-/* y = H x in place, H complex packed Hermitian (with a basis): H_ji = conj(H_ij). */
-static void matvec_herm(int n, const fftw_complex *H, fftw_complex *x)
+/* y = H x in place, H complex packed Hermitian (with a basis): H_ji = conj(H_ij); x_i = plane i
+ * at k (planes ps apart). */
+static void matvec_herm(int n, const fftw_complex *H, fftw_complex *x, size_t ps)
 {
-    double yr[VS__LAT_MAXNC * 64], yi[VS__LAT_MAXNC * 64];
-    for (int i = 0; i < n; i++)
+    double yr[VS__LAT_MAXNC * 64], yi[VS__LAT_MAXNC * 64], xr[VS__LAT_MAXNC * 64], xi[VS__LAT_MAXNC * 64];
+    for (int i = 0; i < n; i++) {
         yr[i] = yi[i] = 0.0;
+        xr[i] = x[(size_t)i * ps][0];
+        xi[i] = x[(size_t)i * ps][1];
+    }
     int c = 0;
     for (int i = 0; i < n; i++) {
         for (int j = i; j < n; j++, c++) {
             double hr = H[c][0], hi = H[c][1];
-            yr[i] += hr * x[j][0] - hi * x[j][1];
-            yi[i] += hr * x[j][1] + hi * x[j][0];
+            yr[i] += hr * xr[j] - hi * xi[j];
+            yi[i] += hr * xi[j] + hi * xr[j];
             if (j != i) {
-                yr[j] += hr * x[i][0] + hi * x[i][1];
-                yi[j] += hr * x[i][1] - hi * x[i][0];
+                yr[j] += hr * xr[i] + hi * xi[i];
+                yi[j] += hr * xi[i] - hi * xr[i];
             }
         }
     }
     for (int i = 0; i < n; i++) {
-        x[i][0] = yr[i];
-        x[i][1] = yi[i];
+        x[(size_t)i * ps][0] = yr[i];
+        x[(size_t)i * ps][1] = yi[i];
     }
+}
+
+void vs__lattice_kspace_matvec(const struct vs_lattice *l, fftw_complex *xk)
+{
+    const vs__geom *g = &l->geo;
+    /* the k-space table carries the 1/ngrid normalisation of the inverse transform */
+    if (g->nb == 1) {
+        matvec_real_all(l->m, g->nhalf, l->ktab_r, xk);
+        return;
+    }
+    size_t mp = (size_t)l->m * (size_t)(l->m + 1) / 2;
+    for (size_t k = 0; k < g->nhalf; k++)
+        matvec_herm(l->m, (const fftw_complex *)(l->ktab_c + k * mp), xk + k, g->nhalf);
 }
 
 size_t vs__lattice_grid_cell(const vs__geom *g, size_t cell)
@@ -302,49 +354,127 @@ size_t vs__lattice_grid_cell(const vs__geom *g, size_t cell)
     return (i1 * (size_t)g->g[1] + i2) * (size_t)g->g[2] + i3;
 }
 
-double *vs__lattice_convolve(const struct vs_lattice *l, struct vs_lattice_workspace *ws, const double *s,
-                             double *h)
+/* The supercell as runs of consecutive cells that are consecutive grid points too: one run of all
+ * cells (periodic), or the L1·L2 rows of L3 cells of the zero-padded grid (open). */
+static size_t run_count(const vs__geom *g)
+{
+    return g->open ? (size_t)g->L[0] * (size_t)g->L[1] : 1;
+}
+
+static size_t run_length(const vs__geom *g)
+{
+    return g->open ? (size_t)g->L[2] : g->ncells;
+}
+
+/* Grid point of the first cell of run r. */
+static size_t run_grid(const vs__geom *g, size_t r)
+{
+    return g->open ? vs__lattice_grid_cell(g, r * (size_t)g->L[2]) : 0;
+}
+
+/* x[j·ps + c] = s[c·m + j] for c < n, j < m: site-major → planes (the transpose of the copy-in);
+ * constant m for the 3- and 6-component kernels. */
+static inline __attribute__((always_inline)) void planes_in(size_t n, int m, const double *restrict s,
+                                                            double *restrict x, size_t ps)
+{
+    for (size_t c = 0; c < n; c++)
+#pragma GCC unroll 8
+        for (int j = 0; j < m; j++)
+            x[(size_t)j * ps + c] = s[c * (size_t)m + (size_t)j];
+}
+
+static void copy_in(const struct vs_lattice *l, const double *s, double *xr)
 {
     const vs__geom *g = &l->geo;
-    size_t m = (size_t)l->m;
+    size_t len = run_length(g), m = (size_t)l->m;
+    if (g->open)
+        memset(xr, 0, g->ngrid * m * sizeof *xr);
+    for (size_t r = 0; r < run_count(g); r++) {
+        const double *src = s + r * len * m;
+        double *dst = xr + run_grid(g, r);
+        switch (l->m) {
+        case 6: planes_in(len, 6, src, dst, g->ngrid); break;
+        case 3: planes_in(len, 3, src, dst, g->ngrid); break;
+        default: planes_in(len, l->m, src, dst, g->ngrid); break;
+        }
+    }
+}
+
+/* h[c·m + j] = x[j·ps + c] (planes → site-major) for c < n, j < m. */
+static inline __attribute__((always_inline)) void planes_out(size_t n, int m, const double *restrict x,
+                                                             size_t ps, double *restrict h)
+{
+    for (size_t c = 0; c < n; c++)
+#pragma GCC unroll 8
+        for (int j = 0; j < m; j++)
+            h[c * (size_t)m + (size_t)j] = x[(size_t)j * ps + c];
+}
+
+/* Σ_{c<n, j<m} s[c·m + j] x[j·ps + c]: the energy dot read straight from the planes, four
+ * accumulators (one per site modulo 4) so that the additions do not wait for each other. */
+static inline __attribute__((always_inline)) double planes_dot(size_t n, int m, const double *restrict s,
+                                                               const double *restrict x, size_t ps)
+{
+    double acc[4] = {0.0, 0.0, 0.0, 0.0};
+    for (size_t c = 0; c < n; c++)
+#pragma GCC unroll 8
+        for (int j = 0; j < m; j++)
+            acc[c & 3] += s[c * (size_t)m + (size_t)j] * x[(size_t)j * ps + c];
+    return (acc[0] + acc[1]) + (acc[2] + acc[3]);
+}
+
+static void copy_out(const struct vs_lattice *l, const double *xr, double *h)
+{
+    const vs__geom *g = &l->geo;
+    size_t len = run_length(g), m = (size_t)l->m;
+    for (size_t r = 0; r < run_count(g); r++) {
+        const double *src = xr + run_grid(g, r);
+        double *dst = h + r * len * m;
+        switch (l->m) {
+        case 6: planes_out(len, 6, src, g->ngrid, dst); break;
+        case 3: planes_out(len, 3, src, g->ngrid, dst); break;
+        default: planes_out(len, l->m, src, g->ngrid, dst); break;
+        }
+    }
+}
+
+static double dot_out(const struct vs_lattice *l, const double *s, const double *xr)
+{
+    const vs__geom *g = &l->geo;
+    size_t len = run_length(g), m = (size_t)l->m;
+    double e = 0.0;
+    for (size_t r = 0; r < run_count(g); r++) {
+        const double *src = xr + run_grid(g, r), *sr = s + r * len * m;
+        switch (l->m) {
+        case 6: e += planes_dot(len, 6, sr, src, g->ngrid); break;
+        case 3: e += planes_dot(len, 3, sr, src, g->ngrid); break;
+        default: e += planes_dot(len, l->m, sr, src, g->ngrid); break;
+        }
+    }
+    return e;
+}
+
+int vs__lattice_convolve(const struct vs_lattice *l, struct vs_lattice_workspace *ws, const double *s,
+                         double *h, double *sh)
+{
+    const vs__geom *g = &l->geo;
     double *xr = ws->xr;
     fftw_complex *xk = ws->xk;
     /* Every call executes the lattice's shared plans with the new-array functions (thread-safe; the
-     * plans are never modified). Periodic lattices: the grid is the site array itself, so FFTW
-     * reads s and writes h directly whenever their alignment matches the planning buffers'
-     * (fftw_malloc's, as every workspace buffer). */
-    int direct_in = !g->open && fftw_alignment_of((double *)(uintptr_t)s) == fftw_alignment_of(xr);
-    int direct_out = h && !g->open && fftw_alignment_of(h) == fftw_alignment_of(xr);
-    if (g->open) {
-        memset(xr, 0, g->ngrid * m * sizeof *xr);
-        for (size_t cell = 0; cell < g->ncells; cell++)
-            memcpy(xr + vs__lattice_grid_cell(g, cell) * m, s + cell * m, m * sizeof *s);
-    } else if (!direct_in) {
-        memcpy(xr, s, g->ngrid * m * sizeof *s);
-    }
-    /* r2c keeps its input (FFTW's default for r2c), so s is not modified */
-    fftw_execute_dft_r2c(l->fwd, direct_in ? (double *)(uintptr_t)s : xr, xk);
-    /* The k = 0 entry of transform j is Σ_cells s_j: it is finite iff every input is finite (or
-     * else the sum overflowed). Checking it replaces a full validation pass over s; h has not been
+     * plans are never modified) on the workspace's planes. */
+    copy_in(l, s, xr);
+    fftw_execute_dft_r2c(l->pfwd, xr, xk);
+    /* The k = 0 entry of plane j is Σ_cells s_j: it is finite iff every input is finite (or else
+     * the sum overflowed). Checking it replaces a full validation pass over s; h has not been
      * touched yet. */
-    for (size_t j = 0; j < m; j++)
-        if (!isfinite(xk[j][0]))
-            return NULL;
-    /* the k-space table carries the 1/ngrid normalisation of the inverse transform */
-    if (g->nb == 1)
-        matvec_real_all(l->m, g->nhalf, l->ktab_r, xk);
-    else {
-        size_t mp = m * (m + 1) / 2;
-        for (size_t k = 0; k < g->nhalf; k++)
-            matvec_herm(l->m, (const fftw_complex *)(l->ktab_c + k * mp), xk + k * m);
-    }
-    if (direct_out) {
-        fftw_execute_dft_c2r(l->bwd, xk, h);
-        return h;
-    }
-    fftw_execute_dft_c2r(l->bwd, xk, xr);
+    for (size_t j = 0; j < (size_t)l->m; j++)
+        if (!isfinite(xk[j * g->nhalf][0]))
+            return VS_ENUMERIC;
+    vs__lattice_kspace_matvec(l, xk);
+    fftw_execute_dft_c2r(l->pbwd, xk, xr);
     if (h)
-        for (size_t cell = 0; cell < g->ncells; cell++)
-            memcpy(h + cell * m, xr + vs__lattice_grid_cell(g, cell) * m, m * sizeof *h);
-    return xr;
+        copy_out(l, xr, h);
+    if (sh)
+        *sh = dot_out(l, s, xr);
+    return VS_OK;
 }
