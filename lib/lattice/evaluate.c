@@ -28,9 +28,10 @@ static int fields_fft(const vs_lattice *lat, vs_lattice_workspace *ws, const dou
     VS_FORWARD_IF_ERROR(vs__check_ptr(s, func, "s"));
     VS_FORWARD_IF_ERROR(vs__check_ptr(h, func, "h"));
     VS_RETURN_ERROR_IF(h == s, VS_EINVAL, "%s: h may not alias s", func);
-    if (vs__lattice_convolve(lat, ws, s, h, NULL) != VS_OK)
-        return convolve_failed(lat, s, func);
-    return vs__lattice_check_output(h, vs__lattice_nvals(lat), func, "h");
+    int st = vs__lattice_convolve(lat, ws, s, h, NULL);
+    if (st == VS__CONVOLVE_OVERFLOW) /* the copy-out screened h: name the failure precisely */
+        return vs__lattice_check_output(h, vs__lattice_nvals(lat), func, "h");
+    return st == VS_OK ? VS_OK : convolve_failed(lat, s, func);
 }
 
 VS_API int vs_lattice_fields(vs_lattice *lat, const double *s, double *h)

@@ -73,11 +73,25 @@ unsigned vs__lattice_planner_flags(int planner, int fft_threads, size_t ngrid)
     }
 }
 
+/* Distance, in elements of esize bytes, of the m planes of n elements each in a workspace: n
+ * padded so that plane j starts 64·⌊64/m⌋·j bytes (mod 4096) after plane 0. Unpadded planes of
+ * 2^k bytes would all start at the same offset in a page: the mat-vec's and the transposes' m
+ * streams then compete for one L1/L2 set and stall on 4K aliasing (the mat-vec ran at half
+ * speed at L = 64; bench/bench_report.c). Costs at most 4 KiB per plane; none for m = 1. */
+static size_t plane_dist(size_t n, size_t esize, size_t m)
+{
+    if (m <= 1 || n > (SIZE_MAX - 4096) / esize)
+        return n;
+    size_t r = 64 * (m <= 64 ? 64 / m : 1) % 4096, b = n * esize % 4096;
+    return n + (r + 4096 - b) % 4096 / esize;
+}
+
 int vs__lattice_ws_bytes(const vs__geom *g, int nc, size_t *bytes)
 {
     size_t m = (size_t)g->nb * (size_t)nc, xr, xk;
-    VS_FORWARD_IF_ERROR(vs__size_mul3(g->ngrid, m, sizeof(double), &xr));
-    VS_FORWARD_IF_ERROR(vs__size_mul3(g->nhalf, m, sizeof(fftw_complex), &xk));
+    VS_FORWARD_IF_ERROR(vs__size_mul3(plane_dist(g->ngrid, sizeof(double), m), m, sizeof(double), &xr));
+    VS_FORWARD_IF_ERROR(
+        vs__size_mul3(plane_dist(g->nhalf, sizeof(fftw_complex), m), m, sizeof(fftw_complex), &xk));
     VS_RETURN_ERROR_IF(xr + xk < xr, VS_EOVERFLOW, "vs_lattice: FFT workspace size overflows size_t");
     *bytes = xr + xk;
     return VS_OK;
@@ -85,13 +99,12 @@ int vs__lattice_ws_bytes(const vs__geom *g, int nc, size_t *bytes)
 
 int vs__lattice_ws_init(const struct vs_lattice *l, struct vs_lattice_workspace *ws, const char *func)
 {
-    const vs__geom *g = &l->geo;
     size_t nr, nk;
     ws->lat = l;
     ws->xr = NULL;
     ws->xk = NULL;
-    VS_FORWARD_IF_ERROR(vs__size_mul(g->ngrid, (size_t)l->m, &nr));
-    VS_FORWARD_IF_ERROR(vs__size_mul(g->nhalf, (size_t)l->m, &nk));
+    VS_FORWARD_IF_ERROR(vs__size_mul(l->gp, (size_t)l->m, &nr));
+    VS_FORWARD_IF_ERROR(vs__size_mul(l->hp, (size_t)l->m, &nk));
     VS_RETURN_ERROR_IF(nr > SIZE_MAX / sizeof(double) || nk > SIZE_MAX / sizeof(fftw_complex), VS_EOVERFLOW,
                        "%s: FFT workspace too large", func);
     /* fftw_malloc: the alignment the plans were made for (new-array execute requires it) */
@@ -112,10 +125,11 @@ void vs__lattice_ws_clear(struct vs_lattice_workspace *ws)
 }
 
 /* The FFTW guru64 layout of the evaluation transforms: m = nb·nc contiguous planes (component-major,
- * docs/lattice.md "Layouts"), the real side ngrid apart, the complex side nhalf apart: FFTW's fastest
+ * docs/lattice.md "Layouts"), the real side gp apart, the complex side hp apart: FFTW's fastest
  * case (unit stride). 64-bit strides: no int overflow of ngrid·m. */
-static void plane_layout(const vs__geom *g, int m, fftw_iodim64 *dims, fftw_iodim64 *how)
+static void plane_layout(const struct vs_lattice *l, fftw_iodim64 *dims, fftw_iodim64 *how)
 {
+    const vs__geom *g = &l->geo;
     ptrdiff_t rs = 1, ks = 1;
     for (int i = 2; i >= 0; i--) {
         dims[i].n = g->g[i];
@@ -124,55 +138,124 @@ static void plane_layout(const vs__geom *g, int m, fftw_iodim64 *dims, fftw_iodi
         rs *= g->g[i];
         ks *= i == 2 ? g->g[2] / 2 + 1 : g->g[i];
     }
-    how->n = m;
-    how->is = (ptrdiff_t)g->ngrid;
-    how->os = (ptrdiff_t)g->nhalf;
+    how->n = l->m;
+    how->is = (ptrdiff_t)l->gp;
+    how->os = (ptrdiff_t)l->hp;
+}
+
+/* Slabs transformed by the slab stage: all g0 of them, or for open clusters only the L0 that hold
+ * spins (the others are zero on input, and their fields are not needed on output). */
+static size_t slab_count(const vs__geom *g)
+{
+    return g->open ? (size_t)g->L[0] : (size_t)g->g[0];
+}
+
+/* Columns along axis 0 of the half grid: g1·(g2/2 + 1). */
+static size_t column_count(const vs__geom *g)
+{
+    return (size_t)g->g[1] * (size_t)(g->g[2] / 2 + 1);
+}
+
+/* Bytes of one column block kept in cache by the fused column stage: about half of a 512 KiB L2
+ * (bench/bench_report.c measured 128–384 KiB alike). */
+#define VS__COLUMN_BLOCK_BYTES (256u * 1024u)
+
+/* The plans of the fused serial evaluation (see struct vs_lattice). */
+static int plan_fused(struct vs_lattice *l, unsigned flags)
+{
+    const vs__geom *g = &l->geo;
+    ptrdiff_t h2 = g->g[2] / 2 + 1, ncol = (ptrdiff_t)column_count(g), m = l->m;
+    fftw_iodim64 sd[2] = {{g->g[1], g->g[2], h2}, {g->g[2], 1, 1}};
+    fftw_iodim64 sh[2] = {{(ptrdiff_t)slab_count(g), (ptrdiff_t)g->g[1] * g->g[2], (ptrdiff_t)g->g[1] * h2},
+                          {m, (ptrdiff_t)l->gp, (ptrdiff_t)l->hp}};
+    fftw_iodim64 bd[2], bh[2];
+    for (int i = 0; i < 2; i++) {
+        bd[i] = (fftw_iodim64){sd[i].n, sd[i].os, sd[i].is};
+        bh[i] = (fftw_iodim64){sh[i].n, sh[i].os, sh[i].is};
+    }
+    l->slab_fwd = fftw_plan_guru64_dft_r2c(2, sd, 2, sh, l->ws.xr, l->ws.xk, flags);
+    l->slab_bwd = fftw_plan_guru64_dft_c2r(2, bd, 2, bh, l->ws.xk, l->ws.xr, flags);
+    /* blocks of a multiple of 4 columns (64 bytes): every block starts with the alignment of xk,
+     * as FFTW's new-array execute requires */
+    size_t per_col = (size_t)g->g[0] * (size_t)m * sizeof(fftw_complex);
+    size_t blk = VS__COLUMN_BLOCK_BYTES / per_col & ~(size_t)3;
+    blk = blk < 4 ? 4 : blk;
+    l->colblk = blk < (size_t)ncol ? blk : (size_t)ncol;
+    l->colrem = (size_t)ncol % l->colblk;
+    int st = l->slab_fwd && l->slab_bwd ? VS_OK : VS_ENUMERIC;
+    for (int r = 0; r < 2 && st == VS_OK; r++) {
+        size_t n = r == 0 ? l->colblk : l->colrem;
+        if (n == 0)
+            break;
+        fftw_iodim64 cd = {g->g[0], ncol, ncol};
+        fftw_iodim64 ch[2] = {{(ptrdiff_t)n, 1, 1}, {m, (ptrdiff_t)l->hp, (ptrdiff_t)l->hp}};
+        l->col_fwd[r] = fftw_plan_guru64_dft(1, &cd, 2, ch, l->ws.xk, l->ws.xk, FFTW_FORWARD, flags);
+        l->col_bwd[r] = fftw_plan_guru64_dft(1, &cd, 2, ch, l->ws.xk, l->ws.xk, FFTW_BACKWARD, flags);
+        st = l->col_fwd[r] && l->col_bwd[r] ? VS_OK : VS_ENUMERIC;
+    }
+    return st;
+}
+
+/* The plans of the threaded evaluation: one 3-D r2c and one c2r over all m planes, FFTW's threads
+ * splitting them. */
+static int plan_planes(struct vs_lattice *l, unsigned flags)
+{
+    fftw_iodim64 dims[3], how, bdims[3], bhow;
+    plane_layout(l, dims, &how);
+    for (int i = 0; i < 3; i++)
+        bdims[i] = (fftw_iodim64){dims[i].n, dims[i].os, dims[i].is};
+    bhow = (fftw_iodim64){how.n, how.os, how.is};
+    l->pfwd = fftw_plan_guru64_dft_r2c(3, dims, 1, &how, l->ws.xr, l->ws.xk, flags);
+    l->pbwd = fftw_plan_guru64_dft_c2r(3, bdims, 1, &bhow, l->ws.xk, l->ws.xr, flags);
+    return l->pfwd && l->pbwd ? VS_OK : VS_ENUMERIC;
 }
 
 int vs__lattice_fft_init(struct vs_lattice *l)
 {
     const vs__geom *g = &l->geo;
+    l->gp = plane_dist(g->ngrid, sizeof(double), (size_t)l->m);
+    l->hp = plane_dist(g->nhalf, sizeof(fftw_complex), (size_t)l->m);
     VS_FORWARD_IF_ERROR(vs__lattice_ws_init(l, &l->ws, "vs_lattice_create"));
     /* The evaluation transforms run on m contiguous planes of the workspace (component-major): the
      * copy-in transposes the caller's site-major spins into them and the copy-out transposes the
-     * fields back (fused with the energy dot), which costs less than FFTW's stride-m transforms
-     * (bench/bench_report.c, docs/performance.md). Planned on the handle's own buffers
-     * (FFTW_MEASURE overwrites them); every workspace then executes these plans on its own buffers.
-     * The structure factor (structure.c) keeps a site-major forward plan on the same buffers:
-     * serial ESTIMATE, so it adds no planning time and never waits for a thread. */
+     * fields back (or reads the energy dot from them), which costs less than FFTW's stride-m
+     * transforms (bench/bench_report.c, docs/performance.md). Serial: slab and column stages with
+     * the k-space product fused into the column stage; threaded: FFTW's own 3-D plans, split by
+     * its threads. Planned on the handle's own buffers (FFTW_MEASURE overwrites them); every
+     * workspace then executes these plans on its own buffers. The structure factor (structure.c)
+     * keeps a site-major forward plan on the same buffers: serial ESTIMATE, so it adds no planning
+     * time and never waits for a thread. */
     unsigned flags = vs__lattice_planner_flags(l->opt.planner, l->opt.fft_threads, g->ngrid);
-    fftw_iodim64 dims[3], how, bdims[3], bhow;
-    plane_layout(g, l->m, dims, &how);
-    for (int i = 0; i < 3; i++)
-        bdims[i] = (fftw_iodim64){dims[i].n, dims[i].os, dims[i].is};
-    bhow = (fftw_iodim64){how.n, how.os, how.is};
-    int saved;
+    int saved, st;
     vs__fftw_lock();
     vs__fftw_threads_begin(l->opt.fft_threads, &saved);
-    l->pfwd = fftw_plan_guru64_dft_r2c(3, dims, 1, &how, l->ws.xr, l->ws.xk, flags);
-    l->pbwd = fftw_plan_guru64_dft_c2r(3, bdims, 1, &bhow, l->ws.xk, l->ws.xr, flags);
+    st = l->opt.fft_threads > 1 ? plan_planes(l, flags) : plan_fused(l, flags);
     vs__fftw_threads_end(saved);
     vs__fftw_threads_begin(1, &saved);
     l->fwd = fftw_plan_many_dft_r2c(3, g->g, l->m, l->ws.xr, NULL, l->m, 1, l->ws.xk, NULL, l->m, 1,
                                     FFTW_ESTIMATE);
     vs__fftw_threads_end(saved);
     vs__fftw_unlock();
-    VS_RETURN_ERROR_IF(l->pfwd == NULL || l->pbwd == NULL || l->fwd == NULL, VS_ENUMERIC,
+    VS_RETURN_ERROR_IF(st != VS_OK || l->fwd == NULL, VS_ENUMERIC,
                        "vs_lattice_create: FFTW could not plan the convolution");
     return VS_OK;
+}
+
+static void destroy_plan(fftw_plan *p)
+{
+    if (*p)
+        fftw_destroy_plan(*p);
+    *p = NULL;
 }
 
 void vs__lattice_fft_clear(struct vs_lattice *l)
 {
     vs__fftw_lock();
-    if (l->pfwd)
-        fftw_destroy_plan(l->pfwd);
-    if (l->pbwd)
-        fftw_destroy_plan(l->pbwd);
-    if (l->fwd)
-        fftw_destroy_plan(l->fwd);
+    fftw_plan *plans[] = {&l->pfwd, &l->pbwd, &l->fwd, &l->slab_fwd, &l->slab_bwd,
+                          &l->col_fwd[0], &l->col_fwd[1], &l->col_bwd[0], &l->col_bwd[1]};
+    for (size_t i = 0; i < sizeof plans / sizeof plans[0]; i++)
+        destroy_plan(plans[i]);
     vs__fftw_unlock();
-    l->pfwd = l->pbwd = l->fwd = NULL;
     vs__lattice_ws_clear(&l->ws);
     fftw_free(l->ktab_r);
     fftw_free(l->ktab_c);
@@ -284,21 +367,22 @@ static inline __attribute__((always_inline)) void matvec_real(int n, const doubl
         memcpy(x[(size_t)i * ps], &y[i], sizeof y[i]);
 }
 
-static void matvec_real_all(int n, size_t nk, const double *restrict T, fftw_complex *restrict x)
+/* nk consecutive k of planes ps apart. */
+static void matvec_real_all(int n, size_t nk, size_t ps, const double *restrict T, fftw_complex *restrict x)
 {
     size_t np = (size_t)(n * (n + 1) / 2);
     switch (n) {
     case 6:
         for (size_t k = 0; k < nk; k++)
-            matvec_real(6, T + k * np, x + k, nk);
+            matvec_real(6, T + k * np, x + k, ps);
         break;
     case 3:
         for (size_t k = 0; k < nk; k++)
-            matvec_real(3, T + k * np, x + k, nk);
+            matvec_real(3, T + k * np, x + k, ps);
         break;
     default:
         for (size_t k = 0; k < nk; k++)
-            matvec_real(n, T + k * np, x + k, nk);
+            matvec_real(n, T + k * np, x + k, ps);
         break;
     }
 }
@@ -332,17 +416,24 @@ static void matvec_herm(int n, const fftw_complex *H, fftw_complex *x, size_t ps
     }
 }
 
-void vs__lattice_kspace_matvec(const struct vs_lattice *l, fftw_complex *xk)
+/* x ← T̂(k) x for the half-grid points kb ≤ k < ke (planes nhalf apart). */
+static void kspace_matvec_range(const struct vs_lattice *l, fftw_complex *xk, size_t kb, size_t ke)
 {
     const vs__geom *g = &l->geo;
     /* the k-space table carries the 1/ngrid normalisation of the inverse transform */
     if (g->nb == 1) {
-        matvec_real_all(l->m, g->nhalf, l->ktab_r, xk);
+        size_t np = (size_t)l->npack;
+        matvec_real_all(l->m, ke - kb, l->hp, l->ktab_r + kb * np, xk + kb);
         return;
     }
     size_t mp = (size_t)l->m * (size_t)(l->m + 1) / 2;
-    for (size_t k = 0; k < g->nhalf; k++)
-        matvec_herm(l->m, (const fftw_complex *)(l->ktab_c + k * mp), xk + k, g->nhalf);
+    for (size_t k = kb; k < ke; k++)
+        matvec_herm(l->m, (const fftw_complex *)(l->ktab_c + k * mp), xk + k, l->hp);
+}
+
+void vs__lattice_kspace_matvec(const struct vs_lattice *l, fftw_complex *xk)
+{
+    kspace_matvec_range(l, xk, 0, l->geo.nhalf);
 }
 
 size_t vs__lattice_grid_cell(const vs__geom *g, size_t cell)
@@ -387,27 +478,35 @@ static void copy_in(const struct vs_lattice *l, const double *s, double *xr)
 {
     const vs__geom *g = &l->geo;
     size_t len = run_length(g), m = (size_t)l->m;
-    if (g->open)
-        memset(xr, 0, g->ngrid * m * sizeof *xr);
+    if (g->open) /* zero padding; the slabs past L0 are read by the threaded 3-D transforms only */
+        for (size_t j = 0; j < m; j++)
+            memset(xr + j * l->gp, 0,
+                   (l->slab_fwd ? slab_count(g) * (size_t)g->g[1] * (size_t)g->g[2] : g->ngrid) * sizeof *xr);
     for (size_t r = 0; r < run_count(g); r++) {
         const double *src = s + r * len * m;
         double *dst = xr + run_grid(g, r);
         switch (l->m) {
-        case 6: planes_in(len, 6, src, dst, g->ngrid); break;
-        case 3: planes_in(len, 3, src, dst, g->ngrid); break;
-        default: planes_in(len, l->m, src, dst, g->ngrid); break;
+        case 6: planes_in(len, 6, src, dst, l->gp); break;
+        case 3: planes_in(len, 3, src, dst, l->gp); break;
+        default: planes_in(len, l->m, src, dst, l->gp); break;
         }
     }
 }
 
-/* h[c·m + j] = x[j·ps + c] (planes → site-major) for c < n, j < m. */
-static inline __attribute__((always_inline)) void planes_out(size_t n, int m, const double *restrict x,
-                                                             size_t ps, double *restrict h)
+/* h[c·m + j] = x[j·ps + c] (planes → site-major) for c < n, j < m. Returns Σ 0·h: NaN iff some
+ * h is not finite, the screen of the output for free (the copy is memory-bound). */
+static inline __attribute__((always_inline)) double planes_out(size_t n, int m, const double *restrict x,
+                                                               size_t ps, double *restrict h)
 {
+    double probe = 0.0;
     for (size_t c = 0; c < n; c++)
 #pragma GCC unroll 8
-        for (int j = 0; j < m; j++)
-            h[c * (size_t)m + (size_t)j] = x[(size_t)j * ps + c];
+        for (int j = 0; j < m; j++) {
+            double v = x[(size_t)j * ps + c];
+            h[c * (size_t)m + (size_t)j] = v;
+            probe += 0.0 * v;
+        }
+    return probe;
 }
 
 /* Σ_{c<n, j<m} s[c·m + j] x[j·ps + c]: the energy dot read straight from the planes, four
@@ -423,19 +522,22 @@ static inline __attribute__((always_inline)) double planes_dot(size_t n, int m, 
     return (acc[0] + acc[1]) + (acc[2] + acc[3]);
 }
 
-static void copy_out(const struct vs_lattice *l, const double *xr, double *h)
+/* Returns 1 iff every field written is finite. */
+static int copy_out(const struct vs_lattice *l, const double *xr, double *h)
 {
     const vs__geom *g = &l->geo;
     size_t len = run_length(g), m = (size_t)l->m;
+    double probe = 0.0;
     for (size_t r = 0; r < run_count(g); r++) {
         const double *src = xr + run_grid(g, r);
         double *dst = h + r * len * m;
         switch (l->m) {
-        case 6: planes_out(len, 6, src, g->ngrid, dst); break;
-        case 3: planes_out(len, 3, src, g->ngrid, dst); break;
-        default: planes_out(len, l->m, src, g->ngrid, dst); break;
+        case 6: probe += planes_out(len, 6, src, l->gp, dst); break;
+        case 3: probe += planes_out(len, 3, src, l->gp, dst); break;
+        default: probe += planes_out(len, l->m, src, l->gp, dst); break;
         }
     }
+    return probe == 0.0;
 }
 
 static double dot_out(const struct vs_lattice *l, const double *s, const double *xr)
@@ -446,35 +548,73 @@ static double dot_out(const struct vs_lattice *l, const double *s, const double 
     for (size_t r = 0; r < run_count(g); r++) {
         const double *src = xr + run_grid(g, r), *sr = s + r * len * m;
         switch (l->m) {
-        case 6: e += planes_dot(len, 6, sr, src, g->ngrid); break;
-        case 3: e += planes_dot(len, 3, sr, src, g->ngrid); break;
-        default: e += planes_dot(len, l->m, sr, src, g->ngrid); break;
+        case 6: e += planes_dot(len, 6, sr, src, l->gp); break;
+        case 3: e += planes_dot(len, 3, sr, src, l->gp); break;
+        default: e += planes_dot(len, l->m, sr, src, l->gp); break;
         }
     }
     return e;
 }
 
+/* The k = 0 entry of plane j is Σ_cells s_j: it is finite iff every input is finite (or else the
+ * sum overflowed). Checking it replaces a full validation pass over s. */
+static int sums_finite(const struct vs_lattice *l, const fftw_complex *xk)
+{
+    for (size_t j = 0; j < (size_t)l->m; j++)
+        if (!isfinite(xk[j * l->hp][0]))
+            return 0;
+    return 1;
+}
+
+/* Fused evaluation (serial): slab r2c, then per block of columns the forward 1-D transforms along
+ * axis 0, the k-space product and the backward ones while the block is in cache, then slab c2r —
+ * three passes over the k-space planes instead of the five of two 3-D transforms and a separate
+ * product. */
+static int transform_fused(const struct vs_lattice *l, double *xr, fftw_complex *xk)
+{
+    const vs__geom *g = &l->geo;
+    size_t ncol = column_count(g), ns = slab_count(g);
+    fftw_execute_dft_r2c(l->slab_fwd, xr, xk);
+    if (ns < (size_t)g->g[0]) /* open clusters: the slabs without spins transform to zero */
+        for (size_t j = 0; j < (size_t)l->m; j++)
+            memset(xk + j * l->hp + ns * ncol, 0, ((size_t)g->g[0] - ns) * ncol * sizeof *xk);
+    for (size_t q0 = 0; q0 < ncol; q0 += l->colblk) {
+        int r = q0 + l->colblk > ncol; /* the shorter last block */
+        size_t nq = r ? l->colrem : l->colblk;
+        fftw_execute_dft(l->col_fwd[r], xk + q0, xk + q0);
+        if (q0 == 0 && !sums_finite(l, (const fftw_complex *)xk))
+            return VS_ENUMERIC;
+        for (size_t k0 = 0; k0 < (size_t)g->g[0]; k0++)
+            kspace_matvec_range(l, xk, k0 * ncol + q0, k0 * ncol + q0 + nq);
+        fftw_execute_dft(l->col_bwd[r], xk + q0, xk + q0);
+    }
+    fftw_execute_dft_c2r(l->slab_bwd, xk, xr);
+    return VS_OK;
+}
+
+/* Threaded evaluation: FFTW's 3-D transforms and the k-space product as a separate pass. */
+static int transform_planes(const struct vs_lattice *l, double *xr, fftw_complex *xk)
+{
+    fftw_execute_dft_r2c(l->pfwd, xr, xk);
+    if (!sums_finite(l, (const fftw_complex *)xk))
+        return VS_ENUMERIC;
+    vs__lattice_kspace_matvec(l, xk);
+    fftw_execute_dft_c2r(l->pbwd, xk, xr);
+    return VS_OK;
+}
+
 int vs__lattice_convolve(const struct vs_lattice *l, struct vs_lattice_workspace *ws, const double *s,
                          double *h, double *sh)
 {
-    const vs__geom *g = &l->geo;
-    double *xr = ws->xr;
-    fftw_complex *xk = ws->xk;
     /* Every call executes the lattice's shared plans with the new-array functions (thread-safe; the
-     * plans are never modified) on the workspace's planes. */
-    copy_in(l, s, xr);
-    fftw_execute_dft_r2c(l->pfwd, xr, xk);
-    /* The k = 0 entry of plane j is Σ_cells s_j: it is finite iff every input is finite (or else
-     * the sum overflowed). Checking it replaces a full validation pass over s; h has not been
-     * touched yet. */
-    for (size_t j = 0; j < (size_t)l->m; j++)
-        if (!isfinite(xk[j * g->nhalf][0]))
-            return VS_ENUMERIC;
-    vs__lattice_kspace_matvec(l, xk);
-    fftw_execute_dft_c2r(l->pbwd, xk, xr);
-    if (h)
-        copy_out(l, xr, h);
+     * plans are never modified) on the workspace's planes; h is written only on success. */
+    copy_in(l, s, ws->xr);
+    int st = l->slab_fwd ? transform_fused(l, ws->xr, ws->xk) : transform_planes(l, ws->xr, ws->xk);
+    if (st != VS_OK)
+        return st;
+    if (h && !copy_out(l, ws->xr, h))
+        return VS__CONVOLVE_OVERFLOW;
     if (sh)
-        *sh = dot_out(l, s, xr);
+        *sh = dot_out(l, s, ws->xr);
     return VS_OK;
 }
