@@ -166,15 +166,20 @@ static int plan_fused(struct vs_lattice *l, unsigned flags)
     const vs__geom *g = &l->geo;
     ptrdiff_t h2 = g->g[2] / 2 + 1, ncol = (ptrdiff_t)column_count(g), m = l->m;
     fftw_iodim64 sd[2] = {{g->g[1], g->g[2], h2}, {g->g[2], 1, 1}};
-    fftw_iodim64 sh[2] = {{(ptrdiff_t)slab_count(g), (ptrdiff_t)g->g[1] * g->g[2], (ptrdiff_t)g->g[1] * h2},
-                          {m, (ptrdiff_t)l->gp, (ptrdiff_t)l->hp}};
+    /* slab by slab when every slab starts with the alignment of the buffers (64 bytes), as FFTW's
+     * new-array execute requires; else one plan for all slabs */
+    l->slabwise = (size_t)g->g[1] * (size_t)g->g[2] * sizeof(double) % 64 == 0 &&
+                  (size_t)g->g[1] * (size_t)h2 * sizeof(fftw_complex) % 64 == 0;
+    fftw_iodim64 sh[2] = {{m, (ptrdiff_t)l->gp, (ptrdiff_t)l->hp},
+                          {(ptrdiff_t)slab_count(g), (ptrdiff_t)g->g[1] * g->g[2], (ptrdiff_t)g->g[1] * h2}};
+    int nsh = l->slabwise ? 1 : 2;
     fftw_iodim64 bd[2], bh[2];
     for (int i = 0; i < 2; i++) {
         bd[i] = (fftw_iodim64){sd[i].n, sd[i].os, sd[i].is};
         bh[i] = (fftw_iodim64){sh[i].n, sh[i].os, sh[i].is};
     }
-    l->slab_fwd = fftw_plan_guru64_dft_r2c(2, sd, 2, sh, l->ws.xr, l->ws.xk, flags);
-    l->slab_bwd = fftw_plan_guru64_dft_c2r(2, bd, 2, bh, l->ws.xk, l->ws.xr, flags);
+    l->slab_fwd = fftw_plan_guru64_dft_r2c(2, sd, nsh, sh, l->ws.xr, l->ws.xk, flags);
+    l->slab_bwd = fftw_plan_guru64_dft_c2r(2, bd, nsh, bh, l->ws.xk, l->ws.xr, flags);
     /* blocks of a multiple of 4 columns (64 bytes): every block starts with the alignment of xk,
      * as FFTW's new-array execute requires */
     size_t per_col = (size_t)g->g[0] * (size_t)m * sizeof(fftw_complex);
@@ -484,44 +489,67 @@ size_t vs__lattice_grid_cell(const vs__geom *g, size_t cell)
     return (i1 * (size_t)g->g[1] + i2) * (size_t)g->g[2] + i3;
 }
 
-/* The supercell as runs of consecutive cells that are consecutive grid points too: one run of all
- * cells (periodic), or the L1·L2 rows of L3 cells of the zero-padded grid (open). */
-static size_t run_count(const vs__geom *g)
+/* The supercell as runs of consecutive cells that are consecutive grid points too, slab by slab
+ * (i0 fixed): one run of L1·L2 cells per slab (periodic), or L1 rows of L2 cells in the zero-padded
+ * grid (open). Run r starts at cell r·len. */
+static size_t runs_per_slab(const vs__geom *g)
 {
-    return g->open ? (size_t)g->L[0] * (size_t)g->L[1] : 1;
+    return g->open ? (size_t)g->L[1] : 1;
 }
 
 static size_t run_length(const vs__geom *g)
 {
-    return g->open ? (size_t)g->L[2] : g->ncells;
+    return g->open ? (size_t)g->L[2] : (size_t)g->L[1] * (size_t)g->L[2];
 }
 
 /* Grid point of the first cell of run r. */
 static size_t run_grid(const vs__geom *g, size_t r)
 {
-    return g->open ? vs__lattice_grid_cell(g, r * (size_t)g->L[2]) : 0;
+    return vs__lattice_grid_cell(g, r * run_length(g));
+}
+
+/* Grid points per slab. */
+static size_t slab_points(const vs__geom *g)
+{
+    return (size_t)g->g[1] * (size_t)g->g[2];
 }
 
 /* x[j·ps + c] = s[c·m + j] for c < n, j < m: site-major → planes (the transpose of the copy-in);
- * constant m for the 3- and 6-component kernels. */
+ * constant m for the 3- and 6-component kernels. Even m: two cells at a time, so that every load
+ * and store moves a pair (a 2×2 transpose in registers: the copy is bound by its memory
+ * operations). */
 static inline __attribute__((always_inline)) void planes_in(size_t n, int m, const double *restrict s,
                                                             double *restrict x, size_t ps)
 {
-    for (size_t c = 0; c < n; c++)
+    size_t c = 0;
+    if (m % 2 == 0)
+        for (; c + 2 <= n; c += 2) {
+            const double *s0 = s + c * (size_t)m, *s1 = s0 + m;
+#pragma GCC unroll 8
+            for (int j = 0; j < m; j += 2) {
+                vs__v2d a, b;
+                memcpy(&a, s0 + j, sizeof a);
+                memcpy(&b, s1 + j, sizeof b);
+                vs__v2d u = {a[0], b[0]}, v = {a[1], b[1]};
+                memcpy(x + (size_t)j * ps + c, &u, sizeof u);
+                memcpy(x + (size_t)(j + 1) * ps + c, &v, sizeof v);
+            }
+        }
+    for (; c < n; c++)
 #pragma GCC unroll 8
         for (int j = 0; j < m; j++)
             x[(size_t)j * ps + c] = s[c * (size_t)m + (size_t)j];
 }
 
-static void copy_in(const struct vs_lattice *l, const double *s, double *xr)
+/* The spins of slabs i0b ≤ i0 < i0e into the planes (open clusters: with their zero padding). */
+static void copy_in(const struct vs_lattice *l, const double *s, double *xr, size_t i0b, size_t i0e)
 {
     const vs__geom *g = &l->geo;
-    size_t len = run_length(g), m = (size_t)l->m;
-    if (g->open) /* zero padding; the slabs past L0 are read by the threaded 3-D transforms only */
+    size_t len = run_length(g), m = (size_t)l->m, sp = slab_points(g);
+    if (g->open)
         for (size_t j = 0; j < m; j++)
-            memset(xr + j * l->gp, 0,
-                   (l->slab_fwd ? slab_count(g) * (size_t)g->g[1] * (size_t)g->g[2] : g->ngrid) * sizeof *xr);
-    for (size_t r = 0; r < run_count(g); r++) {
+            memset(xr + j * l->gp + i0b * sp, 0, (i0e - i0b) * sp * sizeof *xr);
+    for (size_t r = i0b * runs_per_slab(g); r < i0e * runs_per_slab(g); r++) {
         const double *src = s + r * len * m;
         double *dst = xr + run_grid(g, r);
         switch (l->m) {
@@ -532,67 +560,96 @@ static void copy_in(const struct vs_lattice *l, const double *s, double *xr)
     }
 }
 
-/* h[c·m + j] = x[j·ps + c] (planes → site-major) for c < n, j < m. Returns Σ 0·h: NaN iff some
- * h is not finite, the screen of the output for free (the copy is memory-bound). */
+/* h[c·m + j] = x[j·ps + c] (planes → site-major) for c < n, j < m, pairwise as planes_in. Returns
+ * Σ 0·h: NaN iff some h is not finite, the screen of the output for free (the copy is
+ * memory-bound). */
 static inline __attribute__((always_inline)) double planes_out(size_t n, int m, const double *restrict x,
                                                                size_t ps, double *restrict h)
 {
-    double probe = 0.0;
-    for (size_t c = 0; c < n; c++)
+    vs__v2d probe = {0.0, 0.0};
+    size_t c = 0;
+    if (m % 2 == 0)
+        for (; c + 2 <= n; c += 2) {
+            double *h0 = h + c * (size_t)m, *h1 = h0 + m;
+#pragma GCC unroll 8
+            for (int j = 0; j < m; j += 2) {
+                vs__v2d u, v;
+                memcpy(&u, x + (size_t)j * ps + c, sizeof u);
+                memcpy(&v, x + (size_t)(j + 1) * ps + c, sizeof v);
+                vs__v2d a = {u[0], v[0]}, b = {u[1], v[1]};
+                memcpy(h0 + j, &a, sizeof a);
+                memcpy(h1 + j, &b, sizeof b);
+                probe += 0.0 * u + 0.0 * v;
+            }
+        }
+    for (; c < n; c++)
 #pragma GCC unroll 8
         for (int j = 0; j < m; j++) {
             double v = x[(size_t)j * ps + c];
             h[c * (size_t)m + (size_t)j] = v;
-            probe += 0.0 * v;
+            probe[0] += 0.0 * v;
         }
-    return probe;
+    return probe[0] + probe[1];
 }
 
-/* Σ_{c<n, j<m} s[c·m + j] x[j·ps + c]: the energy dot read straight from the planes, four
- * accumulators (one per site modulo 4) so that the additions do not wait for each other. */
+/* Σ_{c<n, j<m} s[c·m + j] x[j·ps + c]: the energy dot read straight from the planes, pairwise as
+ * planes_in (a lane per cell of a pair, four accumulators so that the additions overlap). */
 static inline __attribute__((always_inline)) double planes_dot(size_t n, int m, const double *restrict s,
                                                                const double *restrict x, size_t ps)
 {
-    double acc[4] = {0.0, 0.0, 0.0, 0.0};
-    for (size_t c = 0; c < n; c++)
+    vs__v2d acc[4] = {{0.0, 0.0}, {0.0, 0.0}, {0.0, 0.0}, {0.0, 0.0}};
+    size_t c = 0;
+    if (m % 2 == 0)
+        for (; c + 2 <= n; c += 2) {
+            const double *s0 = s + c * (size_t)m, *s1 = s0 + m;
+#pragma GCC unroll 8
+            for (int j = 0; j < m; j += 2) {
+                vs__v2d a, b, u, v;
+                memcpy(&a, s0 + j, sizeof a);
+                memcpy(&b, s1 + j, sizeof b);
+                memcpy(&u, x + (size_t)j * ps + c, sizeof u);
+                memcpy(&v, x + (size_t)(j + 1) * ps + c, sizeof v);
+                acc[j / 2 % 4] += (vs__v2d){a[0], b[0]} * u + (vs__v2d){a[1], b[1]} * v;
+            }
+        }
+    for (; c < n; c++)
 #pragma GCC unroll 8
         for (int j = 0; j < m; j++)
-            acc[c & 3] += s[c * (size_t)m + (size_t)j] * x[(size_t)j * ps + c];
-    return (acc[0] + acc[1]) + (acc[2] + acc[3]);
+            acc[0][0] += s[c * (size_t)m + (size_t)j] * x[(size_t)j * ps + c];
+    acc[0] += acc[1] + (acc[2] + acc[3]);
+    return acc[0][0] + acc[0][1];
 }
 
-/* Returns 1 iff every field written is finite. */
-static int copy_out(const struct vs_lattice *l, const double *xr, double *h)
+/* What the copy-out of slabs i0b ≤ i0 < i0e gathers: the probe of h and Σ s·h. */
+typedef struct {
+    double probe, sh;
+} out_sums;
+
+/* The fields of slabs i0b ≤ i0 < i0e from the planes: into h (if h != NULL) and/or their dot with
+ * s (if dot != 0). */
+static void copy_out(const struct vs_lattice *l, const double *s, const double *xr, double *h, int dot,
+                     size_t i0b, size_t i0e, out_sums *o)
 {
     const vs__geom *g = &l->geo;
     size_t len = run_length(g), m = (size_t)l->m;
-    double probe = 0.0;
-    for (size_t r = 0; r < run_count(g); r++) {
-        const double *src = xr + run_grid(g, r);
-        double *dst = h + r * len * m;
-        switch (l->m) {
-        case 6: probe += planes_out(len, 6, src, l->gp, dst); break;
-        case 3: probe += planes_out(len, 3, src, l->gp, dst); break;
-        default: probe += planes_out(len, l->m, src, l->gp, dst); break;
-        }
-    }
-    return probe == 0.0;
-}
-
-static double dot_out(const struct vs_lattice *l, const double *s, const double *xr)
-{
-    const vs__geom *g = &l->geo;
-    size_t len = run_length(g), m = (size_t)l->m;
-    double e = 0.0;
-    for (size_t r = 0; r < run_count(g); r++) {
+    for (size_t r = i0b * runs_per_slab(g); r < i0e * runs_per_slab(g); r++) {
         const double *src = xr + run_grid(g, r), *sr = s + r * len * m;
+        double *dst = h ? h + r * len * m : NULL;
         switch (l->m) {
-        case 6: e += planes_dot(len, 6, sr, src, l->gp); break;
-        case 3: e += planes_dot(len, 3, sr, src, l->gp); break;
-        default: e += planes_dot(len, l->m, sr, src, l->gp); break;
+        case 6:
+            o->probe += dst ? planes_out(len, 6, src, l->gp, dst) : 0.0;
+            o->sh += dot ? planes_dot(len, 6, sr, src, l->gp) : 0.0;
+            break;
+        case 3:
+            o->probe += dst ? planes_out(len, 3, src, l->gp, dst) : 0.0;
+            o->sh += dot ? planes_dot(len, 3, sr, src, l->gp) : 0.0;
+            break;
+        default:
+            o->probe += dst ? planes_out(len, l->m, src, l->gp, dst) : 0.0;
+            o->sh += dot ? planes_dot(len, l->m, sr, src, l->gp) : 0.0;
+            break;
         }
     }
-    return e;
 }
 
 /* The k = 0 entry of plane j is Σ_cells s_j: it is finite iff every input is finite (or else the
@@ -605,15 +662,30 @@ static int sums_finite(const struct vs_lattice *l, const fftw_complex *xk)
     return 1;
 }
 
-/* Fused evaluation (serial): slab r2c, then per block of columns the forward 1-D transforms along
- * axis 0, the k-space product and the backward ones while the block is in cache, then slab c2r —
- * three passes over the k-space planes instead of the five of two 3-D transforms and a separate
- * product. */
-static int transform_fused(const struct vs_lattice *l, double *xr, fftw_complex *xk)
+/* Ask for the table entries of the nq points from k on: the column stage reads the table in runs
+ * of one block's columns, g1·(g2/2+1) points apart, and the hardware prefetcher loses every
+ * run's start. */
+static void prefetch_table(const struct vs_lattice *l, size_t k, size_t nq)
+{
+    const char *p, *e;
+    if (l->geo.nb == 1) {
+        p = (const char *)(l->ktab_r + k * (size_t)l->npack);
+        e = (const char *)(l->ktab_r + (k + nq) * (size_t)l->npack);
+    } else {
+        size_t mp = (size_t)l->m * (size_t)(l->m + 1) / 2;
+        p = (const char *)(l->ktab_c + k * mp);
+        e = (const char *)(l->ktab_c + (k + nq) * mp);
+    }
+    for (; p < e; p += 64)
+        __builtin_prefetch(p, 0, 3);
+}
+
+/* Column stage of the fused evaluation: per block of columns the forward 1-D transforms along
+ * axis 0, the k-space product and the backward ones while the block is in cache. */
+static int column_stage(const struct vs_lattice *l, fftw_complex *xk)
 {
     const vs__geom *g = &l->geo;
     size_t ncol = column_count(g), ns = slab_count(g);
-    fftw_execute_dft_r2c(l->slab_fwd, xr, xk);
     if (ns < (size_t)g->g[0]) /* open clusters: the slabs without spins transform to zero */
         for (size_t j = 0; j < (size_t)l->m; j++)
             memset(xk + j * l->hp + ns * ncol, 0, ((size_t)g->g[0] - ns) * ncol * sizeof *xk);
@@ -623,22 +695,67 @@ static int transform_fused(const struct vs_lattice *l, double *xr, fftw_complex 
         fftw_execute_dft(l->col_fwd[r], xk + q0, xk + q0);
         if (q0 == 0 && !sums_finite(l, (const fftw_complex *)xk))
             return VS_ENUMERIC;
-        for (size_t k0 = 0; k0 < (size_t)g->g[0]; k0++)
+        for (size_t k0 = 0; k0 < (size_t)g->g[0]; k0++) {
+            if (k0 + 1 < (size_t)g->g[0])
+                prefetch_table(l, (k0 + 1) * ncol + q0, nq);
             kspace_matvec_range(l, xk, k0 * ncol + q0, k0 * ncol + q0 + nq);
+        }
         fftw_execute_dft(l->col_bwd[r], xk + q0, xk + q0);
     }
-    fftw_execute_dft_c2r(l->slab_bwd, xk, xr);
+    return VS_OK;
+}
+
+/* Fused evaluation (serial): slab r2c, column stage, slab c2r — three passes over the k-space
+ * planes instead of the five of two 3-D transforms and a separate product. Where the slab
+ * offsets keep FFTW's alignment (l->slabwise), each slab is transposed in and transformed, and
+ * transformed back and transposed out, while it is in cache. */
+static int convolve_fused(const struct vs_lattice *l, struct vs_lattice_workspace *ws, const double *s,
+                          double *h, int dot, out_sums *o)
+{
+    const vs__geom *g = &l->geo;
+    size_t ns = slab_count(g), sp = slab_points(g), kp = (size_t)g->g[1] * (size_t)(g->g[2] / 2 + 1);
+    double *xr = ws->xr;
+    fftw_complex *xk = ws->xk;
+    if (l->slabwise) {
+        for (size_t i0 = 0; i0 < ns; i0++) {
+            copy_in(l, s, xr, i0, i0 + 1);
+            fftw_execute_dft_r2c(l->slab_fwd, xr + i0 * sp, xk + i0 * kp);
+        }
+    } else {
+        copy_in(l, s, xr, 0, ns);
+        fftw_execute_dft_r2c(l->slab_fwd, xr, xk);
+    }
+    VS_FORWARD_IF_ERROR(column_stage(l, xk));
+    if (l->slabwise) {
+        for (size_t i0 = 0; i0 < ns; i0++) {
+            fftw_execute_dft_c2r(l->slab_bwd, xk + i0 * kp, xr + i0 * sp);
+            copy_out(l, s, xr, h, dot, i0, i0 + 1, o);
+        }
+    } else {
+        fftw_execute_dft_c2r(l->slab_bwd, xk, xr);
+        copy_out(l, s, xr, h, dot, 0, ns, o);
+    }
     return VS_OK;
 }
 
 /* Threaded evaluation: FFTW's 3-D transforms and the k-space product as a separate pass. */
-static int transform_planes(const struct vs_lattice *l, double *xr, fftw_complex *xk)
+static int convolve_planes(const struct vs_lattice *l, struct vs_lattice_workspace *ws, const double *s,
+                           double *h, int dot, out_sums *o)
 {
+    const vs__geom *g = &l->geo;
+    size_t L0 = (size_t)g->L[0], sp = slab_points(g);
+    double *xr = ws->xr;
+    fftw_complex *xk = ws->xk;
+    if (g->open) /* the 3-D transform reads the empty slabs too */
+        for (size_t j = 0; j < (size_t)l->m; j++)
+            memset(xr + j * l->gp + L0 * sp, 0, ((size_t)g->g[0] - L0) * sp * sizeof *xr);
+    copy_in(l, s, xr, 0, L0);
     fftw_execute_dft_r2c(l->pfwd, xr, xk);
     if (!sums_finite(l, (const fftw_complex *)xk))
         return VS_ENUMERIC;
     vs__lattice_kspace_matvec(l, xk);
     fftw_execute_dft_c2r(l->pbwd, xk, xr);
+    copy_out(l, s, xr, h, dot, 0, L0, o);
     return VS_OK;
 }
 
@@ -646,14 +763,16 @@ int vs__lattice_convolve(const struct vs_lattice *l, struct vs_lattice_workspace
                          double *h, double *sh)
 {
     /* Every call executes the lattice's shared plans with the new-array functions (thread-safe; the
-     * plans are never modified) on the workspace's planes; h is written only on success. */
-    copy_in(l, s, ws->xr);
-    int st = l->slab_fwd ? transform_fused(l, ws->xr, ws->xk) : transform_planes(l, ws->xr, ws->xk);
+     * plans are never modified) on the workspace's planes; h is written only once the input has
+     * passed the k = 0 check. */
+    out_sums o = {0.0, 0.0};
+    int st = l->slab_fwd ? convolve_fused(l, ws, s, h, sh != NULL, &o)
+                         : convolve_planes(l, ws, s, h, sh != NULL, &o);
     if (st != VS_OK)
         return st;
-    if (h && !copy_out(l, ws->xr, h))
+    if (h && o.probe != 0.0)
         return VS__CONVOLVE_OVERFLOW;
     if (sh)
-        *sh = dot_out(l, s, ws->xr);
+        *sh = o.sh;
     return VS_OK;
 }

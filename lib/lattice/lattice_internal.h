@@ -126,6 +126,8 @@ struct vs_lattice {
      * shorter block (`colrem` columns; NULL when colrem = 0). */
     fftw_plan slab_fwd, slab_bwd, col_fwd[2], col_bwd[2];
     size_t colblk, colrem;
+    int slabwise; /* 1: slab_fwd/slab_bwd transform one slab (executed slab by slab, each right after
+                     its copy-in or before its copy-out); 0: all slabs at once */
     /* Plane distances of the workspaces: gp ≥ ngrid reals, hp ≥ nhalf complex (fft.c, plane_dist). */
     size_t gp, hp;
 };
