@@ -352,13 +352,18 @@ int main(int argc, char **argv)
                bw * 1e-9, w[i].triad * 1e-9, w[i].update * 1e-9, bw / w[i].triad, bw / w[i].update);
     }
 
-    printf("\n# roofline: flop/s of fld+E (FFTW flop count + product + dot) vs measured peaks; memory per site\n"
-           "%5s %10s %10s %9s %9s %11s %11s %9s\n",
-           "L", "Mflop", "Gflop/s", "/FMA", "/SSE2", "est B/site", "RSS B/site", "ns/site");
+    printf("\n# roofline: flop/s of fld+E (FFTW flop count + product + dot) vs measured peaks; compulsory\n"
+           "# bytes/s of fld+E (s read twice, h written and read once: 192 B/site; the k-space table once:\n"
+           "# 168 B per half-grid point) vs the triad bandwidth; memory per site\n"
+           "%5s %10s %10s %9s %9s %9s %9s %11s %11s %9s\n",
+           "L", "Mflop", "Gflop/s", "/FMA", "/SSE2", "GB/s", "/triad", "est B/site", "RSS B/site", "ns/site");
     for (int i = 0; i < 3; i++) {
         double fs = w[i].flops / w[i].fe;
-        printf("%5d %10.1f %10.2f %9.3f %9.3f %11.1f %11.1f %9.1f\n", w[i].L, w[i].flops * 1e-6, fs * 1e-9,
-               Pfma > 0 ? fs / Pfma : 0.0, fs / Psse, w[i].est, w[i].rss, 1e9 * w[i].fe / (double)w[i].N);
+        double nh = (double)w[i].L * w[i].L * (w[i].L / 2 + 1);
+        double bs = (192.0 * (double)w[i].N + 168.0 * nh) / w[i].fe;
+        printf("%5d %10.1f %10.2f %9.3f %9.3f %9.2f %9.3f %11.1f %11.1f %9.1f\n", w[i].L, w[i].flops * 1e-6,
+               fs * 1e-9, Pfma > 0 ? fs / Pfma : 0.0, fs / Psse, bs * 1e-9, bs / w[i].triad, w[i].est, w[i].rss,
+               1e9 * w[i].fe / (double)w[i].N);
     }
 
     /* least-squares slope of log t against log N */
