@@ -214,6 +214,8 @@ typedef struct {
     int L;
     size_t N;
     double fe, e, own, contig, site, mv, triad, update; /* medians, s */
+    double pc, po, pe;                                  /* medians of the paired ratios fld+E/contig,
+                                                           fld+E/own, E/contig of each repetition */
     double mvbytes, flops, est, rss;
 } row;
 
@@ -264,8 +266,8 @@ static void measure(row *w, int L, const vs_coupling *c, int reps)
         t0 = bench_thread_cpu();
         vs_lattice_energy(lat, s, &E2);
         t[1][r] = bench_thread_cpu() - t0;
-        t[2][r] = own_time(lat);
         t[3][r] = raw_time(&rc);
+        t[2][r] = own_time(lat);
         t[4][r] = raw_time(&rs);
         t0 = bench_thread_cpu();
         vs__lattice_kspace_matvec(lat, lat->ws.xk);
@@ -277,6 +279,16 @@ static void measure(row *w, int L, const vs_coupling *c, int reps)
         fprintf(stderr, "L=%d: vs_lattice_energy %.17g != energy from fields %.17g\n", L, E2, E);
         exit(1);
     }
+    double *q = malloc(3 * (size_t)reps * sizeof *q);
+    for (int r = 0; r < reps; r++) {
+        q[r] = t[0][r] / t[3][r];
+        q[reps + r] = t[0][r] / t[2][r];
+        q[2 * reps + r] = t[1][r] / t[3][r];
+    }
+    w->pc = bench_median(q, reps);
+    w->po = bench_median(q + reps, reps);
+    w->pe = bench_median(q + 2 * reps, reps);
+    free(q);
     w->L = L;
     w->N = N;
     w->fe = bench_median(t[0], reps);
@@ -342,6 +354,10 @@ int main(int argc, char **argv)
         printf("%5d %9zu %9.3f %9.3f %9.3f %9.3f %9.3f %8.3f %8.3f %8.3f %8.3f\n", w[i].L, w[i].N, 1e3 * w[i].fe,
                1e3 * w[i].e, 1e3 * w[i].own, 1e3 * w[i].contig, 1e3 * w[i].site, w[i].fe / w[i].contig,
                w[i].fe / w[i].own, w[i].e / w[i].contig, w[i].fe / w[i].site);
+    printf("# the same ratios per repetition (each pair measured back to back), median:\n%5s %9s %8s %8s %8s\n",
+           "L", "N", "fE/cont", "fE/own", "E/cont");
+    for (int i = 0; i < 3; i++)
+        printf("%5d %9zu %8.3f %8.3f %8.3f\n", w[i].L, w[i].N, w[i].pc, w[i].po, w[i].pe);
 
     printf("\n# k-space product as a separate pass vs measured bandwidth (same array bytes, same run)\n"
            "%5s %10s %9s %10s %10s %10s %9s %9s\n",
