@@ -423,6 +423,7 @@ static void matvec_real_fma(int n, size_t nk, size_t ps, const double *restrict 
 static void matvec_real_all(int n, size_t nk, size_t ps, const double *restrict T, fftw_complex *restrict x)
 {
 #ifdef VS__MATVEC_FMA
+    __builtin_cpu_init(); /* idempotent; needed only if called before the constructors ran */
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
         matvec_real_fma(n, nk, ps, T, x);
         return;
@@ -460,7 +461,7 @@ static void matvec_herm(int n, const fftw_complex *H, fftw_complex *x, size_t ps
     }
 }
 
-/* x ← T̂(k) x for the half-grid points kb ≤ k < ke (planes nhalf apart). */
+/* x ← T̂(k) x for the half-grid points kb ≤ k < ke (planes hp apart). */
 static void kspace_matvec_range(const struct vs_lattice *l, fftw_complex *xk, size_t kb, size_t ke)
 {
     const vs__geom *g = &l->geo;
