@@ -157,7 +157,7 @@ static size_t column_count(const vs__geom *g)
 }
 
 /* Bytes of one column block kept in cache by the fused column stage: about half of a 512 KiB L2
- * (bench/bench_report.c measured 128–384 KiB alike). */
+ * (64–512 KiB measured alike within the noise of the shared 2-core machine, bench/bench_report.c). */
 #define VS__COLUMN_BLOCK_BYTES (256u * 1024u)
 
 /* The plans of the fused serial evaluation (see struct vs_lattice). */
