@@ -28,9 +28,10 @@ static int fields_fft(const vs_lattice *lat, vs_lattice_workspace *ws, const dou
     VS_FORWARD_IF_ERROR(vs__check_ptr(s, func, "s"));
     VS_FORWARD_IF_ERROR(vs__check_ptr(h, func, "h"));
     VS_RETURN_ERROR_IF(h == s, VS_EINVAL, "%s: h may not alias s", func);
-    if (vs__lattice_convolve(lat, ws, s, h) == NULL)
-        return convolve_failed(lat, s, func);
-    return vs__lattice_check_output(h, vs__lattice_nvals(lat), func, "h");
+    int st = vs__lattice_convolve(lat, ws, s, h, NULL);
+    if (st == VS__CONVOLVE_OVERFLOW) /* the copy-out screened h: name the failure precisely */
+        return vs__lattice_check_output(h, vs__lattice_nvals(lat), func, "h");
+    return st == VS_OK ? VS_OK : convolve_failed(lat, s, func);
 }
 
 VS_API int vs_lattice_fields(vs_lattice *lat, const double *s, double *h)
@@ -56,37 +57,26 @@ void vs__lattice_total(const vs_lattice *lat, const double *s, double *M)
             M[a] += s[m * nc + a];
 }
 
-/* Σ_m s_m·h_m with h in site layout (gridded = 0) or in the FFT workspace's grid layout. */
-static double dot_fields(const vs_lattice *lat, const double *s, const double *h, int gridded)
+/* Σ_m s_m·h_m, s and h site-major: one contiguous dot product; four accumulators keep it at
+ * memory speed. */
+static double dot_fields(const vs_lattice *lat, const double *s, const double *h)
 {
-    const vs__geom *g = &lat->geo;
-    size_t m = (size_t)lat->m;
-    if (!gridded || !g->open) {
-        /* one contiguous dot product; four accumulators keep it at memory speed */
-        size_t n = g->ncells * m, i = 0;
-        double acc[4] = {0.0, 0.0, 0.0, 0.0};
-        for (; i + 4 <= n; i += 4)
-            for (int k = 0; k < 4; k++)
-                acc[k] += s[i + k] * h[i + k];
-        for (; i < n; i++)
-            acc[0] += s[i] * h[i];
-        return (acc[0] + acc[1]) + (acc[2] + acc[3]);
-    }
-    double e = 0.0;
-    for (size_t cell = 0; cell < g->ncells; cell++) {
-        const double *hc = h + vs__lattice_grid_cell(g, cell) * m;
-        const double *sc = s + cell * m;
-        for (size_t j = 0; j < m; j++)
-            e += sc[j] * hc[j];
-    }
-    return e;
+    size_t n = vs__lattice_nvals(lat), i = 0;
+    double acc[4] = {0.0, 0.0, 0.0, 0.0};
+    for (; i + 4 <= n; i += 4)
+        for (int k = 0; k < 4; k++)
+            acc[k] += s[i + k] * h[i + k];
+    for (; i < n; i++)
+        acc[0] += s[i] * h[i];
+    return (acc[0] + acc[1]) + (acc[2] + acc[3]);
 }
 
-/* E = −(E0/2) Σ s·h − (E0/2N) MᵀUM − (E0/2) Σ sᵀDs (Eq. 18 plus the uniform and on-site terms). */
-static double energy_from_fields(const vs_lattice *lat, const double *s, const double *h, int gridded)
+/* E = −(E0/2) Σ s·h − (E0/2N) MᵀUM − (E0/2) Σ sᵀDs (Eq. 18 plus the uniform and on-site terms),
+ * from sh = Σ s·h. */
+static double energy_from_dot(const vs_lattice *lat, const double *s, double sh)
 {
     int nc = lat->nc;
-    double e = dot_fields(lat, s, h, gridded);
+    double e = sh;
     if (lat->D)
         for (size_t m = 0; m < lat->geo.nsites; m++)
             e += vs__lattice_quad(nc, lat->D, s + m * nc, s + m * nc);
@@ -106,7 +96,7 @@ VS_API int vs_lattice_energy_from_fields(const vs_lattice *lat, const double *s,
     VS_CHECK_PTR(E);
     /* Any NaN/inf in s or h makes the sum non-finite (inf·0 = NaN), so validation happens only
      * when the result is not finite. */
-    double e = energy_from_fields(lat, s, h, 0);
+    double e = energy_from_dot(lat, s, dot_fields(lat, s, h));
     if (!isfinite(e)) {
         VS_FORWARD_IF_ERROR(vs__check_finite_array(s, vs__lattice_nvals(lat), __func__, "s"));
         VS_FORWARD_IF_ERROR(vs__check_finite_array(h, vs__lattice_nvals(lat), __func__, "h"));
@@ -116,17 +106,17 @@ VS_API int vs_lattice_energy_from_fields(const vs_lattice *lat, const double *s,
     return VS_OK;
 }
 
-/* The one FFT energy path (see fields_fft); the fields stay in the workspace: no N-sized allocation
- * per call. */
+/* The one FFT energy path (see fields_fft); the fields stay in the workspace, Σ s·h is read from
+ * its planes: no N-sized allocation and no field array per call. */
 static int energy_fft(const vs_lattice *lat, vs_lattice_workspace *ws, const double *s, double *E,
                       const char *func)
 {
     VS_FORWARD_IF_ERROR(vs__check_ptr(s, func, "s"));
     VS_FORWARD_IF_ERROR(vs__check_ptr(E, func, "E"));
-    const double *h = vs__lattice_convolve(lat, ws, s, NULL);
-    if (h == NULL)
+    double sh;
+    if (vs__lattice_convolve(lat, ws, s, NULL, &sh) != VS_OK)
         return convolve_failed(lat, s, func);
-    double e = energy_from_fields(lat, s, h, 1);
+    double e = energy_from_dot(lat, s, sh);
     VS_RETURN_ERROR_IF(!isfinite(e), VS_ENUMERIC, "%s: the energy overflows", func);
     *E = e;
     return VS_OK;
@@ -180,7 +170,7 @@ VS_API int vs_lattice_energy_direct(const vs_lattice *lat, const double *s, doub
     if (h == NULL)
         return st;
     fields_direct(lat, s, h);
-    double e = energy_from_fields(lat, s, h, 0);
+    double e = energy_from_dot(lat, s, dot_fields(lat, s, h));
     vs__free(h);
     VS_RETURN_ERROR_IF(!isfinite(e), VS_ENUMERIC, "%s: the energy overflows", __func__);
     *E = e;

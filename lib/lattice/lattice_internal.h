@@ -88,8 +88,8 @@ struct vs_lattice_options {
  * buffer comes from fftw_malloc, so it has the alignment the plans were made for. */
 struct vs_lattice_workspace {
     const struct vs_lattice *lat; /* the lattice it was made for (borrowed) */
-    double *xr;                   /* ngrid·m reals: the grid (open clusters: zero-padded) */
-    fftw_complex *xk;             /* nhalf·m complex: its transform */
+    double *xr;                   /* m planes of the grid, gp reals apart (open clusters: zero-padded) */
+    fftw_complex *xk;             /* their transforms, m planes of nhalf, hp complex apart */
 };
 
 /* The handle (docs/lattice.md, "Storage and symmetry"). */
@@ -113,9 +113,23 @@ struct vs_lattice {
     fftw_complex *ktab_c;
     double *U, *D;    /* nc×nc, NULL means zero */
     /* The handle's own workspace (the non-const evaluators use it; the plans were made on its
-     * buffers) and the plans, made once at creation and shared by every workspace. */
+     * buffers) and the plans, made once at creation and shared by every workspace: pfwd/pbwd the
+     * evaluation's r2c/c2r of the m contiguous planes (component-major: plane j, grid point p at
+     * xr[j·gp + p], xk[j·hp + k]); fwd the site-major r2c (xr[p·m + j] → xk[k·m + j]) of the
+     * structure factor (structure.c), serial FFTW_ESTIMATE. */
     struct vs_lattice_workspace ws;
-    fftw_plan fwd, bwd;
+    fftw_plan pfwd, pbwd, fwd;
+    /* Serial evaluation (fft_threads = 1; pfwd/pbwd are then NULL): the 3-D transforms split into
+     * a slab stage (2-D r2c/c2r over axes 1, 2 of every plane) and a column stage (1-D c2c along
+     * axis 0) that runs block by block of `colblk` adjacent columns with the k-space product in
+     * between, while the block is in cache (fft.c, "Fused evaluation"). col_*[1] serve the last,
+     * shorter block (`colrem` columns; NULL when colrem = 0). */
+    fftw_plan slab_fwd, slab_bwd, col_fwd[2], col_bwd[2];
+    size_t colblk, colrem;
+    int slabwise; /* 1: slab_fwd/slab_bwd transform one slab (executed slab by slab, each right after
+                     its copy-in or before its copy-out); 0: all slabs at once */
+    /* Plane distances of the workspaces: gp ≥ ngrid reals, hp ≥ nhalf complex (fft.c, plane_dist). */
+    size_t gp, hp;
 };
 
 /* Pair index of b1 ≤ b2 in the packed sublattice-pair list, and packed component index a ≤ b. */
@@ -246,12 +260,18 @@ void vs__lattice_fft_clear(struct vs_lattice *l);
 /* k-space table from l->ttab. */
 int vs__lattice_build_ktable(struct vs_lattice *l);
 /* Fields h = T * s by FFT convolution on the buffers of ws (a workspace of l: the handle's own or
- * one of vs_lattice_workspace_create; l itself is only read). With h == NULL the result stays in
- * the workspace; the return value points to the result in grid layout (h itself when FFTW wrote
- * there, else ws->xr: site of cell c at vs__lattice_grid_cell(c)·m). Returns NULL, with h
- * untouched, when s holds NaN/inf (or its sums overflow). */
-double *vs__lattice_convolve(const struct vs_lattice *l, struct vs_lattice_workspace *ws, const double *s,
-                             double *h);
+ * one of vs_lattice_workspace_create; l itself is only read): s (site-major) is transposed into
+ * the planes of ws->xr, transformed, multiplied by the k-space table, transformed back and, when
+ * h != NULL, transposed into h (site-major); when sh != NULL, *sh = Σ_m s_m·h_m read from the
+ * planes (no h needed). Returns VS_ENUMERIC (no message, h and *sh untouched) when s holds
+ * NaN/inf or its sums overflow, VS__CONVOLVE_OVERFLOW (no message) when a field written to h is
+ * not finite, else VS_OK. */
+#define VS__CONVOLVE_OVERFLOW 1
+int vs__lattice_convolve(const struct vs_lattice *l, struct vs_lattice_workspace *ws, const double *s,
+                         double *h, double *sh);
+/* x ← T̂(k) x for every half-grid k, in place on the planes of a workspace's xk (the k-space step
+ * of vs__lattice_convolve; exposed for bench/bench_report.c). */
+void vs__lattice_kspace_matvec(const struct vs_lattice *l, fftw_complex *xk);
 /* Grid cell of a supercell cell index (identity for periodic lattices, 2L-padded for open ones). */
 size_t vs__lattice_grid_cell(const vs__geom *g, size_t cell);
 

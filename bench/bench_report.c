@@ -1,0 +1,401 @@
+/*
+ * The evaluation report (issue 12; docs/performance.md, first part): ONE run that prints, for an
+ * sc L³ lattice with the 6-spin isotropic elastic kernel (K = 1, μ = 0.6, accuracy 1e-12, the
+ * default serial ESTIMATE plans) at L = 32, 64, 128:
+ *
+ *   fld+E     vs_lattice_fields + vs_lattice_energy_from_fields (all N fields and the energy),
+ *   E         vs_lattice_energy alone,
+ *   own       the library's own transforms on its own workspace (its plans, the product skipped),
+ *   contig    6 r2c + 6 c2r FFTW transforms of 6 contiguous planes (same flag: the honest bound),
+ *   site      the same 12 transforms in the caller's site-major layout (stride 6: the 1.0 layout),
+ *   matvec    the k-space product as a separate pass over the whole workspace (the threaded path's),
+ *             its bytes/s against a STREAM triad and an in-place update a += q·b on arrays of the
+ *             same total size, measured in the same run,
+ *   flop/s    of fld+E (FFTW's own flop count of the contiguous plans, fftw_flops, + 144 flops per
+ *             k of the product + 2 per value of the energy dot) against measured peaks: a
+ *             register-blocked multiply-add loop, AVX2+FMA (4-wide FMA) and baseline SSE2
+ *             (2-wide mul + add),
+ *   memory    vs_lattice_memory_estimate per site, and resident growth at creation per site,
+ *   scaling   the least-squares exponent of fld+E time against N.
+ *
+ * Times are thread CPU time (everything here is one thread; waiting for a core on the shared
+ * machine is not counted), medians of interleaved repetitions. Usage: bench_report [reps]
+ * (default 15; L = 128 runs ⌈reps/2⌉). Internal: links the internal library (the workspace, the
+ * plans and the product of lib/lattice/fft.c).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fftw3.h>
+
+#include <libvoigtspin/voigtspin.h>
+#include "lattice/lattice_internal.h"
+
+#include "bench_util.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define REPORT_AVX2 1
+#endif
+
+/* ---------------------------------------------------------------- peaks */
+
+/* Multiply-adds of 12 independent 2-wide accumulators (baseline SSE2: separate mul and add; the
+ * latency of 12 chains hides the add latency). Returns flop/s (2 per lane per multiply-add). */
+typedef double v2d __attribute__((vector_size(16)));
+static double peak_sse2(void)
+{
+    v2d acc[12], x = {1.0 + 1e-9, 1.0 - 1e-9}, y = {1e-9, -1e-9};
+    for (int i = 0; i < 12; i++)
+        acc[i] = (v2d){(double)i, (double)-i};
+    long n = 20000000;
+    double t0 = bench_thread_cpu();
+    for (long k = 0; k < n; k++)
+        for (int i = 0; i < 12; i++)
+            acc[i] = acc[i] * x + y;
+    double t = bench_thread_cpu() - t0;
+    double sink = 0.0;
+    for (int i = 0; i < 12; i++)
+        sink += acc[i][0] + acc[i][1];
+    if (sink == 42.0) /* keep the loop */
+        printf("#\n");
+    return 2.0 * 2.0 * 12.0 * (double)n / t;
+}
+
+#ifdef REPORT_AVX2
+/* The same with 12 4-wide FMA chains (the machine's peak for one core, if it has FMA). */
+__attribute__((target("avx2,fma"))) static double peak_fma(void)
+{
+    __m256d acc[12], x = _mm256_set1_pd(1.0 + 1e-9), y = _mm256_set1_pd(1e-9);
+    for (int i = 0; i < 12; i++)
+        acc[i] = _mm256_set1_pd((double)i);
+    long n = 20000000;
+    double t0 = bench_thread_cpu();
+    for (long k = 0; k < n; k++)
+        for (int i = 0; i < 12; i++)
+            acc[i] = _mm256_fmadd_pd(acc[i], x, y);
+    double t = bench_thread_cpu() - t0;
+    double out[4], sink = 0.0;
+    for (int i = 0; i < 12; i++) {
+        _mm256_storeu_pd(out, acc[i]);
+        sink += out[0] + out[3];
+    }
+    if (sink == 42.0)
+        printf("#\n");
+    return 2.0 * 4.0 * 12.0 * (double)n / t;
+}
+#endif
+
+/* STREAM triad a = b + q·c (24 bytes counted per element, as STREAM counts) and the in-place
+ * update a += q·b (24 bytes, no write-allocate: what an in-place product moves), on arrays of
+ * `bytes` in total. Each call times one pass; returns seconds. */
+typedef struct {
+    double *a, *b, *c;
+    size_t n3, n2; /* elements per array: triad (3 arrays), update (2 arrays) */
+} stream;
+
+static void stream_init(stream *s, size_t bytes)
+{
+    s->n3 = bytes / 24;
+    s->n2 = bytes / 16;
+    s->a = malloc(s->n2 * sizeof *s->a);
+    s->b = malloc(s->n2 * sizeof *s->b);
+    s->c = malloc(s->n3 * sizeof *s->c);
+    if (!s->a || !s->b || !s->c) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
+    for (size_t i = 0; i < s->n2; i++)
+        s->a[i] = s->b[i] = 1.0;
+    for (size_t i = 0; i < s->n3; i++)
+        s->c[i] = 2.0;
+}
+
+static double stream_triad(stream *s)
+{
+    double *restrict a = s->a;
+    const double *restrict b = s->b, *restrict c = s->c;
+    double t0 = bench_thread_cpu();
+    for (size_t i = 0; i < s->n3; i++)
+        a[i] = b[i] + 0.5 * c[i];
+    return bench_thread_cpu() - t0;
+}
+
+static double stream_update(stream *s)
+{
+    double *restrict a = s->a;
+    const double *restrict b = s->b;
+    double t0 = bench_thread_cpu();
+    for (size_t i = 0; i < s->n2; i++)
+        a[i] += 1e-3 * b[i];
+    return bench_thread_cpu() - t0;
+}
+
+static void stream_free(stream *s)
+{
+    free(s->a);
+    free(s->b);
+    free(s->c);
+}
+
+/* ---------------------------------------------------------------- raw transforms */
+
+typedef struct {
+    double *x;
+    fftw_complex *y;
+    fftw_plan f, b;
+    double flops; /* FFTW's count for f + b */
+} rawfft;
+
+static void raw_init(rawfft *r, int L, int sitemajor)
+{
+    int n[3] = {L, L, L}, nr = L * L * L, nk = L * L * (L / 2 + 1);
+    r->x = fftw_malloc(6 * (size_t)nr * sizeof *r->x);
+    r->y = fftw_malloc(6 * (size_t)nk * sizeof *r->y);
+    if (sitemajor) {
+        r->f = fftw_plan_many_dft_r2c(3, n, 6, r->x, NULL, 6, 1, r->y, NULL, 6, 1, FFTW_ESTIMATE);
+        r->b = fftw_plan_many_dft_c2r(3, n, 6, r->y, NULL, 6, 1, r->x, NULL, 6, 1, FFTW_ESTIMATE);
+    } else {
+        r->f = fftw_plan_many_dft_r2c(3, n, 6, r->x, NULL, 1, nr, r->y, NULL, 1, nk, FFTW_ESTIMATE);
+        r->b = fftw_plan_many_dft_c2r(3, n, 6, r->y, NULL, 1, nk, r->x, NULL, 1, nr, FFTW_ESTIMATE);
+    }
+    double add, mul, fma, flops = 0.0;
+    fftw_flops(r->f, &add, &mul, &fma);
+    flops += add + mul + 2 * fma;
+    fftw_flops(r->b, &add, &mul, &fma);
+    flops += add + mul + 2 * fma;
+    r->flops = flops;
+    for (size_t i = 0; i < 6 * (size_t)nr; i++)
+        r->x[i] = sin(0.001 * (double)i);
+}
+
+static double raw_time(rawfft *r)
+{
+    double t0 = bench_thread_cpu();
+    fftw_execute(r->f);
+    fftw_execute(r->b);
+    return bench_thread_cpu() - t0;
+}
+
+static void raw_free(rawfft *r)
+{
+    fftw_destroy_plan(r->f);
+    fftw_destroy_plan(r->b);
+    fftw_free(r->x);
+    fftw_free(r->y);
+}
+
+/* The library's own transforms on its own workspace, the product skipped: the slab and column
+ * stages of the serial evaluation (lib/lattice/fft.c). */
+static double own_time(const vs_lattice *l)
+{
+    const vs__geom *g = &l->geo;
+    double *xr = l->ws.xr;
+    fftw_complex *xk = l->ws.xk;
+    size_t ncol = (size_t)g->g[1] * (size_t)(g->g[2] / 2 + 1), sp = (size_t)g->g[1] * (size_t)g->g[2];
+    size_t ns = l->slabwise ? (size_t)g->g[0] : 1; /* periodic here: every slab */
+    double t0 = bench_thread_cpu();
+    for (size_t i0 = 0; i0 < ns; i0++)
+        fftw_execute_dft_r2c(l->slab_fwd, xr + i0 * sp, xk + i0 * ncol);
+    for (size_t q0 = 0; q0 < ncol; q0 += l->colblk) {
+        int r = q0 + l->colblk > ncol;
+        fftw_execute_dft(l->col_fwd[r], xk + q0, xk + q0);
+        fftw_execute_dft(l->col_bwd[r], xk + q0, xk + q0);
+    }
+    for (size_t i0 = 0; i0 < ns; i0++)
+        fftw_execute_dft_c2r(l->slab_bwd, xk + i0 * ncol, xr + i0 * sp);
+    return bench_thread_cpu() - t0;
+}
+
+/* ---------------------------------------------------------------- one size */
+
+typedef struct {
+    int L;
+    size_t N;
+    double fe, e, own, contig, site, mv, triad, update; /* medians, s */
+    double pc, po, pe;                                  /* medians of the paired ratios fld+E/contig,
+                                                           fld+E/own, E/contig of each repetition */
+    double mvbytes, flops, est, rss;
+} row;
+
+static vs_lattice *make(int L, const vs_coupling *c, double *rss)
+{
+    int LL[3] = {L, L, L};
+    vs_lattice *lat = NULL;
+    vs_lattice_options *o = NULL;
+    vs_lattice_options_create(&o);
+    vs_lattice_options_set(o, VS_LATTICE_OPT_FFTW_PLANNER, VS_LATTICE_PLANNER_ESTIMATE);
+    double m0 = bench_rss_bytes();
+    int st = vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, LL, c, 6, o, &lat);
+    *rss = bench_rss_bytes() - m0;
+    vs_lattice_options_free(o);
+    if (st != VS_OK) {
+        fprintf(stderr, "create L=%d: %s\n", L, vs_last_error());
+        exit(1);
+    }
+    return lat;
+}
+
+static void measure(row *w, int L, const vs_coupling *c, int reps)
+{
+    double rss;
+    vs_lattice *lat = make(L, c, &rss);
+    size_t N = vs_lattice_nsites(lat), nh = lat->geo.nhalf;
+    int LL[3] = {L, L, L};
+    double cell[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1}, f0[3] = {0, 0, 0};
+    size_t est = 0;
+    vs_lattice_memory_estimate(cell, 1, f0, LL, c, 6, NULL, &est);
+    double *s = malloc(N * 6 * sizeof *s), *h = malloc(N * 6 * sizeof *h), E = 0, E2 = 0;
+    bench_random_spins6(s, N, 1);
+    rawfft rc, rs;
+    raw_init(&rc, L, 0);
+    raw_init(&rs, L, 1);
+    /* the product's bytes: the table (21 doubles per k) read once, 6 complex per k read and written */
+    double mvbytes = (double)nh * (21.0 * 8.0 + 2.0 * 6.0 * 16.0);
+    stream st;
+    stream_init(&st, (size_t)mvbytes);
+    double *t[8];
+    for (int i = 0; i < 8; i++)
+        t[i] = malloc((size_t)reps * sizeof *t[i]);
+    for (int r = 0; r < reps; r++) {
+        double t0 = bench_thread_cpu();
+        vs_lattice_fields(lat, s, h);
+        vs_lattice_energy_from_fields(lat, s, h, &E);
+        t[0][r] = bench_thread_cpu() - t0;
+        t0 = bench_thread_cpu();
+        vs_lattice_energy(lat, s, &E2);
+        t[1][r] = bench_thread_cpu() - t0;
+        t[3][r] = raw_time(&rc);
+        t[2][r] = own_time(lat);
+        t[4][r] = raw_time(&rs);
+        t0 = bench_thread_cpu();
+        vs__lattice_kspace_matvec(lat, lat->ws.xk);
+        t[5][r] = bench_thread_cpu() - t0;
+        t[6][r] = stream_triad(&st);
+        t[7][r] = stream_update(&st);
+    }
+    if (fabs(E - E2) > 1e-12 * fabs(E)) {
+        fprintf(stderr, "L=%d: vs_lattice_energy %.17g != energy from fields %.17g\n", L, E2, E);
+        exit(1);
+    }
+    double *q = malloc(3 * (size_t)reps * sizeof *q);
+    for (int r = 0; r < reps; r++) {
+        q[r] = t[0][r] / t[3][r];
+        q[reps + r] = t[0][r] / t[2][r];
+        q[2 * reps + r] = t[1][r] / t[3][r];
+    }
+    w->pc = bench_median(q, reps);
+    w->po = bench_median(q + reps, reps);
+    w->pe = bench_median(q + 2 * reps, reps);
+    free(q);
+    w->L = L;
+    w->N = N;
+    w->fe = bench_median(t[0], reps);
+    w->e = bench_median(t[1], reps);
+    w->own = bench_median(t[2], reps);
+    w->contig = bench_median(t[3], reps);
+    w->site = bench_median(t[4], reps);
+    w->mv = bench_median(t[5], reps);
+    w->triad = 24.0 * (double)st.n3 / bench_median(t[6], reps);
+    w->update = 24.0 * (double)st.n2 / bench_median(t[7], reps);
+    w->mvbytes = mvbytes;
+    w->flops = rc.flops + 144.0 * (double)nh + 2.0 * 6.0 * (double)N;
+    w->est = (double)est / (double)N;
+    w->rss = rss / (double)N;
+    for (int i = 0; i < 8; i++)
+        free(t[i]);
+    stream_free(&st);
+    raw_free(&rc);
+    raw_free(&rs);
+    free(s);
+    free(h);
+    vs_lattice_free(lat);
+}
+
+int main(int argc, char **argv)
+{
+    int reps = argc > 1 ? atoi(argv[1]) : 15;
+    if (reps < 1)
+        reps = 1;
+    vs_elastic *el = NULL;
+    vs_coupling *c = NULL;
+    if (vs_elastic_create_bulk_shear(1.0, 0.6, &el) != VS_OK || vs_coupling_create(el, 1e-12, &c) != VS_OK) {
+        fprintf(stderr, "coupling: %s\n", vs_last_error());
+        return 1;
+    }
+    printf("# libvoigtspin evaluation report (bench/bench_report.c): sc L^3, 6-spin isotropic elastic kernel\n"
+           "# (K=1, mu=0.6), accuracy 1e-12, FFTW_ESTIMATE everywhere, one thread; thread CPU time, medians\n"
+           "# of %d interleaved repetitions (L = 128: %d). FFTW %s, compiler %s\n",
+           reps, (reps + 1) / 2, fftw_version, __VERSION__);
+    bench_print_load("at start");
+
+    double psse[5], pfma[5] = {0};
+    for (int r = 0; r < 5; r++) {
+        psse[r] = peak_sse2();
+#ifdef REPORT_AVX2
+        pfma[r] = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? peak_fma() : 0.0;
+#endif
+    }
+    double Psse = bench_median(psse, 5), Pfma = bench_median(pfma, 5);
+    printf("# peak, one core: SSE2 mul+add %.2f Gflop/s, AVX2 FMA %.2f Gflop/s (0 = not available)\n", Psse * 1e-9,
+           Pfma * 1e-9);
+
+    const int Ls[3] = {32, 64, 128};
+    row w[3];
+    for (int i = 0; i < 3; i++) {
+        measure(&w[i], Ls[i], c, Ls[i] == 128 ? (reps + 1) / 2 : reps);
+        bench_print_load(Ls[i] == 32 ? "after L = 32" : Ls[i] == 64 ? "after L = 64" : "after L = 128");
+    }
+
+    printf("\n# times (ms) and ratios\n%5s %9s %9s %9s %9s %9s %9s %8s %8s %8s %8s\n", "L", "N", "fld+E", "E",
+           "own", "contig", "site", "fE/cont", "fE/own", "E/cont", "fE/site");
+    for (int i = 0; i < 3; i++)
+        printf("%5d %9zu %9.3f %9.3f %9.3f %9.3f %9.3f %8.3f %8.3f %8.3f %8.3f\n", w[i].L, w[i].N, 1e3 * w[i].fe,
+               1e3 * w[i].e, 1e3 * w[i].own, 1e3 * w[i].contig, 1e3 * w[i].site, w[i].fe / w[i].contig,
+               w[i].fe / w[i].own, w[i].e / w[i].contig, w[i].fe / w[i].site);
+    printf("# the same ratios per repetition (each pair measured back to back), median:\n%5s %9s %8s %8s %8s\n",
+           "L", "N", "fE/cont", "fE/own", "E/cont");
+    for (int i = 0; i < 3; i++)
+        printf("%5d %9zu %8.3f %8.3f %8.3f\n", w[i].L, w[i].N, w[i].pc, w[i].po, w[i].pe);
+
+    printf("\n# k-space product as a separate pass vs measured bandwidth (same array bytes, same run)\n"
+           "%5s %10s %9s %10s %10s %10s %9s %9s\n",
+           "L", "MB", "mv (ms)", "mv GB/s", "triad", "a+=qb", "/triad", "/a+=qb");
+    for (int i = 0; i < 3; i++) {
+        double bw = w[i].mvbytes / w[i].mv;
+        printf("%5d %10.1f %9.3f %10.2f %10.2f %10.2f %9.2f %9.2f\n", w[i].L, w[i].mvbytes * 1e-6, 1e3 * w[i].mv,
+               bw * 1e-9, w[i].triad * 1e-9, w[i].update * 1e-9, bw / w[i].triad, bw / w[i].update);
+    }
+
+    printf("\n# roofline: flop/s of fld+E (FFTW flop count + product + dot) vs measured peaks; compulsory\n"
+           "# bytes/s of fld+E (s read twice, h written and read once: 192 B/site; the k-space table once:\n"
+           "# 168 B per half-grid point) vs the triad bandwidth; memory per site\n"
+           "%5s %10s %10s %9s %9s %9s %9s %11s %11s %9s\n",
+           "L", "Mflop", "Gflop/s", "/FMA", "/SSE2", "GB/s", "/triad", "est B/site", "RSS B/site", "ns/site");
+    for (int i = 0; i < 3; i++) {
+        double fs = w[i].flops / w[i].fe;
+        double nh = (double)w[i].L * w[i].L * (w[i].L / 2 + 1);
+        double bs = (192.0 * (double)w[i].N + 168.0 * nh) / w[i].fe;
+        printf("%5d %10.1f %10.2f %9.3f %9.3f %9.2f %9.3f %11.1f %11.1f %9.1f\n", w[i].L, w[i].flops * 1e-6,
+               fs * 1e-9, Pfma > 0 ? fs / Pfma : 0.0, fs / Psse, bs * 1e-9, bs / w[i].triad, w[i].est, w[i].rss,
+               1e9 * w[i].fe / (double)w[i].N);
+    }
+
+    /* least-squares slope of log t against log N */
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (int i = 0; i < 3; i++) {
+        double x = log((double)w[i].N), y = log(w[i].fe);
+        sx += x;
+        sy += y;
+        sxx += x * x;
+        sxy += x * y;
+    }
+    double slope = (3 * sxy - sx * sy) / (3 * sxx - sx * sx);
+    printf("\n# scaling: fld+E time ~ N^%.3f over L = 32..128 (N log N over this range alone gives N^%.3f)\n",
+           slope, 1.0 + log(log(128.0 * 128 * 128) / log(32.0 * 32 * 32)) / log(64.0));
+    bench_print_load("at end");
+    vs_coupling_free(c);
+    vs_elastic_free(el);
+    return 0;
+}
