@@ -17,8 +17,9 @@
 #include "bench_util.h"
 
 /* The raw FFTW transforms evaluation needs: 6 forward r2c + 6 backward c2r of an L³ grid, either
- * in the site-major layout of the spin array (stride 6, as the library plans them) or as six
- * separate contiguous arrays (FFTW's fastest case). */
+ * in the site-major layout of the spin array (stride 6: how the library planned them up to 1.0;
+ * since 1.1 it transforms component-major planes) or as six separate contiguous arrays (FFTW's
+ * fastest case; bench/bench_report.c compares the library with both in one run). */
 typedef struct {
     double *x;
     fftw_complex *y;
@@ -120,7 +121,8 @@ int main(int argc, char **argv)
     printf("# libvoigtspin lattice benchmark: sc lattice, 6-spin isotropic elastic kernel (K=1, mu=0.6),\n"
            "# accuracy 1e-12. Times: best of interleaved repetitions, seconds. fld+E = vs_lattice_fields +\n"
            "# vs_lattice_energy_from_fields; raw(site) = the same 6 r2c + 6 c2r FFTW transforms in the\n"
-           "# site-major layout the library uses; raw(contig) = 6 + 6 transforms of contiguous arrays.\n");
+           "# site-major layout (the library's plans up to 1.0); raw(contig) = 6 + 6 transforms of\n"
+           "# contiguous arrays (the layout of the library's planes since 1.1).\n");
     printf("%8s %5s %9s %9s %9s %10s %10s %7s %7s %8s %11s\n", "planner", "L", "N", "build", "fld+E",
            "raw(site)", "raw(contig)", "r/site", "r/cont", "B/site", "alpha/rcut");
     for (int planner = 0; planner <= 1; planner++)

@@ -273,12 +273,15 @@ VS_API int vs_lattice_create_pairs(const double *cell, int nbasis, const double 
  * With m = nbasis·ncomp, p = ncomp(ncomp+1)/2, P = nbasis(nbasis+1)/2, the FFT grid g (L, or 2L
  * for open clusters), G = g1 g2 g3 and H = g1 g2 (⌊g3/2⌋ + 1):
  *
- *     bytes = 8 P G p + k + max(16 P H p, 8 G m + 16 H m),
+ *     bytes = 8 P G p + k + max(16 P H p, W),   W = 8 G' m + 16 H' m,
  *     k = 8 H p (nbasis = 1), 16 H m(m+1)/2 (nbasis > 1)
  *
  * (real-space table + k-space table + the larger of its transform buffer and the FFT workspace).
+ * The workspace holds m planes of G reals and m planes of H complex numbers, each padded to G' ≥ G
+ * (H' ≥ H) elements so that the planes do not start at the same offset within a 4 KiB page (at
+ * most 4 KiB more per plane; G' = G, H' = H for m = 1; docs/lattice.md, "Memory").
  * Not counted: FFTW's plan-internal memory and O(nbasis) bookkeeping. Each
- * ::vs_lattice_workspace (vs_lattice_workspace_create()) costs a further W = 8 G m + 16 H m bytes
+ * ::vs_lattice_workspace (vs_lattice_workspace_create()) costs a further W bytes
  * (its FFT buffers; the handle's own workspace is in the peak above), so R threads evaluating one
  * lattice need bytes + R·W.
  * @param cell,nbasis,frac,L,coupling,ncomp,opt as for vs_lattice_create().
@@ -395,7 +398,7 @@ VS_API int vs_lattice_fields(vs_lattice *lat, const double *s, double *h);
 VS_API int vs_lattice_energy(vs_lattice *lat, const double *s, double *E);
 
 /**
- * @brief Create a workspace for evaluating `lat` from one thread: the FFT buffers (8 G m + 16 H m
+ * @brief Create a workspace for evaluating `lat` from one thread: the FFT buffers (W = 8 G' m + 16 H' m
  *        bytes, see vs_lattice_memory_estimate()) on which the lattice's FFTW plans are executed.
  *
  * The lattice is borrowed and must outlive the workspace. Thread contract: the lattice is

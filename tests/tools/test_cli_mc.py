@@ -8,6 +8,8 @@ import re
 import shutil
 import signal
 import subprocess
+import threading
+import stat
 import sys
 import tempfile
 import time
@@ -134,6 +136,33 @@ check("mc_threads_1_and_2_give_identical_output", r4[0] == 0 and r4[1] == r1[1] 
 # -o FILE: the results in the file, nothing on stdout.
 rc, out, err = run(*base, "--csv", "--seed", "7", "-o", "res.csv")
 check("mc_output_file", rc == 0 and out == "" and open(os.path.join(scratch, "res.csv")).read() == r1[1], err)
+
+# -o onto something that is not a regular file is written in place, never renamed over: a FIFO stays
+# a FIFO and receives the results; /dev/null stays the character device (as root, the atomic rename
+# replaced /dev/null by a regular file — restored here if it happens, so a failure does not break the
+# machine); a directory is refused.
+fifo = os.path.join(scratch, "fifo")
+os.mkfifo(fifo)
+got = []
+reader = threading.Thread(target=lambda: got.append(open(fifo).read()), daemon=True)
+reader.start()
+rc, out, err = run(*base, "--csv", "--seed", "7", "-o", "fifo")
+reader.join(timeout=20)
+if reader.is_alive():  # nothing was written into the FIFO: release the reader
+    os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    reader.join(timeout=5)
+check("mc_output_into_a_fifo_is_written_in_place",
+      rc == 0 and got == [r1[1]] and stat.S_ISFIFO(os.stat(fifo).st_mode), f"rc={rc} err={err!r} got={got!r}")
+rc, out, err = run(*base, "--csv", "--seed", "7", "-o", "/dev/null")
+null_ok = stat.S_ISCHR(os.stat("/dev/null").st_mode)
+if not null_ok and os.geteuid() == 0:
+    os.unlink("/dev/null")
+    os.mknod("/dev/null", 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    os.chmod("/dev/null", 0o666)
+check("mc_output_to_dev_null_keeps_the_device", rc == 0 and out == "" and null_ok, f"rc={rc} err={err!r}")
+os.mkdir(os.path.join(scratch, "outdir"))
+rc, out, err = run(*base, "--csv", "--seed", "7", "-o", "outdir")
+check("mc_output_onto_a_directory_exits_1", rc == 1 and "outdir" in err, f"rc={rc} err={err!r}")
 
 # ---- checkpoint and resume ------------------------------------------------------------------------
 # Uninterrupted: 20 + 200 sweeps. Interrupted: 20 + 60, then --resume to 20 + 200. Identical output.
