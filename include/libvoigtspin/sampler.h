@@ -186,10 +186,10 @@ VS_API int vs_sampler_exchange_rate(const vs_sampler *s, int r, double *rate);
 /**
  * Observable keys of vs_sampler_observable(). N sites, ncomp = n components, T the slot's
  * temperature (k_B = 1, unit of E0), E the total energy (unit of E0), m = M/N = (1/N) Σ_m s_m the
- * n-vector order parameter per spin. COMP and SHEAR keys need ncomp = 6 (the elastic 6-spin model,
- * Mandel order xx, yy, zz, √2yz, √2zx, √2xy): m_c = (m0 + m1 + m2)/√3 the compression component
- * (1 component), m_s = m − m_c (1,1,1,0,0,0)/√3 the shear 5-vector (5 components); other ncomp →
- * ::VS_EINVAL.
+ * n-vector order parameter per spin. COMP and SHEAR keys need ncomp = 6 (the elastic 6-spin model
+ * in the spin basis of elastic.h and coupling.h, vs_spin_basis(): component 0 is the compression
+ * q1, components 1 … 5 the shear q2 … q6): m_c = m0 the compression component (1 component),
+ * m_s = (m1, …, m5) the shear 5-vector (5 components); other ncomp → ::VS_EINVAL.
  * Primary keys (ENERGY, M, M2, M4, COMP…, SHEAR…, SK_MAX) are means of one measured series: error
  * by blocking, τ_int of that series. Derived keys (HEAT_CAPACITY, CHI, BINDER and the COMP/SHEAR
  * analogues) are functions of several means: value and error by the jackknife over binned

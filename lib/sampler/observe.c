@@ -153,12 +153,12 @@ static void order_params(const vs_sampler *s, const double *M, double *am, doubl
     *ac = *as = 0.0;
     if (nc != 6)
         return;
-    double mc = (m[0] + m[1] + m[2]) / sqrt(3.0), s2 = 0.0;
-    for (int a = 0; a < 6; a++) {
-        double d = m[a] - (a < 3 ? mc / sqrt(3.0) : 0.0);
-        s2 += d * d;
-    }
-    *ac = fabs(mc);
+    /* the spin basis of the coupling (elastic.h, vs_spin_basis): component 0 is the compression q1,
+     * components 1 … 5 the shear */
+    double s2 = 0.0;
+    for (int a = 1; a < 6; a++)
+        s2 += m[a] * m[a];
+    *ac = fabs(m[0]);
     *as = sqrt(s2);
 }
 

@@ -128,10 +128,9 @@ static void order_parameters(int n, size_t N, const double *s, double *x)
         m2 += m[a] * m[a];
     x[0] = sqrt(m2);
     x[1] = x[2] = 0.0;
-    if (n == 6) {
-        double c = (m[0] + m[1] + m[2]) / sqrt(3.0);
-        x[1] = fabs(c);
-        x[2] = sqrt(fmax(0.0, m2 - c * c)); /* |m − c u|² = |m|² − c² */
+    if (n == 6) { /* the spin basis of elastic.h: component 0 is the compression q1 */
+        x[1] = fabs(m[0]);
+        x[2] = sqrt(fmax(0.0, m2 - m[0] * m[0])); /* |(m1 … m5)| */
     }
 }
 
@@ -615,6 +614,49 @@ static void expect_z(const vs_sampler *s, int r, int key, double want, const cha
 #define NINF 20000
 
 /* n = 3, dipolar sc 3³ (T(0) ≠ 0, D = U = 0): iid uniform spins, measured every sweep. */
+/* The sector split follows the spin basis of the coupling (elastic.h: g = Qᵀ M^{1/2} t; for an
+ * isotropic material M^{1/2} keeps the Mandel directions), built here from vs_spin_basis alone: a
+ * uniform pure compression t ∝ (1, 1, 1, 0, 0, 0) gives |m_c| = 1, |m_s| = 0, a uniform pure shear
+ * t ∝ (1, −1, 0, 0, 0, 0) and t ∝ (0, 0, 0, 1, 0, 0) give |m_c| = 0, |m_s| = 1. (Until this test the
+ * split read Mandel components xx, yy, zz from the spins: |m_c| = 1/√3 for pure compression.) */
+static void test_sector_split_follows_the_spin_basis(void **state)
+{
+    (void)state;
+    int L[3] = {2, 2, 2}, n = 6;
+    vs_lattice *lat = pair_lattice(n, L, 0);
+    double T[1] = {1.0}, Q[36];
+    vs_sampler *s = make_sampler(lat, 1, T, 3);
+    size_t N = vs_lattice_nsites(lat);
+    double *sp = malloc(N * n * sizeof *sp);
+    assert_int_equal(vs_spin_basis(Q), VS_OK);
+    static const double t[3][6] = {{1, 1, 1, 0, 0, 0}, {1, -1, 0, 0, 0, 0}, {0, 0, 0, 1, 0, 0}};
+    static const double want_c[3] = {1, 0, 0}, want_s[3] = {0, 1, 1};
+    for (int k = 0; k < 3; k++) {
+        double g[6], nt = 0.0;
+        for (int a = 0; a < 6; a++)
+            nt += t[k][a] * t[k][a];
+        for (int a = 0; a < 6; a++) { /* g = Qᵀ t / |t| */
+            g[a] = 0.0;
+            for (int b = 0; b < 6; b++)
+                g[a] += Q[b * 6 + a] * t[k][b] / sqrt(nt);
+        }
+        for (size_t i = 0; i < N; i++)
+            memcpy(sp + i * n, g, sizeof g);
+        assert_int_equal(vs_sampler_reset_observables(s), VS_OK);
+        assert_int_equal(vs_sampler_set_spins(s, 0, sp), VS_OK);
+        for (int rep = 0; rep < 4; rep++) /* the same configuration: the means need ≥ 2 measurements */
+            assert_int_equal(vs_sampler_measure(s), VS_OK);
+        double c, sh;
+        assert_int_equal(vs_sampler_observable(s, 0, VS_SAMPLER_OBS_COMP, &c, NULL, NULL), VS_OK);
+        assert_int_equal(vs_sampler_observable(s, 0, VS_SAMPLER_OBS_SHEAR, &sh, NULL, NULL), VS_OK);
+        assert_close(c, want_c[k], 1e-14, 1e-14);
+        assert_close(sh, want_s[k], 1e-14, 1e-14);
+    }
+    free(sp);
+    vs_sampler_free(s);
+    vs_lattice_free(lat);
+}
+
 static void test_beta_zero_n3(void **state)
 {
     (void)state;
@@ -755,6 +797,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_bad_input_is_refused),
     };
     const struct CMUnitTest physics[] = {
+        cmocka_unit_test(test_sector_split_follows_the_spin_basis),
         cmocka_unit_test(test_beta_zero_n3),
         cmocka_unit_test(test_beta_zero_n6),
         cmocka_unit_test(test_heat_capacity_of_two_spins),

@@ -1,7 +1,7 @@
 /*
  * Slow physics test (suite "slow", meson option slow_tests): the SAMPLER on the infinite-range
  * Hamiltonian of paper Eq. 21 — a lattice with no pair kernel and U = diag(J_c, J_s, J_s, J_s, J_s, J_s)
- * (ncomp = 6, Mandel order, compression first), H = −(E0/2N) Mᵀ U M, E0 = 1 — against the
+ * (ncomp = 6, spin basis: component 0 compression), H = −(E0/2N) Mᵀ U M, E0 = 1 — against the
  * Hubbard–Stratonovich mean-field solver (meanfield.h), which is exact for N → ∞.
  * (tests/slow/test_mc_matches_meanfield.c does the same with the lattice handle's own ΔE/update loop;
  * this one goes through vs_sampler: heat bath with the exact on-site correction for A = U/N, delayed
