@@ -617,42 +617,54 @@ static void frag_curves_file(FILE *fp, const frag_opts *o, const frag_point *pts
 
 /* ---- plots (gnuplot, run without a shell in the plot directory) --------------------------------- */
 
-/* The overlay: a header naming sigma (or poisson) or KG (or K/G) and m, then number pairs. Written to
- * DIR/fragility_overlay.dat as (σ, m). */
-static int frag_overlay(const char *path, FILE *out)
+/* The overlay: a header naming sigma (or poisson) or KG (or K/G) and m, then number pairs; read before
+ * the study runs (a bad file is a usage error, not a lost study) into (σ, m) pairs. */
+typedef struct frag_overlay {
+    double *v; /* σ, m pairs */
+    int n;
+} frag_overlay;
+
+static int frag_overlay_row(frag_overlay *ov, const char *path, int lineno, char *line, int kg)
+{
+    double v[2];
+    line[strcspn(line, "\r\n")] = '\0';
+    if (cli_parse_doubles(line, v, 2) != 0)
+        return cli_usage_error("option --overlay: %s line %d: expected two numbers", path, lineno);
+    double sg = kg ? frag_sigma_from_kg(v[0]) : v[0];
+    if (!(sg > -1 && sg < 0.5))
+        return cli_usage_error("option --overlay: %s line %d: %g is not a physical %s", path, lineno, v[0],
+                               kg ? "K/G" : "Poisson ratio");
+    double *nv = realloc(ov->v, (size_t)(ov->n + 1) * 2 * sizeof *nv);
+    if (nv == NULL)
+        return cli_usage_error("option --overlay: out of memory");
+    ov->v = nv;
+    nv[2 * ov->n] = sg;
+    nv[2 * ov->n + 1] = v[1];
+    ov->n++;
+    return 0;
+}
+
+static int frag_overlay_read(const char *path, frag_overlay *ov)
 {
     FILE *fp = fopen(path, "r");
     if (fp == NULL)
         return cli_usage_error("option --overlay: cannot read '%s': %s", path, strerror(errno));
     char line[512];
-    int kg = -1, rc = 0, lineno = 0, rows = 0;
+    int kg = -1, rc = 0, lineno = 0;
     while (rc == 0 && fgets(line, sizeof line, fp)) {
         lineno++;
         if (line[0] == '#' || strspn(line, " \t\r\n") == strlen(line))
             continue;
-        if (kg < 0) {
-            kg = strncmp(line, "KG", 2) == 0 || strncmp(line, "K/G", 3) == 0 || strncmp(line, "kg", 2) == 0;
-            if (!kg && strncmp(line, "sigma", 5) != 0 && strncmp(line, "poisson", 7) != 0)
-                rc = cli_usage_error("option --overlay: %s: the header must name sigma,m or KG,m", path);
+        if (kg >= 0) {
+            rc = frag_overlay_row(ov, path, lineno, line, kg);
             continue;
         }
-        double v[2];
-        line[strcspn(line, "\r\n")] = '\0';
-        if (cli_parse_doubles(line, v, 2) != 0) {
-            rc = cli_usage_error("option --overlay: %s line %d: expected two numbers", path, lineno);
-            break;
-        }
-        double sg = kg ? frag_sigma_from_kg(v[0]) : v[0];
-        if (!(sg > -1 && sg < 0.5)) {
-            rc = cli_usage_error("option --overlay: %s line %d: %g is not a physical %s", path, lineno, v[0],
-                                 kg ? "K/G" : "Poisson ratio");
-            break;
-        }
-        fprintf(out, "%.10g %.10g\n", sg, v[1]);
-        rows++;
+        kg = strncmp(line, "KG", 2) == 0 || strncmp(line, "K/G", 3) == 0 || strncmp(line, "kg", 2) == 0;
+        if (!kg && strncmp(line, "sigma", 5) != 0 && strncmp(line, "poisson", 7) != 0)
+            rc = cli_usage_error("option --overlay: %s: the header must name sigma,m or KG,m", path);
     }
     fclose(fp);
-    if (rc == 0 && rows == 0)
+    if (rc == 0 && ov->n == 0)
         rc = cli_usage_error("option --overlay: %s has no data rows", path);
     return rc;
 }
@@ -744,7 +756,7 @@ static int frag_open_in(const char *dir, const char *name, cli_file *f)
     return rc;
 }
 
-static int frag_plots(const frag_opts *o, const frag_point *pts, int np)
+static int frag_plots(const frag_opts *o, const frag_overlay *over, const frag_point *pts, int np)
 {
     if (mkdir(o->plots, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "voigtspin fragility: cannot create %s: %s\n", o->plots, strerror(errno));
@@ -754,8 +766,9 @@ static int frag_plots(const frag_opts *o, const frag_point *pts, int np)
     int rc = frag_open_in(o->plots, "fragility_curves.dat", &cv);
     if (rc == 0 && (rc = frag_open_in(o->plots, "fragility_points.dat", &pt)) == 0)
         frag_plot_data(cv.fp, pt.fp, o, pts, np);
-    if (rc == 0 && (rc = frag_open_in(o->plots, "fragility_overlay.dat", &ov)) == 0 && o->overlay)
-        rc = frag_overlay(o->overlay, ov.fp);
+    if (rc == 0 && (rc = frag_open_in(o->plots, "fragility_overlay.dat", &ov)) == 0)
+        for (int k = 0; k < over->n; k++)
+            fprintf(ov.fp, "%.10g %.10g\n", over->v[2 * k], over->v[2 * k + 1]);
     if (rc == 0 && (rc = frag_open_in(o->plots, "fragility.gp", &gp)) == 0) {
         fputs(frag_gnuplot, gp.fp);
         fputs(frag_gnuplot_m, gp.fp);
@@ -783,12 +796,12 @@ static int frag_plots(const frag_opts *o, const frag_point *pts, int np)
 
 /* ---- the study ---------------------------------------------------------------------------------- */
 
-static int frag_check_files(const frag_opts *o)
+static int frag_check_files(const frag_opts *o, frag_overlay *ov)
 {
+    if (o->overlay && frag_overlay_read(o->overlay, ov) != 0)
+        return CLI_EXIT_USAGE;
     if (o->ckdir && mkdir(o->ckdir, 0777) != 0 && errno != EEXIST)
         return cli_usage_error("option --checkpoint-dir: cannot create '%s': %s", o->ckdir, strerror(errno));
-    if (o->overlay && access(o->overlay, R_OK) != 0)
-        return cli_usage_error("option --overlay: cannot read '%s': %s", o->overlay, strerror(errno));
     return 0;
 }
 
@@ -806,7 +819,8 @@ static int frag_run(const frag_opts *o)
     struct sigaction old_int, old_term;
     cli_signals(&old_int, &old_term);
     double t0 = cli_clock();
-    int rc = frag_check_files(o);
+    frag_overlay ov = {0};
+    int rc = frag_check_files(o, &ov);
     for (int ip = 0; ip < np && rc == CLI_EXIT_OK; ip++) {
         rc = frag_point_run(o, ip, np, &pts[ip]);
         if (rc == CLI_EXIT_OK)
@@ -824,12 +838,13 @@ static int frag_run(const frag_opts *o)
     if (rc == CLI_EXIT_OK && o->curves)
         rc = frag_write_file(o->curves, frag_curves_file, o, pts, np);
     if (rc == CLI_EXIT_OK && o->plots)
-        rc = frag_plots(o, pts, np);
+        rc = frag_plots(o, &ov, pts, np);
     if (rc == CLI_EXIT_OK && o->progress != 0)
         fprintf(stderr, "voigtspin fragility: %d points, %.1f s\n", np, cli_clock() - t0);
     for (int ip = 0; ip < np; ip++)
         frag_point_free(&pts[ip]);
     free(pts);
+    free(ov.v);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     return rc;
