@@ -383,7 +383,7 @@ static int frag_collect(const vs_sampler *s, const vs_lattice *lat, frag_point *
     double *spins = malloc(N * 6 * sizeof *spins), *r = malloc(N * 3 * sizeof *r);
     int st = spins && r ? vs_lattice_positions(lat, r) : VS_ENOMEM;
     for (int k = 0; k < p->nT && st == VS_OK; k++) {
-        double kk[3], smax;
+        double kk[3] = {0, 0, 0}, smax = NAN;
         st = vs_sampler_observable(s, k, VS_SAMPLER_OBS_ENERGY, &p->E[k], &p->dE[k], NULL);
         if (st == VS_OK)
             st = vs_sampler_observable(s, k, VS_SAMPLER_OBS_HEAT_CAPACITY, &p->C[k], &p->dC[k], NULL);
@@ -396,6 +396,8 @@ static int frag_collect(const vs_sampler *s, const vs_lattice *lat, frag_point *
         p->exch[k] = NAN;
         if (st == VS_OK && k + 1 < p->nT)
             st = vs_sampler_exchange_rate(s, k, &p->exch[k]);
+        if (st != VS_OK)
+            break;
         p->share[k] = frag_compression_share(N, spins, r, kk);
         p->smax[k] = smax / (double)N;
         if (k == 0)

@@ -16,9 +16,11 @@ a 2-D quadrature on a fixed grid (trapezoid), ln Z1 from its power series, tabul
 
 Checks (one fixed seed; error bars are the sampler's jackknife errors with tau_int):
  1. Every C(T) of every size agrees with the exact value: |z| < 4 (and chi^2 per point printed).
- 2. The peak (the driver's parabola through the top three points) grows with N: C_peak(N2) - C_peak(N1)
-    > 0 at z >= 3 for consecutive sizes; and each agrees with the same estimator applied to the exact
-    curve on the same ladder, |z| < 4.
+ 2. The peak (the driver's parabola through the top three points) agrees with the same estimator
+    applied to the exact curve on the same ladder, |z| < 4, for each size; and it grows with N: the
+    weighted line C_peak = a + b N^(-1/2) through the three sizes has b < 0 at z >= 3 (the exact
+    peaks differ by about 2 error bars between neighbouring sizes, so the trend is tested as one fit,
+    not pair by pair).
  3. The exact peak itself (maximised over T) for N = 216, 512, 1000 increases towards 4 and stays below
     it (MF finite-size scaling for an ordering sector of d >= 2 components: the scaling function of C
     is monotone, so 4 is approached from below, as 4 - O(N^(-1/2)); docs/fragility.md).
@@ -107,12 +109,12 @@ sigma = 0.1
 q = 2.5 * (1 + sigma) / (4 - 5 * sigma)
 Jc, Js = 3 * q / (q + 5), 3 / (q + 5)
 Tc = max(Jc, Js) / 6
-SIZES = [4, 5, 6]
+SIZES = [4, 6, 8]
 
 # ---- the driver ------------------------------------------------------------------------------------
 scratch = tempfile.mkdtemp(prefix="voigtspin-fragility-slow-")
 args = [exe, "fragility", "--sigma", f"{sigma}:{sigma}:1", "--kernel", "infinite-range",
-        "--L", ",".join(map(str, SIZES)), "--Trel", "0.6:1.2:12", "--sweeps", "6000", "--therm", "1000",
+        "--L", ",".join(map(str, SIZES)), "--Trel", "0.65:1.15:10", "--sweeps", "6000", "--therm", "1000",
         "--seed", "5", "--threads", "1", "--quiet", "--curves", "curves.csv", "-o", "summary.csv"]
 p = subprocess.run(args, capture_output=True, text=True, cwd=scratch, timeout=1500)
 check("driver_runs", p.returncode == 0, p.stderr)
@@ -136,7 +138,7 @@ for L in SIZES:
     print(f"# N = {N}: chi2 = {chi2:.1f} for {len(z)} temperatures")
     for line in detail.splitlines():
         print("#   " + line)
-    check(f"C_of_T_matches_the_exact_finite_N_value_N{N}", len(z) == 12 and max(abs(v) for v in z) < 4, detail)
+    check(f"C_of_T_matches_the_exact_finite_N_value_N{N}", len(z) == 10 and max(abs(v) for v in z) < 4, detail)
     row = [r for r in summary if r["L"] == str(L)][0]
     cp, dcp = float(row["C_peak"]), float(row["dC_peak"])
     cp_ex = parabola_peak(T, ex)
@@ -146,9 +148,21 @@ for L in SIZES:
     check(f"peak_matches_the_exact_peak_on_the_same_ladder_N{N}", abs(zp) < 4, f"{cp} {dcp} {cp_ex}")
     peaks.append((N, cp, dcp))
 for (n1, c1, d1), (n2, c2, d2) in zip(peaks, peaks[1:]):
-    zz = (c2 - c1) / math.hypot(d1, d2)
-    print(f"# C_peak({n2}) - C_peak({n1}) = {c2 - c1:.4f}, z = {zz:.2f}")
-    check(f"peak_grows_from_N{n1}_to_N{n2}", zz >= 3, f"z = {zz}")
+    print(f"# C_peak({n2}) - C_peak({n1}) = {c2 - c1:.4f} ± {math.hypot(d1, d2):.4f}")
+# weighted least squares C_peak = a + b x, x = N^(-1/2)
+if len(peaks) == len(SIZES):
+    w = [1 / d ** 2 for _, _, d in peaks]
+    x = [n ** -0.5 for n, _, _ in peaks]
+    y = [c for _, c, _ in peaks]
+    S, Sx, Sy = sum(w), sum(wi * xi for wi, xi in zip(w, x)), sum(wi * yi for wi, yi in zip(w, y))
+    Sxx, Sxy = sum(wi * xi * xi for wi, xi in zip(w, x)), sum(wi * xi * yi for wi, xi, yi in zip(w, x, y))
+    D = S * Sxx - Sx * Sx
+    b, db = (S * Sxy - Sx * Sy) / D, math.sqrt(S / D)
+    a, da = (Sxx * Sy - Sx * Sxy) / D, math.sqrt(Sxx / D)
+    print(f"# C_peak = {a:.3f}(±{da:.3f}) + {b:.2f}(±{db:.2f}) N^-1/2; slope z = {-b / db:.2f}")
+    check("peak_grows_with_N_fitted_slope_in_N_to_the_minus_half", -b / db >= 3, f"b = {b} ± {db}")
+else:
+    check("peak_grows_with_N_fitted_slope_in_N_to_the_minus_half", False, str(peaks))
 inf = [r for r in summary if r["L"] == "inf"]
 if inf:
     print(f"# dc extrapolated linearly in N^-1/2: {float(inf[0]['dc']):.3f} ± {float(inf[0]['ddc']):.3f}")
