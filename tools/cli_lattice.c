@@ -36,8 +36,8 @@ void cli_lattice_free(cli_lattice *o)
 }
 
 /* A word option (--preset, --kernel): the value must be one of the n words. */
-static int word_option(const char *opt, const char *v, const char *const *words, int n, const char *list, char *dst,
-                       size_t cap)
+static int word_option(const char *opt, const char *v, const char *const *words, int n, const char *list,
+                       char *dst, size_t cap)
 {
     if (v == NULL)
         return CLI_EXIT_USAGE;
@@ -70,7 +70,7 @@ static int basis_option(cli_lattice *o, const char *v)
 int cli_lattice_option(cli_lattice *o, int argc, char **argv, int *i)
 {
     static const char *const presets[] = {"sc", "bcc", "fcc"}, *const kernels[] = {"elastic", "dipolar",
-                                                                                       "infinite-range"};
+                                                                                   "infinite-range"};
     const char *a = argv[*i];
     int r = cli_material_option(&o->mat, argc, argv, i);
     if (r != 0)

@@ -85,8 +85,15 @@ typedef struct frag_opts {
 
 static void frag_init(frag_opts *o)
 {
-    *o = (frag_opts){.L = {4}, .nL = 1, .trel = {0.6, 2.0, 14}, .sweeps = 2000, .therm = 500, .seed = 1,
-                     .threads = -1, .ckevery = 500, .progress = -1};
+    *o = (frag_opts){.L = {4},
+                     .nL = 1,
+                     .trel = {0.6, 2.0, 14},
+                     .sweeps = 2000,
+                     .therm = 500,
+                     .seed = 1,
+                     .threads = -1,
+                     .ckevery = 500,
+                     .progress = -1};
     cli_lattice_init(&o->lat);
 }
 
@@ -179,9 +186,11 @@ static int frag_option(frag_opts *o, int argc, char **argv, int *i)
     if (strcmp(a, "--Trel") == 0)
         return (o->have_trel = 1, frag_triple(a, cli_value(argc, argv, i), o->trel)) ? CLI_EXIT_USAGE : 1;
     if (strcmp(a, "--Tmin") == 0)
-        return (o->have_range |= 1, cli_parse_double(a, cli_value(argc, argv, i), &o->Tmin)) ? CLI_EXIT_USAGE : 1;
+        return (o->have_range |= 1, cli_parse_double(a, cli_value(argc, argv, i), &o->Tmin)) ? CLI_EXIT_USAGE
+                                                                                             : 1;
     if (strcmp(a, "--Tmax") == 0)
-        return (o->have_range |= 2, cli_parse_double(a, cli_value(argc, argv, i), &o->Tmax)) ? CLI_EXIT_USAGE : 1;
+        return (o->have_range |= 2, cli_parse_double(a, cli_value(argc, argv, i), &o->Tmax)) ? CLI_EXIT_USAGE
+                                                                                             : 1;
     if (strcmp(a, "--nT") == 0)
         return (o->have_range |= 4, frag_count(a, cli_value(argc, argv, i), 3, FRAG_MAX_T, &o->nT));
     if (strcmp(a, "--sweeps") == 0)
@@ -216,9 +225,11 @@ static int frag_check(const frag_opts *o)
     if (o->grid_kind && o->lat.mat.given)
         return cli_usage_error("fragility: give --sigma, --ratio or one material option, not both");
     if (!o->grid_kind && !o->lat.mat.given)
-        return cli_usage_error("fragility: give the materials (--sigma A:B:N, --ratio A:B:N or a material option)");
+        return cli_usage_error(
+            "fragility: give the materials (--sigma A:B:N, --ratio A:B:N or a material option)");
     if (strcmp(o->lat.kernel, "dipolar") == 0)
-        return cli_usage_error("option --kernel: the study needs the 6-spin model (elastic or infinite-range)");
+        return cli_usage_error(
+            "option --kernel: the study needs the 6-spin model (elastic or infinite-range)");
     if (o->lat.have_cell)
         return cli_usage_error("option --cell: the study uses the cubic presets (--preset sc|bcc|fcc)");
     if (o->lat.open)
@@ -229,7 +240,8 @@ static int frag_check(const frag_opts *o)
         return cli_usage_error("option --Trel excludes --Tmin/--Tmax/--nT");
     if (o->have_range && !(o->Tmin > 0 && o->Tmax > o->Tmin))
         return cli_usage_error("options --Tmin/--Tmax: need 0 < Tmin < Tmax");
-    if (!o->have_range && !(o->trel[0] > 0 && o->trel[1] > o->trel[0] && o->trel[2] >= 3 && o->trel[2] <= FRAG_MAX_T))
+    if (!o->have_range &&
+        !(o->trel[0] > 0 && o->trel[1] > o->trel[0] && o->trel[2] >= 3 && o->trel[2] <= FRAG_MAX_T))
         return cli_usage_error("option --Trel: need 0 < A < B and 3 <= N <= %d", FRAG_MAX_T);
     return 0;
 }
@@ -242,7 +254,8 @@ static int frag_parse(frag_opts *o, int argc, char **argv)
             o->help = 1;
             return 0;
         }
-        if ((r = frag_option(o, argc, argv, &i)) != 0 || (r = cli_lattice_option(&o->lat, argc, argv, &i)) != 0) {
+        if ((r = frag_option(o, argc, argv, &i)) != 0 ||
+            (r = cli_lattice_option(&o->lat, argc, argv, &i)) != 0) {
             if (r != 1)
                 return r;
             continue;
@@ -294,7 +307,8 @@ static void frag_material(const frag_opts *o, int imat, int L, cli_lattice *lat)
     lat->nbasis = 0;
     lat->L[0] = lat->L[1] = lat->L[2] = L;
     if (o->grid_kind) {
-        snprintf(lat->mat.kind, sizeof lat->mat.kind, "%s", o->grid_kind == 1 ? "poisson-shear" : "sound-ratio");
+        snprintf(lat->mat.kind, sizeof lat->mat.kind, "%s",
+                 o->grid_kind == 1 ? "poisson-shear" : "sound-ratio");
         lat->mat.p[0] = o->grid[imat];
         lat->mat.p[1] = 1.0;
         lat->mat.given = 1;
@@ -340,7 +354,8 @@ static int frag_axes(const cli_lattice *lat, frag_point *p)
 static void frag_ladder(const frag_opts *o, const frag_point *p, double *T)
 {
     int n = p->nT;
-    double lo = o->have_range ? o->Tmin : o->trel[0] * p->Tmf, hi = o->have_range ? o->Tmax : o->trel[1] * p->Tmf;
+    double lo = o->have_range ? o->Tmin : o->trel[0] * p->Tmf,
+           hi = o->have_range ? o->Tmax : o->trel[1] * p->Tmf;
     for (int k = 0; k < n; k++)
         T[k] = k == n - 1 ? hi : lo * pow(hi / lo, (double)k / (double)(n - 1));
 }
@@ -358,9 +373,9 @@ static void frag_progress_show(frag_progress *g, const frag_opts *o, const frag_
     if (!g->on || decile == g->last)
         return;
     g->last = decile;
-    fprintf(stderr, "voigtspin fragility: point %d/%d (%s %.4g, L %d): sweep %lld/%lld %s, %.1f s\n", ip + 1, np,
-            o->grid_kind == 2 ? "c_l/c_t" : "sigma", o->grid_kind == 2 ? p->clct : p->sigma, p->L, done, total,
-            done <= o->therm ? "thermalising" : "measuring", cli_clock() - g->t0);
+    fprintf(stderr, "voigtspin fragility: point %d/%d (%s %.4g, L %d): sweep %lld/%lld %s, %.1f s\n", ip + 1,
+            np, o->grid_kind == 2 ? "c_l/c_t" : "sigma", o->grid_kind == 2 ? p->clct : p->sigma, p->L, done,
+            total, done <= o->therm ? "thermalising" : "measuring", cli_clock() - g->t0);
 }
 
 static int frag_sampler(const frag_opts *o, const vs_lattice *lat, const double *T, int nT, vs_sampler **s)
@@ -417,7 +432,8 @@ static int frag_save(const vs_sampler *s, const char *path, int final)
         return CLI_EXIT_OK;
     if (final)
         return cli_lib_error("writing the checkpoint", st);
-    fprintf(stderr, "voigtspin fragility: warning: cannot write the checkpoint %s (%s: %s); the run goes on\n", path,
+    fprintf(stderr,
+            "voigtspin fragility: warning: cannot write the checkpoint %s (%s: %s); the run goes on\n", path,
             vs_strerror(st), vs_last_error());
     return CLI_EXIT_OK;
 }
@@ -428,15 +444,17 @@ static int frag_sweeps(const frag_opts *o, vs_sampler *s, const char *ck, const 
     long long done = 0, total = o->therm + o->sweeps;
     int st = VS_OK, rc = CLI_EXIT_OK;
     if (ck && access(ck, F_OK) == 0 && (st = vs_sampler_load(s, ck)) != VS_OK) {
-        fprintf(stderr, "voigtspin fragility: %s does not belong to this study's point %d (other options?); "
-                        "use another --checkpoint-dir\n", ck, ip + 1);
+        fprintf(stderr,
+                "voigtspin fragility: %s does not belong to this study's point %d (other options?); "
+                "use another --checkpoint-dir\n",
+                ck, ip + 1);
         return cli_lib_error("reading the checkpoint", st);
     }
     if ((st = vs_sampler_sweeps(s, &done)) != VS_OK)
         return cli_lib_error("the sweep count", st);
     if (done > total)
-        return cli_usage_error("checkpoint %s holds %lld sweeps, more than --therm + --sweeps = %ld", ck, done,
-                               o->therm + o->sweeps);
+        return cli_usage_error("checkpoint %s holds %lld sweeps, more than --therm + --sweeps = %ld", ck,
+                               done, o->therm + o->sweeps);
     frag_progress g = {o->progress == 1 || (o->progress == -1 && isatty(STDERR_FILENO)), -1, cli_clock()};
     if (done == total && g.on)
         fprintf(stderr, "voigtspin fragility: point %d/%d: finished earlier (%s)\n", ip + 1, np, ck);
@@ -457,14 +475,15 @@ static int frag_sweeps(const frag_opts *o, vs_sampler *s, const char *ck, const 
     }
     if (rc == CLI_EXIT_OK && done < total) {
         int sig = (int)cli_stop;
-        fprintf(stderr, "voigtspin fragility: stopped by signal %d at point %d/%d, sweep %lld of %lld\n", sig, ip + 1,
-                np, done, total);
+        fprintf(stderr, "voigtspin fragility: stopped by signal %d at point %d/%d, sweep %lld of %lld\n", sig,
+                ip + 1, np, done, total);
         if (ck == NULL)
             fputs("voigtspin fragility: no --checkpoint-dir was given: nothing saved\n", stderr);
         else if (frag_save(s, ck, 1) != CLI_EXIT_OK)
             return CLI_EXIT_FAIL;
         else
-            fprintf(stderr, "voigtspin fragility: checkpoint written to %s; run the same command again to go on\n",
+            fprintf(stderr,
+                    "voigtspin fragility: checkpoint written to %s; run the same command again to go on\n",
                     ck);
         return 128 + sig;
     }
@@ -555,7 +574,8 @@ static int frag_extrapolate(const frag_point *pts, int nL, double *dc, double *d
 /* ---- output ------------------------------------------------------------------------------------- */
 
 static const char *const frag_summary_cols =
-    "material,sigma,cl_ct,K_G,Jc_Js,L,N,T_mf,C_mf,T_LT,T_peak,dT_peak,C_peak,dC_peak,C_top,dC_top,dc,ddc,m,dm,"
+    "material,sigma,cl_ct,K_G,Jc_Js,L,N,T_mf,C_mf,T_LT,T_peak,dT_peak,C_peak,dC_peak,C_top,dC_top,dc,ddc,m,"
+    "dm,"
     "dE_int,ddE_int,dE_direct,ddE_direct,dS,ddS,comp_share_low,sector,S_peak_low,k1,k2,k3,round_trips,"
     "exch_min";
 
@@ -567,22 +587,26 @@ static void frag_write_summary(FILE *fp, const frag_opts *o, const frag_point *p
         double exmin = INFINITY;
         for (int k = 0; k + 1 < p->nT; k++)
             exmin = fmin(exmin, p->exch[k]);
-        const char *sector = !(p->share[0] == p->share[0]) ? "none" : p->share[0] > 0.5 ? "compression" : "shear";
-        fprintf(fp,
-                "%d,%.10g,%.10g,%.10g,%.10g,%d,%zu,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,"
-                "%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%s,%.10g,%.10g,%.10g,%.10g,%lld,%.10g\n",
-                p->imat, p->sigma, p->clct, p->kg, p->ratio, p->L, p->N, p->Tmf, p->Cmf, p->Tlt, p->Tp, p->dTp, p->Cp,
-                p->dCp, p->Ctop, p->dCtop, p->dc, p->ddc, FRAG_M_PER_DCP * p->dc, FRAG_M_PER_DCP * p->ddc, p->dEint,
-                p->ddEint, p->dEdir, p->ddEdir, p->dS, p->ddS, p->share[0], sector, p->smax[0], p->kpeak[0],
-                p->kpeak[1], p->kpeak[2], p->trips, exmin);
+        const char *sector = !(p->share[0] == p->share[0]) ? "none"
+                             : p->share[0] > 0.5           ? "compression"
+                                                           : "shear";
+        fprintf(
+            fp,
+            "%d,%.10g,%.10g,%.10g,%.10g,%d,%zu,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%."
+            "10g,"
+            "%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%s,%.10g,%.10g,%.10g,%.10g,%lld,%.10g\n",
+            p->imat, p->sigma, p->clct, p->kg, p->ratio, p->L, p->N, p->Tmf, p->Cmf, p->Tlt, p->Tp, p->dTp,
+            p->Cp, p->dCp, p->Ctop, p->dCtop, p->dc, p->ddc, FRAG_M_PER_DCP * p->dc, FRAG_M_PER_DCP * p->ddc,
+            p->dEint, p->ddEint, p->dEdir, p->ddEdir, p->dS, p->ddS, p->share[0], sector, p->smax[0],
+            p->kpeak[0], p->kpeak[1], p->kpeak[2], p->trips, exmin);
     }
     /* the extrapolated rows: L = inf, dc and m only */
     for (int im = 0; o->nL >= 2 && im < np / o->nL; im++) {
         const frag_point *p = &pts[im * o->nL];
         double dc, ddc, chi2;
         frag_extrapolate(p, o->nL, &dc, &ddc, &chi2);
-        fprintf(fp, "%d,%.10g,%.10g,%.10g,%.10g,inf,inf,%.10g,%.10g", im, p->sigma, p->clct, p->kg, p->ratio, p->Tmf,
-                p->Cmf);
+        fprintf(fp, "%d,%.10g,%.10g,%.10g,%.10g,inf,inf,%.10g,%.10g", im, p->sigma, p->clct, p->kg, p->ratio,
+                p->Tmf, p->Cmf);
         fprintf(fp, ",nan,nan,nan,nan,nan,nan,nan,%.10g,%.10g,%.10g,%.10g", dc, ddc, FRAG_M_PER_DCP * dc,
                 FRAG_M_PER_DCP * ddc);
         fprintf(fp, ",nan,nan,nan,nan,nan,nan,nan,none,nan,nan,nan,nan,0,%.10g\n", chi2);
@@ -595,13 +619,14 @@ static void frag_write_curves(FILE *fp, const frag_point *pts, int np)
     for (int ip = 0; ip < np; ip++) {
         const frag_point *p = &pts[ip];
         for (int k = 0; k < p->nT; k++)
-            fprintf(fp, "%d,%.10g,%.10g,%d,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n", p->imat,
-                    p->sigma, p->clct, p->L, p->T[k], p->T[k] / p->Tmf, p->E[k], p->dE[k], p->C[k], p->dC[k],
-                    p->share[k], p->smax[k], p->acc[k], p->exch[k]);
+            fprintf(fp, "%d,%.10g,%.10g,%d,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n",
+                    p->imat, p->sigma, p->clct, p->L, p->T[k], p->T[k] / p->Tmf, p->E[k], p->dE[k], p->C[k],
+                    p->dC[k], p->share[k], p->smax[k], p->acc[k], p->exch[k]);
     }
 }
 
-static int frag_write_file(const char *path, void (*write)(FILE *, const frag_opts *, const frag_point *, int),
+static int frag_write_file(const char *path,
+                           void (*write)(FILE *, const frag_opts *, const frag_point *, int),
                            const frag_opts *o, const frag_point *pts, int np)
 {
     cli_file f;
@@ -687,15 +712,18 @@ static const char *const frag_gnuplot =
     "stats 'fragility_points.dat' nooutput\n"
     "nl = STATS_blocks\n"
     "set output 'fragility_peak.png'\n"
-    "set multiplot layout 1,2 title 'Peak height (open) and dc = C_peak - C(T_top) (filled); mean-field jump 4'\n"
+    "set multiplot layout 1,2 title 'Peak height (open) and dc = C_peak - C(T_top) (filled); mean-field jump "
+    "4'\n"
     "set key inside top right\n"
     "set ylabel 'C per spin'\n"
     "set xlabel 'c_l / c_t'\n"
-    "plot for [i=0:nl-1] 'fragility_points.dat' index i using 2:3:4 with yerrorbars pt 6 title columnheader(1), \\\n"
+    "plot for [i=0:nl-1] 'fragility_points.dat' index i using 2:3:4 with yerrorbars pt 6 title "
+    "columnheader(1), \\\n"
     "     for [i=0:nl-1] 'fragility_points.dat' index i using 2:5:6 with yerrorlines pt 7 notitle, \\\n"
     "     4 with lines dt 2 lc rgb 'black' title 'mean field'\n"
     "set xlabel 'Poisson ratio'\n"
-    "plot for [i=0:nl-1] 'fragility_points.dat' index i using 1:3:4 with yerrorbars pt 6 title columnheader(1), \\\n"
+    "plot for [i=0:nl-1] 'fragility_points.dat' index i using 1:3:4 with yerrorbars pt 6 title "
+    "columnheader(1), \\\n"
     "     for [i=0:nl-1] 'fragility_points.dat' index i using 1:5:6 with yerrorlines pt 7 notitle, \\\n"
     "     4 with lines dt 2 lc rgb 'black' title 'mean field'\n"
     "unset multiplot\n"
@@ -707,11 +735,13 @@ static const char *const frag_gnuplot =
 
 static const char *const frag_gnuplot_m =
     "if (ov) {\n"
-    "plot for [i=0:nl-1] 'fragility_points.dat' index i using 1:7:8 with yerrorlines title columnheader(1), \\\n"
+    "plot for [i=0:nl-1] 'fragility_points.dat' index i using 1:7:8 with yerrorlines title columnheader(1), "
+    "\\\n"
     "     34.7*4 with lines dt 2 lc rgb 'black' title 'mean field', \\\n"
     "     'fragility_overlay.dat' using 1:2 with points pt 5 lc rgb 'red' title 'measured (--overlay)'\n"
     "} else {\n"
-    "plot for [i=0:nl-1] 'fragility_points.dat' index i using 1:7:8 with yerrorlines title columnheader(1), \\\n"
+    "plot for [i=0:nl-1] 'fragility_points.dat' index i using 1:7:8 with yerrorlines title columnheader(1), "
+    "\\\n"
     "     34.7*4 with lines dt 2 lc rgb 'black' title 'mean field'\n"
     "}\n";
 
@@ -730,8 +760,8 @@ static void frag_plot_data(FILE *cv, FILE *pt, const frag_opts *o, const frag_po
         fprintf(pt, "%sL=%d\n", l ? "\n\n" : "", o->L[l]);
         for (int im = 0; im < nm; im++) {
             const frag_point *p = &pts[im * o->nL + l];
-            fprintf(pt, "%.10g %.10g %.10g %.10g %.10g %.10g %.10g %.10g\n", p->sigma, p->clct, p->Cp, p->dCp, p->dc,
-                    p->ddc, FRAG_M_PER_DCP * p->dc, FRAG_M_PER_DCP * p->ddc);
+            fprintf(pt, "%.10g %.10g %.10g %.10g %.10g %.10g %.10g %.10g\n", p->sigma, p->clct, p->Cp, p->dCp,
+                    p->dc, p->ddc, FRAG_M_PER_DCP * p->dc, FRAG_M_PER_DCP * p->ddc);
         }
     }
     if (o->nL >= 2) {
@@ -783,14 +813,16 @@ static int frag_plots(const frag_opts *o, const frag_overlay *over, const frag_p
         return rc;
     static char *const probe[] = {"gnuplot", "--version", NULL};
     if (cli_run(".", probe, "/dev/null", 0) != 0) {
-        fprintf(stderr, "voigtspin fragility: warning: gnuplot not found: %s/ holds the data and fragility.gp only\n",
+        fprintf(stderr,
+                "voigtspin fragility: warning: gnuplot not found: %s/ holds the data and fragility.gp only\n",
                 o->plots);
         return CLI_EXIT_OK;
     }
     static char *const draw[] = {"gnuplot", "fragility.gp", NULL};
     int st = cli_run(o->plots, draw, "gnuplot.log", 0);
     if (st != 0) {
-        fprintf(stderr, "voigtspin fragility: gnuplot failed (status %d; see %s/gnuplot.log)\n", st, o->plots);
+        fprintf(stderr, "voigtspin fragility: gnuplot failed (status %d; see %s/gnuplot.log)\n", st,
+                o->plots);
         return CLI_EXIT_FAIL;
     }
     return CLI_EXIT_OK;
@@ -828,8 +860,10 @@ static int frag_run(const frag_opts *o)
         if (rc == CLI_EXIT_OK)
             frag_analyse(&pts[ip]);
         if (rc == CLI_EXIT_OK && pts[ip].peak_status != 0)
-            fprintf(stderr, "voigtspin fragility: warning: point %d/%d: the largest C is at an end of the ladder "
-                            "(or not a peak): C_peak and dc are nan; widen --Trel\n", ip + 1, np);
+            fprintf(stderr,
+                    "voigtspin fragility: warning: point %d/%d: the largest C is at an end of the ladder "
+                    "(or not a peak): C_peak and dc are nan; widen --Trel\n",
+                    ip + 1, np);
     }
     if (rc == CLI_EXIT_OK) {
         if (o->output)

@@ -77,7 +77,7 @@ static void test_conversions_refuse_unphysical_values(void **state)
         assert_true(isnan(frag_kg_from_sigma(bad_sigma[k])));
         assert_true(isnan(frag_ratio_from_sigma(bad_sigma[k])));
     }
-    assert_true(isnan(frag_sigma_from_clct(1.0)));          /* below √(4/3) */
+    assert_true(isnan(frag_sigma_from_clct(1.0))); /* below √(4/3) */
     assert_true(isnan(frag_sigma_from_clct(sqrt(4.0 / 3.0))));
     assert_true(isnan(frag_sigma_from_clct(NAN)));
     assert_true(isnan(frag_sigma_from_kg(0.0)));
@@ -116,7 +116,8 @@ static void test_peak_errors_match_the_closed_form(void **state)
     assert_close(Cp, y[1] - d * d / (8 * D), 1e-13, 0);
     /* the derivatives of the vertex position and height by y_i */
     double gu[3] = {h / (2 * D) - h * d / (2 * D * D), h * d / (D * D), -h / (2 * D) - h * d / (2 * D * D)};
-    double gy[3] = {-d / (4 * D) + d * d / (8 * D * D), 1 - d * d / (4 * D * D), d / (4 * D) + d * d / (8 * D * D)};
+    double gy[3] = {-d / (4 * D) + d * d / (8 * D * D), 1 - d * d / (4 * D * D),
+                    d / (4 * D) + d * d / (8 * D * D)};
     double vu = 0, vy = 0;
     for (int i = 0; i < 3; i++) {
         vu += gu[i] * gu[i] * e[i] * e[i];
@@ -129,8 +130,8 @@ static void test_peak_errors_match_the_closed_form(void **state)
 static void test_peak_at_an_end_is_refused(void **state)
 {
     (void)state;
-    double T[4] = {1, 2, 3, 4}, C[4] = {4, 3, 2, 1}, D[4] = {4, 3, 3.5, 1}, dC[4] = {0.1, 0.1, 0.1, 0.1}, Tp, dTp, Cp,
-           dCp;
+    double T[4] = {1, 2, 3, 4}, C[4] = {4, 3, 2, 1}, D[4] = {4, 3, 3.5, 1}, dC[4] = {0.1, 0.1, 0.1, 0.1}, Tp,
+           dTp, Cp, dCp;
     assert_int_equal(frag_peak(4, T, C, dC, &Tp, &dTp, &Cp, &dCp), 1);
     assert_true(isnan(Tp) && isnan(Cp) && isnan(dTp) && isnan(dCp));
     assert_int_equal(frag_peak(4, T, D, dC, &Tp, &dTp, &Cp, &dCp), 1);
