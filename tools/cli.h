@@ -70,7 +70,7 @@ int cli_material_create(const cli_material *m, vs_elastic **out);
 extern const char *const cli_material_help;
 
 /* Lattice options shared by `lattice` and `mc` (tools/cli_lattice.c): the material options above,
- * --preset/--a or --cell/--basis, --L, --open, --accuracy, --alpha, --kernel, --E0. */
+ * --preset/--a or --cell/--basis, --L, --open, --accuracy, --alpha, --kernel, --contact, --E0. */
 typedef struct cli_lattice {
     cli_material mat;
     char kernel[16];
@@ -82,6 +82,7 @@ typedef struct cli_lattice {
     int nbasis;
     int L[3];
     int open;
+    int contact; /* --contact: D = A_0 = <W>, the l = 0 contact term on site (default off) */
 } cli_lattice;
 void cli_lattice_init(cli_lattice *o); /* the defaults: sc, a = 1, 4x4x4, elastic, E0 = 1, 1e-12 */
 void cli_lattice_free(cli_lattice *o);

@@ -20,6 +20,9 @@ const char *const cli_lattice_help =
     "                            6-spin J~ of the material (default), the 3-spin k k^T of App. B, or\n"
     "                            no pair kernel and U = E0 <J~> of the material: the infinite-range\n"
     "                            mean-field Hamiltonian of Eq. 21, H = -(E0/2N) M^T <J~> M\n"
+    "  --contact / --no-contact  add (or not) the l = 0 part A_0 = <J~> of the pair kernel as the on-site\n"
+    "                            term D = A_0 (lattice.h; the kernels above are principal values\n"
+    "                            without it); default off (fragility: on)\n"
     "  --E0 E                    energy scale g^2 a^3 (default 1)\n";
 
 void cli_lattice_init(cli_lattice *o)
@@ -102,11 +105,15 @@ int cli_lattice_option(cli_lattice *o, int argc, char **argv, int *i)
         return basis_option(o, cli_value(argc, argv, i));
     if (strcmp(a, "--open") == 0)
         return o->open = 1;
+    if (strcmp(a, "--contact") == 0 || strcmp(a, "--no-contact") == 0)
+        return (o->contact = a[2] == 'c'), 1;
     return 0;
 }
 
 int cli_lattice_check(const cli_lattice *o)
 {
+    if (o->contact && strcmp(o->kernel, "infinite-range") == 0)
+        return cli_usage_error("option --contact: the infinite-range kernel has no pair kernel (its U is <J~>)");
     if (o->nbasis && !o->have_cell)
         return cli_usage_error("option --basis needs --cell");
     return 0;
@@ -137,6 +144,7 @@ int cli_lattice_build(const cli_lattice *o, vs_lattice **lat)
     vs_lattice_options *opt = NULL;
     int infinite = strcmp(o->kernel, "infinite-range") == 0;
     double U[36];
+    *lat = NULL;
     int st = strcmp(o->kernel, "dipolar") == 0 ? vs_coupling_create_dipolar(&c)
                                                : cli_material_create(&o->mat, &el);
     if (st == VS_OK && c == NULL)
@@ -168,7 +176,11 @@ int cli_lattice_build(const cli_lattice *o, vs_lattice **lat)
             st = vs_lattice_create_cubic(kind, o->a, o->L, kernel, ncomp, opt, lat);
         }
     }
-    if (st == VS_OK && infinite && (st = vs_lattice_set_uniform(*lat, U)) != VS_OK) {
+    if (st == VS_OK && infinite)
+        st = vs_lattice_set_uniform(*lat, U);
+    if (st == VS_OK && o->contact && (st = vs_coupling_average(c, U, NULL)) == VS_OK)
+        st = vs_lattice_set_onsite(*lat, U); /* D = A_0 = ⟨W⟩ (lattice.h: the l = 0 contact term) */
+    if (st != VS_OK) {
         vs_lattice_free(*lat);
         *lat = NULL;
     }

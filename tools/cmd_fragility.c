@@ -33,7 +33,7 @@ static void frag_help(FILE *fp)
         "usage: voigtspin fragility MATERIALS [--L L1,L2,...] [LADDER] [run] [files]\n"
         "Heat capacity and fragility of the 6-spin model vs anisotropy (docs/fragility.md): per material\n"
         "and lattice size, parallel-tempering Monte Carlo over a temperature ladder, C(T) per spin with\n"
-        "errors, its peak, the energy and entropy change across the ladder, dc = C_peak - C(T_top) and\n"
+        "errors, its peak, the energy and entropy change across the ladder, dc = C_peak - C(K T_peak) and\n"
         "m = 34.7 dc, the ordering sector, the mean-field and Luttinger-Tisza temperatures.\n"
         "Materials (one of):\n"
         "  --sigma A:B:N             N isotropic materials, Poisson ratio from A to B (mu = 1)\n"
@@ -42,13 +42,17 @@ static void frag_help(FILE *fp)
         "Sizes and ladder:\n"
         "  --L L1,L2,...             cube sizes L (L x L x L cells; default 4)\n"
         "  --Trel A:B:N              N temperatures A..B times the mean-field T_c of each material,\n"
-        "                            geometric (default 0.6:2.0:14)\n"
+        "                            geometric (default 0.6:2.6:16)\n"
         "  --Tmin A --Tmax B --nT N  the same absolute ladder for every material (geometric)\n"
+        "  --background K            the disordered-side background of dc: C at K T_peak, interpolated\n"
+        "                            linearly on the ladder (default 1.5; nan beyond the ladder's top)\n"
         "Run (per point):\n"
         "  --sweeps N                measurement sweeps, one measurement each (default 2000)\n"
         "  --therm N                 thermalisation sweeps (default 500)\n"
         "  --seed S                  random seed 0 <= S < 2^31 (default 1), the same for every point\n"
         "  --threads N               threads over the replicas (0: automatic); results do not depend on it\n"
+        "Model: the elastic kernel with its contact term D = A_0 = <J~> on site (--no-contact drops it), or\n"
+        "  --kernel infinite-range (no contact term): the mean-field model of Eq. 21 through the same driver\n"
         "Files:\n"
         "  --checkpoint-dir DIR      one checkpoint per point (DIR/point-MMM-L<L>.ckpt, created if\n"
         "                            missing): an interrupted study resumes where it stopped when run\n"
@@ -76,6 +80,7 @@ typedef struct frag_opts {
     int grid_kind; /* 0 the single material, 1 σ, 2 c_l/c_t */
     int L[FRAG_MAX_L], nL;
     double trel[3], Tmin, Tmax;
+    double kappa; /* the background of dc: C at kappa * T_peak */
     long nT;
     int have_trel, have_range; /* have_range bits: 1 --Tmin, 2 --Tmax, 4 --nT */
     long sweeps, therm, seed, threads, ckevery;
@@ -87,7 +92,8 @@ static void frag_init(frag_opts *o)
 {
     *o = (frag_opts){.L = {4},
                      .nL = 1,
-                     .trel = {0.6, 2.0, 14},
+                     .trel = {0.6, 2.6, 16},
+                     .kappa = 1.5,
                      .sweeps = 2000,
                      .therm = 500,
                      .seed = 1,
@@ -95,6 +101,7 @@ static void frag_init(frag_opts *o)
                      .ckevery = 500,
                      .progress = -1};
     cli_lattice_init(&o->lat);
+    o->lat.contact = -1; /* resolved in frag_parse: on for the elastic kernel (docs/fragility.md) */
 }
 
 static void frag_free(frag_opts *o)
@@ -193,6 +200,8 @@ static int frag_option(frag_opts *o, int argc, char **argv, int *i)
                                                                                              : 1;
     if (strcmp(a, "--nT") == 0)
         return (o->have_range |= 4, frag_count(a, cli_value(argc, argv, i), 3, FRAG_MAX_T, &o->nT));
+    if (strcmp(a, "--background") == 0)
+        return cli_parse_double(a, cli_value(argc, argv, i), &o->kappa) ? CLI_EXIT_USAGE : 1;
     if (strcmp(a, "--sweeps") == 0)
         return frag_count(a, cli_value(argc, argv, i), 2, FRAG_MAX_SWEEPS, &o->sweeps);
     if (strcmp(a, "--therm") == 0)
@@ -234,6 +243,8 @@ static int frag_check(const frag_opts *o)
         return cli_usage_error("option --cell: the study uses the cubic presets (--preset sc|bcc|fcc)");
     if (o->lat.open)
         return cli_usage_error("option --open: the study needs periodic lattices");
+    if (!(o->kappa > 1 && o->kappa <= 100))
+        return cli_usage_error("option --background: need 1 < K <= 100");
     if (o->have_range && o->have_range != 7)
         return cli_usage_error("options --Tmin, --Tmax and --nT go together");
     if (o->have_range && o->have_trel)
@@ -262,7 +273,12 @@ static int frag_parse(frag_opts *o, int argc, char **argv)
         }
         return cli_usage_error("fragility: unknown argument '%s'", argv[i]);
     }
-    return frag_check(o);
+    /* the study's default: the full kernel, its l = 0 part A_0 = <J~> on site, for the pair kernel;
+     * none for the infinite-range model of Eq. 21 (its U is already <J~>) */
+    if (o->lat.contact < 0)
+        o->lat.contact = strcmp(o->lat.kernel, "infinite-range") != 0;
+    int rc = cli_lattice_check(&o->lat);
+    return rc ? rc : frag_check(o);
 }
 
 /* ---- one point: material × L -------------------------------------------------------------------- */
@@ -278,7 +294,7 @@ typedef struct frag_point {
     long long trips;
     /* the analysis */
     int peak_status;
-    double Tp, dTp, Cp, dCp, Ctop, dCtop, dc, ddc, dEint, ddEint, dEdir, ddEdir, dS, ddS;
+    double Tp, dTp, Cp, dCp, Cbg, dCbg, dc, ddc, dEint, ddEint, dEdir, ddEdir, dS, ddS;
 } frag_point;
 
 static void frag_point_free(frag_point *p)
@@ -532,14 +548,27 @@ static int frag_point_run(const frag_opts *o, int ip, int np, frag_point *p)
 
 /* ---- analysis ----------------------------------------------------------------------------------- */
 
-static void frag_analyse(frag_point *p)
+/* C at T = t on the ladder by linear interpolation, its error from the two neighbours' errors
+ * (independent); nan outside the ladder. */
+static void frag_interpolate(const frag_point *p, double t, double *C, double *dC)
+{
+    *C = *dC = NAN;
+    for (int k = 0; k + 1 < p->nT; k++)
+        if (t >= p->T[k] && t <= p->T[k + 1]) {
+            double w = (t - p->T[k]) / (p->T[k + 1] - p->T[k]);
+            *C = (1 - w) * p->C[k] + w * p->C[k + 1];
+            *dC = hypot((1 - w) * p->dC[k], w * p->dC[k + 1]);
+            return;
+        }
+}
+
+static void frag_analyse(const frag_opts *o, frag_point *p)
 {
     int n = p->nT;
     p->peak_status = frag_peak(n, p->T, p->C, p->dC, &p->Tp, &p->dTp, &p->Cp, &p->dCp);
-    p->Ctop = p->C[n - 1];
-    p->dCtop = p->dC[n - 1];
-    p->dc = p->Cp - p->Ctop;
-    p->ddc = sqrt(p->dCp * p->dCp + p->dCtop * p->dCtop);
+    frag_interpolate(p, o->kappa * p->Tp, &p->Cbg, &p->dCbg);
+    p->dc = p->Cp - p->Cbg;
+    p->ddc = sqrt(p->dCp * p->dCp + p->dCbg * p->dCbg);
     frag_trapezoid(n, p->T, p->C, p->dC, &p->dEint, &p->ddEint);
     p->dEdir = p->E[n - 1] - p->E[0];
     p->ddEdir = sqrt(p->dE[n - 1] * p->dE[n - 1] + p->dE[0] * p->dE[0]);
@@ -574,7 +603,7 @@ static int frag_extrapolate(const frag_point *pts, int nL, double *dc, double *d
 /* ---- output ------------------------------------------------------------------------------------- */
 
 static const char *const frag_summary_cols =
-    "material,sigma,cl_ct,K_G,Jc_Js,L,N,T_mf,C_mf,T_LT,T_peak,dT_peak,C_peak,dC_peak,C_top,dC_top,dc,ddc,m,"
+    "material,sigma,cl_ct,K_G,Jc_Js,L,N,T_mf,C_mf,T_LT,T_peak,dT_peak,C_peak,dC_peak,C_bg,dC_bg,dc,ddc,m,"
     "dm,"
     "dE_int,ddE_int,dE_direct,ddE_direct,dS,ddS,comp_share_low,sector,S_peak_low,k1,k2,k3,round_trips,"
     "exch_min";
@@ -596,7 +625,7 @@ static void frag_write_summary(FILE *fp, const frag_opts *o, const frag_point *p
             "10g,"
             "%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%s,%.10g,%.10g,%.10g,%.10g,%lld,%.10g\n",
             p->imat, p->sigma, p->clct, p->kg, p->ratio, p->L, p->N, p->Tmf, p->Cmf, p->Tlt, p->Tp, p->dTp,
-            p->Cp, p->dCp, p->Ctop, p->dCtop, p->dc, p->ddc, FRAG_M_PER_DCP * p->dc, FRAG_M_PER_DCP * p->ddc,
+            p->Cp, p->dCp, p->Cbg, p->dCbg, p->dc, p->ddc, FRAG_M_PER_DCP * p->dc, FRAG_M_PER_DCP * p->ddc,
             p->dEint, p->ddEint, p->dEdir, p->ddEdir, p->dS, p->ddS, p->share[0], sector, p->smax[0],
             p->kpeak[0], p->kpeak[1], p->kpeak[2], p->trips, exmin);
     }
@@ -712,7 +741,7 @@ static const char *const frag_gnuplot =
     "stats 'fragility_points.dat' nooutput\n"
     "nl = STATS_blocks\n"
     "set output 'fragility_peak.png'\n"
-    "set multiplot layout 1,2 title 'Peak height (open) and dc = C_peak - C(T_top) (filled); mean-field jump "
+    "set multiplot layout 1,2 title 'Peak height (open) and dc = C_peak - C(K T_peak) (filled); mean-field jump "
     "4'\n"
     "set key inside top right\n"
     "set ylabel 'C per spin'\n"
@@ -858,12 +887,17 @@ static int frag_run(const frag_opts *o)
     for (int ip = 0; ip < np && rc == CLI_EXIT_OK; ip++) {
         rc = frag_point_run(o, ip, np, &pts[ip]);
         if (rc == CLI_EXIT_OK)
-            frag_analyse(&pts[ip]);
+            frag_analyse(o, &pts[ip]);
         if (rc == CLI_EXIT_OK && pts[ip].peak_status != 0)
             fprintf(stderr,
                     "voigtspin fragility: warning: point %d/%d: the largest C is at an end of the ladder "
                     "(or not a peak): C_peak and dc are nan; widen --Trel\n",
                     ip + 1, np);
+        else if (rc == CLI_EXIT_OK && isnan(pts[ip].Cbg))
+            fprintf(stderr,
+                    "voigtspin fragility: warning: point %d/%d: %g T_peak is beyond the ladder's top: dc is nan; "
+                    "raise the top of --Trel or lower --background\n",
+                    ip + 1, np, o->kappa);
     }
     if (rc == CLI_EXIT_OK) {
         if (o->output)

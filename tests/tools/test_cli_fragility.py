@@ -51,6 +51,9 @@ bad = {
     "zero_size": (["fragility", "--sigma", "0.1:0.3:2", "--L", "0"], "--L"),
     "trel_reversed": (["fragility", "--sigma", "0.1:0.3:2", "--Trel", "1.5:0.5:5"], "--Trel"),
     "trel_two_points": (["fragility", "--sigma", "0.1:0.3:2", "--Trel", "0.5:1.5:2"], "--Trel"),
+    "background_not_above_1": (["fragility", "--sigma", "0.1:0.3:2", "--background", "0.9"], "--background"),
+    "contact_with_infinite_range": (["fragility", "--sigma", "0.1:0.3:2", "--kernel", "infinite-range",
+                                     "--contact"], "--contact"),
     "incomplete_range": (["fragility", "--sigma", "0.1:0.3:2", "--Tmin", "0.1"], "--nT"),
     "open_cluster": (["fragility", "--sigma", "0.1:0.3:2", "--open"], "--open"),
     "one_sweep": (["fragility", "--sigma", "0.1:0.3:2", "--sweeps", "1"], "--sweeps"),
@@ -151,6 +154,20 @@ for x in rows(out) if ok else []:
     ok = ok and math.isclose(float(x["T_mf"]), tc, rel_tol=1e-9) and math.isclose(float(x["T_LT"]), tc, rel_tol=1e-9) \
         and math.isclose(float(x["Jc_Js"]), q, rel_tol=1e-9)
 check("fragility_infinite_range_kernel_has_the_mean_field_temperature", ok, out + err)
+
+# ---- the contact term: D = A_0 = <J~> on site ---------------------------------------------------------
+# A uniform pure-compression configuration (spin-basis axis 0) has no pair energy (Eshelby: the
+# compression-compression entry of J~ is the constant K/(lambda + 2 mu), pure l = 0), so its energy per
+# spin is 0 without the contact term and -J_compr/2 with it; J_compr = 3q/(q + 5), sigma = 0.35.
+with open(os.path.join(scratch, "compression.txt"), "w") as f:
+    f.write("1 0 0 0 0 0\n" * 8)
+E = {}
+for c in ("--no-contact", "--contact"):
+    rc, out, err = run("lattice", "--poisson-shear", "0.35,1", "--L", "2,2,2", "--spins", "compression.txt", c, "--csv")
+    E[c] = float(rows(out)[0]["E/N"]) if rc == 0 else math.nan
+q = 2.5 * 1.35 / (4 - 5 * 0.35)
+check("contact_term_is_minus_Jcompr_over_2_for_uniform_compression",
+      abs(E["--no-contact"]) < 1e-12 and math.isclose(E["--contact"], -1.5 * q / (q + 5), rel_tol=1e-12), str(E))
 
 # ---- plots ---------------------------------------------------------------------------------------
 with open(os.path.join(scratch, "measured.csv"), "w") as f:
