@@ -1,7 +1,7 @@
 #!/bin/sh
 # Wall time of `voigtspin fragility` and how it scales with the lattice size L and the number of
 # materials (docs/fragility.md, docs/performance.md "Fragility study"). One thread, the default
-# ladder (14 temperatures), short runs (--sweeps 500 --therm 100: the cost is linear in the sweeps).
+# ladder (16 temperatures), short runs (--sweeps 500 --therm 100: the cost is linear in the sweeps).
 #   usage: bench/bench_fragility.sh [path/to/voigtspin]   (default build/tools/voigtspin)
 set -eu
 V=${1:-build/tools/voigtspin}
@@ -15,7 +15,7 @@ run() { # label, then the fragility arguments
     t1=$(date +%s.%N)
     printf '%-28s %8.2f s\n' "$label" "$(echo "$t1 - $t0" | bc -l)"
 }
-echo "# per point: 600 sweeps of 14 replicas (sc, elastic kernel)"
+echo "# per point: 600 sweeps of 16 replicas (sc, elastic kernel with its contact term)"
 for L in 3 4 5 6 8; do
     run "L = $L, 1 material" --sigma 0.3:0.3:1 --L "$L"
 done
