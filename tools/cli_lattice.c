@@ -113,7 +113,8 @@ int cli_lattice_option(cli_lattice *o, int argc, char **argv, int *i)
 int cli_lattice_check(const cli_lattice *o)
 {
     if (o->contact && strcmp(o->kernel, "infinite-range") == 0)
-        return cli_usage_error("option --contact: the infinite-range kernel has no pair kernel (its U is <J~>)");
+        return cli_usage_error(
+            "option --contact: the infinite-range kernel has no pair kernel (its U is <J~>)");
     if (o->nbasis && !o->have_cell)
         return cli_usage_error("option --basis needs --cell");
     return 0;

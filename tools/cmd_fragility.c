@@ -52,7 +52,8 @@ static void frag_help(FILE *fp)
         "  --seed S                  random seed 0 <= S < 2^31 (default 1), the same for every point\n"
         "  --threads N               threads over the replicas (0: automatic); results do not depend on it\n"
         "Model: the elastic kernel with its contact term D = A_0 = <J~> on site (--no-contact drops it), or\n"
-        "  --kernel infinite-range (no contact term): the mean-field model of Eq. 21 through the same driver\n"
+        "  --kernel infinite-range (no contact term): the mean-field model of Eq. 21 through the same "
+        "driver\n"
         "Files:\n"
         "  --checkpoint-dir DIR      one checkpoint per point (DIR/point-MMM-L<L>.ckpt, created if\n"
         "                            missing): an interrupted study resumes where it stopped when run\n"
@@ -897,10 +898,11 @@ static int frag_run(const frag_opts *o)
                     "(or not a peak): C_peak and dc are nan; widen --Trel\n",
                     ip + 1, np);
         else if (rc == CLI_EXIT_OK && isnan(pts[ip].Cbg))
-            fprintf(stderr,
-                    "voigtspin fragility: warning: point %d/%d: %g T_peak is beyond the ladder's top: dc is nan; "
-                    "raise the top of --Trel or lower --background\n",
-                    ip + 1, np, o->kappa);
+            fprintf(
+                stderr,
+                "voigtspin fragility: warning: point %d/%d: %g T_peak is beyond the ladder's top: dc is nan; "
+                "raise the top of --Trel or lower --background\n",
+                ip + 1, np, o->kappa);
     }
     if (rc == CLI_EXIT_OK) {
         if (o->output)
