@@ -3,6 +3,7 @@
 #define VS_CLI_H
 
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <libvoigtspin/voigtspin.h>
 
@@ -69,7 +70,7 @@ int cli_material_create(const cli_material *m, vs_elastic **out);
 extern const char *const cli_material_help;
 
 /* Lattice options shared by `lattice` and `mc` (tools/cli_lattice.c): the material options above,
- * --preset/--a or --cell/--basis, --L, --open, --accuracy, --alpha, --kernel, --E0. */
+ * --preset/--a or --cell/--basis, --L, --open, --accuracy, --alpha, --kernel, --contact, --E0. */
 typedef struct cli_lattice {
     cli_material mat;
     char kernel[16];
@@ -81,6 +82,7 @@ typedef struct cli_lattice {
     int nbasis;
     int L[3];
     int open;
+    int contact; /* --contact: D = A_0 = <W>, the l = 0 contact term on site (default off) */
 } cli_lattice;
 void cli_lattice_init(cli_lattice *o); /* the defaults: sc, a = 1, 4x4x4, elastic, E0 = 1, 1e-12 */
 void cli_lattice_free(cli_lattice *o);
@@ -158,6 +160,16 @@ int cli_close_stdout(int rc);
  * Returns its exit status (126: could not set up, 127: not found), 128 + signal, or -1. */
 int cli_run(const char *dir, char *const argv[], const char *log, int append);
 
+/* ---- long runs (tools/cli_run.c, shared by `mc` and `fragility`) ------------------------------ */
+
+/* The signal (SIGINT/SIGTERM) that asked the run to stop, 0 while none arrived. */
+extern volatile sig_atomic_t cli_stop;
+/* Install the handlers setting cli_stop (the previous ones into *old_int, *old_term; restore them
+ * with sigaction when done). A second signal has its default effect. */
+void cli_signals(struct sigaction *old_int, struct sigaction *old_term);
+/* Seconds on a monotonic clock. */
+double cli_clock(void);
+
 /* Subcommands (tools/cmd_*.c). Each takes argv[0] = its own name. */
 int cmd_elastic(int argc, char **argv);
 int cmd_coupling(int argc, char **argv);
@@ -169,6 +181,7 @@ int cmd_f0(int argc, char **argv);
 int cmd_oscillator(int argc, char **argv);
 int cmd_lattice(int argc, char **argv);
 int cmd_mc(int argc, char **argv);
+int cmd_fragility(int argc, char **argv);
 int cmd_paper(int argc, char **argv);
 
 /* One table row of elastic quantities (columns cli_elastic_columns) for a material. */

@@ -250,34 +250,6 @@ int cli_mc_parse(cli_mc *o, int argc, char **argv)
 
 /* ---- signals and progress ---------------------------------------------------------------------- */
 
-/* The number of the signal that asked the run to stop; only ever written by the handler. */
-static volatile sig_atomic_t mc_stop = 0;
-
-static void mc_on_signal(int sig)
-{
-    mc_stop = sig;
-}
-
-/* SIGINT/SIGTERM set mc_stop; SA_RESETHAND: a second signal has its default effect (stop at once;
- * checkpoints are written atomically, so the last one stays intact). */
-static void mc_signals(struct sigaction *old_int, struct sigaction *old_term)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = mc_on_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND | SA_RESTART;
-    sigaction(SIGINT, &sa, old_int);
-    sigaction(SIGTERM, &sa, old_term);
-}
-
-static double mc_clock(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 typedef struct mc_progress {
     int on;  /* show at all */
     int tty; /* redraw one line (terminal) or print a line per 10 % */
@@ -290,7 +262,7 @@ static void mc_progress_init(mc_progress *p, int mode, long long start)
 {
     p->tty = isatty(STDERR_FILENO);
     p->on = mode == 1 || (mode == -1 && p->tty);
-    p->t0 = p->last = mc_clock();
+    p->t0 = p->last = cli_clock();
     p->start = start;
     p->shown = 0;
     p->last_decile = -1;
@@ -302,7 +274,7 @@ static void mc_progress_show(mc_progress *p, long long done, long long total, lo
 {
     if (!p->on || total <= 0)
         return;
-    double now = mc_clock(), frac = (double)done / (double)total;
+    double now = cli_clock(), frac = (double)done / (double)total;
     int decile = (int)(10 * frac);
     if (p->tty ? (now - p->t0 < 0.5 || (now - p->last < 0.2 && done < total)) : decile == p->last_decile)
         return;
@@ -518,7 +490,7 @@ static int mc_loop(const cli_mc *o, vs_sampler *s, long long *done, long long to
     mc_progress p;
     mc_progress_init(&p, o->progress, *done);
     int rc = CLI_EXIT_OK;
-    while (*done < total && !mc_stop && rc == CLI_EXIT_OK) {
+    while (*done < total && !cli_stop && rc == CLI_EXIT_OK) {
         int st = vs_sampler_sweep(s, 1);
         long long t = ++*done;
         if (st == VS_OK && t == o->therm)
@@ -559,7 +531,7 @@ static int mc_start(const cli_mc *o, const vs_lattice *lat, vs_sampler **s, long
 static int mc_interrupted(const cli_mc *o, const vs_sampler *s, long long done, long long total, int argc,
                           char **argv)
 {
-    int sig = (int)mc_stop;
+    int sig = (int)cli_stop;
     fprintf(stderr, "voigtspin mc: stopped by signal %d after sweep %lld of %lld\n", sig, done, total);
     if (o->checkpoint == NULL) {
         fputs("voigtspin mc: no --checkpoint was given: nothing saved\n", stderr);
@@ -595,7 +567,7 @@ static int mc_run(const cli_mc *o, int argc, char **argv)
     cli_table t = {stdout, o->fmt, 0, 12};
     long long done = 0, total = o->therm + o->sweeps;
     struct sigaction old_int, old_term;
-    mc_signals(&old_int, &old_term); /* from here on a signal stops the run cleanly */
+    cli_signals(&old_int, &old_term); /* from here on a signal stops the run cleanly */
     int rc = mc_check_files(o);
     if (rc == 0 && o->output && (rc = cli_file_open(&f, o->output)) == 0)
         t.fp = f.fp;
@@ -608,7 +580,7 @@ static int mc_run(const cli_mc *o, int argc, char **argv)
         rc = mc_start(o, lat, &s, &done);
     if (rc == 0) {
         rc = mc_loop(o, s, &done, total);
-        if (rc == 0 && mc_stop && done < total)
+        if (rc == 0 && cli_stop && done < total)
             rc = mc_interrupted(o, s, done, total, argc, argv);
     }
     if (rc == 0 && o->checkpoint)

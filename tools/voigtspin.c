@@ -89,6 +89,7 @@ static const cli_subcommand subcommands[] = {
     {"oscillator", cmd_oscillator, "single-oscillator free energy f(phi, g) (Eq. 14, Fig. 2)"},
     {"lattice", cmd_lattice, "lattice energy per site, fields, Luttinger-Tisza (Eqs. 18-19, Ewald)"},
     {"mc", cmd_mc, "Monte Carlo at a temperature ladder: observables with errors, checkpoints"},
+    {"fragility", cmd_fragility, "heat capacity and fragility vs anisotropy and Poisson ratio (MC study)"},
     {"paper", cmd_paper, "reproduce the paper's numbers and figures (the main job)"},
 };
 #define N_SUB (sizeof subcommands / sizeof subcommands[0])
