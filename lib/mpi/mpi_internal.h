@@ -34,6 +34,40 @@ int vs__mpi_agree(MPI_Comm comm, int st);
 /* An MPI call returned rc != MPI_SUCCESS: record its MPI error string, return VS_EIO. */
 int vs__mpi_call_error(int rc, const char *func, const char *what);
 
+/* ================================================================ mpi_sampler.c */
+#include <gsl/gsl_rng.h>
+
+/* The handle. Replicated on every rank: the ladder, the exchange stream and counters, the labels,
+ * the sweep count. Local: the one-replica samplers of this rank's block [first, first + count). */
+struct vs_mpi_sampler {
+    MPI_Comm comm; /* a duplicate of the caller's, MPI_ERRORS_RETURN */
+    int rank, size;
+    int R;              /* replicas in total */
+    int first, count;   /* this rank's block */
+    int *counts, *displs; /* per rank: block size and first replica */
+    double *T;          /* R temperatures */
+    unsigned long seed;
+    const vs_lattice *lat;
+    vs_sampler_options *opt; /* a copy */
+    vs_sampler **rep;   /* count one-replica samplers */
+    gsl_rng *xrng;      /* the exchange stream (stream R of the serial sampler) */
+    unsigned long long *xatt, *xacc; /* per pair (r, r+1) */
+    int *label;         /* round-trip label of the configuration at replica r: 0 none, 1 up, 2 down */
+    long long trips;
+    long long sweeps;
+    size_t cfg_len;     /* vs_sampler_config_size */
+    unsigned char *buf[4]; /* exchange scratch, allocated on first use */
+};
+
+/* The rank that holds global replica r. */
+int vs__mpi_owner(const struct vs_mpi_sampler *s, int r);
+/* A one-replica sampler of global replica r with the handle's lattice, T[r], options and seed
+ * seed + r·φ (VS_OK or the core's status, message recorded). */
+int vs__mpi_new_replica(const struct vs_mpi_sampler *s, int r, vs_sampler **out);
+
+/* ================================================================ mpi_checkpoint.c: the public
+ * vs_mpi_sampler_save/load only. */
+
 #define VS__MPI_RETURN_IF(cond, code, ...)           \
     do {                                             \
         if (cond)                                    \
