@@ -56,7 +56,7 @@ struct vs_mpi_sampler {
     long long trips;
     long long sweeps;
     size_t cfg_len;     /* vs_sampler_config_size */
-    unsigned char *buf[4]; /* exchange scratch, allocated on first use */
+    unsigned char *buf[2]; /* exchange scratch (one configuration out, one in), allocated on first use */
 };
 
 /* The rank that holds global replica r. */

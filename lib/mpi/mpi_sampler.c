@@ -17,7 +17,8 @@
  *
  * Cost per sweep beyond the serial work: one MPI_Allgatherv of nrep doubles, and per accepted pair
  * across a rank boundary one exchange of two configurations (8 (3 N ncomp + N) bytes each way);
- * at most two such pairs per rank per round (its block's two ends).
+ * at most two such pairs per rank per round (its block's two ends). Memory: two scratch buffers of
+ * one configuration each per rank, allocated at the first accepted exchange.
  */
 #include <limits.h>
 #include <math.h>
@@ -65,7 +66,7 @@ VS_MPI_API void vs_mpi_sampler_free(vs_mpi_sampler *s)
         return;
     for (int i = 0; s->rep && i < s->count; i++)
         vs_sampler_free(s->rep[i]);
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 2; i++)
         free(s->buf[i]);
     if (s->xrng)
         gsl_rng_free(s->xrng);
@@ -257,38 +258,45 @@ static int swap_local(vs_mpi_sampler *s, int r)
 }
 
 /* The accepted pairs of this round that cross a rank boundary and touch this rank: at most two (the
- * block's ends). For each, send our replica's configuration to the partner and receive its. */
+ * block's ends). Each is exchanged in the phase of its boundary's parity (the boundary between ranks
+ * k and k+1 is in phase k mod 2), so that in each phase a rank takes part in at most one transfer
+ * and two scratch buffers (one configuration out, one in) suffice; the transfers of a phase run
+ * concurrently. */
 typedef struct cross {
     int mine, partner_rank;
-    unsigned char *out, *in;
 } cross;
 
 static int swap_across(vs_mpi_sampler *s, const cross *c, int nc)
 {
+    unsigned char *out = s->buf[0], *in = s->buf[1]; /* allocated by exchange_round */
+    int st = VS_OK;
     MPI_Datatype word;
-    MPI_Request req[4];
-    int n = 0, rc = MPI_Type_contiguous(8, MPI_BYTE, &word);
+    int rc = MPI_Type_contiguous(8, MPI_BYTE, &word);
     if (rc == MPI_SUCCESS)
         rc = MPI_Type_commit(&word);
     if (rc != MPI_SUCCESS)
         return vs__mpi_call_error(rc, "vs_mpi_sampler_sweep", "MPI_Type_contiguous");
-    int nw = (int)(s->cfg_len / 8), st = VS_OK;
-    for (int i = 0; i < nc && st == VS_OK; i++) {
-        st = core(vs_sampler_config_export(s->rep[c[i].mine - s->first], 0, c[i].out, s->cfg_len),
-                  "vs_mpi_sampler_sweep");
-        /* tag: the lower replica of the pair (unique per round) */
-        int tag = c[i].mine - (c[i].partner_rank < s->rank);
-        if (st == VS_OK && (rc = MPI_Irecv(c[i].in, nw, word, c[i].partner_rank, tag, s->comm, &req[n++])) == MPI_SUCCESS)
-            rc = MPI_Isend(c[i].out, nw, word, c[i].partner_rank, tag, s->comm, &req[n++]);
-        if (st == VS_OK && rc != MPI_SUCCESS)
-            st = vs__mpi_call_error(rc, "vs_mpi_sampler_sweep", "MPI_Isend/Irecv");
+    int nw = (int)(s->cfg_len / 8);
+    for (int phase = 0; phase < 2; phase++) {
+        for (int i = 0; i < nc && st == VS_OK; i++) {
+            int lower = c[i].partner_rank < s->rank ? c[i].partner_rank : s->rank;
+            if (lower % 2 != phase)
+                continue;
+            vs_sampler *x = s->rep[c[i].mine - s->first];
+            MPI_Request req[2];
+            /* tag: the lower replica of the pair */
+            int tag = c[i].mine - (c[i].partner_rank < s->rank);
+            st = core(vs_sampler_config_export(x, 0, out, s->cfg_len), "vs_mpi_sampler_sweep");
+            if (st == VS_OK && (rc = MPI_Irecv(in, nw, word, c[i].partner_rank, tag, s->comm, &req[0])) == MPI_SUCCESS &&
+                (rc = MPI_Isend(out, nw, word, c[i].partner_rank, tag, s->comm, &req[1])) == MPI_SUCCESS)
+                rc = MPI_Waitall(2, req, MPI_STATUSES_IGNORE);
+            if (st == VS_OK && rc != MPI_SUCCESS)
+                st = vs__mpi_call_error(rc, "vs_mpi_sampler_sweep", "MPI_Isend/Irecv/Waitall");
+            if (st == VS_OK)
+                st = core(vs_sampler_config_import(x, 0, in, s->cfg_len), "vs_mpi_sampler_sweep");
+        }
     }
-    if (n > 0 && (rc = MPI_Waitall(n, req, MPI_STATUSES_IGNORE)) != MPI_SUCCESS && st == VS_OK)
-        st = vs__mpi_call_error(rc, "vs_mpi_sampler_sweep", "MPI_Waitall");
     MPI_Type_free(&word);
-    for (int i = 0; i < nc && st == VS_OK; i++)
-        st = core(vs_sampler_config_import(s->rep[c[i].mine - s->first], 0, c[i].in, s->cfg_len),
-                  "vs_mpi_sampler_sweep");
     return st;
 }
 
@@ -334,14 +342,12 @@ static int exchange_round(vs_mpi_sampler *s, int parity, double *E)
         } else if (oa == s->rank || ob == s->rank) {
             c[nc].mine = oa == s->rank ? r : r + 1;
             c[nc].partner_rank = oa == s->rank ? ob : oa;
-            c[nc].out = scratch(s, 2 * nc);
-            c[nc].in = scratch(s, 2 * nc + 1);
-            if (c[nc].out == NULL || c[nc].in == NULL)
-                st = vs__mpi_error(VS_ENOMEM, "vs_mpi_sampler_sweep: out of memory");
             nc++;
         }
     }
     label_ends(s);
+    if (nc > 0 && st == VS_OK && (scratch(s, 0) == NULL || scratch(s, 1) == NULL))
+        st = vs__mpi_error(VS_ENOMEM, "vs_mpi_sampler_sweep: out of memory");
     /* a local failure must not skip the messages the partners wait for: agree first */
     VS__MPI_FORWARD(vs__mpi_agree(s->comm, st));
     return swap_across(s, c, nc);
