@@ -126,7 +126,8 @@ VS_MPI_API int vs_mpi_sampler_nreplicas(const vs_mpi_sampler *s);
 
 /**
  * @brief The block of global replicas this rank holds: first, first + 1, …, first + count − 1. Local.
- * @param s the handle. @param[out] first @param[out] count ≥ 1.
+ * @param s the handle. @param[out] first the first replica of the block.
+ * @param[out] count the number of replicas in the block, ≥ 1.
  * @return ::VS_OK, ::VS_EINVAL (NULL).
  * @since 1.1
  */
@@ -158,7 +159,9 @@ VS_MPI_API int vs_mpi_sampler_acceptance(const vs_mpi_sampler *s, int r, double 
 /**
  * @brief Estimate, error and τ_int of an observable at replica r, as vs_sampler_observable()
  *        (collective: its owner computes and broadcasts; every rank gets the values).
- * @param value @param error @param tau_int outputs, each may be NULL.
+ * @param s the handle. @param r replica, 0 ≤ r < nrep. @param key a key of enum ::vs_sampler_observable.
+ * @param[out] value estimate (may be NULL). @param[out] error its standard error (may be NULL).
+ * @param[out] tau_int integrated autocorrelation time (may be NULL).
  * @return the status of vs_sampler_observable() on the owner (the same on every rank), ::VS_EINVAL
  *         (NULL, r out of range), ::VS_EIO.
  * @since 1.1
