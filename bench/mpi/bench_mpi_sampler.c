@@ -49,7 +49,8 @@ int main(int argc, char **argv)
     vs_elastic *el = NULL;
     vs_coupling *c = NULL;
     vs_sampler_options *opt = NULL; /* one thread: the serial baseline is one process on one core */
-    if (vs_sampler_options_create(&opt) != VS_OK || vs_sampler_options_set(opt, VS_SAMPLER_OPT_THREADS, 1) != VS_OK)
+    if (vs_sampler_options_create(&opt) != VS_OK ||
+        vs_sampler_options_set(opt, VS_SAMPLER_OPT_THREADS, 1) != VS_OK)
         die("options");
     if (vs_elastic_create_bulk_shear(1.0, 0.6, &el) != VS_OK || vs_coupling_create(el, 1e-12, &c) != VS_OK)
         die("coupling");
@@ -75,7 +76,8 @@ int main(int argc, char **argv)
             ts = (MPI_Wtime() - t0) / n;
         }
         MPI_Barrier(MPI_COMM_WORLD);
-        if (vs_mpi_sampler_create(MPI_COMM_WORLD, lat, R, T, 42, opt, &mp) != VS_OK || vs_mpi_sampler_sweep(mp, 2) != VS_OK)
+        if (vs_mpi_sampler_create(MPI_COMM_WORLD, lat, R, T, 42, opt, &mp) != VS_OK ||
+            vs_mpi_sampler_sweep(mp, 2) != VS_OK)
             die("mpi");
         MPI_Barrier(MPI_COMM_WORLD);
         t0 = MPI_Wtime();

@@ -29,7 +29,7 @@
 
 #include "mpi_internal.h"
 
-#define MAGIC "libvoigtspin_mpi manifest 1"
+#define MAGIC        "libvoigtspin_mpi manifest 1"
 #define MAX_MANIFEST (64u << 20)
 
 /* CRC-64/XZ (ECMA-182 polynomial, reflected), bitwise: the manifest is small. */
@@ -184,7 +184,8 @@ static int read_file(const char *path, char **out, size_t *len, const char *func
         if (n < cap)
             break;
         if (cap >= MAX_MANIFEST) {
-            st = vs__mpi_error(VS_EIO, "%s: %s is larger than %u bytes: not a manifest", func, path, MAX_MANIFEST);
+            st = vs__mpi_error(VS_EIO, "%s: %s is larger than %u bytes: not a manifest", func, path,
+                               MAX_MANIFEST);
             break;
         }
         char *q = realloc(p, 2 * cap + 1);
@@ -303,12 +304,15 @@ static int parse_body(char *p, const vs_mpi_sampler *s, manifest *m, const char 
 {
     unsigned long long v;
     char *q = p + strlen(MAGIC);
-    if (!key(&q, "generation") || !ull(&q, 10, &m->gen) || m->gen == 0 || !key(&q, "nrep") || !ull(&q, 10, &v))
+    if (!key(&q, "generation") || !ull(&q, 10, &m->gen) || m->gen == 0 || !key(&q, "nrep") ||
+        !ull(&q, 10, &v))
         return BAD("%s: manifest %s: bad generation/nrep line", func, path);
     if (v != (unsigned long long)s->R)
-        return vs__mpi_error(VS_EINVAL, "%s: manifest %s was made for %llu replicas, the sampler has %d", func, path, v, s->R);
+        return vs__mpi_error(VS_EINVAL, "%s: manifest %s was made for %llu replicas, the sampler has %d",
+                             func, path, v, s->R);
     m->R = s->R;
-    if (!key(&q, "seed") || !ull(&q, 10, &v) || !key(&q, "sweeps") || !ull(&q, 10, &v) || v > (unsigned long long)LLONG_MAX / 2)
+    if (!key(&q, "seed") || !ull(&q, 10, &v) || !key(&q, "sweeps") || !ull(&q, 10, &v) ||
+        v > (unsigned long long)LLONG_MAX / 2)
         return BAD("%s: manifest %s: bad seed/sweeps line", func, path);
     m->sweeps = (long long)v;
     if (!key(&q, "T"))
@@ -317,7 +321,8 @@ static int parse_body(char *p, const vs_mpi_sampler *s, manifest *m, const char 
         if (!ull(&q, 16, &v))
             return BAD("%s: manifest %s: bad ladder", func, path);
         if (v != dbits(s->T[r]))
-            return vs__mpi_error(VS_EINVAL, "%s: manifest %s was made for another ladder (T[%d])", func, path, r);
+            return vs__mpi_error(VS_EINVAL, "%s: manifest %s was made for another ladder (T[%d])", func, path,
+                                 r);
     }
     if (!key(&q, "trips") || !ull(&q, 10, &v) || v > (unsigned long long)m->sweeps || !key(&q, "labels"))
         return BAD("%s: manifest %s: bad round trips", func, path);
@@ -335,9 +340,10 @@ static int parse_body(char *p, const vs_mpi_sampler *s, manifest *m, const char 
     if (!key(&q, "xatt"))
         return BAD("%s: manifest %s: no exchange counters", func, path);
     for (int r = 0; r < s->R; r++)
-        if (!ull(&q, 10, &m->xatt[r]) || m->xatt[r] != (r + 1 < s->R && s->R > 1 ? pair_attempts(m->sweeps, r) : 0))
-            return BAD("%s: manifest %s: exchange attempts of pair %d inconsistent with %lld sweeps", func, path, r,
-                       m->sweeps);
+        if (!ull(&q, 10, &m->xatt[r]) ||
+            m->xatt[r] != (r + 1 < s->R && s->R > 1 ? pair_attempts(m->sweeps, r) : 0))
+            return BAD("%s: manifest %s: exchange attempts of pair %d inconsistent with %lld sweeps", func,
+                       path, r, m->sweeps);
     if (!key(&q, "xacc"))
         return BAD("%s: manifest %s: no exchange counters", func, path);
     for (int r = 0; r < s->R; r++)
@@ -346,8 +352,10 @@ static int parse_body(char *p, const vs_mpi_sampler *s, manifest *m, const char 
     const char *name;
     if (!key(&q, "xrng") || (name = token(&q)) == NULL || strcmp(name, gsl_rng_name(s->xrng)) != 0 ||
         !ull(&q, 10, &v) || v != gsl_rng_size(s->xrng))
-        return vs__mpi_error(VS_EUNSUPPORTED, "%s: manifest %s: the exchange generator is not %s of %zu bytes (another "
-                             "GSL or host?)", func, path, gsl_rng_name(s->xrng), gsl_rng_size(s->xrng));
+        return vs__mpi_error(VS_EUNSUPPORTED,
+                             "%s: manifest %s: the exchange generator is not %s of %zu bytes (another "
+                             "GSL or host?)",
+                             func, path, gsl_rng_name(s->xrng), gsl_rng_size(s->xrng));
     m->xsize = (size_t)v;
     m->xstate = malloc(m->xsize);
     const char *hex = token(&q);
@@ -385,7 +393,8 @@ static void current_generation(const vs_mpi_sampler *s, const char *path, unsign
     free(p);
 }
 
-static void remove_generation(const vs_mpi_sampler *s, const char *path, unsigned long long gen, int first, int count)
+static void remove_generation(const vs_mpi_sampler *s, const char *path, unsigned long long gen, int first,
+                              int count)
 {
     char f[4200];
     for (int r = first; gen > 0 && r < first + count; r++) {
@@ -416,7 +425,8 @@ VS_MPI_API int vs_mpi_sampler_save(const vs_mpi_sampler *s, const char *path)
     if (st == VS_OK && s->rank == 0) {
         text t = {0};
         manifest_text(s, gen, &t);
-        st = t.oom ? vs__mpi_error(VS_ENOMEM, "%s: out of memory", __func__) : write_atomic(path, t.p, t.n, __func__);
+        st = t.oom ? vs__mpi_error(VS_ENOMEM, "%s: out of memory", __func__)
+                   : write_atomic(path, t.p, t.n, __func__);
         free(t.p);
     }
     st = vs__mpi_agree(s->comm, st);

@@ -42,20 +42,20 @@ int vs__mpi_call_error(int rc, const char *func, const char *what);
 struct vs_mpi_sampler {
     MPI_Comm comm; /* a duplicate of the caller's, MPI_ERRORS_RETURN */
     int rank, size;
-    int R;              /* replicas in total */
-    int first, count;   /* this rank's block */
+    int R;                /* replicas in total */
+    int first, count;     /* this rank's block */
     int *counts, *displs; /* per rank: block size and first replica */
-    double *T;          /* R temperatures */
+    double *T;            /* R temperatures */
     unsigned long seed;
     const vs_lattice *lat;
-    vs_sampler_options *opt; /* a copy */
-    vs_sampler **rep;   /* count one-replica samplers */
-    gsl_rng *xrng;      /* the exchange stream (stream R of the serial sampler) */
+    vs_sampler_options *opt;         /* a copy */
+    vs_sampler **rep;                /* count one-replica samplers */
+    gsl_rng *xrng;                   /* the exchange stream (stream R of the serial sampler) */
     unsigned long long *xatt, *xacc; /* per pair (r, r+1) */
-    int *label;         /* round-trip label of the configuration at replica r: 0 none, 1 up, 2 down */
+    int *label; /* round-trip label of the configuration at replica r: 0 none, 1 up, 2 down */
     long long trips;
     long long sweeps;
-    size_t cfg_len;     /* vs_sampler_config_size */
+    size_t cfg_len;        /* vs_sampler_config_size */
     unsigned char *buf[2]; /* exchange scratch (one configuration out, one in), allocated on first use */
 };
 
@@ -68,16 +68,16 @@ int vs__mpi_new_replica(const struct vs_mpi_sampler *s, int r, vs_sampler **out)
 /* ================================================================ mpi_checkpoint.c: the public
  * vs_mpi_sampler_save/load only. */
 
-#define VS__MPI_RETURN_IF(cond, code, ...)           \
-    do {                                             \
-        if (cond)                                    \
-            return vs__mpi_error((code), __VA_ARGS__); \
+#define VS__MPI_RETURN_IF(cond, code, ...)                                                                   \
+    do {                                                                                                     \
+        if (cond)                                                                                            \
+            return vs__mpi_error((code), __VA_ARGS__);                                                       \
     } while (0)
-#define VS__MPI_FORWARD(expr)    \
-    do {                         \
-        int vs__st_ = (expr);    \
-        if (vs__st_ != VS_OK)    \
-            return vs__st_;      \
+#define VS__MPI_FORWARD(expr)                                                                                \
+    do {                                                                                                     \
+        int vs__st_ = (expr);                                                                                \
+        if (vs__st_ != VS_OK)                                                                                \
+            return vs__st_;                                                                                  \
     } while (0)
 
 #endif

@@ -28,7 +28,7 @@
 
 #include "mpi_internal.h"
 
-#define PHI 0x9E3779B97F4A7C15ULL
+#define PHI    0x9E3779B97F4A7C15ULL
 #define MAXREP 65536
 
 enum { LABEL_NONE = 0, LABEL_UP = 1, LABEL_DOWN = 2 };
@@ -108,13 +108,15 @@ static int check_args(const vs_lattice *lat, int nrep, const double *T, int size
     VS__MPI_RETURN_IF(lat == NULL || T == NULL, VS_EINVAL, "vs_mpi_sampler_create: %s is NULL",
                       lat == NULL ? "lat" : "T");
     VS__MPI_RETURN_IF(nrep < 1 || nrep > MAXREP || nrep < size, VS_EINVAL,
-                      "vs_mpi_sampler_create: nrep = %d outside [max(1, ranks = %d), %d]", nrep, size, MAXREP);
+                      "vs_mpi_sampler_create: nrep = %d outside [max(1, ranks = %d), %d]", nrep, size,
+                      MAXREP);
     for (int r = 0; r < nrep; r++) {
         VS__MPI_RETURN_IF(!(isfinite(T[r]) && T[r] > 0.0), VS_EINVAL,
                           "vs_mpi_sampler_create: T[%d] = %g must be finite and > 0", r, T[r]);
-        VS__MPI_RETURN_IF(r > 0 && !(T[r] > T[r - 1]), VS_EINVAL,
-                          "vs_mpi_sampler_create: the ladder must be strictly increasing (T[%d] = %g, T[%d] = %g)",
-                          r - 1, T[r - 1], r, T[r]);
+        VS__MPI_RETURN_IF(
+            r > 0 && !(T[r] > T[r - 1]), VS_EINVAL,
+            "vs_mpi_sampler_create: the ladder must be strictly increasing (T[%d] = %g, T[%d] = %g)", r - 1,
+            T[r - 1], r, T[r]);
     }
     return VS_OK;
 }
@@ -127,8 +129,8 @@ static int check_same_everywhere(vs_mpi_sampler *s)
     if (rc != MPI_SUCCESS)
         return vs__mpi_call_error(rc, "vs_mpi_sampler_create", "MPI_Allreduce");
     if (-red[0] != red[1])
-        return vs__mpi_error(VS_EINVAL, "vs_mpi_sampler_create: nrep differs between ranks (%d … %d)", -red[0],
-                             red[1]);
+        return vs__mpi_error(VS_EINVAL, "vs_mpi_sampler_create: nrep differs between ranks (%d … %d)",
+                             -red[0], red[1]);
     double *T0 = malloc((size_t)s->R * sizeof *T0);
     if (T0 == NULL)
         return vs__mpi_error(VS_ENOMEM, "vs_mpi_sampler_create: out of memory");
@@ -184,7 +186,8 @@ static int create_replicas(vs_mpi_sampler *s)
     if (st != VS_OK)
         return vs__mpi_core_error(st, "vs_mpi_sampler_create");
     VS__MPI_RETURN_IF(s->cfg_len / 8 > (size_t)INT_MAX, VS_EOVERFLOW,
-                      "vs_mpi_sampler_create: a configuration of %zu bytes is too large to exchange", s->cfg_len);
+                      "vs_mpi_sampler_create: a configuration of %zu bytes is too large to exchange",
+                      s->cfg_len);
     return VS_OK;
 }
 
@@ -225,7 +228,8 @@ VS_MPI_API int vs_mpi_sampler_create(MPI_Comm comm, const vs_lattice *lat, int n
 }
 
 VS_MPI_API int vs_mpi_sampler_create_f(int fcomm, const vs_lattice *lat, int nrep, const double *T,
-                                       unsigned long seed, const vs_sampler_options *opt, vs_mpi_sampler **out)
+                                       unsigned long seed, const vs_sampler_options *opt,
+                                       vs_mpi_sampler **out)
 {
     return vs_mpi_sampler_create(MPI_Comm_f2c((MPI_Fint)fcomm), lat, nrep, T, seed, opt, out);
 }
@@ -287,7 +291,8 @@ static int swap_across(vs_mpi_sampler *s, const cross *c, int nc)
             /* tag: the lower replica of the pair */
             int tag = c[i].mine - (c[i].partner_rank < s->rank);
             st = core(vs_sampler_config_export(x, 0, out, s->cfg_len), "vs_mpi_sampler_sweep");
-            if (st == VS_OK && (rc = MPI_Irecv(in, nw, word, c[i].partner_rank, tag, s->comm, &req[0])) == MPI_SUCCESS &&
+            if (st == VS_OK &&
+                (rc = MPI_Irecv(in, nw, word, c[i].partner_rank, tag, s->comm, &req[0])) == MPI_SUCCESS &&
                 (rc = MPI_Isend(out, nw, word, c[i].partner_rank, tag, s->comm, &req[1])) == MPI_SUCCESS)
                 rc = MPI_Waitall(2, req, MPI_STATUSES_IGNORE);
             if (st == VS_OK && rc != MPI_SUCCESS)
@@ -358,7 +363,8 @@ VS_MPI_API int vs_mpi_sampler_sweep(vs_mpi_sampler *s, long nsweeps)
     VS__MPI_RETURN_IF(s == NULL, VS_EINVAL, "vs_mpi_sampler_sweep: s is NULL");
     VS__MPI_RETURN_IF(nsweeps < 0, VS_EINVAL, "vs_mpi_sampler_sweep: nsweeps = %ld must be >= 0", nsweeps);
     double *E = malloc((size_t)s->R * sizeof *E);
-    int st = vs__mpi_agree(s->comm, E ? VS_OK : vs__mpi_error(VS_ENOMEM, "vs_mpi_sampler_sweep: out of memory"));
+    int st =
+        vs__mpi_agree(s->comm, E ? VS_OK : vs__mpi_error(VS_ENOMEM, "vs_mpi_sampler_sweep: out of memory"));
     for (long k = 0; k < nsweeps && st == VS_OK; k++) {
         for (int i = 0; i < s->count && st == VS_OK; i++)
             st = core(vs_sampler_sweep(s->rep[i], 1), __func__);
@@ -415,8 +421,8 @@ VS_MPI_API int vs_mpi_sampler_local(const vs_mpi_sampler *s, int r, const vs_sam
 {
     VS__MPI_RETURN_IF(s == NULL || out == NULL, VS_EINVAL, "vs_mpi_sampler_local: a NULL argument");
     VS__MPI_RETURN_IF(r < s->first || r >= s->first + s->count, VS_EINVAL,
-                      "vs_mpi_sampler_local: replica %d is not held by rank %d (it holds [%d, %d))", r, s->rank,
-                      s->first, s->first + s->count);
+                      "vs_mpi_sampler_local: replica %d is not held by rank %d (it holds [%d, %d))", r,
+                      s->rank, s->first, s->first + s->count);
     *out = s->rep[r - s->first];
     return VS_OK;
 }
@@ -473,7 +479,8 @@ VS_MPI_API int vs_mpi_sampler_spins(const vs_mpi_sampler *s, int r, double *out)
 {
     VS__MPI_RETURN_IF(out == NULL || s == NULL, VS_EINVAL, "vs_mpi_sampler_spins: a NULL argument");
     size_t n = vs_lattice_nsites(s->lat) * (size_t)vs_lattice_ncomp(s->lat);
-    VS__MPI_RETURN_IF(n > (size_t)INT_MAX, VS_EOVERFLOW, "vs_mpi_sampler_spins: %zu values exceed one broadcast", n);
+    VS__MPI_RETURN_IF(n > (size_t)INT_MAX, VS_EOVERFLOW,
+                      "vs_mpi_sampler_spins: %zu values exceed one broadcast", n);
     return ask_owner(s, r, (int)n, q_spins, NULL, out, __func__);
 }
 
@@ -483,8 +490,8 @@ VS_MPI_API int vs_mpi_sampler_acceptance(const vs_mpi_sampler *s, int r, double 
     return ask_owner(s, r, 1, q_acceptance, NULL, rate, __func__);
 }
 
-VS_MPI_API int vs_mpi_sampler_observable(const vs_mpi_sampler *s, int r, int key, double *value, double *error,
-                                         double *tau_int)
+VS_MPI_API int vs_mpi_sampler_observable(const vs_mpi_sampler *s, int r, int key, double *value,
+                                         double *error, double *tau_int)
 {
     double v[3] = {0.0, 0.0, 0.0};
     int st = ask_owner(s, r, 3, q_observable, &key, v, __func__);
@@ -502,8 +509,8 @@ VS_MPI_API int vs_mpi_sampler_observable(const vs_mpi_sampler *s, int r, int key
 VS_MPI_API int vs_mpi_sampler_exchange_rate(const vs_mpi_sampler *s, int r, double *rate)
 {
     VS__MPI_RETURN_IF(s == NULL || rate == NULL, VS_EINVAL, "vs_mpi_sampler_exchange_rate: a NULL argument");
-    VS__MPI_RETURN_IF(r < 0 || r >= s->R - 1, VS_EINVAL, "vs_mpi_sampler_exchange_rate: pair r = %d outside [0, %d)",
-                      r, s->R - 1);
+    VS__MPI_RETURN_IF(r < 0 || r >= s->R - 1, VS_EINVAL,
+                      "vs_mpi_sampler_exchange_rate: pair r = %d outside [0, %d)", r, s->R - 1);
     *rate = s->xatt[r] ? (double)s->xacc[r] / (double)s->xatt[r] : 0.0;
     return VS_OK;
 }

@@ -22,7 +22,7 @@
 #include "sampler_state.h"
 
 /* ASCII "VSCONF01" read as a little-endian uint64. */
-#define CONFIG_TAG 0x3130464e4f435356ULL
+#define CONFIG_TAG  0x3130464e4f435356ULL
 #define CONFIG_HEAD 7 /* words before E */
 
 static size_t config_bytes(const vs_sampler *s)
@@ -44,8 +44,8 @@ static int check_args(const vs_sampler *s, int r, const void *buf, size_t len, c
     VS_FORWARD_IF_ERROR(vs__check_ptr(s, func, "s"));
     VS_FORWARD_IF_ERROR(vs__check_ptr(buf, func, "buf"));
     VS_RETURN_ERROR_IF(r < 0 || r >= s->nrep, VS_EINVAL, "%s: slot r = %d outside [0, %d)", func, r, s->nrep);
-    VS_RETURN_ERROR_IF(len < config_bytes(s), VS_EINVAL, "%s: len = %zu bytes, a configuration takes %zu", func,
-                       len, config_bytes(s));
+    VS_RETURN_ERROR_IF(len < config_bytes(s), VS_EINVAL, "%s: len = %zu bytes, a configuration takes %zu",
+                       func, len, config_bytes(s));
     return VS_OK;
 }
 
@@ -122,8 +122,9 @@ static int check_delayed(const vs_sampler *s, const unsigned char *b, uint64_t n
                (unsigned long long)nch, (unsigned long long)nacc);
         return VS_OK;
     }
-    BAD_IF(!(nch <= nacc && nacc < (uint64_t)s->B), "%llu changed sites, %llu accepted moves since the refresh (B = %ld)",
-           (unsigned long long)nch, (unsigned long long)nacc, s->B);
+    BAD_IF(!(nch <= nacc && nacc < (uint64_t)s->B),
+           "%llu changed sites, %llu accepted moves since the refresh (B = %ld)", (unsigned long long)nch,
+           (unsigned long long)nacc, s->B);
     for (size_t i = 0; i < nch; i++) {
         uint64_t j = word(b, wl + i);
         BAD_IF(j >= s->N || mark[j], "changed-site entry %zu = %llu is out of range or repeated", i,
@@ -131,7 +132,8 @@ static int check_delayed(const vs_sampler *s, const unsigned char *b, uint64_t n
         mark[j] = 1;
     }
     for (size_t m = 0; m < s->N; m++)
-        BAD_IF(!mark[m] && memcmp(b + 8 * (ws + m * s->nc), b + 8 * (ws + nv + m * s->nc), 8 * (size_t)s->nc) != 0,
+        BAD_IF(!mark[m] &&
+                   memcmp(b + 8 * (ws + m * s->nc), b + 8 * (ws + nv + m * s->nc), 8 * (size_t)s->nc) != 0,
                "site %zu moved but is not in the changed list", m);
     return VS_OK;
 }
@@ -148,8 +150,8 @@ static int check_config(const vs_sampler *s, const unsigned char *b, unsigned ch
     BAD_IF(word(b, 6) > 2, "round-trip label %llu", (unsigned long long)word(b, 6));
     for (size_t i = CONFIG_HEAD; i < ws; i++) {
         double x = dword(b, i);
-        BAD_IF(!isfinite(x) || (i > CONFIG_HEAD && !(fabs(x) <= (double)s->N * (1.0 + 1e-6))),
-               "%s = %g", i == CONFIG_HEAD ? "E" : "a component of M", x);
+        BAD_IF(!isfinite(x) || (i > CONFIG_HEAD && !(fabs(x) <= (double)s->N * (1.0 + 1e-6))), "%s = %g",
+               i == CONFIG_HEAD ? "E" : "a component of M", x);
     }
     VS_FORWARD_IF_ERROR(check_unit(s, b, ws, "the spin"));
     VS_FORWARD_IF_ERROR(check_unit(s, b, ws + nv, "the refresh spin"));

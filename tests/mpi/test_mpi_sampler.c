@@ -54,7 +54,8 @@ static vs_lattice *dipolar_lattice(int L)
     vs_coupling *c = NULL;
     vs_lattice *lat = NULL;
     int Ls[3] = {L, L, L};
-    if (vs_coupling_create_dipolar(&c) != VS_OK || vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, Ls, c, 0, NULL, &lat) != VS_OK)
+    if (vs_coupling_create_dipolar(&c) != VS_OK ||
+        vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, Ls, c, 0, NULL, &lat) != VS_OK)
         return NULL;
     const double D[9] = {0.3, 0.1, 0.0, 0.1, -0.2, 0.05, 0.0, 0.05, 0.1};
     const double U[9] = {-1.0 / 3, 0, 0, 0, -1.0 / 3, 0, 0, 0, 0.5};
@@ -83,7 +84,8 @@ static const int obs_keys[] = {VS_SAMPLER_OBS_ENERGY, VS_SAMPLER_OBS_HEAT_CAPACI
                                VS_SAMPLER_OBS_BINDER, VS_SAMPLER_OBS_SK_MAX};
 
 /* Everything observable of the MPI ladder equals the serial sampler's, by bits. *what: first mismatch. */
-static int same_state(const vs_sampler *ser, const vs_mpi_sampler *mp, size_t nv, int observables, const char **what)
+static int same_state(const vs_sampler *ser, const vs_mpi_sampler *mp, size_t nv, int observables,
+                      const char **what)
 {
     double *a = malloc(nv * sizeof *a), *b = malloc(nv * sizeof *b);
     int ok = 1;
@@ -152,10 +154,11 @@ static void chain_case(vs_lattice *lat, int move, int fields, int refresh, const
         ok &= same;
     }
     if (ok)
-        check(ok, "%s: the MPI ladder equals the serial sampler bit for bit after each of %d sweeps", name, SWEEPS);
+        check(ok, "%s: the MPI ladder equals the serial sampler bit for bit after each of %d sweeps", name,
+              SWEEPS);
     else
-        check(ok, "%s: the MPI ladder differs from the serial sampler: %s at sweep %d", name, what ? what : "a call failed",
-              bad_sweep);
+        check(ok, "%s: the MPI ladder differs from the serial sampler: %s at sweep %d", name,
+              what ? what : "a call failed", bad_sweep);
     double rate;
     long long trips;
     vs_mpi_sampler_exchange_rate(mp, 0, &rate);
@@ -169,7 +172,8 @@ static void chain_case(vs_lattice *lat, int move, int fields, int refresh, const
 static int run_chain(void)
 {
     vs_lattice *lat = dipolar_lattice(3);
-    chain_case(lat, VS_SAMPLER_HEATBATH, VS_SAMPLER_DELAYED, 5, "delayed fields, heat bath + over-relaxation");
+    chain_case(lat, VS_SAMPLER_HEATBATH, VS_SAMPLER_DELAYED, 5,
+               "delayed fields, heat bath + over-relaxation");
     chain_case(lat, VS_SAMPLER_HEATBATH, VS_SAMPLER_PLAIN, 0, "plain fields, heat bath + over-relaxation");
     chain_case(lat, VS_SAMPLER_METROPOLIS, VS_SAMPLER_DELAYED, 0, "delayed fields, adaptive Metropolis");
     vs_lattice_free(lat);
@@ -210,8 +214,8 @@ static int run_bad(void)
     if (nranks > 1)
         check(vs_mpi_sampler_create(MPI_COMM_WORLD, lat, R, T2, SEED, NULL, &mp) == VS_EINVAL,
               "ladders that differ between ranks: VS_EINVAL");
-    check(vs_mpi_sampler_create(MPI_COMM_WORLD, lat, R, ladder, SEED + (unsigned long)(rank > 0), NULL, &mp) ==
-              (nranks > 1 ? VS_EINVAL : VS_OK),
+    check(vs_mpi_sampler_create(MPI_COMM_WORLD, lat, R, ladder, SEED + (unsigned long)(rank > 0), NULL,
+                                &mp) == (nranks > 1 ? VS_EINVAL : VS_OK),
           "seeds that differ between ranks: VS_EINVAL");
     vs_mpi_sampler_free(mp);
     mp = NULL;
@@ -224,7 +228,8 @@ static int run_bad(void)
     check(vs_mpi_sampler_sweep(NULL, 1) == VS_EINVAL && vs_mpi_sampler_sweep(mp, -1) == VS_EINVAL,
           "sweep: NULL, nsweeps < 0");
     check(vs_mpi_sampler_energy(mp, -1, &x) == VS_EINVAL && vs_mpi_sampler_energy(mp, R, &x) == VS_EINVAL &&
-              vs_mpi_sampler_energy(mp, 0, NULL) == VS_EINVAL && vs_mpi_sampler_energy(NULL, 0, &x) == VS_EINVAL,
+              vs_mpi_sampler_energy(mp, 0, NULL) == VS_EINVAL &&
+              vs_mpi_sampler_energy(NULL, 0, &x) == VS_EINVAL,
           "energy: r out of range, NULL");
     check(vs_mpi_sampler_spins(mp, R, &x) == VS_EINVAL && vs_mpi_sampler_spins(mp, 0, NULL) == VS_EINVAL,
           "spins: r out of range, NULL");
@@ -234,27 +239,33 @@ static int run_bad(void)
     check(vs_mpi_sampler_observable(mp, 0, 999, &x, NULL, NULL) == VS_EINVAL &&
               vs_mpi_sampler_observable(mp, R, VS_SAMPLER_OBS_ENERGY, &x, NULL, NULL) == VS_EINVAL,
           "observable: unknown key, r out of range");
-    check(vs_mpi_sampler_exchange_rate(mp, R - 1, &x) == VS_EINVAL && vs_mpi_sampler_exchange_rate(mp, -1, &x) == VS_EINVAL &&
+    check(vs_mpi_sampler_exchange_rate(mp, R - 1, &x) == VS_EINVAL &&
+              vs_mpi_sampler_exchange_rate(mp, -1, &x) == VS_EINVAL &&
               vs_mpi_sampler_exchange_rate(NULL, 0, &x) == VS_EINVAL,
           "exchange_rate: pair out of range, NULL");
-    check(vs_mpi_sampler_round_trips(NULL, &n) == VS_EINVAL && vs_mpi_sampler_round_trips(mp, NULL) == VS_EINVAL &&
+    check(vs_mpi_sampler_round_trips(NULL, &n) == VS_EINVAL &&
+              vs_mpi_sampler_round_trips(mp, NULL) == VS_EINVAL &&
               vs_mpi_sampler_sweeps(NULL, &n) == VS_EINVAL && vs_mpi_sampler_sweeps(mp, NULL) == VS_EINVAL,
           "round_trips, sweeps: NULL");
-    check(vs_mpi_sampler_local_range(mp, &first, &count) == VS_OK && vs_mpi_sampler_local_range(NULL, &first, &count) == VS_EINVAL &&
-              vs_mpi_sampler_local(mp, first, &loc) == VS_OK && vs_mpi_sampler_local(mp, first + count, &loc) == VS_EINVAL &&
+    check(vs_mpi_sampler_local_range(mp, &first, &count) == VS_OK &&
+              vs_mpi_sampler_local_range(NULL, &first, &count) == VS_EINVAL &&
+              vs_mpi_sampler_local(mp, first, &loc) == VS_OK &&
+              vs_mpi_sampler_local(mp, first + count, &loc) == VS_EINVAL &&
               vs_mpi_sampler_local(mp, first - 1, &loc) == VS_EINVAL && vs_mpi_sampler_nreplicas(mp) == R &&
               vs_mpi_sampler_nreplicas(NULL) == 0,
           "local_range, local, nreplicas");
     int total;
     MPI_Allreduce(&count, &total, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
-    check(total == R && count >= R / nranks && count <= R / nranks + 1, "the blocks cover the ladder, balanced");
+    check(total == R && count >= R / nranks && count <= R / nranks + 1,
+          "the blocks cover the ladder, balanced");
     check(vs_mpi_sampler_measure(NULL) == VS_EINVAL && vs_mpi_sampler_reset_observables(NULL) == VS_EINVAL,
           "measure, reset_observables: NULL");
     check(vs_mpi_sampler_save(NULL, "x") == VS_EINVAL && vs_mpi_sampler_save(mp, NULL) == VS_EINVAL &&
               vs_mpi_sampler_save(mp, "") == VS_EINVAL && vs_mpi_sampler_load(NULL, "x") == VS_EINVAL &&
               vs_mpi_sampler_load(mp, NULL) == VS_EINVAL && vs_mpi_sampler_load(mp, "") == VS_EINVAL,
           "save, load: NULL, empty path");
-    check(vs_mpi_sampler_load(mp, "/nonexistent-dir/vs_mpi.ckpt") == VS_EIO, "load of a missing manifest: VS_EIO");
+    check(vs_mpi_sampler_load(mp, "/nonexistent-dir/vs_mpi.ckpt") == VS_EIO,
+          "load of a missing manifest: VS_EIO");
     check(vs_mpi_sampler_save(mp, "/nonexistent-dir/vs_mpi.ckpt") == VS_EIO,
           "save into a missing directory: VS_EIO on every rank");
     vs_mpi_sampler_free(mp);
@@ -327,8 +338,8 @@ static int run_resume(const char *path, int n1, int n2)
         vs_mpi_sampler_energy(mp, 2, &e0);
         int st = vs_mpi_sampler_load(mp, bad);
         vs_mpi_sampler_energy(mp, 2, &e1);
-        check(st == VS_EIO && same_bits(e0, e1), "a damaged manifest is refused (VS_EIO), the handle unchanged: %s",
-              vs_mpi_last_error());
+        check(st == VS_EIO && same_bits(e0, e1),
+              "a damaged manifest is refused (VS_EIO), the handle unchanged: %s", vs_mpi_last_error());
         if (rank == 0)
             remove(bad);
         vs_mpi_sampler *other = NULL;
@@ -336,7 +347,8 @@ static int run_resume(const char *path, int n1, int n2)
         memcpy(T3, ladder, sizeof T3);
         T3[3] = 1.25;
         vs_mpi_sampler_create(MPI_COMM_WORLD, lat, R, T3, SEED, o, &other);
-        check(vs_mpi_sampler_load(other, path) == VS_EINVAL, "a checkpoint of another ladder is refused (VS_EINVAL)");
+        check(vs_mpi_sampler_load(other, path) == VS_EINVAL,
+              "a checkpoint of another ladder is refused (VS_EINVAL)");
         vs_mpi_sampler_free(other);
     }
     ok &= vs_mpi_sampler_load(mp, path) == VS_OK;

@@ -87,7 +87,8 @@ VS_MPI_API int vs_mpi_sampler_create(MPI_Comm comm, const vs_lattice *lat, int n
  * @since 1.1
  */
 VS_MPI_API int vs_mpi_sampler_create_f(int fcomm, const vs_lattice *lat, int nrep, const double *T,
-                                       unsigned long seed, const vs_sampler_options *opt, vs_mpi_sampler **out);
+                                       unsigned long seed, const vs_sampler_options *opt,
+                                       vs_mpi_sampler **out);
 
 /** @brief Free the handle and its duplicated communicator (collective: MPI_Comm_free). Accepts NULL
  *  (on every rank). @since 1.1 */
@@ -166,8 +167,8 @@ VS_MPI_API int vs_mpi_sampler_acceptance(const vs_mpi_sampler *s, int r, double 
  *         (NULL, r out of range), ::VS_EIO.
  * @since 1.1
  */
-VS_MPI_API int vs_mpi_sampler_observable(const vs_mpi_sampler *s, int r, int key, double *value, double *error,
-                                         double *tau_int);
+VS_MPI_API int vs_mpi_sampler_observable(const vs_mpi_sampler *s, int r, int key, double *value,
+                                         double *error, double *tau_int);
 
 /** @brief Acceptance rate of the exchanges between replicas r and r+1 (0 ≤ r < nrep − 1). Local
  *  (every rank holds the counters). @return ::VS_OK, ::VS_EINVAL. @since 1.1 */
