@@ -1460,7 +1460,8 @@ contains
     call b%spins(1, sb)
     call a%energy(3, ea)
     call b%energy(1, eb)
-    call ok(st == VS_OK .and. .not. any(sa /= sb) .and. ea == eb, 'the imported configuration equals the exported one')
+    call ok(st == VS_OK .and. .not. any(abs(sa - sb) > 0.0_c_double) .and. .not. abs(ea - eb) > 0.0_c_double, &
+            'the imported configuration equals the exported one')
     call vs_sampler_config_export(a, 4, buf, st)
     call ok(st == VS_EINVAL, 'export of slot 4 of 3 gives VS_EINVAL')
     call vs_sampler_config_import(b, 1, buf(1:n - 1), st)
@@ -1468,7 +1469,8 @@ contains
     buf(1) = 0_c_int8_t
     call vs_sampler_config_import(b, 1, buf, st)
     call b%energy(1, eb)
-    call ok(st == VS_EINVAL .and. ea == eb, 'import of a damaged tag gives VS_EINVAL, the sampler unchanged')
+    call ok(st == VS_EINVAL .and. .not. abs(ea - eb) > 0.0_c_double, &
+            'import of a damaged tag gives VS_EINVAL, the sampler unchanged')
     call a%free()
     call b%free()
     call lat%free()
