@@ -82,10 +82,12 @@ static void dist_setup(dist *d, const vs_lattice *lat, int L)
     ptrdiff_t n[3] = {L, L, L}, nk[3] = {L, L, L / 2 + 1};
     d->L = L;
     d->nz = L / 2 + 1;
-    ptrdiff_t a6 = fftw_mpi_local_size_many_transposed(3, nk, NC, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK,
-                                                       MPI_COMM_WORLD, &d->n0, &d->x0, &d->n1, &d->y0);
-    ptrdiff_t a21 = fftw_mpi_local_size_many_transposed(3, nk, NP, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK,
-                                                        MPI_COMM_WORLD, &d->n0, &d->x0, &d->n1, &d->y0);
+    ptrdiff_t a6 =
+        fftw_mpi_local_size_many_transposed(3, nk, NC, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK,
+                                            MPI_COMM_WORLD, &d->n0, &d->x0, &d->n1, &d->y0);
+    ptrdiff_t a21 =
+        fftw_mpi_local_size_many_transposed(3, nk, NP, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK,
+                                            MPI_COMM_WORLD, &d->n0, &d->x0, &d->n1, &d->y0);
     d->r6 = fftw_alloc_real(2 * (size_t)a6);
     d->c6 = fftw_alloc_complex((size_t)a6);
     d->r21 = fftw_alloc_real(2 * (size_t)a21);
@@ -95,8 +97,8 @@ static void dist_setup(dist *d, const vs_lattice *lat, int L)
                                        MPI_COMM_WORLD, fl | FFTW_MPI_TRANSPOSED_OUT);
     d->b6 = fftw_mpi_plan_many_dft_c2r(3, n, NC, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK, d->c6, d->r6,
                                        MPI_COMM_WORLD, fl | FFTW_MPI_TRANSPOSED_IN);
-    fftw_plan f21 = fftw_mpi_plan_many_dft_r2c(3, n, NP, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK, d->r21,
-                                               d->t21, MPI_COMM_WORLD, fl | FFTW_MPI_TRANSPOSED_OUT);
+    fftw_plan f21 = fftw_mpi_plan_many_dft_r2c(3, n, NP, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK,
+                                               d->r21, d->t21, MPI_COMM_WORLD, fl | FFTW_MPI_TRANSPOSED_OUT);
     if (!d->f6 || !d->b6 || !f21)
         die("fftw_mpi_plan");
     /* the table T(d) of this rank's slab of displacements: T(r_m − r_0) = coupling(m, 0) */
@@ -185,7 +187,8 @@ int main(int argc, char **argv)
     vs_coupling *c = NULL;
     vs_lattice_options *lo = NULL;
     if (vs_elastic_create_bulk_shear(1.0, 0.6, &el) != VS_OK || vs_coupling_create(el, 1e-12, &c) != VS_OK ||
-        vs_lattice_options_create(&lo) != VS_OK || vs_lattice_options_set(lo, VS_LATTICE_OPT_ENERGY_SCALE, 1.0) != VS_OK ||
+        vs_lattice_options_create(&lo) != VS_OK ||
+        vs_lattice_options_set(lo, VS_LATTICE_OPT_ENERGY_SCALE, 1.0) != VS_OK ||
         vs_lattice_options_set(lo, VS_LATTICE_OPT_FFT_THREADS, 1) != VS_OK)
         die("setup");
     if (rank == 0)
@@ -220,7 +223,8 @@ int main(int argc, char **argv)
         quiet_barrier();
         for (int rep = 0; rank == 0 && rep < 5; rep++) {
             double t0 = MPI_Wtime();
-            if (vs_lattice_fields(lat, s, h) != VS_OK || vs_lattice_energy_from_fields(lat, s, h, &Es) != VS_OK)
+            if (vs_lattice_fields(lat, s, h) != VS_OK ||
+                vs_lattice_energy_from_fields(lat, s, h, &Es) != VS_OK)
                 die("serial fields");
             ts = fmin(ts, MPI_Wtime() - t0);
         }
@@ -246,7 +250,8 @@ int main(int argc, char **argv)
         MPI_Allreduce(&err, &gerr, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
         MPI_Allreduce(&hmax, &ghmax, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
         if (rank == 0)
-            printf("%3d %9zu %.4e %.4e %.2f %.2e %.2e\n", L, N, ts, td, ts / td, gerr / ghmax, fabs(Ed - Es) / fabs(Es));
+            printf("%3d %9zu %.4e %.4e %.2f %.2e %.2e\n", L, N, ts, td, ts / td, gerr / ghmax,
+                   fabs(Ed - Es) / fabs(Es));
         fflush(stdout);
         dist_free(&d);
         free(hl);
