@@ -432,6 +432,7 @@ VS_MPI_API int vs_mpi_sampler_save(const vs_mpi_sampler *s, const char *path)
     st = vs__mpi_agree(s->comm, st);
     if (st != VS_OK) { /* the previous checkpoint stays whole: drop this generation's files */
         remove_generation(s, path, gen, s->first, s->count);
+        vs__mpi_agree(s->comm, VS_OK); /* a barrier: every rank returns after all have cleaned up */
         return st;
     }
     if (s->rank == 0 && g[0] != gen) /* the manifest points to gen now: the old files are garbage */

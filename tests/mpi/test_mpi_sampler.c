@@ -8,7 +8,8 @@
  *                                  Metropolis; 5 replicas (uneven blocks on 2 and 4 ranks)
  *   test_mpi_sampler bad           bad input: every rank gets the same status, nothing hangs
  *   test_mpi_sampler save P N1     sweep N1 (measuring), checkpoint to P twice (generation 1 at N1 − 2,
- *                                  generation 2 at N1; generation 1's files removed)
+ *                                  generation 2 at N1; generation 1's files removed); then a save
+ *                                  that fails on one rank (generation 2 kept)
  *   test_mpi_sampler resume P N1 N2  load P (any rank count), sweep N2 more, compare with the serial
  *                                  chain of N1 + N2 uninterrupted sweeps bit for bit
  * The serial reference runs on every rank (the same lattice, ladder, seed, options).
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libvoigtspin/mpi.h>
@@ -304,6 +306,22 @@ static int run_save(const char *path, int n1)
     ok = vs_mpi_sampler_save(mp, path) == VS_OK;
     check(ok && !file_exists(g1) && file_exists(g2) && file_exists(path),
           "the second checkpoint is generation 2; generation 1's files are removed");
+    /* a save that fails on one rank (the file of the last replica cannot be written: a directory is in
+     * its way) fails on every rank, keeps generation 2 whole (the resume step loads it) and leaves no
+     * file of generation 3 behind */
+    char g3[4096], g3first[4096];
+    snprintf(g3, sizeof g3, "%s.g3.r%d", path, R - 1);
+    snprintf(g3first, sizeof g3first, "%s.g3.r0", path);
+    if (rank == 0)
+        mkdir(g3, 0755);
+    MPI_Barrier(MPI_COMM_WORLD);
+    int st = vs_mpi_sampler_sweep(mp, 1);
+    st = st == VS_OK ? vs_mpi_sampler_save(mp, path) : st;
+    /* the core refuses a directory in the way with VS_EINVAL */
+    check(st == VS_EINVAL && file_exists(g2) && !file_exists(g3first),
+          "a save that fails on one rank fails on all, the previous checkpoint stays: %s", vs_mpi_last_error());
+    if (rank == 0)
+        rmdir(g3);
     vs_mpi_sampler_free(mp);
     vs_sampler_options_free(o);
     vs_lattice_free(lat);
