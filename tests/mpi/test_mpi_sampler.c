@@ -319,7 +319,8 @@ static int run_save(const char *path, int n1)
     st = st == VS_OK ? vs_mpi_sampler_save(mp, path) : st;
     /* the core refuses a directory in the way with VS_EINVAL */
     check(st == VS_EINVAL && file_exists(g2) && !file_exists(g3first),
-          "a save that fails on one rank fails on all, the previous checkpoint stays: %s", vs_mpi_last_error());
+          "a save that fails on one rank fails on all, the previous checkpoint stays: %s",
+          vs_mpi_last_error());
     if (rank == 0)
         rmdir(g3);
     vs_mpi_sampler_free(mp);
