@@ -6,10 +6,12 @@ set -euo pipefail
 # clang + libclang-rt-dev (libFuzzer and the sanitizer runtimes of the default clang: on Debian 12
 # clang-14 and libclang-rt-14-dev) + llvm (llvm-symbolizer for readable sanitizer stacks) build the
 # fuzz harnesses; gcc's ThreadSanitizer runtime (libtsan) comes with build-essential.
+# Open MPI + FFTW-MPI build the add-on libvoigtspin_mpi (-Dmpi, docs/mpi.md) and its 'mpi' suite.
 pkgs=(build-essential meson ninja-build pkg-config
       libgsl-dev libfftw3-dev liblapacke-dev libopenblas-dev libcmocka-dev
       abigail-tools gfortran cmake gnuplot-nox doxygen python3
-      clang libclang-rt-dev llvm clang-format)
+      clang libclang-rt-dev llvm clang-format
+      libopenmpi-dev openmpi-bin libfftw3-mpi-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

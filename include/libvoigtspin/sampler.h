@@ -383,6 +383,53 @@ VS_API int vs_sampler_load(vs_sampler *s, const char *path);
  */
 VS_API int vs_sampler_sweeps(const vs_sampler *s, long long *n);
 
+/* ---- Configurations as bytes (issue 15: the MPI add-on moves configurations between ranks) ---- */
+
+/**
+ * @brief Size in bytes of one configuration as written by vs_sampler_config_export().
+ *
+ * It depends only on the lattice: 8 (8 + ncomp + 3 N ncomp + N) bytes for N sites.
+ * @param s the sampler. @param[out] bytes the size.
+ * @return ::VS_OK, ::VS_EINVAL (NULL).
+ * @since 1.1
+ */
+VS_API int vs_sampler_config_size(const vs_sampler *s, size_t *bytes);
+
+/**
+ * @brief Write the whole configuration of slot r into buf as opaque little-endian bytes.
+ *
+ * Written: a tag, the sizes and the field path; the spins; the delayed-update state (the spins and
+ * fields of the last refresh, the ordered list of sites changed since, the accepted moves since);
+ * the maintained M and E; the round-trip label of the configuration (vs_sampler_round_trips()).
+ * Not written: what stays with the slot (temperature, generator, Metropolis step, counters,
+ * observables). Importing the bytes into a slot of a sampler of the same lattice and options
+ * (vs_sampler_config_import()) makes that slot continue exactly as slot r would have: this is what
+ * a parallel-tempering exchange does inside vs_sampler_sweep(). The bytes are the same on hosts of
+ * either byte order. Does not change the sampler.
+ * @param s the sampler. @param r slot, 0 ≤ r < nrep.
+ * @param[out] buf at least vs_sampler_config_size() bytes. @param len size of buf in bytes.
+ * @return ::VS_OK, ::VS_EINVAL (NULL, r out of range, len too small).
+ * @since 1.1
+ */
+VS_API int vs_sampler_config_export(const vs_sampler *s, int r, void *buf, size_t len);
+
+/**
+ * @brief Replace the configuration of slot r by bytes written by vs_sampler_config_export().
+ *
+ * Checked before anything changes: the tag, the sizes (N, ncomp) and field path
+ * (::VS_SAMPLER_OPT_FIELDS) of s; finite E, M and fields; unit spins within 1e-9; the changed-site
+ * list (distinct indices < N, no more than the accepted moves since the refresh, fewer of those
+ * than the refresh period, every other site unmoved since the refresh); the label. The bytes must
+ * come from a sampler of the same lattice and options (not checked: the fields would not match the
+ * coupling). On any error s is unchanged.
+ * @param s the sampler. @param r slot, 0 ≤ r < nrep.
+ * @param buf the bytes. @param len their size, at least vs_sampler_config_size() (the first that
+ *        many bytes are read).
+ * @return ::VS_OK, ::VS_EINVAL (NULL, r out of range, len too small, any check above), ::VS_ENOMEM.
+ * @since 1.1
+ */
+VS_API int vs_sampler_config_import(vs_sampler *s, int r, const void *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

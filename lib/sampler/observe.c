@@ -138,6 +138,18 @@ void vs__observe_ends(struct vs__observe *o)
     o->label[0] = LABEL_UP;
 }
 
+/* The label of the configuration in slot r (0 none, 1 up, 2 down), read and set by the export and
+ * import of one configuration (sampler_config.c): the label travels with the configuration. */
+int vs__observe_label(const struct vs__observe *o, int r)
+{
+    return (int)o->label[r];
+}
+
+void vs__observe_set_label(struct vs__observe *o, int r, int label)
+{
+    o->label[r] = label;
+}
+
 /* ---------------------------------------------------------------- measurement */
 
 /* The order parameters of M (total spin): |m|; for ncomp = 6 also |m_c| and |m_s|. */

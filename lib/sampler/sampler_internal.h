@@ -13,6 +13,8 @@
  *                      parallel tempering, queries
  *   sampler_io.c       checkpoint/restart of the whole handle (state, fingerprint, validation):
  *                      vs_sampler_save/load/sweeps
+ *   sampler_config.c   one slot's configuration as opaque bytes: vs_sampler_config_size/export/import
+ *                      (the MPI add-on moves configurations between ranks with them)
  *
  * Every move acts on one unit spin s ∈ S^{n−1} (n ≥ 1 components; n = 1: s = ±1) in the generic
  * single-site target
@@ -115,6 +117,9 @@ void vs__observe_free(struct vs__observe *o);
 void vs__observe_swap(struct vs__observe *o, int r);
 /* After each exchange round: the ends of the ladder update the labels and count round trips. */
 void vs__observe_ends(struct vs__observe *o);
+/* The round-trip label of the configuration in slot r: 0 none, 1 up, 2 down (sampler_config.c). */
+int vs__observe_label(const struct vs__observe *o, int r);
+void vs__observe_set_label(struct vs__observe *o, int r, int label);
 /* Checkpoint: everything above in a fixed little-endian layout of vs__observe_size(s) bytes
  * (8-byte words: tag "VSOBSRV1", nrep, ncomp, L1 L2 L3, measurements, round trips, nrep labels;
  * then per slot: E_ref, the 11 blocking accumulators and the binned moments as packed by stats.h,

@@ -20,12 +20,13 @@ import re
 import sys
 
 # Rank of each folder of lib/ (lower = closer to the ground).
-FOLDERS = {"common": 0, "elastic": 1, "rfot": 1, "coupling": 2, "meanfield": 3, "lattice": 3, "sampler": 4}
+FOLDERS = {"common": 0, "elastic": 1, "rfot": 1, "coupling": 2, "meanfield": 3, "lattice": 3, "sampler": 4, "mpi": 5}
 
 # Public function prefixes and the folder that implements them.
 PUBLIC = [("vs_elastic_", "elastic"), ("vs_coupling_", "coupling"), ("vs_sphere_", "coupling"),
           ("vs_meanfield_", "meanfield"), ("vs_gprofile_", "meanfield"), ("vs_oscillator_", "meanfield"),
-          ("vs_lattice_", "lattice"), ("vs_fftw_", "lattice"), ("vs_rfot_", "rfot")]
+          ("vs_lattice_", "lattice"), ("vs_fftw_", "lattice"), ("vs_rfot_", "rfot"),
+          ("vs_sampler_", "sampler"), ("vs_mpi_", "mpi")]
 
 # Files of each folder, bottom → top, for folders whose internal header does not list them. A folder's
 # internal header may list its files in its first comment, one per line ("*   name.c   job"), bottom

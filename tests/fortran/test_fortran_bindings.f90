@@ -164,6 +164,7 @@ program test_fortran_bindings
   ! sampler observables (issue 11, since 1.1)
   call test_sampler_observables()
   call test_sampler_checkpoint_resumes_the_chain()
+  call test_sampler_config_moves_between_samplers()
   call tap_finish()
 
 contains
@@ -1434,6 +1435,48 @@ contains
     call b%free()
     call lat%free()
   end subroutine test_sampler_checkpoint_resumes_the_chain
+
+  !> vs_sampler_config_export/import (since 1.1): slot 3's configuration of one sampler imported into
+  !> slot 1 of another sampler of the same lattice gives the same spins and energy; bad input refused.
+  subroutine test_sampler_config_moves_between_samplers()
+    use, intrinsic :: iso_c_binding, only: c_int8_t
+    type(vs_lattice_t) :: lat
+    type(vs_sampler_t) :: a, b
+    integer(c_int8_t), allocatable :: buf(:)
+    real(c_double), allocatable :: sa(:, :), sb(:, :)
+    integer(c_size_t) :: n
+    real(c_double) :: ea, eb
+    integer :: st
+    real(c_double), parameter :: t(3) = [0.5_c_double, 1.0_c_double, 2.0_c_double]
+    call make_dipolar_sc(lat, 1.0_c_double, 3, 1.0_c_double)
+    call a%create(lat, t, 7_c_long, stat=st)
+    call b%create(lat, t(1:1), 8_c_long, stat=st)
+    call a%sweep(4)
+    call vs_sampler_config_size(a, n, st)
+    call ok(st == VS_OK .and. n == 8_c_size_t * (8 + 3 + 3 * 27 * 3 + 27), 'vs_sampler_config_size')
+    allocate (buf(n), sa(3, 27), sb(3, 27))
+    call vs_sampler_config_export(a, 3, buf, st)
+    call ok(st == VS_OK, 'vs_sampler_config_export writes slot 3')
+    call vs_sampler_config_import(b, 1, buf, st)
+    call a%spins(3, sa)
+    call b%spins(1, sb)
+    call a%energy(3, ea)
+    call b%energy(1, eb)
+    call ok(st == VS_OK .and. .not. any(abs(sa - sb) > 0.0_c_double) .and. .not. abs(ea - eb) > 0.0_c_double, &
+            'the imported configuration equals the exported one')
+    call vs_sampler_config_export(a, 4, buf, st)
+    call ok(st == VS_EINVAL, 'export of slot 4 of 3 gives VS_EINVAL')
+    call vs_sampler_config_import(b, 1, buf(1:n - 1), st)
+    call ok(st == VS_EINVAL, 'import of a short buffer gives VS_EINVAL')
+    buf(1) = 0_c_int8_t
+    call vs_sampler_config_import(b, 1, buf, st)
+    call b%energy(1, eb)
+    call ok(st == VS_EINVAL .and. .not. abs(ea - eb) > 0.0_c_double, &
+            'import of a damaged tag gives VS_EINVAL, the sampler unchanged')
+    call a%free()
+    call b%free()
+    call lat%free()
+  end subroutine test_sampler_config_moves_between_samplers
 
   !> A number distinguishing concurrent runs of this test (the clock; gfortran has no portable getpid).
   integer function getpid_of_test()
