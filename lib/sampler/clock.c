@@ -86,12 +86,17 @@ static int entry_cmp(const void *pa, const void *pb)
     return 0;
 }
 
-/* Expected cost of one filter event in units of one near block product (alias draw, exponential
- * and uniform variates, the partner's address and a δᵀT s_j product): the cost model of the automatic
- * near set (docs/sampler.md, "The clock sweep"). */
-#define VS__CLOCK_EVENT_COST 3.0
-/* ⟨|δ|⟩ of a heat-bath proposal at moderate coupling (√2: uncorrelated unit vectors). */
-#define VS__CLOCK_MEAN_STEP 1.4142135623730951
+/* The cost model of the automatic near set (docs/sampler.md, "The clock sweep"), in units of one
+ * near block product: a move costs about C0 (the proposal: site target, vMF draw) + K (the near
+ * field) + KAPPA·Λ̄ (at most Λ̄ = √2 β E0 S_far(K) filter events, ⟨|δ|⟩ ≈ √2, each an alias draw, two
+ * variates, the partner's address and a δᵀT s_j product), and it is accepted by the far filter with
+ * probability about exp(−γ_n β E0 S_far(K)), γ_n = GAMMA_N/n: fitted to the acceptances of heat bath +
+ * over-relaxation at 1.1 T_c (Luttinger–Tisza) on the sc lattice, L = 16, K = 0 … 728: −ln P_acc /
+ * (β E0 S_far) = 0.16–0.20 (dipolar, n = 3) and 0.09–0.10 (elastic, n = 6). The automatic K
+ * minimises the cost per accepted move, (C0 + K + KAPPA Λ̄) exp(γ_n β E0 S_far(K)). */
+#define VS__CLOCK_C0 30.0
+#define VS__CLOCK_KAPPA 3.0
+#define VS__CLOCK_GAMMA_N 0.55
 
 /* All entries of source basis b into e[] (count returned through *n). */
 static void list_entries(const struct vs_lattice *l, int b, clock_entry *e, size_t *n)
@@ -143,18 +148,24 @@ void vs__clock_free(vs__clock *c)
     vs__free(c);
 }
 
-/* Number of near entries: `near` ≥ 0 as given (at most n); −1 automatic: every entry whose expected
- * filter cost as a far entry, κ β_max E0 ⟨|δ|⟩ ‖T_e‖₂, is at least the unit cost of computing it
- * exactly (entries sorted, so a prefix). */
-static size_t near_count(const clock_entry *e, size_t n, double beta_max, double e0, long near)
+/* Number of near entries: `near` ≥ 0 as given (at most n); −1 automatic: the K of least cost per
+ * accepted move at β_max (the cost model above; entries sorted, so the near set is a prefix). tail[k]
+ * = Σ_{k' ≥ k} ‖T_k'‖₂ (n + 1 values). */
+static size_t near_count(const double *tail, size_t n, int nc, double beta_max, double e0, long near)
 {
     if (near >= 0)
         return (size_t)near < n ? (size_t)near : n;
-    double w = VS__CLOCK_EVENT_COST * beta_max * e0 * VS__CLOCK_MEAN_STEP;
-    size_t k = 0;
-    while (k < n && w * e[k].norm >= 1.0)
-        k++;
-    return k;
+    double gamma = VS__CLOCK_GAMMA_N / nc, best = INFINITY;
+    size_t kbest = 0;
+    for (size_t k = 0; k <= n; k++) {
+        double bs = beta_max * e0 * tail[k];
+        double f = (VS__CLOCK_C0 + (double)k + VS__CLOCK_KAPPA * 1.4142135623730951 * bs) * exp(gamma * bs);
+        if (f < best) {
+            best = f;
+            kbest = k;
+        }
+    }
+    return kbest;
 }
 
 int vs__clock_create(const struct vs_lattice *l, double beta_max, long near, vs__clock **out)
@@ -175,7 +186,7 @@ int vs__clock_create(const struct vs_lattice *l, double beta_max, long near, vs_
     gsl_matrix *a = gsl_matrix_alloc((size_t)c->nc, (size_t)c->nc);
     gsl_vector *ev = gsl_vector_alloc((size_t)c->nc);
     gsl_eigen_symm_workspace *w = gsl_eigen_symm_alloc((size_t)c->nc);
-    double *p = vs__calloc(cap, sizeof *p, &st);
+    double *p = vs__calloc(cap + 1, sizeof *p, &st);
     if (st == VS_OK && (a == NULL || ev == NULL || w == NULL))
         st = vs__error(VS_ENOMEM, "vs_sampler_create: out of memory (clock tables)");
     for (int b = 0; st == VS_OK && b < c->nb; b++) {
@@ -188,14 +199,15 @@ int vs__clock_create(const struct vs_lattice *l, double beta_max, long near, vs_
         for (size_t k = 0; k < n; k++)
             cb->e[k].norm = block_norm(c->nc, c->idx, l->ttab + cb->e[k].off, a, ev, w);
         qsort(cb->e, n, sizeof *cb->e, entry_cmp);
-        cb->nnear = near_count(cb->e, n, beta_max, l->opt.e0, near);
+        /* tail sums, smallest first (less round-off): p[k] = Σ_{k' ≥ k} ‖T_k'‖₂ */
+        p[n] = 0.0;
+        for (size_t k = n; k-- > 0;)
+            p[k] = p[k + 1] + cb->e[k].norm;
+        cb->nnear = near_count(p, n, c->nc, beta_max, l->opt.e0, near);
         cb->nfar = n - cb->nnear;
-        /* S_far summed smallest first (the tail of the sorted list): less round-off */
-        cb->s_far = 0.0;
-        for (size_t k = n; k-- > cb->nnear;) {
+        cb->s_far = p[cb->nnear];
+        for (size_t k = cb->nnear; k < n; k++)
             p[k - cb->nnear] = cb->e[k].norm;
-            cb->s_far += cb->e[k].norm;
-        }
         if (cb->s_far > 0.0) {
             cb->alias = gsl_ran_discrete_preproc(cb->nfar, p);
             if (cb->alias == NULL)

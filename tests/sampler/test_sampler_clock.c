@@ -18,6 +18,9 @@
  *    the largest block at the farthest displacement (2, 1, 1), smaller ones at (1, 0, 0) and (0, 1, 0).
  *    ⟨E⟩ and ⟨E²⟩ of the clock chain (K = 0: every pair through the filter; K = 1: exactly the far
  *    block near; automatic) against exact enumeration (energies from vs_lattice_energy_direct);
+ *  - the same equilibrium as the delayed heat-bath path (⟨E⟩, C, |m|, Binder, max S(k); sc 4³ elastic
+ *    σ = 0.2 and 0.35 and dipolar, three temperatures around the L = 4 heat-capacity peak, parallel
+ *    tempering), with the error bars of both chains;
  *  - the infinite-range case (no pair kernel, U only; the clock path has no far pairs):
  *    n = 3, N = 2, U = u I: E = −(E0 u/2)(1 + c), c = s1·s2 uniform on [−1, 1] (Archimedes), so
  *    ⟨E⟩, ⟨E²⟩ are one-dimensional integrals done in closed form here;
@@ -159,14 +162,23 @@ static void check_tables(const vs_lattice *lat, int open, const char *label)
         assert_close(vs__clock_far_norm(ck, b), tail, 1e-10, 1e-14);
         vs__clock_free(ck);
         ck = NULL;
-        /* automatic: near ⇔ 3 √2 β E0 ‖T‖₂ ≥ 1 (sampler.h, VS_SAMPLER_OPT_CLOCK_NEAR) */
-        double ba = 0.7 / e0;
+        /* automatic: the K minimising (30 + K + 3 √2 β E0 S(K)) exp(0.55 β E0 S(K)/n), S(K) the sum
+         * of the far norms (sampler.h, VS_SAMPLER_OPT_CLOCK_NEAR), here from the independent norms */
+        double ba = 4.0 / e0, best = INFINITY;
         assert_int_equal(vs__clock_create(lat, ba, -1, &ca), VS_OK);
         size_t want = 0;
-        for (size_t k = 0; k < nfar; k++)
-            want += 3.0 * sqrt(2.0) * ba * e0 * norms[k] * (1.0 + 1e-12) >= 1.0;
+        for (size_t k = 0; k <= nfar; k++) {
+            double S = 0.0;
+            for (size_t i = k; i < nfar; i++)
+                S += norms[i];
+            double bs = ba * e0 * S, f = (30.0 + (double)k + 3.0 * sqrt(2.0) * bs) * exp(0.55 * bs / nc);
+            if (f < best * (1.0 - 1e-9)) {
+                best = f;
+                want = k;
+            }
+        }
         assert_int_equal(vs__clock_nnear(ca, b), want);
-        print_message("# %s basis %d: %zu entries, S_far = %.6g, automatic K at beta E0 = 0.7: %zu\n", label, b,
+        print_message("# %s basis %d: %zu entries, S_far = %.6g, automatic K at beta E0 = 4: %zu\n", label, b,
                       nfar, S0, want);
         vs__clock_free(ca);
         ca = NULL;
@@ -506,6 +518,80 @@ static void test_clock_infinite_range_matches_closed_forms(void **state)
     vs_lattice_free(lat);
 }
 
+/* ---- physics: the same equilibrium as the delayed heat-bath path ------------------------------- */
+
+/* One PT run of 3 replicas (delayed or clock with `near` near pairs); observables of every slot. */
+enum { NOBS = 5 };
+static const int obs_keys[NOBS] = {VS_SAMPLER_OBS_ENERGY, VS_SAMPLER_OBS_HEAT_CAPACITY, VS_SAMPLER_OBS_M,
+                                   VS_SAMPLER_OBS_BINDER, VS_SAMPLER_OBS_SK_MAX};
+static const char *const obs_names[NOBS] = {"E/N", "C", "|m|", "Binder", "Smax"};
+
+static void equilibrium_run(const vs_lattice *lat, const double *T, int fields, long near, long nmeas,
+                            unsigned long seed, double val[3][NOBS], double err[3][NOBS], double *acc)
+{
+    vs_sampler_options *o = NULL;
+    assert_int_equal(vs_sampler_options_create(&o), VS_OK);
+    assert_int_equal(vs_sampler_options_set(o, VS_SAMPLER_OPT_FIELDS, fields), VS_OK);
+    assert_int_equal(vs_sampler_options_set(o, VS_SAMPLER_OPT_CLOCK_NEAR, (double)near), VS_OK);
+    vs_sampler *s = NULL;
+    assert_int_equal(vs_sampler_create(lat, 3, T, seed, o, &s), VS_OK);
+    vs_sampler_options_free(o);
+    assert_int_equal(vs_sampler_sweep(s, 1000), VS_OK);
+    for (long k = 0; k < nmeas; k++) {
+        assert_int_equal(vs_sampler_sweep(s, 1), VS_OK);
+        assert_int_equal(vs_sampler_measure(s), VS_OK);
+    }
+    for (int r = 0; r < 3; r++)
+        for (int i = 0; i < NOBS; i++)
+            assert_int_equal(vs_sampler_observable(s, r, obs_keys[i], &val[r][i], &err[r][i], NULL), VS_OK);
+    assert_int_equal(vs_sampler_acceptance(s, 0, acc), VS_OK);
+    vs_sampler_free(s);
+}
+
+/* ⟨E⟩/N, C, ⟨|m|⟩, the Binder cumulant of m and ⟨max_k S(k)⟩ (the order parameter of these models,
+ * which order at k ≠ 0) of the clock chain (near = K) and of the delayed heat-bath chain at
+ * T_LT·(0.5, 0.6, 0.7), T_LT the Luttinger–Tisza mean-field temperature: around the heat-capacity
+ * peak of L = 4, measured with the delayed path at 0.54–0.62 T_LT (elastic σ = 0.2 and 0.35) and
+ * 0.62 T_LT (dipolar); both with parallel tempering; |z| < Z_CRIT with the error bars of both chains
+ * (blocking with τ_int; jackknife for C and the Binder cumulant). K = 26 (three neighbour shells)
+ * of 63 pairs: the other 37 act through the filter. */
+static void compare_with_delayed(const vs_lattice *lat, long near, long nmeas, unsigned long seed, const char *label)
+{
+    double tc;
+    assert_int_equal(vs_lattice_luttinger_tisza(lat, NULL, NULL, &tc), VS_OK);
+    const double T[3] = {0.5 * tc, 0.6 * tc, 0.7 * tc};
+    double vd[3][NOBS], ed[3][NOBS], vk[3][NOBS], ek[3][NOBS], ad, ak, zmax = 0.0;
+    equilibrium_run(lat, T, VS_SAMPLER_DELAYED, -1, nmeas, seed, vd, ed, &ad);
+    equilibrium_run(lat, T, VS_SAMPLER_CLOCK, near, nmeas, seed + 1, vk, ek, &ak);
+    for (int r = 0; r < 3; r++)
+        for (int i = 0; i < NOBS; i++) {
+            double z = (vk[r][i] - vd[r][i]) / hypot(ek[r][i], ed[r][i]);
+            print_message("# %s T = %.4f %-6s clock %.5f ± %.5f  delayed %.5f ± %.5f  z = %+.2f\n", label, T[r],
+                          obs_names[i], vk[r][i], ek[r][i], vd[r][i], ed[r][i], z);
+            zmax = fmax(zmax, fabs(z));
+        }
+    print_message("# %s: clock acceptance at T[0] %.3f (K = %ld), max |z| = %.2f\n", label, ak, near, zmax);
+    assert_true(zmax < Z_CRIT);
+}
+
+static void test_clock_same_equilibrium_as_delayed(void **state)
+{
+    (void)state;
+    vs_coupling *e2 = elastic(0.2), *e35 = elastic(0.35), *d = dipolar();
+    vs_lattice *lat = cubic(VS_LATTICE_SC, 4, 0, e2);
+    compare_with_delayed(lat, 26, 4000, 51, "elastic sigma=0.2 sc 4^3");
+    vs_lattice_free(lat);
+    lat = cubic(VS_LATTICE_SC, 4, 0, e35);
+    compare_with_delayed(lat, 26, 4000, 53, "elastic sigma=0.35 sc 4^3");
+    vs_lattice_free(lat);
+    lat = cubic(VS_LATTICE_SC, 4, 0, d);
+    compare_with_delayed(lat, 26, 4000, 55, "dipolar sc 4^3");
+    vs_lattice_free(lat);
+    vs_coupling_free(e2);
+    vs_coupling_free(e35);
+    vs_coupling_free(d);
+}
+
 int main(int argc, char **argv)
 {
     g_physics = argc > 1 && strcmp(argv[1], "physics") == 0;
@@ -518,6 +604,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_clock_alias_frequencies_follow_the_norms),
         cmocka_unit_test(test_clock_adversarial_kernel_matches_enumeration),
         cmocka_unit_test(test_clock_infinite_range_matches_closed_forms),
+        cmocka_unit_test(test_clock_same_equilibrium_as_delayed),
     };
     if (g_physics)
         return cmocka_run_group_tests_name("sampler_clock_physics", physics, NULL, NULL);
