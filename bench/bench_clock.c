@@ -9,7 +9,7 @@
  * vs_lattice_luttinger_tisza() at each L (an upper bound of the true T_c; so T is in the
  * paramagnetic phase).
  * Sweep times: one replica, one thread, default options (heat bath + 1 over-relaxation pass; clock:
- * automatic near set); median of single sweeps after 2 warm-up sweeps (thread CPU time; at least 3
+ * automatic near set, and a fixed K = 26); median of single sweeps after 2 warm-up sweeps (thread CPU time; at least 3
  * sweeps and 2 s, 1 sweep for the slowest). The plain path only up to plain_Lmax (N² per sweep: 17 s
  * at L = 32). Least-squares exponent of sweep time vs N over the L measured.
  * τ_int of the energy: both kinds start from the same configuration, thermalised by 200 delayed
@@ -30,6 +30,7 @@
 #include "sampler/sampler_internal.h"
 
 #define MAXL 8
+#define FIXED_K 26 /* the clock with a fixed near set (three neighbour shells of sc): the O(N) scaling */
 
 static char g_model = 'e';
 
@@ -157,9 +158,9 @@ int main(int argc, char **argv)
            g_model == 'd' ? "dipolar sc" : "elastic sc 6-spin sigma = 0.2, mu = 1");
     if (strchr(sections, 't')) {
         bench_print_load("before sweep times");
-        double Nv[MAXL], td[MAXL], tp[MAXL], tk[MAXL];
+        double Nv[MAXL], td[MAXL], tp[MAXL], tk[MAXL], tf[MAXL];
         printf("#  L       N     T      K   S_far  beta*E0*S_far  delayed(s/sweep) plain(s/sweep) clock(s/sweep) "
-               "acc_clock  delayed/N  clock/N\n");
+               "acc_clock  delayed/N  clock/N  clock_K%d(s/sweep) acc_K%d\n", FIXED_K, FIXED_K);
         int n = 0;
         for (int i = 0; i < nL && Ls[i] <= Lmax; i++, n++) {
             int L = Ls[i];
@@ -182,13 +183,20 @@ int main(int argc, char **argv)
             tk[i] = sweep_time(s, 3, 2.0);
             vs_sampler_acceptance(s, 0, &acc);
             vs_sampler_free(s);
-            printf("%4d %7zu %.4f %5zu %7.3f %8.2f %14.5g %14.5g %14.5g %9.3f %10.3g %10.3g\n", L, N, T, K, S, S / T,
-                   td[i], tp[i], tk[i], acc, td[i] / (double)N, tk[i] / (double)N);
+            double accf;
+            s = make_sampler(lat, T, VS_SAMPLER_CLOCK, FIXED_K, 1);
+            tf[i] = sweep_time(s, 3, 2.0);
+            vs_sampler_acceptance(s, 0, &accf);
+            vs_sampler_free(s);
+            printf("%4d %7zu %.4f %5zu %7.3f %8.2f %14.5g %14.5g %14.5g %9.3f %10.3g %10.3g %14.5g %7.3f\n", L, N, T, K,
+                   S, S / T, td[i], tp[i], tk[i], acc, td[i] / (double)N, tk[i] / (double)N, tf[i], accf);
             fflush(stdout);
             vs_lattice_free(lat);
         }
-        printf("# least-squares exponent of sweep time vs N (L = 8 ... %d): delayed %.3f, plain %.3f, clock %.3f\n",
-               Ls[n - 1], fit_exponent(Nv, td, n), fit_exponent(Nv, tp, n), fit_exponent(Nv, tk, n));
+        printf("# least-squares exponent of sweep time vs N (L = 8 ... %d): delayed %.3f, plain %.3f, clock %.3f, "
+               "clock K = %d %.3f\n",
+               Ls[n - 1], fit_exponent(Nv, td, n), fit_exponent(Nv, tp, n), fit_exponent(Nv, tk, n), FIXED_K,
+               fit_exponent(Nv, tf, n));
         bench_print_load("after sweep times");
         printf("\n# tau_int of E at T = 1.1 T_c(LT); same start (200 delayed sweeps from random spins)\n");
         printf("#  L  kind     K  sweeps  acc     E/N (err)              tau_int  s/sweep    s/indep.sample\n");
