@@ -218,7 +218,7 @@ int main(int argc, char **argv)
             for (int k = 0; k < 2; k++) {
                 cost[k] = 2.0 * tau[k] * ts[k];
                 printf("%4d %-7s %5zu %6ld %.3f %.6f (%.6f) %8.2f %10.4g %12.4g\n", L, k ? "clock" : "delayed",
-                       k ? K : 0, k ? nk : nd, acc[k], e[k] / (double)N, de[k] / (double)N, tau[k], ts[k], cost[k]);
+                       k ? K : 0, k ? nk : nd, acc[k], e[k], de[k], tau[k], ts[k], cost[k]);
             }
             printf("# L = %d: time per independent sample delayed/clock = %.3f (clock is %s)\n", L, cost[0] / cost[1],
                    cost[0] > cost[1] ? "cheaper" : "dearer");

@@ -21,7 +21,7 @@
  *  - the same equilibrium as the delayed heat-bath path (⟨E⟩, C, |m|, Binder, max S(k); sc 4³ elastic
  *    σ = 0.2 and 0.35 and dipolar, three temperatures around the L = 4 heat-capacity peak, parallel
  *    tempering), with the error bars of both chains;
- *    slow suite (argument "slow"): the same on sc 6³ with the automatic near set, 20000 sweeps;
+ *    slow suite (argument "slow"): the same on sc 6³ (K = 26 of 215 pairs), 20000 sweeps;
  *  - the infinite-range case (no pair kernel, U only; the clock path has no far pairs):
  *    n = 3, N = 2, U = u I: E = −(E0 u/2)(1 + c), c = s1·s2 uniform on [−1, 1] (Archimedes), so
  *    ⟨E⟩, ⟨E²⟩ are one-dimensional integrals done in closed form here;
@@ -555,8 +555,8 @@ static void equilibrium_run(const vs_lattice *lat, const double *T, int fields, 
  * peak of L = 4, measured with the delayed path at 0.54–0.62 T_LT (elastic σ = 0.2 and 0.35) and
  * 0.62 T_LT (dipolar); both with parallel tempering; |z| < Z_CRIT with the error bars of both chains
  * (blocking with τ_int; jackknife for C and the Binder cumulant). Default suite: L = 4 with K = 26
- * (three neighbour shells) of 63 pairs, the other 37 act through the filter; slow suite: L = 6 with
- * the automatic K. */
+ * (three neighbour shells) of 63 pairs, the other 37 act through the filter; slow suite: L = 6,
+ * K = 26 of 215. */
 static void compare_with_delayed(const vs_lattice *lat, long near, long nmeas, unsigned long seed, const char *label)
 {
     double tc;
@@ -594,19 +594,20 @@ static void test_clock_same_equilibrium_as_delayed(void **state)
     vs_coupling_free(d);
 }
 
-/* slow suite: the same comparison on sc 6³ with the automatic near set and 5× longer runs */
+/* slow suite: the same comparison on sc 6³ (K = 26: 189 of the 215 pairs through the filter; the
+ * automatic K would take nearly all of them near at these temperatures) and 5× longer runs */
 static void test_clock_same_equilibrium_as_delayed_L6(void **state)
 {
     (void)state;
     vs_coupling *e2 = elastic(0.2), *e35 = elastic(0.35), *d = dipolar();
     vs_lattice *lat = cubic(VS_LATTICE_SC, 6, 0, e2);
-    compare_with_delayed(lat, -1, 20000, 61, "elastic sigma=0.2 sc 6^3");
+    compare_with_delayed(lat, 26, 20000, 61, "elastic sigma=0.2 sc 6^3");
     vs_lattice_free(lat);
     lat = cubic(VS_LATTICE_SC, 6, 0, e35);
-    compare_with_delayed(lat, -1, 20000, 63, "elastic sigma=0.35 sc 6^3");
+    compare_with_delayed(lat, 26, 20000, 63, "elastic sigma=0.35 sc 6^3");
     vs_lattice_free(lat);
     lat = cubic(VS_LATTICE_SC, 6, 0, d);
-    compare_with_delayed(lat, -1, 20000, 65, "dipolar sc 6^3");
+    compare_with_delayed(lat, 26, 20000, 65, "dipolar sc 6^3");
     vs_lattice_free(lat);
     vs_coupling_free(e2);
     vs_coupling_free(e35);
