@@ -29,7 +29,7 @@
 #include "lattice/lattice_internal.h"
 #include "sampler/sampler_internal.h"
 
-#define MAXL 8
+#define MAXL    8
 #define FIXED_K 26 /* the clock with a fixed near set (three neighbour shells of sc): the O(N) scaling */
 
 static char g_model = 'e';
@@ -40,8 +40,9 @@ static vs_lattice *make_lattice(int L)
     vs_coupling *c = NULL;
     vs_lattice *lat = NULL;
     int Ls[3] = {L, L, L};
-    int st = g_model == 'd' ? vs_coupling_create_dipolar(&c)
-                            : (vs_elastic_create_poisson_shear(0.2, 1.0, &el) || vs_coupling_create(el, 1e-12, &c));
+    int st = g_model == 'd'
+                 ? vs_coupling_create_dipolar(&c)
+                 : (vs_elastic_create_poisson_shear(0.2, 1.0, &el) || vs_coupling_create(el, 1e-12, &c));
     if (st == VS_OK)
         st = vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, Ls, c, 0, NULL, &lat);
     vs_coupling_free(c);
@@ -154,13 +155,16 @@ int main(int argc, char **argv)
     const char *sections = argc > 5 ? argv[5] : "tk";
     const int Ls[] = {8, 16, 32, 64};
     const int nL = 4;
-    printf("# bench_clock: model %s, T = 1.1 T_c(Luttinger-Tisza), one replica, one thread, heat bath + 1 OR\n",
-           g_model == 'd' ? "dipolar sc" : "elastic sc 6-spin sigma = 0.2, mu = 1");
+    printf(
+        "# bench_clock: model %s, T = 1.1 T_c(Luttinger-Tisza), one replica, one thread, heat bath + 1 OR\n",
+        g_model == 'd' ? "dipolar sc" : "elastic sc 6-spin sigma = 0.2, mu = 1");
     if (strchr(sections, 't')) {
         bench_print_load("before sweep times");
         double Nv[MAXL], td[MAXL], tp[MAXL], tk[MAXL], tf[MAXL];
-        printf("#  L       N     T      K   S_far  beta*E0*S_far  delayed(s/sweep) plain(s/sweep) clock(s/sweep) "
-               "acc_clock  delayed/N  clock/N  clock_K%d(s/sweep) acc_K%d\n", FIXED_K, FIXED_K);
+        printf("#  L       N     T      K   S_far  beta*E0*S_far  delayed(s/sweep) plain(s/sweep) "
+               "clock(s/sweep) "
+               "acc_clock  delayed/N  clock/N  clock_K%d(s/sweep) acc_K%d\n",
+               FIXED_K, FIXED_K);
         int n = 0;
         for (int i = 0; i < nL && Ls[i] <= Lmax; i++, n++) {
             int L = Ls[i];
@@ -188,18 +192,21 @@ int main(int argc, char **argv)
             tf[i] = sweep_time(s, 3, 2.0);
             vs_sampler_acceptance(s, 0, &accf);
             vs_sampler_free(s);
-            printf("%4d %7zu %.4f %5zu %7.3f %8.2f %14.5g %14.5g %14.5g %9.3f %10.3g %10.3g %14.5g %7.3f\n", L, N, T, K,
-                   S, S / T, td[i], tp[i], tk[i], acc, td[i] / (double)N, tk[i] / (double)N, tf[i], accf);
+            printf("%4d %7zu %.4f %5zu %7.3f %8.2f %14.5g %14.5g %14.5g %9.3f %10.3g %10.3g %14.5g %7.3f\n",
+                   L, N, T, K, S, S / T, td[i], tp[i], tk[i], acc, td[i] / (double)N, tk[i] / (double)N,
+                   tf[i], accf);
             fflush(stdout);
             vs_lattice_free(lat);
         }
-        printf("# least-squares exponent of sweep time vs N (L = 8 ... %d): delayed %.3f, plain %.3f, clock %.3f, "
+        printf("# least-squares exponent of sweep time vs N (L = 8 ... %d): delayed %.3f, plain %.3f, clock "
+               "%.3f, "
                "clock K = %d %.3f\n",
                Ls[n - 1], fit_exponent(Nv, td, n), fit_exponent(Nv, tp, n), fit_exponent(Nv, tk, n), FIXED_K,
                fit_exponent(Nv, tf, n));
         bench_print_load("after sweep times");
         printf("\n# tau_int of E at T = 1.1 T_c(LT); same start (200 delayed sweeps from random spins)\n");
-        printf("#  L  kind     K  sweeps  acc     E/N (err)              tau_int  s/sweep    s/indep.sample\n");
+        printf(
+            "#  L  kind     K  sweeps  acc     E/N (err)              tau_int  s/sweep    s/indep.sample\n");
         for (int i = 0; i < nL && Ls[i] <= tau_Lmax; i++) {
             int L = Ls[i];
             vs_lattice *lat = make_lattice(L);
@@ -217,11 +224,12 @@ int main(int argc, char **argv)
             tau_run(lat, T, VS_SAMPLER_CLOCK, -1, sp, 100, nk, &tau[1], &ts[1], &acc[1], &e[1], &de[1]);
             for (int k = 0; k < 2; k++) {
                 cost[k] = 2.0 * tau[k] * ts[k];
-                printf("%4d %-7s %5zu %6ld %.3f %.6f (%.6f) %8.2f %10.4g %12.4g\n", L, k ? "clock" : "delayed",
-                       k ? K : 0, k ? nk : nd, acc[k], e[k], de[k], tau[k], ts[k], cost[k]);
+                printf("%4d %-7s %5zu %6ld %.3f %.6f (%.6f) %8.2f %10.4g %12.4g\n", L,
+                       k ? "clock" : "delayed", k ? K : 0, k ? nk : nd, acc[k], e[k], de[k], tau[k], ts[k],
+                       cost[k]);
             }
-            printf("# L = %d: time per independent sample delayed/clock = %.3f (clock is %s)\n", L, cost[0] / cost[1],
-                   cost[0] > cost[1] ? "cheaper" : "dearer");
+            printf("# L = %d: time per independent sample delayed/clock = %.3f (clock is %s)\n", L,
+                   cost[0] / cost[1], cost[0] > cost[1] ? "cheaper" : "dearer");
             fflush(stdout);
             free(sp);
             vs_lattice_free(lat);
@@ -239,9 +247,10 @@ int main(int argc, char **argv)
         vs_sampler_sweep(s, 200);
         vs_sampler_spins(s, 0, sp);
         vs_sampler_free(s);
-        printf("\n# near-set scan at L = %d, T = 1.1 T_c(LT) (automatic K = %zu): from an equilibrated start, "
-               "20 sweeps, then 5 timed\n#    K  acc    s/sweep   s/accepted move\n",
-               L, Kauto);
+        printf(
+            "\n# near-set scan at L = %d, T = 1.1 T_c(LT) (automatic K = %zu): from an equilibrated start, "
+            "20 sweeps, then 5 timed\n#    K  acc    s/sweep   s/accepted move\n",
+            L, Kauto);
         const long Ks[] = {0, 26, 124, 342, 728, 2000};
         for (int i = 0; i < 6; i++) {
             s = make_sampler(lat, T, VS_SAMPLER_CLOCK, Ks[i], 9);

@@ -510,7 +510,8 @@ static int mc_sampler(const cli_mc *o, const vs_lattice *lat, vs_sampler **out)
     } set[] = {{VS_SAMPLER_OPT_THREADS, o->threads},
                {VS_SAMPLER_OPT_MOVE, o->move},
                {VS_SAMPLER_OPT_OVERRELAX, o->overrelax},
-               {VS_SAMPLER_OPT_FIELDS, mc_fields_kind(o->fields) == MC_FIELDS_UNSET ? -1 : mc_fields_kind(o->fields)},
+               {VS_SAMPLER_OPT_FIELDS,
+                mc_fields_kind(o->fields) == MC_FIELDS_UNSET ? -1 : mc_fields_kind(o->fields)},
                {VS_SAMPLER_OPT_REFRESH, o->refresh},
                /* −1 (automatic) is the default: like "not given", nothing to set */
                {VS_SAMPLER_OPT_CLOCK_NEAR, mc_fields_near(o->fields)}};

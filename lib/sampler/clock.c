@@ -35,18 +35,18 @@
 
 /* One pair entry of a source basis site. */
 typedef struct clock_entry {
-    double norm;  /* ‖T_e‖₂ */
-    size_t off;   /* offset of the packed block T_e = T(r_m − r_j) in lat->ttab */
-    int bp;       /* partner basis b' */
-    int x[3];     /* c_m − c_j */
+    double norm; /* ‖T_e‖₂ */
+    size_t off;  /* offset of the packed block T_e = T(r_m − r_j) in lat->ttab */
+    int bp;      /* partner basis b' */
+    int x[3];    /* c_m − c_j */
 } clock_entry;
 
 /* The entries of one source basis site: near[0..nnear) then far[0..nfar) (one array, sorted). */
 typedef struct clock_basis {
     clock_entry *e;
     size_t nnear, nfar;
-    double s_far;               /* S_far = Σ_far ‖T_e‖₂ */
-    gsl_ran_discrete_t *alias;  /* over the far entries, ∝ ‖T_e‖₂ (NULL when S_far = 0) */
+    double s_far;              /* S_far = Σ_far ‖T_e‖₂ */
+    gsl_ran_discrete_t *alias; /* over the far entries, ∝ ‖T_e‖₂ (NULL when S_far = 0) */
 } clock_basis;
 
 struct vs__clock {
@@ -94,8 +94,8 @@ static int entry_cmp(const void *pa, const void *pb)
  * over-relaxation at 1.1 T_c (Luttinger–Tisza) on the sc lattice, L = 16, K = 0 … 728: −ln P_acc /
  * (β E0 S_far) = 0.16–0.20 (dipolar, n = 3) and 0.09–0.10 (elastic, n = 6). The automatic K
  * minimises the cost per accepted move, (C0 + K + KAPPA Λ̄) exp(γ_n β E0 S_far(K)). */
-#define VS__CLOCK_C0 30.0
-#define VS__CLOCK_KAPPA 3.0
+#define VS__CLOCK_C0      30.0
+#define VS__CLOCK_KAPPA   3.0
 #define VS__CLOCK_GAMMA_N 0.55
 
 /* All entries of source basis b into e[] (count returned through *n). */

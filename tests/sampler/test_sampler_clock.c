@@ -108,8 +108,9 @@ static void check_tables(const vs_lattice *lat, int open, const char *label)
     assert_int_equal(vs__clock_create(lat, beta, 0, &c0), VS_OK);
     for (int b = 0; b < nb; b++) {
         size_t nfar = vs__clock_nfar(c0, b);
-        size_t expect = open ? (size_t)nb * (size_t)(2 * L[0] - 1) * (size_t)(2 * L[1] - 1) * (size_t)(2 * L[2] - 1) - 1
-                             : (size_t)nb * ncells - 1;
+        size_t expect =
+            open ? (size_t)nb * (size_t)(2 * L[0] - 1) * (size_t)(2 * L[1] - 1) * (size_t)(2 * L[2] - 1) - 1
+                 : (size_t)nb * ncells - 1;
         assert_int_equal(vs__clock_nnear(c0, b), 0);
         assert_int_equal(nfar, expect);
         /* every entry: its block is T(r_m − r_j) for a real pair (m, j) with c_m − c_j = x, and its
@@ -130,10 +131,13 @@ static void check_tables(const vs_lattice *lat, int open, const char *label)
             }
             assert_false(bp == b && x[0] == 0 && x[1] == 0 && x[2] == 0); /* no self-image entry */
             int xs[3] = {x[0] + L[0], x[1] + L[1], x[2] + L[2]};
-            size_t key = (size_t)bp * span + ((size_t)xs[0] * (size_t)(2 * L[1]) + (size_t)xs[1]) * (size_t)(2 * L[2]) + (size_t)xs[2];
+            size_t key = (size_t)bp * span +
+                         ((size_t)xs[0] * (size_t)(2 * L[1]) + (size_t)xs[1]) * (size_t)(2 * L[2]) +
+                         (size_t)xs[2];
             assert_int_equal(seen[key], 0);
             seen[key] = 1;
-            size_t m = cell_index(L, cm) * (size_t)nb + (size_t)b, j = cell_index(L, cj) * (size_t)nb + (size_t)bp;
+            size_t m = cell_index(L, cm) * (size_t)nb + (size_t)b,
+                   j = cell_index(L, cj) * (size_t)nb + (size_t)bp;
             assert_int_equal(vs_lattice_coupling(lat, m, j, T), VS_OK);
             norms[k] = spectral_norm(nc, T);
             assert_close(nrm, norms[k], 1e-10, 1e-14);
@@ -418,7 +422,8 @@ static void test_clock_adversarial_kernel_matches_enumeration(void **state)
     const int L[3] = {4, 2, 2}, disp[9] = {1, 0, 0, 0, 1, 0, 2, 1, 1}, pair[6] = {0, 0, 0, 0, 0, 0};
     const double blocks[3] = {0.3, -0.2, 1.0};
     vs_lattice *lat = NULL;
-    assert_int_equal(vs_lattice_create_pairs(cell, 1, frac, L, 1, 3, disp, pair, blocks, NULL, NULL, &lat), VS_OK);
+    assert_int_equal(vs_lattice_create_pairs(cell, 1, frac, L, 1, 3, disp, pair, blocks, NULL, NULL, &lat),
+                     VS_OK);
     /* the largest table block is the far one */
     vs__clock *c = NULL;
     assert_int_equal(vs__clock_create(lat, 1.0, 0, &c), VS_OK);
@@ -557,7 +562,8 @@ static void equilibrium_run(const vs_lattice *lat, const double *T, int fields, 
  * (blocking with τ_int; jackknife for C and the Binder cumulant). Default suite: L = 4 with K = 26
  * (three neighbour shells) of 63 pairs, the other 37 act through the filter; slow suite: L = 6,
  * K = 26 of 215. */
-static void compare_with_delayed(const vs_lattice *lat, long near, long nmeas, unsigned long seed, const char *label)
+static void compare_with_delayed(const vs_lattice *lat, long near, long nmeas, unsigned long seed,
+                                 const char *label)
 {
     double tc;
     assert_int_equal(vs_lattice_luttinger_tisza(lat, NULL, NULL, &tc), VS_OK);
@@ -568,8 +574,8 @@ static void compare_with_delayed(const vs_lattice *lat, long near, long nmeas, u
     for (int r = 0; r < 3; r++)
         for (int i = 0; i < NOBS; i++) {
             double z = (vk[r][i] - vd[r][i]) / hypot(ek[r][i], ed[r][i]);
-            print_message("# %s T = %.4f %-6s clock %.5f ± %.5f  delayed %.5f ± %.5f  z = %+.2f\n", label, T[r],
-                          obs_names[i], vk[r][i], ek[r][i], vd[r][i], ed[r][i], z);
+            print_message("# %s T = %.4f %-6s clock %.5f ± %.5f  delayed %.5f ± %.5f  z = %+.2f\n", label,
+                          T[r], obs_names[i], vk[r][i], ek[r][i], vd[r][i], ed[r][i], z);
             zmax = fmax(zmax, fabs(z));
         }
     print_message("# %s: clock acceptance at T[0] %.3f (K = %ld), max |z| = %.2f\n", label, ak, near, zmax);
