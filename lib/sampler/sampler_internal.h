@@ -156,7 +156,8 @@ int vs__observe_unpack(struct vs_sampler *s, const unsigned char *buf, size_t le
 
 /* ================================================================ sampler.c */
 /* The exact pair fields h_m = Σ_n T(r_m − r_n) s_n of slot r's current configuration, as the
- * sampler maintains them (delayed: refresh fields + the changed-site corrections), into
+ * sampler maintains them (delayed: refresh fields + the changed-site corrections; clock: the FFT
+ * fields computed after each sweep, so between sweeps they are current), into
  * h[N*ncomp] (tests compare them with fresh FFT fields). */
 int vs__sampler_fields(const struct vs_sampler *s, int r, double *h);
 
