@@ -40,8 +40,12 @@ static void mc_help(FILE *fp)
         "                            do not depend on it\n"
         "  --move heatbath|metropolis    single-site move (default heatbath)\n"
         "  --overrelax K             over-relaxation passes per sweep (default 1)\n"
-        "  --fields delayed|plain    exact fields by delayed updates (default) or O(N) updates\n"
+        "  --fields delayed|plain|clock  exact fields by delayed updates (default), O(N) updates, or the\n"
+        "                            clock sweep: exact near pairs, factorized Metropolis filter for the\n"
+        "                            rest (O(N log N) per sweep; docs/sampler.md, \"The clock sweep\")\n"
         "  --refresh B               delayed fields: FFT refresh every B accepted moves (default 0: auto)\n"
+        "  --clock-near K            clock sweep: pair blocks per site in the exact near set, strongest\n"
+        "                            first (default -1: automatic; 0: every pair through the filter)\n"
         "Checkpoint:\n"
         "  --checkpoint FILE         save the complete state to FILE (atomically) at the start, every\n"
         "                            --checkpoint-every sweeps, at the end and on Ctrl-C; FILE must\n"
@@ -88,6 +92,47 @@ void cli_mc_free(cli_mc *o)
     free(o->T);
     o->T = NULL;
     o->nT = 0;
+}
+
+/* o->fields holds the field kind and the --clock-near count in one long (tools/cli.h has one field
+ * for the two): bits 0–1 the kind (0 delayed, 1 plain, 2 clock, 3 not given), bits 2… K + 2 for
+ * --clock-near K (0: not given); −1 when neither was given. */
+#define MC_FIELDS_UNSET 3L
+static long mc_fields_kind(long f)
+{
+    return f < 0 ? MC_FIELDS_UNSET : f & 3L;
+}
+static long mc_fields_near(long f) /* −2: not given */
+{
+    return f < 0 ? -2 : (f >> 2) - 2;
+}
+static long mc_fields_pack(long kind, long near)
+{
+    return kind == MC_FIELDS_UNSET && near == -2 ? -1 : kind | ((near + 2) << 2);
+}
+
+/* --fields delayed|plain|clock. */
+static int mc_fields(cli_mc *o, const char *opt, const char *s)
+{
+    static const char *const words[] = {"delayed", "plain", "clock"};
+    if (s == NULL)
+        return CLI_EXIT_USAGE;
+    for (long k = 0; k < 3; k++)
+        if (strcmp(s, words[k]) == 0) {
+            o->fields = mc_fields_pack(k, mc_fields_near(o->fields));
+            return 1;
+        }
+    return cli_usage_error("option %s: '%s' is not delayed, plain or clock", opt, s);
+}
+
+/* --clock-near K, −1 ≤ K < 2^31. */
+static int mc_clock_near(cli_mc *o, const char *opt, const char *s)
+{
+    long k;
+    if (cli_parse_int(opt, s, -1, 0x7fffffffL, &k))
+        return CLI_EXIT_USAGE;
+    o->fields = mc_fields_pack(mc_fields_kind(o->fields), k);
+    return 1;
 }
 
 /* A value out of a list of words: its index into *v. */
@@ -164,7 +209,9 @@ static int mc_option(cli_mc *o, int argc, char **argv, int *i)
     if (strcmp(a, "--move") == 0)
         return mc_word(a, cli_value(argc, argv, i), "heatbath", "metropolis", &o->move);
     if (strcmp(a, "--fields") == 0)
-        return mc_word(a, cli_value(argc, argv, i), "delayed", "plain", &o->fields);
+        return mc_fields(o, a, cli_value(argc, argv, i));
+    if (strcmp(a, "--clock-near") == 0)
+        return mc_clock_near(o, a, cli_value(argc, argv, i));
     if (strcmp(a, "--checkpoint") == 0)
         return (o->checkpoint = cli_value(argc, argv, i)) == NULL ? CLI_EXIT_USAGE : 1;
     if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)
@@ -245,6 +292,8 @@ int cli_mc_parse(cli_mc *o, int argc, char **argv)
                              o->sweeps, o->every);
     if (rc == 0 && o->resume && o->checkpoint == NULL)
         rc = cli_usage_error("option --resume needs --checkpoint FILE");
+    if (rc == 0 && mc_fields_near(o->fields) != -2 && mc_fields_kind(o->fields) != VS_SAMPLER_CLOCK)
+        rc = cli_usage_error("option --clock-near needs --fields clock");
     return rc;
 }
 
@@ -433,8 +482,11 @@ static int mc_sampler(const cli_mc *o, const vs_lattice *lat, vs_sampler **out)
     } set[] = {{VS_SAMPLER_OPT_THREADS, o->threads},
                {VS_SAMPLER_OPT_MOVE, o->move},
                {VS_SAMPLER_OPT_OVERRELAX, o->overrelax},
-               {VS_SAMPLER_OPT_FIELDS, o->fields},
-               {VS_SAMPLER_OPT_REFRESH, o->refresh}};
+               {VS_SAMPLER_OPT_FIELDS,
+                mc_fields_kind(o->fields) == MC_FIELDS_UNSET ? -1 : mc_fields_kind(o->fields)},
+               {VS_SAMPLER_OPT_REFRESH, o->refresh},
+               /* −1 (automatic) is the default: like "not given", nothing to set */
+               {VS_SAMPLER_OPT_CLOCK_NEAR, mc_fields_near(o->fields)}};
     for (size_t k = 0; k < sizeof set / sizeof set[0] && st == VS_OK; k++)
         if (set[k].v >= 0)
             st = vs_sampler_options_set(opt, set[k].key, (double)set[k].v);

@@ -45,7 +45,14 @@ typedef enum vs_sampler_move {
 /** Field maintenance (values of ::VS_SAMPLER_OPT_FIELDS). @since 1.1 */
 typedef enum vs_sampler_fields {
     VS_SAMPLER_DELAYED = 0, /**< delayed updates with FFT refreshes, about N^1.5 per sweep (default) */
-    VS_SAMPLER_PLAIN = 1    /**< O(N) field update per accepted move, N² per sweep (cross-check) */
+    VS_SAMPLER_PLAIN = 1,   /**< O(N) field update per accepted move, N² per sweep (cross-check) */
+    /** The clock (factorized-Metropolis) sweep (issue 13; docs/sampler.md, "The clock sweep"):
+     *  the proposal sees the exact field of the ::VS_SAMPLER_OPT_CLOCK_NEAR strongest pair blocks,
+     *  the uniform U/N term, T(0) and D; the other pairs enter through a factorized Metropolis
+     *  filter sampled by alias tables over the spectral norms of the coupling blocks. Exact; a
+     *  move costs O(near + β E0 Σ_far ‖T‖₂), a sweep about N ln N plus one FFT (fields and energy
+     *  are recomputed by FFT after each sweep). Periodic and open lattices. @since 1.1 */
+    VS_SAMPLER_CLOCK = 2
 } vs_sampler_fields;
 
 /** Option keys for vs_sampler_options_set(); values are doubles (integers for all keys). @since 1.1 */
@@ -56,7 +63,8 @@ typedef enum vs_sampler_option {
      *  its field, Metropolised when the on-site quadratic part is non-zero). Default 1.
      *  Bounds [0, 100]. @since 1.1 */
     VS_SAMPLER_OPT_OVERRELAX = 2,
-    /** ::VS_SAMPLER_DELAYED (default) or ::VS_SAMPLER_PLAIN. Bounds [0, 1]. @since 1.1 */
+    /** ::VS_SAMPLER_DELAYED (default), ::VS_SAMPLER_PLAIN or ::VS_SAMPLER_CLOCK. Bounds [0, 2].
+     *  @since 1.1 */
     VS_SAMPLER_OPT_FIELDS = 3,
     /** Delayed path: refresh the fields by FFT every B accepted moves. 0 (default) = automatic,
      *  B = min(N, max(1, ⌈0.7 √(N log₂(2N))⌉)) (the measured optimum of bench/bench_sampler.c,
@@ -76,7 +84,16 @@ typedef enum vs_sampler_option {
     /** Number of initial sweeps (counted over all vs_sampler_sweep() calls) during which the adaptive
      *  Metropolis step changes; the chain obeys detailed balance only after them, so discard them
      *  as thermalisation. Default 100. Bounds [0, 2^31 − 1]. @since 1.1 */
-    VS_SAMPLER_OPT_ADAPT_SWEEPS = 7
+    VS_SAMPLER_OPT_ADAPT_SWEEPS = 7,
+    /** ::VS_SAMPLER_CLOCK only: the number K of pair blocks per basis site, strongest spectral
+     *  norm first, whose field the proposal sees exactly (the NEAR set; the rest goes through the
+     *  filter). −1 (default) = automatic: the K of least expected cost per accepted move at
+     *  β_max = E0/T[0], (30 + K + 3 √2 β_max E0 S(K)) exp(0.55 β_max E0 S(K)/ncomp), S(K) the sum
+     *  of the spectral norms of the blocks left far (the cost model of docs/sampler.md); 0 = none
+     *  (every pair through the filter); larger than the number of blocks = all. Any value samples
+     *  the same distribution. Bounds [−1, 2^31 − 1].
+     *  @since 1.1 */
+    VS_SAMPLER_OPT_CLOCK_NEAR = 8
 } vs_sampler_option;
 
 /**
@@ -135,7 +152,9 @@ VS_API void vs_sampler_free(vs_sampler *s);
  *        over-relaxation passes in the same order; then, when nrep > 1, one round of
  *        parallel-tempering exchanges between neighbouring slots (pairs (r, r+1) with r even on
  *        even global sweep counts, r odd on odd ones), accepted with
- *        min(1, exp((1/T_r − 1/T_{r+1})(E_r − E_{r+1}))).
+ *        min(1, exp((1/T_r − 1/T_{r+1})(E_r − E_{r+1}))). ::VS_SAMPLER_CLOCK: every heat-bath,
+ *        Metropolis and over-relaxation move is filtered by the far pairs, and each replica's
+ *        fields, M and E are recomputed by FFT after its sweep.
  * @param s the sampler. @param nsweeps ≥ 0.
  * @return ::VS_OK, ::VS_EINVAL (NULL, nsweeps < 0), ::VS_ENUMERIC (a field refresh overflowed:
  *         the sampler is then left in an unspecified state).
@@ -164,7 +183,8 @@ VS_API int vs_sampler_spins(const vs_sampler *s, int r, double *out);
 VS_API int vs_sampler_set_spins(vs_sampler *s, int r, const double *in);
 
 /** @brief Current energy of slot r (unit of E0), exact to round-off (recomputed at each refresh,
- *  accumulated from the exact ΔE of each move in between). @return ::VS_OK, ::VS_EINVAL. @since 1.1 */
+ *  accumulated from the exact ΔE of each move in between; ::VS_SAMPLER_CLOCK: recomputed by FFT
+ *  after each sweep). @return ::VS_OK, ::VS_EINVAL. @since 1.1 */
 VS_API int vs_sampler_energy(const vs_sampler *s, int r, double *E);
 
 /** @brief Temperature T[r] of slot r. @return ::VS_OK, ::VS_EINVAL. @since 1.1 */

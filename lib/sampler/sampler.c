@@ -13,7 +13,10 @@
  * N·B/2 + (N/B)·c N log N table operations, minimal near B ∝ √(N log N) (the automatic choice,
  * sampler.h). The energy is recomputed from the fresh fields at each refresh and accumulated from
  * the exact ΔE of every accepted move in between; M is recomputed at each refresh. The plain path
- * keeps h current with an O(N) update per accepted move (vs_lattice_update's loop) instead.
+ * keeps h current with an O(N) update per accepted move (vs_lattice_update's loop) instead. The
+ * clock path (clock.c) keeps no fields during a sweep: the proposal uses the exact near field, the
+ * far pairs act through the factorized filter, and fields, M and E are recomputed by FFT after
+ * each sweep (refresh()).
  *
  * Site target (sampler_internal.h, "Mapping from the lattice"): β = E0/T,
  * h = h_m − T(0) s_m + U (M − s_m)/N (own self-image excluded), A = T(0) + D + U/N.
@@ -104,7 +107,7 @@ static void site_field(const vs_sampler *s, const vs__config *c, size_t m, doubl
 {
     int nc = s->nc;
     memcpy(h, c->h0 + m * (size_t)nc, (size_t)nc * sizeof *h);
-    if (s->opt.fields == VS_SAMPLER_PLAIN)
+    if (s->opt.fields != VS_SAMPLER_DELAYED) /* plain: current; clock: fresh after each sweep */
         return;
     const struct vs_lattice *l = s->lat;
     const int *cm = s->site + 4 * m;
@@ -165,6 +168,8 @@ static int apply_move(const vs_sampler *s, vs__slot *sl, size_t m, const double 
         sm[a] = snew[a];
     }
     c->E += dE;
+    if (s->opt.fields == VS_SAMPLER_CLOCK) /* E, M and fields recomputed after the sweep */
+        return VS_OK;
     if (s->opt.fields == VS_SAMPLER_PLAIN) {
         /* h_n += T(r_n − r_m) δ for every n: the loop of vs_lattice_update (the fields are the
          * sampler's own and finite, so without its screen) */
@@ -194,12 +199,17 @@ static int site_move(const vs_sampler *s, vs__slot *sl, size_t m, int kind, int 
     const double *A = s->A + (size_t)(m % (size_t)s->nb) * (size_t)(nc * nc);
     const double *U = s->lat->U;
     double h[VS__LAT_MAXNC], snew[VS__LAT_MAXNC];
-    /* h = h_m − T(0) s_m + U (M − s_m)/N: the field of every other spin (sampler_internal.h) */
-    site_field(s, c, m, h);
+    const int clock = s->opt.fields == VS_SAMPLER_CLOCK;
+    /* h = h_m − T(0) s_m + U (M − s_m)/N: the field of every other spin (sampler_internal.h);
+     * clock: the near pairs' field (no self-image in it) + U (M − s_m)/N, the target of the proposal */
+    if (clock)
+        vs__clock_near_field(s->clock, c->s, s->site + 4 * m, h);
+    else
+        site_field(s, c, m, h);
     for (int a = 0; a < nc; a++) {
         double t = 0.0, u = 0.0;
         for (int b = 0; b < nc; b++) {
-            t += T0[a * nc + b] * sm[b];
+            t += clock ? 0.0 : T0[a * nc + b] * sm[b];
             if (U)
                 u += U[a * nc + b] * (c->M[b] - sm[b]);
         }
@@ -214,6 +224,13 @@ static int site_move(const vs_sampler *s, vs__slot *sl, size_t m, int kind, int 
         *acc = vs__move_overrelax(sl->rng, &tg, sm, snew);
     if (!*acc)
         return VS_OK;
+    if (clock) { /* the factorized filter of the far pairs (clock.c); ΔE is not needed */
+        double d[VS__LAT_MAXNC];
+        for (int a = 0; a < nc; a++)
+            d[a] = snew[a] - sm[a];
+        *acc = vs__clock_far_filter(s->clock, sl->rng, sl->beta, c->s, s->site + 4 * m, d);
+        return *acc ? apply_move(s, sl, m, snew, 0.0) : VS_OK;
+    }
     /* ΔE = −E0 [ℓ₁(s') − ℓ₁(s)], ℓ₁ the target at β = 1 (−ΔE/T = ℓ(s') − ℓ(s), β = E0/T) */
     vs__site_target t1 = {nc, 1.0, h, A};
     double dE = -s->lat->opt.e0 * (vs__site_log_weight(&t1, snew) - vs__site_log_weight(&t1, sm));
@@ -242,6 +259,8 @@ static int sweep_slot(const vs_sampler *s, vs__slot *sl, long sweep_index)
     }
     if (s->opt.fields == VS_SAMPLER_PLAIN) /* exact energy from the maintained fields once a sweep */
         return vs_lattice_energy_from_fields(s->lat, sl->c->s, sl->c->h0, &sl->c->E);
+    if (s->opt.fields == VS_SAMPLER_CLOCK) /* fields, M, E by FFT: O(N log N), cheaper than the sweep */
+        return refresh(s, sl);
     return VS_OK;
 }
 
@@ -390,6 +409,7 @@ VS_API void vs_sampler_free(vs_sampler *s)
     vs__free(s->xatt);
     vs__free(s->xacc);
     vs__observe_free(s->obs);
+    vs__clock_free(s->clock);
     vs__free(s);
 }
 
@@ -448,6 +468,8 @@ VS_API int vs_sampler_create(const vs_lattice *lat, int nrep, const double *T, u
     site_blocks(s);
     for (size_t m = 0; m < s->N; m++)
         vs__geom_split(&lat->geo, m, s->site + 4 * m, s->site + 4 * m + 3);
+    if (s->opt.fields == VS_SAMPLER_CLOCK) /* β_max = E0/T[0]: the ladder increases */
+        VS_GOTO_IF_ERROR(st, vs__clock_create(lat, lat->opt.e0 / T[0], s->opt.clock_near, &s->clock), fail);
     s->xrng = new_rng(seed, nrep, &st);
     for (int r = 0; st == VS_OK && r < nrep; r++) {
         vs__slot *sl = &s->slot[r];

@@ -6,7 +6,8 @@
  * configurations between ranks with these functions; they are MPI-free.
  *
  * Layout (8-byte little-endian words, lib/common/bytes.h; doubles as their IEEE-754 bit patterns):
- *   tag "VSCONF01", ncomp, N, fields path (0 delayed, 1 plain), nchanged, nacc, label,
+ *   tag "VSCONF01", ncomp, N, fields path (VS_SAMPLER_OPT_FIELDS: 0 delayed, 1 plain, 2 clock),
+ *   nchanged, nacc, label,
  *   E, M[ncomp], s[N ncomp], s0[N ncomp], h0[N ncomp], changed[N] (first nchanged used, rest 0).
  * The size depends only on (N, ncomp): 8 (8 + ncomp + 3 N ncomp + N) bytes.
  *
@@ -65,7 +66,7 @@ VS_API int vs_sampler_config_export(const vs_sampler *s, int r, void *buf, size_
     p = vs__put_le64(p, CONFIG_TAG);
     p = vs__put_le64(p, (uint64_t)s->nc);
     p = vs__put_le64(p, (uint64_t)s->N);
-    p = vs__put_le64(p, s->opt.fields == VS_SAMPLER_PLAIN);
+    p = vs__put_le64(p, (uint64_t)s->opt.fields);
     p = vs__put_le64(p, (uint64_t)c->nchanged);
     p = vs__put_le64(p, (uint64_t)c->nacc);
     p = vs__put_le64(p, (uint64_t)vs__observe_label(s->obs, r));
@@ -117,8 +118,8 @@ static int check_delayed(const vs_sampler *s, const unsigned char *b, uint64_t n
                          unsigned char *mark)
 {
     size_t nv = s->N * (size_t)s->nc, ws = CONFIG_HEAD + 1 + (size_t)s->nc, wl = ws + 3 * nv;
-    if (s->opt.fields == VS_SAMPLER_PLAIN) {
-        BAD_IF(nch != 0 || nacc != 0, "delayed-update counters (%llu, %llu) on the plain path",
+    if (s->opt.fields != VS_SAMPLER_DELAYED) {
+        BAD_IF(nch != 0 || nacc != 0, "delayed-update counters (%llu, %llu) on the plain or clock path",
                (unsigned long long)nch, (unsigned long long)nacc);
         return VS_OK;
     }
@@ -145,8 +146,9 @@ static int check_config(const vs_sampler *s, const unsigned char *b, unsigned ch
     BAD_IF(word(b, 1) != (uint64_t)s->nc || word(b, 2) != (uint64_t)s->N,
            "a configuration of %llu sites × %llu components, the sampler has %zu × %d",
            (unsigned long long)word(b, 2), (unsigned long long)word(b, 1), s->N, s->nc);
-    BAD_IF(word(b, 3) != (uint64_t)(s->opt.fields == VS_SAMPLER_PLAIN),
-           "the configuration was made on the other field path (VS_SAMPLER_OPT_FIELDS)");
+    BAD_IF(word(b, 3) != (uint64_t)s->opt.fields,
+           "the configuration was made on another field path (VS_SAMPLER_OPT_FIELDS %llu, the sampler's %d)",
+           (unsigned long long)word(b, 3), s->opt.fields);
     BAD_IF(word(b, 6) > 2, "round-trip label %llu", (unsigned long long)word(b, 6));
     for (size_t i = CONFIG_HEAD; i < ws; i++) {
         double x = dword(b, i);

@@ -6,6 +6,8 @@
  *   checkpoint.c       the checkpoint file: tagged sections, checksummed, written atomically (checkpoint.h)
  *   moves.c            von Mises–Fisher sampling and the heat-bath, Metropolis and over-relaxation moves
  *   sampler_options.c  vs_sampler_options: defaults, bounds, set/get
+ *   clock.c            the clock (factorized-Metropolis) sweep's tables: near/far split by spectral
+ *                      norm, alias tables, the near field and the far filter
  *   observe.c          the observables: per-slot accumulators, mean S(k), round trips; their
  *                      packed state for the checkpoint
  *   sampler.c          the vs_sampler handle (state in sampler_state.h): replicas, exact fields
@@ -96,13 +98,41 @@ int vs__move_overrelax(gsl_rng *r, const vs__site_target *t, const double *s, do
 struct vs_sampler_options {
     int move;         /* VS_SAMPLER_HEATBATH / METROPOLIS */
     int overrelax;    /* over-relaxation passes per sweep */
-    int fields;       /* VS_SAMPLER_DELAYED / PLAIN */
+    int fields;       /* VS_SAMPLER_DELAYED / PLAIN / CLOCK */
+    long clock_near;  /* clock: near entries per basis site; −1 = automatic */
     long refresh;     /* B; 0 = automatic */
     int threads;      /* 0 = OpenMP default */
     double step;      /* Metropolis δ; 0 = adaptive */
     long adapt_sweeps;
 };
 void vs__sampler_options_default(struct vs_sampler_options *o);
+
+/* ================================================================ clock.c */
+/* The tables of the clock sweep for one lattice (clock.c's comment; docs/sampler.md, "The clock
+ * sweep"): per source basis site b the pair entries e = (b', x), x = c_m − c_j the cell displacement,
+ * self-image excluded, sorted by spectral norm ‖T_e‖₂ (descending); the first nnear(b) are NEAR
+ * (their field is exact in the proposal), the nfar(b) others FAR (the factorized filter, sampled by
+ * a Walker alias table ∝ ‖T_e‖₂). Shared read-only by the replicas. */
+struct vs_lattice;
+typedef struct vs__clock vs__clock;
+/* near ≥ 0: that many near entries per basis site (at most all); −1: automatic, by the cost model
+ * with β_max (the largest β of the ladder). VS_ENOMEM. */
+int vs__clock_create(const struct vs_lattice *lat, double beta_max, long near, vs__clock **out);
+void vs__clock_free(vs__clock *c);
+size_t vs__clock_nnear(const vs__clock *c, int b);
+size_t vs__clock_nfar(const vs__clock *c, int b);
+/* S_far(b) = Σ_far ‖T_e‖₂ (each norm inflated by 1e-12 relative, so it bounds). */
+double vs__clock_far_norm(const vs__clock *c, int b);
+/* Far entry k < nfar(b): partner basis, displacement x[3] = c_m − c_j, norm. */
+void vs__clock_far_entry(const vs__clock *c, int b, size_t k, int *bp, int *x, double *norm);
+/* One draw of the alias table of b (a far index k, probability ‖T_k‖₂/S_far); needs S_far(b) > 0. */
+size_t vs__clock_far_draw(const vs__clock *c, gsl_rng *r, int b);
+/* h = Σ_{e near} T_e s_{j(e)} for the site of cell and basis cm[4] (the sampler's site table). */
+void vs__clock_near_field(const vs__clock *c, const double *spins, const int *cm, double *h);
+/* The far filter of the move s_m → s_m + d at β: 1 accept (probability Π_far min(1, e^{−βΔE_e})), 0
+ * reject. spins: the configuration before the move (s_m itself is not read). */
+int vs__clock_far_filter(const vs__clock *c, gsl_rng *r, double beta, const double *spins, const int *cm,
+                         const double *d);
 
 /* ================================================================ observe.c */
 /* The observables' state of a sampler (opaque; include/libvoigtspin/sampler.h, "Observables"):
@@ -131,7 +161,8 @@ int vs__observe_unpack(struct vs_sampler *s, const unsigned char *buf, size_t le
 
 /* ================================================================ sampler.c */
 /* The exact pair fields h_m = Σ_n T(r_m − r_n) s_n of slot r's current configuration, as the
- * sampler maintains them (delayed: refresh fields + the changed-site corrections), into
+ * sampler maintains them (delayed: refresh fields + the changed-site corrections; clock: the FFT
+ * fields computed after each sweep, so between sweeps they are current), into
  * h[N*ncomp] (tests compare them with fresh FFT fields). */
 int vs__sampler_fields(const struct vs_sampler *s, int r, double *h);
 

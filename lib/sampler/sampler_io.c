@@ -116,6 +116,8 @@ static uint64_t fingerprint(const vs_sampler *s)
                             o->overrelax, o->fields, s->B,          o->adapt_sweeps};
     for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
         crc = hash_u64(crc, (uint64_t)ints[i]);
+    if (o->fields == VS_SAMPLER_CLOCK) /* only then: the files of the other paths keep their fingerprint */
+        crc = hash_u64(crc, (uint64_t)(int64_t)o->clock_near);
     crc = hash_f64(crc, &o->step, 1);
     for (int r = 0; r < s->nrep; r++)
         crc = hash_f64(crc, &s->slot[r].T, 1);
@@ -364,9 +366,9 @@ static int check_config(const vs_sampler *s, const loaded *t, int k, const char 
     for (int a = 0; a <= s->nc; a++)
         BAD_IF(!isfinite(mom[a]) || (a < s->nc && !(fabs(mom[a]) <= (double)s->N * (1.0 + 1e-6))), path,
                "configuration %d: %s = %g", k, a < s->nc ? "a component of M" : "E", mom[a]);
-    if (s->opt.fields == VS_SAMPLER_PLAIN) {
-        BAD_IF(nch != 0 || nacc != 0, path, "configuration %d has delayed-update counters on the plain path",
-               k);
+    if (s->opt.fields != VS_SAMPLER_DELAYED) {
+        BAD_IF(nch != 0 || nacc != 0, path,
+               "configuration %d has delayed-update counters on the plain or clock path", k);
         return VS_OK;
     }
     BAD_IF(!(nch <= nacc && nacc < (uint64_t)s->B), path,

@@ -14,6 +14,7 @@ void vs__sampler_options_default(struct vs_sampler_options *o)
     o->move = VS_SAMPLER_HEATBATH;
     o->overrelax = 1;
     o->fields = VS_SAMPLER_DELAYED;
+    o->clock_near = -1;
     o->refresh = 0;
     o->threads = 0;
     o->step = 0.0;
@@ -45,11 +46,12 @@ VS_API int vs_sampler_option_bounds(int key, double *lo, double *hi)
     switch (key) {
     case VS_SAMPLER_OPT_MOVE: l = VS_SAMPLER_HEATBATH; h = VS_SAMPLER_METROPOLIS; break;
     case VS_SAMPLER_OPT_OVERRELAX: l = 0.0; h = 100.0; break;
-    case VS_SAMPLER_OPT_FIELDS: l = VS_SAMPLER_DELAYED; h = VS_SAMPLER_PLAIN; break;
+    case VS_SAMPLER_OPT_FIELDS: l = VS_SAMPLER_DELAYED; h = VS_SAMPLER_CLOCK; break;
     case VS_SAMPLER_OPT_REFRESH: l = 0.0; h = VS__SAMPLER_INT_MAX; break;
     case VS_SAMPLER_OPT_THREADS: l = 0.0; h = 1024.0; break;
     case VS_SAMPLER_OPT_STEP: l = 0.0; h = 1e4; break;
     case VS_SAMPLER_OPT_ADAPT_SWEEPS: l = 0.0; h = VS__SAMPLER_INT_MAX; break;
+    case VS_SAMPLER_OPT_CLOCK_NEAR: l = -1.0; h = VS__SAMPLER_INT_MAX; break;
     default: return vs__error(VS_EINVAL, "%s: unknown option key %d", __func__, key);
     }
     // clang-format on
@@ -76,6 +78,7 @@ VS_API int vs_sampler_options_set(vs_sampler_options *opt, int key, double value
     case VS_SAMPLER_OPT_REFRESH: opt->refresh = (long)value; break;
     case VS_SAMPLER_OPT_THREADS: opt->threads = (int)value; break;
     case VS_SAMPLER_OPT_STEP: opt->step = value; break;
+    case VS_SAMPLER_OPT_CLOCK_NEAR: opt->clock_near = (long)value; break;
     default: opt->adapt_sweeps = (long)value; break;
     }
     // clang-format on
@@ -96,6 +99,7 @@ VS_API int vs_sampler_options_get(const vs_sampler_options *opt, int key, double
     case VS_SAMPLER_OPT_REFRESH: *value = (double)opt->refresh; break;
     case VS_SAMPLER_OPT_THREADS: *value = opt->threads; break;
     case VS_SAMPLER_OPT_STEP: *value = opt->step; break;
+    case VS_SAMPLER_OPT_CLOCK_NEAR: *value = (double)opt->clock_near; break;
     default: *value = (double)opt->adapt_sweeps; break;
     }
     // clang-format on

@@ -19,7 +19,8 @@
 typedef struct vs__config {
     double *s;           /* N·nc current spins */
     double *s0;          /* N·nc spins at the last refresh (delayed path) */
-    double *h0;          /* N·nc fields at the last refresh (delayed) / current fields (plain) */
+    double *h0;          /* N·nc fields at the last refresh (delayed) / current fields (plain; clock:
+                          * at the end of the last sweep) */
     size_t *changed;     /* C: sites changed since the last refresh (delayed) */
     unsigned char *mark; /* mark[m] = 1 iff m ∈ C */
     size_t nchanged;
@@ -53,6 +54,7 @@ struct vs_sampler {
     gsl_rng *xrng;                   /* the exchange stream */
     unsigned long long *xatt, *xacc; /* per pair (r, r+1) */
     struct vs__observe *obs;         /* the observables' accumulators and round trips (observe.c) */
+    vs__clock *clock;                /* VS_SAMPLER_CLOCK: the near/far tables (clock.c), else NULL */
 };
 
 #endif

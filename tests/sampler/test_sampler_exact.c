@@ -11,6 +11,8 @@
  *    Quadrature: the product rule on S² × S² (Gauss–Legendre in cos θ × trapezoid in φ, 24 × 48 per
  *    sphere; its convergence to 1e-6 is checked against 16 × 32).
  *    The same case once more with Metropolis moves (adaptive step) and the plain field path.
+ *  - Every case also with the clock sweep (VS_SAMPLER_CLOCK) and no near pair (K = 0): the partner
+ *    spin acts only through the factorized far filter (issue 13).
  *  - n = 3, dipolar kernel, OPEN 2-site cluster with D (no images: T(0) = 0). Same rule.
  *  - n = 6, isotropic elastic kernel, OPEN 2-site cluster, D = 0: E = −E0 s1ᵀJs2. Reduced by
  *    symmetry: given s1 the law of s2 is von Mises–Fisher with κ = E0|Js1|/T, so
@@ -277,6 +279,16 @@ static double scale_of(const two_spin *m)
     return m->e0 * sqrt(f);
 }
 
+/* Options of the clock sweep with `near` near pairs (−1 automatic). */
+static vs_sampler_options *clock_options(long near)
+{
+    vs_sampler_options *o = NULL;
+    assert_int_equal(vs_sampler_options_create(&o), VS_OK);
+    assert_int_equal(vs_sampler_options_set(o, VS_SAMPLER_OPT_FIELDS, VS_SAMPLER_CLOCK), VS_OK);
+    assert_int_equal(vs_sampler_options_set(o, VS_SAMPLER_OPT_CLOCK_NEAR, (double)near), VS_OK);
+    return o;
+}
+
 static void run_n3(int open, unsigned long seed)
 {
     vs_coupling *c = NULL;
@@ -293,6 +305,12 @@ static void run_n3(int open, unsigned long seed)
     }
     double z = sample_and_compare(lat, T, ex, 200000, seed, NULL, open ? "n=3 open" : "n=3 periodic");
     assert_true(z < Z_CRIT);
+    /* the clock sweep with no near pair: the partner acts only through the factorized filter
+     * (open: one real and one phantom entry per site) */
+    vs_sampler_options *oc = clock_options(0);
+    z = sample_and_compare(lat, T, ex, 100000, seed + 2, oc, open ? "n=3 open clock" : "n=3 periodic clock");
+    assert_true(z < Z_CRIT);
+    vs_sampler_options_free(oc);
     if (!open) { /* the other move and field path: Metropolis (adaptive step), plain fields */
         vs_sampler_options *o = NULL;
         assert_int_equal(vs_sampler_options_create(&o), VS_OK);
@@ -338,6 +356,10 @@ static void test_two_spin_elastic_open_matches_quadrature(void **state)
     }
     double z = sample_and_compare(lat, T, ex, 200000, 2026, NULL, "n=6 open");
     assert_true(z < Z_CRIT);
+    vs_sampler_options *oc = clock_options(0);
+    z = sample_and_compare(lat, T, ex, 100000, 2027, oc, "n=6 open clock");
+    assert_true(z < Z_CRIT);
+    vs_sampler_options_free(oc);
     vs_lattice_free(lat);
     vs_coupling_free(c);
     vs_elastic_free(el);

@@ -1,7 +1,7 @@
 /*
  * Checkpoint and restart of the vs_sampler handle (lib/sampler/sampler_io.c): a run saved, freed,
  * recreated (another seed, another thread count) and loaded continues bit for bit as the run that
- * never stopped (delayed and plain fields, heat bath and Metropolis with the adaptive step crossing
+ * never stopped (delayed, plain and clock fields, heat bath and Metropolis with the adaptive step crossing
  * the restart, 3 replicas); a child process killed with SIGKILL while it writes checkpoints resumes
  * to the uninterrupted chain; truncated, corrupted, foreign, mismatched, newer, crafted-inconsistent
  * files, empty files, directories and missing files are refused with a status and a message and leave
@@ -78,6 +78,19 @@ static vs_sampler *make(const vs_lattice *lat, const double *T, int move, int fi
     assert_int_equal(vs_sampler_options_set(o, VS_SAMPLER_OPT_OVERRELAX, overrelax), VS_OK);
     assert_int_equal(vs_sampler_options_set(o, VS_SAMPLER_OPT_ADAPT_SWEEPS, 8), VS_OK);
     assert_int_equal(vs_sampler_create(lat, NREP, T, seed, o, &s), VS_OK);
+    vs_sampler_options_free(o);
+    return s;
+}
+
+/* A clock sampler (heat bath, default options otherwise) with `near` near pairs. */
+static vs_sampler *make_clock(const vs_lattice *lat, long near, unsigned long seed)
+{
+    vs_sampler_options *o = NULL;
+    vs_sampler *s = NULL;
+    assert_int_equal(vs_sampler_options_create(&o), VS_OK);
+    assert_int_equal(vs_sampler_options_set(o, VS_SAMPLER_OPT_FIELDS, VS_SAMPLER_CLOCK), VS_OK);
+    assert_int_equal(vs_sampler_options_set(o, VS_SAMPLER_OPT_CLOCK_NEAR, (double)near), VS_OK);
+    assert_int_equal(vs_sampler_create(lat, NREP, ladder, seed, o, &s), VS_OK);
     vs_sampler_options_free(o);
     return s;
 }
@@ -162,7 +175,7 @@ static void test_resume_is_bit_identical(void **state)
     char path[PATH_BYTES];
     in_dir(path, "resume.ckpt");
     const long n1 = 5, n2 = 6;
-    for (int fields = 0; fields <= 1; fields++)
+    for (int fields = 0; fields <= 2; fields++) /* delayed, plain, clock */
         for (int move = 0; move <= 1; move++)
             for (int threads = 1; threads <= 2; threads++) {
                 vs_sampler *a = make(lat, ladder, move, fields, threads, 1, 7);
@@ -188,6 +201,18 @@ static void test_resume_is_bit_identical(void **state)
                 vs_sampler_free(mid);
             }
     assert_int_equal(count_tmp_files_in(dir, 0), 0);
+    /* the clock kind's near count is part of the fingerprint: a file of near = −1 (automatic) is
+     * refused by a sampler with near = 3, loaded by one with near = −1 */
+    vs_sampler *k0 = make_clock(lat, -1, 7), *k3 = make_clock(lat, 3, 7), *k1 = make_clock(lat, -1, 8);
+    run(k0, 2);
+    assert_int_equal(vs_sampler_save(k0, path), VS_OK);
+    assert_int_equal(vs_sampler_load(k3, path), VS_EINVAL);
+    assert_non_null(strstr(vs_last_error(), "was made for another lattice/ladder/options"));
+    assert_int_equal(vs_sampler_load(k1, path), VS_OK);
+    assert_same_state(lat, k1, k0);
+    vs_sampler_free(k0);
+    vs_sampler_free(k3);
+    vs_sampler_free(k1);
     vs_lattice_free(lat);
 }
 
@@ -385,6 +410,7 @@ static void test_bad_files_are_refused_and_leave_the_sampler_unchanged(void **st
         make(lat, ladder, VS_SAMPLER_HEATBATH, VS_SAMPLER_DELAYED, 1, 2, 5),
         make(lat, ladder, VS_SAMPLER_METROPOLIS, VS_SAMPLER_DELAYED, 1, 1, 5),
         make(lat, ladder, VS_SAMPLER_HEATBATH, VS_SAMPLER_PLAIN, 1, 1, 5),
+        make(lat, ladder, VS_SAMPLER_HEATBATH, VS_SAMPLER_CLOCK, 1, 1, 5),
     };
     in_dir(path, "foreign.ckpt");
     for (size_t k = 0; k < sizeof foreign / sizeof *foreign; k++) {

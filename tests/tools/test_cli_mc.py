@@ -56,6 +56,9 @@ bad = {
     "single_measurement": (["--T", "1", "--sweeps", "1"], "2 measurements"),
     "unknown_move": (["--T", "1", "--move", "wolff"], "--move"),
     "unknown_fields": (["--T", "1", "--fields", "fast"], "--fields"),
+    "clock_near_without_clock": (["--T", "1", "--clock-near", "5"], "--clock-near"),
+    "clock_near_below_minus_one": (["--T", "1", "--fields", "clock", "--clock-near", "-2"], "--clock-near"),
+    "clock_near_not_integer": (["--T", "1", "--fields", "clock", "--clock-near", "1.5"], "--clock-near"),
     "bad_lattice_size": (["--T", "1", "--L", "0,2,2"], "--L"),
     "missing_value": (["--T"], "--T"),
 }
@@ -66,7 +69,7 @@ for name, (args, word) in bad.items():
 rc, out, err = run("mc", "--help")
 check("mc_help_exits_0_and_lists_options", rc == 0 and all(o in out for o in (
     "--T", "--Tmin", "--sweeps", "--therm", "--every", "--seed", "--threads", "--move", "--overrelax",
-    "--fields", "--refresh", "--checkpoint", "--checkpoint-every", "--resume", "--progress", "--quiet",
+    "--fields", "--refresh", "--clock-near", "clock", "--checkpoint", "--checkpoint-every", "--resume", "--progress", "--quiet",
     "--poisson-shear", "--preset", "--kernel")), err)
 
 rc, out, err = run("--help")
@@ -113,6 +116,23 @@ for kernel in ("elastic", "dipolar"):
         r = rows(out)[0]
         ok = abs(r["U"] - 1 / 8) < 4 * r["dU"] and r["dU"] < 0.05
     check(f"mc_{kernel}_binder_at_infinite_T_is_one_over_N", ok, out + err)
+
+# The clock sweep (--fields clock): the infinite-temperature Binder cumulant 1/N as above (z = 4), with
+# every pair through the filter (--clock-near 0) and the automatic near set; --clock-near given before
+# --fields is kept; the clock run differs from the delayed one (another chain) and is reproducible.
+for near in ("0", "-1"):
+    rc, out, err = run("mc", *TINY, "--clock-near", near, "--fields", "clock", "--T", "1e6", "--sweeps", "4000",
+                       "--therm", "10", "--csv")
+    ok = rc == 0
+    if ok:
+        r = rows(out)[0]
+        ok = abs(r["U"] - 1 / 8) < 4 * r["dU"] and r["dU"] < 0.05 and 0 < r["accept"] <= 1
+    check(f"mc_clock_near_{near}_binder_at_infinite_T_is_one_over_N", ok, out + err)
+rk1 = run(*base, "--csv", "--seed", "7", "--fields", "clock", "--clock-near", "3")
+rk2 = run(*base, "--csv", "--seed", "7", "--fields", "clock", "--clock-near", "3")
+rd = run(*base, "--csv", "--seed", "7")
+check("mc_clock_is_reproducible_and_not_the_delayed_chain",
+      rk1[0] == 0 and rk1[1] == rk2[1] and rk1[1] != rd[1] and len(rows(rk1[1])) == 3, rk1[1] + rk1[2])
 
 # Progress: lines on a non-terminal stderr only with --progress; none by default or with --quiet.
 rc1, out1, err1 = run(*[a for a in base if a != "--quiet"], "--progress")

@@ -1,0 +1,347 @@
+/*
+ * The clock (factorized-Metropolis) move's tables and filter (issue 13; docs/sampler.md, "The clock
+ * sweep"; Michel, Tan and Deng, PRE 99, 010105(R) (2019)).
+ *
+ * Split of the site target. For site m (basis b) the pair partners j ≠ m are indexed by entries
+ * e = (b', x): partner basis b', cell displacement x = c_m − c_j (periodic: modulo L; open:
+ * −L < x_i < L, partners outside the cluster are "phantoms"). The table is translation invariant,
+ * so the entries, their blocks T_e = T(r_m − r_j) and spectral norms ‖T_e‖₂ depend on b only. The
+ * self-image (b, 0) is not an entry: T(0) is exact in the site target's A (sampler_internal.h).
+ * Entries are sorted by ‖T_e‖₂ (descending); the first K form the NEAR set, whose field
+ *     h_near = Σ_{e near} T_e s_{j(e)}
+ * enters the proposal's site target exactly; the rest is FAR and enters only through the filter
+ *     P_far(s_m → s') = Π_{e far} min(1, exp(−β ΔE_e)),   ΔE_e = −E0 δᵀ T_e s_j,  δ = s' − s_m.
+ * Each factor f(x) = min(1, e^{−x}) has f(x)/f(−x) = e^{−x}, so (proposal MH of the near target) ×
+ * P_far satisfies detailed balance with respect to the full target.
+ *
+ * The filter as a thinned Poisson process (no loop over the far partners): with the Cauchy–Schwarz
+ * bound λ_e = β E0 |δ| ‖T_e‖₂ ≥ β ΔE_e⁺ (|s_j| = 1), draw events of a Poisson process of total rate
+ * Λ = β E0 |δ| S_far(b), S_far(b) = Σ_{e far} ‖T_e‖₂, each landing on entry e with probability
+ * λ_e/Λ (Walker alias table, gsl_ran_discrete), and reject the move at an event with probability
+ * β ΔE_e⁺/λ_e. The events at e form independent Poisson processes of rate λ_e; the rejecting ones of
+ * rate β ΔE_e⁺; so P(no rejection) = Π_e exp(−β ΔE_e⁺) = P_far exactly, with no de-duplication.
+ * A phantom entry never rejects (ΔE = 0). Cost: O(Λ) expected events per move.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_randist.h>
+
+#include "lattice/lattice_internal.h"
+#include "sampler_internal.h"
+
+/* One pair entry of a source basis site. */
+typedef struct clock_entry {
+    double norm; /* ‖T_e‖₂ */
+    size_t off;  /* offset of the packed block T_e = T(r_m − r_j) in lat->ttab */
+    int bp;      /* partner basis b' */
+    int x[3];    /* c_m − c_j */
+} clock_entry;
+
+/* The entries of one source basis site: near[0..nnear) then far[0..nfar) (one array, sorted). */
+typedef struct clock_basis {
+    clock_entry *e;
+    size_t nnear, nfar;
+    double s_far;              /* S_far = Σ_far ‖T_e‖₂ */
+    gsl_ran_discrete_t *alias; /* over the far entries, ∝ ‖T_e‖₂ (NULL when S_far = 0) */
+} clock_basis;
+
+struct vs__clock {
+    const struct vs_lattice *lat;
+    int nb, nc;
+    int idx[VS__LAT_MAXNC * VS__LAT_MAXNC]; /* packed index of (a, b) */
+    clock_basis *basis;
+};
+
+/* Spectral norm of the symmetric packed block p (nc×nc): max |eigenvalue|. */
+static double block_norm(int nc, const int *idx, const double *p, gsl_matrix *a, gsl_vector *ev,
+                         gsl_eigen_symm_workspace *w)
+{
+    for (int i = 0; i < nc; i++)
+        for (int j = 0; j < nc; j++)
+            gsl_matrix_set(a, (size_t)i, (size_t)j, p[idx[i * nc + j]]);
+    gsl_eigen_symm(a, ev, w);
+    double n = 0.0;
+    for (int i = 0; i < nc; i++)
+        n = fmax(n, fabs(gsl_vector_get(ev, (size_t)i)));
+    /* a bound must bound: the eigen-solve's relative error is O(nc ε), so 1e-12 makes
+     * λ_e ≥ β ΔE_e⁺ hold strictly (any larger bound is exact too, it only adds events) */
+    return n * (1.0 + 1e-12);
+}
+
+static int entry_cmp(const void *pa, const void *pb)
+{
+    const clock_entry *a = pa, *b = pb;
+    if (a->norm != b->norm)
+        return a->norm > b->norm ? -1 : 1;
+    /* ties: by partner basis, then displacement (a fixed order whatever qsort does) */
+    if (a->bp != b->bp)
+        return a->bp < b->bp ? -1 : 1;
+    for (int i = 0; i < 3; i++)
+        if (a->x[i] != b->x[i])
+            return a->x[i] < b->x[i] ? -1 : 1;
+    return 0;
+}
+
+/* The cost model of the automatic near set (docs/sampler.md, "The clock sweep"), in units of one
+ * near block product: a move costs about C0 (the proposal: site target, vMF draw) + K (the near
+ * field) + KAPPA·Λ̄ (at most Λ̄ = √2 β E0 S_far(K) filter events, ⟨|δ|⟩ ≈ √2, each an alias draw, two
+ * variates, the partner's address and a δᵀT s_j product), and it is accepted by the far filter with
+ * probability about exp(−γ_n β E0 S_far(K)), γ_n = GAMMA_N/n: fitted to the acceptances of heat bath +
+ * over-relaxation at 1.1 T_c (Luttinger–Tisza) on the sc lattice, L = 16, K = 0 … 728: −ln P_acc /
+ * (β E0 S_far) = 0.16–0.20 (dipolar, n = 3) and 0.09–0.10 (elastic, n = 6). The automatic K
+ * minimises the cost per accepted move, (C0 + K + KAPPA Λ̄) exp(γ_n β E0 S_far(K)). */
+#define VS__CLOCK_C0      30.0
+#define VS__CLOCK_KAPPA   3.0
+#define VS__CLOCK_GAMMA_N 0.55
+
+/* All entries of source basis b into e[] (count returned through *n). */
+static void list_entries(const struct vs_lattice *l, int b, clock_entry *e, size_t *n)
+{
+    const vs__geom *g = &l->geo;
+    size_t k = 0;
+    for (int bp = 0; bp < g->nb; bp++) {
+        size_t p = g->nb == 1 ? 0 : (size_t)vs__pack_index(g->nb, b, bp);
+        for (int d0 = 0; d0 < g->g[0]; d0++)
+            for (int d1 = 0; d1 < g->g[1]; d1++)
+                for (int d2 = 0; d2 < g->g[2]; d2++) {
+                    int d[3] = {d0, d1, d2}, x[3], skip = 0;
+                    for (int i = 0; i < 3; i++) {
+                        x[i] = d[i];
+                        if (g->open) { /* x ∈ (−L, L): d < L → x = d; d > L → x = d − 2L; d = L: none */
+                            skip |= d[i] == g->L[i];
+                            x[i] = d[i] < g->L[i] ? d[i] : d[i] - g->g[i];
+                        }
+                    }
+                    if (skip || (bp == b && x[0] == 0 && x[1] == 0 && x[2] == 0))
+                        continue;
+                    /* the address of table_block in sampler.c: disp = sign·x mod g, sign = +1 iff b ≤ b' */
+                    int sign = b <= bp ? 1 : -1;
+                    size_t disp = 0;
+                    for (int i = 0; i < 3; i++) {
+                        int y = (sign * x[i]) % g->g[i];
+                        y += y < 0 ? g->g[i] : 0;
+                        disp = disp * (size_t)g->g[i] + (size_t)y;
+                    }
+                    e[k].off = (p * g->ngrid + disp) * (size_t)l->npack;
+                    e[k].bp = bp;
+                    memcpy(e[k].x, x, sizeof x);
+                    k++;
+                }
+    }
+    *n = k;
+}
+
+void vs__clock_free(vs__clock *c)
+{
+    if (c == NULL)
+        return;
+    for (int b = 0; c->basis && b < c->nb; b++) {
+        vs__free(c->basis[b].e);
+        if (c->basis[b].alias)
+            gsl_ran_discrete_free(c->basis[b].alias);
+    }
+    vs__free(c->basis);
+    vs__free(c);
+}
+
+/* Number of near entries: `near` ≥ 0 as given (at most n); −1 automatic: the K of least cost per
+ * accepted move at β_max (the cost model above; entries sorted, so the near set is a prefix). tail[k]
+ * = Σ_{k' ≥ k} ‖T_k'‖₂ (n + 1 values). */
+static size_t near_count(const double *tail, size_t n, int nc, double beta_max, double e0, long near)
+{
+    if (near >= 0)
+        return (size_t)near < n ? (size_t)near : n;
+    double gamma = VS__CLOCK_GAMMA_N / nc, best = INFINITY;
+    size_t kbest = 0;
+    for (size_t k = 0; k <= n; k++) {
+        double bs = beta_max * e0 * tail[k];
+        double f = (VS__CLOCK_C0 + (double)k + VS__CLOCK_KAPPA * 1.4142135623730951 * bs) * exp(gamma * bs);
+        if (f < best) {
+            best = f;
+            kbest = k;
+        }
+    }
+    return kbest;
+}
+
+int vs__clock_create(const struct vs_lattice *l, double beta_max, long near, vs__clock **out)
+{
+    *out = NULL;
+    int st = VS_OK;
+    vs__clock *c = vs__calloc(1, sizeof *c, &st);
+    if (c == NULL)
+        return st;
+    c->lat = l;
+    c->nb = l->geo.nb;
+    c->nc = l->nc;
+    for (int a = 0; a < c->nc; a++)
+        for (int b = 0; b < c->nc; b++)
+            c->idx[a * c->nc + b] = vs__pack_index(c->nc, a, b);
+    c->basis = vs__calloc((size_t)c->nb, sizeof *c->basis, &st);
+    size_t cap = (size_t)c->nb * l->geo.ngrid;
+    gsl_matrix *a = gsl_matrix_alloc((size_t)c->nc, (size_t)c->nc);
+    gsl_vector *ev = gsl_vector_alloc((size_t)c->nc);
+    gsl_eigen_symm_workspace *w = gsl_eigen_symm_alloc((size_t)c->nc);
+    double *p = vs__calloc(cap + 1, sizeof *p, &st);
+    if (st == VS_OK && (a == NULL || ev == NULL || w == NULL))
+        st = vs__error(VS_ENOMEM, "vs_sampler_create: out of memory (clock tables)");
+    for (int b = 0; st == VS_OK && b < c->nb; b++) {
+        clock_basis *cb = &c->basis[b];
+        size_t n;
+        cb->e = vs__calloc(cap, sizeof *cb->e, &st);
+        if (st != VS_OK)
+            break;
+        list_entries(l, b, cb->e, &n);
+        for (size_t k = 0; k < n; k++)
+            cb->e[k].norm = block_norm(c->nc, c->idx, l->ttab + cb->e[k].off, a, ev, w);
+        qsort(cb->e, n, sizeof *cb->e, entry_cmp);
+        /* tail sums, smallest first (less round-off): p[k] = Σ_{k' ≥ k} ‖T_k'‖₂ */
+        p[n] = 0.0;
+        for (size_t k = n; k-- > 0;)
+            p[k] = p[k + 1] + cb->e[k].norm;
+        cb->nnear = near_count(p, n, c->nc, beta_max, l->opt.e0, near);
+        cb->nfar = n - cb->nnear;
+        cb->s_far = p[cb->nnear];
+        for (size_t k = cb->nnear; k < n; k++)
+            p[k - cb->nnear] = cb->e[k].norm;
+        if (cb->s_far > 0.0) {
+            cb->alias = gsl_ran_discrete_preproc(cb->nfar, p);
+            if (cb->alias == NULL)
+                st = vs__error(VS_ENOMEM, "vs_sampler_create: out of memory (clock alias table)");
+        }
+    }
+    vs__free(p);
+    gsl_matrix_free(a);
+    gsl_vector_free(ev);
+    if (w)
+        gsl_eigen_symm_free(w);
+    if (st != VS_OK) {
+        vs__clock_free(c);
+        return st;
+    }
+    *out = c;
+    return VS_OK;
+}
+
+/* Site index of the partner of entry e for the site with cell cm, or (size_t)−1 for a phantom
+ * (open cluster, partner outside). */
+static inline size_t partner(const vs__geom *g, const int *cm, const clock_entry *e)
+{
+    size_t j = 0;
+    for (int i = 0; i < 3; i++) {
+        int y = cm[i] - e->x[i];
+        if (g->open) {
+            if (y < 0 || y >= g->L[i])
+                return (size_t)-1;
+        } else {
+            y += y < 0 ? g->L[i] : 0;
+            y -= y >= g->L[i] ? g->L[i] : 0;
+        }
+        j = j * (size_t)g->L[i] + (size_t)y;
+    }
+    return j * (size_t)g->nb + (size_t)e->bp;
+}
+
+size_t vs__clock_nnear(const vs__clock *c, int b)
+{
+    return c->basis[b].nnear;
+}
+
+size_t vs__clock_nfar(const vs__clock *c, int b)
+{
+    return c->basis[b].nfar;
+}
+
+double vs__clock_far_norm(const vs__clock *c, int b)
+{
+    return c->basis[b].s_far;
+}
+
+void vs__clock_far_entry(const vs__clock *c, int b, size_t k, int *bp, int *x, double *norm)
+{
+    const clock_entry *e = &c->basis[b].e[c->basis[b].nnear + k];
+    *bp = e->bp;
+    memcpy(x, e->x, sizeof e->x);
+    *norm = e->norm;
+}
+
+size_t vs__clock_far_draw(const vs__clock *c, gsl_rng *r, int b)
+{
+    return gsl_ran_discrete(r, c->basis[b].alias);
+}
+
+void vs__clock_near_field(const vs__clock *c, const double *spins, const int *cm, double *h)
+{
+    const struct vs_lattice *l = c->lat;
+    const clock_basis *cb = &c->basis[cm[3]];
+    int nc = c->nc;
+    for (int a = 0; a < nc; a++)
+        h[a] = 0.0;
+    if (nc == 6) { /* the elastic kernel: packed offsets spelled out, accumulators in registers */
+        double h0 = 0.0, h1 = 0.0, h2 = 0.0, h3 = 0.0, h4 = 0.0, h5 = 0.0;
+        for (size_t k = 0; k < cb->nnear; k++) {
+            size_t j = partner(&l->geo, cm, &cb->e[k]);
+            if (j == (size_t)-1)
+                continue;
+            const double *t = l->ttab + cb->e[k].off, *d = spins + 6 * j;
+            h0 += t[0] * d[0] + t[1] * d[1] + t[2] * d[2] + t[3] * d[3] + t[4] * d[4] + t[5] * d[5];
+            h1 += t[1] * d[0] + t[6] * d[1] + t[7] * d[2] + t[8] * d[3] + t[9] * d[4] + t[10] * d[5];
+            h2 += t[2] * d[0] + t[7] * d[1] + t[11] * d[2] + t[12] * d[3] + t[13] * d[4] + t[14] * d[5];
+            h3 += t[3] * d[0] + t[8] * d[1] + t[12] * d[2] + t[15] * d[3] + t[16] * d[4] + t[17] * d[5];
+            h4 += t[4] * d[0] + t[9] * d[1] + t[13] * d[2] + t[16] * d[3] + t[18] * d[4] + t[19] * d[5];
+            h5 += t[5] * d[0] + t[10] * d[1] + t[14] * d[2] + t[17] * d[3] + t[19] * d[4] + t[20] * d[5];
+        }
+        h[0] = h0, h[1] = h1, h[2] = h2, h[3] = h3, h[4] = h4, h[5] = h5;
+        return;
+    }
+    for (size_t k = 0; k < cb->nnear; k++) {
+        size_t j = partner(&l->geo, cm, &cb->e[k]);
+        if (j == (size_t)-1)
+            continue;
+        const double *t = l->ttab + cb->e[k].off, *sj = spins + (size_t)nc * j;
+        for (int a = 0; a < nc; a++)
+            for (int b = 0; b < nc; b++)
+                h[a] += t[c->idx[a * nc + b]] * sj[b];
+    }
+}
+
+int vs__clock_far_filter(const vs__clock *c, gsl_rng *r, double beta, const double *spins, const int *cm,
+                         const double *d)
+{
+    const struct vs_lattice *l = c->lat;
+    const clock_basis *cb = &c->basis[cm[3]];
+    int nc = c->nc;
+    double dn = 0.0;
+    for (int a = 0; a < nc; a++)
+        dn += d[a] * d[a];
+    dn = sqrt(dn);
+    /* Λ = β E0 |δ| S_far; the rejection probability at e is β ΔE_e⁺/λ_e = (−δᵀT_e s_j)⁺/(|δ| ‖T_e‖₂) */
+    double lambda = beta * l->opt.e0 * dn * cb->s_far;
+    if (!(lambda > 0.0))
+        return 1;
+    double t = 0.0;
+    for (;;) {
+        t += gsl_ran_exponential(r, 1.0);
+        if (!(t < lambda))
+            return 1;
+        const clock_entry *e = &cb->e[cb->nnear + gsl_ran_discrete(r, cb->alias)];
+        size_t j = partner(&l->geo, cm, e);
+        double u = gsl_rng_uniform(r); /* drawn for every event: the stream does not depend on j */
+        if (j == (size_t)-1)
+            continue;
+        const double *tb = l->ttab + e->off, *sj = spins + (size_t)nc * j;
+        double x = 0.0; /* δᵀ T_e s_j */
+        for (int a = 0; a < nc; a++) {
+            double y = 0.0;
+            for (int b = 0; b < nc; b++)
+                y += tb[c->idx[a * nc + b]] * sj[b];
+            x += d[a] * y;
+        }
+        if (-x > 0.0 && u * dn * e->norm < -x)
+            return 0;
+    }
+}
