@@ -97,6 +97,15 @@ static int copy_options(const vs_sampler_options *opt, vs_sampler_options **out)
             (st = vs_sampler_options_set(*out, key, v)) != VS_OK)
             return vs__mpi_core_error(st, "vs_mpi_sampler_create");
     }
+    /* The clock kind's automatic near set is chosen at the coldest temperature of the sampler's own
+     * ladder: the one-replica samplers of the ranks would each choose another one. */
+    double fields, near;
+    if (vs_sampler_options_get(*out, VS_SAMPLER_OPT_FIELDS, &fields) != VS_OK ||
+        vs_sampler_options_get(*out, VS_SAMPLER_OPT_CLOCK_NEAR, &near) != VS_OK)
+        return vs__mpi_core_error(VS_EINVAL, "vs_mpi_sampler_create");
+    VS__MPI_RETURN_IF(fields == VS_SAMPLER_CLOCK && near < 0.0, VS_EINVAL,
+                      "vs_mpi_sampler_create: the clock kind needs an explicit VS_SAMPLER_OPT_CLOCK_NEAR "
+                      "(the automatic near set depends on the coldest temperature of a sampler's ladder)");
     return VS_OK;
 }
 

@@ -202,6 +202,18 @@ static int run_bad(void)
           "create with a NaN temperature: VS_EINVAL");
     check(vs_mpi_sampler_create(MPI_COMM_WORLD, lat, 0, ladder, SEED, NULL, &mp) == VS_EINVAL,
           "create with nrep = 0: VS_EINVAL");
+    vs_sampler_options *clk = NULL; /* the clock kind with the automatic near set (ladder-dependent) */
+    vs_sampler_options_create(&clk);
+    vs_sampler_options_set(clk, VS_SAMPLER_OPT_FIELDS, VS_SAMPLER_CLOCK);
+    check(vs_mpi_sampler_create(MPI_COMM_WORLD, lat, R, ladder, SEED, clk, &mp) == VS_EINVAL && mp == NULL &&
+              strstr(vs_mpi_last_error(), "VS_SAMPLER_OPT_CLOCK_NEAR") != NULL,
+          "create with the clock kind and the automatic near set: VS_EINVAL (\"%s\")", vs_mpi_last_error());
+    vs_sampler_options_set(clk, VS_SAMPLER_OPT_CLOCK_NEAR, 6);
+    check(vs_mpi_sampler_create(MPI_COMM_WORLD, lat, R, ladder, SEED, clk, &mp) == VS_OK && mp != NULL,
+          "create with the clock kind and an explicit near set: VS_OK");
+    vs_mpi_sampler_free(mp);
+    mp = NULL;
+    vs_sampler_options_free(clk);
     if (nranks > 1)
         check(vs_mpi_sampler_create(MPI_COMM_WORLD, lat, nranks - 1, ladder, SEED, NULL, &mp) == VS_EINVAL,
               "create with fewer replicas than ranks: VS_EINVAL");

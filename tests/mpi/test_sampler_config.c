@@ -41,7 +41,10 @@ static vs_sampler_options *options(int move, int fields, int refresh)
     assert_int_equal(vs_sampler_options_create(&o), VS_OK);
     assert_int_equal(vs_sampler_options_set(o, VS_SAMPLER_OPT_MOVE, move), VS_OK);
     assert_int_equal(vs_sampler_options_set(o, VS_SAMPLER_OPT_FIELDS, fields), VS_OK);
-    assert_int_equal(vs_sampler_options_set(o, VS_SAMPLER_OPT_REFRESH, refresh), VS_OK);
+    if (fields == VS_SAMPLER_CLOCK) /* refresh < 0: the clock kind's near count −refresh */
+        assert_int_equal(vs_sampler_options_set(o, VS_SAMPLER_OPT_CLOCK_NEAR, -refresh), VS_OK);
+    else
+        assert_int_equal(vs_sampler_options_set(o, VS_SAMPLER_OPT_REFRESH, refresh), VS_OK);
     return o;
 }
 
@@ -149,6 +152,14 @@ static void test_exchanged_one_replica_ladder_equals_serial_sampler_metropolis(v
     check_ladder_equals_serial(VS_SAMPLER_METROPOLIS, VS_SAMPLER_DELAYED, 0);
 }
 
+static void test_exchanged_one_replica_ladder_equals_serial_sampler_clock(void **state)
+{
+    (void)state;
+    /* an explicit near set: the automatic one depends on the coldest temperature of each sampler's
+     * ladder, which differs between the serial sampler and the one-replica samplers */
+    check_ladder_equals_serial(VS_SAMPLER_HEATBATH, VS_SAMPLER_CLOCK, -6);
+}
+
 /* --------------------------------------------------------------- bad input */
 
 static void put64(unsigned char *p, uint64_t v)
@@ -232,6 +243,8 @@ static void test_bad_input_is_refused(void **state)
     expect_refused(t, good, bad, len, b1, b2, "N");
     put64(bad + 8 * 3, 1);
     expect_refused(t, good, bad, len, b1, b2, "field path");
+    put64(bad + 8 * 3, 2);
+    expect_refused(t, good, bad, len, b1, b2, "field path of the clock kind");
     put64(bad + 8 * 6, 3);
     expect_refused(t, good, bad, len, b1, b2, "label");
     putf(bad + 8 * wE, NAN);
@@ -289,6 +302,7 @@ int main(void)
         cmocka_unit_test(test_exchanged_one_replica_ladder_equals_serial_sampler_delayed),
         cmocka_unit_test(test_exchanged_one_replica_ladder_equals_serial_sampler_plain),
         cmocka_unit_test(test_exchanged_one_replica_ladder_equals_serial_sampler_metropolis),
+        cmocka_unit_test(test_exchanged_one_replica_ladder_equals_serial_sampler_clock),
         cmocka_unit_test(test_bad_input_is_refused),
     };
     return cmocka_run_group_tests_name("sampler_config", tests, NULL, NULL);

@@ -69,10 +69,12 @@ typedef struct vs_mpi_sampler vs_mpi_sampler;
  * @param lat the lattice of this rank. @param nrep replicas, 1 ≤ nrep ≤ 65536, at least n.
  * @param T `double[nrep]` temperatures, finite, > 0, strictly increasing. @param seed any value.
  * @param opt options, or NULL for the defaults (::VS_SAMPLER_OPT_THREADS has no effect: each rank
- *        sweeps its replicas one after the other).
+ *        sweeps its replicas one after the other). The clock kind (::VS_SAMPLER_CLOCK) needs an
+ *        explicit ::VS_SAMPLER_OPT_CLOCK_NEAR ≥ 0: its automatic near set depends on the coldest
+ *        temperature of a sampler's own ladder, which one-replica samplers do not share.
  * @param[out] out new handle on every rank, NULL on error.
  * @return ::VS_OK, ::VS_EINVAL (NULL, comm MPI_COMM_NULL, nrep out of range or < n, a bad ladder,
- *         arguments that differ between ranks), ::VS_EOVERFLOW (a configuration of more than
+ *         arguments that differ between ranks, the clock kind with the automatic near set), ::VS_EOVERFLOW (a configuration of more than
  *         2^34 bytes), ::VS_EUNSUPPORTED (unsigned long narrower than 64 bits), ::VS_ENOMEM,
  *         ::VS_ENUMERIC, ::VS_EIO (an MPI call failed). Collective.
  * @since 1.1
