@@ -58,16 +58,17 @@ stage "clang build (-Werror)" build-clang "-Dwerror=true -Dbench=false -Ddocs=di
   -- --no-suite interop
 
 # 4. libFuzzer: clang, static and instrumented library (top-level meson.build, fuzz section). The
-#    harnesses (tests/fuzz, tools/fuzz) are built whatever -Dtests says; the other tests are not needed.
+#    harnesses (tests/fuzz, tools/fuzz) are built whatever -Dtests says; the other tests are not needed
+#    (nor the MPI add-on: stages 2, 3 and 3b build and test it).
 stage "fuzz build (clang)" build-fuzz \
-  "-Dfuzz=true -Ddefault_library=static -Db_lundef=false -Dopenmp=disabled -Dfortran=disabled -Dbench=false -Dtests=false -Ddocs=disabled" \
+  "-Dfuzz=true -Ddefault_library=static -Db_lundef=false -Dopenmp=disabled -Dfortran=disabled -Dmpi=disabled -Dbench=false -Dtests=false -Ddocs=disabled" \
   CC=clang ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   -- --suite fuzz
 
 # 5. ThreadSanitizer: OpenMP off (libgomp is not instrumented), OpenBLAS serial (its own threads are
 #    invisible to TSan and only add noise); halt on the first race.
 stage "ThreadSanitizer build" build-tsan \
-  "-Db_sanitize=thread -Db_lundef=false -Dopenmp=disabled -Dfortran=disabled -Dtools=false -Dbench=false -Ddocs=disabled" \
+  "-Db_sanitize=thread -Db_lundef=false -Dopenmp=disabled -Dfortran=disabled -Dmpi=disabled -Dtools=false -Dbench=false -Ddocs=disabled" \
   OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
   -- --suite concurrency
 
