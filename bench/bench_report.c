@@ -52,6 +52,7 @@ static double peak_sse2(void)
     long n = 20000000;
     double t0 = bench_thread_cpu();
     for (long k = 0; k < n; k++)
+#pragma GCC unroll 12 /* the accumulators in registers at any optimisation level */
         for (int i = 0; i < 12; i++)
             acc[i] = acc[i] * x + y;
     double t = bench_thread_cpu() - t0;
@@ -73,6 +74,7 @@ __attribute__((target("avx2,fma"))) static double peak_fma(void)
     long n = 20000000;
     double t0 = bench_thread_cpu();
     for (long k = 0; k < n; k++)
+#pragma GCC unroll 12
         for (int i = 0; i < 12; i++)
             acc[i] = _mm256_fmadd_pd(acc[i], x, y);
     double t = bench_thread_cpu() - t0;
