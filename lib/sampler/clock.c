@@ -26,8 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_eigen.h>
-#include <gsl/gsl_matrix.h>
 #include <gsl/gsl_randist.h>
 
 #include "lattice/lattice_internal.h"
@@ -56,20 +54,19 @@ struct vs__clock {
     clock_basis *basis;
 };
 
-/* Spectral norm of the symmetric packed block p (nc×nc): max |eigenvalue|. */
-static double block_norm(int nc, const int *idx, const double *p, gsl_matrix *a, gsl_vector *ev,
-                         gsl_eigen_symm_workspace *w)
+/* Spectral norm of the symmetric packed block p (nc×nc): max |eigenvalue| (vs__sym_eigen, the
+ * library's one symmetric eigen-solver: LAPACK dsyev, no GSL error handler involved). */
+static int block_norm(int nc, const int *idx, const double *p, double *norm)
 {
+    double A[VS__LAT_MAXNC * VS__LAT_MAXNC], w[VS__LAT_MAXNC];
     for (int i = 0; i < nc; i++)
         for (int j = 0; j < nc; j++)
-            gsl_matrix_set(a, (size_t)i, (size_t)j, p[idx[i * nc + j]]);
-    gsl_eigen_symm(a, ev, w);
-    double n = 0.0;
-    for (int i = 0; i < nc; i++)
-        n = fmax(n, fabs(gsl_vector_get(ev, (size_t)i)));
+            A[i * nc + j] = p[idx[i * nc + j]];
+    VS_FORWARD_IF_ERROR(vs__sym_eigen(nc, A, w, NULL));
     /* a bound must bound: the eigen-solve's relative error is O(nc ε), so 1e-12 makes
      * λ_e ≥ β ΔE_e⁺ hold strictly (any larger bound is exact too, it only adds events) */
-    return n * (1.0 + 1e-12);
+    *norm = fmax(fabs(w[0]), fabs(w[nc - 1])) * (1.0 + 1e-12);
+    return VS_OK;
 }
 
 static int entry_cmp(const void *pa, const void *pb)
@@ -183,12 +180,7 @@ int vs__clock_create(const struct vs_lattice *l, double beta_max, long near, vs_
             c->idx[a * c->nc + b] = vs__pack_index(c->nc, a, b);
     c->basis = vs__calloc((size_t)c->nb, sizeof *c->basis, &st);
     size_t cap = (size_t)c->nb * l->geo.ngrid;
-    gsl_matrix *a = gsl_matrix_alloc((size_t)c->nc, (size_t)c->nc);
-    gsl_vector *ev = gsl_vector_alloc((size_t)c->nc);
-    gsl_eigen_symm_workspace *w = gsl_eigen_symm_alloc((size_t)c->nc);
     double *p = vs__calloc(cap + 1, sizeof *p, &st);
-    if (st == VS_OK && (a == NULL || ev == NULL || w == NULL))
-        st = vs__error(VS_ENOMEM, "vs_sampler_create: out of memory (clock tables)");
     for (int b = 0; st == VS_OK && b < c->nb; b++) {
         clock_basis *cb = &c->basis[b];
         size_t n;
@@ -196,8 +188,10 @@ int vs__clock_create(const struct vs_lattice *l, double beta_max, long near, vs_
         if (st != VS_OK)
             break;
         list_entries(l, b, cb->e, &n);
-        for (size_t k = 0; k < n; k++)
-            cb->e[k].norm = block_norm(c->nc, c->idx, l->ttab + cb->e[k].off, a, ev, w);
+        for (size_t k = 0; st == VS_OK && k < n; k++)
+            st = block_norm(c->nc, c->idx, l->ttab + cb->e[k].off, &cb->e[k].norm);
+        if (st != VS_OK)
+            break;
         qsort(cb->e, n, sizeof *cb->e, entry_cmp);
         /* tail sums, smallest first (less round-off): p[k] = Σ_{k' ≥ k} ‖T_k'‖₂ */
         p[n] = 0.0;
@@ -215,10 +209,6 @@ int vs__clock_create(const struct vs_lattice *l, double beta_max, long near, vs_
         }
     }
     vs__free(p);
-    gsl_matrix_free(a);
-    gsl_vector_free(ev);
-    if (w)
-        gsl_eigen_symm_free(w);
     if (st != VS_OK) {
         vs__clock_free(c);
         return st;
