@@ -69,11 +69,25 @@ static int block_norm(int nc, const int *idx, const double *p, double *norm)
     return VS_OK;
 }
 
+/* The sort key of a norm: the norm rounded to 30 significant bits. Blocks related by a lattice
+ * symmetry have equal norms mathematically, but the eigen-solver's last bits depend on the BLAS
+ * library's thread count (OpenBLAS: OPENBLAS_NUM_THREADS / OMP_NUM_THREADS); sorting by the exact
+ * norm would then order such ties, and so the near set and the alias tables, differently from one
+ * process to the next. Rounded, ties stay ties and fall to the fixed order below. (The bounds
+ * themselves keep the exact norms.) */
+static double norm_key(double x)
+{
+    int e;
+    double m = frexp(x, &e);
+    return ldexp(nearbyint(ldexp(m, 30)), e - 30);
+}
+
 static int entry_cmp(const void *pa, const void *pb)
 {
     const clock_entry *a = pa, *b = pb;
-    if (a->norm != b->norm)
-        return a->norm > b->norm ? -1 : 1;
+    double ka = norm_key(a->norm), kb = norm_key(b->norm);
+    if (ka != kb)
+        return ka > kb ? -1 : 1;
     /* ties: by partner basis, then displacement (a fixed order whatever qsort does) */
     if (a->bp != b->bp)
         return a->bp < b->bp ? -1 : 1;

@@ -133,6 +133,17 @@ rk2 = run(*base, "--csv", "--seed", "7", "--fields", "clock", "--clock-near", "3
 rd = run(*base, "--csv", "--seed", "7")
 check("mc_clock_is_reproducible_and_not_the_delayed_chain",
       rk1[0] == 0 and rk1[1] == rk2[1] and rk1[1] != rd[1] and len(rows(rk1[1])) == 3, rk1[1] + rk1[2])
+# ... and does not depend on the BLAS library's thread count: the block norms come from LAPACK,
+# whose last bits change with OpenBLAS's threads; the near set and the alias tables must not (their
+# order used to follow those bits: another chain under OPENBLAS_NUM_THREADS=2, and under mpiexec).
+blas = []
+for nt in ("1", "2"):
+    p = subprocess.run([exe, *base, "--csv", "--seed", "7", "--fields", "clock", "--clock-near", "6"],
+                       capture_output=True, text=True, timeout=120, cwd=scratch,
+                       env=dict(os.environ, OPENBLAS_NUM_THREADS=nt, OMP_NUM_THREADS=nt))
+    blas.append((p.returncode, p.stdout))
+check("mc_clock_chain_does_not_depend_on_blas_threads",
+      blas[0][0] == 0 and blas[0] == blas[1] and len(rows(blas[0][1])) == 3, f"{blas}")
 
 # Progress: lines on a non-terminal stderr only with --progress; none by default or with --quiet.
 rc1, out1, err1 = run(*[a for a in base if a != "--quiet"], "--progress")
