@@ -122,7 +122,9 @@ static void check_tables(const vs_lattice *lat, int open, const char *label)
             int bp, x[3], cm[3], cj[3];
             double nrm, T[256];
             vs__clock_far_entry(c0, b, k, &bp, x, &nrm);
-            assert_true(nrm <= prev); /* sorted, descending */
+            /* sorted, descending, to 30 significant bits (clock.c's norm_key: ties of the exact norms
+             * differ in their last bits with the BLAS library's thread count) */
+            assert_true(nrm <= prev * (1.0 + 0x1p-29));
             prev = nrm;
             for (int i = 0; i < 3; i++) {
                 assert_true(open ? (x[i] > -L[i] && x[i] < L[i]) : (x[i] >= 0 && x[i] < L[i]));
