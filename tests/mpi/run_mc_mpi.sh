@@ -8,7 +8,8 @@
 # CASE serial_no_mpi: a plain run never initialises MPI (with an MCA setting under which MPI_Init
 #   fails, shown by the same setting failing under mpiexec, it still runs and prints the same output);
 # CASE refusals: a serial checkpoint is refused under mpiexec and an MPI one without it (exit 2, clear
-#   message); --fields clock without --clock-near under mpiexec is a usage error (exit 2).
+#   message); --fields clock without --clock-near under mpiexec is a usage error (exit 2);
+# CASE signal_np2: SIGTERM to one of 2 ranks checkpoints collectively, exits 143, and resumes exactly.
 set -u
 V=$1 MPIEXEC=$2 MPIARGS=$3 CASE=$4
 D=$(mktemp -d "${TMPDIR:-/tmp}/voigtspin-mc-mpi.XXXXXX") || exit 1
@@ -63,6 +64,29 @@ refusals)
     mpirun_ 2 "$V" $A --sweeps 20 --csv --fields clock > out 2> err
     [ $? -ne 0 ] && [ ! -s out ] && grep -q -- "--clock-near" err || fail "clock without --clock-near: $(cat err)"
     echo "OK: checkpoint kind mismatches and the automatic clock near set are refused"
+    ;;
+signal_np2)
+    # SIGTERM to one rank (not to mpiexec): every rank stops after the same sweep, the checkpoint is
+    # written collectively, every rank exits 143; resumed on 1 rank to a few sweeps beyond the stop, the
+    # output equals the uninterrupted serial run of that length.
+    "$MPIEXEC" -n 2 $MPIARGS "$V" $A --sweeps 100000000 --csv --checkpoint sig.ck > out 2> err &
+    p=$!
+    sleep 1
+    r=$(ps -o pid= -o comm= --ppid "$p" | awk '$2 == "voigtspin" { pid = $1 } END { print pid }')
+    [ -n "$r" ] || fail "no rank process under mpiexec"
+    kill -TERM $r
+    wait $p
+    rc=$?
+    [ $rc -eq 143 ] || fail "mpiexec exit $rc after SIGTERM to one rank (want 143): $(cat err)"
+    [ ! -s out ] || fail "output after an interrupted run"
+    done=$(sed -n 's/.*stopped by signal 15 after sweep \([0-9]*\) of.*/\1/p' err)
+    [ -n "$done" ] || fail "no 'stopped by signal' message: $(cat err)"
+    [ "$(grep -c 'stopped by signal' err)" -eq 1 ] || fail "the message is not printed by rank 0 alone"
+    more=$((done - 20 + 30))
+    mpirun_ 1 "$V" $A --sweeps $more --csv --checkpoint sig.ck --resume > resumed.csv || fail "resume on 1 rank"
+    "$V" $A --sweeps $more --csv > serial.csv || fail "serial run"
+    cmp serial.csv resumed.csv || fail "interrupted on 2 ranks at sweep $done, resumed on 1: differs"
+    echo "OK: SIGTERM on one rank: collective checkpoint at sweep $done, exit 143, resumed = uninterrupted"
     ;;
 *) fail "unknown case $CASE" ;;
 esac
