@@ -66,6 +66,12 @@ static void mc_help(FILE *fp)
         "round trips. Ctrl-C (or SIGTERM) stops between sweeps, writes the checkpoint and exits\n"
         "128 + signal (130 for Ctrl-C); a second Ctrl-C stops at once.\n\n%s",
         cli_lattice_help, cli_material_help);
+#ifdef VS_HAVE_MPI
+    fputs("\nUnder mpiexec/mpirun (built with the MPI add-on): the ladder is spread over the ranks, the output\n"
+          "is the serial run's (rank 0 prints); --fields clock needs --clock-near; checkpoints are a\n"
+          "manifest plus one file per replica, resumable under mpiexec on any number of ranks (docs/cli.md).\n",
+          fp);
+#endif
 }
 
 /* ---- options ----------------------------------------------------------------------------------- */
