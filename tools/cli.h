@@ -170,6 +170,14 @@ void cli_signals(struct sigaction *old_int, struct sigaction *old_term);
 /* Seconds on a monotonic clock. */
 double cli_clock(void);
 
+#ifdef VS_HAVE_MPI
+/* The program built with the MPI add-on (tools/meson.build): cli_mpi is 1 when it was launched by
+ * mpiexec (cli_mpi_launched(): OMPI_COMM_WORLD_SIZE, PMI_SIZE or PMIX_RANK set) and main() has
+ * initialised MPI; 0 otherwise (then MPI is never touched). */
+extern int cli_mpi;
+int cli_mpi_launched(void);
+#endif
+
 /* Subcommands (tools/cmd_*.c). Each takes argv[0] = its own name. */
 int cmd_elastic(int argc, char **argv);
 int cmd_coupling(int argc, char **argv);

@@ -66,6 +66,12 @@ static void mc_help(FILE *fp)
         "round trips. Ctrl-C (or SIGTERM) stops between sweeps, writes the checkpoint and exits\n"
         "128 + signal (130 for Ctrl-C); a second Ctrl-C stops at once.\n\n%s",
         cli_lattice_help, cli_material_help);
+#ifdef VS_HAVE_MPI
+    fputs("\nUnder mpiexec/mpirun (built with the MPI add-on): the ladder is spread over the ranks, the output\n"
+          "is the serial run's (rank 0 prints); --fields clock needs --clock-near; checkpoints are a\n"
+          "manifest plus one file per replica, resumable under mpiexec on any number of ranks (docs/cli.md).\n",
+          fp);
+#endif
 }
 
 /* ---- options ----------------------------------------------------------------------------------- */
@@ -472,7 +478,8 @@ static int mc_results(const vs_sampler *s, int nc, cli_table *t)
 
 /* ---- the run ------------------------------------------------------------------------------------- */
 
-static int mc_sampler(const cli_mc *o, const vs_lattice *lat, vs_sampler **out)
+/* The sampler options of the command line (*opt to free with vs_sampler_options_free()). */
+static int mc_options(const cli_mc *o, vs_sampler_options **optp)
 {
     vs_sampler_options *opt = NULL;
     int st = vs_sampler_options_create(&opt);
@@ -490,6 +497,14 @@ static int mc_sampler(const cli_mc *o, const vs_lattice *lat, vs_sampler **out)
     for (size_t k = 0; k < sizeof set / sizeof set[0] && st == VS_OK; k++)
         if (set[k].v >= 0)
             st = vs_sampler_options_set(opt, set[k].key, (double)set[k].v);
+    *optp = opt;
+    return st;
+}
+
+static int mc_sampler(const cli_mc *o, const vs_lattice *lat, vs_sampler **out)
+{
+    vs_sampler_options *opt = NULL;
+    int st = mc_options(o, &opt);
     if (st == VS_OK)
         st = vs_sampler_create(lat, o->nT, o->T, (unsigned long)o->seed, opt, out);
     vs_sampler_options_free(opt);
@@ -596,14 +611,42 @@ static int mc_interrupted(const cli_mc *o, const vs_sampler *s, long long done, 
     return 128 + sig;
 }
 
-/* Checks on the files before the run: --resume needs the checkpoint, a new run must not overwrite one. */
-static int mc_check_files(const cli_mc *o)
+/* The kind of checkpoint in path: 1 a serial one (vs_sampler_save(): magic bytes 0x89 "VSCKPT\\n"),
+ * 2 an MPI manifest (vs_mpi_sampler_save(): "libvoigtspin_mpi manifest"), 0 neither or unreadable. */
+static int mc_checkpoint_kind(const char *path)
+{
+    static const char serial[8] = {'\x89', 'V', 'S', 'C', 'K', 'P', 'T', '\n'};
+    static const char mpi[] = "libvoigtspin_mpi manifest";
+    char head[sizeof mpi] = {0};
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return 0;
+    size_t n = fread(head, 1, sizeof head - 1, fp);
+    fclose(fp);
+    if (n >= sizeof serial && memcmp(head, serial, sizeof serial) == 0)
+        return 1;
+    if (n == sizeof mpi - 1 && memcmp(head, mpi, sizeof mpi - 1) == 0)
+        return 2;
+    return 0;
+}
+
+/* Checks on the files before the run: --resume needs the checkpoint (of this kind: mpi = 1 under
+ * mpiexec), a new run must not overwrite one. */
+static int mc_check_files(const cli_mc *o, int mpi)
 {
     if (o->checkpoint == NULL)
         return 0;
     if (o->resume && access(o->checkpoint, R_OK) != 0)
         return cli_usage_error("option --resume: cannot read the checkpoint '%s': %s", o->checkpoint,
                                strerror(errno));
+    if (o->resume && !mpi && mc_checkpoint_kind(o->checkpoint) == 2)
+        return cli_usage_error("option --resume: '%s' was written by `voigtspin mc` under mpiexec (a manifest "
+                               "and one file per replica): resume it under mpiexec (any number of ranks)",
+                               o->checkpoint);
+    if (o->resume && mpi && mc_checkpoint_kind(o->checkpoint) == 1)
+        return cli_usage_error("option --resume: '%s' was written by a serial `voigtspin mc` (one file): "
+                               "resume it without mpiexec",
+                               o->checkpoint);
     if (!o->resume && access(o->checkpoint, F_OK) == 0)
         return cli_usage_error(
             "option --checkpoint: '%s' exists; add --resume to continue that run, or remove it",
@@ -620,7 +663,7 @@ static int mc_run(const cli_mc *o, int argc, char **argv)
     long long done = 0, total = o->therm + o->sweeps;
     struct sigaction old_int, old_term;
     cli_signals(&old_int, &old_term); /* from here on a signal stops the run cleanly */
-    int rc = mc_check_files(o);
+    int rc = mc_check_files(o, 0);
     if (rc == 0 && o->output && (rc = cli_file_open(&f, o->output)) == 0)
         t.fp = f.fp;
     if (rc == 0) {
@@ -655,6 +698,282 @@ static int mc_run(const cli_mc *o, int argc, char **argv)
     return rc;
 }
 
+#ifdef VS_HAVE_MPI
+/* ---- under mpiexec (docs/cli.md, "mc under mpirun") ---------------------------------------------
+ *
+ * The same run with the ladder spread over the ranks of MPI_COMM_WORLD (vs_mpi_sampler, bit-identical
+ * to the serial chain): every rank runs the same loop (the phase follows from the sweep count), the
+ * checkpoints are collective (a manifest and one file per replica), a signal on any rank stops every
+ * rank after the same sweep (one MPI_Allreduce per sweep), rank 0 alone prints (results, progress,
+ * summary); the other ranks print only their own failures. */
+#include <libvoigtspin/mpi.h>
+#include <mpi.h>
+
+static int mc_mpi_error(const char *what, int status)
+{
+    fprintf(stderr, "voigtspin: %s failed: %s: %s\n", what, vs_strerror(status), vs_mpi_last_error());
+    return CLI_EXIT_FAIL;
+}
+
+/* Agree on an exit code: the largest over the ranks (0 only when every rank has 0). */
+static int mc_mpi_agree(int rc)
+{
+    int all = rc;
+    MPI_Allreduce(&rc, &all, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    return all;
+}
+
+static int mc_mpi_save(const vs_mpi_sampler *s, const char *path, int final, int rank)
+{
+    int st = vs_mpi_sampler_save(s, path);
+    if (st == VS_OK)
+        return CLI_EXIT_OK;
+    if (final)
+        return rank == 0 ? mc_mpi_error("writing the checkpoint", st) : CLI_EXIT_FAIL;
+    if (rank == 0)
+        fprintf(stderr,
+                "voigtspin mc: warning: cannot write the checkpoint %s (%s: %s); the previous one stays, "
+                "the run goes on\n",
+                path, vs_strerror(st), vs_mpi_last_error());
+    return CLI_EXIT_OK;
+}
+
+/* The rank holding global replica r (the ranks hold contiguous blocks, in rank order). */
+static int mc_mpi_owner(const int *first, const int *count, int nranks, int r)
+{
+    for (int k = 0; k < nranks; k++)
+        if (r >= first[k] && r < first[k] + count[k])
+            return k;
+    return 0;
+}
+
+/* The row of replica r (collective; the values on every rank): the row of mc_row(), the observables
+ * and the acceptance broadcast by the add-on, S(k)'s peak from the owner's one-replica sampler. */
+static int mc_mpi_row(const vs_mpi_sampler *s, const cli_mc *o, int r, int owner, int rank, int nc,
+                      long long trips, double *v)
+{
+    int n = 0, st = VS_OK;
+    v[n++] = o->T[r];
+    for (int k = 0; k < MC_NOBS && st == VS_OK; k++) {
+        if (!mc_has_obs(k, nc))
+            continue;
+        double tau;
+        st = vs_mpi_sampler_observable(s, r, mc_obs[k].key, &v[n], &v[n + 1], &tau);
+        if (st == VS_ENUMERIC) {
+            if (rank == 0)
+                fprintf(stderr, "voigtspin mc: warning: %s at T = %g is not finite (%s); printed as nan\n",
+                        mc_obs[k].name, o->T[r], vs_mpi_last_error());
+            v[n] = v[n + 1] = tau = NAN;
+            st = VS_OK;
+        }
+        n += 2;
+        if (k == 0)
+            v[n++] = tau;
+    }
+    if (st != VS_OK)
+        return st;
+    double peak[5] = {0}; /* status, S_peak, k1..k3 */
+    if (rank == owner) {
+        const vs_sampler *loc = NULL;
+        int lst = vs_mpi_sampler_local(s, r, &loc);
+        if (lst == VS_OK)
+            lst = vs_sampler_structure_factor_peak(loc, 0, &peak[2], &peak[1]);
+        peak[0] = lst;
+        if (lst != VS_OK)
+            fprintf(stderr, "voigtspin: the structure factor failed: %s: %s\n", vs_strerror(lst),
+                    lst == VS_EINVAL ? vs_mpi_last_error() : vs_last_error());
+    }
+    if (MPI_Bcast(peak, 5, MPI_DOUBLE, owner, MPI_COMM_WORLD) != MPI_SUCCESS)
+        return VS_EIO;
+    if (peak[0] != VS_OK)
+        return (int)peak[0];
+    memcpy(&v[n], &peak[1], 4 * sizeof *v);
+    n += 4;
+    if ((st = vs_mpi_sampler_acceptance(s, r, &v[n++])) != VS_OK)
+        return st;
+    v[n] = NAN;
+    if (r + 1 < o->nT && (st = vs_mpi_sampler_exchange_rate(s, r, &v[n])) != VS_OK)
+        return st;
+    n++;
+    v[n++] = (double)trips;
+    return VS_OK;
+}
+
+/* Every row (collective), then the table on rank 0; *nmeas the measurements (for the summary). */
+static int mc_mpi_results(const vs_mpi_sampler *s, const cli_mc *o, int nc, int rank, int nranks, cli_table *t,
+                          long long *nmeas)
+{
+    const char *names[MC_MAXCOL];
+    int ncol = mc_columns(nc, names), me[2] = {0, 0};
+    long long trips = 0;
+    int st = vs_mpi_sampler_round_trips(s, &trips);
+    if (st == VS_OK)
+        st = vs_mpi_sampler_local_range(s, &me[0], &me[1]);
+    if (st != VS_OK)
+        return mc_mpi_error("the ladder", st);
+    int *first = malloc(2 * (size_t)nranks * sizeof *first);
+    double *v = malloc((size_t)o->nT * MC_MAXCOL * sizeof *v);
+    if (first == NULL || v == NULL) {
+        free(first);
+        free(v);
+        fputs("voigtspin: the results table: out of memory\n", stderr);
+        MPI_Abort(MPI_COMM_WORLD, CLI_EXIT_FAIL);
+        return CLI_EXIT_FAIL;
+    }
+    int *count = first + nranks;
+    MPI_Allgather(&me[0], 1, MPI_INT, first, 1, MPI_INT, MPI_COMM_WORLD);
+    MPI_Allgather(&me[1], 1, MPI_INT, count, 1, MPI_INT, MPI_COMM_WORLD);
+    for (int r = 0; r < o->nT && st == VS_OK; r++)
+        st = mc_mpi_row(s, o, r, mc_mpi_owner(first, count, nranks, r), rank, nc, trips,
+                        v + (size_t)r * MC_MAXCOL);
+    /* The measurements: every replica is measured alike; replica 0's owner tells. */
+    double m = 0;
+    if (st == VS_OK && rank == mc_mpi_owner(first, count, nranks, 0)) {
+        const vs_sampler *loc = NULL;
+        long long k = 0;
+        if (vs_mpi_sampler_local(s, 0, &loc) == VS_OK && vs_sampler_measurements(loc, &k) == VS_OK)
+            m = (double)k;
+    }
+    if (st == VS_OK)
+        MPI_Bcast(&m, 1, MPI_DOUBLE, mc_mpi_owner(first, count, nranks, 0), MPI_COMM_WORLD);
+    *nmeas = (long long)m;
+    if (st == VS_OK && rank == 0) {
+        cli_table_header(t, ncol, names);
+        for (int r = 0; r < o->nT; r++)
+            cli_table_row(t, v + (size_t)r * MC_MAXCOL);
+    }
+    free(first);
+    free(v);
+    return st == VS_OK ? CLI_EXIT_OK : rank == 0 ? mc_mpi_error("the observables", st) : CLI_EXIT_FAIL;
+}
+
+/* The sweeps from *done to total (collective); every rank stops after the same sweep when a signal
+ * arrived on any of them (*sig: that signal). */
+static int mc_mpi_loop(const cli_mc *o, vs_mpi_sampler *s, long long *done, long long total, int rank, int *sig)
+{
+    mc_progress p;
+    mc_progress_init(&p, rank == 0 ? o->progress : 0, *done);
+    int rc = CLI_EXIT_OK;
+    *sig = 0;
+    while (*done < total && rc == CLI_EXIT_OK) {
+        int mine = (int)cli_stop;
+        MPI_Allreduce(&mine, sig, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+        if (*sig)
+            break;
+        int st = vs_mpi_sampler_sweep(s, 1);
+        long long t = ++*done;
+        if (st == VS_OK && t == o->therm)
+            st = vs_mpi_sampler_reset_observables(s);
+        if (st == VS_OK && t > o->therm && (t - o->therm) % o->every == 0)
+            st = vs_mpi_sampler_measure(s);
+        if (st != VS_OK) {
+            rc = rank == 0 ? mc_mpi_error("the sweep", st) : CLI_EXIT_FAIL;
+            break;
+        }
+        if (o->checkpoint && o->checkpoint_every > 0 && t % o->checkpoint_every == 0 && t < total)
+            rc = mc_mpi_save(s, o->checkpoint, 0, rank);
+        mc_progress_show(&p, t, total, o->therm);
+    }
+    mc_progress_end(&p);
+    return rc;
+}
+
+/* The MPI ladder, fresh (checkpoint written at once) or restored; *done its sweep count. Collective. */
+static int mc_mpi_start(const cli_mc *o, const vs_lattice *lat, int rank, vs_mpi_sampler **s, long long *done)
+{
+    vs_sampler_options *opt = NULL;
+    int st = mc_options(o, &opt);
+    if (st != VS_OK) {
+        vs_sampler_options_free(opt);
+        return cli_lib_error("the sampler options", st);
+    }
+    st = vs_mpi_sampler_create(MPI_COMM_WORLD, lat, o->nT, o->T, (unsigned long)o->seed, opt, s);
+    vs_sampler_options_free(opt);
+    if (st != VS_OK)
+        return rank == 0 ? mc_mpi_error("creating the sampler", st) : CLI_EXIT_FAIL;
+    if (o->resume && (st = vs_mpi_sampler_load(*s, o->checkpoint)) != VS_OK)
+        return rank == 0 ? mc_mpi_error("reading the checkpoint", st) : CLI_EXIT_FAIL;
+    if ((st = vs_mpi_sampler_sweeps(*s, done)) != VS_OK)
+        return mc_mpi_error("the sweep count", st);
+    if (*done > o->therm + o->sweeps)
+        return rank == 0 ? cli_usage_error("checkpoint %s holds %lld sweeps, more than --therm + --sweeps = %ld",
+                                           o->checkpoint, *done, o->therm + o->sweeps)
+                         : CLI_EXIT_USAGE;
+    if (o->checkpoint && !o->resume)
+        return mc_mpi_save(*s, o->checkpoint, 1, rank);
+    return CLI_EXIT_OK;
+}
+
+static int mc_mpi_run(const cli_mc *o, int argc, char **argv)
+{
+    int rank = 0, nranks = 1;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &nranks);
+    /* vs_mpi_sampler_create() refuses the automatic near set of the clock sweep (it would depend on the
+     * ranks' timings): the count must be given. */
+    if (mc_fields_kind(o->fields) == VS_SAMPLER_CLOCK && mc_fields_near(o->fields) < 0)
+        return rank == 0 ? cli_usage_error("option --fields clock under mpiexec needs an explicit "
+                                           "--clock-near K (K >= 0; the automatic choice is not reproducible "
+                                           "across ranks)")
+                         : CLI_EXIT_USAGE;
+    vs_lattice *lat = NULL;
+    vs_mpi_sampler *s = NULL;
+    cli_file f = {0};
+    cli_table t = {stdout, o->fmt, 0, 12};
+    long long done = 0, total = o->therm + o->sweeps, nmeas = 0;
+    struct sigaction old_int, old_term;
+    cli_signals(&old_int, &old_term);
+    /* The files are checked and opened by rank 0 alone; the others learn the verdict. */
+    int rc = rank == 0 ? mc_check_files(o, 1) : 0;
+    if (rank == 0 && rc == 0 && o->output && (rc = cli_file_open(&f, o->output)) == 0)
+        t.fp = f.fp;
+    MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (rc == 0) {
+        int st = cli_lattice_build(&o->lat, &lat);
+        rc = mc_mpi_agree(st != VS_OK ? cli_lib_error("building the lattice", st) : 0);
+    }
+    if (rc == 0)
+        rc = mc_mpi_agree(mc_mpi_start(o, lat, rank, &s, &done));
+    int sig = 0;
+    if (rc == 0)
+        rc = mc_mpi_agree(mc_mpi_loop(o, s, &done, total, rank, &sig));
+    if (rc == 0 && sig && done < total) {
+        if (rank == 0)
+            fprintf(stderr, "voigtspin mc: stopped by signal %d after sweep %lld of %lld\n", sig, done, total);
+        if (o->checkpoint == NULL) {
+            if (rank == 0)
+                fputs("voigtspin mc: no --checkpoint was given: nothing saved\n", stderr);
+            rc = 128 + sig;
+        } else if ((rc = mc_mpi_agree(mc_mpi_save(s, o->checkpoint, 1, rank))) == 0) {
+            if (rank == 0) {
+                fprintf(stderr, "voigtspin mc: checkpoint written to %s\n", o->checkpoint);
+                fputs("voigtspin mc: (under mpiexec, any number of ranks)\n", stderr);
+                mc_print_resume(argc, argv);
+            }
+            rc = 128 + sig;
+        }
+    } else {
+        if (rc == 0 && o->checkpoint)
+            rc = mc_mpi_agree(mc_mpi_save(s, o->checkpoint, 1, rank));
+        if (rc == 0)
+            rc = mc_mpi_agree(mc_mpi_results(s, o, vs_lattice_ncomp(lat), rank, nranks, &t, &nmeas));
+        if (rc == 0 && o->progress != 0 && rank == 0)
+            fprintf(stderr,
+                    "voigtspin mc: %zu sites, ncomp %d, %d temperatures, %lld sweeps, %lld measurements, "
+                    "%d MPI ranks\n",
+                    vs_lattice_nsites(lat), vs_lattice_ncomp(lat), o->nT, done, nmeas, nranks);
+    }
+    if (rank == 0 && o->output && f.fp != NULL)
+        rc = rc == 0 ? cli_file_commit(&f) : (cli_file_discard(&f), rc);
+    rc = mc_mpi_agree(rc);
+    vs_mpi_sampler_free(s);
+    vs_lattice_free(lat);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    return rc;
+}
+#endif /* VS_HAVE_MPI */
+
 int cmd_mc(int argc, char **argv)
 {
     cli_mc o;
@@ -662,6 +981,10 @@ int cmd_mc(int argc, char **argv)
     int rc = cli_mc_parse(&o, argc, argv);
     if (rc == 0 && o.help)
         mc_help(stdout);
+#ifdef VS_HAVE_MPI
+    else if (rc == 0 && cli_mpi)
+        rc = mc_mpi_run(&o, argc, argv);
+#endif
     else if (rc == 0)
         rc = mc_run(&o, argc, argv);
     cli_mc_free(&o);

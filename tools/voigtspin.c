@@ -6,9 +6,29 @@
  * Exit codes: 0 success, 1 computation failed, 2 bad arguments (the message names the argument).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+
+#ifdef VS_HAVE_MPI
+#include <mpi.h>
+
+int cli_mpi = 0;
+
+/* Launched by mpiexec/mpirun (Open MPI: OMPI_COMM_WORLD_SIZE; MPICH/Hydra, PMI-1/2: PMI_SIZE; PMIx
+ * launchers, Slurm's srun --mpi=pmix: PMIX_RANK). A plain `voigtspin …` never initialises MPI. */
+int cli_mpi_launched(void)
+{
+    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK"};
+    for (size_t k = 0; k < sizeof vars / sizeof vars[0]; k++) {
+        const char *v = getenv(vars[k]);
+        if (v != NULL && v[0] != '\0')
+            return 1;
+    }
+    return 0;
+}
+#endif
 
 typedef int (*cli_cmd)(int argc, char **argv);
 
@@ -119,5 +139,19 @@ static int run(int argc, char **argv)
 /* Output that did not reach standard output (full disk, closed pipe, /dev/full) is a failure. */
 int main(int argc, char **argv)
 {
+#ifdef VS_HAVE_MPI
+    /* Under mpiexec only (docs/cli.md, "mc under mpirun"): MPI is initialised for the whole run and
+     * finalised after the output is flushed; `voigtspin mc` then runs the MPI ladder. */
+    if (cli_mpi_launched()) {
+        if (MPI_Init(&argc, &argv) != MPI_SUCCESS) {
+            fputs("voigtspin: launched by mpiexec but MPI_Init failed\n", stderr);
+            return CLI_EXIT_FAIL;
+        }
+        cli_mpi = 1;
+        int rc = cli_close_stdout(run(argc, argv));
+        MPI_Finalize();
+        return rc;
+    }
+#endif
     return cli_close_stdout(run(argc, argv));
 }
