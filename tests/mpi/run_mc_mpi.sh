@@ -1,7 +1,8 @@
 #!/bin/sh
 # `voigtspin mc` under mpiexec (docs/cli.md, "mc under mpirun"). Usage:
 #   run_mc_mpi.sh VOIGTSPIN MPIEXEC "MPIEXEC_ARGS" CASE
-# CASE equal_np1 | equal_np2: `mpiexec -n N voigtspin mc … --csv` (and --table on 2 ranks) equals the serial
+# CASE equal_np1 | equal_np2: `mpiexec -n N voigtspin mc … --csv` (and --table on 2 ranks; and
+#   --fields clock with --clock-near) equals the serial
 #   `voigtspin mc … --csv` byte for byte (the MPI ladder is the serial chain bit for bit);
 # CASE restart_np2_np1: a run saved on 2 ranks after 40 measured sweeps and resumed on 1 rank prints
 #   exactly the uninterrupted serial run's output;
@@ -28,6 +29,13 @@ equal_np1 | equal_np2)
     [ "$(wc -l < serial.csv)" -eq 6 ] || fail "serial output has not 1 + 5 lines"
     mpirun_ "$n" "$V" $A --sweeps 80 --csv > mpi.csv || fail "mpiexec -n $n run"
     cmp serial.csv mpi.csv || fail "mpiexec -n $n --csv differs from the serial --csv"
+    # the clock sweep too (an explicit near set), also with the BLAS library on 2 threads in the
+    # serial run: the clock tables must not follow the eigen-solver's last bits
+    OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 "$V" $A --sweeps 40 --csv --fields clock --clock-near 4 \
+        > serial_clock.csv || fail "serial clock run"
+    mpirun_ "$n" "$V" $A --sweeps 40 --csv --fields clock --clock-near 4 > mpi_clock.csv \
+        || fail "mpiexec -n $n clock run"
+    cmp serial_clock.csv mpi_clock.csv || fail "mpiexec -n $n --fields clock differs from the serial run"
     if [ "$n" = 2 ]; then
         "$V" $A --sweeps 80 --table > serial.txt || fail "serial --table"
         mpirun_ 2 "$V" $A --sweeps 80 --table -o mpi.txt || fail "mpiexec -n 2 --table -o"
