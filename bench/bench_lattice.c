@@ -14,50 +14,8 @@
 
 #include <libvoigtspin/voigtspin.h>
 
+#include "bench_rawfft.h"
 #include "bench_util.h"
-
-/* The raw FFTW transforms evaluation needs: 6 forward r2c + 6 backward c2r of an L³ grid, either
- * in the site-major layout of the spin array (stride 6: how the library planned them up to 1.0;
- * since 1.1 it transforms component-major planes) or as six separate contiguous arrays (FFTW's
- * fastest case; bench/bench_report.c compares the library with both in one run). */
-typedef struct {
-    double *x;
-    fftw_complex *y;
-    fftw_plan f, b;
-} rawfft;
-
-static void raw_init(rawfft *r, int L, int strided, unsigned flags)
-{
-    int n[3] = {L, L, L};
-    int nr = L * L * L, nk = L * L * (L / 2 + 1);
-    r->x = fftw_malloc(6 * (size_t)nr * sizeof *r->x);
-    r->y = fftw_malloc(6 * (size_t)nk * sizeof *r->y);
-    if (strided) {
-        r->f = fftw_plan_many_dft_r2c(3, n, 6, r->x, NULL, 6, 1, r->y, NULL, 6, 1, flags);
-        r->b = fftw_plan_many_dft_c2r(3, n, 6, r->y, NULL, 6, 1, r->x, NULL, 6, 1, flags);
-    } else {
-        r->f = fftw_plan_many_dft_r2c(3, n, 6, r->x, NULL, 1, nr, r->y, NULL, 1, nk, flags);
-        r->b = fftw_plan_many_dft_c2r(3, n, 6, r->y, NULL, 1, nk, r->x, NULL, 1, nr, flags);
-    }
-    for (size_t i = 0; i < 6 * (size_t)nr; i++)
-        r->x[i] = sin(0.001 * (double)i);
-}
-
-static double raw_time(rawfft *r)
-{
-    double t0 = bench_now();
-    fftw_execute(r->f);
-    fftw_execute(r->b);
-    return bench_now() - t0;
-}
-
-static void raw_free(rawfft *r)
-{
-    fftw_destroy_plan(r->f);
-    fftw_destroy_plan(r->b);
-    fftw_free(r->x);
-    fftw_free(r->y);
-}
 
 static vs_lattice *make_threads(int L, const vs_coupling *c, int planner, int fft_threads, double *tbuild,
                                 double *mem)
@@ -144,9 +102,9 @@ int main(int argc, char **argv)
                 vs_lattice_energy_from_fields(lat, s, h, &E);
                 double t = bench_now() - t0;
                 best = t < best ? t : best;
-                t = raw_time(&rs);
+                t = raw_time(&rs, bench_now);
                 bs = t < bs ? t : bs;
-                t = raw_time(&rc);
+                t = raw_time(&rc, bench_now);
                 bc = t < bc ? t : bc;
             }
             double alpha, rcut;

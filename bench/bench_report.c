@@ -32,6 +32,7 @@
 #include <libvoigtspin/voigtspin.h>
 #include "lattice/lattice_internal.h"
 
+#include "bench_rawfft.h"
 #include "bench_util.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -141,53 +142,6 @@ static void stream_free(stream *s)
     free(s->c);
 }
 
-/* ---------------------------------------------------------------- raw transforms */
-
-typedef struct {
-    double *x;
-    fftw_complex *y;
-    fftw_plan f, b;
-    double flops; /* FFTW's count for f + b */
-} rawfft;
-
-static void raw_init(rawfft *r, int L, int sitemajor)
-{
-    int n[3] = {L, L, L}, nr = L * L * L, nk = L * L * (L / 2 + 1);
-    r->x = fftw_malloc(6 * (size_t)nr * sizeof *r->x);
-    r->y = fftw_malloc(6 * (size_t)nk * sizeof *r->y);
-    if (sitemajor) {
-        r->f = fftw_plan_many_dft_r2c(3, n, 6, r->x, NULL, 6, 1, r->y, NULL, 6, 1, FFTW_ESTIMATE);
-        r->b = fftw_plan_many_dft_c2r(3, n, 6, r->y, NULL, 6, 1, r->x, NULL, 6, 1, FFTW_ESTIMATE);
-    } else {
-        r->f = fftw_plan_many_dft_r2c(3, n, 6, r->x, NULL, 1, nr, r->y, NULL, 1, nk, FFTW_ESTIMATE);
-        r->b = fftw_plan_many_dft_c2r(3, n, 6, r->y, NULL, 1, nk, r->x, NULL, 1, nr, FFTW_ESTIMATE);
-    }
-    double add, mul, fma, flops = 0.0;
-    fftw_flops(r->f, &add, &mul, &fma);
-    flops += add + mul + 2 * fma;
-    fftw_flops(r->b, &add, &mul, &fma);
-    flops += add + mul + 2 * fma;
-    r->flops = flops;
-    for (size_t i = 0; i < 6 * (size_t)nr; i++)
-        r->x[i] = sin(0.001 * (double)i);
-}
-
-static double raw_time(rawfft *r)
-{
-    double t0 = bench_thread_cpu();
-    fftw_execute(r->f);
-    fftw_execute(r->b);
-    return bench_thread_cpu() - t0;
-}
-
-static void raw_free(rawfft *r)
-{
-    fftw_destroy_plan(r->f);
-    fftw_destroy_plan(r->b);
-    fftw_free(r->x);
-    fftw_free(r->y);
-}
-
 /* The library's own transforms on its own workspace, the product skipped: the slab and column
  * stages of the serial evaluation (lib/lattice/fft.c). */
 static double own_time(const vs_lattice *l)
@@ -251,8 +205,8 @@ static void measure(row *w, int L, const vs_coupling *c, int reps)
     double *s = malloc(N * 6 * sizeof *s), *h = malloc(N * 6 * sizeof *h), E = 0, E2 = 0;
     bench_random_spins6(s, N, 1);
     rawfft rc, rs;
-    raw_init(&rc, L, 0);
-    raw_init(&rs, L, 1);
+    raw_init(&rc, L, 0, FFTW_ESTIMATE);
+    raw_init(&rs, L, 1, FFTW_ESTIMATE);
     /* the product's bytes: the table (21 doubles per k) read once, 6 complex per k read and written */
     double mvbytes = (double)nh * (21.0 * 8.0 + 2.0 * 6.0 * 16.0);
     stream st;
@@ -268,9 +222,9 @@ static void measure(row *w, int L, const vs_coupling *c, int reps)
         t0 = bench_thread_cpu();
         vs_lattice_energy(lat, s, &E2);
         t[1][r] = bench_thread_cpu() - t0;
-        t[3][r] = raw_time(&rc);
+        t[3][r] = raw_time(&rc, bench_thread_cpu);
         t[2][r] = own_time(lat);
-        t[4][r] = raw_time(&rs);
+        t[4][r] = raw_time(&rs, bench_thread_cpu);
         t0 = bench_thread_cpu();
         vs__lattice_kspace_matvec(lat, lat->ws.xk);
         t[5][r] = bench_thread_cpu() - t0;
