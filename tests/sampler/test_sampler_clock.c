@@ -44,6 +44,7 @@
 
 #define Z_CRIT 4.0
 #define NBATCH 50
+#include "batch_means.h"
 
 static int g_physics = 0;
 
@@ -349,28 +350,6 @@ static void test_clock_alias_frequencies_follow_the_norms(void **state)
 }
 
 /* ---- physics: sampling against exact values -------------------------------------------------- */
-
-typedef struct bm {
-    double mean, err;
-} bm;
-
-static bm batch_means(const double *x, long n)
-{
-    long nb = n / NBATCH;
-    double b[NBATCH], s = 0.0, ss = 0.0;
-    for (int k = 0; k < NBATCH; k++) {
-        b[k] = 0.0;
-        for (long i = 0; i < nb; i++)
-            b[k] += x[k * nb + i];
-        b[k] /= (double)nb;
-        s += b[k];
-    }
-    s /= NBATCH;
-    for (int k = 0; k < NBATCH; k++)
-        ss += (b[k] - s) * (b[k] - s);
-    bm r = {s, sqrt(ss / (NBATCH - 1) / NBATCH)};
-    return r;
-}
 
 /* Sample the 2 slots at T[2] (clock kind, heat bath or Metropolis, `near`), compare ⟨E⟩ and ⟨E²⟩
  * with ex[r][0..1]; returns max |z|. */

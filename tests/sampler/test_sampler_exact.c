@@ -45,6 +45,7 @@
 
 #define Z_CRIT 4.0
 #define NBATCH 50
+#include "batch_means.h"
 
 typedef struct two_spin {
     int n;
@@ -207,29 +208,6 @@ static void quad_n6(const two_spin *m, double T, int nt, int np, double *mE, dou
 }
 
 /* ---- sampling ---------------------------------------------------------------------------------- */
-
-typedef struct bm {
-    double mean, err;
-} bm;
-
-/* Batch means of x[0..n) (NBATCH batches). */
-static bm batch_means(const double *x, long n)
-{
-    long nb = n / NBATCH;
-    double b[NBATCH], s = 0.0, ss = 0.0;
-    for (int k = 0; k < NBATCH; k++) {
-        b[k] = 0.0;
-        for (long i = 0; i < nb; i++)
-            b[k] += x[k * nb + i];
-        b[k] /= (double)nb;
-        s += b[k];
-    }
-    s /= NBATCH;
-    for (int k = 0; k < NBATCH; k++)
-        ss += (b[k] - s) * (b[k] - s);
-    bm r = {s, sqrt(ss / (NBATCH - 1) / NBATCH)};
-    return r;
-}
 
 /* Sample both temperatures of T[2] for nsweeps after ntherm; z-scores of ⟨E⟩ and ⟨E²⟩ against the
  * exact values ex[r][0..1]. Returns max |z|. */
