@@ -83,16 +83,21 @@ VS_MPI_API void vs_mpi_sampler_free(vs_mpi_sampler *s)
     free(s);
 }
 
-/* A copy of opt through the public API: every key that has bounds (new keys included). */
+/* The last key of enum vs_sampler_option_key (include/libvoigtspin/sampler.h): the keys are numbered
+ * 1, 2, … without gaps. Only known keys are copied: probing unknown ones with
+ * vs_sampler_option_bounds() would overwrite the caller's core vs_last_error() with "unknown option
+ * key" on every create, successful or not (issue 15). tests/mpi/test_mpi_errors.c fails when the
+ * core grows a key past this one (then raise it). */
+#define LAST_OPTION_KEY VS_SAMPLER_OPT_CLOCK_NEAR
+
+/* A copy of opt through the public API: every key 1 … LAST_OPTION_KEY. */
 static int copy_options(const vs_sampler_options *opt, vs_sampler_options **out)
 {
     int st = vs_sampler_options_create(out);
     if (st != VS_OK)
         return vs__mpi_core_error(st, "vs_mpi_sampler_create");
-    for (int key = 1; opt && key < 256; key++) {
-        double lo, hi, v;
-        if (vs_sampler_option_bounds(key, &lo, &hi) != VS_OK)
-            continue;
+    for (int key = 1; opt && key <= LAST_OPTION_KEY; key++) {
+        double v;
         if ((st = vs_sampler_options_get(opt, key, &v)) != VS_OK ||
             (st = vs_sampler_options_set(*out, key, v)) != VS_OK)
             return vs__mpi_core_error(st, "vs_mpi_sampler_create");
@@ -236,11 +241,32 @@ VS_MPI_API int vs_mpi_sampler_create(MPI_Comm comm, const vs_lattice *lat, int n
     return VS_OK;
 }
 
+/* The C handle of a Fortran communicator, checked as far as the MPI allows: MPI_Comm_f2c of an
+ * integer that is no communicator is undefined by the standard. Open MPI returns a null pointer (an
+ * index outside its table, or a freed slot), which the next MPI call would reject through
+ * MPI_COMM_WORLD's error handler — by default an abort of the whole job; a handle that does not
+ * convert back to the same integer is refused too. Elsewhere only MPI_COMM_NULL is recognised. */
+static int comm_from_fortran(int fcomm, MPI_Comm *out, const char *func)
+{
+    MPI_Comm c = MPI_Comm_f2c((MPI_Fint)fcomm);
+#if defined(OPEN_MPI) && OPEN_MPI
+    VS__MPI_RETURN_IF((void *)c == NULL || MPI_Comm_c2f(c) != (MPI_Fint)fcomm, VS_EINVAL,
+                      "%s: fcomm = %d is not a Fortran communicator handle of this MPI", func, fcomm);
+#endif
+    VS__MPI_RETURN_IF(c == MPI_COMM_NULL, VS_EINVAL, "%s: fcomm = %d is MPI_COMM_NULL", func, fcomm);
+    *out = c;
+    return VS_OK;
+}
+
 VS_MPI_API int vs_mpi_sampler_create_f(int fcomm, const vs_lattice *lat, int nrep, const double *T,
                                        unsigned long seed, const vs_sampler_options *opt,
                                        vs_mpi_sampler **out)
 {
-    return vs_mpi_sampler_create(MPI_Comm_f2c((MPI_Fint)fcomm), lat, nrep, T, seed, opt, out);
+    VS__MPI_RETURN_IF(out == NULL, VS_EINVAL, "vs_mpi_sampler_create_f: out is NULL");
+    *out = NULL;
+    MPI_Comm comm = MPI_COMM_NULL;
+    VS__MPI_FORWARD(comm_from_fortran(fcomm, &comm, "vs_mpi_sampler_create_f"));
+    return vs_mpi_sampler_create(comm, lat, nrep, T, seed, opt, out);
 }
 
 /* ---------------------------------------------------------------- sweeps and exchanges */
