@@ -170,12 +170,35 @@ void cli_signals(struct sigaction *old_int, struct sigaction *old_term);
 /* Seconds on a monotonic clock. */
 double cli_clock(void);
 
+/* ---- checkpoints and MPI (tools/cli_mpi.c, shared by `mc` and `fragility`) --------------------- */
+
+/* The kind of checkpoint in path: 1 a serial one (vs_sampler_save(): magic bytes 0x89 "VSCKPT\\n"),
+ * 2 an MPI manifest (vs_mpi_sampler_save(): "libvoigtspin_mpi manifest"), 0 neither or unreadable. */
+int cli_checkpoint_kind(const char *path);
+
 #ifdef VS_HAVE_MPI
+#include <libvoigtspin/mpi.h>
 /* The program built with the MPI add-on (tools/meson.build): cli_mpi is 1 when it was launched by
  * mpiexec (cli_mpi_launched(): OMPI_COMM_WORLD_SIZE, PMI_SIZE or PMIX_RANK set) and main() has
- * initialised MPI; 0 otherwise (then MPI is never touched). */
-extern int cli_mpi;
+ * initialised MPI; 0 otherwise (then MPI is never touched). cli_mpi_rank: the rank in
+ * MPI_COMM_WORLD (0 when serial). */
+extern int cli_mpi, cli_mpi_rank;
 int cli_mpi_launched(void);
+/* MPI_Init, run(argc, argv) with its output flushed (cli_close_stdout), MPI_Finalize; the ranks other
+ * than 0 print no usage errors (cli_quiet = 1). Returns the exit code. */
+int cli_mpi_main(int argc, char **argv, int (*run)(int, char **));
+/* Collective over MPI_COMM_WORLD. cli_mpi_agree: the largest exit code of all ranks (0 only when every
+ * rank has 0); cli_mpi_from_rank0: rank 0's rc on every rank; cli_mpi_stop: the signal that arrived
+ * on any rank (cli_stop's largest value), 0 if none. */
+int cli_mpi_agree(int rc);
+int cli_mpi_from_rank0(int rc);
+int cli_mpi_stop(void);
+/* Rank 0 prints "voigtspin: <what> failed: <status>: <vs_mpi_last_error()>" (after a collective
+ * vs_mpi_* call every rank holds the same message); every rank returns CLI_EXIT_FAIL. */
+int cli_mpi_error(const char *what, int status);
+/* The ⟨S(k)⟩ peak of replica r (vs_sampler_structure_factor_peak() of its owner's one-replica sampler,
+ * broadcast; collective): k[3], *smax on every rank; a status (the owner prints a failure). */
+int cli_mpi_sf_peak(const vs_mpi_sampler *s, int r, double k[3], double *smax);
 #endif
 
 /* Subcommands (tools/cmd_*.c). Each takes argv[0] = its own name. */

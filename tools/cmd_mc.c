@@ -611,25 +611,6 @@ static int mc_interrupted(const cli_mc *o, const vs_sampler *s, long long done, 
     return 128 + sig;
 }
 
-/* The kind of checkpoint in path: 1 a serial one (vs_sampler_save(): magic bytes 0x89 "VSCKPT\\n"),
- * 2 an MPI manifest (vs_mpi_sampler_save(): "libvoigtspin_mpi manifest"), 0 neither or unreadable. */
-static int mc_checkpoint_kind(const char *path)
-{
-    static const char serial[8] = {'\x89', 'V', 'S', 'C', 'K', 'P', 'T', '\n'};
-    static const char mpi[] = "libvoigtspin_mpi manifest";
-    char head[sizeof mpi] = {0};
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return 0;
-    size_t n = fread(head, 1, sizeof head - 1, fp);
-    fclose(fp);
-    if (n >= sizeof serial && memcmp(head, serial, sizeof serial) == 0)
-        return 1;
-    if (n == sizeof mpi - 1 && memcmp(head, mpi, sizeof mpi - 1) == 0)
-        return 2;
-    return 0;
-}
-
 /* Checks on the files before the run: --resume needs the checkpoint (of this kind: mpi = 1 under
  * mpiexec), a new run must not overwrite one. */
 static int mc_check_files(const cli_mc *o, int mpi)
@@ -639,11 +620,11 @@ static int mc_check_files(const cli_mc *o, int mpi)
     if (o->resume && access(o->checkpoint, R_OK) != 0)
         return cli_usage_error("option --resume: cannot read the checkpoint '%s': %s", o->checkpoint,
                                strerror(errno));
-    if (o->resume && !mpi && mc_checkpoint_kind(o->checkpoint) == 2)
+    if (o->resume && !mpi && cli_checkpoint_kind(o->checkpoint) == 2)
         return cli_usage_error("option --resume: '%s' was written by `voigtspin mc` under mpiexec (a manifest "
                                "and one file per replica): resume it under mpiexec (any number of ranks)",
                                o->checkpoint);
-    if (o->resume && mpi && mc_checkpoint_kind(o->checkpoint) == 1)
+    if (o->resume && mpi && cli_checkpoint_kind(o->checkpoint) == 1)
         return cli_usage_error("option --resume: '%s' was written by a serial `voigtspin mc` (one file): "
                                "resume it without mpiexec",
                                o->checkpoint);
@@ -709,27 +690,13 @@ static int mc_run(const cli_mc *o, int argc, char **argv)
 #include <libvoigtspin/mpi.h>
 #include <mpi.h>
 
-static int mc_mpi_error(const char *what, int status)
-{
-    fprintf(stderr, "voigtspin: %s failed: %s: %s\n", what, vs_strerror(status), vs_mpi_last_error());
-    return CLI_EXIT_FAIL;
-}
-
-/* Agree on an exit code: the largest over the ranks (0 only when every rank has 0). */
-static int mc_mpi_agree(int rc)
-{
-    int all = rc;
-    MPI_Allreduce(&rc, &all, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-    return all;
-}
-
 static int mc_mpi_save(const vs_mpi_sampler *s, const char *path, int final, int rank)
 {
     int st = vs_mpi_sampler_save(s, path);
     if (st == VS_OK)
         return CLI_EXIT_OK;
     if (final)
-        return rank == 0 ? mc_mpi_error("writing the checkpoint", st) : CLI_EXIT_FAIL;
+        return cli_mpi_error("writing the checkpoint", st);
     if (rank == 0)
         fprintf(stderr,
                 "voigtspin mc: warning: cannot write the checkpoint %s (%s: %s); the previous one stays, "
@@ -749,8 +716,8 @@ static int mc_mpi_owner(const int *first, const int *count, int nranks, int r)
 
 /* The row of replica r (collective; the values on every rank): the row of mc_row(), the observables
  * and the acceptance broadcast by the add-on, S(k)'s peak from the owner's one-replica sampler. */
-static int mc_mpi_row(const vs_mpi_sampler *s, const cli_mc *o, int r, int owner, int rank, int nc,
-                      long long trips, double *v)
+static int mc_mpi_row(const vs_mpi_sampler *s, const cli_mc *o, int r, int rank, int nc, long long trips,
+                      double *v)
 {
     int n = 0, st = VS_OK;
     v[n++] = o->T[r];
@@ -772,22 +739,8 @@ static int mc_mpi_row(const vs_mpi_sampler *s, const cli_mc *o, int r, int owner
     }
     if (st != VS_OK)
         return st;
-    double peak[5] = {0}; /* status, S_peak, k1..k3 */
-    if (rank == owner) {
-        const vs_sampler *loc = NULL;
-        int lst = vs_mpi_sampler_local(s, r, &loc);
-        if (lst == VS_OK)
-            lst = vs_sampler_structure_factor_peak(loc, 0, &peak[2], &peak[1]);
-        peak[0] = lst;
-        if (lst != VS_OK)
-            fprintf(stderr, "voigtspin: the structure factor failed: %s: %s\n", vs_strerror(lst),
-                    lst == VS_EINVAL ? vs_mpi_last_error() : vs_last_error());
-    }
-    if (MPI_Bcast(peak, 5, MPI_DOUBLE, owner, MPI_COMM_WORLD) != MPI_SUCCESS)
-        return VS_EIO;
-    if (peak[0] != VS_OK)
-        return (int)peak[0];
-    memcpy(&v[n], &peak[1], 4 * sizeof *v);
+    if ((st = cli_mpi_sf_peak(s, r, &v[n + 1], &v[n])) != VS_OK)
+        return st;
     n += 4;
     if ((st = vs_mpi_sampler_acceptance(s, r, &v[n++])) != VS_OK)
         return st;
@@ -810,7 +763,7 @@ static int mc_mpi_results(const vs_mpi_sampler *s, const cli_mc *o, int nc, int 
     if (st == VS_OK)
         st = vs_mpi_sampler_local_range(s, &me[0], &me[1]);
     if (st != VS_OK)
-        return mc_mpi_error("the ladder", st);
+        return cli_mpi_error("the ladder", st);
     int *first = malloc(2 * (size_t)nranks * sizeof *first);
     double *v = malloc((size_t)o->nT * MC_MAXCOL * sizeof *v);
     if (first == NULL || v == NULL) {
@@ -824,8 +777,7 @@ static int mc_mpi_results(const vs_mpi_sampler *s, const cli_mc *o, int nc, int 
     MPI_Allgather(&me[0], 1, MPI_INT, first, 1, MPI_INT, MPI_COMM_WORLD);
     MPI_Allgather(&me[1], 1, MPI_INT, count, 1, MPI_INT, MPI_COMM_WORLD);
     for (int r = 0; r < o->nT && st == VS_OK; r++)
-        st = mc_mpi_row(s, o, r, mc_mpi_owner(first, count, nranks, r), rank, nc, trips,
-                        v + (size_t)r * MC_MAXCOL);
+        st = mc_mpi_row(s, o, r, rank, nc, trips, v + (size_t)r * MC_MAXCOL);
     /* The measurements: every replica is measured alike; replica 0's owner tells. */
     double m = 0;
     if (st == VS_OK && rank == mc_mpi_owner(first, count, nranks, 0)) {
@@ -844,7 +796,7 @@ static int mc_mpi_results(const vs_mpi_sampler *s, const cli_mc *o, int nc, int 
     }
     free(first);
     free(v);
-    return st == VS_OK ? CLI_EXIT_OK : rank == 0 ? mc_mpi_error("the observables", st) : CLI_EXIT_FAIL;
+    return st == VS_OK ? CLI_EXIT_OK : cli_mpi_error("the observables", st);
 }
 
 /* The sweeps from *done to total (collective); every rank stops after the same sweep when a signal
@@ -856,9 +808,7 @@ static int mc_mpi_loop(const cli_mc *o, vs_mpi_sampler *s, long long *done, long
     int rc = CLI_EXIT_OK;
     *sig = 0;
     while (*done < total && rc == CLI_EXIT_OK) {
-        int mine = (int)cli_stop;
-        MPI_Allreduce(&mine, sig, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-        if (*sig)
+        if ((*sig = cli_mpi_stop()) != 0)
             break;
         int st = vs_mpi_sampler_sweep(s, 1);
         long long t = ++*done;
@@ -867,7 +817,7 @@ static int mc_mpi_loop(const cli_mc *o, vs_mpi_sampler *s, long long *done, long
         if (st == VS_OK && t > o->therm && (t - o->therm) % o->every == 0)
             st = vs_mpi_sampler_measure(s);
         if (st != VS_OK) {
-            rc = rank == 0 ? mc_mpi_error("the sweep", st) : CLI_EXIT_FAIL;
+            rc = cli_mpi_error("the sweep", st);
             break;
         }
         if (o->checkpoint && o->checkpoint_every > 0 && t % o->checkpoint_every == 0 && t < total)
@@ -890,11 +840,11 @@ static int mc_mpi_start(const cli_mc *o, const vs_lattice *lat, int rank, vs_mpi
     st = vs_mpi_sampler_create(MPI_COMM_WORLD, lat, o->nT, o->T, (unsigned long)o->seed, opt, s);
     vs_sampler_options_free(opt);
     if (st != VS_OK)
-        return rank == 0 ? mc_mpi_error("creating the sampler", st) : CLI_EXIT_FAIL;
+        return cli_mpi_error("creating the sampler", st);
     if (o->resume && (st = vs_mpi_sampler_load(*s, o->checkpoint)) != VS_OK)
-        return rank == 0 ? mc_mpi_error("reading the checkpoint", st) : CLI_EXIT_FAIL;
+        return cli_mpi_error("reading the checkpoint", st);
     if ((st = vs_mpi_sampler_sweeps(*s, done)) != VS_OK)
-        return mc_mpi_error("the sweep count", st);
+        return cli_mpi_error("the sweep count", st);
     if (*done > o->therm + o->sweeps)
         return rank == 0 ? cli_usage_error("checkpoint %s holds %lld sweeps, more than --therm + --sweeps = %ld",
                                            o->checkpoint, *done, o->therm + o->sweeps)
@@ -927,16 +877,16 @@ static int mc_mpi_run(const cli_mc *o, int argc, char **argv)
     int rc = rank == 0 ? mc_check_files(o, 1) : 0;
     if (rank == 0 && rc == 0 && o->output && (rc = cli_file_open(&f, o->output)) == 0)
         t.fp = f.fp;
-    MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    rc = cli_mpi_from_rank0(rc);
     if (rc == 0) {
         int st = cli_lattice_build(&o->lat, &lat);
-        rc = mc_mpi_agree(st != VS_OK ? cli_lib_error("building the lattice", st) : 0);
+        rc = cli_mpi_agree(st != VS_OK ? cli_lib_error("building the lattice", st) : 0);
     }
     if (rc == 0)
-        rc = mc_mpi_agree(mc_mpi_start(o, lat, rank, &s, &done));
+        rc = cli_mpi_agree(mc_mpi_start(o, lat, rank, &s, &done));
     int sig = 0;
     if (rc == 0)
-        rc = mc_mpi_agree(mc_mpi_loop(o, s, &done, total, rank, &sig));
+        rc = cli_mpi_agree(mc_mpi_loop(o, s, &done, total, rank, &sig));
     if (rc == 0 && sig && done < total) {
         if (rank == 0)
             fprintf(stderr, "voigtspin mc: stopped by signal %d after sweep %lld of %lld\n", sig, done, total);
@@ -944,7 +894,7 @@ static int mc_mpi_run(const cli_mc *o, int argc, char **argv)
             if (rank == 0)
                 fputs("voigtspin mc: no --checkpoint was given: nothing saved\n", stderr);
             rc = 128 + sig;
-        } else if ((rc = mc_mpi_agree(mc_mpi_save(s, o->checkpoint, 1, rank))) == 0) {
+        } else if ((rc = cli_mpi_agree(mc_mpi_save(s, o->checkpoint, 1, rank))) == 0) {
             if (rank == 0) {
                 fprintf(stderr, "voigtspin mc: checkpoint written to %s\n", o->checkpoint);
                 fputs("voigtspin mc: (under mpiexec, any number of ranks)\n", stderr);
@@ -954,9 +904,9 @@ static int mc_mpi_run(const cli_mc *o, int argc, char **argv)
         }
     } else {
         if (rc == 0 && o->checkpoint)
-            rc = mc_mpi_agree(mc_mpi_save(s, o->checkpoint, 1, rank));
+            rc = cli_mpi_agree(mc_mpi_save(s, o->checkpoint, 1, rank));
         if (rc == 0)
-            rc = mc_mpi_agree(mc_mpi_results(s, o, vs_lattice_ncomp(lat), rank, nranks, &t, &nmeas));
+            rc = cli_mpi_agree(mc_mpi_results(s, o, vs_lattice_ncomp(lat), rank, nranks, &t, &nmeas));
         if (rc == 0 && o->progress != 0 && rank == 0)
             fprintf(stderr,
                     "voigtspin mc: %zu sites, ncomp %d, %d temperatures, %lld sweeps, %lld measurements, "
@@ -965,7 +915,7 @@ static int mc_mpi_run(const cli_mc *o, int argc, char **argv)
     }
     if (rank == 0 && o->output && f.fp != NULL)
         rc = rc == 0 ? cli_file_commit(&f) : (cli_file_discard(&f), rc);
-    rc = mc_mpi_agree(rc);
+    rc = cli_mpi_agree(rc);
     vs_mpi_sampler_free(s);
     vs_lattice_free(lat);
     sigaction(SIGINT, &old_int, NULL);

@@ -11,24 +11,6 @@
 
 #include "cli.h"
 
-#ifdef VS_HAVE_MPI
-#include <mpi.h>
-
-int cli_mpi = 0;
-
-/* Launched by mpiexec/mpirun (Open MPI: OMPI_COMM_WORLD_SIZE; MPICH/Hydra, PMI-1/2: PMI_SIZE; PMIx
- * launchers, Slurm's srun --mpi=pmix: PMIX_RANK). A plain `voigtspin …` never initialises MPI. */
-int cli_mpi_launched(void)
-{
-    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK"};
-    for (size_t k = 0; k < sizeof vars / sizeof vars[0]; k++) {
-        const char *v = getenv(vars[k]);
-        if (v != NULL && v[0] != '\0')
-            return 1;
-    }
-    return 0;
-}
-#endif
 
 typedef int (*cli_cmd)(int argc, char **argv);
 
@@ -140,18 +122,11 @@ static int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
 #ifdef VS_HAVE_MPI
-    /* Under mpiexec only (docs/cli.md, "mc under mpirun"): MPI is initialised for the whole run and
-     * finalised after the output is flushed; `voigtspin mc` then runs the MPI ladder. */
-    if (cli_mpi_launched()) {
-        if (MPI_Init(&argc, &argv) != MPI_SUCCESS) {
-            fputs("voigtspin: launched by mpiexec but MPI_Init failed\n", stderr);
-            return CLI_EXIT_FAIL;
-        }
-        cli_mpi = 1;
-        int rc = cli_close_stdout(run(argc, argv));
-        MPI_Finalize();
-        return rc;
-    }
+    /* Under mpiexec only (docs/cli.md, "Under mpirun"): MPI is initialised for the whole run and
+     * finalised after the output is flushed (tools/cli_mpi.c); `mc` and `fragility` then spread their
+     * ladders over the ranks. */
+    if (cli_mpi_launched())
+        return cli_mpi_main(argc, argv, run);
 #endif
     return cli_close_stdout(run(argc, argv));
 }
