@@ -22,6 +22,10 @@
 #include "cli.h"
 #include "fragility.h"
 
+#ifdef VS_HAVE_MPI
+#include <mpi.h>
+#endif
+
 #define FRAG_MAX_L      16
 #define FRAG_MAX_T      1024
 #define FRAG_MAX_SWEEPS 1000000000000L
@@ -255,6 +259,16 @@ static int frag_check(const frag_opts *o)
     if (!o->have_range &&
         !(o->trel[0] > 0 && o->trel[1] > o->trel[0] && o->trel[2] >= 3 && o->trel[2] <= FRAG_MAX_T))
         return cli_usage_error("option --Trel: need 0 < A < B and 3 <= N <= %d", FRAG_MAX_T);
+#ifdef VS_HAVE_MPI
+    int nranks = 1;
+    if (cli_mpi)
+        MPI_Comm_size(MPI_COMM_WORLD, &nranks);
+    long nT = o->have_range ? o->nT : (long)o->trel[2];
+    if (nT < nranks)
+        return cli_usage_error("fragility under mpiexec: the ladder has %ld temperatures, fewer than the %d "
+                               "ranks (each rank holds at least one)",
+                               nT, nranks);
+#endif
     return 0;
 }
 
@@ -395,113 +409,333 @@ static void frag_progress_show(frag_progress *g, const frag_opts *o, const frag_
             total, done <= o->therm ? "thermalising" : "measuring", cli_clock() - g->t0);
 }
 
-static int frag_sampler(const frag_opts *o, const vs_lattice *lat, const double *T, int nT, vs_sampler **s)
+/* ---- the ladder of one point: serial, or over the ranks under mpiexec ------------------------------
+ *
+ * Under mpiexec (docs/fragility.md, "Under mpirun") the ladder of each point is a vs_mpi_sampler over
+ * MPI_COMM_WORLD: the serial chain bit for bit, so the study's output equals the serial run's byte
+ * for byte. Every rank runs the same loop; the checkpoints are collective (a manifest and one file per
+ * replica, resumable on any number of ranks); a signal on any rank stops every rank after the same
+ * sweep; rank 0 alone prints and writes the files. Every frag_chain_* call is collective then. */
+typedef struct frag_chain {
+    vs_sampler *s; /* serial */
+#ifdef VS_HAVE_MPI
+    vs_mpi_sampler *m; /* under mpiexec */
+#endif
+} frag_chain;
+
+static int frag_on_ranks(const frag_chain *ch)
+{
+#ifdef VS_HAVE_MPI
+    return ch->m != NULL;
+#else
+    (void)ch;
+    return 0;
+#endif
+}
+
+/* Whether this process prints: always when serial, rank 0 alone under mpiexec. */
+static int frag_prints(void)
+{
+#ifdef VS_HAVE_MPI
+    return !cli_mpi || cli_mpi_rank == 0;
+#else
+    return 1;
+#endif
+}
+
+/* The largest rc of all ranks under mpiexec (collective); rc when serial. */
+static int frag_agree(int rc)
+{
+#ifdef VS_HAVE_MPI
+    if (cli_mpi)
+        return cli_mpi_agree(rc);
+#endif
+    return rc;
+}
+
+/* Rank 0's rc on every rank under mpiexec (collective); rc when serial. */
+static int frag_from_rank0(int rc)
+{
+#ifdef VS_HAVE_MPI
+    if (cli_mpi)
+        return cli_mpi_from_rank0(rc);
+#endif
+    return rc;
+}
+
+static int frag_error(const frag_chain *ch, const char *what, int st)
+{
+#ifdef VS_HAVE_MPI
+    if (ch->m)
+        return cli_mpi_error(what, st);
+#else
+    (void)ch;
+#endif
+    return cli_lib_error(what, st);
+}
+
+static const char *frag_last_error(const frag_chain *ch)
+{
+#ifdef VS_HAVE_MPI
+    if (ch->m)
+        return vs_mpi_last_error();
+#else
+    (void)ch;
+#endif
+    return vs_last_error();
+}
+
+static int frag_chain_create(const frag_opts *o, const vs_lattice *lat, const double *T, int nT, frag_chain *ch)
 {
     vs_sampler_options *opt = NULL;
     int st = vs_sampler_options_create(&opt);
     if (st == VS_OK && o->threads >= 0)
         st = vs_sampler_options_set(opt, VS_SAMPLER_OPT_THREADS, (double)o->threads);
+#ifdef VS_HAVE_MPI
+    if (cli_mpi) {
+        st = frag_agree(st);
+        if (st == VS_OK)
+            st = vs_mpi_sampler_create(MPI_COMM_WORLD, lat, nT, T, (unsigned long)o->seed, opt, &ch->m);
+        vs_sampler_options_free(opt);
+        return st == VS_OK ? CLI_EXIT_OK : cli_mpi_error("creating the sampler", st);
+    }
+#endif
     if (st == VS_OK)
-        st = vs_sampler_create(lat, nT, T, (unsigned long)o->seed, opt, s);
+        st = vs_sampler_create(lat, nT, T, (unsigned long)o->seed, opt, &ch->s);
     vs_sampler_options_free(opt);
+    return st == VS_OK ? CLI_EXIT_OK : cli_lib_error("creating the sampler", st);
+}
+
+static void frag_chain_free(frag_chain *ch)
+{
+#ifdef VS_HAVE_MPI
+    vs_mpi_sampler_free(ch->m);
+#endif
+    vs_sampler_free(ch->s);
+}
+
+/* One sweep; the observables forgotten after the last thermalisation sweep (t == therm), measured
+ * after every later one. */
+static int frag_chain_sweep(frag_chain *ch, long long t, long long therm)
+{
+#ifdef VS_HAVE_MPI
+    if (ch->m) {
+        int st = vs_mpi_sampler_sweep(ch->m, 1);
+        if (st == VS_OK && t == therm)
+            st = vs_mpi_sampler_reset_observables(ch->m);
+        if (st == VS_OK && t > therm)
+            st = vs_mpi_sampler_measure(ch->m);
+        return st;
+    }
+#endif
+    int st = vs_sampler_sweep(ch->s, 1);
+    if (st == VS_OK && t == therm)
+        st = vs_sampler_reset_observables(ch->s);
+    if (st == VS_OK && t > therm)
+        st = vs_sampler_measure(ch->s);
     return st;
+}
+
+static int frag_chain_save(const frag_chain *ch, const char *path)
+{
+#ifdef VS_HAVE_MPI
+    if (ch->m)
+        return vs_mpi_sampler_save(ch->m, path);
+#endif
+    return vs_sampler_save(ch->s, path);
+}
+
+static int frag_chain_load(frag_chain *ch, const char *path)
+{
+#ifdef VS_HAVE_MPI
+    if (ch->m)
+        return vs_mpi_sampler_load(ch->m, path);
+#endif
+    return vs_sampler_load(ch->s, path);
+}
+
+static int frag_chain_sweeps(const frag_chain *ch, long long *done)
+{
+#ifdef VS_HAVE_MPI
+    if (ch->m)
+        return vs_mpi_sampler_sweeps(ch->m, done);
+#endif
+    return vs_sampler_sweeps(ch->s, done);
+}
+
+/* The signal that asked to stop, 0 if none (under mpiexec: on any rank, agreed, so that every rank
+ * stops after the same sweep). */
+static int frag_chain_stop(const frag_chain *ch)
+{
+#ifdef VS_HAVE_MPI
+    if (ch->m)
+        return cli_mpi_stop();
+#else
+    (void)ch;
+#endif
+    return (int)cli_stop;
+}
+
+/* The measured values of replica k (on every rank under mpiexec): E, dE, C, dC, ⟨S(k)⟩'s peak kk and
+ * height smax, the final spins, the acceptance and the exchange rate with k + 1 (NaN for the top). */
+static int frag_chain_replica(const frag_chain *ch, int k, int nT, double *v, double kk[3], double *spins)
+{
+    int st;
+    v[6] = NAN;
+#ifdef VS_HAVE_MPI
+    if (ch->m) {
+        st = vs_mpi_sampler_observable(ch->m, k, VS_SAMPLER_OBS_ENERGY, &v[0], &v[1], NULL);
+        if (st == VS_OK)
+            st = vs_mpi_sampler_observable(ch->m, k, VS_SAMPLER_OBS_HEAT_CAPACITY, &v[2], &v[3], NULL);
+        if (st == VS_OK)
+            st = cli_mpi_sf_peak(ch->m, k, kk, &v[4]);
+        if (st == VS_OK)
+            st = vs_mpi_sampler_spins(ch->m, k, spins);
+        if (st == VS_OK)
+            st = vs_mpi_sampler_acceptance(ch->m, k, &v[5]);
+        if (st == VS_OK && k + 1 < nT)
+            st = vs_mpi_sampler_exchange_rate(ch->m, k, &v[6]);
+        return st;
+    }
+#endif
+    st = vs_sampler_observable(ch->s, k, VS_SAMPLER_OBS_ENERGY, &v[0], &v[1], NULL);
+    if (st == VS_OK)
+        st = vs_sampler_observable(ch->s, k, VS_SAMPLER_OBS_HEAT_CAPACITY, &v[2], &v[3], NULL);
+    if (st == VS_OK)
+        st = vs_sampler_structure_factor_peak(ch->s, k, kk, &v[4]);
+    if (st == VS_OK)
+        st = vs_sampler_spins(ch->s, k, spins);
+    if (st == VS_OK)
+        st = vs_sampler_acceptance(ch->s, k, &v[5]);
+    if (st == VS_OK && k + 1 < nT)
+        st = vs_sampler_exchange_rate(ch->s, k, &v[6]);
+    return st;
+}
+
+static int frag_chain_round_trips(const frag_chain *ch, long long *n)
+{
+#ifdef VS_HAVE_MPI
+    if (ch->m)
+        return vs_mpi_sampler_round_trips(ch->m, n);
+#endif
+    return vs_sampler_round_trips(ch->s, n);
 }
 
 /* The measured curves of the finished point. The compression share is that of the final configuration
  * of each slot at the slot's ⟨S(k)⟩ peak (one snapshot: docs/fragility.md). */
-static int frag_collect(const vs_sampler *s, const vs_lattice *lat, frag_point *p)
+static int frag_collect(const frag_chain *ch, const vs_lattice *lat, frag_point *p)
 {
     size_t N = vs_lattice_nsites(lat);
     double *spins = malloc(N * 6 * sizeof *spins), *r = malloc(N * 3 * sizeof *r);
     int st = spins && r ? vs_lattice_positions(lat, r) : VS_ENOMEM;
+    st = frag_agree(st); /* under mpiexec the queries below are collective */
     for (int k = 0; k < p->nT && st == VS_OK; k++) {
-        double kk[3] = {0, 0, 0}, smax = NAN;
-        st = vs_sampler_observable(s, k, VS_SAMPLER_OBS_ENERGY, &p->E[k], &p->dE[k], NULL);
-        if (st == VS_OK)
-            st = vs_sampler_observable(s, k, VS_SAMPLER_OBS_HEAT_CAPACITY, &p->C[k], &p->dC[k], NULL);
-        if (st == VS_OK)
-            st = vs_sampler_structure_factor_peak(s, k, kk, &smax);
-        if (st == VS_OK)
-            st = vs_sampler_spins(s, k, spins);
-        if (st == VS_OK)
-            st = vs_sampler_acceptance(s, k, &p->acc[k]);
-        p->exch[k] = NAN;
-        if (st == VS_OK && k + 1 < p->nT)
-            st = vs_sampler_exchange_rate(s, k, &p->exch[k]);
+        double kk[3] = {0, 0, 0}, v[7];
+        st = frag_chain_replica(ch, k, p->nT, v, kk, spins);
         if (st != VS_OK)
             break;
+        p->E[k] = v[0];
+        p->dE[k] = v[1];
+        p->C[k] = v[2];
+        p->dC[k] = v[3];
+        p->acc[k] = v[5];
+        p->exch[k] = v[6];
         p->share[k] = frag_compression_share(N, spins, r, kk);
-        p->smax[k] = smax / (double)N;
+        p->smax[k] = v[4] / (double)N;
         if (k == 0)
             memcpy(p->kpeak, kk, sizeof kk);
     }
     if (st == VS_OK)
-        st = vs_sampler_round_trips(s, &p->trips);
+        st = frag_chain_round_trips(ch, &p->trips);
     free(spins);
     free(r);
     return st;
 }
 
-static int frag_save(const vs_sampler *s, const char *path, int final)
+static int frag_save(const frag_chain *ch, const char *path, int final)
 {
-    int st = vs_sampler_save(s, path);
+    int st = frag_chain_save(ch, path);
     if (st == VS_OK)
         return CLI_EXIT_OK;
     if (final)
-        return cli_lib_error("writing the checkpoint", st);
-    fprintf(stderr,
-            "voigtspin fragility: warning: cannot write the checkpoint %s (%s: %s); the run goes on\n", path,
-            vs_strerror(st), vs_last_error());
+        return frag_error(ch, "writing the checkpoint", st);
+    if (frag_prints())
+        fprintf(stderr,
+                "voigtspin fragility: warning: cannot write the checkpoint %s (%s: %s); the run goes on\n", path,
+                vs_strerror(st), frag_last_error(ch));
     return CLI_EXIT_OK;
 }
 
+/* Whether the point's checkpoint ck exists (rank 0 looks, every rank learns): *exists 1 or 0; a usage
+ * error when it is of the other kind (a serial file under mpiexec, an MPI manifest without). */
+static int frag_checkpoint_exists(const frag_chain *ch, const char *ck, int *exists)
+{
+    int rc = 0, on_ranks = frag_on_ranks(ch);
+    *exists = 0;
+    if (ck != NULL && frag_prints() && access(ck, F_OK) == 0) {
+        int kind = cli_checkpoint_kind(ck);
+        if (on_ranks && kind == 1)
+            rc = cli_usage_error("checkpoint %s was written by a serial `voigtspin fragility`: finish the study "
+                                 "without mpiexec, or use another --checkpoint-dir",
+                                 ck);
+        else if (!on_ranks && kind == 2)
+            rc = cli_usage_error("checkpoint %s was written by `voigtspin fragility` under mpiexec: finish the "
+                                 "study under mpiexec (any number of ranks), or use another --checkpoint-dir",
+                                 ck);
+        *exists = rc == 0 ? 1 : -1;
+    }
+    *exists = frag_from_rank0(*exists);
+    return *exists < 0 ? CLI_EXIT_USAGE : 0;
+}
+
 /* The sweeps of one point from its checkpoint (if any) to the end; 128 + signal when stopped. */
-static int frag_sweeps(const frag_opts *o, vs_sampler *s, const char *ck, const frag_point *p, int ip, int np)
+static int frag_sweeps(const frag_opts *o, frag_chain *ch, const char *ck, const frag_point *p, int ip, int np)
 {
     long long done = 0, total = o->therm + o->sweeps;
-    int st = VS_OK, rc = CLI_EXIT_OK;
-    if (ck && access(ck, F_OK) == 0 && (st = vs_sampler_load(s, ck)) != VS_OK) {
-        fprintf(stderr,
-                "voigtspin fragility: %s does not belong to this study's point %d (other options?); "
-                "use another --checkpoint-dir\n",
-                ck, ip + 1);
-        return cli_lib_error("reading the checkpoint", st);
+    int st = VS_OK, rc = CLI_EXIT_OK, exists = 0, sig = 0;
+    if ((rc = frag_checkpoint_exists(ch, ck, &exists)) != 0)
+        return rc;
+    if (exists && (st = frag_chain_load(ch, ck)) != VS_OK) {
+        if (frag_prints())
+            fprintf(stderr,
+                    "voigtspin fragility: %s does not belong to this study's point %d (other options?); "
+                    "use another --checkpoint-dir\n",
+                    ck, ip + 1);
+        return frag_error(ch, "reading the checkpoint", st);
     }
-    if ((st = vs_sampler_sweeps(s, &done)) != VS_OK)
-        return cli_lib_error("the sweep count", st);
+    if ((st = frag_chain_sweeps(ch, &done)) != VS_OK)
+        return frag_error(ch, "the sweep count", st);
     if (done > total)
         return cli_usage_error("checkpoint %s holds %lld sweeps, more than --therm + --sweeps = %ld", ck,
                                done, o->therm + o->sweeps);
-    frag_progress g = {o->progress == 1 || (o->progress == -1 && isatty(STDERR_FILENO)), -1, cli_clock()};
+    frag_progress g = {frag_prints() && (o->progress == 1 || (o->progress == -1 && isatty(STDERR_FILENO))), -1,
+                       cli_clock()};
     if (done == total && g.on)
         fprintf(stderr, "voigtspin fragility: point %d/%d: finished earlier (%s)\n", ip + 1, np, ck);
     if (ck && done == 0)
-        rc = frag_save(s, ck, 1);
-    while (rc == CLI_EXIT_OK && done < total && !cli_stop) {
-        st = vs_sampler_sweep(s, 1);
+        rc = frag_save(ch, ck, 1);
+    while (rc == CLI_EXIT_OK && done < total && (sig = frag_chain_stop(ch)) == 0) {
         long long t = ++done;
-        if (st == VS_OK && t == o->therm)
-            st = vs_sampler_reset_observables(s);
-        if (st == VS_OK && t > o->therm)
-            st = vs_sampler_measure(s);
-        if (st != VS_OK)
-            return cli_lib_error("the sweep", st);
+        if ((st = frag_chain_sweep(ch, t, o->therm)) != VS_OK)
+            return frag_error(ch, "the sweep", st);
         if (ck && (t == total || (o->ckevery > 0 && t % o->ckevery == 0)))
-            rc = frag_save(s, ck, t == total);
+            rc = frag_save(ch, ck, t == total);
         frag_progress_show(&g, o, p, ip, np, t, total);
     }
     if (rc == CLI_EXIT_OK && done < total) {
-        int sig = (int)cli_stop;
-        fprintf(stderr, "voigtspin fragility: stopped by signal %d at point %d/%d, sweep %lld of %lld\n", sig,
-                ip + 1, np, done, total);
-        if (ck == NULL)
-            fputs("voigtspin fragility: no --checkpoint-dir was given: nothing saved\n", stderr);
-        else if (frag_save(s, ck, 1) != CLI_EXIT_OK)
+        if (frag_prints())
+            fprintf(stderr, "voigtspin fragility: stopped by signal %d at point %d/%d, sweep %lld of %lld\n",
+                    sig, ip + 1, np, done, total);
+        if (ck == NULL) {
+            if (frag_prints())
+                fputs("voigtspin fragility: no --checkpoint-dir was given: nothing saved\n", stderr);
+        } else if (frag_save(ch, ck, 1) != CLI_EXIT_OK) {
             return CLI_EXIT_FAIL;
-        else
+        } else if (frag_prints()) {
             fprintf(stderr,
-                    "voigtspin fragility: checkpoint written to %s; run the same command again to go on\n",
-                    ck);
+                    "voigtspin fragility: checkpoint written to %s; run the same command again to go on%s\n",
+                    ck, frag_on_ranks(ch) ? " (under mpiexec, any number of ranks)" : "");
+        }
         return 128 + sig;
     }
     return rc;
@@ -511,7 +745,7 @@ static int frag_point_run(const frag_opts *o, int ip, int np, frag_point *p)
 {
     cli_lattice lo;
     vs_lattice *lat = NULL;
-    vs_sampler *s = NULL;
+    frag_chain ch = {0};
     char *ck = NULL;
     int nT = o->have_range ? (int)o->nT : (int)o->trel[2];
     p->imat = ip / o->nL;
@@ -523,13 +757,16 @@ static int frag_point_run(const frag_opts *o, int ip, int np, frag_point *p)
     if (st == VS_OK)
         st = cli_lattice_build(&lo, &lat);
     if (st != VS_OK)
-        return cli_lib_error("building the material and the lattice", st);
+        rc = cli_lib_error("building the material and the lattice", st);
+    if ((rc = frag_agree(rc)) != CLI_EXIT_OK) {
+        vs_lattice_free(lat);
+        return rc;
+    }
     p->N = vs_lattice_nsites(lat);
     if (vs_lattice_luttinger_tisza(lat, NULL, NULL, &p->Tlt) != VS_OK)
         p->Tlt = NAN;
     frag_ladder(o, p, p->T);
-    if ((st = frag_sampler(o, lat, p->T, nT, &s)) != VS_OK)
-        rc = cli_lib_error("creating the sampler", st);
+    rc = frag_chain_create(o, lat, p->T, nT, &ch);
     if (rc == CLI_EXIT_OK && o->ckdir) {
         size_t n = strlen(o->ckdir) + 64;
         if ((ck = malloc(n)) == NULL)
@@ -537,12 +774,13 @@ static int frag_point_run(const frag_opts *o, int ip, int np, frag_point *p)
         else
             snprintf(ck, n, "%s/point-%03d-L%d.ckpt", o->ckdir, p->imat, p->L);
     }
+    rc = frag_agree(rc);
     if (rc == CLI_EXIT_OK)
-        rc = frag_sweeps(o, s, ck, p, ip, np);
-    if (rc == CLI_EXIT_OK && (st = frag_collect(s, lat, p)) != VS_OK)
-        rc = cli_lib_error("the observables", st);
+        rc = frag_sweeps(o, &ch, ck, p, ip, np);
+    if (rc == CLI_EXIT_OK && (st = frag_collect(&ch, lat, p)) != VS_OK)
+        rc = frag_error(&ch, "the observables", st);
     free(ck);
-    vs_sampler_free(s);
+    frag_chain_free(&ch);
     vs_lattice_free(lat);
     return rc;
 }
@@ -877,6 +1115,21 @@ static void frag_summary_file(FILE *fp, const frag_opts *o, const frag_point *pt
     frag_write_summary(fp, o, pts, np);
 }
 
+/* The summary (to -o or standard output), the curves and the plots. */
+static int frag_outputs(const frag_opts *o, const frag_overlay *ov, const frag_point *pts, int np)
+{
+    int rc = CLI_EXIT_OK;
+    if (o->output)
+        rc = frag_write_file(o->output, frag_summary_file, o, pts, np);
+    else
+        frag_write_summary(stdout, o, pts, np);
+    if (rc == CLI_EXIT_OK && o->curves)
+        rc = frag_write_file(o->curves, frag_curves_file, o, pts, np);
+    if (rc == CLI_EXIT_OK && o->plots)
+        rc = frag_plots(o, ov, pts, np);
+    return rc;
+}
+
 static int frag_run(const frag_opts *o)
 {
     int np = (int)(o->grid_kind ? o->ngrid : 1) * o->nL;
@@ -887,11 +1140,14 @@ static int frag_run(const frag_opts *o)
     cli_signals(&old_int, &old_term);
     double t0 = cli_clock();
     frag_overlay ov = {0};
-    int rc = frag_check_files(o, &ov);
+    /* under mpiexec rank 0 alone reads the overlay, creates the directories and writes the files */
+    int rc = frag_from_rank0(frag_prints() ? frag_check_files(o, &ov) : 0);
     for (int ip = 0; ip < np && rc == CLI_EXIT_OK; ip++) {
-        rc = frag_point_run(o, ip, np, &pts[ip]);
+        rc = frag_agree(frag_point_run(o, ip, np, &pts[ip]));
         if (rc == CLI_EXIT_OK)
             frag_analyse(o, &pts[ip]);
+        if (!frag_prints())
+            continue;
         if (rc == CLI_EXIT_OK && pts[ip].peak_status != 0)
             fprintf(stderr,
                     "voigtspin fragility: warning: point %d/%d: the largest C is at an end of the ladder "
@@ -904,17 +1160,10 @@ static int frag_run(const frag_opts *o)
                 "raise the top of --Trel or lower --background\n",
                 ip + 1, np, o->kappa);
     }
-    if (rc == CLI_EXIT_OK) {
-        if (o->output)
-            rc = frag_write_file(o->output, frag_summary_file, o, pts, np);
-        else
-            frag_write_summary(stdout, o, pts, np);
-    }
-    if (rc == CLI_EXIT_OK && o->curves)
-        rc = frag_write_file(o->curves, frag_curves_file, o, pts, np);
-    if (rc == CLI_EXIT_OK && o->plots)
-        rc = frag_plots(o, &ov, pts, np);
-    if (rc == CLI_EXIT_OK && o->progress != 0)
+    if (rc == CLI_EXIT_OK && frag_prints())
+        rc = frag_outputs(o, &ov, pts, np);
+    rc = frag_agree(rc);
+    if (rc == CLI_EXIT_OK && o->progress != 0 && frag_prints())
         fprintf(stderr, "voigtspin fragility: %d points, %.1f s\n", np, cli_clock() - t0);
     for (int ip = 0; ip < np; ip++)
         frag_point_free(&pts[ip]);
@@ -930,8 +1179,10 @@ int cmd_fragility(int argc, char **argv)
     frag_opts o;
     frag_init(&o);
     int rc = frag_parse(&o, argc, argv);
-    if (rc == 0 && o.help)
-        frag_help(stdout);
+    if (rc == 0 && o.help) {
+        if (frag_prints())
+            frag_help(stdout);
+    }
     else if (rc == 0)
         rc = frag_run(&o);
     frag_free(&o);
