@@ -30,6 +30,15 @@
 #define FRAG_MAX_T      1024
 #define FRAG_MAX_SWEEPS 1000000000000L
 
+#ifdef VS_HAVE_MPI
+static const char frag_mpi_help[] =
+    "Under mpiexec/mpirun (built with the MPI add-on): the ladder of each point is spread over the ranks,\n"
+    "the output is the serial run's (written by rank 0), --checkpoint-dir holds one manifest plus one\n"
+    "file per replica per point, resumable under mpiexec on any number of ranks (docs/fragility.md).\n";
+#else
+static const char frag_mpi_help[] = "";
+#endif
+
 static void frag_help(FILE *fp)
 {
     fprintf(
@@ -72,8 +81,8 @@ static void frag_help(FILE *fp)
         "                            plot: a CSV whose header names the columns sigma,m or KG,m\n"
         "  --progress / --quiet      progress on stderr even when it is not a terminal / none\n"
         "Columns of the summary: docs/fragility.md. Ctrl-C (or SIGTERM) writes the current point's\n"
-        "checkpoint and exits 128 + signal.\n\n%s%s",
-        cli_lattice_help, cli_material_help);
+        "checkpoint and exits 128 + signal.\n%s\n%s%s",
+        frag_mpi_help, cli_lattice_help, cli_material_help);
 }
 
 /* ---- options ------------------------------------------------------------------------------------ */
