@@ -494,7 +494,8 @@ static const char *frag_last_error(const frag_chain *ch)
     return vs_last_error();
 }
 
-static int frag_chain_create(const frag_opts *o, const vs_lattice *lat, const double *T, int nT, frag_chain *ch)
+static int frag_chain_create(const frag_opts *o, const vs_lattice *lat, const double *T, int nT,
+                             frag_chain *ch)
 {
     vs_sampler_options *opt = NULL;
     int st = vs_sampler_options_create(&opt);
@@ -670,8 +671,8 @@ static int frag_save(const frag_chain *ch, const char *path, int final)
         return frag_error(ch, "writing the checkpoint", st);
     if (frag_prints())
         fprintf(stderr,
-                "voigtspin fragility: warning: cannot write the checkpoint %s (%s: %s); the run goes on\n", path,
-                vs_strerror(st), frag_last_error(ch));
+                "voigtspin fragility: warning: cannot write the checkpoint %s (%s: %s); the run goes on\n",
+                path, vs_strerror(st), frag_last_error(ch));
     return CLI_EXIT_OK;
 }
 
@@ -684,13 +685,15 @@ static int frag_checkpoint_exists(const frag_chain *ch, const char *ck, int *exi
     if (ck != NULL && frag_prints() && access(ck, F_OK) == 0) {
         int kind = cli_checkpoint_kind(ck);
         if (on_ranks && kind == 1)
-            rc = cli_usage_error("checkpoint %s was written by a serial `voigtspin fragility`: finish the study "
-                                 "without mpiexec, or use another --checkpoint-dir",
-                                 ck);
+            rc = cli_usage_error(
+                "checkpoint %s was written by a serial `voigtspin fragility`: finish the study "
+                "without mpiexec, or use another --checkpoint-dir",
+                ck);
         else if (!on_ranks && kind == 2)
-            rc = cli_usage_error("checkpoint %s was written by `voigtspin fragility` under mpiexec: finish the "
-                                 "study under mpiexec (any number of ranks), or use another --checkpoint-dir",
-                                 ck);
+            rc = cli_usage_error(
+                "checkpoint %s was written by `voigtspin fragility` under mpiexec: finish the "
+                "study under mpiexec (any number of ranks), or use another --checkpoint-dir",
+                ck);
         *exists = rc == 0 ? 1 : -1;
     }
     *exists = frag_from_rank0(*exists);
@@ -698,7 +701,8 @@ static int frag_checkpoint_exists(const frag_chain *ch, const char *ck, int *exi
 }
 
 /* The sweeps of one point from its checkpoint (if any) to the end; 128 + signal when stopped. */
-static int frag_sweeps(const frag_opts *o, frag_chain *ch, const char *ck, const frag_point *p, int ip, int np)
+static int frag_sweeps(const frag_opts *o, frag_chain *ch, const char *ck, const frag_point *p, int ip,
+                       int np)
 {
     long long done = 0, total = o->therm + o->sweeps;
     int st = VS_OK, rc = CLI_EXIT_OK, exists = 0, sig = 0;
@@ -717,8 +721,8 @@ static int frag_sweeps(const frag_opts *o, frag_chain *ch, const char *ck, const
     if (done > total)
         return cli_usage_error("checkpoint %s holds %lld sweeps, more than --therm + --sweeps = %ld", ck,
                                done, o->therm + o->sweeps);
-    frag_progress g = {frag_prints() && (o->progress == 1 || (o->progress == -1 && isatty(STDERR_FILENO))), -1,
-                       cli_clock()};
+    frag_progress g = {frag_prints() && (o->progress == 1 || (o->progress == -1 && isatty(STDERR_FILENO))),
+                       -1, cli_clock()};
     if (done == total && g.on)
         fprintf(stderr, "voigtspin fragility: point %d/%d: finished earlier (%s)\n", ip + 1, np, ck);
     if (ck && done == 0)
@@ -1191,8 +1195,7 @@ int cmd_fragility(int argc, char **argv)
     if (rc == 0 && o.help) {
         if (frag_prints())
             frag_help(stdout);
-    }
-    else if (rc == 0)
+    } else if (rc == 0)
         rc = frag_run(&o);
     frag_free(&o);
     return rc;

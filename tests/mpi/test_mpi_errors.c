@@ -85,7 +85,8 @@ int main(int argc, char **argv)
     vs_mpi_sampler *mp = NULL;
     int st = vs_mpi_sampler_create(MPI_COMM_WORLD, lat, 4, T, 7, opt, &mp);
     check(st == VS_OK && strcmp(vs_last_error(), core_msg) == 0,
-          "a successful vs_mpi_sampler_create leaves vs_last_error() as it was (now \"%s\")", vs_last_error());
+          "a successful vs_mpi_sampler_create leaves vs_last_error() as it was (now \"%s\")",
+          vs_last_error());
     vs_mpi_sampler_free(mp);
     mp = NULL;
 
@@ -127,19 +128,21 @@ int main(int argc, char **argv)
     int freed = (int)MPI_Comm_c2f(dup);
     MPI_Comm_free(&dup);
     st = vs_mpi_sampler_create_f(freed, lat, 4, T, 7, NULL, &mp);
-    check(st == VS_EINVAL && mp == NULL, "create_f with the integer of a freed communicator: VS_EINVAL (\"%s\")",
-          vs_mpi_last_error());
+    check(st == VS_EINVAL && mp == NULL,
+          "create_f with the integer of a freed communicator: VS_EINVAL (\"%s\")", vs_mpi_last_error());
     st = vs_mpi_sampler_create_f((int)MPI_Comm_c2f(MPI_COMM_WORLD), lat, 4, T, 7, NULL, &mp);
     double Ef = 0, Ec = 0;
     vs_mpi_sampler *mc = NULL;
     int stc = vs_mpi_sampler_create(MPI_COMM_WORLD, lat, 4, T, 7, NULL, &mc);
-    if (st == VS_OK && stc == VS_OK && vs_mpi_sampler_sweep(mp, 5) == VS_OK && vs_mpi_sampler_sweep(mc, 5) == VS_OK)
+    if (st == VS_OK && stc == VS_OK && vs_mpi_sampler_sweep(mp, 5) == VS_OK &&
+        vs_mpi_sampler_sweep(mc, 5) == VS_OK)
         st = vs_mpi_sampler_energy(mp, 3, &Ef) | vs_mpi_sampler_energy(mc, 3, &Ec);
     else
         st = st != VS_OK ? st : VS_EINVAL;
-    check(st == VS_OK && memcmp(&Ef, &Ec, sizeof Ef) == 0,
-          "create_f with MPI_COMM_WORLD's integer runs the chain of create(MPI_COMM_WORLD) (E_3 %.17g, %.17g)", Ef,
-          Ec);
+    check(
+        st == VS_OK && memcmp(&Ef, &Ec, sizeof Ef) == 0,
+        "create_f with MPI_COMM_WORLD's integer runs the chain of create(MPI_COMM_WORLD) (E_3 %.17g, %.17g)",
+        Ef, Ec);
     vs_mpi_sampler_free(mp);
     vs_mpi_sampler_free(mc);
 
