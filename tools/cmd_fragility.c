@@ -462,6 +462,14 @@ static int frag_agree(int rc)
     return rc;
 }
 
+/* A library status agreed over the ranks under mpiexec (collective): st where it failed, else
+ * `other` when it failed on another rank, VS_OK when it failed nowhere. */
+static int frag_agree_status(int st, int other)
+{
+    int failed = frag_agree(st != VS_OK);
+    return st != VS_OK ? st : failed ? other : VS_OK;
+}
+
 /* Rank 0's rc on every rank under mpiexec (collective); rc when serial. */
 static int frag_from_rank0(int rc)
 {
@@ -503,9 +511,11 @@ static int frag_chain_create(const frag_opts *o, const vs_lattice *lat, const do
         st = vs_sampler_options_set(opt, VS_SAMPLER_OPT_THREADS, (double)o->threads);
 #ifdef VS_HAVE_MPI
     if (cli_mpi) {
-        st = frag_agree(st);
-        if (st == VS_OK)
-            st = vs_mpi_sampler_create(MPI_COMM_WORLD, lat, nT, T, (unsigned long)o->seed, opt, &ch->m);
+        if ((st = frag_agree_status(st, VS_ENOMEM)) != VS_OK) {
+            vs_sampler_options_free(opt);
+            return frag_prints() ? cli_lib_error("the sampler options", st) : CLI_EXIT_FAIL;
+        }
+        st = vs_mpi_sampler_create(MPI_COMM_WORLD, lat, nT, T, (unsigned long)o->seed, opt, &ch->m);
         vs_sampler_options_free(opt);
         return st == VS_OK ? CLI_EXIT_OK : cli_mpi_error("creating the sampler", st);
     }
@@ -638,7 +648,7 @@ static int frag_collect(const frag_chain *ch, const vs_lattice *lat, frag_point 
     size_t N = vs_lattice_nsites(lat);
     double *spins = malloc(N * 6 * sizeof *spins), *r = malloc(N * 3 * sizeof *r);
     int st = spins && r ? vs_lattice_positions(lat, r) : VS_ENOMEM;
-    st = frag_agree(st); /* under mpiexec the queries below are collective */
+    st = frag_agree_status(st, VS_ENOMEM); /* under mpiexec the queries below are collective */
     for (int k = 0; k < p->nT && st == VS_OK; k++) {
         double kk[3] = {0, 0, 0}, v[7];
         st = frag_chain_replica(ch, k, p->nT, v, kk, spins);
