@@ -8,9 +8,12 @@
 # CASE restart_np2_np1: SIGTERM to one of 2 ranks checkpoints the current point collectively, every rank
 #   exits 143 and one message is printed; the study resumed under `mpiexec -n 1` prints exactly the
 #   uninterrupted serial CSV;
-# CASE usage_rank0: argument and usage errors of `mc` and `fragility` under `mpiexec -n 2` are printed
-#   by rank 0 alone (the messages equal the serial run's), with exit code 2; a serial checkpoint directory is refused under mpiexec and an
-#   MPI one without it (exit 2, one message); --help prints once.
+# CASE usage_mc, usage_fragility: argument and usage errors of `mc` / `fragility` under `mpiexec -n 2`
+#   are printed by rank 0 alone (the messages equal the serial run's), with exit code 2; `fragility
+#   --help` prints once;
+# CASE ladder_vs_ranks: fewer temperatures than ranks (3 on 4) is one usage error, exit 2;
+# CASE checkpoint_kinds: a serial checkpoint directory is refused under mpiexec and an MPI one without
+#   it (exit 2, one message).
 set -u
 V=$1 MPIEXEC=$2 MPIARGS=$3 CASE=$4
 D=$(mktemp -d "${TMPDIR:-/tmp}/voigtspin-frag-mpi.XXXXXX") || exit 1
@@ -42,10 +45,14 @@ equal_np2)
     echo "OK: mpiexec -n 2 voigtspin fragility writes the serial run's files byte for byte ($(ls m_plots | tr '\n' ' '))"
     ;;
 restart_np2_np1)
-    B="$A --sweeps 2000 --checkpoint-every 500"
+    B="fragility --sigma 0.1:0.3:2 --L 2 --Trel 0.4:2.6:6 --therm 20 --seed 3 --threads 1 --quiet"
+    B="$B --sweeps 1500 --checkpoint-every 500"
     "$MPIEXEC" -n 2 $MPIARGS "$V" $B --checkpoint-dir ck > out 2> err &
     p=$!
-    sleep 1
+    # the first point's first checkpoint is written after the signal handlers are installed: signal then
+    # (a fixed sleep is too short under sanitizers, where MPI_Init alone takes seconds)
+    k=0
+    while [ ! -f ck/point-000-L2.ckpt ] && [ $k -lt 200 ]; do sleep 0.1; k=$((k + 1)); done
     r=$(ps -o pid= -o comm= --ppid "$p" | awk '$2 == "voigtspin" { pid = $1 } END { print pid }')
     [ -n "$r" ] || fail "no rank process under mpiexec"
     kill -TERM "$r"
@@ -60,7 +67,7 @@ restart_np2_np1)
     cmp serial.csv resumed.csv || fail "interrupted on 2 ranks, resumed on 1: differs from the uninterrupted study"
     echo "OK: $(sed -n 's/.*\(stopped by signal 15 at point [^,]*, sweep [0-9]*\).*/\1/p' err) on 2 ranks; resumed on 1 rank = the uninterrupted serial study"
     ;;
-usage_rank0)
+usage_mc | usage_fragility)
     # the messages of the program under mpiexec -n 2 are exactly those of the serial run (rank 0's)
     check_once() { # expected exit code, then the command
         want=$1
@@ -74,19 +81,27 @@ usage_rank0)
         grep "^voigtspin" serr > s1
         cmp -s s1 m1 || fail "mpiexec -n 2 voigtspin $*: the messages are not the serial run's: $(cat err)"
     }
-    check_once 2 mc --L 2,2,2 --T 0.5,1 --sweeps 10 --no-such-option
-    check_once 2 mc --L 2,2,2 --T 0.5,1 --sweeps
-    check_once 2 fragility --sigma 0.9:1:2
-    check_once 2 fragility --L 2
-    check_once 2 fragility --sigma 0.1:0.2:2 --L 2 --Trel 0.5:2:3 --overlay no-such-file.csv
-    check_once 2 fragility --sigma 0.1:0.2:2 --L 2 --Tmin 0.1 --Tmax 1 --nT 3 --bogus
+    if [ "$CASE" = usage_mc ]; then
+        check_once 2 mc --L 2,2,2 --T 0.5,1 --sweeps 10 --no-such-option
+        check_once 2 mc --L 2,2,2 --T 0.5,1 --sweeps
+    else
+        check_once 2 fragility --sigma 0.9:1:2
+        check_once 2 fragility --sigma 0.1:0.2:2 --L 2 --Trel 0.5:2:3 --overlay no-such-file.csv
+        mpirun_ 2 "$V" fragility --help > out 2> err || fail "fragility --help under mpiexec"
+        [ "$(grep -c '^usage: voigtspin fragility' out)" -eq 1 ] ||
+            fail "fragility --help printed $(grep -c '^usage' out) times"
+    fi
+    echo "OK: usage errors of ${CASE#usage_} under mpiexec -n 2 are printed by rank 0 alone, exit 2"
+    ;;
+ladder_vs_ranks)
     mpirun_ 4 "$V" fragility --sigma 0.1:0.2:2 --L 2 --Trel 0.5:2:3 > out 2> err
     rc=$?
     [ $rc -eq 2 ] && [ "$(nmsg err)" -eq 1 ] && grep -q "fewer than the 4 ranks" err ||
         fail "3 temperatures on 4 ranks: exit $rc: $(cat err)"
-    mpirun_ 2 "$V" fragility --help > out 2> err || fail "fragility --help under mpiexec"
-    [ "$(grep -c '^usage: voigtspin fragility' out)" -eq 1 ] || fail "fragility --help printed $(grep -c '^usage' out) times"
-    # checkpoint kinds: a serial directory under mpiexec, an MPI one without it
+    echo "OK: fewer temperatures than ranks: one usage error, exit 2"
+    ;;
+checkpoint_kinds)
+    # a serial checkpoint directory under mpiexec, an MPI one without it
     S="fragility --sigma 0.1:0.2:1 --L 2 --Trel 0.4:2.6:4 --therm 5 --sweeps 10 --quiet"
     "$V" $S --checkpoint-dir serial.ck > /dev/null 2>&1 || fail "serial checkpointed study"
     mpirun_ 2 "$V" $S --checkpoint-dir mpi.ck > /dev/null 2>&1 || fail "MPI checkpointed study"
@@ -97,7 +112,7 @@ usage_rank0)
     "$V" $S --checkpoint-dir mpi.ck > out 2> err
     rc=$?
     [ $rc -eq 2 ] && [ ! -s out ] && grep -q "under mpiexec" err || fail "an MPI checkpoint without mpiexec: exit $rc: $(cat err)"
-    echo "OK: usage errors of mc and fragility under mpiexec -n 2 are printed by rank 0 alone, exit 2"
+    echo "OK: the checkpoints of the other mode are refused (exit 2, one message)"
     ;;
 *) fail "unknown case $CASE" ;;
 esac

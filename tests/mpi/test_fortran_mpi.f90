@@ -158,6 +158,7 @@ program test_fortran_mpi
   call mp%load('no/such/checkpoint', stat=st)
   call check(st == VS_EIO, 'load of a missing checkpoint: VS_EIO')
 
+  deallocate (s1, s2, e_saved)
   call mp%free()
   call check(.not. mp%is_associated(), 'free resets the handle')
   call ser%free()
