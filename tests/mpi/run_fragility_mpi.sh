@@ -84,12 +84,13 @@ usage_mc | usage_fragility)
     if [ "$CASE" = usage_mc ]; then
         check_once 2 mc --L 2,2,2 --T 0.5,1 --sweeps 10 --no-such-option
         check_once 2 mc --L 2,2,2 --T 0.5,1 --sweeps
-    else
-        check_once 2 fragility --sigma 0.9:1:2
-        check_once 2 fragility --sigma 0.1:0.2:2 --L 2 --Trel 0.5:2:3 --overlay no-such-file.csv
+        # (here, not below, to keep each case short under sanitizers)
         mpirun_ 2 "$V" fragility --help > out 2> err || fail "fragility --help under mpiexec"
         [ "$(grep -c '^usage: voigtspin fragility' out)" -eq 1 ] ||
             fail "fragility --help printed $(grep -c '^usage' out) times"
+    else
+        check_once 2 fragility --sigma 0.9:1:2
+        check_once 2 fragility --sigma 0.1:0.2:2 --L 2 --Trel 0.5:2:3 --overlay no-such-file.csv
     fi
     echo "OK: usage errors of ${CASE#usage_} under mpiexec -n 2 are printed by rank 0 alone, exit 2"
     ;;
