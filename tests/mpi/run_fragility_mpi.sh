@@ -5,9 +5,9 @@
 # CASE equal_np2: a tiny study (2 materials × 2 sizes) on 2 ranks writes the summary CSV (standard
 #   output and -o), the curves CSV and the plot directory (data, gnuplot script, and the PNGs when
 #   gnuplot is installed) byte for byte as the serial run;
-# CASE restart_np2_np1: SIGTERM to one of 2 ranks checkpoints the current point collectively, every rank
-#   exits 143 and one message is printed; the study resumed under `mpiexec -n 1` prints exactly the
-#   uninterrupted serial CSV;
+# CASE restart_np2_np1: SIGTERM to one of 2 ranks during the second point checkpoints it collectively,
+#   every rank exits 143 and one message is printed; the study resumed under `mpiexec -n 1` (the first
+#   point read back, the second continued) prints exactly the uninterrupted serial CSV;
 # CASE usage_mc, usage_fragility: argument and usage errors of `mc` / `fragility` under `mpiexec -n 2`
 #   are printed by rank 0 alone (the messages equal the serial run's), with exit code 2; `fragility
 #   --help` prints once;
@@ -46,13 +46,14 @@ equal_np2)
     ;;
 restart_np2_np1)
     B="fragility --sigma 0.1:0.3:2 --L 2 --Trel 0.4:2.6:6 --therm 20 --seed 3 --threads 1 --quiet"
-    B="$B --sweeps 1500 --checkpoint-every 500"
+    B="$B --sweeps 3000 --checkpoint-every 1000"
     "$MPIEXEC" -n 2 $MPIARGS "$V" $B --checkpoint-dir ck > out 2> err &
     p=$!
-    # the first point's first checkpoint is written after the signal handlers are installed: signal then
-    # (a fixed sleep is too short under sanitizers, where MPI_Init alone takes seconds)
+    # signal during the second point, once its first checkpoint is written: the first point is then
+    # finished (read back on resume), the second continues from its checkpoint (a fixed sleep would be
+    # too short under sanitizers, where MPI_Init alone takes seconds)
     k=0
-    while [ ! -f ck/point-000-L2.ckpt ] && [ $k -lt 200 ]; do sleep 0.1; k=$((k + 1)); done
+    while [ ! -f ck/point-001-L2.ckpt ] && [ $k -lt 300 ]; do sleep 0.05; k=$((k + 1)); done
     r=$(ps -o pid= -o comm= --ppid "$p" | awk '$2 == "voigtspin" { pid = $1 } END { print pid }')
     [ -n "$r" ] || fail "no rank process under mpiexec"
     kill -TERM "$r"
@@ -60,7 +61,8 @@ restart_np2_np1)
     rc=$?
     [ $rc -eq 143 ] || fail "mpiexec exit $rc after SIGTERM to one rank (want 143): $(cat err)"
     [ ! -s out ] || fail "output after an interrupted study"
-    [ "$(grep -c 'stopped by signal 15' err)" -eq 1 ] || fail "no single 'stopped by signal' message: $(cat err)"
+    [ "$(grep -c 'stopped by signal 15 at point 2/2' err)" -eq 1 ] ||
+        fail "no single 'stopped by signal' message in point 2: $(cat err)"
     ls ck/*.ckpt > /dev/null 2>&1 || fail "no checkpoint in ck/"
     mpirun_ 1 "$V" $B --checkpoint-dir ck > resumed.csv 2> err1 || fail "resume on 1 rank: $(cat err1)"
     "$V" $B > serial.csv 2> /dev/null || fail "serial run"
