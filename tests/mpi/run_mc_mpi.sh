@@ -79,7 +79,11 @@ signal_np2)
     # output equals the uninterrupted serial run of that length.
     "$MPIEXEC" -n 2 $MPIARGS "$V" $A --sweeps 100000000 --csv --checkpoint sig.ck > out 2> err &
     p=$!
-    sleep 1
+    # The collective start checkpoint (its manifest, sig.ck, is written last) exists only after every
+    # rank installed its signal handlers: wait for it instead of a fixed sleep (slow under ASan).
+    k=0
+    while [ ! -f sig.ck ] && [ $k -lt 600 ]; do sleep 0.05; k=$((k + 1)); done
+    [ -f sig.ck ] || fail "no start checkpoint after 30 s: $(cat err)"
     r=$(ps -o pid= -o comm= --ppid "$p" | awk '$2 == "voigtspin" { pid = $1 } END { print pid }')
     [ -n "$r" ] || fail "no rank process under mpiexec"
     kill -TERM $r
