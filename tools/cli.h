@@ -32,7 +32,9 @@ int cli_lib_error(const char *what, int status);
 /* Parse "a,b,c" into exactly n finite doubles (subnormals accepted; nan, inf and overflow refused);
  * returns 0 on success. */
 int cli_parse_doubles(const char *s, double *v, int n);
-/* Parse one finite double / an integer in [lo, hi] option value; on failure report naming `opt`. */
+/* The option-value parsers below report a failure naming `opt` and return CLI_EXIT_USAGE; a NULL value
+ * (from cli_value(), which has already reported it) returns CLI_EXIT_USAGE without a second message. */
+/* Parse one finite double / an integer in [lo, hi] option value. */
 int cli_parse_double(const char *opt, const char *s, double *v);
 int cli_parse_int(const char *opt, const char *s, long lo, long hi, long *v);
 /* Parse 1..max comma-separated finite numbers into out, their count in *n. */

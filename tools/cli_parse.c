@@ -62,8 +62,8 @@ int cli_parse_doubles(const char *s, double *v, int n)
 
 int cli_parse_double(const char *opt, const char *s, double *v)
 {
-    if (s == NULL)
-        return cli_usage_error("option %s needs a value", opt);
+    if (s == NULL) /* cli_value() has reported the missing value */
+        return CLI_EXIT_USAGE;
     if (cli_parse_doubles(s, v, 1) != 0)
         return cli_usage_error("option %s: '%s' is not a finite number", opt, s);
     return 0;
@@ -71,8 +71,8 @@ int cli_parse_double(const char *opt, const char *s, double *v)
 
 int cli_parse_int(const char *opt, const char *s, long lo, long hi, long *v)
 {
-    if (s == NULL)
-        return cli_usage_error("option %s needs a value", opt);
+    if (s == NULL) /* cli_value() has reported the missing value */
+        return CLI_EXIT_USAGE;
     char *end;
     errno = 0;
     long x = strtol(s, &end, 10);
@@ -84,8 +84,8 @@ int cli_parse_int(const char *opt, const char *s, long lo, long hi, long *v)
 
 int cli_parse_list(const char *opt, const char *s, double *out, int max, int *n)
 {
-    if (s == NULL)
-        return cli_usage_error("option %s needs a value", opt);
+    if (s == NULL) /* cli_value() has reported the missing value */
+        return CLI_EXIT_USAGE;
     int k = 1;
     for (const char *c = s; *c; c++)
         if (*c == ',' && ++k > max)
@@ -99,7 +99,9 @@ int cli_parse_list(const char *opt, const char *s, double *out, int max, int *n)
 int cli_parse_ints3(const char *opt, const char *s, long max, int *L)
 {
     double d[3];
-    if (s == NULL || cli_parse_doubles(s, d, 3) != 0)
+    if (s == NULL) /* cli_value() has reported the missing value */
+        return CLI_EXIT_USAGE;
+    if (cli_parse_doubles(s, d, 3) != 0)
         return cli_usage_error("option %s: expected three integers L1,L2,L3", opt);
     for (int k = 0; k < 3; k++)
         if (!(d[k] >= 1 && d[k] <= (double)max && d[k] == floor(d[k])))
@@ -120,8 +122,8 @@ int cli_check_points(const char *what, long n1, long n2)
 int cli_parse_range(const char *opt, const char *s, double **grid, long *n)
 {
     double v[3];
-    if (s == NULL)
-        return cli_usage_error("option %s needs a value lo,hi,n", opt);
+    if (s == NULL) /* cli_value() has reported the missing value */
+        return CLI_EXIT_USAGE;
     if (cli_parse_doubles(s, v, 3) != 0 || !(v[2] >= 1 && v[2] <= (double)CLI_MAX_POINTS) || v[2] != floor(v[2]))
         return cli_usage_error("option %s: '%s' is not lo,hi,n with 1 <= n <= %ld", opt, s, (long)CLI_MAX_POINTS);
     long m = (long)v[2];

@@ -36,6 +36,18 @@ check("non_finite_value_exits_2_naming_option", rc == 2 and "--lame" in err, f"r
 rc, out, err = run("elastic", "--bogus")
 check("unknown_option_exits_2_naming_it", rc == 2 and "--bogus" in err, f"rc={rc} err={err!r}")
 
+# An option given last without its value: one message naming it, exit 2 (the value parsers printed a
+# second "needs a value" after cli_value's until 1.0.1).
+missing = []
+for cmd, opt in [("elastic", "--tol"), ("meanfield", "--T"), ("lattice", "--L"), ("lattice", "--preset"),
+                 ("mc", "--sweeps"), ("mc", "--Tmin"), ("fragility", "--sigma"), ("fragility", "--L"),
+                 ("coupling", "--tol")]:
+    rc, out, err = run(cmd, opt)
+    lines = [l for l in err.splitlines() if l.strip()]
+    if not (rc == 2 and len(lines) == 1 and opt in lines[0] and "needs a value" in lines[0]):
+        missing.append(f"{cmd} {opt}: rc={rc} err={err!r}")
+check("missing_value_is_reported_once", not missing, "; ".join(missing))
+
 rc, out, err = run("elastic", "--poisson-shear", "0.7,1")
 check("non_physical_material_exits_1_with_library_message", rc == 1 and "Poisson" in err, f"rc={rc} err={err!r}")
 
