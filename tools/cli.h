@@ -185,6 +185,8 @@ int cli_checkpoint_kind(const char *path);
  * initialised MPI; 0 otherwise (then MPI is never touched). cli_mpi_rank: the rank in
  * MPI_COMM_WORLD (0 when serial). */
 extern int cli_mpi, cli_mpi_rank;
+/* 1 where this process prints help, progress and results (serial, or rank 0 under mpiexec). */
+static inline int cli_prints(void) { return !cli_mpi || cli_mpi_rank == 0; }
 int cli_mpi_launched(void);
 /* MPI_Init, run(argc, argv) with its output flushed (cli_close_stdout), MPI_Finalize; the ranks other
  * than 0 print no usage errors (cli_quiet = 1). Returns the exit code. */
@@ -201,6 +203,8 @@ int cli_mpi_error(const char *what, int status);
 /* The ⟨S(k)⟩ peak of replica r (vs_sampler_structure_factor_peak() of its owner's one-replica sampler,
  * broadcast; collective): k[3], *smax on every rank; a status (the owner prints a failure). */
 int cli_mpi_sf_peak(const vs_mpi_sampler *s, int r, double k[3], double *smax);
+#else
+static inline int cli_prints(void) { return 1; }
 #endif
 
 /* Subcommands (tools/cmd_*.c). Each takes argv[0] = its own name. */

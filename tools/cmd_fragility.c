@@ -443,15 +443,6 @@ static int frag_on_ranks(const frag_chain *ch)
 }
 
 /* Whether this process prints: always when serial, rank 0 alone under mpiexec. */
-static int frag_prints(void)
-{
-#ifdef VS_HAVE_MPI
-    return !cli_mpi || cli_mpi_rank == 0;
-#else
-    return 1;
-#endif
-}
-
 /* The largest rc of all ranks under mpiexec (collective); rc when serial. */
 static int frag_agree(int rc)
 {
@@ -513,7 +504,7 @@ static int frag_chain_create(const frag_opts *o, const vs_lattice *lat, const do
     if (cli_mpi) {
         if ((st = frag_agree_status(st, VS_ENOMEM)) != VS_OK) {
             vs_sampler_options_free(opt);
-            return frag_prints() ? cli_lib_error("the sampler options", st) : CLI_EXIT_FAIL;
+            return cli_prints() ? cli_lib_error("the sampler options", st) : CLI_EXIT_FAIL;
         }
         st = vs_mpi_sampler_create(MPI_COMM_WORLD, lat, nT, T, (unsigned long)o->seed, opt, &ch->m);
         vs_sampler_options_free(opt);
@@ -679,7 +670,7 @@ static int frag_save(const frag_chain *ch, const char *path, int final)
         return CLI_EXIT_OK;
     if (final)
         return frag_error(ch, "writing the checkpoint", st);
-    if (frag_prints())
+    if (cli_prints())
         fprintf(stderr,
                 "voigtspin fragility: warning: cannot write the checkpoint %s (%s: %s); the run goes on\n",
                 path, vs_strerror(st), frag_last_error(ch));
@@ -692,7 +683,7 @@ static int frag_checkpoint_exists(const frag_chain *ch, const char *ck, int *exi
 {
     int rc = 0, on_ranks = frag_on_ranks(ch);
     *exists = 0;
-    if (ck != NULL && frag_prints() && access(ck, F_OK) == 0) {
+    if (ck != NULL && cli_prints() && access(ck, F_OK) == 0) {
         int kind = cli_checkpoint_kind(ck);
         if (on_ranks && kind == 1)
             rc = cli_usage_error(
@@ -719,7 +710,7 @@ static int frag_sweeps(const frag_opts *o, frag_chain *ch, const char *ck, const
     if ((rc = frag_checkpoint_exists(ch, ck, &exists)) != 0)
         return rc;
     if (exists && (st = frag_chain_load(ch, ck)) != VS_OK) {
-        if (frag_prints())
+        if (cli_prints())
             fprintf(stderr,
                     "voigtspin fragility: %s does not belong to this study's point %d (other options?); "
                     "use another --checkpoint-dir\n",
@@ -731,7 +722,7 @@ static int frag_sweeps(const frag_opts *o, frag_chain *ch, const char *ck, const
     if (done > total)
         return cli_usage_error("checkpoint %s holds %lld sweeps, more than --therm + --sweeps = %ld", ck,
                                done, o->therm + o->sweeps);
-    frag_progress g = {frag_prints() && (o->progress == 1 || (o->progress == -1 && isatty(STDERR_FILENO))),
+    frag_progress g = {cli_prints() && (o->progress == 1 || (o->progress == -1 && isatty(STDERR_FILENO))),
                        -1, cli_clock()};
     if (done == total && g.on)
         fprintf(stderr, "voigtspin fragility: point %d/%d: finished earlier (%s)\n", ip + 1, np, ck);
@@ -746,15 +737,15 @@ static int frag_sweeps(const frag_opts *o, frag_chain *ch, const char *ck, const
         frag_progress_show(&g, o, p, ip, np, t, total);
     }
     if (rc == CLI_EXIT_OK && done < total) {
-        if (frag_prints())
+        if (cli_prints())
             fprintf(stderr, "voigtspin fragility: stopped by signal %d at point %d/%d, sweep %lld of %lld\n",
                     sig, ip + 1, np, done, total);
         if (ck == NULL) {
-            if (frag_prints())
+            if (cli_prints())
                 fputs("voigtspin fragility: no --checkpoint-dir was given: nothing saved\n", stderr);
         } else if (frag_save(ch, ck, 1) != CLI_EXIT_OK) {
             return CLI_EXIT_FAIL;
-        } else if (frag_prints()) {
+        } else if (cli_prints()) {
             fprintf(stderr,
                     "voigtspin fragility: checkpoint written to %s; run the same command again to go on%s\n",
                     ck, frag_on_ranks(ch) ? " (under mpiexec, any number of ranks)" : "");
@@ -1164,12 +1155,12 @@ static int frag_run(const frag_opts *o)
     double t0 = cli_clock();
     frag_overlay ov = {0};
     /* under mpiexec rank 0 alone reads the overlay, creates the directories and writes the files */
-    int rc = frag_from_rank0(frag_prints() ? frag_check_files(o, &ov) : 0);
+    int rc = frag_from_rank0(cli_prints() ? frag_check_files(o, &ov) : 0);
     for (int ip = 0; ip < np && rc == CLI_EXIT_OK; ip++) {
         rc = frag_agree(frag_point_run(o, ip, np, &pts[ip]));
         if (rc == CLI_EXIT_OK)
             frag_analyse(o, &pts[ip]);
-        if (!frag_prints())
+        if (!cli_prints())
             continue;
         if (rc == CLI_EXIT_OK && pts[ip].peak_status != 0)
             fprintf(stderr,
@@ -1183,10 +1174,10 @@ static int frag_run(const frag_opts *o)
                 "raise the top of --Trel or lower --background\n",
                 ip + 1, np, o->kappa);
     }
-    if (rc == CLI_EXIT_OK && frag_prints())
+    if (rc == CLI_EXIT_OK && cli_prints())
         rc = frag_outputs(o, &ov, pts, np);
     rc = frag_agree(rc);
-    if (rc == CLI_EXIT_OK && o->progress != 0 && frag_prints())
+    if (rc == CLI_EXIT_OK && o->progress != 0 && cli_prints())
         fprintf(stderr, "voigtspin fragility: %d points, %.1f s\n", np, cli_clock() - t0);
     for (int ip = 0; ip < np; ip++)
         frag_point_free(&pts[ip]);
@@ -1203,7 +1194,7 @@ int cmd_fragility(int argc, char **argv)
     frag_init(&o);
     int rc = frag_parse(&o, argc, argv);
     if (rc == 0 && o.help) {
-        if (frag_prints())
+        if (cli_prints())
             frag_help(stdout);
     } else if (rc == 0)
         rc = frag_run(&o);

@@ -929,8 +929,10 @@ int cmd_mc(int argc, char **argv)
     cli_mc o;
     cli_mc_init(&o);
     int rc = cli_mc_parse(&o, argc, argv);
-    if (rc == 0 && o.help)
-        mc_help(stdout);
+    if (rc == 0 && o.help) {
+        if (cli_prints()) /* under mpiexec rank 0 alone */
+            mc_help(stdout);
+    }
 #ifdef VS_HAVE_MPI
     else if (rc == 0 && cli_mpi)
         rc = mc_mpi_run(&o, argc, argv);

@@ -90,6 +90,8 @@ usage_mc | usage_fragility)
         mpirun_ 2 "$V" fragility --help > out 2> err || fail "fragility --help under mpiexec"
         [ "$(grep -c '^usage: voigtspin fragility' out)" -eq 1 ] ||
             fail "fragility --help printed $(grep -c '^usage' out) times"
+        mpirun_ 2 "$V" mc --help > out 2> err || fail "mc --help under mpiexec"
+        [ "$(grep -c '^usage: voigtspin mc' out)" -eq 1 ] || fail "mc --help printed $(grep -c '^usage' out) times"
     else
         check_once 2 fragility --sigma 0.9:1:2
         check_once 2 fragility --sigma 0.1:0.2:2 --L 2 --Trel 0.5:2:3 --overlay no-such-file.csv
