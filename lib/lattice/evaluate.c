@@ -58,7 +58,8 @@ void vs__lattice_total(const vs_lattice *lat, const double *s, double *M)
 }
 
 /* Σ_m s_m·h_m, s and h site-major: one contiguous dot product; four accumulators keep it at
- * memory speed. */
+ * memory speed. The copy-out of vs_lattice_fields_energy (fft.c, planes_out_dot) sums in exactly
+ * this order: change both or neither. */
 static double dot_fields(const vs_lattice *lat, const double *s, const double *h)
 {
     size_t n = vs__lattice_nvals(lat), i = 0;
@@ -133,6 +134,42 @@ VS_API int vs_lattice_energy_ws(const vs_lattice *lat, vs_lattice_workspace *ws,
     VS_FORWARD_IF_ERROR(vs__lattice_check(lat, __func__));
     VS_FORWARD_IF_ERROR(vs__lattice_check_workspace(lat, ws, __func__));
     return energy_fft(lat, ws, s, E, __func__);
+}
+
+/* The one FFT fields-and-energy path (see fields_fft): the energy dot is summed in the copy-out
+ * of the fields, in the order of vs_lattice_energy_from_fields, so s and h are not read again
+ * (only s for the on-site and uniform terms, when set). */
+static int fields_energy_fft(const vs_lattice *lat, vs_lattice_workspace *ws, const double *s, double *h,
+                             double *E, const char *func)
+{
+    VS_FORWARD_IF_ERROR(vs__check_ptr(s, func, "s"));
+    VS_FORWARD_IF_ERROR(vs__check_ptr(h, func, "h"));
+    VS_FORWARD_IF_ERROR(vs__check_ptr(E, func, "E"));
+    VS_RETURN_ERROR_IF(h == s, VS_EINVAL, "%s: h may not alias s", func);
+    double sh = 0.0;
+    int st = vs__lattice_convolve(lat, ws, s, h, &sh);
+    if (st == VS__CONVOLVE_OVERFLOW)
+        return vs__lattice_check_output(h, vs__lattice_nvals(lat), func, "h");
+    if (st != VS_OK)
+        return convolve_failed(lat, s, func);
+    double e = energy_from_dot(lat, s, sh);
+    VS_RETURN_ERROR_IF(!isfinite(e), VS_ENUMERIC, "%s: the energy overflows", func);
+    *E = e;
+    return VS_OK;
+}
+
+VS_API int vs_lattice_fields_energy(vs_lattice *lat, const double *s, double *h, double *E)
+{
+    VS_FORWARD_IF_ERROR(vs__lattice_check(lat, __func__));
+    return fields_energy_fft(lat, &lat->ws, s, h, E, __func__);
+}
+
+VS_API int vs_lattice_fields_energy_ws(const vs_lattice *lat, vs_lattice_workspace *ws, const double *s,
+                                       double *h, double *E)
+{
+    VS_FORWARD_IF_ERROR(vs__lattice_check(lat, __func__));
+    VS_FORWARD_IF_ERROR(vs__lattice_check_workspace(lat, ws, __func__));
+    return fields_energy_fft(lat, ws, s, h, E, __func__);
 }
 
 static void fields_direct(const vs_lattice *lat, const double *s, double *h)

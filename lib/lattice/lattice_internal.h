@@ -263,7 +263,8 @@ int vs__lattice_build_ktable(struct vs_lattice *l);
  * one of vs_lattice_workspace_create; l itself is only read): s (site-major) is transposed into
  * the planes of ws->xr, transformed, multiplied by the k-space table, transformed back and, when
  * h != NULL, transposed into h (site-major); when sh != NULL, *sh = Σ_m s_m·h_m read from the
- * planes (no h needed). Returns VS_ENUMERIC (no message, h and *sh untouched) when s holds
+ * planes (no h needed), or, when h != NULL too, summed in the copy-out in the order of
+ * vs_lattice_energy_from_fields (bit for bit its dot of s and the h written). Returns VS_ENUMERIC (no message, h and *sh untouched) when s holds
  * NaN/inf or its sums overflow, VS__CONVOLVE_OVERFLOW (no message) when a field written to h is
  * not finite, else VS_OK. */
 #define VS__CONVOLVE_OVERFLOW 1

@@ -372,6 +372,7 @@ static void test_evaluators_never_return_nonfinite(void **state)
             RB_EXPECT(vs_lattice_fields(lat, s, h), all_finite(h, n3));
             RB_EXPECT(vs_lattice_fields_direct(lat, s, h), all_finite(h, n3));
             RB_EXPECT(vs_lattice_energy(lat, s, &E), isfinite(E));
+            RB_EXPECT(vs_lattice_fields_energy(lat, s, h, &E), isfinite(E) && all_finite(h, n3));
             RB_EXPECT(vs_lattice_energy_direct(lat, s, &E), isfinite(E));
             RB_EXPECT(vs_lattice_energy_from_fields(lat, s, h0, &E), isfinite(E));
             RB_EXPECT(vs_lattice_total(lat, s, M), all_finite(M, 3));
