@@ -17,6 +17,9 @@
 #include <string.h>
 #include <stdint.h>
 #include <math.h>
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#endif
 
 #include "lattice_internal.h"
 
@@ -406,17 +409,78 @@ static void matvec_real_plain(int n, size_t nk, size_t ps, const double *restric
  * plain loop to round-off. */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define VS__MATVEC_FMA 1
+
+/* Two consecutive k at once in 4-wide registers (x at k and k+1 are adjacent in each plane): the
+ * entry pair {T_k, T_k, T_k+1, T_k+1} is two broadcasts from memory and one blend, and each 4-wide
+ * FMA does the work of two 2-wide ones in the same order, so the results are those of the 2-wide
+ * FMA loop bit for bit (matvec_real_body compiled for AVX2+FMA, which the other sizes use). In
+ * cache the 2-wide loop is bound by its FMAs: this one took 0.83× its time at L = 32, 0.95× at
+ * L = 64 as a separate pass (bound by memory there; microbenchmark, docs/performance.md). */
 #ifdef __clang__
 __attribute__((target("avx2,fma")))
 #else
 __attribute__((target("avx2,fma"), optimize("fp-contract=fast")))
 #endif
-static void matvec_real_fma(int n, size_t nk, size_t ps, const double *restrict T, fftw_complex *restrict x)
+static inline __attribute__((always_inline)) void matvec_pair_avx(int n, const double *restrict T0,
+                                                                  fftw_complex *restrict x, size_t ps)
+{
+    const double *T1 = T0 + n * (n + 1) / 2;
+    __m256d y[VS__LAT_MAXNC], xv[VS__LAT_MAXNC];
+#pragma GCC unroll 16
+    for (int i = 0; i < n; i++) {
+        xv[i] = _mm256_loadu_pd(x[(size_t)i * ps]);
+        y[i] = _mm256_setzero_pd();
+    }
+    int c = 0;
+#pragma GCC unroll 16
+    for (int i = 0; i < n; i++) {
+        __m256d e = _mm256_blend_pd(_mm256_broadcast_sd(T0 + c), _mm256_broadcast_sd(T1 + c), 0xC);
+        y[i] = _mm256_fmadd_pd(e, xv[i], y[i]);
+        c++;
+#pragma GCC unroll 16
+        for (int j = i + 1; j < n; j++, c++) {
+            e = _mm256_blend_pd(_mm256_broadcast_sd(T0 + c), _mm256_broadcast_sd(T1 + c), 0xC);
+            y[i] = _mm256_fmadd_pd(e, xv[j], y[i]);
+            y[j] = _mm256_fmadd_pd(e, xv[i], y[j]);
+        }
+    }
+#pragma GCC unroll 16
+    for (int i = 0; i < n; i++)
+        _mm256_storeu_pd(x[(size_t)i * ps], y[i]);
+}
+
+#ifdef __clang__
+__attribute__((target("avx2,fma")))
+#else
+__attribute__((target("avx2,fma"), optimize("fp-contract=fast")))
+#endif
+static inline __attribute__((always_inline)) void matvec_avx_k(int n, size_t nk, size_t ps,
+                                                               const double *restrict T,
+                                                               fftw_complex *restrict x)
+{
+    size_t np = (size_t)(n * (n + 1) / 2), k = 0;
+    for (; k + 2 <= nk; k += 2)
+        matvec_pair_avx(n, T + k * np, x + k, ps);
+    for (; k < nk; k++)
+        matvec_real(n, T + k * np, x + k, ps);
+}
+
+/* The 4-wide product for the 3- and 6-component kernels, the 2-wide FMA loop for the others. */
+#ifdef __clang__
+__attribute__((target("avx2,fma")))
+#else
+__attribute__((target("avx2,fma"), optimize("fp-contract=fast")))
+#endif
+static void matvec_real_avx(int n, size_t nk, size_t ps, const double *restrict T, fftw_complex *restrict x)
 {
 #ifdef __clang__
 #pragma clang fp contract(fast)
 #endif
-    matvec_real_body(n, nk, ps, T, x);
+    switch (n) {
+    case 6: matvec_avx_k(6, nk, ps, T, x); break;
+    case 3: matvec_avx_k(3, nk, ps, T, x); break;
+    default: matvec_real_body(n, nk, ps, T, x); break;
+    }
 }
 #endif
 
@@ -425,7 +489,7 @@ static void matvec_real_all(int n, size_t nk, size_t ps, const double *restrict 
 #ifdef VS__MATVEC_FMA
     __builtin_cpu_init(); /* idempotent; needed only if called before the constructors ran */
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        matvec_real_fma(n, nk, ps, T, x);
+        matvec_real_avx(n, nk, ps, T, x);
         return;
     }
 #endif
