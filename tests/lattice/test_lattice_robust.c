@@ -555,6 +555,16 @@ static void test_update_screens_what_it_writes(void **state)
         h1[far * 3 + 2] = h[far * 3 + 2];
         UNCHANGED();
     }
+    /* at every position of h (the vectorised part of the screen and its scalar tail: 81 values) */
+    for (size_t j = 0; j < n3; j++) {
+        if (j / 3 == m)
+            continue; /* h_m itself is checked by name before the screen */
+        RESET();
+        h1[j] = j % 2 ? INFINITY : NAN;
+        assert_int_equal(vs_lattice_update(lat, s1, h1, M1, m, snew), VS_EINVAL);
+        h1[j] = h[j];
+        UNCHANGED();
+    }
     /* a field at ±DBL_MAX far from m and a move of size 1e300: it could overflow, refused */
     for (int k = 0; k < 2; k++) {
         RESET();
