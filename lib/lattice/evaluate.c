@@ -57,19 +57,19 @@ void vs__lattice_total(const vs_lattice *lat, const double *s, double *M)
             M[a] += s[m * nc + a];
 }
 
-/* Σ_m s_m·h_m, s and h site-major: one contiguous dot product; four accumulators keep it at
- * memory speed. The copy-out of vs_lattice_fields_energy (fft.c, planes_out_dot) sums in exactly
- * this order: change both or neither. */
+/* Σ_m s_m·h_m, s and h site-major: one contiguous dot product in VS__DOT_LANES independent partial
+ * sums (vectorised, at the adder's throughput). The copy-out of vs_lattice_fields_energy (fft.c,
+ * dot_run) sums in exactly this order: change both or neither (lattice_internal.h). */
 static double dot_fields(const vs_lattice *lat, const double *s, const double *h)
 {
     size_t n = vs__lattice_nvals(lat), i = 0;
-    double acc[4] = {0.0, 0.0, 0.0, 0.0};
-    for (; i + 4 <= n; i += 4)
-        for (int k = 0; k < 4; k++)
-            acc[k] += s[i + k] * h[i + k];
+    double acc[VS__DOT_LANES] = {0.0};
+    for (; i + VS__DOT_LANES <= n; i += VS__DOT_LANES)
+        for (int k = 0; k < VS__DOT_LANES; k++)
+            acc[k] += s[i + (size_t)k] * h[i + (size_t)k];
     for (; i < n; i++)
         acc[0] += s[i] * h[i];
-    return (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    return vs__lattice_dot_lanes(acc);
 }
 
 /* E = −(E0/2) Σ s·h − (E0/2N) MᵀUM − (E0/2) Σ sᵀDs (Eq. 18 plus the uniform and on-site terms),

@@ -686,60 +686,60 @@ static inline __attribute__((always_inline)) double planes_dot(size_t n, int m, 
 }
 
 /* planes_out that also sums the energy dot of the values it writes, in the order of
- * vs_lattice_energy_from_fields (dot_fields, evaluate.c): acc[i % 4] += s_i·h_i over the flat
- * site-major index i in increasing order, the last nvals % 4 values of the whole array into
- * acc[0]. So Σ s·h of vs_lattice_fields_energy equals that of vs_lattice_fields +
- * vs_lattice_energy_from_fields bit for bit, without reading h again. f0 = flat index of h[0]
- * (a run's start), n4 = nvals rounded down to a multiple of 4. Even m: two cells at a time (2m
- * values, a multiple of 4: each lane pair of the 2×2 transposes goes to a fixed pair of
- * accumulators), the products added cell by cell in flat order. */
+ * vs_lattice_energy_from_fields (dot_fields, evaluate.c; lattice_internal.h): acc[i % 16] += s_i·h_i
+ * over the flat site-major index i in increasing order, the last nvals % 16 values into acc[0].
+ * So Σ s·h of vs_lattice_fields_energy equals that of vs_lattice_fields +
+ * vs_lattice_energy_from_fields bit for bit, and s and h are read once, in the transposing loop.
+ * f0 = flat index of h[0] (a run's start), nl = nvals rounded down to a multiple of 16. Even m:
+ * groups of G cells (G·m a multiple of 16, G even) as pairs of cells, as planes_out; the products
+ * of a pair's 2×2 transposes are added cell by cell in flat order to the eight 2-wide partial sums
+ * (pairs of lanes; the group starts at lane f0 mod 16: rotated at the run's start). */
 static inline __attribute__((always_inline)) double planes_out_dot(size_t n, int m, const double *restrict x,
                                                                    size_t ps, double *restrict h,
                                                                    const double *restrict s, size_t f0,
-                                                                   size_t n4, double *restrict acc)
+                                                                   size_t nl, double *restrict acc)
 {
+    enum { LANES = VS__DOT_LANES, NV = VS__DOT_LANES / 2 };
     vs__v2d probe = {0.0, 0.0};
     size_t c = 0;
     if (m % 2 == 0 && m <= VS__LAT_MAXNC * 64 && f0 % 2 == 0) {
-        size_t q = f0 % 4; /* 0 or 2: A = {acc[q], acc[q+1]}, B = the other pair */
-        vs__v2d A = {acc[q], acc[q + 1]}, B = {acc[(q + 2) % 4], acc[(q + 3) % 4]};
-        for (; c + 2 <= n && f0 + (c + 2) * (size_t)m <= n4; c += 2) {
-            const double *s0 = s + c * (size_t)m, *s1 = s0 + m;
-            double *h0 = h + c * (size_t)m, *h1 = h0 + m;
-            vs__v2d pa[VS__LAT_MAXNC * 32], pb[VS__LAT_MAXNC * 32];
+        int gm = m % 16 == 0 ? 16 : m % 8 == 0 ? 8 : m % 4 == 0 ? 4 : 2; /* gcd(m, 16) */
+        int G = LANES / gm < 2 ? 2 : LANES / gm;
+        size_t q = f0 % LANES / 2; /* the lane pair of the group's first value */
+        vs__v2d A[NV];
+        for (int k = 0; k < NV; k++)
+            A[k] = (vs__v2d){acc[2 * ((q + (size_t)k) % NV)], acc[2 * ((q + (size_t)k) % NV) + 1]};
+        for (; c + (size_t)G <= n && f0 + (c + (size_t)G) * (size_t)m <= nl; c += (size_t)G)
 #pragma GCC unroll 8
-            for (int j = 0; j < m; j += 2) {
-                vs__v2d u, v, sa, sb;
-                memcpy(&u, x + (size_t)j * ps + c, sizeof u);
-                memcpy(&v, x + (size_t)(j + 1) * ps + c, sizeof v);
-                vs__v2d a = {u[0], v[0]}, b = {u[1], v[1]};
-                memcpy(h0 + j, &a, sizeof a);
-                memcpy(h1 + j, &b, sizeof b);
-                memcpy(&sa, s0 + j, sizeof sa);
-                memcpy(&sb, s1 + j, sizeof sb);
-                pa[j / 2] = sa * a;
-                pb[j / 2] = sb * b;
-                probe += 0.0 * u + 0.0 * v;
-            }
+            for (int p = 0; p < G; p += 2) {
+                const double *s0 = s + (c + (size_t)p) * (size_t)m, *s1 = s0 + m;
+                double *h0 = h + (c + (size_t)p) * (size_t)m, *h1 = h0 + m;
+                vs__v2d pa[VS__LAT_MAXNC * 32], pb[VS__LAT_MAXNC * 32];
 #pragma GCC unroll 8
-            for (int j = 0; j < m; j += 2) {
-                if (j % 4 == 0)
-                    A += pa[j / 2];
-                else
-                    B += pa[j / 2];
-            }
+                for (int j = 0; j < m; j += 2) {
+                    vs__v2d u, v, sa, sb;
+                    memcpy(&u, x + (size_t)j * ps + c + (size_t)p, sizeof u);
+                    memcpy(&v, x + (size_t)(j + 1) * ps + c + (size_t)p, sizeof v);
+                    vs__v2d a = {u[0], v[0]}, b = {u[1], v[1]};
+                    memcpy(h0 + j, &a, sizeof a);
+                    memcpy(h1 + j, &b, sizeof b);
+                    memcpy(&sa, s0 + j, sizeof sa);
+                    memcpy(&sb, s1 + j, sizeof sb);
+                    pa[j / 2] = sa * a;
+                    pb[j / 2] = sb * b;
+                    probe += 0.0 * u + 0.0 * v;
+                }
 #pragma GCC unroll 8
-            for (int j = 0; j < m; j += 2) {
-                if ((m + j) % 4 == 0)
-                    A += pb[j / 2];
-                else
-                    B += pb[j / 2];
+                for (int j = 0; j < m; j += 2)
+                    A[(p * m + j) / 2 % NV] += pa[j / 2];
+#pragma GCC unroll 8
+                for (int j = 0; j < m; j += 2)
+                    A[((p + 1) * m + j) / 2 % NV] += pb[j / 2];
             }
+        for (int k = 0; k < NV; k++) {
+            acc[2 * ((q + (size_t)k) % NV)] = A[k][0];
+            acc[2 * ((q + (size_t)k) % NV) + 1] = A[k][1];
         }
-        acc[q] = A[0];
-        acc[q + 1] = A[1];
-        acc[(q + 2) % 4] = B[0];
-        acc[(q + 3) % 4] = B[1];
     }
     for (; c < n; c++)
 #pragma GCC unroll 8
@@ -748,7 +748,7 @@ static inline __attribute__((always_inline)) double planes_out_dot(size_t n, int
             double v = x[(size_t)j * ps + c];
             h[i] = v;
             probe[0] += 0.0 * v;
-            acc[f0 + i < n4 ? (f0 + i) % 4 : 0] += s[i] * v;
+            acc[f0 + i < nl ? (f0 + i) % LANES : 0] += s[i] * v;
         }
     return probe[0] + probe[1];
 }
@@ -756,7 +756,7 @@ static inline __attribute__((always_inline)) double planes_out_dot(size_t n, int
 /* What the copy-out of slabs i0b ≤ i0 < i0e gathers: the probe of h, Σ s·h read from the planes
  * (energy only), or the four accumulators of the energy dot in flat order (fields and energy). */
 typedef struct {
-    double probe, sh, acc[4];
+    double probe, sh, acc[VS__DOT_LANES];
 } out_sums;
 
 /* The fields of slabs i0b ≤ i0 < i0e from the planes: into h (if h != NULL) and/or their dot with
@@ -770,11 +770,11 @@ static void copy_out(const struct vs_lattice *l, const double *s, const double *
         const double *src = xr + run_grid(g, r), *sr = s + r * len * m;
         double *dst = h ? h + r * len * m : NULL;
         if (dst && dot) { /* fields and energy: one pass, the dot in the order of dot_fields */
-            size_t f0 = r * len * m, n4 = vs__lattice_nvals(l) & ~(size_t)3;
+            size_t f0 = r * len * m, nv = vs__lattice_nvals(l), nl = nv - nv % VS__DOT_LANES;
             switch (l->m) {
-            case 6: o->probe += planes_out_dot(len, 6, src, l->gp, dst, sr, f0, n4, o->acc); break;
-            case 3: o->probe += planes_out_dot(len, 3, src, l->gp, dst, sr, f0, n4, o->acc); break;
-            default: o->probe += planes_out_dot(len, l->m, src, l->gp, dst, sr, f0, n4, o->acc); break;
+            case 6: o->probe += planes_out_dot(len, 6, src, l->gp, dst, sr, f0, nl, o->acc); break;
+            case 3: o->probe += planes_out_dot(len, 3, src, l->gp, dst, sr, f0, nl, o->acc); break;
+            default: o->probe += planes_out_dot(len, l->m, src, l->gp, dst, sr, f0, nl, o->acc); break;
             }
             continue;
         }
@@ -908,7 +908,7 @@ int vs__lattice_convolve(const struct vs_lattice *l, struct vs_lattice_workspace
     /* Every call executes the lattice's shared plans with the new-array functions (thread-safe; the
      * plans are never modified) on the workspace's planes; h is written only once the input has
      * passed the k = 0 check. */
-    out_sums o = {0.0, 0.0, {0.0, 0.0, 0.0, 0.0}};
+    out_sums o = {0.0, 0.0, {0.0}};
     int st = l->slab_fwd ? convolve_fused(l, ws, s, h, sh != NULL, &o)
                          : convolve_planes(l, ws, s, h, sh != NULL, &o);
     if (st != VS_OK)
@@ -916,6 +916,6 @@ int vs__lattice_convolve(const struct vs_lattice *l, struct vs_lattice_workspace
     if (h && o.probe != 0.0)
         return VS__CONVOLVE_OVERFLOW;
     if (sh)
-        *sh = h ? (o.acc[0] + o.acc[1]) + (o.acc[2] + o.acc[3]) : o.sh; /* as dot_fields ends */
+        *sh = h ? vs__lattice_dot_lanes(o.acc) : o.sh;
     return VS_OK;
 }
