@@ -4,6 +4,7 @@
  * default serial ESTIMATE plans) at L = 32, 64, 128:
  *
  *   fld+E     vs_lattice_fields + vs_lattice_energy_from_fields (all N fields and the energy),
+ *   f&E       vs_lattice_fields_energy (since 1.1): the same fields and energy from one evaluation,
  *   E         vs_lattice_energy alone,
  *   own       the library's own transforms on its own workspace (its plans, the product skipped),
  *   contig    6 r2c + 6 c2r FFTW transforms of 6 contiguous planes (same flag: the honest bound),
@@ -16,7 +17,16 @@
  *             register-blocked multiply-add loop, AVX2+FMA (4-wide FMA) and baseline SSE2
  *             (2-wide mul + add),
  *   memory    vs_lattice_memory_estimate per site, and resident growth at creation per site,
- *   scaling   the least-squares exponent of fld+E time against N.
+ *   scaling   the least-squares exponent of fld+E time against N;
+ *
+ * then, in the same run:
+ *
+ *   threads   vs_lattice_fields_energy with 2 FFT threads (planner AUTO: MEASURE) against one
+ *             thread (ESTIMATE), wall time (both threads count), interleaved, L = 32, 64, 128, and
+ *             the creation time of the threaded lattice (its planning);
+ *   update    vs_lattice_update against the caller's streaming loop over the same table, ns per
+ *             site, elastic (6) and dipolar (3) kernels, L = 8 … 64 (bench_update.h, the method of
+ *             bench/bench_update.c).
  *
  * Times are thread CPU time (everything here is one thread; waiting for a core on the shared
  * machine is not counted), medians of interleaved repetitions. Usage: bench_report [reps]
@@ -33,6 +43,7 @@
 #include "lattice/lattice_internal.h"
 
 #include "bench_rawfft.h"
+#include "bench_update.h"
 #include "bench_util.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -169,9 +180,9 @@ static double own_time(const vs_lattice *l)
 typedef struct {
     int L;
     size_t N;
-    double fe, e, own, contig, site, mv, triad, update; /* medians, s */
-    double pc, po, pe;                                  /* medians of the paired ratios fld+E/contig,
-                                                           fld+E/own, E/contig of each repetition */
+    double fe, e, own, contig, site, mv, triad, update, fe1; /* medians, s */
+    double pc, po, pe, pc1; /* medians of the paired ratios fld+E/contig, fld+E/own, E/contig,
+                               f&E/contig of each repetition */
     double mvbytes, flops, est, rss;
 } row;
 
@@ -202,7 +213,7 @@ static void measure(row *w, int L, const vs_coupling *c, int reps)
     double cell[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1}, f0[3] = {0, 0, 0};
     size_t est = 0;
     vs_lattice_memory_estimate(cell, 1, f0, LL, c, 6, NULL, &est);
-    double *s = malloc(N * 6 * sizeof *s), *h = malloc(N * 6 * sizeof *h), E = 0, E2 = 0;
+    double *s = malloc(N * 6 * sizeof *s), *h = malloc(N * 6 * sizeof *h), E = 0, E2 = 0, E3 = 0;
     bench_random_spins6(s, N, 1);
     rawfft rc, rs;
     raw_init(&rc, L, 0, FFTW_ESTIMATE);
@@ -211,14 +222,25 @@ static void measure(row *w, int L, const vs_coupling *c, int reps)
     double mvbytes = (double)nh * (21.0 * 8.0 + 2.0 * 6.0 * 16.0);
     stream st;
     stream_init(&st, (size_t)mvbytes);
-    double *t[8];
-    for (int i = 0; i < 8; i++)
+    double *t[9];
+    for (int i = 0; i < 9; i++)
         t[i] = malloc((size_t)reps * sizeof *t[i]);
     for (int r = 0; r < reps; r++) {
-        double t0 = bench_thread_cpu();
-        vs_lattice_fields(lat, s, h);
-        vs_lattice_energy_from_fields(lat, s, h, &E);
-        t[0][r] = bench_thread_cpu() - t0;
+        /* the two fields + energy evaluations back to back, in alternating order: the first of
+         * the pair runs on caches cleared by the previous repetition's stream arrays, the
+         * second on warm ones (at L = 32 everything fits in L3: the order alone moves it ~10 %) */
+        double t0;
+        for (int k = 0; k < 2; k++) {
+            t0 = bench_thread_cpu();
+            if ((k + r) % 2 == 0) {
+                vs_lattice_fields(lat, s, h);
+                vs_lattice_energy_from_fields(lat, s, h, &E);
+                t[0][r] = bench_thread_cpu() - t0;
+            } else {
+                vs_lattice_fields_energy(lat, s, h, &E3);
+                t[8][r] = bench_thread_cpu() - t0;
+            }
+        }
         t0 = bench_thread_cpu();
         vs_lattice_energy(lat, s, &E2);
         t[1][r] = bench_thread_cpu() - t0;
@@ -231,19 +253,25 @@ static void measure(row *w, int L, const vs_coupling *c, int reps)
         t[6][r] = stream_triad(&st);
         t[7][r] = stream_update(&st);
     }
+    if (!(E3 == E)) {
+        fprintf(stderr, "L=%d: vs_lattice_fields_energy %.17g != fields + energy from fields %.17g\n", L, E3, E);
+        exit(1);
+    }
     if (fabs(E - E2) > 1e-12 * fabs(E)) {
         fprintf(stderr, "L=%d: vs_lattice_energy %.17g != energy from fields %.17g\n", L, E2, E);
         exit(1);
     }
-    double *q = malloc(3 * (size_t)reps * sizeof *q);
+    double *q = malloc(4 * (size_t)reps * sizeof *q);
     for (int r = 0; r < reps; r++) {
         q[r] = t[0][r] / t[3][r];
         q[reps + r] = t[0][r] / t[2][r];
         q[2 * reps + r] = t[1][r] / t[3][r];
+        q[3 * reps + r] = t[8][r] / t[3][r];
     }
     w->pc = bench_median(q, reps);
     w->po = bench_median(q + reps, reps);
     w->pe = bench_median(q + 2 * reps, reps);
+    w->pc1 = bench_median(q + 3 * reps, reps);
     free(q);
     w->L = L;
     w->N = N;
@@ -255,11 +283,12 @@ static void measure(row *w, int L, const vs_coupling *c, int reps)
     w->mv = bench_median(t[5], reps);
     w->triad = 24.0 * (double)st.n3 / bench_median(t[6], reps);
     w->update = 24.0 * (double)st.n2 / bench_median(t[7], reps);
+    w->fe1 = bench_median(t[8], reps);
     w->mvbytes = mvbytes;
     w->flops = rc.flops + 144.0 * (double)nh + 2.0 * 6.0 * (double)N;
     w->est = (double)est / (double)N;
     w->rss = rss / (double)N;
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < 9; i++)
         free(t[i]);
     stream_free(&st);
     raw_free(&rc);
@@ -267,6 +296,109 @@ static void measure(row *w, int L, const vs_coupling *c, int reps)
     free(s);
     free(h);
     vs_lattice_free(lat);
+}
+
+/* ---------------------------------------------------------------- threads */
+
+/* CPU time of the whole process (all threads) in seconds. */
+static double bench_process_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* vs_lattice_fields_energy with 2 FFT threads (planner AUTO) against one thread (the serial
+ * default), wall time, interleaved; the threaded lattice's creation time (table + MEASURE planning)
+ * against the serial one's. */
+static void report_threads(const vs_coupling *c, int reps)
+{
+    printf("\n# threaded evaluation: vs_lattice_fields_energy, 2 FFT threads (planner AUTO) vs 1 thread (AUTO =\n"
+           "# ESTIMATE), wall time (ms) and process CPU time (ms, both threads), medians of %d interleaved\n"
+           "# repetitions (L = 128: %d); create = creation wall time (s) of each lattice (the difference is the\n"
+           "# planning). The wall-time speed-up needs an idle second core: compare it only at load average < 1.\n"
+           "%5s %9s %9s %9s %9s %9s %8s %9s %9s\n",
+           reps, (reps + 1) / 2, "L", "1 thr", "2 thr", "1/2", "cpu 1", "cpu 2", "flag2", "create1", "create2");
+    for (int L = 32; L <= 128; L *= 2) {
+        int LL[3] = {L, L, L}, n = L == 128 ? (reps + 1) / 2 : reps;
+        vs_lattice *lat[2] = {NULL, NULL};
+        double cr[2];
+        for (int k = 0; k < 2; k++) {
+            vs_lattice_options *o = NULL;
+            vs_lattice_options_create(&o);
+            int ok = vs_lattice_options_set(o, VS_LATTICE_OPT_FFT_THREADS, k + 1) == VS_OK;
+            double t0 = bench_now();
+            ok = ok && vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, LL, c, 6, o, &lat[k]) == VS_OK;
+            cr[k] = bench_now() - t0;
+            vs_lattice_options_free(o);
+            if (!ok) {
+                printf("# L = %d: %s (no FFT threads in this build?)\n", L, vs_last_error());
+                vs_lattice_free(lat[0]);
+                return;
+            }
+        }
+        size_t N = vs_lattice_nsites(lat[0]);
+        double *s = malloc(N * 6 * sizeof *s), *h = malloc(N * 6 * sizeof *h), E[2] = {0, 0};
+        double *t[4];
+        for (int k = 0; k < 4; k++)
+            t[k] = malloc((size_t)n * sizeof(double));
+        bench_random_spins6(s, N, 3);
+        for (int r = 0; r < n; r++)
+            for (int k = 0; k < 2; k++) {
+                double c0 = bench_process_cpu(), t0 = bench_now();
+                vs_lattice_fields_energy(lat[k], s, h, &E[k]);
+                t[k][r] = bench_now() - t0;
+                t[2 + k][r] = bench_process_cpu() - c0;
+            }
+        if (fabs(E[0] - E[1]) > 1e-12 * fabs(E[0])) {
+            fprintf(stderr, "L=%d: threaded energy %.17g != serial %.17g\n", L, E[1], E[0]);
+            exit(1);
+        }
+        double m1 = bench_median(t[0], n), m2 = bench_median(t[1], n);
+        double c1 = bench_median(t[2], n), c2 = bench_median(t[3], n);
+        unsigned fl = vs__lattice_planner_flags(lat[1]->opt.planner, 2, lat[1]->geo.ngrid);
+        printf("%5d %9.3f %9.3f %9.2f %9.3f %9.3f %8s %9.2f %9.2f\n", L, 1e3 * m1, 1e3 * m2, m1 / m2, 1e3 * c1,
+               1e3 * c2, fl == FFTW_MEASURE ? "MEASURE" : "ESTIMATE", cr[0], cr[1]);
+        fflush(stdout);
+        for (int k = 0; k < 4; k++)
+            free(t[k]);
+        free(s);
+        free(h);
+        vs_lattice_free(lat[0]);
+        vs_lattice_free(lat[1]);
+    }
+}
+
+/* ---------------------------------------------------------------- update */
+
+/* vs_lattice_update vs the streaming loop (bench_update.h), elastic and dipolar, L = 8 … 64. */
+static void report_update(const vs_coupling *ce, int reps)
+{
+    vs_coupling *cd = NULL;
+    if (vs_coupling_create_dipolar(&cd) != VS_OK)
+        upd_die("dipolar coupling");
+    reps = reps > MAXREPS ? MAXREPS : reps;
+    printf("\n# single-spin update: vs_lattice_update vs the caller's streaming loop over the packed table\n"
+           "# column (method of bench/bench_update.c), ns of thread CPU time per site, medians of %d\n"
+           "# interleaved blocks of K moves (K·N >= 1e6); default options; target update/stream <= 1.5\n"
+           "%8s %4s %8s %9s %9s %9s %8s\n",
+           reps, "kernel", "L", "N", "update", "stream", "api", "upd/str");
+    const vs_coupling *cs[2] = {ce, cd};
+    const char *names[2] = {"elastic", "dipolar"};
+    for (int k = 0; k < 2; k++)
+        for (int L = 8; L <= 64; L *= 2) {
+            int LL[3] = {L, L, L};
+            vs_lattice *lat = NULL;
+            if (vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, LL, cs[k], 0, NULL, &lat) != VS_OK)
+                upd_die("vs_lattice_create_cubic");
+            upd_result r;
+            upd_time_loops(lat, vs_coupling_ncomp(cs[k]), reps, &r);
+            printf("%8s %4d %8zu %9.3f %9.3f %9.3f %8.3f\n", names[k], L, vs_lattice_nsites(lat), r.update,
+                   r.stream, r.api, r.update / r.stream);
+            fflush(stdout);
+            vs_lattice_free(lat);
+        }
+    vs_coupling_free(cd);
 }
 
 int main(int argc, char **argv)
@@ -304,16 +436,20 @@ int main(int argc, char **argv)
         bench_print_load(Ls[i] == 32 ? "after L = 32" : Ls[i] == 64 ? "after L = 64" : "after L = 128");
     }
 
-    printf("\n# times (ms) and ratios\n%5s %9s %9s %9s %9s %9s %9s %8s %8s %8s %8s\n", "L", "N", "fld+E", "E",
-           "own", "contig", "site", "fE/cont", "fE/own", "E/cont", "fE/site");
+    printf("\n# times (ms) and ratios (f&E = vs_lattice_fields_energy; fld+E = fields + energy_from_fields)\n"
+           "%5s %9s %9s %9s %9s %9s %9s %9s %8s %8s %8s %8s %8s\n",
+           "L", "N", "f&E", "fld+E", "E", "own", "contig", "site", "f&E/con", "fE/cont", "fE/own", "E/cont",
+           "fE/site");
     for (int i = 0; i < 3; i++)
-        printf("%5d %9zu %9.3f %9.3f %9.3f %9.3f %9.3f %8.3f %8.3f %8.3f %8.3f\n", w[i].L, w[i].N, 1e3 * w[i].fe,
-               1e3 * w[i].e, 1e3 * w[i].own, 1e3 * w[i].contig, 1e3 * w[i].site, w[i].fe / w[i].contig,
-               w[i].fe / w[i].own, w[i].e / w[i].contig, w[i].fe / w[i].site);
-    printf("# the same ratios per repetition (each pair measured back to back), median:\n%5s %9s %8s %8s %8s\n",
-           "L", "N", "fE/cont", "fE/own", "E/cont");
+        printf("%5d %9zu %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %8.3f %8.3f %8.3f %8.3f %8.3f\n", w[i].L, w[i].N,
+               1e3 * w[i].fe1, 1e3 * w[i].fe, 1e3 * w[i].e, 1e3 * w[i].own, 1e3 * w[i].contig, 1e3 * w[i].site,
+               w[i].fe1 / w[i].contig, w[i].fe / w[i].contig, w[i].fe / w[i].own, w[i].e / w[i].contig,
+               w[i].fe / w[i].site);
+    printf("# the same ratios per repetition (each pair measured back to back), median:\n"
+           "%5s %9s %8s %8s %8s %8s\n",
+           "L", "N", "f&E/con", "fE/cont", "fE/own", "E/cont");
     for (int i = 0; i < 3; i++)
-        printf("%5d %9zu %8.3f %8.3f %8.3f\n", w[i].L, w[i].N, w[i].pc, w[i].po, w[i].pe);
+        printf("%5d %9zu %8.3f %8.3f %8.3f %8.3f\n", w[i].L, w[i].N, w[i].pc1, w[i].pc, w[i].po, w[i].pe);
 
     printf("\n# k-space product as a separate pass vs measured bandwidth (same array bytes, same run)\n"
            "%5s %10s %9s %10s %10s %10s %9s %9s\n",
@@ -350,6 +486,11 @@ int main(int argc, char **argv)
     double slope = (3 * sxy - sx * sy) / (3 * sxx - sx * sx);
     printf("\n# scaling: fld+E time ~ N^%.3f over L = 32..128 (N log N over this range alone gives N^%.3f)\n",
            slope, 1.0 + log(log(128.0 * 128 * 128) / log(32.0 * 32 * 32)) / log(64.0));
+    bench_print_load("after the scaling");
+
+    report_threads(c, reps);
+    bench_print_load("after the threaded evaluation");
+    report_update(c, reps);
     bench_print_load("at end");
     vs_coupling_free(c);
     vs_elastic_free(el);

@@ -456,6 +456,37 @@ VS_API int vs_lattice_energy_ws(const vs_lattice *lat, vs_lattice_workspace *ws,
 VS_API int vs_lattice_energy_from_fields(const vs_lattice *lat, const double *s, const double *h,
                                          double *E);
 
+/**
+ * @brief Fields and energy from one FFT evaluation: h as vs_lattice_fields() and E as
+ *        vs_lattice_energy_from_fields() of those fields, bit for bit, at about the cost of
+ *        vs_lattice_fields() alone (the energy dot is summed while the fields are written: s and
+ *        h are not read again, except s for the uniform and on-site terms when they are set).
+ *        Uses the handle's workspace, allocates nothing.
+ * @param lat the lattice.
+ * @param s `double[N*ncomp]` spins, finite.
+ * @param[out] h `double[N*ncomp]` fields (may not alias s).
+ * @param[out] E the energy.
+ * @return ::VS_OK, ::VS_EINVAL (NULL, NaN/inf in s; h and E untouched), ::VS_ENUMERIC (the
+ *         fields or the energy overflow; h unspecified, E untouched).
+ * @since 1.1
+ */
+VS_API int vs_lattice_fields_energy(vs_lattice *lat, const double *s, double *h, double *E);
+
+/**
+ * @brief vs_lattice_fields_energy() on a const, shareable lattice through a caller's workspace:
+ *        the same results, bit for bit.
+ * @param lat the lattice.
+ * @param ws a workspace created for this lattice (in use by this thread only).
+ * @param s `double[N*ncomp]` spins, finite.
+ * @param[out] h `double[N*ncomp]` fields (may not alias s).
+ * @param[out] E the energy.
+ * @return ::VS_OK, ::VS_EINVAL (NULL, a workspace of another lattice, NaN/inf in s; h and E
+ *         untouched), ::VS_ENUMERIC (the fields or the energy overflow; h unspecified).
+ * @since 1.1
+ */
+VS_API int vs_lattice_fields_energy_ws(const vs_lattice *lat, vs_lattice_workspace *ws, const double *s,
+                                       double *h, double *E);
+
 /** @brief Pair fields by the direct O(N²) sum over the coupling table (cross-check, small N).
  *  Shapes as vs_lattice_fields(). @return ::VS_OK, ::VS_EINVAL (NULL, NaN/inf in s; h untouched),
  *  ::VS_ENUMERIC (the fields overflow; h unspecified). */

@@ -57,18 +57,19 @@ void vs__lattice_total(const vs_lattice *lat, const double *s, double *M)
             M[a] += s[m * nc + a];
 }
 
-/* Σ_m s_m·h_m, s and h site-major: one contiguous dot product; four accumulators keep it at
- * memory speed. */
+/* Σ_m s_m·h_m, s and h site-major: one contiguous dot product in VS__DOT_LANES independent partial
+ * sums (vectorised, at the adder's throughput). The copy-out of vs_lattice_fields_energy (fft.c,
+ * dot_run) sums in exactly this order: change both or neither (lattice_internal.h). */
 static double dot_fields(const vs_lattice *lat, const double *s, const double *h)
 {
     size_t n = vs__lattice_nvals(lat), i = 0;
-    double acc[4] = {0.0, 0.0, 0.0, 0.0};
-    for (; i + 4 <= n; i += 4)
-        for (int k = 0; k < 4; k++)
-            acc[k] += s[i + k] * h[i + k];
+    double acc[VS__DOT_LANES] = {0.0};
+    for (; i + VS__DOT_LANES <= n; i += VS__DOT_LANES)
+        for (int k = 0; k < VS__DOT_LANES; k++)
+            acc[k] += s[i + (size_t)k] * h[i + (size_t)k];
     for (; i < n; i++)
         acc[0] += s[i] * h[i];
-    return (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    return vs__lattice_dot_lanes(acc);
 }
 
 /* E = −(E0/2) Σ s·h − (E0/2N) MᵀUM − (E0/2) Σ sᵀDs (Eq. 18 plus the uniform and on-site terms),
@@ -133,6 +134,42 @@ VS_API int vs_lattice_energy_ws(const vs_lattice *lat, vs_lattice_workspace *ws,
     VS_FORWARD_IF_ERROR(vs__lattice_check(lat, __func__));
     VS_FORWARD_IF_ERROR(vs__lattice_check_workspace(lat, ws, __func__));
     return energy_fft(lat, ws, s, E, __func__);
+}
+
+/* The one FFT fields-and-energy path (see fields_fft): the energy dot is summed in the copy-out
+ * of the fields, in the order of vs_lattice_energy_from_fields, so s and h are not read again
+ * (only s for the on-site and uniform terms, when set). */
+static int fields_energy_fft(const vs_lattice *lat, vs_lattice_workspace *ws, const double *s, double *h,
+                             double *E, const char *func)
+{
+    VS_FORWARD_IF_ERROR(vs__check_ptr(s, func, "s"));
+    VS_FORWARD_IF_ERROR(vs__check_ptr(h, func, "h"));
+    VS_FORWARD_IF_ERROR(vs__check_ptr(E, func, "E"));
+    VS_RETURN_ERROR_IF(h == s, VS_EINVAL, "%s: h may not alias s", func);
+    double sh = 0.0;
+    int st = vs__lattice_convolve(lat, ws, s, h, &sh);
+    if (st == VS__CONVOLVE_OVERFLOW)
+        return vs__lattice_check_output(h, vs__lattice_nvals(lat), func, "h");
+    if (st != VS_OK)
+        return convolve_failed(lat, s, func);
+    double e = energy_from_dot(lat, s, sh);
+    VS_RETURN_ERROR_IF(!isfinite(e), VS_ENUMERIC, "%s: the energy overflows", func);
+    *E = e;
+    return VS_OK;
+}
+
+VS_API int vs_lattice_fields_energy(vs_lattice *lat, const double *s, double *h, double *E)
+{
+    VS_FORWARD_IF_ERROR(vs__lattice_check(lat, __func__));
+    return fields_energy_fft(lat, &lat->ws, s, h, E, __func__);
+}
+
+VS_API int vs_lattice_fields_energy_ws(const vs_lattice *lat, vs_lattice_workspace *ws, const double *s,
+                                       double *h, double *E)
+{
+    VS_FORWARD_IF_ERROR(vs__lattice_check(lat, __func__));
+    VS_FORWARD_IF_ERROR(vs__lattice_check_workspace(lat, ws, __func__));
+    return fields_energy_fft(lat, ws, s, h, E, __func__);
 }
 
 static void fields_direct(const vs_lattice *lat, const double *s, double *h)

@@ -17,6 +17,9 @@
 #include <string.h>
 #include <stdint.h>
 #include <math.h>
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#endif
 
 #include "lattice_internal.h"
 
@@ -406,17 +409,78 @@ static void matvec_real_plain(int n, size_t nk, size_t ps, const double *restric
  * plain loop to round-off. */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define VS__MATVEC_FMA 1
+
+/* Two consecutive k at once in 4-wide registers (x at k and k+1 are adjacent in each plane): the
+ * entry pair {T_k, T_k, T_k+1, T_k+1} is two broadcasts from memory and one blend, and each 4-wide
+ * FMA does the work of two 2-wide ones in the same order, so the results are those of the 2-wide
+ * FMA loop bit for bit (matvec_real_body compiled for AVX2+FMA, which the other sizes use). In
+ * cache the 2-wide loop is bound by its FMAs: this one took 0.83× its time at L = 32, 0.95× at
+ * L = 64 as a separate pass (bound by memory there; microbenchmark, docs/performance.md). */
 #ifdef __clang__
 __attribute__((target("avx2,fma")))
 #else
 __attribute__((target("avx2,fma"), optimize("fp-contract=fast")))
 #endif
-static void matvec_real_fma(int n, size_t nk, size_t ps, const double *restrict T, fftw_complex *restrict x)
+static inline __attribute__((always_inline)) void matvec_pair_avx(int n, const double *restrict T0,
+                                                                  fftw_complex *restrict x, size_t ps)
+{
+    const double *T1 = T0 + n * (n + 1) / 2;
+    __m256d y[VS__LAT_MAXNC], xv[VS__LAT_MAXNC];
+#pragma GCC unroll 16
+    for (int i = 0; i < n; i++) {
+        xv[i] = _mm256_loadu_pd(x[(size_t)i * ps]);
+        y[i] = _mm256_setzero_pd();
+    }
+    int c = 0;
+#pragma GCC unroll 16
+    for (int i = 0; i < n; i++) {
+        __m256d e = _mm256_blend_pd(_mm256_broadcast_sd(T0 + c), _mm256_broadcast_sd(T1 + c), 0xC);
+        y[i] = _mm256_fmadd_pd(e, xv[i], y[i]);
+        c++;
+#pragma GCC unroll 16
+        for (int j = i + 1; j < n; j++, c++) {
+            e = _mm256_blend_pd(_mm256_broadcast_sd(T0 + c), _mm256_broadcast_sd(T1 + c), 0xC);
+            y[i] = _mm256_fmadd_pd(e, xv[j], y[i]);
+            y[j] = _mm256_fmadd_pd(e, xv[i], y[j]);
+        }
+    }
+#pragma GCC unroll 16
+    for (int i = 0; i < n; i++)
+        _mm256_storeu_pd(x[(size_t)i * ps], y[i]);
+}
+
+#ifdef __clang__
+__attribute__((target("avx2,fma")))
+#else
+__attribute__((target("avx2,fma"), optimize("fp-contract=fast")))
+#endif
+static inline __attribute__((always_inline)) void matvec_avx_k(int n, size_t nk, size_t ps,
+                                                               const double *restrict T,
+                                                               fftw_complex *restrict x)
+{
+    size_t np = (size_t)(n * (n + 1) / 2), k = 0;
+    for (; k + 2 <= nk; k += 2)
+        matvec_pair_avx(n, T + k * np, x + k, ps);
+    for (; k < nk; k++)
+        matvec_real(n, T + k * np, x + k, ps);
+}
+
+/* The 4-wide product for the 3- and 6-component kernels, the 2-wide FMA loop for the others. */
+#ifdef __clang__
+__attribute__((target("avx2,fma")))
+#else
+__attribute__((target("avx2,fma"), optimize("fp-contract=fast")))
+#endif
+static void matvec_real_avx(int n, size_t nk, size_t ps, const double *restrict T, fftw_complex *restrict x)
 {
 #ifdef __clang__
 #pragma clang fp contract(fast)
 #endif
-    matvec_real_body(n, nk, ps, T, x);
+    switch (n) {
+    case 6: matvec_avx_k(6, nk, ps, T, x); break;
+    case 3: matvec_avx_k(3, nk, ps, T, x); break;
+    default: matvec_real_body(n, nk, ps, T, x); break;
+    }
 }
 #endif
 
@@ -425,7 +489,7 @@ static void matvec_real_all(int n, size_t nk, size_t ps, const double *restrict 
 #ifdef VS__MATVEC_FMA
     __builtin_cpu_init(); /* idempotent; needed only if called before the constructors ran */
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        matvec_real_fma(n, nk, ps, T, x);
+        matvec_real_avx(n, nk, ps, T, x);
         return;
     }
 #endif
@@ -621,9 +685,78 @@ static inline __attribute__((always_inline)) double planes_dot(size_t n, int m, 
     return acc[0][0] + acc[0][1];
 }
 
-/* What the copy-out of slabs i0b ≤ i0 < i0e gathers: the probe of h and Σ s·h. */
+/* planes_out that also sums the energy dot of the values it writes, in the order of
+ * vs_lattice_energy_from_fields (dot_fields, evaluate.c; lattice_internal.h): acc[i % 16] += s_i·h_i
+ * over the flat site-major index i in increasing order, the last nvals % 16 values into acc[0].
+ * So Σ s·h of vs_lattice_fields_energy equals that of vs_lattice_fields +
+ * vs_lattice_energy_from_fields bit for bit, and s and h are read once, in the transposing loop.
+ * f0 = flat index of h[0] (a run's start), nl = nvals rounded down to a multiple of 16. Even m:
+ * groups of G cells (G·m a multiple of 16, G even) as pairs of cells, as planes_out; the products
+ * of a pair's 2×2 transposes are added cell by cell in flat order to the eight 2-wide partial sums
+ * (pairs of lanes; the group starts at lane f0 mod 16: rotated at the run's start). */
+static inline __attribute__((always_inline)) double planes_out_dot(size_t n, int m, const double *restrict x,
+                                                                   size_t ps, double *restrict h,
+                                                                   const double *restrict s, size_t f0,
+                                                                   size_t nl, double *restrict acc)
+{
+    enum { LANES = VS__DOT_LANES, NV = VS__DOT_LANES / 2 };
+    vs__v2d probe = {0.0, 0.0};
+    size_t c = 0;
+    if (m % 2 == 0 && m <= VS__LAT_MAXNC * 64 && f0 % 2 == 0) {
+        int gm = m % 16 == 0 ? 16 : m % 8 == 0 ? 8 : m % 4 == 0 ? 4 : 2; /* gcd(m, 16) */
+        int G = LANES / gm < 2 ? 2 : LANES / gm;
+        size_t q = f0 % LANES / 2; /* the lane pair of the group's first value */
+        vs__v2d A[NV];
+        for (int k = 0; k < NV; k++)
+            A[k] = (vs__v2d){acc[2 * ((q + (size_t)k) % NV)], acc[2 * ((q + (size_t)k) % NV) + 1]};
+        for (; c + (size_t)G <= n && f0 + (c + (size_t)G) * (size_t)m <= nl; c += (size_t)G)
+#pragma GCC unroll 8
+            for (int p = 0; p < G; p += 2) {
+                const double *s0 = s + (c + (size_t)p) * (size_t)m, *s1 = s0 + m;
+                double *h0 = h + (c + (size_t)p) * (size_t)m, *h1 = h0 + m;
+                vs__v2d pa[VS__LAT_MAXNC * 32], pb[VS__LAT_MAXNC * 32];
+#pragma GCC unroll 8
+                for (int j = 0; j < m; j += 2) {
+                    vs__v2d u, v, sa, sb;
+                    memcpy(&u, x + (size_t)j * ps + c + (size_t)p, sizeof u);
+                    memcpy(&v, x + (size_t)(j + 1) * ps + c + (size_t)p, sizeof v);
+                    vs__v2d a = {u[0], v[0]}, b = {u[1], v[1]};
+                    memcpy(h0 + j, &a, sizeof a);
+                    memcpy(h1 + j, &b, sizeof b);
+                    memcpy(&sa, s0 + j, sizeof sa);
+                    memcpy(&sb, s1 + j, sizeof sb);
+                    pa[j / 2] = sa * a;
+                    pb[j / 2] = sb * b;
+                    probe += 0.0 * u + 0.0 * v;
+                }
+#pragma GCC unroll 8
+                for (int j = 0; j < m; j += 2)
+                    A[(p * m + j) / 2 % NV] += pa[j / 2];
+#pragma GCC unroll 8
+                for (int j = 0; j < m; j += 2)
+                    A[((p + 1) * m + j) / 2 % NV] += pb[j / 2];
+            }
+        for (int k = 0; k < NV; k++) {
+            acc[2 * ((q + (size_t)k) % NV)] = A[k][0];
+            acc[2 * ((q + (size_t)k) % NV) + 1] = A[k][1];
+        }
+    }
+    for (; c < n; c++)
+#pragma GCC unroll 8
+        for (int j = 0; j < m; j++) {
+            size_t i = c * (size_t)m + (size_t)j;
+            double v = x[(size_t)j * ps + c];
+            h[i] = v;
+            probe[0] += 0.0 * v;
+            acc[f0 + i < nl ? (f0 + i) % LANES : 0] += s[i] * v;
+        }
+    return probe[0] + probe[1];
+}
+
+/* What the copy-out of slabs i0b ≤ i0 < i0e gathers: the probe of h, Σ s·h read from the planes
+ * (energy only), or the four accumulators of the energy dot in flat order (fields and energy). */
 typedef struct {
-    double probe, sh;
+    double probe, sh, acc[VS__DOT_LANES];
 } out_sums;
 
 /* The fields of slabs i0b ≤ i0 < i0e from the planes: into h (if h != NULL) and/or their dot with
@@ -636,6 +769,15 @@ static void copy_out(const struct vs_lattice *l, const double *s, const double *
     for (size_t r = i0b * runs_per_slab(g); r < i0e * runs_per_slab(g); r++) {
         const double *src = xr + run_grid(g, r), *sr = s + r * len * m;
         double *dst = h ? h + r * len * m : NULL;
+        if (dst && dot) { /* fields and energy: one pass, the dot in the order of dot_fields */
+            size_t f0 = r * len * m, nv = vs__lattice_nvals(l), nl = nv - nv % VS__DOT_LANES;
+            switch (l->m) {
+            case 6: o->probe += planes_out_dot(len, 6, src, l->gp, dst, sr, f0, nl, o->acc); break;
+            case 3: o->probe += planes_out_dot(len, 3, src, l->gp, dst, sr, f0, nl, o->acc); break;
+            default: o->probe += planes_out_dot(len, l->m, src, l->gp, dst, sr, f0, nl, o->acc); break;
+            }
+            continue;
+        }
         switch (l->m) {
         case 6:
             o->probe += dst ? planes_out(len, 6, src, l->gp, dst) : 0.0;
@@ -766,7 +908,7 @@ int vs__lattice_convolve(const struct vs_lattice *l, struct vs_lattice_workspace
     /* Every call executes the lattice's shared plans with the new-array functions (thread-safe; the
      * plans are never modified) on the workspace's planes; h is written only once the input has
      * passed the k = 0 check. */
-    out_sums o = {0.0, 0.0};
+    out_sums o = {0.0, 0.0, {0.0}};
     int st = l->slab_fwd ? convolve_fused(l, ws, s, h, sh != NULL, &o)
                          : convolve_planes(l, ws, s, h, sh != NULL, &o);
     if (st != VS_OK)
@@ -774,6 +916,6 @@ int vs__lattice_convolve(const struct vs_lattice *l, struct vs_lattice_workspace
     if (h && o.probe != 0.0)
         return VS__CONVOLVE_OVERFLOW;
     if (sh)
-        *sh = o.sh;
+        *sh = h ? vs__lattice_dot_lanes(o.acc) : o.sh;
     return VS_OK;
 }

@@ -263,10 +263,27 @@ int vs__lattice_build_ktable(struct vs_lattice *l);
  * one of vs_lattice_workspace_create; l itself is only read): s (site-major) is transposed into
  * the planes of ws->xr, transformed, multiplied by the k-space table, transformed back and, when
  * h != NULL, transposed into h (site-major); when sh != NULL, *sh = Σ_m s_m·h_m read from the
- * planes (no h needed). Returns VS_ENUMERIC (no message, h and *sh untouched) when s holds
+ * planes (no h needed), or, when h != NULL too, summed in the copy-out in the order of
+ * vs_lattice_energy_from_fields (VS__DOT_LANES: bit for bit its dot of s and the h written). Returns VS_ENUMERIC (no message, h and *sh untouched) when s holds
  * NaN/inf or its sums overflow, VS__CONVOLVE_OVERFLOW (no message) when a field written to h is
  * not finite, else VS_OK. */
 #define VS__CONVOLVE_OVERFLOW 1
+/* The energy dot Σ s·h of vs_lattice_energy_from_fields (evaluate.c) and of the copy-out of
+ * vs_lattice_fields_energy (fft.c), summed alike so that both give the same bits: VS__DOT_LANES
+ * partial sums acc[i % VS__DOT_LANES] over the flat index i in increasing order (independent
+ * chains: the sum runs at the adder's throughput, not its latency), the last nvals % VS__DOT_LANES
+ * values into acc[0], then this fixed pairwise tree. */
+#define VS__DOT_LANES 16
+static inline double vs__lattice_dot_lanes(const double *acc)
+{
+    double t[VS__DOT_LANES / 2];
+    for (int k = 0; k < VS__DOT_LANES / 2; k++)
+        t[k] = acc[2 * k] + acc[2 * k + 1];
+    for (int w = VS__DOT_LANES / 4; w >= 1; w /= 2)
+        for (int k = 0; k < w; k++)
+            t[k] = t[2 * k] + t[2 * k + 1];
+    return t[0];
+}
 int vs__lattice_convolve(const struct vs_lattice *l, struct vs_lattice_workspace *ws, const double *s,
                          double *h, double *sh);
 /* x ← T̂(k) x for every half-grid k, in place on the planes of a workspace's xk (the k-space step

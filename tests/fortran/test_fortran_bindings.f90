@@ -1024,11 +1024,24 @@ contains
     call lat%energy(s, e)
     call vs_lattice_energy_ws(lat, ws, s, ew, st)
     call ok(st == VS_OK .and. abs(e - ew) <= 0.0_c_double, 'energy_ws = energy bit for bit')
+    call lat%energy_from_fields(s, h, e)
+    hw = 0.0_c_double
+    call vs_lattice_fields_energy(lat, s, hw, ew, st)
+    call ok(st == VS_OK .and. maxval(abs(h - hw)) <= 0.0_c_double .and. abs(e - ew) <= 0.0_c_double, &
+            'fields_energy = fields + energy_from_fields bit for bit')
+    hw = 0.0_c_double
+    call vs_lattice_fields_energy_ws(lat, ws, s, hw, ew, st)
+    call ok(st == VS_OK .and. maxval(abs(h - hw)) <= 0.0_c_double .and. abs(e - ew) <= 0.0_c_double, &
+            'fields_energy_ws = fields + energy_from_fields bit for bit')
+    call vs_lattice_fields_energy(lat, s, hw(:, 1:26), ew, st)
+    call ok(st == VS_EINVAL, 'fields_energy: a field array of the wrong shape is refused (VS_EINVAL)')
     call wso%create(other)
     call vs_lattice_energy_ws(lat, wso, s, ew, st)
     call ok(st == VS_EINVAL, 'a workspace of another lattice is refused (VS_EINVAL)')
     call vs_lattice_fields_ws(lat, none, s, hw, st)
     call ok(st == VS_EINVAL, 'a null workspace is refused (VS_EINVAL)')
+    call vs_lattice_fields_energy_ws(lat, wso, s, hw, ew, st)
+    call ok(st == VS_EINVAL, 'fields_energy_ws: a workspace of another lattice is refused (VS_EINVAL)')
     call wso%free()
     call ws%free()
     call ws%free()

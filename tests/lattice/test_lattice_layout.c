@@ -4,7 +4,8 @@
  * transforms, periodic and open, even and odd numbers of values per cell (the pairwise and the
  * scalar transposes), odd and even L, one and several basis sites — gives the fields and energy of
  * the O(N²) pair sum over the same table (vs_lattice_fields_direct / _energy_direct: no FFT), to
- * round-off. Internal (links the internal library) only to check which path each case takes.
+ * round-off; and vs_lattice_fields_energy gives vs_lattice_fields + vs_lattice_energy_from_fields
+ * bit for bit on each (with and without the uniform and on-site terms). Internal (links the internal library) only to check which path each case takes.
  */
 #include <math.h>
 #include <stdint.h>
@@ -35,7 +36,48 @@ static void check_path(const vs_lattice *l, path want)
         assert_int_equal(l->colrem > 0, want.colrem);
 }
 
-/* FFT fields and energies (handle and workspace paths) against the direct sums over the table. */
+/* vs_lattice_fields_energy (handle and workspace paths): the fields of vs_lattice_fields and the
+ * energy vs_lattice_energy_from_fields gives for them, bit for bit (the copy-out sums the dot in
+ * that order), and the direct pair sum's energy to round-off — with the uniform and on-site terms
+ * when set. */
+static void check_fields_energy(vs_lattice *lat, vs_lattice_workspace *ws, const double *s, size_t nv)
+{
+    double *h = malloc(nv * sizeof *h), *hf = malloc(nv * sizeof *hf), *hw = malloc(nv * sizeof *hw);
+    double Ef, E1, Ew, Ed;
+    assert_int_equal(vs_lattice_fields(lat, s, h), VS_OK);
+    assert_int_equal(vs_lattice_energy_from_fields(lat, s, h, &Ef), VS_OK);
+    assert_int_equal(vs_lattice_fields_energy(lat, s, hf, &E1), VS_OK);
+    assert_int_equal(vs_lattice_fields_energy_ws(lat, ws, s, hw, &Ew), VS_OK);
+    assert_memory_equal(h, hf, nv * sizeof *h);
+    assert_memory_equal(h, hw, nv * sizeof *h);
+    assert_memory_equal(&Ef, &E1, sizeof Ef);
+    assert_memory_equal(&Ef, &Ew, sizeof Ef);
+    assert_int_equal(vs_lattice_energy_direct(lat, s, &Ed), VS_OK);
+    double scale = fabs(Ed) + 1e-3 * (double)vs_lattice_nsites(lat);
+    assert_close(E1, Ed, 0.0, 1e-13 * scale);
+    free(h);
+    free(hf);
+    free(hw);
+}
+
+/* Symmetric uniform and on-site matrices of dimension nc (seeded). */
+static void set_uniform_onsite(vs_lattice *lat, int nc, uint64_t seed)
+{
+    double *U = malloc((size_t)(nc * nc) * sizeof *U), *D = malloc((size_t)(nc * nc) * sizeof *D);
+    uint64_t rng = seed;
+    for (int a = 0; a < nc; a++)
+        for (int b = a; b < nc; b++) {
+            U[a * nc + b] = U[b * nc + a] = 0.3 * tu_normal(&rng);
+            D[a * nc + b] = D[b * nc + a] = 0.2 * tu_normal(&rng);
+        }
+    assert_int_equal(vs_lattice_set_uniform(lat, U), VS_OK);
+    assert_int_equal(vs_lattice_set_onsite(lat, D), VS_OK);
+    free(U);
+    free(D);
+}
+
+/* FFT fields and energies (handle and workspace paths) against the direct sums over the table;
+ * then the one-pass fields and energy, without and with U and D (set on lat, left set). */
 static void check_against_direct(vs_lattice *lat, int nc, uint64_t seed)
 {
     size_t N = vs_lattice_nsites(lat), nv = N * (size_t)nc;
@@ -58,6 +100,9 @@ static void check_against_direct(vs_lattice *lat, int nc, uint64_t seed)
     double scale = fabs(Ed) + 1e-3 * (double)N; /* E may be small against its terms */
     assert_close(E, Ed, 0.0, 1e-13 * scale);
     assert_close(Ef, Ed, 0.0, 1e-13 * scale);
+    check_fields_energy(lat, ws, s, nv);
+    set_uniform_onsite(lat, nc, seed + 1000);
+    check_fields_energy(lat, ws, s, nv);
     vs_lattice_workspace_free(ws);
     free(s);
     free(h);

@@ -372,6 +372,7 @@ static void test_evaluators_never_return_nonfinite(void **state)
             RB_EXPECT(vs_lattice_fields(lat, s, h), all_finite(h, n3));
             RB_EXPECT(vs_lattice_fields_direct(lat, s, h), all_finite(h, n3));
             RB_EXPECT(vs_lattice_energy(lat, s, &E), isfinite(E));
+            RB_EXPECT(vs_lattice_fields_energy(lat, s, h, &E), isfinite(E) && all_finite(h, n3));
             RB_EXPECT(vs_lattice_energy_direct(lat, s, &E), isfinite(E));
             RB_EXPECT(vs_lattice_energy_from_fields(lat, s, h0, &E), isfinite(E));
             RB_EXPECT(vs_lattice_total(lat, s, M), all_finite(M, 3));
@@ -552,6 +553,16 @@ static void test_update_screens_what_it_writes(void **state)
         h1[far * 3 + 2] = k ? -INFINITY : NAN;
         assert_int_equal(vs_lattice_update(lat, s1, h1, M1, m, snew), VS_EINVAL);
         h1[far * 3 + 2] = h[far * 3 + 2];
+        UNCHANGED();
+    }
+    /* at every position of h (the vectorised part of the screen and its scalar tail: 81 values) */
+    for (size_t j = 0; j < n3; j++) {
+        if (j / 3 == m)
+            continue; /* h_m itself is checked by name before the screen */
+        RESET();
+        h1[j] = j % 2 ? INFINITY : NAN;
+        assert_int_equal(vs_lattice_update(lat, s1, h1, M1, m, snew), VS_EINVAL);
+        h1[j] = h[j];
         UNCHANGED();
     }
     /* a field at ±DBL_MAX far from m and a move of size 1e300: it could overflow, refused */

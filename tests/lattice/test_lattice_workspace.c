@@ -90,6 +90,7 @@ struct job {
     const double *s[NCONF];    /* this thread's configurations */
     const double *href[NCONF]; /* serial fields */
     double eref[NCONF];        /* serial energies */
+    double efref[NCONF];       /* serial energies from the serial fields (vs_lattice_energy_from_fields) */
     int ok;
 };
 
@@ -106,6 +107,8 @@ static void *evaluator(void *arg)
             j->ok &= vs_lattice_fields_ws(j->lat, ws, j->s[c], h) == VS_OK &&
                      memcmp(h, j->href[c], nv * sizeof *h) == 0;
             j->ok &= vs_lattice_energy_ws(j->lat, ws, j->s[c], &e) == VS_OK && e == j->eref[c];
+            j->ok &= vs_lattice_fields_energy_ws(j->lat, ws, j->s[c], h, &e) == VS_OK &&
+                     memcmp(h, j->href[c], nv * sizeof *h) == 0 && e == j->efref[c];
         }
     vs_lattice_workspace_free(ws);
     free(h);
@@ -127,6 +130,7 @@ static void threads_equal_serial(int fft_threads)
             double *s = lt_random_spins(&rng, N, 3), *h = malloc(nv * sizeof *h);
             assert_int_equal(vs_lattice_fields(lat, s, h), VS_OK); /* serial, the handle's workspace */
             assert_int_equal(vs_lattice_energy(lat, s, &jobs[t].eref[c]), VS_OK);
+            assert_int_equal(vs_lattice_energy_from_fields(lat, s, h, &jobs[t].efref[c]), VS_OK);
             jobs[t].s[c] = mem[t][c][0] = s;
             jobs[t].href[c] = mem[t][c][1] = h;
         }
@@ -202,6 +206,41 @@ static void test_workspace_bad_input_is_refused(void **state)
     assert_int_equal(vs_lattice_energy_ws(lat, ws, NULL, &E), VS_EINVAL);
     assert_int_equal(vs_lattice_energy_ws(lat, ws, s, NULL), VS_EINVAL);
     assert_true(E == 42.0);
+
+    /* fields_energy and fields_energy_ws (since 1.1): NULL, aliasing, foreign workspace, NaN/inf */
+    E = 42.0;
+    assert_int_equal(vs_lattice_fields_energy(NULL, s, h, &E), VS_EINVAL);
+    assert_int_equal(vs_lattice_fields_energy(lat, NULL, h, &E), VS_EINVAL);
+    assert_int_equal(vs_lattice_fields_energy(lat, s, NULL, &E), VS_EINVAL);
+    assert_int_equal(vs_lattice_fields_energy(lat, s, h, NULL), VS_EINVAL);
+    assert_int_equal(vs_lattice_fields_energy(lat, s, (double *)s, &E), VS_EINVAL);
+    assert_int_equal(vs_lattice_fields_energy_ws(NULL, ws, s, h, &E), VS_EINVAL);
+    assert_int_equal(vs_lattice_fields_energy_ws(lat, NULL, s, h, &E), VS_EINVAL);
+    assert_int_equal(vs_lattice_fields_energy_ws(lat, wo, s, h, &E), VS_EINVAL);
+    assert_int_equal(vs_lattice_fields_energy_ws(lat, ws, NULL, h, &E), VS_EINVAL);
+    assert_int_equal(vs_lattice_fields_energy_ws(lat, ws, s, NULL, &E), VS_EINVAL);
+    assert_int_equal(vs_lattice_fields_energy_ws(lat, ws, s, h, NULL), VS_EINVAL);
+    assert_int_equal(vs_lattice_fields_energy_ws(lat, ws, s, (double *)s, &E), VS_EINVAL);
+    for (size_t i = 0; i < nv; i++)
+        h[i] = 7.0;
+    for (int k = 0; k < 2; k++) {
+        s[4] = k == 0 ? NAN : -INFINITY;
+        assert_int_equal(vs_lattice_fields_energy(lat, s, h, &E), VS_EINVAL);
+        assert_non_null(strstr(vs_last_error(), "s"));
+        assert_int_equal(vs_lattice_fields_energy_ws(lat, ws, s, h, &E), VS_EINVAL);
+    }
+    for (size_t i = 0; i < nv; i++)
+        assert_true(h[i] == 7.0); /* untouched */
+    assert_true(E == 42.0);
+    s[4] = 0.25;
+    /* finite spins of 1e200: finite fields (~1e200) but an energy of ~1e400: VS_ENUMERIC, E untouched */
+    double *big = malloc(nv * sizeof *big);
+    for (size_t i = 0; i < nv; i++)
+        big[i] = 1e200;
+    assert_int_equal(vs_lattice_fields_energy(lat, big, h, &E), VS_ENUMERIC);
+    assert_int_equal(vs_lattice_fields_energy_ws(lat, ws, big, h, &E), VS_ENUMERIC);
+    assert_true(E == 42.0);
+    free(big);
 
     /* and the workspace still works after all that */
     assert_int_equal(vs_lattice_energy_ws(lat, ws, s, &E), VS_OK);
