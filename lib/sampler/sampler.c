@@ -62,25 +62,20 @@ static gsl_rng *new_rng(unsigned long seed, int i, int *st)
 
 /* ---------------------------------------------------------------- fields */
 
-/* Fresh pair fields of spins by FFT with the slot's own workspace (the lattice stays const). */
-static int fresh_fields(const vs_sampler *s, const vs__slot *sl, const double *spins, double *h)
-{
-    return vs_lattice_fields_ws(s->lat, sl->ws, spins, h);
-}
-
-/* Refresh slot sl's configuration: h⁰ = T * s by FFT, s⁰ = s, C = ∅, E and M recomputed. */
+/* Refresh slot sl's configuration: h⁰ = T * s and E by one FFT evaluation (the energy summed in its
+ * copy-out, bit for bit vs_lattice_energy_from_fields), s⁰ = s, C = ∅, M recomputed. */
 static int refresh(const vs_sampler *s, vs__slot *sl)
 {
     vs__config *c = sl->c;
     size_t nv = s->N * (size_t)s->nc;
-    VS_FORWARD_IF_ERROR(fresh_fields(s, sl, c->s, c->h0));
+    VS_FORWARD_IF_ERROR(vs_lattice_fields_energy_ws(s->lat, sl->ws, c->s, c->h0, &c->E));
     memcpy(c->s0, c->s, nv * sizeof *c->s0);
     for (size_t k = 0; k < c->nchanged; k++)
         c->mark[c->changed[k]] = 0;
     c->nchanged = 0;
     c->nacc = 0;
     vs__lattice_total(s->lat, c->s, c->M);
-    return vs_lattice_energy_from_fields(s->lat, c->s, c->h0, &c->E);
+    return VS_OK;
 }
 
 /* The block T(r_m − r_j) in the packed table: the address vs__lattice_block(lat, m, j) unpacks
