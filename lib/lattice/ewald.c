@@ -1209,3 +1209,216 @@ int vs__lattice_build_table(struct vs_lattice *l, const vs__kernel *k)
 {
     return vs__lattice_build_table_sym(l, k, 1, NULL, NULL);
 }
+
+/* ================================================================ the table by slabs (@since 1.1)
+ * vs_lattice_table_slab(): T(Δ) for the displacements whose first grid index lies in [x0, x1), the
+ * values of the serial table to round-off, in memory of the slab's size (docs/mpi.md, "The
+ * distributed lattice"). Output layout (displacement-major, the layout FFTW-MPI's "many" transforms
+ * take with howmany = npairs·npack): out[(((d0 − x0)·g2 + d1)·g3 + d2)·npairs + p)·npack + c].
+ * Plain sums (no point-group symmetry), one thread. */
+typedef struct vs__slab {
+    int x0, x1;
+    double *out;
+} vs__slab;
+
+/* The slab entry of pair p at the grid displacement d (any integers, reduced here), or NULL when
+ * its first index lies outside the slab. */
+static double *slab_entry(const struct vs_lattice *l, const vs__slab *s, const long *d, int p)
+{
+    const vs__geom *g = &l->geo;
+    long e[3];
+    for (int i = 0; i < 3; i++) {
+        e[i] = d[i] % g->g[i];
+        if (e[i] < 0)
+            e[i] += g->g[i];
+    }
+    if (e[0] < s->x0 || e[0] >= s->x1)
+        return NULL;
+    size_t idx = (((size_t)(e[0] - s->x0) * (size_t)g->g[1] + (size_t)e[1]) * (size_t)g->g[2] + (size_t)e[2]);
+    return s->out + (idx * (size_t)l->npairs + (size_t)p) * (size_t)l->npack;
+}
+
+/* Open cluster: the bare kernel at the slab's displacements (open_table restricted). */
+static int slab_open(const struct vs_lattice *l, const vs__kernel *k, const vs__slab *s)
+{
+    const vs__geom *g = &l->geo;
+    double J[VS__LAT_MAXNC * VS__LAT_MAXNC];
+    for (int b1 = 0; b1 < g->nb; b1++)
+        for (int b2 = b1; b2 < g->nb; b2++) {
+            int p = vs__pack_index(g->nb, b1, b2);
+            long d[3];
+            for (d[0] = 1 - g->L[0]; d[0] < g->L[0]; d[0]++)
+                for (d[1] = 1 - g->L[1]; d[1] < g->L[1]; d[1]++)
+                    for (d[2] = 1 - g->L[2]; d[2] < g->L[2]; d[2]++) {
+                        double *dst = slab_entry(l, s, d, p), x[3];
+                        if (dst == NULL)
+                            continue;
+                        for (int c = 0; c < 3; c++)
+                            x[c] = g->pos[3 * b1 + c] - g->pos[3 * b2 + c] + d[0] * g->A[c] +
+                                   d[1] * g->A[3 + c] + d[2] * g->A[6 + c];
+                        if (norm3(x) < 1e-12 * cbrt(l->v0))
+                            continue;
+                        VS_FORWARD_IF_ERROR(vs__pair_kernel(k, l->v0, x, J));
+                        add_packed(dst, J, l->nc, 1.0);
+                    }
+        }
+    return VS_OK;
+}
+
+/* The real-space Ewald terms (real_space_slab's sum over the neighbour sphere) that land in the
+ * slab. The basis shift of apply_basis_shift is applied on the fly: the reduced-basis term at the
+ * grid displacement n lands at n − (shift_b1 − shift_b2). */
+static int slab_real(const struct vs_lattice *l, const vs__kernel *k, const vs__slab *s)
+{
+    const vs__geom *g = &l->geo;
+    double A[(VS__LAT_MAXL / 2 + 1) * VS__LAT_MAXNC * VS__LAT_MAXNC];
+    double J[VS__LAT_MAXNC * VS__LAT_MAXNC];
+    for (int b1 = 0; b1 < g->nb; b1++)
+        for (int b2 = b1; b2 < g->nb; b2++) {
+            int p = vs__pack_index(g->nb, b1, b2);
+            double delta[3];
+            long nmax[3], n[3], d[3];
+            for (int i = 0; i < 3; i++) {
+                delta[i] = g->posr[3 * b1 + i] - g->posr[3 * b2 + i];
+                nmax[i] = (long)real_box_limit(g, l->rcut, pair_delta_norm(g, b1, b2), i);
+            }
+            for (n[0] = -nmax[0]; n[0] <= nmax[0]; n[0]++)
+                for (n[1] = -nmax[1]; n[1] <= nmax[1]; n[1]++)
+                    for (n[2] = -nmax[2]; n[2] <= nmax[2]; n[2]++) {
+                        for (int i = 0; i < 3; i++)
+                            d[i] = n[i] - (g->shift[3 * b1 + i] - g->shift[3 * b2 + i]);
+                        double *dst = slab_entry(l, s, d, p), x[3];
+                        if (dst == NULL)
+                            continue;
+                        for (int c = 0; c < 3; c++)
+                            x[c] = delta[c] + n[0] * g->A[c] + n[1] * g->A[3 + c] + n[2] * g->A[6 + c];
+                        double r = norm3(x);
+                        if (r >= l->rcut || r < 1e-12 * cbrt(l->v0))
+                            continue;
+                        VS_FORWARD_IF_ERROR(vs__kernel_harmonics(k, x, A));
+                        real_term(l, A, r, J);
+                        add_packed(dst, J, l->nc, 1.0);
+                    }
+        }
+    return VS_OK;
+}
+
+/* The reciprocal terms G = Σ_i p_i b_i / L_i with p1 ≡ j (mod L2) folded into one column
+ * F[k0][k2][pair][c] (k1 = j, k2 on the half grid). The phase uses the user's basis positions
+ * (pos, not posr): e^{iG·(pos_b1 − pos_b2)} = e^{iG·(posr_b1 − posr_b2)} e^{ik·(shift_b1 − shift_b2)·A}
+ * is the basis shift of apply_basis_shift in k-space. */
+static int slab_recip_column(const struct vs_lattice *l, const vs__kernel *k, const long *pmax, long j,
+                             fftw_complex *F)
+{
+    const vs__geom *g = &l->geo;
+    int npack = l->npack;
+    size_t nz = (size_t)(g->L[2] / 2 + 1), H = (size_t)l->npairs * (size_t)npack;
+    double A[(VS__LAT_MAXL / 2 + 1) * VS__LAT_MAXNC * VS__LAT_MAXNC];
+    double f[VS__LAT_MAXNC * (VS__LAT_MAXNC + 1) / 2];
+    long p[3];
+    for (p[1] = first_congruent(j, -pmax[1], g->L[1]); p[1] <= pmax[1]; p[1] += g->L[1])
+        for (p[0] = -pmax[0]; p[0] <= pmax[0]; p[0]++)
+            for (p[2] = -pmax[2]; p[2] <= pmax[2]; p[2]++) {
+                long m0 = p[0] % g->L[0], m3 = p[2] % g->L[2];
+                m0 += m0 < 0 ? g->L[0] : 0;
+                m3 += m3 < 0 ? g->L[2] : 0;
+                if (m3 > g->L[2] / 2 || (p[0] == 0 && p[1] == 0 && p[2] == 0))
+                    continue; /* the half grid the c2r transform reads; G = 0 dropped */
+                double G[3];
+                for (int c = 0; c < 3; c++)
+                    G[c] = (p[0] * g->B[c]) / g->L[0] + (p[1] * g->B[3 + c]) / g->L[1] +
+                           (p[2] * g->B[6 + c]) / g->L[2];
+                double G2 = G[0] * G[0] + G[1] * G[1] + G[2] * G[2];
+                if (G2 >= l->gcut * l->gcut)
+                    continue;
+                VS_FORWARD_IF_ERROR(vs__kernel_harmonics(k, G, A));
+                recip_weight(l, A, G2, f);
+                for (int b1 = 0; b1 < g->nb; b1++)
+                    for (int b2 = b1; b2 < g->nb; b2++) {
+                        double ph = 0.0;
+                        for (int c = 0; c < 3; c++)
+                            ph += G[c] * (g->pos[3 * b1 + c] - g->pos[3 * b2 + c]);
+                        double er = cos(ph), ei = sin(ph);
+                        fftw_complex *dst = F + ((size_t)m0 * nz + (size_t)m3) * H +
+                                            (size_t)vs__pack_index(g->nb, b1, b2) * (size_t)npack;
+                        for (int c = 0; c < npack; c++) {
+                            dst[c][0] += f[c] * er;
+                            dst[c][1] += f[c] * ei;
+                        }
+                    }
+            }
+    return VS_OK;
+}
+
+/* T^rec on the slab: the 3-D c2r of reciprocal_part split by axes. Column by column (k1 = j): F(k0,
+ * j, k2) summed, transformed along axis 0 (c2c, e^{+i}), the slab's rows Δ0 ∈ [x0, x1) kept; then a
+ * 2-D c2r over axes (1, 2) of each kept plane (after the axis-0 transform each plane is Hermitian
+ * in (k1, k2): F(−k) = F(k)*). Memory: one column (g1·(g3/2+1)·H) and the slab (n·g2·(g3/2+1)·H
+ * complex); work: the full reciprocal sum and N/2·log g1 per column, the slab's 2-D transforms. */
+static int slab_recip(const struct vs_lattice *l, const vs__kernel *k, const vs__slab *s)
+{
+    const vs__geom *g = &l->geo;
+    ptrdiff_t nz = g->L[2] / 2 + 1, H = (ptrdiff_t)l->npairs * l->npack, ns = s->x1 - s->x0;
+    size_t ncol = (size_t)g->L[0] * (size_t)nz * (size_t)H, nslab = (size_t)ns * (size_t)g->L[1] * ncol / (size_t)g->L[0];
+    fftw_complex *F = fftw_malloc(ncol * sizeof *F), *Bk = fftw_malloc(nslab * sizeof *Bk);
+    fftw_plan pc = NULL, pr = NULL;
+    int st = VS_OK;
+    if (F == NULL || Bk == NULL) {
+        st = vs__error(VS_ENOMEM, "vs_lattice_create: out of memory (reciprocal slab)");
+        goto out;
+    }
+    fftw_iodim64 d0 = {g->L[0], nz * H, nz * H}, h0 = {nz * H, 1, 1};
+    fftw_iodim64 d2[2] = {{g->L[1], nz * H, (ptrdiff_t)g->L[2] * H}, {g->L[2], H, H}};
+    fftw_iodim64 h2[2] = {{ns, (ptrdiff_t)g->L[1] * nz * H, (ptrdiff_t)g->L[1] * g->L[2] * H}, {H, 1, 1}};
+    vs__fftw_lock();
+    pc = fftw_plan_guru64_dft(1, &d0, 1, &h0, F, F, FFTW_BACKWARD, FFTW_ESTIMATE);
+    pr = fftw_plan_guru64_dft_c2r(2, d2, 2, h2, Bk, s->out, FFTW_ESTIMATE);
+    vs__fftw_unlock();
+    if (pc == NULL || pr == NULL) {
+        st = vs__error(VS_ENUMERIC, "vs_lattice_create: FFTW could not plan the slab transforms");
+        goto out;
+    }
+    long pmax[3];
+    for (int i = 0; i < 3; i++) /* bounded by the work check of choose_ewald */
+        pmax[i] = (long)recip_box_limit(g, l->gcut, i);
+    size_t row = (size_t)nz * (size_t)H;
+    for (long j = 0; j < g->L[1]; j++) {
+        memset(F, 0, ncol * sizeof *F);
+        VS_GOTO_IF_ERROR(st, slab_recip_column(l, k, pmax, j, F), out);
+        fftw_execute(pc);
+        for (ptrdiff_t i = 0; i < ns; i++)
+            memcpy(Bk + ((size_t)i * (size_t)g->L[1] + (size_t)j) * row, F + (size_t)(s->x0 + i) * row,
+                   row * sizeof *F);
+    }
+    fftw_execute(pr);
+    double scale = l->v0 / (g->vcell * (double)g->ncells);
+    for (size_t i = 0; i < (size_t)ns * (size_t)g->L[1] * (size_t)g->L[2] * (size_t)H; i++)
+        s->out[i] *= scale;
+out:
+    vs__fftw_lock();
+    if (pc)
+        fftw_destroy_plan(pc);
+    if (pr)
+        fftw_destroy_plan(pr);
+    vs__fftw_unlock();
+    fftw_free(F);
+    fftw_free(Bk);
+    return st;
+}
+
+int vs__lattice_table_slab(struct vs_lattice *l, const vs__kernel *k, int x0_begin, int x0_end, double *out)
+{
+    const vs__geom *g = &l->geo;
+    vs__slab s = {x0_begin, x0_end, out};
+    size_t n = (size_t)(x0_end - x0_begin) * (size_t)g->g[1] * (size_t)g->g[2] * (size_t)l->npairs *
+               (size_t)l->npack;
+    memset(out, 0, n * sizeof *out);
+    l->alpha = l->rcut = l->gcut = 0.0;
+    if (l->lmax < 2 || n == 0)
+        return VS_OK; /* no pair kernel (T = 0) or an empty slab */
+    if (g->open)
+        return slab_open(l, k, &s);
+    VS_FORWARD_IF_ERROR(choose_ewald(l, k));
+    VS_FORWARD_IF_ERROR(slab_recip(l, k, &s)); /* first: its c2r overwrites the slab */
+    return slab_real(l, k, &s);
+}
