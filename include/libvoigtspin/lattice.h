@@ -613,6 +613,7 @@ VS_API int vs_lattice_luttinger_tisza_min(const vs_lattice *lat, double *lambda_
  * One thread (::VS_LATTICE_OPT_THREADS is ignored), plain sums (no point-group symmetry). The
  * options ::VS_LATTICE_OPT_ACCURACY, ::VS_LATTICE_OPT_ALPHA and ::VS_LATTICE_OPT_BOUNDARY apply;
  * the memory ceiling does not.
+ * @param cell,nbasis,frac,L,coupling,ncomp,opt as vs_lattice_create() (opt may be NULL).
  * @param x0_begin,x0_end the slab, 0 ≤ x0_begin ≤ x0_end ≤ g1 (empty: nothing written).
  * @param[out] out `double[(x0_end − x0_begin)·g2·g3·P·C]`.
  * @return ::VS_OK, ::VS_EINVAL (as vs_lattice_create(), out NULL, a bad slab), ::VS_EOVERFLOW,
