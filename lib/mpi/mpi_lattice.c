@@ -38,6 +38,7 @@ struct vs_mpi_lattice {
     fftw_complex *x;     /* the spins' slab, in place: real padded [n0][L2][2nz][m], then k [n1][L1][nz][m] */
     fftw_complex *tk;    /* the table's k slab [n1][L1][nz][P·C] */
     fftw_plan fwd, bwd;
+    int *idx;            /* m×m: the k-space product's table offsets (make_index) */
 };
 
 #define F_CREATE "vs_mpi_lattice_create"
@@ -139,6 +140,26 @@ static int allocate(vs_mpi_lattice *ml)
     return VS_OK;
 }
 
+/* The k-space product's index: for row j = (b1, a) and column l = (b2, b) of the m×m block matrix,
+ * the offset of T̂_{p(b1,b2), c(a,b)} in a grid point's P·C table values, negative (−1 − offset) when
+ * the conjugate is meant (b1 > b2: T̂_{b2b1}(k) = conj T̂_{b1b2}(k), since T_{b2b1}(d) = T_{b1b2}(−d)
+ * is real and each block is symmetric in its components). */
+static int make_index(vs_mpi_lattice *ml)
+{
+    int nb = ml->nb, nc = ml->nc, m = ml->m, C = ml->C;
+    ml->idx = malloc((size_t)m * (size_t)m * sizeof *ml->idx);
+    VS__MPI_RETURN_IF(ml->idx == NULL, VS_ENOMEM, F_CREATE ": out of memory");
+    for (int b1 = 0; b1 < nb; b1++)
+        for (int a = 0; a < nc; a++)
+            for (int b2 = 0; b2 < nb; b2++)
+                for (int b = 0; b < nc; b++) {
+                    int lo = b1 < b2 ? b1 : b2, hi = b1 < b2 ? b2 : b1, i = a < b ? a : b, j = a < b ? b : a;
+                    int off = (lo * nb - lo * (lo - 1) / 2 + (hi - lo)) * C + (i * nc - i * (i - 1) / 2 + (j - i));
+                    ml->idx[(b1 * nc + a) * m + b2 * nc + b] = b1 <= b2 ? off : -1 - off;
+                }
+    return VS_OK;
+}
+
 /* This rank's slab of the real-space table (the core, vs_lattice_table_slab), copied into the padded
  * in-place buffer of the table transform. */
 static int table_slab(vs_mpi_lattice *ml, const double *cell, const double *frac, const vs_coupling *coupling,
@@ -198,6 +219,7 @@ VS_MPI_API void vs_mpi_lattice_free(vs_mpi_lattice *ml)
     fftw_free(ml->tk);
     free(ml->U);
     free(ml->D);
+    free(ml->idx);
     if (ml->comm != MPI_COMM_NULL)
         MPI_Comm_free(&ml->comm);
     free(ml);
@@ -226,6 +248,8 @@ VS_MPI_API int vs_mpi_lattice_create(MPI_Comm comm, const double *cell, int nbas
         st = vs__mpi_agree(ml->comm, check_same_everywhere(ml, cell, frac, coupling, opt));
     if (st == VS_OK)
         st = vs__mpi_agree(ml->comm, allocate(ml));
+    if (st == VS_OK)
+        st = vs__mpi_agree(ml->comm, make_index(ml));
     if (st == VS_OK)
         st = vs__mpi_agree(ml->comm, table_slab(ml, cell, frac, coupling, ncomp, opt));
     if (st == VS_OK)
@@ -317,36 +341,37 @@ static int check_spins(const vs_mpi_lattice *ml, const double *s, const char *fu
     return VS_OK;
 }
 
-/* ĥ_{b1} = Σ_{b2} T̂_{b1b2} ŝ_{b2} at every k of the local transposed slab; T̂_{b1b2} for b1 ≤ b2 is
- * the transform of the table block p(b1, b2) (packed symmetric in the components), and
- * T̂_{b2b1}(k) = conj T̂_{b1b2}(k) since T_{b2b1}(d) = T_{b1b2}(−d) is real. */
+/* ĥ = T̂(k) ŝ at every k of the local transposed slab. A single-site basis has an even, real table
+ * (T(d) = T(−d)): T̂ is real and only its real parts are read. */
 static void kspace_product(const vs_mpi_lattice *ml)
 {
-    int nb = ml->nb, nc = ml->nc, m = ml->m, C = ml->C;
+    int m = ml->m, H = ml->P * ml->C;
     size_t npts = (size_t)ml->n1 * (size_t)ml->L[0] * (size_t)ml->nz;
+    const int *idx = ml->idx;
     for (size_t q = 0; q < npts; q++) {
         fftw_complex *S = ml->x + q * (size_t)m;
-        fftw_complex *T = ml->tk + q * (size_t)ml->P * (size_t)C;
+        const double *T = (const double *)(ml->tk + q * (size_t)H); /* re, im interleaved */
         double hr[16 * 64], hi[16 * 64];
-        for (int b1 = 0; b1 < nb; b1++)
-            for (int a = 0; a < nc; a++) {
-                double xr = 0.0, xi = 0.0;
-                for (int b2 = 0; b2 < nb; b2++) {
-                    int lo = b1 < b2 ? b1 : b2, hi2 = b1 < b2 ? b2 : b1;
-                    fftw_complex *Tp = T + (size_t)(lo * nb - lo * (lo - 1) / 2 + (hi2 - lo)) * (size_t)C;
-                    double sg = b1 <= b2 ? 1.0 : -1.0; /* conjugate for b1 > b2 */
-                    for (int b = 0; b < nc; b++) {
-                        int i = a < b ? a : b, j = a < b ? b : a;
-                        const double *t = Tp[i * nc - i * (i - 1) / 2 + (j - i)];
-                        const double *s = S[b2 * nc + b];
-                        double ti = sg * t[1];
-                        xr += t[0] * s[0] - ti * s[1];
-                        xi += t[0] * s[1] + ti * s[0];
-                    }
+        for (int j = 0; j < m; j++) {
+            double xr = 0.0, xi = 0.0;
+            const int *row = idx + (size_t)j * (size_t)m;
+            if (ml->nb == 1)
+                for (int l = 0; l < m; l++) {
+                    double t = T[2 * row[l]];
+                    xr += t * S[l][0];
+                    xi += t * S[l][1];
                 }
-                hr[b1 * nc + a] = xr;
-                hi[b1 * nc + a] = xi;
-            }
+            else
+                for (int l = 0; l < m; l++) {
+                    int o = row[l], c = o < 0;
+                    o = c ? -1 - o : o;
+                    double tr = T[2 * o], ti = c ? -T[2 * o + 1] : T[2 * o + 1];
+                    xr += tr * S[l][0] - ti * S[l][1];
+                    xi += tr * S[l][1] + ti * S[l][0];
+                }
+            hr[j] = xr;
+            hi[j] = xi;
+        }
         for (int j = 0; j < m; j++) {
             S[j][0] = hr[j];
             S[j][1] = hi[j];
