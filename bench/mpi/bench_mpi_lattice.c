@@ -3,7 +3,10 @@
  * fields + energy evaluation of vs_mpi_lattice against the serial library in the same run, and the
  * distributed table build against the serial vs_lattice_create.
  *
- *   mpiexec -n P bench_mpi_lattice [L...]          (default L = 64 128)
+ *   mpiexec -n P bench_mpi_lattice [measure] [L...]   (default L = 64 128)
+
+ * `measure`: VS_LATTICE_OPT_FFTW_PLANNER = MEASURE for both (serial and distributed); default ESTIMATE
+ * (what VS_LATTICE_PLANNER_AUTO gives with one FFT thread).
  *
  * sc lattice, 6-spin isotropic elastic kernel (K = 1, μ = 0.6), E0 = 1, one OpenMP/FFT thread
  * everywhere; random unit spins (fixed seed). Per L:
@@ -234,27 +237,29 @@ int main(int argc, char **argv)
     MPI_Init(&argc, &argv);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &nranks);
-    int Ls[16] = {64, 128}, nL = 2;
-    if (argc > 1)
-        for (nL = 0; nL + 1 < argc && nL < 16; nL++)
-            Ls[nL] = atoi(argv[nL + 1]);
+    int Ls[16] = {64, 128}, nL = 2, measure = argc > 1 && strcmp(argv[1], "measure") == 0;
+    if (argc > 1 + measure)
+        for (nL = 0; nL + 1 + measure < argc && nL < 16; nL++)
+            Ls[nL] = atoi(argv[nL + 1 + measure]);
     vs_elastic *el = NULL;
     vs_coupling *c = NULL;
     vs_lattice_options *lo = NULL;
     if (vs_elastic_create_bulk_shear(1.0, 0.6, &el) != VS_OK || vs_coupling_create(el, 1e-12, &c) != VS_OK ||
         vs_lattice_options_create(&lo) != VS_OK || vs_lattice_options_set(lo, VS_LATTICE_OPT_ENERGY_SCALE, 1.0) != VS_OK ||
         vs_lattice_options_set(lo, VS_LATTICE_OPT_THREADS, 1) != VS_OK ||
-        vs_lattice_options_set(lo, VS_LATTICE_OPT_FFT_THREADS, 1) != VS_OK)
+        vs_lattice_options_set(lo, VS_LATTICE_OPT_FFT_THREADS, 1) != VS_OK ||
+        vs_lattice_options_set(lo, VS_LATTICE_OPT_FFTW_PLANNER,
+                               measure ? VS_LATTICE_PLANNER_MEASURE : VS_LATTICE_PLANNER_ESTIMATE) != VS_OK)
         die("setup");
     print_load("before");
     if (rank == 0)
         printf("# vs_mpi_lattice (FFTW-MPI slabs) vs the serial library; sc, 6-spin elastic kernel, %d ranks, "
-               "one thread per rank, medians of %d\n"
+               "one thread per rank, planner %s, medians of %d\n"
                "# eval = fields + energy_from_fields; build = vs_lattice_create vs vs_mpi_lattice_create; w = wall "
                "(max over ranks), c = thread CPU (max over ranks)\n"
                "#    L         N  P | ser_w_s  ser_c_s | dist_w_s dist_c_s | spd_w spd_c | bld_ser_w bld_ser_c "
                "bld_dist_w bld_dist_c | rel_h   rel_E   | est_serial_MiB rss0_MiB rss_other_MiB\n",
-               nranks, NREP);
+               nranks, measure ? "MEASURE" : "ESTIMATE", NREP);
     for (int li = 0; li < nL; li++)
         bench_L(Ls[li], c, lo);
     print_load("after");

@@ -34,6 +34,7 @@ struct vs_mpi_lattice {
     ptrdiff_t n1, y0;    /* this rank's planes of the second index of the transposed k-space slab */
     ptrdiff_t nz;        /* L3/2 + 1 */
     double e0;
+    unsigned flags;      /* FFTW planner flag of the spins' plans */
     double *U, *D;       /* nc×nc symmetrised, NULL = 0 */
     fftw_complex *x;     /* the spins' slab, in place: real padded [n0][L2][2nz][m], then k [n1][L1][nz][m] */
     fftw_complex *tk;    /* the table's k slab [n1][L1][nz][P·C] */
@@ -57,11 +58,15 @@ static int check_args(vs_mpi_lattice *ml, const double *cell, int nbasis, const 
 {
     size_t bytes;
     VS__MPI_FORWARD(core(vs_lattice_memory_estimate(cell, nbasis, frac, L, coupling, ncomp, opt, &bytes), F_CREATE));
-    double boundary = VS_LATTICE_PERIODIC, e0 = 1.0;
+    double boundary = VS_LATTICE_PERIODIC, e0 = 1.0, planner = VS_LATTICE_PLANNER_AUTO;
     if (opt != NULL) {
         VS__MPI_FORWARD(core(vs_lattice_options_get(opt, VS_LATTICE_OPT_BOUNDARY, &boundary), F_CREATE));
         VS__MPI_FORWARD(core(vs_lattice_options_get(opt, VS_LATTICE_OPT_ENERGY_SCALE, &e0), F_CREATE));
+        VS__MPI_FORWARD(core(vs_lattice_options_get(opt, VS_LATTICE_OPT_FFTW_PLANNER, &planner), F_CREATE));
     }
+    /* the spins' plans: FFTW_MEASURE only when asked (FFTW-MPI measures collectively, the same plan on
+     * every rank); AUTO means ESTIMATE here (one thread per rank) */
+    ml->flags = planner == VS_LATTICE_PLANNER_MEASURE ? FFTW_MEASURE : FFTW_ESTIMATE;
     VS__MPI_RETURN_IF(boundary != VS_LATTICE_PERIODIC, VS_EUNSUPPORTED,
                       F_CREATE ": open clusters are not distributed (periodic lattices only; an open cluster "
                                "would need the 2L zero-padded grid)");
@@ -180,19 +185,20 @@ static int table_slab(vs_mpi_lattice *ml, const double *cell, const double *frac
     return core(st, F_CREATE);
 }
 
-/* The table's r2c (collective), then the plans of the spins' transforms. Planning is serialised with
+/* The table's r2c (collective), then the plans of the spins' transforms (MEASURE may overwrite x:
+ * it holds no data yet). Planning is serialised with
  * the core's FFTW planner lock (the host may plan in other threads). */
 static int plan_all(vs_mpi_lattice *ml)
 {
     ptrdiff_t n[3] = {ml->L[0], ml->L[1], ml->L[2]}, H = (ptrdiff_t)ml->P * ml->C;
-    unsigned fl = FFTW_ESTIMATE;
+    unsigned fl = FFTW_ESTIMATE; /* the table's one transform: ESTIMATE never touches its filled buffer */
     vs_fftw_planner_lock();
     fftw_plan pt = fftw_mpi_plan_many_dft_r2c(3, n, H, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK,
                                               (double *)ml->tk, ml->tk, ml->comm, fl | FFTW_MPI_TRANSPOSED_OUT);
     ml->fwd = fftw_mpi_plan_many_dft_r2c(3, n, ml->m, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK,
-                                         (double *)ml->x, ml->x, ml->comm, fl | FFTW_MPI_TRANSPOSED_OUT);
+                                         (double *)ml->x, ml->x, ml->comm, ml->flags | FFTW_MPI_TRANSPOSED_OUT);
     ml->bwd = fftw_mpi_plan_many_dft_c2r(3, n, ml->m, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK, ml->x,
-                                         (double *)ml->x, ml->comm, fl | FFTW_MPI_TRANSPOSED_IN);
+                                         (double *)ml->x, ml->comm, ml->flags | FFTW_MPI_TRANSPOSED_IN);
     vs_fftw_planner_unlock();
     if (pt != NULL)
         fftw_execute(pt); /* collective: every rank has a plan (FFTW-MPI plans collectively) */

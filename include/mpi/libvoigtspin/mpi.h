@@ -245,8 +245,9 @@ typedef struct vs_mpi_lattice vs_mpi_lattice;
  * Every rank passes the same arguments (checked: the cell, basis, L, ncomp, the coupling's degree
  * and the options ACCURACY, ALPHA, BOUNDARY, ENERGY_SCALE are compared with rank 0's; the coupling
  * is only read during the call and may be freed after). Bond lists (vs_lattice_create_pairs()) and
- * open clusters are not supported. ::VS_LATTICE_OPT_THREADS, ::VS_LATTICE_OPT_FFT_THREADS and
- * ::VS_LATTICE_OPT_FFTW_PLANNER have no effect (one thread per rank, FFTW_ESTIMATE plans).
+ * open clusters are not supported. ::VS_LATTICE_OPT_THREADS and ::VS_LATTICE_OPT_FFT_THREADS have
+ * no effect (one thread per rank); ::VS_LATTICE_OPT_FFTW_PLANNER = ::VS_LATTICE_PLANNER_MEASURE plans
+ * the spins' transforms with FFTW_MEASURE (collectively), ESTIMATE otherwise (AUTO included).
  *
  * FFTW: calls fftw_mpi_init() (idempotent; FFTW-MPI's only global set-up — the host's fftw_mpi_cleanup()
  * belongs after the last vs_mpi_lattice_free()), plans under vs_fftw_planner_lock(), and changes
