@@ -38,6 +38,7 @@ struct vs_mpi_lattice {
     double *U, *D;       /* nc×nc symmetrised, NULL = 0 */
     fftw_complex *x;     /* the spins' slab, in place: real padded [n0][L2][2nz][m], then k [n1][L1][nz][m] */
     fftw_complex *tk;    /* the table's k slab [n1][L1][nz][P·C] */
+    size_t ntk;          /* its complex count (fftw_mpi_local_size_many_transposed) */
     fftw_plan fwd, bwd;
     int *idx;            /* m×m: the k-space product's table offsets (make_index) */
 };
@@ -139,9 +140,9 @@ static int allocate(vs_mpi_lattice *ml)
                                             FFTW_MPI_DEFAULT_BLOCK, ml->comm, &n0, &x0, &n1, &y0);
     VS__MPI_RETURN_IF(n0 != ml->n0 || x0 != ml->x0 || n1 != ml->n1 || y0 != ml->y0, VS_EUNSUPPORTED,
                       F_CREATE ": FFTW-MPI split the table and the spins differently");
+    ml->ntk = b > 0 ? (size_t)b : 1; /* allocated after the real-space slab is computed (table_slab) */
     ml->x = fftw_alloc_complex(a > 0 ? (size_t)a : 1);
-    ml->tk = fftw_alloc_complex(b > 0 ? (size_t)b : 1);
-    VS__MPI_RETURN_IF(ml->x == NULL || ml->tk == NULL, VS_ENOMEM, F_CREATE ": out of memory (slab buffers)");
+    VS__MPI_RETURN_IF(ml->x == NULL, VS_ENOMEM, F_CREATE ": out of memory (slab buffers)");
     return VS_OK;
 }
 
@@ -176,12 +177,17 @@ static int table_slab(vs_mpi_lattice *ml, const double *cell, const double *frac
     VS__MPI_RETURN_IF(t == NULL, VS_ENOMEM, F_CREATE ": out of memory (table slab)");
     int x0 = ml->n0 > 0 ? (int)ml->x0 : 0; /* ranks beyond the slab limit hold no plane */
     int st = vs_lattice_table_slab(cell, ml->nb, frac, ml->L, coupling, ncomp, opt, x0, x0 + (int)ml->n0, t);
+    /* the k-space slab only now: the creation peak is max(slab + its transform buffer, slab + tk) */
+    if (st == VS_OK && (ml->tk = fftw_alloc_complex(ml->ntk)) == NULL)
+        st = VS_ENOMEM;
     if (st == VS_OK) {
         double *r = (double *)ml->tk;
         for (size_t i = 0; i < nrows; i++)
             memcpy(r + i * 2 * (size_t)ml->nz * H, t + i * row, row * sizeof *t);
     }
     free(t);
+    if (st == VS_ENOMEM && ml->tk == NULL)
+        return vs__mpi_error(VS_ENOMEM, F_CREATE ": out of memory (k-space table slab)");
     return core(st, F_CREATE);
 }
 
