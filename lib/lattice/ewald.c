@@ -1303,50 +1303,97 @@ static int slab_real(const struct vs_lattice *l, const vs__kernel *k, const vs__
     return VS_OK;
 }
 
-/* The reciprocal terms G = Σ_i p_i b_i / L_i with p1 ≡ j (mod L2) folded into one column
- * F[k0][k2][pair][c] (k1 = j, k2 on the half grid). The phase uses the user's basis positions
- * (pos, not posr): e^{iG·(pos_b1 − pos_b2)} = e^{iG·(posr_b1 − posr_b2)} e^{ik·(shift_b1 − shift_b2)·A}
- * is the basis shift of apply_basis_shift in k-space. */
+/* The reciprocal point p (G = Σ_i p_i b_i / L_i): 0 when it is dropped (outside the half grid the
+ * c2r transform reads, G = 0, beyond the cut-off), else 1 with its half-grid point m (p mod L), G and
+ * the Fourier weight f (recip_weight). */
+static int recip_point(const struct vs_lattice *l, const vs__kernel *k, const long *p, long *m, double *G,
+                       double *f, int *st)
+{
+    const vs__geom *g = &l->geo;
+    double A[(VS__LAT_MAXL / 2 + 1) * VS__LAT_MAXNC * VS__LAT_MAXNC];
+    for (int i = 0; i < 3; i++) {
+        m[i] = p[i] % g->L[i];
+        m[i] += m[i] < 0 ? g->L[i] : 0;
+    }
+    if (m[2] > g->L[2] / 2 || (p[0] == 0 && p[1] == 0 && p[2] == 0))
+        return 0;
+    for (int c = 0; c < 3; c++)
+        G[c] = (p[0] * g->B[c]) / g->L[0] + (p[1] * g->B[3 + c]) / g->L[1] + (p[2] * g->B[6 + c]) / g->L[2];
+    double G2 = G[0] * G[0] + G[1] * G[1] + G[2] * G[2];
+    if (G2 >= l->gcut * l->gcut)
+        return 0;
+    *st = vs__kernel_harmonics(k, G, A);
+    if (*st != VS_OK)
+        return 0;
+    recip_weight(l, A, G2, f);
+    return 1;
+}
+
+/* dst[p·C + c] += f_c e^{iG·(pos_b1 − pos_b2)} for every basis pair p = (b1 ≤ b2). The phase uses the
+ * user's basis positions (pos, not posr): e^{iG·(pos_b1 − pos_b2)} = e^{iG·(posr_b1 − posr_b2)}
+ * e^{ik·(shift_b1 − shift_b2)·A} is the basis shift of apply_basis_shift in k-space. */
+static void recip_add(const struct vs_lattice *l, const double *G, const double *f, fftw_complex *dst)
+{
+    const vs__geom *g = &l->geo;
+    for (int b1 = 0; b1 < g->nb; b1++)
+        for (int b2 = b1; b2 < g->nb; b2++) {
+            double ph = 0.0;
+            for (int c = 0; c < 3; c++)
+                ph += G[c] * (g->pos[3 * b1 + c] - g->pos[3 * b2 + c]);
+            double er = cos(ph), ei = sin(ph);
+            fftw_complex *d = dst + (size_t)vs__pack_index(g->nb, b1, b2) * (size_t)l->npack;
+            for (int c = 0; c < l->npack; c++) {
+                d[c][0] += f[c] * er;
+                d[c][1] += f[c] * ei;
+            }
+        }
+}
+
+/* The reciprocal terms with p1 ≡ j (mod L2) folded into one column F[k0][k2][pair][c] (k1 = j, k2 on
+ * the half grid). */
 static int slab_recip_column(const struct vs_lattice *l, const vs__kernel *k, const long *pmax, long j,
                              fftw_complex *F)
 {
     const vs__geom *g = &l->geo;
-    int npack = l->npack;
-    size_t nz = (size_t)(g->L[2] / 2 + 1), H = (size_t)l->npairs * (size_t)npack;
-    double A[(VS__LAT_MAXL / 2 + 1) * VS__LAT_MAXNC * VS__LAT_MAXNC];
-    double f[VS__LAT_MAXNC * (VS__LAT_MAXNC + 1) / 2];
-    long p[3];
+    size_t nz = (size_t)(g->L[2] / 2 + 1), H = (size_t)l->npairs * (size_t)l->npack;
+    double f[VS__LAT_MAXNC * (VS__LAT_MAXNC + 1) / 2], G[3];
+    long p[3], m[3];
+    int st = VS_OK;
     for (p[1] = first_congruent(j, -pmax[1], g->L[1]); p[1] <= pmax[1]; p[1] += g->L[1])
         for (p[0] = -pmax[0]; p[0] <= pmax[0]; p[0]++)
             for (p[2] = -pmax[2]; p[2] <= pmax[2]; p[2]++) {
-                long m0 = p[0] % g->L[0], m3 = p[2] % g->L[2];
-                m0 += m0 < 0 ? g->L[0] : 0;
-                m3 += m3 < 0 ? g->L[2] : 0;
-                if (m3 > g->L[2] / 2 || (p[0] == 0 && p[1] == 0 && p[2] == 0))
-                    continue; /* the half grid the c2r transform reads; G = 0 dropped */
-                double G[3];
-                for (int c = 0; c < 3; c++)
-                    G[c] = (p[0] * g->B[c]) / g->L[0] + (p[1] * g->B[3 + c]) / g->L[1] +
-                           (p[2] * g->B[6 + c]) / g->L[2];
-                double G2 = G[0] * G[0] + G[1] * G[1] + G[2] * G[2];
-                if (G2 >= l->gcut * l->gcut)
-                    continue;
-                VS_FORWARD_IF_ERROR(vs__kernel_harmonics(k, G, A));
-                recip_weight(l, A, G2, f);
-                for (int b1 = 0; b1 < g->nb; b1++)
-                    for (int b2 = b1; b2 < g->nb; b2++) {
-                        double ph = 0.0;
-                        for (int c = 0; c < 3; c++)
-                            ph += G[c] * (g->pos[3 * b1 + c] - g->pos[3 * b2 + c]);
-                        double er = cos(ph), ei = sin(ph);
-                        fftw_complex *dst = F + ((size_t)m0 * nz + (size_t)m3) * H +
-                                            (size_t)vs__pack_index(g->nb, b1, b2) * (size_t)npack;
-                        for (int c = 0; c < npack; c++) {
-                            dst[c][0] += f[c] * er;
-                            dst[c][1] += f[c] * ei;
-                        }
-                    }
+                if (recip_point(l, k, p, m, G, f, &st))
+                    recip_add(l, G, f, F + ((size_t)m[0] * nz + (size_t)m[2]) * H);
+                VS_FORWARD_IF_ERROR(st);
             }
+    return VS_OK;
+}
+
+/* The reciprocal table F(k)·v0/V on the half-grid planes k0 ∈ [x0, x1) (VS_LATTICE_TABLE_RECIP):
+ * out[(((k0 − x0)·g2 + k1)·(g3/2+1) + k2)·P + p)·C + c] as (re, im). Each reciprocal point is visited
+ * by the rank whose planes hold it: the sum is divided over the slabs. */
+static int slab_recip_planes(const struct vs_lattice *l, const vs__kernel *k, const vs__slab *s)
+{
+    const vs__geom *g = &l->geo;
+    size_t nz = (size_t)(g->L[2] / 2 + 1), H = (size_t)l->npairs * (size_t)l->npack;
+    fftw_complex *F = (fftw_complex *)s->out;
+    double f[VS__LAT_MAXNC * (VS__LAT_MAXNC + 1) / 2], G[3];
+    long pmax[3], p[3], m[3];
+    int st = VS_OK;
+    for (int i = 0; i < 3; i++) /* bounded by the work check of choose_ewald */
+        pmax[i] = (long)recip_box_limit(g, l->gcut, i);
+    for (long r0 = s->x0; r0 < s->x1; r0++)
+        for (p[0] = first_congruent(r0, -pmax[0], g->L[0]); p[0] <= pmax[0]; p[0] += g->L[0])
+            for (p[1] = -pmax[1]; p[1] <= pmax[1]; p[1]++)
+                for (p[2] = -pmax[2]; p[2] <= pmax[2]; p[2]++) {
+                    if (recip_point(l, k, p, m, G, f, &st))
+                        recip_add(l, G, f,
+                                  F + (((size_t)(m[0] - s->x0) * (size_t)g->L[1] + (size_t)m[1]) * nz + (size_t)m[2]) * H);
+                    VS_FORWARD_IF_ERROR(st);
+                }
+    double scale = l->v0 / (g->vcell * (double)g->ncells);
+    for (size_t i = 0; i < 2 * (size_t)(s->x1 - s->x0) * (size_t)g->L[1] * nz * H; i++)
+        s->out[i] *= scale;
     return VS_OK;
 }
 
@@ -1406,12 +1453,13 @@ out:
     return st;
 }
 
-int vs__lattice_table_slab(struct vs_lattice *l, const vs__kernel *k, int x0_begin, int x0_end, double *out)
+int vs__lattice_table_slab(struct vs_lattice *l, const vs__kernel *k, int part, int x0_begin, int x0_end,
+                           double *out)
 {
     const vs__geom *g = &l->geo;
     vs__slab s = {x0_begin, x0_end, out};
-    size_t n = (size_t)(x0_end - x0_begin) * (size_t)g->g[1] * (size_t)g->g[2] * (size_t)l->npairs *
-               (size_t)l->npack;
+    size_t n = (size_t)(x0_end - x0_begin) * (size_t)g->g[1] * (size_t)l->npairs * (size_t)l->npack;
+    n *= part == VS_LATTICE_TABLE_RECIP ? 2 * (size_t)(g->g[2] / 2 + 1) : (size_t)g->g[2];
     memset(out, 0, n * sizeof *out);
     l->alpha = l->rcut = l->gcut = 0.0;
     if (l->lmax < 2 || n == 0)
@@ -1419,6 +1467,9 @@ int vs__lattice_table_slab(struct vs_lattice *l, const vs__kernel *k, int x0_beg
     if (g->open)
         return slab_open(l, k, &s);
     VS_FORWARD_IF_ERROR(choose_ewald(l, k));
-    VS_FORWARD_IF_ERROR(slab_recip(l, k, &s)); /* first: its c2r overwrites the slab */
+    if (part == VS_LATTICE_TABLE_RECIP)
+        return slab_recip_planes(l, k, &s);
+    if (part == VS_LATTICE_TABLE_FULL)
+        VS_FORWARD_IF_ERROR(slab_recip(l, k, &s)); /* first: its c2r overwrites the slab */
     return slab_real(l, k, &s);
 }

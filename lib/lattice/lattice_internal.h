@@ -212,11 +212,13 @@ int vs__lattice_build_table_sym(struct vs_lattice *l, const vs__kernel *k, int u
  * of the Ewald sum). */
 void vs__lattice_table_layout(const struct vs_lattice *l, int r2c, fftw_iodim64 *dims, fftw_iodim64 *how);
 
-/* The table for the displacements whose first grid index lies in [x0_begin, x0_end) (0 ≤ x0_begin ≤
- * x0_end ≤ g1), computed without the whole table (vs_lattice_table_slab, @since 1.1; the layout in
- * ewald.c, "the table by slabs"): l holds geometry, options and counts, no table; sets l->alpha,
- * rcut, gcut; out[(x0_end − x0_begin)·g2·g3·npairs·npack] is overwritten. */
-int vs__lattice_table_slab(struct vs_lattice *l, const vs__kernel *k, int x0_begin, int x0_end, double *out);
+/* A slab of the table (part VS_LATTICE_TABLE_FULL / REAL: the displacements whose first grid index
+ * lies in [x0_begin, x0_end)) or of its reciprocal part (RECIP: the half-grid k-planes), computed
+ * without the whole table (vs_lattice_table_slab, @since 1.1; layouts in lattice.h and ewald.c, "the
+ * table by slabs"): l holds geometry, options and counts, no table; sets l->alpha, rcut, gcut; out is
+ * overwritten. RECIP only for periodic lattices (checked by the caller). */
+int vs__lattice_table_slab(struct vs_lattice *l, const vs__kernel *k, int part, int x0_begin, int x0_end,
+                           double *out);
 
 /* Full nc×nc block T(r_m − r_n) from the packed table (site indices m, n). Inline: the
  * O(N) loops of vs_lattice_update and the direct sums call it once per site. */

@@ -38,8 +38,8 @@ struct vs_mpi_lattice {
     double *U, *D;       /* nc×nc symmetrised, NULL = 0 */
     fftw_complex *x;     /* the spins' slab, in place: real padded [n0][L2][2nz][m], then k [n1][L1][nz][m] */
     fftw_complex *tk;    /* the table's k slab [n1][L1][nz][P·C] */
-    size_t ntk;          /* its complex count (fftw_mpi_local_size_many_transposed) */
     fftw_plan fwd, bwd;
+    fftw_plan tc2r, tr2c; /* the table build's transforms (destroyed after creation) */
     int *idx;            /* m×m: the k-space product's table offsets (make_index) */
 };
 
@@ -133,16 +133,19 @@ static int check_same_everywhere(vs_mpi_lattice *ml, const double *cell, const d
  * depend only on the grid and the rank count). */
 static int allocate(vs_mpi_lattice *ml)
 {
-    ptrdiff_t nk[3] = {ml->L[0], ml->L[1], ml->nz}, a, b, n0, x0, n1, y0;
+    ptrdiff_t nk[3] = {ml->L[0], ml->L[1], ml->nz}, H = (ptrdiff_t)ml->P * ml->C, a, b, c, n0, x0, n1, y0, n0c, x0c;
     a = fftw_mpi_local_size_many_transposed(3, nk, ml->m, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK, ml->comm,
                                             &ml->n0, &ml->x0, &ml->n1, &ml->y0);
-    b = fftw_mpi_local_size_many_transposed(3, nk, (ptrdiff_t)ml->P * ml->C, FFTW_MPI_DEFAULT_BLOCK,
-                                            FFTW_MPI_DEFAULT_BLOCK, ml->comm, &n0, &x0, &n1, &y0);
-    VS__MPI_RETURN_IF(n0 != ml->n0 || x0 != ml->x0 || n1 != ml->n1 || y0 != ml->y0, VS_EUNSUPPORTED,
-                      F_CREATE ": FFTW-MPI split the table and the spins differently");
-    ml->ntk = b > 0 ? (size_t)b : 1; /* allocated after the real-space slab is computed (table_slab) */
+    b = fftw_mpi_local_size_many_transposed(3, nk, H, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK, ml->comm, &n0,
+                                            &x0, &n1, &y0);
+    c = fftw_mpi_local_size_many(3, nk, H, FFTW_MPI_DEFAULT_BLOCK, ml->comm, &n0c, &x0c); /* the table's c2r */
+    VS__MPI_RETURN_IF(n0 != ml->n0 || x0 != ml->x0 || n1 != ml->n1 || y0 != ml->y0 || n0c != ml->n0 ||
+                          (n0c > 0 && x0c != ml->x0),
+                      VS_EUNSUPPORTED, F_CREATE ": FFTW-MPI split the table and the spins differently");
+    b = b > c ? b : c;
     ml->x = fftw_alloc_complex(a > 0 ? (size_t)a : 1);
-    VS__MPI_RETURN_IF(ml->x == NULL, VS_ENOMEM, F_CREATE ": out of memory (slab buffers)");
+    ml->tk = fftw_alloc_complex(b > 0 ? (size_t)b : 1);
+    VS__MPI_RETURN_IF(ml->x == NULL || ml->tk == NULL, VS_ENOMEM, F_CREATE ": out of memory (slab buffers)");
     return VS_OK;
 }
 
@@ -166,53 +169,80 @@ static int make_index(vs_mpi_lattice *ml)
     return VS_OK;
 }
 
-/* This rank's slab of the real-space table (the core, vs_lattice_table_slab), copied into the padded
- * in-place buffer of the table transform. */
-static int table_slab(vs_mpi_lattice *ml, const double *cell, const double *frac, const vs_coupling *coupling,
+/* The plans of the table build, in place on tk (collective; ESTIMATE: they never touch the buffer):
+ * the c2r of the reciprocal part from the k-slabs (not transposed) and the r2c of the whole table to
+ * the transposed k-slabs. */
+static int plan_table(vs_mpi_lattice *ml)
+{
+    ptrdiff_t n[3] = {ml->L[0], ml->L[1], ml->L[2]}, H = (ptrdiff_t)ml->P * ml->C;
+    vs_fftw_planner_lock();
+    ml->tc2r = fftw_mpi_plan_many_dft_c2r(3, n, H, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK, ml->tk,
+                                          (double *)ml->tk, ml->comm, FFTW_ESTIMATE);
+    ml->tr2c = fftw_mpi_plan_many_dft_r2c(3, n, H, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK, (double *)ml->tk,
+                                          ml->tk, ml->comm, FFTW_ESTIMATE | FFTW_MPI_TRANSPOSED_OUT);
+    vs_fftw_planner_unlock();
+    VS__MPI_RETURN_IF(ml->tc2r == NULL || ml->tr2c == NULL, VS_ENUMERIC,
+                      F_CREATE ": FFTW-MPI could not plan the table transforms");
+    return VS_OK;
+}
+
+static void destroy_table_plans(vs_mpi_lattice *ml)
+{
+    vs_fftw_planner_lock();
+    if (ml->tc2r)
+        fftw_destroy_plan(ml->tc2r);
+    if (ml->tr2c)
+        fftw_destroy_plan(ml->tr2c);
+    ml->tc2r = ml->tr2c = NULL;
+    vs_fftw_planner_unlock();
+}
+
+/* This rank's share of the reciprocal Ewald sum: the k-planes [x0, x0 + n0) of the reciprocal table
+ * (vs_lattice_table_slab, VS_LATTICE_TABLE_RECIP), written straight into tk in the layout of the
+ * not-transposed c2r ([n0][L2][L3/2+1][P·C] complex). */
+static int table_recip(vs_mpi_lattice *ml, const double *cell, const double *frac, const vs_coupling *coupling,
+                       int ncomp, const vs_lattice_options *opt)
+{
+    int x0 = ml->n0 > 0 ? (int)ml->x0 : 0; /* ranks beyond the slab limit hold no plane */
+    return core(vs_lattice_table_slab(cell, ml->nb, frac, ml->L, coupling, ncomp, opt, VS_LATTICE_TABLE_RECIP, x0,
+                                      x0 + (int)ml->n0, (double *)ml->tk),
+                F_CREATE);
+}
+
+/* This rank's share of the real-space Ewald sum (VS_LATTICE_TABLE_REAL of its slab of displacements),
+ * added to the reciprocal part the c2r left in tk's padded real layout ([n0][L2][2(L3/2+1)][P·C]). */
+static int table_real(vs_mpi_lattice *ml, const double *cell, const double *frac, const vs_coupling *coupling,
                       int ncomp, const vs_lattice_options *opt)
 {
     size_t H = (size_t)ml->P * (size_t)ml->C, row = (size_t)ml->L[2] * H;
     size_t nrows = (size_t)ml->n0 * (size_t)ml->L[1];
     double *t = malloc((nrows > 0 ? nrows : 1) * row * sizeof *t);
     VS__MPI_RETURN_IF(t == NULL, VS_ENOMEM, F_CREATE ": out of memory (table slab)");
-    int x0 = ml->n0 > 0 ? (int)ml->x0 : 0; /* ranks beyond the slab limit hold no plane */
-    int st = vs_lattice_table_slab(cell, ml->nb, frac, ml->L, coupling, ncomp, opt, x0, x0 + (int)ml->n0, t);
-    /* the k-space slab only now: the creation peak is max(slab + its transform buffer, slab + tk) */
-    if (st == VS_OK && (ml->tk = fftw_alloc_complex(ml->ntk)) == NULL)
-        st = VS_ENOMEM;
+    int x0 = ml->n0 > 0 ? (int)ml->x0 : 0;
+    int st = vs_lattice_table_slab(cell, ml->nb, frac, ml->L, coupling, ncomp, opt, VS_LATTICE_TABLE_REAL, x0,
+                                   x0 + (int)ml->n0, t);
     if (st == VS_OK) {
         double *r = (double *)ml->tk;
         for (size_t i = 0; i < nrows; i++)
-            memcpy(r + i * 2 * (size_t)ml->nz * H, t + i * row, row * sizeof *t);
+            for (size_t k = 0; k < row; k++)
+                r[i * 2 * (size_t)ml->nz * H + k] += t[i * row + k];
     }
     free(t);
-    if (st == VS_ENOMEM && ml->tk == NULL)
-        return vs__mpi_error(VS_ENOMEM, F_CREATE ": out of memory (k-space table slab)");
     return core(st, F_CREATE);
 }
 
-/* The table's r2c (collective), then the plans of the spins' transforms (MEASURE may overwrite x:
- * it holds no data yet). Planning is serialised with
- * the core's FFTW planner lock (the host may plan in other threads). */
-static int plan_all(vs_mpi_lattice *ml)
+/* The plans of the spins' transforms (collective; MEASURE may overwrite x: it holds no data yet).
+ * Planning is serialised with the core's FFTW planner lock (the host may plan in other threads). */
+static int plan_spins(vs_mpi_lattice *ml)
 {
-    ptrdiff_t n[3] = {ml->L[0], ml->L[1], ml->L[2]}, H = (ptrdiff_t)ml->P * ml->C;
-    unsigned fl = FFTW_ESTIMATE; /* the table's one transform: ESTIMATE never touches its filled buffer */
+    ptrdiff_t n[3] = {ml->L[0], ml->L[1], ml->L[2]};
     vs_fftw_planner_lock();
-    fftw_plan pt = fftw_mpi_plan_many_dft_r2c(3, n, H, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK,
-                                              (double *)ml->tk, ml->tk, ml->comm, fl | FFTW_MPI_TRANSPOSED_OUT);
     ml->fwd = fftw_mpi_plan_many_dft_r2c(3, n, ml->m, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK,
                                          (double *)ml->x, ml->x, ml->comm, ml->flags | FFTW_MPI_TRANSPOSED_OUT);
     ml->bwd = fftw_mpi_plan_many_dft_c2r(3, n, ml->m, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK, ml->x,
                                          (double *)ml->x, ml->comm, ml->flags | FFTW_MPI_TRANSPOSED_IN);
     vs_fftw_planner_unlock();
-    if (pt != NULL)
-        fftw_execute(pt); /* collective: every rank has a plan (FFTW-MPI plans collectively) */
-    vs_fftw_planner_lock();
-    if (pt != NULL)
-        fftw_destroy_plan(pt);
-    vs_fftw_planner_unlock();
-    VS__MPI_RETURN_IF(pt == NULL || ml->fwd == NULL || ml->bwd == NULL, VS_ENUMERIC,
+    VS__MPI_RETURN_IF(ml->fwd == NULL || ml->bwd == NULL, VS_ENUMERIC,
                       F_CREATE ": FFTW-MPI could not plan the slab transforms");
     return VS_OK;
 }
@@ -221,6 +251,7 @@ VS_MPI_API void vs_mpi_lattice_free(vs_mpi_lattice *ml)
 {
     if (ml == NULL)
         return;
+    destroy_table_plans(ml);
     vs_fftw_planner_lock();
     if (ml->fwd)
         fftw_destroy_plan(ml->fwd);
@@ -262,10 +293,21 @@ VS_MPI_API int vs_mpi_lattice_create(MPI_Comm comm, const double *cell, int nbas
         st = vs__mpi_agree(ml->comm, allocate(ml));
     if (st == VS_OK)
         st = vs__mpi_agree(ml->comm, make_index(ml));
+    /* the table, distributed: each rank its k-planes of the reciprocal sum, one c2r (collective), its
+     * slab of the real-space sum, one r2c to the transposed k-slabs (collective) */
     if (st == VS_OK)
-        st = vs__mpi_agree(ml->comm, table_slab(ml, cell, frac, coupling, ncomp, opt));
+        st = vs__mpi_agree(ml->comm, plan_table(ml));
     if (st == VS_OK)
-        st = vs__mpi_agree(ml->comm, plan_all(ml));
+        st = vs__mpi_agree(ml->comm, table_recip(ml, cell, frac, coupling, ncomp, opt));
+    if (st == VS_OK)
+        fftw_execute(ml->tc2r);
+    if (st == VS_OK)
+        st = vs__mpi_agree(ml->comm, table_real(ml, cell, frac, coupling, ncomp, opt));
+    if (st == VS_OK)
+        fftw_execute(ml->tr2c);
+    destroy_table_plans(ml);
+    if (st == VS_OK)
+        st = vs__mpi_agree(ml->comm, plan_spins(ml));
     if (st != VS_OK) {
         vs_mpi_lattice_free(ml);
         return st;

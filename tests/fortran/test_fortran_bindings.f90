@@ -187,7 +187,7 @@ contains
     call dip%create_dipolar()
     call lat%create(cell, frac, [4, 4, 4], dip, stat=st)
     allocate (out(2 * 16 * 6))
-    call vs_lattice_table_slab(cell, frac, [4, 4, 4], 1, 3, out, dip, stat=st)
+    call vs_lattice_table_slab(cell, frac, [4, 4, 4], VS_LATTICE_TABLE_FULL, 1, 3, out, dip, stat=st)
     call ok(st == VS_OK, 'vs_lattice_table_slab of planes [1, 3)')
     err = 0.0_c_double
     do d0 = 1, 2
@@ -206,10 +206,14 @@ contains
       end do
     end do
     call ok(err <= 1e-13_c_double, 'the slab equals vs_lattice_coupling')
-    call vs_lattice_table_slab(cell, frac, [4, 4, 4], 1, 3, out(1:10), dip, stat=st)
+    call vs_lattice_table_slab(cell, frac, [4, 4, 4], VS_LATTICE_TABLE_FULL, 1, 3, out(1:10), dip, stat=st)
     call ok(st == VS_EINVAL, 'a short out gives VS_EINVAL')
-    call vs_lattice_table_slab(cell, frac, [4, 4, 4], 3, 5, out, dip, stat=st)
+    call vs_lattice_table_slab(cell, frac, [4, 4, 4], VS_LATTICE_TABLE_FULL, 3, 5, out, dip, stat=st)
     call ok(st == VS_EINVAL, 'a slab beyond the grid gives VS_EINVAL')
+    call vs_lattice_table_slab(cell, frac, [4, 4, 4], VS_LATTICE_TABLE_RECIP, 0, 1, out, dip, stat=st)
+    call ok(st == VS_OK, 'the reciprocal part of one k-plane (2*4*3*6 values) fits and succeeds')
+    call vs_lattice_table_slab(cell, frac, [4, 4, 4], 7, 0, 1, out, dip, stat=st)
+    call ok(st == VS_EINVAL, 'an unknown part gives VS_EINVAL')
     call lat%free()
     call dip%free()
   end subroutine test_lattice_table_slab_equals_coupling

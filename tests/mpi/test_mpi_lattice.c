@@ -109,7 +109,7 @@ static double table_error(const geometry *g, const vs_coupling *c, const vs_latt
     int nb = g->nb, nc = vs_lattice_ncomp(lat), P = nb * (nb + 1) / 2, C = nc * (nc + 1) / 2;
     size_t plane = (size_t)g->L[1] * g->L[2] * P * C, k = 0;
     double *t = malloc(((size_t)n0 + 1) * plane * sizeof *t), T[36], err = 0.0, tmax = 0.0;
-    if (vs_lattice_table_slab(g->cell, nb, g->frac, g->L, c, 0, o, x0, x0 + n0, t) != VS_OK) {
+    if (vs_lattice_table_slab(g->cell, nb, g->frac, g->L, c, 0, o, VS_LATTICE_TABLE_FULL, x0, x0 + n0, t) != VS_OK) {
         free(t);
         return INFINITY;
     }
