@@ -1211,10 +1211,12 @@ int vs__lattice_build_table(struct vs_lattice *l, const vs__kernel *k)
 }
 
 /* ================================================================ the table by slabs (@since 1.1)
- * vs_lattice_table_slab(): T(Δ) for the displacements whose first grid index lies in [x0, x1), the
- * values of the serial table to round-off, in memory of the slab's size (docs/mpi.md, "The
- * distributed lattice"). Output layout (displacement-major, the layout FFTW-MPI's "many" transforms
- * take with howmany = npairs·npack): out[(((d0 − x0)·g2 + d1)·g3 + d2)·npairs + p)·npack + c].
+ * vs_lattice_table_slab(): T(Δ) (FULL) or its real-space Ewald terms (REAL) for the displacements
+ * whose first grid index lies in [x0, x1), the values of the serial table to round-off, in memory of
+ * the slab's size, or the reciprocal part F(k)·v0/V on the half-grid k-planes [x0, x1) (RECIP)
+ * (docs/mpi.md, "The distributed lattice"). Real-space layout (displacement-major, the layout
+ * FFTW-MPI's "many" transforms take with howmany = npairs·npack):
+ * out[(((d0 − x0)·g2 + d1)·g3 + d2)·npairs + p)·npack + c]; RECIP the same on the half grid, complex.
  * Plain sums (no point-group symmetry), one thread. */
 typedef struct vs__slab {
     int x0, x1;

@@ -9,7 +9,8 @@
  *   planner.c          the library's FFTW planner lock (vs_fftw_planner_lock)
  *   kernel.c           the pair kernel J(r) of Eq. 19 in harmonic form; the incomplete gammas
  *   geometry.c         cell, reciprocal cell, basis, supercell and FFT grid
- *   ewald.c            the real-space coupling table T(Δ) (Ewald split or open cluster) and its blocks
+ *   ewald.c            the real-space coupling table T(Δ) (Ewald split or open cluster) and its blocks;
+ *                      the table by slabs and parts (vs_lattice_table_slab)
  *   pairs.c            user pair tables (bond lists) checked and added to the real-space table
  *   fft.c              the k-space table and the FFT convolution h = T * s
  *   checks.c           the argument checks shared by the handle's public functions

@@ -237,10 +237,12 @@ typedef struct vs_mpi_lattice vs_mpi_lattice;
  * these planes in the core's site order (site-major, components fastest): the local arrays are the
  * global arrays of the lattice.h site-index formula from site first_plane·L2·L3·nbasis on.
  *
- * The coupling table is built distributed: each rank computes its slab of the real-space table with
- * vs_lattice_table_slab() (memory of the slab) and one FFTW-MPI r2c transform gives each rank its
- * slab of the k-space table (layout FFTW_MPI_TRANSPOSED_OUT). No rank ever holds the whole table or
- * lattice. Fields and energies equal the serial library's to round-off (≤ 1e-12 relative, tests/mpi).
+ * The coupling table is built distributed with vs_lattice_table_slab(): each rank computes the
+ * reciprocal Ewald part on its k-planes (::VS_LATTICE_TABLE_RECIP) and the real-space Ewald terms of
+ * its slab of displacements (::VS_LATTICE_TABLE_REAL); one FFTW-MPI c2r joins them into its slab of
+ * T(Δ) and one FFTW-MPI r2c gives it its slab of the k-space table (layout FFTW_MPI_TRANSPOSED_OUT).
+ * No rank ever holds the whole table or lattice. Fields and energies equal the serial library's to
+ * round-off (≤ 1e-12 relative, tests/mpi). One handle must not be used by two threads at once.
  *
  * Every rank passes the same arguments (checked: the cell, basis, L, ncomp, the coupling's degree
  * and the options ACCURACY, ALPHA, BOUNDARY, ENERGY_SCALE are compared with rank 0's; the coupling
