@@ -28,11 +28,13 @@ struct vs_mpi_lattice {
     MPI_Comm comm; /* a duplicate of the caller's, MPI_ERRORS_RETURN */
     int rank, size;
     int L[3], nb, nc, m; /* m = nb·nc values per cell */
+    int open, g[3];      /* open cluster: the zero-padded grid g = 2L; periodic: g = L */
     int P, C;            /* packed basis pairs and components: the table has P·C values per grid point */
     size_t nsites;       /* global */
-    ptrdiff_t n0, x0;    /* this rank's planes of the first index */
+    ptrdiff_t n0, x0;    /* this rank's planes of the first grid index */
+    ptrdiff_t ns;        /* of which hold sites (open clusters: the grid planes below L1; periodic: n0) */
     ptrdiff_t n1, y0;    /* this rank's planes of the second index of the transposed k-space slab */
-    ptrdiff_t nz;        /* L3/2 + 1 */
+    ptrdiff_t nz;        /* g3/2 + 1 */
     double e0;
     unsigned flags;      /* FFTW planner flag of the spins' plans */
     double *U, *D;       /* nc×nc symmetrised, NULL = 0 */
@@ -53,7 +55,7 @@ static int core(int st, const char *func)
 }
 
 /* The local checks: the arguments of vs_lattice_create (the core's memory estimate validates them
- * without building anything), periodic boundary; sets the counts. */
+ * without building anything); sets the counts and the grid. */
 static int check_args(vs_mpi_lattice *ml, const double *cell, int nbasis, const double *frac, const int *L,
                       const vs_coupling *coupling, int ncomp, const vs_lattice_options *opt)
 {
@@ -68,9 +70,6 @@ static int check_args(vs_mpi_lattice *ml, const double *cell, int nbasis, const 
     /* the spins' plans: FFTW_MEASURE only when asked (FFTW-MPI measures collectively, the same plan on
      * every rank); AUTO means ESTIMATE here (one thread per rank) */
     ml->flags = planner == VS_LATTICE_PLANNER_MEASURE ? FFTW_MEASURE : FFTW_ESTIMATE;
-    VS__MPI_RETURN_IF(boundary != VS_LATTICE_PERIODIC, VS_EUNSUPPORTED,
-                      F_CREATE ": open clusters are not distributed (periodic lattices only; an open cluster "
-                               "would need the 2L zero-padded grid)");
     ml->nb = nbasis;
     ml->nc = ncomp > 0 ? ncomp : vs_coupling_ncomp(coupling);
     ml->m = ml->nb * ml->nc;
@@ -79,7 +78,10 @@ static int check_args(vs_mpi_lattice *ml, const double *cell, int nbasis, const 
     ml->e0 = e0;
     memcpy(ml->L, L, sizeof ml->L);
     ml->nsites = (size_t)L[0] * (size_t)L[1] * (size_t)L[2] * (size_t)nbasis;
-    ml->nz = L[2] / 2 + 1;
+    ml->open = boundary == VS_LATTICE_OPEN;
+    for (int i = 0; i < 3; i++)
+        ml->g[i] = ml->open ? 2 * L[i] : L[i];
+    ml->nz = ml->g[2] / 2 + 1;
     return VS_OK;
 }
 
@@ -133,7 +135,7 @@ static int check_same_everywhere(vs_mpi_lattice *ml, const double *cell, const d
  * depend only on the grid and the rank count). */
 static int allocate(vs_mpi_lattice *ml)
 {
-    ptrdiff_t nk[3] = {ml->L[0], ml->L[1], ml->nz}, H = (ptrdiff_t)ml->P * ml->C, a, b, c, n0, x0, n1, y0, n0c, x0c;
+    ptrdiff_t nk[3] = {ml->g[0], ml->g[1], ml->nz}, H = (ptrdiff_t)ml->P * ml->C, a, b, c, n0, x0, n1, y0, n0c, x0c;
     a = fftw_mpi_local_size_many_transposed(3, nk, ml->m, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK, ml->comm,
                                             &ml->n0, &ml->x0, &ml->n1, &ml->y0);
     b = fftw_mpi_local_size_many_transposed(3, nk, H, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK, ml->comm, &n0,
@@ -143,6 +145,8 @@ static int allocate(vs_mpi_lattice *ml)
                           (n0c > 0 && x0c != ml->x0),
                       VS_EUNSUPPORTED, F_CREATE ": FFTW-MPI split the table and the spins differently");
     b = b > c ? b : c;
+    /* the planes that hold sites: all (periodic) or those below L1 (open: the rest is zero padding) */
+    ml->ns = ml->x0 + ml->n0 <= ml->L[0] ? ml->n0 : ml->x0 < ml->L[0] ? ml->L[0] - ml->x0 : 0;
     ml->x = fftw_alloc_complex(a > 0 ? (size_t)a : 1);
     ml->tk = fftw_alloc_complex(b > 0 ? (size_t)b : 1);
     VS__MPI_RETURN_IF(ml->x == NULL || ml->tk == NULL, VS_ENOMEM, F_CREATE ": out of memory (slab buffers)");
@@ -174,7 +178,7 @@ static int make_index(vs_mpi_lattice *ml)
  * the transposed k-slabs. */
 static int plan_table(vs_mpi_lattice *ml)
 {
-    ptrdiff_t n[3] = {ml->L[0], ml->L[1], ml->L[2]}, H = (ptrdiff_t)ml->P * ml->C;
+    ptrdiff_t n[3] = {ml->g[0], ml->g[1], ml->g[2]}, H = (ptrdiff_t)ml->P * ml->C;
     vs_fftw_planner_lock();
     ml->tc2r = fftw_mpi_plan_many_dft_c2r(3, n, H, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK, ml->tk,
                                           (double *)ml->tk, ml->comm, FFTW_ESTIMATE);
@@ -204,6 +208,11 @@ static int table_recip(vs_mpi_lattice *ml, const double *cell, const double *fra
                        int ncomp, const vs_lattice_options *opt)
 {
     int x0 = ml->n0 > 0 ? (int)ml->x0 : 0; /* ranks beyond the slab limit hold no plane */
+    if (ml->open) { /* no reciprocal part: the c2r of zeros */
+        memset(ml->tk, 0, 2 * (size_t)ml->n0 * (size_t)ml->g[1] * (size_t)ml->nz * (size_t)ml->P * (size_t)ml->C *
+                              sizeof(double));
+        return VS_OK;
+    }
     return core(vs_lattice_table_slab(cell, ml->nb, frac, ml->L, coupling, ncomp, opt, VS_LATTICE_TABLE_RECIP, x0,
                                       x0 + (int)ml->n0, (double *)ml->tk),
                 F_CREATE);
@@ -214,8 +223,8 @@ static int table_recip(vs_mpi_lattice *ml, const double *cell, const double *fra
 static int table_real(vs_mpi_lattice *ml, const double *cell, const double *frac, const vs_coupling *coupling,
                       int ncomp, const vs_lattice_options *opt)
 {
-    size_t H = (size_t)ml->P * (size_t)ml->C, row = (size_t)ml->L[2] * H;
-    size_t nrows = (size_t)ml->n0 * (size_t)ml->L[1];
+    size_t H = (size_t)ml->P * (size_t)ml->C, row = (size_t)ml->g[2] * H;
+    size_t nrows = (size_t)ml->n0 * (size_t)ml->g[1];
     double *t = malloc((nrows > 0 ? nrows : 1) * row * sizeof *t);
     VS__MPI_RETURN_IF(t == NULL, VS_ENOMEM, F_CREATE ": out of memory (table slab)");
     int x0 = ml->n0 > 0 ? (int)ml->x0 : 0;
@@ -235,7 +244,7 @@ static int table_real(vs_mpi_lattice *ml, const double *cell, const double *frac
  * Planning is serialised with the core's FFTW planner lock (the host may plan in other threads). */
 static int plan_spins(vs_mpi_lattice *ml)
 {
-    ptrdiff_t n[3] = {ml->L[0], ml->L[1], ml->L[2]};
+    ptrdiff_t n[3] = {ml->g[0], ml->g[1], ml->g[2]};
     vs_fftw_planner_lock();
     ml->fwd = fftw_mpi_plan_many_dft_r2c(3, n, ml->m, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK,
                                          (double *)ml->x, ml->x, ml->comm, ml->flags | FFTW_MPI_TRANSPOSED_OUT);
@@ -329,11 +338,11 @@ VS_MPI_API int vs_mpi_lattice_local(const vs_mpi_lattice *ml, int *first_plane, 
 {
     VS__MPI_RETURN_IF(ml == NULL, VS_EINVAL, "vs_mpi_lattice_local: ml is NULL");
     if (first_plane)
-        *first_plane = (int)ml->x0;
+        *first_plane = ml->ns > 0 ? (int)ml->x0 : 0;
     if (nplanes)
-        *nplanes = (int)ml->n0;
+        *nplanes = (int)ml->ns;
     if (nsites)
-        *nsites = (size_t)ml->n0 * (size_t)ml->L[1] * (size_t)ml->L[2] * (size_t)ml->nb;
+        *nsites = (size_t)ml->ns * (size_t)ml->L[1] * (size_t)ml->L[2] * (size_t)ml->nb;
     return VS_OK;
 }
 
@@ -382,7 +391,7 @@ VS_MPI_API int vs_mpi_lattice_set_onsite(vs_mpi_lattice *ml, const double *D)
 
 static size_t local_values(const vs_mpi_lattice *ml)
 {
-    return (size_t)ml->n0 * (size_t)ml->L[1] * (size_t)ml->L[2] * (size_t)ml->m;
+    return (size_t)ml->ns * (size_t)ml->L[1] * (size_t)ml->L[2] * (size_t)ml->m;
 }
 
 /* Local argument check of a collective evaluation: a finite local slab of spins. */
@@ -400,7 +409,7 @@ static int check_spins(const vs_mpi_lattice *ml, const double *s, const char *fu
 static void kspace_product(const vs_mpi_lattice *ml)
 {
     int m = ml->m, H = ml->P * ml->C;
-    size_t npts = (size_t)ml->n1 * (size_t)ml->L[0] * (size_t)ml->nz;
+    size_t npts = (size_t)ml->n1 * (size_t)ml->g[0] * (size_t)ml->nz;
     const int *idx = ml->idx;
     for (size_t q = 0; q < npts; q++) {
         fftw_complex *S = ml->x + q * (size_t)m;
@@ -437,21 +446,30 @@ static void kspace_product(const vs_mpi_lattice *ml)
  * fields stay in the buffer). Returns Σ_local s·h. */
 static double convolve(vs_mpi_lattice *ml, const double *s, double *h)
 {
+    /* site row (i, j): L3·m values; grid row: 2·nz·m (padded); open clusters also pad rows j ≥ L2 and
+     * planes i ≥ L1 with zeros */
     size_t row = (size_t)ml->L[2] * (size_t)ml->m, prow = 2 * (size_t)ml->nz * (size_t)ml->m;
-    size_t nrows = (size_t)ml->n0 * (size_t)ml->L[1];
+    size_t L2 = (size_t)ml->L[1], g2 = (size_t)ml->g[1];
     double *r = (double *)ml->x;
-    for (size_t i = 0; i < nrows; i++)
-        memcpy(r + i * prow, s + i * row, row * sizeof *s);
+    if (ml->open)
+        memset(r, 0, (size_t)ml->n0 * g2 * prow * sizeof *r);
+    for (size_t i = 0; i < (size_t)ml->ns; i++)
+        for (size_t j = 0; j < L2; j++)
+            memcpy(r + (i * g2 + j) * prow, s + (i * L2 + j) * row, row * sizeof *s);
     fftw_execute(ml->fwd);
     kspace_product(ml);
     fftw_execute(ml->bwd);
-    double scale = 1.0 / ((double)ml->L[0] * (double)ml->L[1] * (double)ml->L[2]), sh = 0.0;
-    for (size_t i = 0; i < nrows; i++)
-        for (size_t k = 0; k < row; k++) {
-            double v = r[i * prow + k] * scale;
-            if (h)
-                h[i * row + k] = v;
-            sh += v * s[i * row + k];
+    double scale = 1.0 / ((double)ml->g[0] * (double)ml->g[1] * (double)ml->g[2]), sh = 0.0;
+    for (size_t i = 0; i < (size_t)ml->ns; i++)
+        for (size_t j = 0; j < L2; j++) {
+            const double *src = r + (i * g2 + j) * prow;
+            size_t o = (i * L2 + j) * row;
+            for (size_t k = 0; k < row; k++) {
+                double v = src[k] * scale;
+                if (h)
+                    h[o + k] = v;
+                sh += v * s[o + k];
+            }
         }
     return sh;
 }
