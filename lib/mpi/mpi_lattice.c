@@ -1,15 +1,17 @@
 /*
- * vs_mpi_lattice: fields and energy of ONE periodic lattice distributed over the ranks of a
- * communicator by FFTW-MPI's slab decomposition (docs/mpi.md, "The distributed lattice").
+ * vs_mpi_lattice: fields and energy of ONE lattice (periodic, or an open cluster on its zero-padded
+ * 2L grid) distributed over the ranks of a communicator by FFTW-MPI's slab decomposition
+ * (docs/mpi.md, "The distributed lattice").
  *
- * Rank k holds the planes [x0, x0 + n0) of the first supercell index (fftw_mpi_local_size_many_
- * transposed, default blocks), its spins and fields site-major in the core's site order. The coupling
- * table is built distributed: each rank computes the real-space table T(Δ) of its slab of
- * displacements with the core's vs_lattice_table_slab() (memory of the slab) and one FFTW-MPI r2c
- * transform with howmany = P·C (the packed basis pairs and components) and FFTW_MPI_TRANSPOSED_OUT
- * gives each rank its slab of the reciprocal table, in the transposed layout [k2 local][k1][k3] that
- * the spins' forward r2c (also TRANSPOSED_OUT) produces: the k-space product is local, and the
- * backward c2r (FFTW_MPI_TRANSPOSED_IN) returns to the spatial slabs — two all-to-alls per
+ * Rank k holds the planes [x0, x0 + n0) of the first grid index (fftw_mpi_local_size_many_transposed,
+ * default blocks); its sites are those of its planes below L1 (ns planes), its spins and fields
+ * site-major in the core's site order. The coupling table is built distributed with the core's
+ * vs_lattice_table_slab(): each rank the reciprocal Ewald part of its k-planes (RECIP), one FFTW-MPI
+ * c2r, plus the real-space terms of its slab of displacements (REAL); then one FFTW-MPI r2c with
+ * howmany = P·C (the packed basis pairs and components) and FFTW_MPI_TRANSPOSED_OUT gives each rank
+ * its slab of the k-space table, in the transposed layout [k2 local][k1][k3] that the spins' forward
+ * r2c (also TRANSPOSED_OUT) produces: the k-space product is local, and the backward c2r
+ * (FFTW_MPI_TRANSPOSED_IN) returns to the spatial slabs — two all-to-alls per
  * convolution. The energy of paper Eq. 18 with the uniform and on-site terms,
  *
  *   E = −(E0/2) [Σ_m s_m·h_m + Σ_m s_mᵀ D s_m + MᵀUM/N],   M = Σ_m s_m,

@@ -221,8 +221,8 @@ VS_MPI_API int vs_mpi_sampler_load(vs_mpi_sampler *s, const char *path);
 
 /* ================================================================ the distributed lattice */
 
-/** Opaque handle: one periodic lattice distributed over the ranks of a communicator in slabs of the
- *  first supercell index (FFTW-MPI's slab decomposition; docs/mpi.md, "The distributed lattice").
+/** Opaque handle: one lattice (periodic or open cluster) distributed over the ranks of a communicator
+ *  in slabs of the first grid index (FFTW-MPI's slab decomposition; docs/mpi.md, "The distributed lattice").
  *  @since 1.1 */
 typedef struct vs_mpi_lattice vs_mpi_lattice;
 
@@ -231,25 +231,29 @@ typedef struct vs_mpi_lattice vs_mpi_lattice;
  *        from the same arguments, with its sites, spins, fields and coupling table split over the
  *        ranks of comm.
  *
- * Rank k holds the planes [first_plane, first_plane + nplanes) of the first supercell index
- * (vs_mpi_lattice_local(); FFTW-MPI's default blocks of ⌈L1/n⌉ planes, so ranks beyond ⌈L1/⌈L1/n⌉⌉
- * hold none — the slab limit: at most L1 ranks do work). Its spins and fields are the sites of
- * these planes in the core's site order (site-major, components fastest): the local arrays are the
- * global arrays of the lattice.h site-index formula from site first_plane·L2·L3·nbasis on.
+ * The FFT grid (g = L periodic, g = 2L zero-padded for an open cluster) is split in slabs of its
+ * first index (FFTW-MPI's default blocks of ⌈g1/n⌉ planes; ranks beyond ⌈g1/⌈g1/n⌉⌉ hold none — the
+ * slab limit: at most g1 ranks do work). Rank k's sites are those of its grid planes below L1:
+ * the planes [first_plane, first_plane + nplanes) of the first supercell index
+ * (vs_mpi_lattice_local(); an open cluster's ranks that hold only padding have none but take part in
+ * every collective). Its spins and fields are these sites in the core's site order (site-major,
+ * components fastest): the global arrays of the lattice.h site-index formula from site
+ * first_plane·L2·L3·nbasis on.
  *
  * The coupling table is built distributed with vs_lattice_table_slab(): each rank computes the
- * reciprocal Ewald part on its k-planes (::VS_LATTICE_TABLE_RECIP) and the real-space Ewald terms of
- * its slab of displacements (::VS_LATTICE_TABLE_REAL); one FFTW-MPI c2r joins them into its slab of
- * T(Δ) and one FFTW-MPI r2c gives it its slab of the k-space table (layout FFTW_MPI_TRANSPOSED_OUT).
- * No rank ever holds the whole table or lattice. Fields and energies equal the serial library's to
- * round-off (≤ 1e-12 relative, tests/mpi). One handle must not be used by two threads at once.
+ * reciprocal Ewald part on its k-planes (::VS_LATTICE_TABLE_RECIP; periodic lattices) and the
+ * real-space terms of its slab of displacements (::VS_LATTICE_TABLE_REAL: the Ewald terms, or the
+ * bare kernel of an open cluster); one FFTW-MPI c2r joins them into its slab of T(Δ) and one
+ * FFTW-MPI r2c gives it its slab of the k-space table (layout FFTW_MPI_TRANSPOSED_OUT). No rank ever
+ * holds the whole table or lattice. Fields and energies equal the serial library's to round-off
+ * (≤ 1e-12 relative, tests/mpi). One handle must not be used by two threads at once.
  *
  * Every rank passes the same arguments (checked: the cell, basis, L, ncomp, the coupling's degree
  * and the options ACCURACY, ALPHA, BOUNDARY, ENERGY_SCALE are compared with rank 0's; the coupling
- * is only read during the call and may be freed after). Bond lists (vs_lattice_create_pairs()) and
- * open clusters are not supported. ::VS_LATTICE_OPT_THREADS and ::VS_LATTICE_OPT_FFT_THREADS have
- * no effect (one thread per rank); ::VS_LATTICE_OPT_FFTW_PLANNER = ::VS_LATTICE_PLANNER_MEASURE plans
- * the spins' transforms with FFTW_MEASURE (collectively), ESTIMATE otherwise (AUTO included).
+ * is only read during the call and may be freed after). Bond lists (vs_lattice_create_pairs()) are
+ * not supported. ::VS_LATTICE_OPT_THREADS and ::VS_LATTICE_OPT_FFT_THREADS have no effect (one
+ * thread per rank); ::VS_LATTICE_OPT_FFTW_PLANNER = ::VS_LATTICE_PLANNER_MEASURE plans the spins'
+ * transforms with FFTW_MEASURE (collectively), ESTIMATE otherwise (AUTO included).
  *
  * FFTW: calls fftw_mpi_init() (idempotent; FFTW-MPI's only global set-up — the host's fftw_mpi_cleanup()
  * belongs after the last vs_mpi_lattice_free()), plans under vs_fftw_planner_lock(), and changes
@@ -257,8 +261,9 @@ typedef struct vs_mpi_lattice vs_mpi_lattice;
  * @param comm the communicator. @param cell,nbasis,frac,L,coupling,ncomp,opt as vs_lattice_create().
  * @param[out] out new handle on every rank, NULL on error.
  * @return ::VS_OK, ::VS_EINVAL (NULL, comm MPI_COMM_NULL, the checks of vs_lattice_create(),
- *         arguments that differ between ranks), ::VS_EUNSUPPORTED (an open cluster), ::VS_ENOMEM,
- *         ::VS_ENUMERIC (table not finite, FFTW-MPI could not plan), ::VS_EIO (MPI). Collective.
+ *         arguments that differ between ranks), ::VS_EUNSUPPORTED (FFTW-MPI splits the table and the
+ *         spins differently: not seen), ::VS_ENOMEM, ::VS_ENUMERIC (table not finite, FFTW-MPI could
+ *         not plan), ::VS_EIO (MPI). Collective.
  * @since 1.1
  */
 VS_MPI_API int vs_mpi_lattice_create(MPI_Comm comm, const double *cell, int nbasis, const double *frac,
