@@ -35,7 +35,7 @@
 #include <libvoigtspin/mpi.h>
 #include <libvoigtspin/voigtspin.h>
 
-#define NC 6
+#define NC   6
 #define NREP 7
 
 static int rank, nranks;
@@ -177,7 +177,8 @@ static void bench_L(int L, const vs_coupling *c, const vs_lattice_options *lo)
         quiet_barrier();
         if (rank == 0) {
             double t0 = MPI_Wtime(), u0 = cpu_now();
-            if (vs_lattice_fields(lat, s, h) != VS_OK || vs_lattice_energy_from_fields(lat, s, h, &Es) != VS_OK)
+            if (vs_lattice_fields(lat, s, h) != VS_OK ||
+                vs_lattice_energy_from_fields(lat, s, h, &Es) != VS_OK)
                 die("serial fields");
             sw[rep] = MPI_Wtime() - t0;
             sc[rep] = cpu_now() - u0;
@@ -185,7 +186,8 @@ static void bench_L(int L, const vs_coupling *c, const vs_lattice_options *lo)
         quiet_barrier();
         MPI_Barrier(MPI_COMM_WORLD);
         double t0 = MPI_Wtime(), u0 = cpu_now();
-        if (vs_mpi_lattice_fields(ml, sl, hl) != VS_OK || vs_mpi_lattice_energy_from_fields(ml, sl, hl, &Ed) != VS_OK)
+        if (vs_mpi_lattice_fields(ml, sl, hl) != VS_OK ||
+            vs_mpi_lattice_energy_from_fields(ml, sl, hl, &Ed) != VS_OK)
             die("distributed fields");
         double uc = cpu_now() - u0;
         MPI_Barrier(MPI_COMM_WORLD);
@@ -216,10 +218,11 @@ static void bench_L(int L, const vs_coupling *c, const vs_lattice_options *lo)
     MPI_Reduce(&mem_other, &mo, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
     if (rank == 0) {
         double msw = median(sw, NREP), msc = median(sc, NREP), mdw = median(dw, NREP), mdc = median(dc, NREP);
-        printf("%4d %9zu %2d | %8.4f %8.4f | %8.4f %8.4f | %5.2f %5.2f | %7.3f %7.3f %7.3f %7.3f | %.1e %.1e | "
-               "%7.0f %7.0f %7.0f\n",
-               L, N, nranks, msw, msc, mdw, mdc, msw / mdw, msc / mdc, bs_w, bs_c, bd_w, bd_c, err,
-               fabs(Ed - Es) / fabs(Es), (double)est / 1048576.0, mem0, mo);
+        printf(
+            "%4d %9zu %2d | %8.4f %8.4f | %8.4f %8.4f | %5.2f %5.2f | %7.3f %7.3f %7.3f %7.3f | %.1e %.1e | "
+            "%7.0f %7.0f %7.0f\n",
+            L, N, nranks, msw, msc, mdw, mdc, msw / mdw, msc / mdc, bs_w, bs_c, bd_w, bd_c, err,
+            fabs(Ed - Es) / fabs(Es), (double)est / 1048576.0, mem0, mo);
         fflush(stdout);
     }
     free(cnt);
@@ -245,7 +248,8 @@ int main(int argc, char **argv)
     vs_coupling *c = NULL;
     vs_lattice_options *lo = NULL;
     if (vs_elastic_create_bulk_shear(1.0, 0.6, &el) != VS_OK || vs_coupling_create(el, 1e-12, &c) != VS_OK ||
-        vs_lattice_options_create(&lo) != VS_OK || vs_lattice_options_set(lo, VS_LATTICE_OPT_ENERGY_SCALE, 1.0) != VS_OK ||
+        vs_lattice_options_create(&lo) != VS_OK ||
+        vs_lattice_options_set(lo, VS_LATTICE_OPT_ENERGY_SCALE, 1.0) != VS_OK ||
         vs_lattice_options_set(lo, VS_LATTICE_OPT_THREADS, 1) != VS_OK ||
         vs_lattice_options_set(lo, VS_LATTICE_OPT_FFT_THREADS, 1) != VS_OK ||
         vs_lattice_options_set(lo, VS_LATTICE_OPT_FFTW_PLANNER,
@@ -253,13 +257,15 @@ int main(int argc, char **argv)
         die("setup");
     print_load("before");
     if (rank == 0)
-        printf("# vs_mpi_lattice (FFTW-MPI slabs) vs the serial library; sc, 6-spin elastic kernel, %d ranks, "
-               "one thread per rank, planner %s, medians of %d\n"
-               "# eval = fields + energy_from_fields; build = vs_lattice_create vs vs_mpi_lattice_create; w = wall "
-               "(max over ranks), c = thread CPU (max over ranks)\n"
-               "#    L         N  P | ser_w_s  ser_c_s | dist_w_s dist_c_s | spd_w spd_c | bld_ser_w bld_ser_c "
-               "bld_dist_w bld_dist_c | rel_h   rel_E   | est_serial_MiB rss0_MiB rss_other_MiB\n",
-               nranks, measure ? "MEASURE" : "ESTIMATE", NREP);
+        printf(
+            "# vs_mpi_lattice (FFTW-MPI slabs) vs the serial library; sc, 6-spin elastic kernel, %d ranks, "
+            "one thread per rank, planner %s, medians of %d\n"
+            "# eval = fields + energy_from_fields; build = vs_lattice_create vs vs_mpi_lattice_create; w = "
+            "wall "
+            "(max over ranks), c = thread CPU (max over ranks)\n"
+            "#    L         N  P | ser_w_s  ser_c_s | dist_w_s dist_c_s | spd_w spd_c | bld_ser_w bld_ser_c "
+            "bld_dist_w bld_dist_c | rel_h   rel_E   | est_serial_MiB rss0_MiB rss_other_MiB\n",
+            nranks, measure ? "MEASURE" : "ESTIMATE", NREP);
     for (int li = 0; li < nL; li++)
         bench_L(Ls[li], c, lo);
     print_load("after");

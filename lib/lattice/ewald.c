@@ -1390,7 +1390,9 @@ static int slab_recip_planes(const struct vs_lattice *l, const vs__kernel *k, co
                 for (p[2] = -pmax[2]; p[2] <= pmax[2]; p[2]++) {
                     if (recip_point(l, k, p, m, G, f, &st))
                         recip_add(l, G, f,
-                                  F + (((size_t)(m[0] - s->x0) * (size_t)g->L[1] + (size_t)m[1]) * nz + (size_t)m[2]) * H);
+                                  F + (((size_t)(m[0] - s->x0) * (size_t)g->L[1] + (size_t)m[1]) * nz +
+                                       (size_t)m[2]) *
+                                          H);
                     VS_FORWARD_IF_ERROR(st);
                 }
     double scale = l->v0 / (g->vcell * (double)g->ncells);
@@ -1408,7 +1410,8 @@ static int slab_recip(const struct vs_lattice *l, const vs__kernel *k, const vs_
 {
     const vs__geom *g = &l->geo;
     ptrdiff_t nz = g->L[2] / 2 + 1, H = (ptrdiff_t)l->npairs * l->npack, ns = s->x1 - s->x0;
-    size_t ncol = (size_t)g->L[0] * (size_t)nz * (size_t)H, nslab = (size_t)ns * (size_t)g->L[1] * ncol / (size_t)g->L[0];
+    size_t ncol = (size_t)g->L[0] * (size_t)nz * (size_t)H,
+           nslab = (size_t)ns * (size_t)g->L[1] * ncol / (size_t)g->L[0];
     fftw_complex *F = fftw_malloc(ncol * sizeof *F), *Bk = fftw_malloc(nslab * sizeof *Bk);
     fftw_plan pc = NULL, pr = NULL;
     int st = VS_OK;

@@ -324,13 +324,16 @@ VS_API int vs_lattice_table_slab(const double *cell, int nbasis, const double *f
     }
     if (part != VS_LATTICE_TABLE_FULL && part != VS_LATTICE_TABLE_REAL &&
         !(part == VS_LATTICE_TABLE_RECIP && !l->geo.open)) {
-        st = vs__error(VS_EINVAL, "%s: part %d is not FULL, REAL or (periodic lattices) RECIP", __func__, part);
+        st = vs__error(VS_EINVAL, "%s: part %d is not FULL, REAL or (periodic lattices) RECIP", __func__,
+                       part);
         goto out;
     }
     size_t n; /* RECIP: (re, im) on the half grid */
     size_t g3 = part == VS_LATTICE_TABLE_RECIP ? 2 * (size_t)(l->geo.g[2] / 2 + 1) : (size_t)l->geo.g[2];
-    VS_GOTO_IF_ERROR(st, vs__size_mul3((size_t)(x0_end - x0_begin) * (size_t)l->geo.g[1], g3,
-                                       (size_t)l->npairs * (size_t)l->npack, &n), out);
+    VS_GOTO_IF_ERROR(st,
+                     vs__size_mul3((size_t)(x0_end - x0_begin) * (size_t)l->geo.g[1], g3,
+                                   (size_t)l->npairs * (size_t)l->npack, &n),
+                     out);
     VS_GOTO_IF_ERROR(st, vs__lattice_table_slab(l, &k, part, x0_begin, x0_end, out), out);
     st = vs__lattice_check_output(out, n, __func__, "the coupling table");
 out:

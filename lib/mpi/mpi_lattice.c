@@ -38,13 +38,13 @@ struct vs_mpi_lattice {
     ptrdiff_t n1, y0;    /* this rank's planes of the second index of the transposed k-space slab */
     ptrdiff_t nz;        /* g3/2 + 1 */
     double e0;
-    unsigned flags;      /* FFTW planner flag of the spins' plans */
-    double *U, *D;       /* nc×nc symmetrised, NULL = 0 */
-    fftw_complex *x;     /* the spins' slab, in place: real padded [n0][L2][2nz][m], then k [n1][L1][nz][m] */
-    fftw_complex *tk;    /* the table's k slab [n1][L1][nz][P·C] */
+    unsigned flags;   /* FFTW planner flag of the spins' plans */
+    double *U, *D;    /* nc×nc symmetrised, NULL = 0 */
+    fftw_complex *x;  /* the spins' slab, in place: real padded [n0][L2][2nz][m], then k [n1][L1][nz][m] */
+    fftw_complex *tk; /* the table's k slab [n1][L1][nz][P·C] */
     fftw_plan fwd, bwd;
     fftw_plan tc2r, tr2c; /* the table build's transforms (destroyed after creation) */
-    int *idx;            /* m×m: the k-space product's table offsets (make_index) */
+    int *idx;             /* m×m: the k-space product's table offsets (make_index) */
 };
 
 #define F_CREATE "vs_mpi_lattice_create"
@@ -62,7 +62,8 @@ static int check_args(vs_mpi_lattice *ml, const double *cell, int nbasis, const 
                       const vs_coupling *coupling, int ncomp, const vs_lattice_options *opt)
 {
     size_t bytes;
-    VS__MPI_FORWARD(core(vs_lattice_memory_estimate(cell, nbasis, frac, L, coupling, ncomp, opt, &bytes), F_CREATE));
+    VS__MPI_FORWARD(
+        core(vs_lattice_memory_estimate(cell, nbasis, frac, L, coupling, ncomp, opt, &bytes), F_CREATE));
     double boundary = VS_LATTICE_PERIODIC, e0 = 1.0, planner = VS_LATTICE_PLANNER_AUTO;
     if (opt != NULL) {
         VS__MPI_FORWARD(core(vs_lattice_options_get(opt, VS_LATTICE_OPT_BOUNDARY, &boundary), F_CREATE));
@@ -127,8 +128,9 @@ static int check_same_everywhere(vs_mpi_lattice *ml, const double *cell, const d
     if (rc != MPI_SUCCESS)
         return vs__mpi_call_error(rc, F_CREATE, "MPI_Bcast");
     VS__MPI_RETURN_IF(!same, VS_EINVAL,
-                      F_CREATE ": the lattice (cell, basis, L, ncomp, coupling degree or options) differs from "
-                               "rank 0's on rank %d",
+                      F_CREATE
+                      ": the lattice (cell, basis, L, ncomp, coupling degree or options) differs from "
+                      "rank 0's on rank %d",
                       ml->rank);
     return VS_OK;
 }
@@ -137,12 +139,14 @@ static int check_same_everywhere(vs_mpi_lattice *ml, const double *cell, const d
  * depend only on the grid and the rank count). */
 static int allocate(vs_mpi_lattice *ml)
 {
-    ptrdiff_t nk[3] = {ml->g[0], ml->g[1], ml->nz}, H = (ptrdiff_t)ml->P * ml->C, a, b, c, n0, x0, n1, y0, n0c, x0c;
-    a = fftw_mpi_local_size_many_transposed(3, nk, ml->m, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK, ml->comm,
-                                            &ml->n0, &ml->x0, &ml->n1, &ml->y0);
-    b = fftw_mpi_local_size_many_transposed(3, nk, H, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK, ml->comm, &n0,
-                                            &x0, &n1, &y0);
-    c = fftw_mpi_local_size_many(3, nk, H, FFTW_MPI_DEFAULT_BLOCK, ml->comm, &n0c, &x0c); /* the table's c2r */
+    ptrdiff_t nk[3] = {ml->g[0], ml->g[1], ml->nz}, H = (ptrdiff_t)ml->P * ml->C, a, b, c, n0, x0, n1, y0,
+              n0c, x0c;
+    a = fftw_mpi_local_size_many_transposed(3, nk, ml->m, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK,
+                                            ml->comm, &ml->n0, &ml->x0, &ml->n1, &ml->y0);
+    b = fftw_mpi_local_size_many_transposed(3, nk, H, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK,
+                                            ml->comm, &n0, &x0, &n1, &y0);
+    c = fftw_mpi_local_size_many(3, nk, H, FFTW_MPI_DEFAULT_BLOCK, ml->comm, &n0c,
+                                 &x0c); /* the table's c2r */
     VS__MPI_RETURN_IF(n0 != ml->n0 || x0 != ml->x0 || n1 != ml->n1 || y0 != ml->y0 || n0c != ml->n0 ||
                           (n0c > 0 && x0c != ml->x0),
                       VS_EUNSUPPORTED, F_CREATE ": FFTW-MPI split the table and the spins differently");
@@ -169,7 +173,8 @@ static int make_index(vs_mpi_lattice *ml)
             for (int b2 = 0; b2 < nb; b2++)
                 for (int b = 0; b < nc; b++) {
                     int lo = b1 < b2 ? b1 : b2, hi = b1 < b2 ? b2 : b1, i = a < b ? a : b, j = a < b ? b : a;
-                    int off = (lo * nb - lo * (lo - 1) / 2 + (hi - lo)) * C + (i * nc - i * (i - 1) / 2 + (j - i));
+                    int off =
+                        (lo * nb - lo * (lo - 1) / 2 + (hi - lo)) * C + (i * nc - i * (i - 1) / 2 + (j - i));
                     ml->idx[(b1 * nc + a) * m + b2 * nc + b] = b1 <= b2 ? off : -1 - off;
                 }
     return VS_OK;
@@ -184,8 +189,9 @@ static int plan_table(vs_mpi_lattice *ml)
     vs_fftw_planner_lock();
     ml->tc2r = fftw_mpi_plan_many_dft_c2r(3, n, H, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK, ml->tk,
                                           (double *)ml->tk, ml->comm, FFTW_ESTIMATE);
-    ml->tr2c = fftw_mpi_plan_many_dft_r2c(3, n, H, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK, (double *)ml->tk,
-                                          ml->tk, ml->comm, FFTW_ESTIMATE | FFTW_MPI_TRANSPOSED_OUT);
+    ml->tr2c =
+        fftw_mpi_plan_many_dft_r2c(3, n, H, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK, (double *)ml->tk,
+                                   ml->tk, ml->comm, FFTW_ESTIMATE | FFTW_MPI_TRANSPOSED_OUT);
     vs_fftw_planner_unlock();
     VS__MPI_RETURN_IF(ml->tc2r == NULL || ml->tr2c == NULL, VS_ENUMERIC,
                       F_CREATE ": FFTW-MPI could not plan the table transforms");
@@ -206,17 +212,18 @@ static void destroy_table_plans(vs_mpi_lattice *ml)
 /* This rank's share of the reciprocal Ewald sum: the k-planes [x0, x0 + n0) of the reciprocal table
  * (vs_lattice_table_slab, VS_LATTICE_TABLE_RECIP), written straight into tk in the layout of the
  * not-transposed c2r ([n0][L2][L3/2+1][P·C] complex). */
-static int table_recip(vs_mpi_lattice *ml, const double *cell, const double *frac, const vs_coupling *coupling,
-                       int ncomp, const vs_lattice_options *opt)
+static int table_recip(vs_mpi_lattice *ml, const double *cell, const double *frac,
+                       const vs_coupling *coupling, int ncomp, const vs_lattice_options *opt)
 {
     int x0 = ml->n0 > 0 ? (int)ml->x0 : 0; /* ranks beyond the slab limit hold no plane */
-    if (ml->open) { /* no reciprocal part: the c2r of zeros */
-        memset(ml->tk, 0, 2 * (size_t)ml->n0 * (size_t)ml->g[1] * (size_t)ml->nz * (size_t)ml->P * (size_t)ml->C *
-                              sizeof(double));
+    if (ml->open) {                        /* no reciprocal part: the c2r of zeros */
+        memset(ml->tk, 0,
+               2 * (size_t)ml->n0 * (size_t)ml->g[1] * (size_t)ml->nz * (size_t)ml->P * (size_t)ml->C *
+                   sizeof(double));
         return VS_OK;
     }
-    return core(vs_lattice_table_slab(cell, ml->nb, frac, ml->L, coupling, ncomp, opt, VS_LATTICE_TABLE_RECIP, x0,
-                                      x0 + (int)ml->n0, (double *)ml->tk),
+    return core(vs_lattice_table_slab(cell, ml->nb, frac, ml->L, coupling, ncomp, opt, VS_LATTICE_TABLE_RECIP,
+                                      x0, x0 + (int)ml->n0, (double *)ml->tk),
                 F_CREATE);
 }
 
@@ -248,8 +255,9 @@ static int plan_spins(vs_mpi_lattice *ml)
 {
     ptrdiff_t n[3] = {ml->g[0], ml->g[1], ml->g[2]};
     vs_fftw_planner_lock();
-    ml->fwd = fftw_mpi_plan_many_dft_r2c(3, n, ml->m, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK,
-                                         (double *)ml->x, ml->x, ml->comm, ml->flags | FFTW_MPI_TRANSPOSED_OUT);
+    ml->fwd =
+        fftw_mpi_plan_many_dft_r2c(3, n, ml->m, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK,
+                                   (double *)ml->x, ml->x, ml->comm, ml->flags | FFTW_MPI_TRANSPOSED_OUT);
     ml->bwd = fftw_mpi_plan_many_dft_c2r(3, n, ml->m, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK, ml->x,
                                          (double *)ml->x, ml->comm, ml->flags | FFTW_MPI_TRANSPOSED_IN);
     vs_fftw_planner_unlock();
@@ -402,7 +410,8 @@ static int check_spins(const vs_mpi_lattice *ml, const double *s, const char *fu
     VS__MPI_RETURN_IF(s == NULL, VS_EINVAL, "%s: s is NULL", func);
     size_t n = local_values(ml);
     for (size_t i = 0; i < n; i++)
-        VS__MPI_RETURN_IF(!isfinite(s[i]), VS_EINVAL, "%s: s[%zu] = %g is not finite (local slab)", func, i, s[i]);
+        VS__MPI_RETURN_IF(!isfinite(s[i]), VS_EINVAL, "%s: s[%zu] = %g is not finite (local slab)", func, i,
+                          s[i]);
     return VS_OK;
 }
 
@@ -548,7 +557,8 @@ VS_MPI_API int vs_mpi_lattice_energy(vs_mpi_lattice *ml, const double *s, double
     return vs__mpi_agree(ml->comm, energy_from_dot(ml, s, sh, E, f));
 }
 
-VS_MPI_API int vs_mpi_lattice_energy_from_fields(vs_mpi_lattice *ml, const double *s, const double *h, double *E)
+VS_MPI_API int vs_mpi_lattice_energy_from_fields(vs_mpi_lattice *ml, const double *s, const double *h,
+                                                 double *E)
 {
     static const char *f = "vs_mpi_lattice_energy_from_fields";
     VS__MPI_RETURN_IF(ml == NULL, VS_EINVAL, "%s: ml is NULL", f);

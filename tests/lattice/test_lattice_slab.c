@@ -37,8 +37,8 @@ static double slab_vs_serial(const vs_lattice *lat, const int *g, int x0, int x1
 
 /* Build the serial lattice, then the whole table in nslab slabs; returns the largest relative error.
  * Periodic only (open clusters: test_open_cluster_slab_equals_bare_kernel). */
-static double check_periodic(const double *cell, int nb, const double *frac, const int *L, const vs_coupling *c,
-                             int nc, int nslab)
+static double check_periodic(const double *cell, int nb, const double *frac, const int *L,
+                             const vs_coupling *c, int nc, int nslab)
 {
     vs_lattice_options *o = lt_options(1e-13, 0.0, VS_LATTICE_PERIODIC);
     vs_lattice *lat = NULL;
@@ -50,7 +50,8 @@ static double check_periodic(const double *cell, int nb, const double *frac, con
     for (int s = 0; s < nslab; s++) {
         int x0 = s * L[0] / nslab, x1 = (s + 1) * L[0] / nslab;
         double *slab = malloc(((size_t)(x1 - x0) + 1) * plane * sizeof *slab);
-        assert_int_equal(vs_lattice_table_slab(cell, nb, frac, L, c, nc, o, VS_LATTICE_TABLE_FULL, x0, x1, slab), VS_OK);
+        assert_int_equal(
+            vs_lattice_table_slab(cell, nb, frac, L, c, nc, o, VS_LATTICE_TABLE_FULL, x0, x1, slab), VS_OK);
         worst = fmax(worst, slab_vs_serial(lat, g, x0, x1, slab));
         free(slab);
     }
@@ -124,8 +125,10 @@ static void test_open_cluster_slab_equals_bare_kernel(void **state)
      * g − d for negative differences are checked through m = (d, b1), n = (0, b2) and its reverse) */
     int g[3] = {6, 8, 6}, P = 3, C = 6;
     double *slab = malloc((size_t)g[0] * g[1] * g[2] * P * C * sizeof *slab), T[9], err = 0.0, tmax = 0.0;
-    assert_int_equal(vs_lattice_table_slab(cell, 2, frac, L, c, 0, o, VS_LATTICE_TABLE_FULL, 0, 3, slab), VS_OK);
-    assert_int_equal(vs_lattice_table_slab(cell, 2, frac, L, c, 0, o, VS_LATTICE_TABLE_REAL, 3, 6, slab + (size_t)3 * g[1] * g[2] * P * C),
+    assert_int_equal(vs_lattice_table_slab(cell, 2, frac, L, c, 0, o, VS_LATTICE_TABLE_FULL, 0, 3, slab),
+                     VS_OK);
+    assert_int_equal(vs_lattice_table_slab(cell, 2, frac, L, c, 0, o, VS_LATTICE_TABLE_REAL, 3, 6,
+                                           slab + (size_t)3 * g[1] * g[2] * P * C),
                      VS_OK);
     for (int d0 = 1 - L[0]; d0 < L[0]; d0++)
         for (int d1 = 1 - L[1]; d1 < L[1]; d1++)
@@ -145,7 +148,8 @@ static void test_open_cluster_slab_equals_bare_kernel(void **state)
                         for (int i = 0; i < 3; i++)
                             e[i] = (d[i] + g[i]) % g[i];
                         const double *v = slab + (((((size_t)e[0] * g[1] + e[1]) * g[2] + e[2]) * P) +
-                                                  (size_t)(b1 * 2 - b1 * (b1 - 1) / 2 + (b2 - b1))) * C;
+                                                  (size_t)(b1 * 2 - b1 * (b1 - 1) / 2 + (b2 - b1))) *
+                                                     C;
                         for (int a = 0, k = 0; a < 3; a++)
                             for (int b = a; b < 3; b++, k++) {
                                 err = fmax(err, fabs(v[k] - T[a * 3 + b]));
@@ -163,7 +167,8 @@ static void test_open_cluster_slab_equals_bare_kernel(void **state)
 /* REAL + the c2r of RECIP (a plain weighted DFT over the half grid, written here: Σ_k w(k3) Re[F(k)
  * e^{+iθ}], w = 1 on the planes k3 = 0 and k3 = g3/2, 2 elsewhere) equals FULL; RECIP computed in two
  * k-slabs. */
-static double parts_vs_full(const double *cell, int nb, const double *frac, const int *L, const vs_coupling *c)
+static double parts_vs_full(const double *cell, int nb, const double *frac, const int *L,
+                            const vs_coupling *c)
 {
     vs_lattice_options *o = lt_options(1e-13, 0.0, VS_LATTICE_PERIODIC);
     int nc = vs_coupling_ncomp(c), H = nb * (nb + 1) / 2 * (nc * (nc + 1) / 2), nz = L[2] / 2 + 1;
@@ -172,9 +177,12 @@ static double parts_vs_full(const double *cell, int nb, const double *frac, cons
            *rec = malloc(2 * K * H * sizeof *rec);
     int half = L[0] / 2;
     size_t kplane = 2 * (size_t)L[1] * nz * H;
-    assert_int_equal(vs_lattice_table_slab(cell, nb, frac, L, c, 0, o, VS_LATTICE_TABLE_FULL, 0, L[0], full), VS_OK);
-    assert_int_equal(vs_lattice_table_slab(cell, nb, frac, L, c, 0, o, VS_LATTICE_TABLE_REAL, 0, L[0], real), VS_OK);
-    assert_int_equal(vs_lattice_table_slab(cell, nb, frac, L, c, 0, o, VS_LATTICE_TABLE_RECIP, 0, half, rec), VS_OK);
+    assert_int_equal(vs_lattice_table_slab(cell, nb, frac, L, c, 0, o, VS_LATTICE_TABLE_FULL, 0, L[0], full),
+                     VS_OK);
+    assert_int_equal(vs_lattice_table_slab(cell, nb, frac, L, c, 0, o, VS_LATTICE_TABLE_REAL, 0, L[0], real),
+                     VS_OK);
+    assert_int_equal(vs_lattice_table_slab(cell, nb, frac, L, c, 0, o, VS_LATTICE_TABLE_RECIP, 0, half, rec),
+                     VS_OK);
     assert_int_equal(vs_lattice_table_slab(cell, nb, frac, L, c, 0, o, VS_LATTICE_TABLE_RECIP, half, L[0],
                                            rec + (size_t)half * kplane),
                      VS_OK);
@@ -189,8 +197,9 @@ static double parts_vs_full(const double *cell, int nb, const double *frac, cons
                         for (int k1 = 0; k1 < L[1]; k1++)
                             for (int k2 = 0; k2 < nz; k2++) {
                                 double w = (k2 == 0 || 2 * k2 == L[2]) ? 1.0 : 2.0;
-                                double th = 2.0 * M_PI * ((double)k0 * d0 / L[0] + (double)k1 * d1 / L[1] +
-                                                          (double)k2 * d2 / L[2]);
+                                double th = 2.0 * M_PI *
+                                            ((double)k0 * d0 / L[0] + (double)k1 * d1 / L[1] +
+                                             (double)k2 * d2 / L[2]);
                                 const double *F = rec + 2 * ((((size_t)k0 * L[1] + k1) * nz + k2) * H + h);
                                 t += w * (F[0] * cos(th) - F[1] * sin(th));
                             }
@@ -215,7 +224,8 @@ static void test_real_plus_c2r_of_recip_equals_full(void **state)
         frac[i] = lt_tri_frac[i] + (i == 3 ? 1.0 : i == 7 ? -2.0 : i == 8 ? 3.0 : 0.0);
     const int Ls[3] = {4, 3, 5}, Lt[3] = {3, 4, 4};
     double e1 = parts_vs_full(cell, 1, f0, Ls, c), e2 = parts_vs_full(lt_tri_cell, 3, frac, Lt, c);
-    printf("# REAL + c2r(RECIP) vs FULL: sc L=(4,3,5) %.2e, triclinic 3-site shifted L=(3,4,4) %.2e\n", e1, e2);
+    printf("# REAL + c2r(RECIP) vs FULL: sc L=(4,3,5) %.2e, triclinic 3-site shifted L=(3,4,4) %.2e\n", e1,
+           e2);
     assert_true(e1 <= 1e-12 && e2 <= 1e-12);
     vs_coupling_free(c);
 }
@@ -228,31 +238,44 @@ static void test_table_slab_bad_input_is_refused(void **state)
     static const double cell[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1}, f0[3] = {0, 0, 0};
     const int L[3] = {4, 4, 4};
     double *out = malloc(4 * 16 * 6 * sizeof *out);
-    assert_int_equal(vs_lattice_table_slab(cell, 1, f0, L, c, 0, NULL, VS_LATTICE_TABLE_FULL, 0, 1, NULL), VS_EINVAL);
+    assert_int_equal(vs_lattice_table_slab(cell, 1, f0, L, c, 0, NULL, VS_LATTICE_TABLE_FULL, 0, 1, NULL),
+                     VS_EINVAL);
     assert_non_null(strstr(vs_last_error(), "vs_lattice_table_slab: "));
-    assert_int_equal(vs_lattice_table_slab(NULL, 1, f0, L, c, 0, NULL, VS_LATTICE_TABLE_FULL, 0, 1, out), VS_EINVAL);
+    assert_int_equal(vs_lattice_table_slab(NULL, 1, f0, L, c, 0, NULL, VS_LATTICE_TABLE_FULL, 0, 1, out),
+                     VS_EINVAL);
     assert_non_null(strstr(vs_last_error(), "vs_lattice_table_slab: "));
-    assert_int_equal(vs_lattice_table_slab(cell, 1, f0, NULL, c, 0, NULL, VS_LATTICE_TABLE_FULL, 0, 1, out), VS_EINVAL);
-    assert_int_equal(vs_lattice_table_slab(cell, 0, f0, L, c, 0, NULL, VS_LATTICE_TABLE_FULL, 0, 1, out), VS_EINVAL);
-    assert_int_equal(vs_lattice_table_slab(cell, 1, f0, L, c, 0, NULL, VS_LATTICE_TABLE_FULL, -1, 1, out), VS_EINVAL);
-    assert_int_equal(vs_lattice_table_slab(cell, 1, f0, L, c, 0, NULL, VS_LATTICE_TABLE_FULL, 2, 1, out), VS_EINVAL);
-    assert_int_equal(vs_lattice_table_slab(cell, 1, f0, L, c, 0, NULL, VS_LATTICE_TABLE_FULL, 0, 5, out), VS_EINVAL);
+    assert_int_equal(vs_lattice_table_slab(cell, 1, f0, NULL, c, 0, NULL, VS_LATTICE_TABLE_FULL, 0, 1, out),
+                     VS_EINVAL);
+    assert_int_equal(vs_lattice_table_slab(cell, 0, f0, L, c, 0, NULL, VS_LATTICE_TABLE_FULL, 0, 1, out),
+                     VS_EINVAL);
+    assert_int_equal(vs_lattice_table_slab(cell, 1, f0, L, c, 0, NULL, VS_LATTICE_TABLE_FULL, -1, 1, out),
+                     VS_EINVAL);
+    assert_int_equal(vs_lattice_table_slab(cell, 1, f0, L, c, 0, NULL, VS_LATTICE_TABLE_FULL, 2, 1, out),
+                     VS_EINVAL);
+    assert_int_equal(vs_lattice_table_slab(cell, 1, f0, L, c, 0, NULL, VS_LATTICE_TABLE_FULL, 0, 5, out),
+                     VS_EINVAL);
     assert_non_null(strstr(vs_last_error(), "slab"));
     assert_int_equal(vs_lattice_table_slab(cell, 1, f0, L, c, 0, NULL, 3, 0, 1, out), VS_EINVAL);
     assert_int_equal(vs_lattice_table_slab(cell, 1, f0, L, c, 0, NULL, -1, 0, 1, out), VS_EINVAL);
     assert_non_null(strstr(vs_last_error(), "part"));
     vs_lattice_options *open = lt_options(1e-12, 0.0, VS_LATTICE_OPEN);
-    assert_int_equal(vs_lattice_table_slab(cell, 1, f0, L, c, 0, open, VS_LATTICE_TABLE_RECIP, 0, 1, out), VS_EINVAL);
+    assert_int_equal(vs_lattice_table_slab(cell, 1, f0, L, c, 0, open, VS_LATTICE_TABLE_RECIP, 0, 1, out),
+                     VS_EINVAL);
     vs_lattice_options_free(open);
     const double nan_cell[9] = {NAN, 0, 0, 0, 1, 0, 0, 0, 1}, nan_frac[3] = {0, NAN, 0};
-    assert_int_equal(vs_lattice_table_slab(nan_cell, 1, f0, L, c, 0, NULL, VS_LATTICE_TABLE_FULL, 0, 1, out), VS_EINVAL);
-    assert_int_equal(vs_lattice_table_slab(cell, 1, nan_frac, L, c, 0, NULL, VS_LATTICE_TABLE_FULL, 0, 1, out), VS_EINVAL);
+    assert_int_equal(vs_lattice_table_slab(nan_cell, 1, f0, L, c, 0, NULL, VS_LATTICE_TABLE_FULL, 0, 1, out),
+                     VS_EINVAL);
+    assert_int_equal(
+        vs_lattice_table_slab(cell, 1, nan_frac, L, c, 0, NULL, VS_LATTICE_TABLE_FULL, 0, 1, out), VS_EINVAL);
     /* no coupling and no ncomp */
-    assert_int_equal(vs_lattice_table_slab(cell, 1, f0, L, NULL, 0, NULL, VS_LATTICE_TABLE_FULL, 0, 1, out), VS_EINVAL);
+    assert_int_equal(vs_lattice_table_slab(cell, 1, f0, L, NULL, 0, NULL, VS_LATTICE_TABLE_FULL, 0, 1, out),
+                     VS_EINVAL);
     /* an empty slab and a kernel-free lattice are fine (T = 0) */
-    assert_int_equal(vs_lattice_table_slab(cell, 1, f0, L, c, 0, NULL, VS_LATTICE_TABLE_FULL, 2, 2, out), VS_OK);
+    assert_int_equal(vs_lattice_table_slab(cell, 1, f0, L, c, 0, NULL, VS_LATTICE_TABLE_FULL, 2, 2, out),
+                     VS_OK);
     out[0] = 1.0;
-    assert_int_equal(vs_lattice_table_slab(cell, 1, f0, L, NULL, 3, NULL, VS_LATTICE_TABLE_FULL, 3, 4, out), VS_OK);
+    assert_int_equal(vs_lattice_table_slab(cell, 1, f0, L, NULL, 3, NULL, VS_LATTICE_TABLE_FULL, 3, 4, out),
+                     VS_OK);
     for (int i = 0; i < 16 * 6; i++)
         assert_true(out[i] == 0.0);
     free(out);

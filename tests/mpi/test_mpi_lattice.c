@@ -106,13 +106,14 @@ static vs_coupling *make_coupling(int dipolar)
 }
 
 /* The local slab of the real-space table equals the serial table. */
-static double table_error(const geometry *g, const vs_coupling *c, const vs_lattice_options *o, const vs_lattice *lat,
-                          int x0, int n0)
+static double table_error(const geometry *g, const vs_coupling *c, const vs_lattice_options *o,
+                          const vs_lattice *lat, int x0, int n0)
 {
     int nb = g->nb, nc = vs_lattice_ncomp(lat), P = nb * (nb + 1) / 2, C = nc * (nc + 1) / 2;
     size_t plane = (size_t)g->L[1] * g->L[2] * P * C, k = 0;
     double *t = malloc(((size_t)n0 + 1) * plane * sizeof *t), T[36], err = 0.0, tmax = 0.0;
-    if (vs_lattice_table_slab(g->cell, nb, g->frac, g->L, c, 0, o, VS_LATTICE_TABLE_FULL, x0, x0 + n0, t) != VS_OK) {
+    if (vs_lattice_table_slab(g->cell, nb, g->frac, g->L, c, 0, o, VS_LATTICE_TABLE_FULL, x0, x0 + n0, t) !=
+        VS_OK) {
         free(t);
         return INFINITY;
     }
@@ -193,7 +194,8 @@ static void run_geometry(const geometry *g)
     int f1 = vs_mpi_lattice_fields(ml, sl, hl);
     int f2 = vs_mpi_lattice_energy(ml, sl, &E1);
     int f3 = vs_mpi_lattice_energy_from_fields(ml, sl, hl, &E2);
-    check(f1 == VS_OK && f2 == VS_OK && f3 == VS_OK, "%s: fields, energy, energy_from_fields succeed", g->name);
+    check(f1 == VS_OK && f2 == VS_OK && f3 == VS_OK, "%s: fields, energy, energy_from_fields succeed",
+          g->name);
     double ef = 0.0, efd = 0.0, hmax = 0.0;
     for (size_t k = 0; k < nloc * nc; k++) {
         ef = fmax(ef, fabs(hl[k] - hs[k]));
@@ -206,8 +208,8 @@ static void run_geometry(const geometry *g)
     check(ef <= 1e-12, "%s: local fields = serial vs_lattice_fields (max rel %.2e)", g->name, ef);
     check(efd <= 1e-12, "%s: local fields = the direct O(N^2) sum (max rel %.2e)", g->name, efd);
     double r1 = fabs(E1 - Es) / fabs(Es), r2 = fabs(E2 - Es) / fabs(Es), r3 = fabs(E1 - Ed) / fabs(Ed);
-    check(r1 <= 1e-12 && r2 <= 1e-12, "%s: energy and energy_from_fields = serial (rel %.2e, %.2e; E = %.12g)",
-          g->name, r1, r2, Es);
+    check(r1 <= 1e-12 && r2 <= 1e-12,
+          "%s: energy and energy_from_fields = serial (rel %.2e, %.2e; E = %.12g)", g->name, r1, r2, Es);
     check(r3 <= 1e-12, "%s: energy = the direct sum (rel %.2e)", g->name, r3);
     /* the same energy on every rank, bit for bit */
     double Emin, Emax;
@@ -278,13 +280,15 @@ static void run_bad(void)
     if (nranks > 1) {
         vs_lattice_options *open = NULL;
         vs_lattice_options_create(&open);
-        vs_lattice_options_set(open, VS_LATTICE_OPT_BOUNDARY, rank == 0 ? VS_LATTICE_OPEN : VS_LATTICE_PERIODIC);
+        vs_lattice_options_set(open, VS_LATTICE_OPT_BOUNDARY,
+                               rank == 0 ? VS_LATTICE_OPEN : VS_LATTICE_PERIODIC);
         st = vs_mpi_lattice_create(MPI_COMM_WORLD, g->cell, g->nb, g->frac, g->L, c, 0, open, &ml);
         check(st == VS_EINVAL && ml == NULL, "open on rank 0 only: VS_EINVAL on every rank");
         vs_lattice_options_free(open);
     }
     /* a Fortran communicator */
-    st = vs_mpi_lattice_create_f(MPI_Comm_c2f(MPI_COMM_WORLD), g->cell, g->nb, g->frac, g->L, c, 0, NULL, &ml);
+    st =
+        vs_mpi_lattice_create_f(MPI_Comm_c2f(MPI_COMM_WORLD), g->cell, g->nb, g->frac, g->L, c, 0, NULL, &ml);
     check(st == VS_OK && ml != NULL, "vs_mpi_lattice_create_f with MPI_Comm_c2f(MPI_COMM_WORLD)");
     if (ml == NULL) {
         vs_coupling_free(c);
@@ -311,9 +315,11 @@ static void run_bad(void)
     st = vs_mpi_lattice_energy_from_fields(ml, s, rank == 0 ? NULL : h, &E);
     check(st == VS_EINVAL, "energy_from_fields with h NULL on rank 0: VS_EINVAL on every rank");
     const double Unan[9] = {NAN, 0, 0, 0, 0, 0, 0, 0, 0};
-    check(vs_mpi_lattice_set_uniform(ml, Unan) == VS_EINVAL && vs_mpi_lattice_set_onsite(ml, Unan) == VS_EINVAL,
+    check(vs_mpi_lattice_set_uniform(ml, Unan) == VS_EINVAL &&
+              vs_mpi_lattice_set_onsite(ml, Unan) == VS_EINVAL,
           "U, D not finite: VS_EINVAL");
-    check(vs_mpi_lattice_set_uniform(NULL, NULL) == VS_EINVAL && vs_mpi_lattice_set_onsite(NULL, NULL) == VS_EINVAL &&
+    check(vs_mpi_lattice_set_uniform(NULL, NULL) == VS_EINVAL &&
+              vs_mpi_lattice_set_onsite(NULL, NULL) == VS_EINVAL &&
               vs_mpi_lattice_local(NULL, NULL, NULL, NULL) == VS_EINVAL && vs_mpi_lattice_nsites(NULL) == 0 &&
               vs_mpi_lattice_ncomp(NULL) == 0 && vs_mpi_lattice_fields(NULL, s, h) == VS_EINVAL &&
               vs_mpi_lattice_energy(NULL, s, &E) == VS_EINVAL &&

@@ -336,7 +336,8 @@ VS_MPI_API int vs_mpi_lattice_energy(vs_mpi_lattice *ml, const double *s, double
  * @param[out] E the energy (every rank).
  * @return ::VS_OK, ::VS_EINVAL (NULL, not finite), ::VS_ENUMERIC, ::VS_EIO. Collective. @since 1.1
  */
-VS_MPI_API int vs_mpi_lattice_energy_from_fields(vs_mpi_lattice *ml, const double *s, const double *h, double *E);
+VS_MPI_API int vs_mpi_lattice_energy_from_fields(vs_mpi_lattice *ml, const double *s, const double *h,
+                                                 double *E);
 
 #ifdef __cplusplus
 }
