@@ -698,25 +698,37 @@ static long first_congruent(long r, long lo, long L)
     return lo + d;
 }
 
+/* The real-space term J(x) of x = Δ + n·A (Δ = delta, the reduced basis offset): *use = 0 outside the
+ * sphere and for the excluded self term, else J (nc×nc). Shared by the whole-table and slab sums. */
+static int real_term_at(const struct vs_lattice *l, const vs__kernel *k, const double *delta, const long *n,
+                        double *J, int *use)
+{
+    const vs__geom *g = &l->geo;
+    double A[(VS__LAT_MAXL / 2 + 1) * VS__LAT_MAXNC * VS__LAT_MAXNC], x[3];
+    for (int c = 0; c < 3; c++)
+        x[c] = delta[c] + n[0] * g->A[c] + n[1] * g->A[3 + c] + n[2] * g->A[6 + c];
+    double r = norm3(x);
+    *use = !(r >= l->rcut || r < 1e-12 * cbrt(l->v0)); /* outside the sphere, or the self term */
+    if (!*use)
+        return VS_OK;
+    VS_FORWARD_IF_ERROR(vs__kernel_harmonics(k, x, A));
+    real_term(l, A, r, J);
+    return VS_OK;
+}
+
 /* Real-space terms of sublattice pair p with first lattice index n0. */
 static int real_space_slab(struct vs_lattice *l, const vs__kernel *k, int p, const double *delta,
                            const long *nmax, long n0)
 {
     const vs__geom *g = &l->geo;
-    double A[(VS__LAT_MAXL / 2 + 1) * VS__LAT_MAXNC * VS__LAT_MAXNC];
     double J[VS__LAT_MAXNC * VS__LAT_MAXNC];
     long n[3] = {n0, 0, 0};
+    int use;
     for (n[1] = -nmax[1]; n[1] <= nmax[1]; n[1]++)
         for (n[2] = -nmax[2]; n[2] <= nmax[2]; n[2]++) {
-            double x[3];
-            for (int c = 0; c < 3; c++)
-                x[c] = delta[c] + n[0] * g->A[c] + n[1] * g->A[3 + c] + n[2] * g->A[6 + c];
-            double r = norm3(x);
-            if (r >= l->rcut || r < 1e-12 * cbrt(l->v0))
-                continue; /* outside the sphere, or the excluded self term */
-            VS_FORWARD_IF_ERROR(vs__kernel_harmonics(k, x, A));
-            real_term(l, A, r, J);
-            add_packed(l->ttab + ((size_t)p * g->ngrid + grid_index(g, n)) * l->npack, J, l->nc, 1.0);
+            VS_FORWARD_IF_ERROR(real_term_at(l, k, delta, n, J, &use));
+            if (use)
+                add_packed(l->ttab + ((size_t)p * g->ngrid + grid_index(g, n)) * l->npack, J, l->nc, 1.0);
         }
     return VS_OK;
 }
@@ -1055,6 +1067,19 @@ void vs__lattice_table_layout(const struct vs_lattice *l, int r2c, fftw_iodim64 
     how[1].os = 1;
 }
 
+/* The open cluster's bare kernel J at the cell displacement d of basis pair (b1, b2): *use = 0 for the
+ * excluded self term. Shared by the whole-table and slab builds. */
+static int open_term_at(const struct vs_lattice *l, const vs__kernel *k, int b1, int b2, const long *d, double *J,
+                        int *use)
+{
+    const vs__geom *g = &l->geo;
+    double x[3];
+    for (int c = 0; c < 3; c++)
+        x[c] = g->pos[3 * b1 + c] - g->pos[3 * b2 + c] + d[0] * g->A[c] + d[1] * g->A[3 + c] + d[2] * g->A[6 + c];
+    *use = !(norm3(x) < 1e-12 * cbrt(l->v0));
+    return *use ? vs__pair_kernel(k, l->v0, x, J) : VS_OK;
+}
+
 /* Open cluster: the bare kernel J(Δ) for every displacement |d_i| < L_i, zero elsewhere. */
 static int open_table(struct vs_lattice *l, const vs__kernel *k, const vs__symgroup *G)
 {
@@ -1068,6 +1093,7 @@ static int open_table(struct vs_lattice *l, const vs__kernel *k, const vs__symgr
         return orbit_sum(&s, k, G, NULL);
     }
     double J[VS__LAT_MAXNC * VS__LAT_MAXNC];
+    int use;
     for (int b1 = 0; b1 < g->nb; b1++)
         for (int b2 = b1; b2 < g->nb; b2++) {
             int p = vs__pack_index(g->nb, b1, b2);
@@ -1075,15 +1101,10 @@ static int open_table(struct vs_lattice *l, const vs__kernel *k, const vs__symgr
             for (d[0] = 1 - g->L[0]; d[0] < g->L[0]; d[0]++)
                 for (d[1] = 1 - g->L[1]; d[1] < g->L[1]; d[1]++)
                     for (d[2] = 1 - g->L[2]; d[2] < g->L[2]; d[2]++) {
-                        double x[3];
-                        for (int c = 0; c < 3; c++)
-                            x[c] = g->pos[3 * b1 + c] - g->pos[3 * b2 + c] + d[0] * g->A[c] +
-                                   d[1] * g->A[3 + c] + d[2] * g->A[6 + c];
-                        if (norm3(x) < 1e-12 * cbrt(l->v0))
-                            continue;
-                        VS_FORWARD_IF_ERROR(vs__pair_kernel(k, l->v0, x, J));
-                        add_packed(l->ttab + ((size_t)p * g->ngrid + grid_index(g, d)) * l->npack, J,
-                                   l->nc, 1.0);
+                        VS_FORWARD_IF_ERROR(open_term_at(l, k, b1, b2, d, J, &use));
+                        if (use)
+                            add_packed(l->ttab + ((size_t)p * g->ngrid + grid_index(g, d)) * l->npack, J,
+                                       l->nc, 1.0);
                     }
         }
     return VS_OK;
@@ -1245,6 +1266,7 @@ static int slab_open(const struct vs_lattice *l, const vs__kernel *k, const vs__
 {
     const vs__geom *g = &l->geo;
     double J[VS__LAT_MAXNC * VS__LAT_MAXNC];
+    int use;
     for (int b1 = 0; b1 < g->nb; b1++)
         for (int b2 = b1; b2 < g->nb; b2++) {
             int p = vs__pack_index(g->nb, b1, b2);
@@ -1252,16 +1274,12 @@ static int slab_open(const struct vs_lattice *l, const vs__kernel *k, const vs__
             for (d[0] = 1 - g->L[0]; d[0] < g->L[0]; d[0]++)
                 for (d[1] = 1 - g->L[1]; d[1] < g->L[1]; d[1]++)
                     for (d[2] = 1 - g->L[2]; d[2] < g->L[2]; d[2]++) {
-                        double *dst = slab_entry(l, s, d, p), x[3];
+                        double *dst = slab_entry(l, s, d, p);
                         if (dst == NULL)
                             continue;
-                        for (int c = 0; c < 3; c++)
-                            x[c] = g->pos[3 * b1 + c] - g->pos[3 * b2 + c] + d[0] * g->A[c] +
-                                   d[1] * g->A[3 + c] + d[2] * g->A[6 + c];
-                        if (norm3(x) < 1e-12 * cbrt(l->v0))
-                            continue;
-                        VS_FORWARD_IF_ERROR(vs__pair_kernel(k, l->v0, x, J));
-                        add_packed(dst, J, l->nc, 1.0);
+                        VS_FORWARD_IF_ERROR(open_term_at(l, k, b1, b2, d, J, &use));
+                        if (use)
+                            add_packed(dst, J, l->nc, 1.0);
                     }
         }
     return VS_OK;
@@ -1273,8 +1291,8 @@ static int slab_open(const struct vs_lattice *l, const vs__kernel *k, const vs__
 static int slab_real(const struct vs_lattice *l, const vs__kernel *k, const vs__slab *s)
 {
     const vs__geom *g = &l->geo;
-    double A[(VS__LAT_MAXL / 2 + 1) * VS__LAT_MAXNC * VS__LAT_MAXNC];
     double J[VS__LAT_MAXNC * VS__LAT_MAXNC];
+    int use;
     for (int b1 = 0; b1 < g->nb; b1++)
         for (int b2 = b1; b2 < g->nb; b2++) {
             int p = vs__pack_index(g->nb, b1, b2);
@@ -1289,17 +1307,12 @@ static int slab_real(const struct vs_lattice *l, const vs__kernel *k, const vs__
                     for (n[2] = -nmax[2]; n[2] <= nmax[2]; n[2]++) {
                         for (int i = 0; i < 3; i++)
                             d[i] = n[i] - (g->shift[3 * b1 + i] - g->shift[3 * b2 + i]);
-                        double *dst = slab_entry(l, s, d, p), x[3];
+                        double *dst = slab_entry(l, s, d, p);
                         if (dst == NULL)
                             continue;
-                        for (int c = 0; c < 3; c++)
-                            x[c] = delta[c] + n[0] * g->A[c] + n[1] * g->A[3 + c] + n[2] * g->A[6 + c];
-                        double r = norm3(x);
-                        if (r >= l->rcut || r < 1e-12 * cbrt(l->v0))
-                            continue;
-                        VS_FORWARD_IF_ERROR(vs__kernel_harmonics(k, x, A));
-                        real_term(l, A, r, J);
-                        add_packed(dst, J, l->nc, 1.0);
+                        VS_FORWARD_IF_ERROR(real_term_at(l, k, delta, n, J, &use));
+                        if (use)
+                            add_packed(dst, J, l->nc, 1.0);
                     }
         }
     return VS_OK;
