@@ -927,48 +927,70 @@ static void recip_weight(const struct vs_lattice *l, const double *A, double G2,
         }
 }
 
+/* The reciprocal point p (G = Σ_i p_i b_i / L_i): 0 when it is dropped (outside the half grid the
+ * c2r transform reads, G = 0, beyond the cut-off), else 1 with its half-grid point m (p mod L), G and
+ * the Fourier weight f (recip_weight). */
+static int recip_point(const struct vs_lattice *l, const vs__kernel *k, const long *p, long *m, double *G,
+                       double *f, int *st)
+{
+    const vs__geom *g = &l->geo;
+    double A[(VS__LAT_MAXL / 2 + 1) * VS__LAT_MAXNC * VS__LAT_MAXNC];
+    for (int i = 0; i < 3; i++) {
+        m[i] = p[i] % g->L[i];
+        m[i] += m[i] < 0 ? g->L[i] : 0;
+    }
+    if (m[2] > g->L[2] / 2 || (p[0] == 0 && p[1] == 0 && p[2] == 0))
+        return 0;
+    for (int c = 0; c < 3; c++)
+        G[c] = (p[0] * g->B[c]) / g->L[0] + (p[1] * g->B[3 + c]) / g->L[1] + (p[2] * g->B[6 + c]) / g->L[2];
+    double G2 = G[0] * G[0] + G[1] * G[1] + G[2] * G[2];
+    if (G2 >= l->gcut * l->gcut)
+        return 0;
+    *st = vs__kernel_harmonics(k, G, A);
+    if (*st != VS_OK)
+        return 0;
+    recip_weight(l, A, G2, f);
+    return 1;
+}
+
+/* dst[p·stride + c] += f_c e^{iG·(x_b1 − x_b2)} for every basis pair p = (b1 ≤ b2), x the basis
+ * positions: posr for the whole table (its basis shift follows in apply_basis_shift), pos for the
+ * slabs (e^{iG·(pos_b1 − pos_b2)} = e^{iG·(posr_b1 − posr_b2)} e^{ik·(shift_b1 − shift_b2)·A} is that
+ * shift in k-space). */
+static void recip_add(const struct vs_lattice *l, const double *G, const double *f, const double *x,
+                      fftw_complex *dst, size_t stride)
+{
+    const vs__geom *g = &l->geo;
+    for (int b1 = 0; b1 < g->nb; b1++)
+        for (int b2 = b1; b2 < g->nb; b2++) {
+            double ph = 0.0;
+            for (int c = 0; c < 3; c++)
+                ph += G[c] * (x[3 * b1 + c] - x[3 * b2 + c]);
+            double er = cos(ph), ei = sin(ph);
+            fftw_complex *d = dst + (size_t)vs__pack_index(g->nb, b1, b2) * stride;
+            for (int c = 0; c < l->npack; c++) {
+                d[c][0] += f[c] * er;
+                d[c][1] += f[c] * ei;
+            }
+        }
+}
+
 /* Reciprocal terms with first index p0 (G = Σ_i p_i b_i / L_i), folded into F on the half grid. */
 static int reciprocal_slab(struct vs_lattice *l, const vs__kernel *k, fftw_complex *F,
                            const long *pmax, long p0)
 {
     const vs__geom *g = &l->geo;
-    int npack = l->npack;
-    double A[(VS__LAT_MAXL / 2 + 1) * VS__LAT_MAXNC * VS__LAT_MAXNC];
-    double f[VS__LAT_MAXNC * (VS__LAT_MAXNC + 1) / 2];
-    long p[3] = {p0, 0, 0};
+    size_t nz = (size_t)(g->L[2] / 2 + 1);
+    double f[VS__LAT_MAXNC * (VS__LAT_MAXNC + 1) / 2], G[3];
+    long p[3] = {p0, 0, 0}, m[3];
+    int st = VS_OK;
     for (p[1] = -pmax[1]; p[1] <= pmax[1]; p[1]++)
         for (p[2] = -pmax[2]; p[2] <= pmax[2]; p[2]++) {
-            long m3 = p[2] % g->L[2];
-            if (m3 < 0)
-                m3 += g->L[2];
-            if (m3 > g->L[2] / 2)
-                continue; /* only the half grid the c2r transform reads */
-            if (p[0] == 0 && p[1] == 0 && p[2] == 0)
-                continue; /* G = 0 dropped: the sphere boundary */
-            double G[3];
-            for (int c = 0; c < 3; c++)
-                G[c] = (p[0] * g->B[c]) / g->L[0] + (p[1] * g->B[3 + c]) / g->L[1] +
-                       (p[2] * g->B[6 + c]) / g->L[2];
-            double G2 = G[0] * G[0] + G[1] * G[1] + G[2] * G[2];
-            if (G2 >= l->gcut * l->gcut)
-                continue;
-            VS_FORWARD_IF_ERROR(vs__kernel_harmonics(k, G, A));
-            recip_weight(l, A, G2, f);
-            size_t kidx = grid_index(g, p);
-            kidx = (kidx / (size_t)g->L[2]) * (size_t)(g->L[2] / 2 + 1) + (size_t)m3;
-            for (int b1 = 0; b1 < g->nb; b1++)
-                for (int b2 = b1; b2 < g->nb; b2++) {
-                    double ph = 0.0;
-                    for (int c = 0; c < 3; c++)
-                        ph += G[c] * (g->posr[3 * b1 + c] - g->posr[3 * b2 + c]);
-                    double er = cos(ph), ei = sin(ph);
-                    fftw_complex *dst =
-                        F + ((size_t)vs__pack_index(g->nb, b1, b2) * g->nhalf + kidx) * npack;
-                    for (int c = 0; c < npack; c++) {
-                        dst[c][0] += f[c] * er;
-                        dst[c][1] += f[c] * ei;
-                    }
-                }
+            if (recip_point(l, k, p, m, G, f, &st)) {
+                size_t kidx = ((size_t)m[0] * (size_t)g->L[1] + (size_t)m[1]) * nz + (size_t)m[2];
+                recip_add(l, G, f, g->posr, F + kidx * (size_t)l->npack, g->nhalf * (size_t)l->npack);
+            }
+            VS_FORWARD_IF_ERROR(st);
         }
     return VS_OK;
 }
@@ -1318,52 +1340,6 @@ static int slab_real(const struct vs_lattice *l, const vs__kernel *k, const vs__
     return VS_OK;
 }
 
-/* The reciprocal point p (G = Σ_i p_i b_i / L_i): 0 when it is dropped (outside the half grid the
- * c2r transform reads, G = 0, beyond the cut-off), else 1 with its half-grid point m (p mod L), G and
- * the Fourier weight f (recip_weight). */
-static int recip_point(const struct vs_lattice *l, const vs__kernel *k, const long *p, long *m, double *G,
-                       double *f, int *st)
-{
-    const vs__geom *g = &l->geo;
-    double A[(VS__LAT_MAXL / 2 + 1) * VS__LAT_MAXNC * VS__LAT_MAXNC];
-    for (int i = 0; i < 3; i++) {
-        m[i] = p[i] % g->L[i];
-        m[i] += m[i] < 0 ? g->L[i] : 0;
-    }
-    if (m[2] > g->L[2] / 2 || (p[0] == 0 && p[1] == 0 && p[2] == 0))
-        return 0;
-    for (int c = 0; c < 3; c++)
-        G[c] = (p[0] * g->B[c]) / g->L[0] + (p[1] * g->B[3 + c]) / g->L[1] + (p[2] * g->B[6 + c]) / g->L[2];
-    double G2 = G[0] * G[0] + G[1] * G[1] + G[2] * G[2];
-    if (G2 >= l->gcut * l->gcut)
-        return 0;
-    *st = vs__kernel_harmonics(k, G, A);
-    if (*st != VS_OK)
-        return 0;
-    recip_weight(l, A, G2, f);
-    return 1;
-}
-
-/* dst[p·C + c] += f_c e^{iG·(pos_b1 − pos_b2)} for every basis pair p = (b1 ≤ b2). The phase uses the
- * user's basis positions (pos, not posr): e^{iG·(pos_b1 − pos_b2)} = e^{iG·(posr_b1 − posr_b2)}
- * e^{ik·(shift_b1 − shift_b2)·A} is the basis shift of apply_basis_shift in k-space. */
-static void recip_add(const struct vs_lattice *l, const double *G, const double *f, fftw_complex *dst)
-{
-    const vs__geom *g = &l->geo;
-    for (int b1 = 0; b1 < g->nb; b1++)
-        for (int b2 = b1; b2 < g->nb; b2++) {
-            double ph = 0.0;
-            for (int c = 0; c < 3; c++)
-                ph += G[c] * (g->pos[3 * b1 + c] - g->pos[3 * b2 + c]);
-            double er = cos(ph), ei = sin(ph);
-            fftw_complex *d = dst + (size_t)vs__pack_index(g->nb, b1, b2) * (size_t)l->npack;
-            for (int c = 0; c < l->npack; c++) {
-                d[c][0] += f[c] * er;
-                d[c][1] += f[c] * ei;
-            }
-        }
-}
-
 /* The reciprocal terms with p1 ≡ j (mod L2) folded into one column F[k0][k2][pair][c] (k1 = j, k2 on
  * the half grid). */
 static int slab_recip_column(const struct vs_lattice *l, const vs__kernel *k, const long *pmax, long j,
@@ -1378,7 +1354,7 @@ static int slab_recip_column(const struct vs_lattice *l, const vs__kernel *k, co
         for (p[0] = -pmax[0]; p[0] <= pmax[0]; p[0]++)
             for (p[2] = -pmax[2]; p[2] <= pmax[2]; p[2]++) {
                 if (recip_point(l, k, p, m, G, f, &st))
-                    recip_add(l, G, f, F + ((size_t)m[0] * nz + (size_t)m[2]) * H);
+                    recip_add(l, G, f, g->pos, F + ((size_t)m[0] * nz + (size_t)m[2]) * H, (size_t)l->npack);
                 VS_FORWARD_IF_ERROR(st);
             }
     return VS_OK;
@@ -1402,10 +1378,10 @@ static int slab_recip_planes(const struct vs_lattice *l, const vs__kernel *k, co
             for (p[1] = -pmax[1]; p[1] <= pmax[1]; p[1]++)
                 for (p[2] = -pmax[2]; p[2] <= pmax[2]; p[2]++) {
                     if (recip_point(l, k, p, m, G, f, &st))
-                        recip_add(l, G, f,
+                        recip_add(l, G, f, g->pos,
                                   F + (((size_t)(m[0] - s->x0) * (size_t)g->L[1] + (size_t)m[1]) * nz +
-                                       (size_t)m[2]) *
-                                          H);
+                                       (size_t)m[2]) * H,
+                                  (size_t)l->npack);
                     VS_FORWARD_IF_ERROR(st);
                 }
     double scale = l->v0 / (g->vcell * (double)g->ncells);
