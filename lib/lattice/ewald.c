@@ -1091,13 +1091,14 @@ void vs__lattice_table_layout(const struct vs_lattice *l, int r2c, fftw_iodim64 
 
 /* The open cluster's bare kernel J at the cell displacement d of basis pair (b1, b2): *use = 0 for the
  * excluded self term. Shared by the whole-table and slab builds. */
-static int open_term_at(const struct vs_lattice *l, const vs__kernel *k, int b1, int b2, const long *d, double *J,
-                        int *use)
+static int open_term_at(const struct vs_lattice *l, const vs__kernel *k, int b1, int b2, const long *d,
+                        double *J, int *use)
 {
     const vs__geom *g = &l->geo;
     double x[3];
     for (int c = 0; c < 3; c++)
-        x[c] = g->pos[3 * b1 + c] - g->pos[3 * b2 + c] + d[0] * g->A[c] + d[1] * g->A[3 + c] + d[2] * g->A[6 + c];
+        x[c] = g->pos[3 * b1 + c] - g->pos[3 * b2 + c] + d[0] * g->A[c] + d[1] * g->A[3 + c] +
+               d[2] * g->A[6 + c];
     *use = !(norm3(x) < 1e-12 * cbrt(l->v0));
     return *use ? vs__pair_kernel(k, l->v0, x, J) : VS_OK;
 }
@@ -1380,7 +1381,8 @@ static int slab_recip_planes(const struct vs_lattice *l, const vs__kernel *k, co
                     if (recip_point(l, k, p, m, G, f, &st))
                         recip_add(l, G, f, g->pos,
                                   F + (((size_t)(m[0] - s->x0) * (size_t)g->L[1] + (size_t)m[1]) * nz +
-                                       (size_t)m[2]) * H,
+                                       (size_t)m[2]) *
+                                          H,
                                   (size_t)l->npack);
                     VS_FORWARD_IF_ERROR(st);
                 }
