@@ -614,6 +614,71 @@ VS_API int vs_lattice_luttinger_tisza(const vs_lattice *lat, double *lambda_max,
  */
 VS_API int vs_lattice_luttinger_tisza_min(const vs_lattice *lat, double *lambda_min, double *k);
 
+/* ---------------------------------------------------------------- the table by slabs (issue 15) */
+
+/** The parts of the coupling table vs_lattice_table_slab() computes. @since 1.1 */
+typedef enum vs_lattice_table_part {
+    /** T(Δ), the whole table entry (what vs_lattice_coupling() returns) */
+    VS_LATTICE_TABLE_FULL = 0,
+    /** T(Δ) without the Ewald reciprocal part: the real-space Ewald terms (periodic lattices), the
+     *  bare kernel (open clusters: the same as FULL) */
+    VS_LATTICE_TABLE_REAL = 1,
+    /** The Ewald reciprocal part in k-space, F(k)·v0/V on the r2c half grid (periodic lattices
+     *  only): FULL = REAL + the unnormalised backward 3-D c2r (FFTW's) of RECIP */
+    VS_LATTICE_TABLE_RECIP = 2
+} vs_lattice_table_part;
+
+/**
+ * @brief A slab of the coupling table T(Δ) — the displacements whose first grid index lies in
+ *        [x0_begin, x0_end) — or of one of its Ewald parts, without building the lattice or its
+ *        whole table: the building block of a distributed lattice (libvoigtspin_mpi's
+ *        vs_mpi_lattice, docs/mpi.md).
+ *
+ * Takes the arguments of vs_lattice_create() (same checks) and computes what that lattice's
+ * real-space table holds for these displacements, to round-off (the sums are the same; their order
+ * and the transforms differ): the Ewald sum of a periodic lattice (the sphere boundary, no self
+ * term) or the bare kernel of an open cluster, with the basis pairs and basis shifts of the serial
+ * table. Let g = L (periodic) or 2L (open cluster), P = nbasis(nbasis+1)/2 basis pairs (b1 ≤ b2,
+ * packed index p = b1·nbasis − b1(b1−1)/2 + (b2 − b1)) and C = ncomp(ncomp+1)/2 packed components
+ * (a ≤ b, the same packing in ncomp).
+ *
+ * ::VS_LATTICE_TABLE_FULL and ::VS_LATTICE_TABLE_REAL write, displacement-major with P·C values per
+ * grid point (the layout of FFTW's and FFTW-MPI's interleaved "many" transforms, howmany = P·C),
+ *
+ *     out[(((d0 − x0_begin)·g2 + d1)·g3 + d2)·P + p)·C + c] = T_ab(r_m − r_n)
+ *
+ * for every site m = (cell c_m, basis b1), n = (c_n, b2) with c_m − c_n ≡ d (mod g): the block
+ * vs_lattice_coupling(lat, m, n) of the lattice built with the same arguments (T is symmetric in
+ * (a, b); T_{b2b1}(d) = T_{b1b2}(−d)). FULL costs the real-space terms of the slab and the whole
+ * reciprocal sum with O(N log g1) transforms (any slab: memory of the slab, not its work);
+ * REAL only the slab's real-space terms.
+ *
+ * ::VS_LATTICE_TABLE_RECIP writes the reciprocal part on the k-planes k0 ∈ [x0_begin, x0_end) of the
+ * half grid g1 × g2 × (g3/2+1), complex as (re, im) pairs:
+ *
+ *     out[2·((((k0 − x0_begin)·g2 + k1)·(g3/2+1) + k2)·P + p)·C + c) + {0, 1}]
+ *
+ * so that T(Δ) = REAL(Δ) + Σ_k RECIP(k) e^{+2πi Σ_j k_j Δ_j / g_j} (the c2r of the whole half grid,
+ * e.g. one FFTW-MPI c2r of the ranks' k-slabs); its work is the reciprocal points of the slab's
+ * planes only (a distributed build divides the reciprocal sum). Periodic lattices only.
+ *
+ * One thread (::VS_LATTICE_OPT_THREADS is ignored), plain sums (no point-group symmetry). The
+ * options ::VS_LATTICE_OPT_ACCURACY, ::VS_LATTICE_OPT_ALPHA and ::VS_LATTICE_OPT_BOUNDARY apply;
+ * the memory ceiling does not. Bond lists (vs_lattice_create_pairs()) are not included.
+ * @param cell,nbasis,frac,L,coupling,ncomp,opt as vs_lattice_create() (opt may be NULL).
+ * @param part ::VS_LATTICE_TABLE_FULL, ::VS_LATTICE_TABLE_REAL or ::VS_LATTICE_TABLE_RECIP.
+ * @param x0_begin,x0_end the slab, 0 ≤ x0_begin ≤ x0_end ≤ g1 (empty: nothing written).
+ * @param[out] out `double[(x0_end − x0_begin)·g2·g3·P·C]` (FULL, REAL) or
+ *        `double[2·(x0_end − x0_begin)·g2·(g3/2+1)·P·C]` (RECIP).
+ * @return ::VS_OK, ::VS_EINVAL (as vs_lattice_create(), out NULL, a bad slab or part, RECIP of an
+ *         open cluster), ::VS_EOVERFLOW, ::VS_ENOMEM, ::VS_ENUMERIC (the table is not finite), or a
+ *         coupling error.
+ * @since 1.1
+ */
+VS_API int vs_lattice_table_slab(const double *cell, int nbasis, const double *frac, const int *L,
+                                 const vs_coupling *coupling, int ncomp, const vs_lattice_options *opt,
+                                 int part, int x0_begin, int x0_end, double *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -698,25 +698,37 @@ static long first_congruent(long r, long lo, long L)
     return lo + d;
 }
 
+/* The real-space term J(x) of x = Δ + n·A (Δ = delta, the reduced basis offset): *use = 0 outside the
+ * sphere and for the excluded self term, else J (nc×nc). Shared by the whole-table and slab sums. */
+static int real_term_at(const struct vs_lattice *l, const vs__kernel *k, const double *delta, const long *n,
+                        double *J, int *use)
+{
+    const vs__geom *g = &l->geo;
+    double A[(VS__LAT_MAXL / 2 + 1) * VS__LAT_MAXNC * VS__LAT_MAXNC], x[3];
+    for (int c = 0; c < 3; c++)
+        x[c] = delta[c] + n[0] * g->A[c] + n[1] * g->A[3 + c] + n[2] * g->A[6 + c];
+    double r = norm3(x);
+    *use = !(r >= l->rcut || r < 1e-12 * cbrt(l->v0)); /* outside the sphere, or the self term */
+    if (!*use)
+        return VS_OK;
+    VS_FORWARD_IF_ERROR(vs__kernel_harmonics(k, x, A));
+    real_term(l, A, r, J);
+    return VS_OK;
+}
+
 /* Real-space terms of sublattice pair p with first lattice index n0. */
 static int real_space_slab(struct vs_lattice *l, const vs__kernel *k, int p, const double *delta,
                            const long *nmax, long n0)
 {
     const vs__geom *g = &l->geo;
-    double A[(VS__LAT_MAXL / 2 + 1) * VS__LAT_MAXNC * VS__LAT_MAXNC];
     double J[VS__LAT_MAXNC * VS__LAT_MAXNC];
     long n[3] = {n0, 0, 0};
+    int use;
     for (n[1] = -nmax[1]; n[1] <= nmax[1]; n[1]++)
         for (n[2] = -nmax[2]; n[2] <= nmax[2]; n[2]++) {
-            double x[3];
-            for (int c = 0; c < 3; c++)
-                x[c] = delta[c] + n[0] * g->A[c] + n[1] * g->A[3 + c] + n[2] * g->A[6 + c];
-            double r = norm3(x);
-            if (r >= l->rcut || r < 1e-12 * cbrt(l->v0))
-                continue; /* outside the sphere, or the excluded self term */
-            VS_FORWARD_IF_ERROR(vs__kernel_harmonics(k, x, A));
-            real_term(l, A, r, J);
-            add_packed(l->ttab + ((size_t)p * g->ngrid + grid_index(g, n)) * l->npack, J, l->nc, 1.0);
+            VS_FORWARD_IF_ERROR(real_term_at(l, k, delta, n, J, &use));
+            if (use)
+                add_packed(l->ttab + ((size_t)p * g->ngrid + grid_index(g, n)) * l->npack, J, l->nc, 1.0);
         }
     return VS_OK;
 }
@@ -915,48 +927,70 @@ static void recip_weight(const struct vs_lattice *l, const double *A, double G2,
         }
 }
 
+/* The reciprocal point p (G = Σ_i p_i b_i / L_i): 0 when it is dropped (outside the half grid the
+ * c2r transform reads, G = 0, beyond the cut-off), else 1 with its half-grid point m (p mod L), G and
+ * the Fourier weight f (recip_weight). */
+static int recip_point(const struct vs_lattice *l, const vs__kernel *k, const long *p, long *m, double *G,
+                       double *f, int *st)
+{
+    const vs__geom *g = &l->geo;
+    double A[(VS__LAT_MAXL / 2 + 1) * VS__LAT_MAXNC * VS__LAT_MAXNC];
+    for (int i = 0; i < 3; i++) {
+        m[i] = p[i] % g->L[i];
+        m[i] += m[i] < 0 ? g->L[i] : 0;
+    }
+    if (m[2] > g->L[2] / 2 || (p[0] == 0 && p[1] == 0 && p[2] == 0))
+        return 0;
+    for (int c = 0; c < 3; c++)
+        G[c] = (p[0] * g->B[c]) / g->L[0] + (p[1] * g->B[3 + c]) / g->L[1] + (p[2] * g->B[6 + c]) / g->L[2];
+    double G2 = G[0] * G[0] + G[1] * G[1] + G[2] * G[2];
+    if (G2 >= l->gcut * l->gcut)
+        return 0;
+    *st = vs__kernel_harmonics(k, G, A);
+    if (*st != VS_OK)
+        return 0;
+    recip_weight(l, A, G2, f);
+    return 1;
+}
+
+/* dst[p·stride + c] += f_c e^{iG·(x_b1 − x_b2)} for every basis pair p = (b1 ≤ b2), x the basis
+ * positions: posr for the whole table (its basis shift follows in apply_basis_shift), pos for the
+ * slabs (e^{iG·(pos_b1 − pos_b2)} = e^{iG·(posr_b1 − posr_b2)} e^{ik·(shift_b1 − shift_b2)·A} is that
+ * shift in k-space). */
+static void recip_add(const struct vs_lattice *l, const double *G, const double *f, const double *x,
+                      fftw_complex *dst, size_t stride)
+{
+    const vs__geom *g = &l->geo;
+    for (int b1 = 0; b1 < g->nb; b1++)
+        for (int b2 = b1; b2 < g->nb; b2++) {
+            double ph = 0.0;
+            for (int c = 0; c < 3; c++)
+                ph += G[c] * (x[3 * b1 + c] - x[3 * b2 + c]);
+            double er = cos(ph), ei = sin(ph);
+            fftw_complex *d = dst + (size_t)vs__pack_index(g->nb, b1, b2) * stride;
+            for (int c = 0; c < l->npack; c++) {
+                d[c][0] += f[c] * er;
+                d[c][1] += f[c] * ei;
+            }
+        }
+}
+
 /* Reciprocal terms with first index p0 (G = Σ_i p_i b_i / L_i), folded into F on the half grid. */
 static int reciprocal_slab(struct vs_lattice *l, const vs__kernel *k, fftw_complex *F,
                            const long *pmax, long p0)
 {
     const vs__geom *g = &l->geo;
-    int npack = l->npack;
-    double A[(VS__LAT_MAXL / 2 + 1) * VS__LAT_MAXNC * VS__LAT_MAXNC];
-    double f[VS__LAT_MAXNC * (VS__LAT_MAXNC + 1) / 2];
-    long p[3] = {p0, 0, 0};
+    size_t nz = (size_t)(g->L[2] / 2 + 1);
+    double f[VS__LAT_MAXNC * (VS__LAT_MAXNC + 1) / 2], G[3];
+    long p[3] = {p0, 0, 0}, m[3];
+    int st = VS_OK;
     for (p[1] = -pmax[1]; p[1] <= pmax[1]; p[1]++)
         for (p[2] = -pmax[2]; p[2] <= pmax[2]; p[2]++) {
-            long m3 = p[2] % g->L[2];
-            if (m3 < 0)
-                m3 += g->L[2];
-            if (m3 > g->L[2] / 2)
-                continue; /* only the half grid the c2r transform reads */
-            if (p[0] == 0 && p[1] == 0 && p[2] == 0)
-                continue; /* G = 0 dropped: the sphere boundary */
-            double G[3];
-            for (int c = 0; c < 3; c++)
-                G[c] = (p[0] * g->B[c]) / g->L[0] + (p[1] * g->B[3 + c]) / g->L[1] +
-                       (p[2] * g->B[6 + c]) / g->L[2];
-            double G2 = G[0] * G[0] + G[1] * G[1] + G[2] * G[2];
-            if (G2 >= l->gcut * l->gcut)
-                continue;
-            VS_FORWARD_IF_ERROR(vs__kernel_harmonics(k, G, A));
-            recip_weight(l, A, G2, f);
-            size_t kidx = grid_index(g, p);
-            kidx = (kidx / (size_t)g->L[2]) * (size_t)(g->L[2] / 2 + 1) + (size_t)m3;
-            for (int b1 = 0; b1 < g->nb; b1++)
-                for (int b2 = b1; b2 < g->nb; b2++) {
-                    double ph = 0.0;
-                    for (int c = 0; c < 3; c++)
-                        ph += G[c] * (g->posr[3 * b1 + c] - g->posr[3 * b2 + c]);
-                    double er = cos(ph), ei = sin(ph);
-                    fftw_complex *dst =
-                        F + ((size_t)vs__pack_index(g->nb, b1, b2) * g->nhalf + kidx) * npack;
-                    for (int c = 0; c < npack; c++) {
-                        dst[c][0] += f[c] * er;
-                        dst[c][1] += f[c] * ei;
-                    }
-                }
+            if (recip_point(l, k, p, m, G, f, &st)) {
+                size_t kidx = ((size_t)m[0] * (size_t)g->L[1] + (size_t)m[1]) * nz + (size_t)m[2];
+                recip_add(l, G, f, g->posr, F + kidx * (size_t)l->npack, g->nhalf * (size_t)l->npack);
+            }
+            VS_FORWARD_IF_ERROR(st);
         }
     return VS_OK;
 }
@@ -1055,6 +1089,20 @@ void vs__lattice_table_layout(const struct vs_lattice *l, int r2c, fftw_iodim64 
     how[1].os = 1;
 }
 
+/* The open cluster's bare kernel J at the cell displacement d of basis pair (b1, b2): *use = 0 for the
+ * excluded self term. Shared by the whole-table and slab builds. */
+static int open_term_at(const struct vs_lattice *l, const vs__kernel *k, int b1, int b2, const long *d,
+                        double *J, int *use)
+{
+    const vs__geom *g = &l->geo;
+    double x[3];
+    for (int c = 0; c < 3; c++)
+        x[c] = g->pos[3 * b1 + c] - g->pos[3 * b2 + c] + d[0] * g->A[c] + d[1] * g->A[3 + c] +
+               d[2] * g->A[6 + c];
+    *use = !(norm3(x) < 1e-12 * cbrt(l->v0));
+    return *use ? vs__pair_kernel(k, l->v0, x, J) : VS_OK;
+}
+
 /* Open cluster: the bare kernel J(Δ) for every displacement |d_i| < L_i, zero elsewhere. */
 static int open_table(struct vs_lattice *l, const vs__kernel *k, const vs__symgroup *G)
 {
@@ -1068,6 +1116,7 @@ static int open_table(struct vs_lattice *l, const vs__kernel *k, const vs__symgr
         return orbit_sum(&s, k, G, NULL);
     }
     double J[VS__LAT_MAXNC * VS__LAT_MAXNC];
+    int use;
     for (int b1 = 0; b1 < g->nb; b1++)
         for (int b2 = b1; b2 < g->nb; b2++) {
             int p = vs__pack_index(g->nb, b1, b2);
@@ -1075,15 +1124,10 @@ static int open_table(struct vs_lattice *l, const vs__kernel *k, const vs__symgr
             for (d[0] = 1 - g->L[0]; d[0] < g->L[0]; d[0]++)
                 for (d[1] = 1 - g->L[1]; d[1] < g->L[1]; d[1]++)
                     for (d[2] = 1 - g->L[2]; d[2] < g->L[2]; d[2]++) {
-                        double x[3];
-                        for (int c = 0; c < 3; c++)
-                            x[c] = g->pos[3 * b1 + c] - g->pos[3 * b2 + c] + d[0] * g->A[c] +
-                                   d[1] * g->A[3 + c] + d[2] * g->A[6 + c];
-                        if (norm3(x) < 1e-12 * cbrt(l->v0))
-                            continue;
-                        VS_FORWARD_IF_ERROR(vs__pair_kernel(k, l->v0, x, J));
-                        add_packed(l->ttab + ((size_t)p * g->ngrid + grid_index(g, d)) * l->npack, J,
-                                   l->nc, 1.0);
+                        VS_FORWARD_IF_ERROR(open_term_at(l, k, b1, b2, d, J, &use));
+                        if (use)
+                            add_packed(l->ttab + ((size_t)p * g->ngrid + grid_index(g, d)) * l->npack, J,
+                                       l->nc, 1.0);
                     }
         }
     return VS_OK;
@@ -1208,4 +1252,220 @@ out:
 int vs__lattice_build_table(struct vs_lattice *l, const vs__kernel *k)
 {
     return vs__lattice_build_table_sym(l, k, 1, NULL, NULL);
+}
+
+/* ================================================================ the table by slabs (@since 1.1)
+ * vs_lattice_table_slab(): T(Δ) (FULL) or its real-space Ewald terms (REAL) for the displacements
+ * whose first grid index lies in [x0, x1), the values of the serial table to round-off, in memory of
+ * the slab's size, or the reciprocal part F(k)·v0/V on the half-grid k-planes [x0, x1) (RECIP)
+ * (docs/mpi.md, "The distributed lattice"). Real-space layout (displacement-major, the layout
+ * FFTW-MPI's "many" transforms take with howmany = npairs·npack):
+ * out[(((d0 − x0)·g2 + d1)·g3 + d2)·npairs + p)·npack + c]; RECIP the same on the half grid, complex.
+ * Plain sums (no point-group symmetry), one thread. */
+typedef struct vs__slab {
+    int x0, x1;
+    double *out;
+} vs__slab;
+
+/* The slab entry of pair p at the grid displacement d (any integers, reduced here), or NULL when
+ * its first index lies outside the slab. */
+static double *slab_entry(const struct vs_lattice *l, const vs__slab *s, const long *d, int p)
+{
+    const vs__geom *g = &l->geo;
+    long e[3];
+    for (int i = 0; i < 3; i++) {
+        e[i] = d[i] % g->g[i];
+        if (e[i] < 0)
+            e[i] += g->g[i];
+    }
+    if (e[0] < s->x0 || e[0] >= s->x1)
+        return NULL;
+    size_t idx = (((size_t)(e[0] - s->x0) * (size_t)g->g[1] + (size_t)e[1]) * (size_t)g->g[2] + (size_t)e[2]);
+    return s->out + (idx * (size_t)l->npairs + (size_t)p) * (size_t)l->npack;
+}
+
+/* Open cluster: the bare kernel at the slab's displacements (open_table restricted). */
+static int slab_open(const struct vs_lattice *l, const vs__kernel *k, const vs__slab *s)
+{
+    const vs__geom *g = &l->geo;
+    double J[VS__LAT_MAXNC * VS__LAT_MAXNC];
+    int use;
+    for (int b1 = 0; b1 < g->nb; b1++)
+        for (int b2 = b1; b2 < g->nb; b2++) {
+            int p = vs__pack_index(g->nb, b1, b2);
+            long d[3];
+            for (d[0] = 1 - g->L[0]; d[0] < g->L[0]; d[0]++)
+                for (d[1] = 1 - g->L[1]; d[1] < g->L[1]; d[1]++)
+                    for (d[2] = 1 - g->L[2]; d[2] < g->L[2]; d[2]++) {
+                        double *dst = slab_entry(l, s, d, p);
+                        if (dst == NULL)
+                            continue;
+                        VS_FORWARD_IF_ERROR(open_term_at(l, k, b1, b2, d, J, &use));
+                        if (use)
+                            add_packed(dst, J, l->nc, 1.0);
+                    }
+        }
+    return VS_OK;
+}
+
+/* The real-space Ewald terms (real_space_slab's sum over the neighbour sphere) that land in the
+ * slab. The basis shift of apply_basis_shift is applied on the fly: the reduced-basis term at the
+ * grid displacement n lands at n − (shift_b1 − shift_b2). */
+static int slab_real(const struct vs_lattice *l, const vs__kernel *k, const vs__slab *s)
+{
+    const vs__geom *g = &l->geo;
+    double J[VS__LAT_MAXNC * VS__LAT_MAXNC];
+    int use;
+    for (int b1 = 0; b1 < g->nb; b1++)
+        for (int b2 = b1; b2 < g->nb; b2++) {
+            int p = vs__pack_index(g->nb, b1, b2);
+            double delta[3];
+            long nmax[3], n[3], d[3];
+            for (int i = 0; i < 3; i++) {
+                delta[i] = g->posr[3 * b1 + i] - g->posr[3 * b2 + i];
+                nmax[i] = (long)real_box_limit(g, l->rcut, pair_delta_norm(g, b1, b2), i);
+            }
+            for (n[0] = -nmax[0]; n[0] <= nmax[0]; n[0]++)
+                for (n[1] = -nmax[1]; n[1] <= nmax[1]; n[1]++)
+                    for (n[2] = -nmax[2]; n[2] <= nmax[2]; n[2]++) {
+                        for (int i = 0; i < 3; i++)
+                            d[i] = n[i] - (g->shift[3 * b1 + i] - g->shift[3 * b2 + i]);
+                        double *dst = slab_entry(l, s, d, p);
+                        if (dst == NULL)
+                            continue;
+                        VS_FORWARD_IF_ERROR(real_term_at(l, k, delta, n, J, &use));
+                        if (use)
+                            add_packed(dst, J, l->nc, 1.0);
+                    }
+        }
+    return VS_OK;
+}
+
+/* The reciprocal terms with p1 ≡ j (mod L2) folded into one column F[k0][k2][pair][c] (k1 = j, k2 on
+ * the half grid). */
+static int slab_recip_column(const struct vs_lattice *l, const vs__kernel *k, const long *pmax, long j,
+                             fftw_complex *F)
+{
+    const vs__geom *g = &l->geo;
+    size_t nz = (size_t)(g->L[2] / 2 + 1), H = (size_t)l->npairs * (size_t)l->npack;
+    double f[VS__LAT_MAXNC * (VS__LAT_MAXNC + 1) / 2], G[3];
+    long p[3], m[3];
+    int st = VS_OK;
+    for (p[1] = first_congruent(j, -pmax[1], g->L[1]); p[1] <= pmax[1]; p[1] += g->L[1])
+        for (p[0] = -pmax[0]; p[0] <= pmax[0]; p[0]++)
+            for (p[2] = -pmax[2]; p[2] <= pmax[2]; p[2]++) {
+                if (recip_point(l, k, p, m, G, f, &st))
+                    recip_add(l, G, f, g->pos, F + ((size_t)m[0] * nz + (size_t)m[2]) * H, (size_t)l->npack);
+                VS_FORWARD_IF_ERROR(st);
+            }
+    return VS_OK;
+}
+
+/* The reciprocal table F(k)·v0/V on the half-grid planes k0 ∈ [x0, x1) (VS_LATTICE_TABLE_RECIP):
+ * out[(((k0 − x0)·g2 + k1)·(g3/2+1) + k2)·P + p)·C + c] as (re, im). Each reciprocal point is visited
+ * by the rank whose planes hold it: the sum is divided over the slabs. */
+static int slab_recip_planes(const struct vs_lattice *l, const vs__kernel *k, const vs__slab *s)
+{
+    const vs__geom *g = &l->geo;
+    size_t nz = (size_t)(g->L[2] / 2 + 1), H = (size_t)l->npairs * (size_t)l->npack;
+    fftw_complex *F = (fftw_complex *)s->out;
+    double f[VS__LAT_MAXNC * (VS__LAT_MAXNC + 1) / 2], G[3];
+    long pmax[3], p[3], m[3];
+    int st = VS_OK;
+    for (int i = 0; i < 3; i++) /* bounded by the work check of choose_ewald */
+        pmax[i] = (long)recip_box_limit(g, l->gcut, i);
+    for (long r0 = s->x0; r0 < s->x1; r0++)
+        for (p[0] = first_congruent(r0, -pmax[0], g->L[0]); p[0] <= pmax[0]; p[0] += g->L[0])
+            for (p[1] = -pmax[1]; p[1] <= pmax[1]; p[1]++)
+                for (p[2] = -pmax[2]; p[2] <= pmax[2]; p[2]++) {
+                    if (recip_point(l, k, p, m, G, f, &st))
+                        recip_add(l, G, f, g->pos,
+                                  F + (((size_t)(m[0] - s->x0) * (size_t)g->L[1] + (size_t)m[1]) * nz +
+                                       (size_t)m[2]) *
+                                          H,
+                                  (size_t)l->npack);
+                    VS_FORWARD_IF_ERROR(st);
+                }
+    double scale = l->v0 / (g->vcell * (double)g->ncells);
+    for (size_t i = 0; i < 2 * (size_t)(s->x1 - s->x0) * (size_t)g->L[1] * nz * H; i++)
+        s->out[i] *= scale;
+    return VS_OK;
+}
+
+/* T^rec on the slab: the 3-D c2r of reciprocal_part split by axes. Column by column (k1 = j): F(k0,
+ * j, k2) summed, transformed along axis 0 (c2c, e^{+i}), the slab's rows Δ0 ∈ [x0, x1) kept; then a
+ * 2-D c2r over axes (1, 2) of each kept plane (after the axis-0 transform each plane is Hermitian
+ * in (k1, k2): F(−k) = F(k)*). Memory: one column (g1·(g3/2+1)·H) and the slab (n·g2·(g3/2+1)·H
+ * complex); work: the full reciprocal sum and N/2·log g1 per column, the slab's 2-D transforms. */
+static int slab_recip(const struct vs_lattice *l, const vs__kernel *k, const vs__slab *s)
+{
+    const vs__geom *g = &l->geo;
+    ptrdiff_t nz = g->L[2] / 2 + 1, H = (ptrdiff_t)l->npairs * l->npack, ns = s->x1 - s->x0;
+    size_t ncol = (size_t)g->L[0] * (size_t)nz * (size_t)H,
+           nslab = (size_t)ns * (size_t)g->L[1] * ncol / (size_t)g->L[0];
+    fftw_complex *F = fftw_malloc(ncol * sizeof *F), *Bk = fftw_malloc(nslab * sizeof *Bk);
+    fftw_plan pc = NULL, pr = NULL;
+    int st = VS_OK;
+    if (F == NULL || Bk == NULL) {
+        st = vs__error(VS_ENOMEM, "vs_lattice_create: out of memory (reciprocal slab)");
+        goto out;
+    }
+    fftw_iodim64 d0 = {g->L[0], nz * H, nz * H}, h0 = {nz * H, 1, 1};
+    fftw_iodim64 d2[2] = {{g->L[1], nz * H, (ptrdiff_t)g->L[2] * H}, {g->L[2], H, H}};
+    fftw_iodim64 h2[2] = {{ns, (ptrdiff_t)g->L[1] * nz * H, (ptrdiff_t)g->L[1] * g->L[2] * H}, {H, 1, 1}};
+    vs__fftw_lock();
+    pc = fftw_plan_guru64_dft(1, &d0, 1, &h0, F, F, FFTW_BACKWARD, FFTW_ESTIMATE);
+    pr = fftw_plan_guru64_dft_c2r(2, d2, 2, h2, Bk, s->out, FFTW_ESTIMATE);
+    vs__fftw_unlock();
+    if (pc == NULL || pr == NULL) {
+        st = vs__error(VS_ENUMERIC, "vs_lattice_create: FFTW could not plan the slab transforms");
+        goto out;
+    }
+    long pmax[3];
+    for (int i = 0; i < 3; i++) /* bounded by the work check of choose_ewald */
+        pmax[i] = (long)recip_box_limit(g, l->gcut, i);
+    size_t row = (size_t)nz * (size_t)H;
+    for (long j = 0; j < g->L[1]; j++) {
+        memset(F, 0, ncol * sizeof *F);
+        VS_GOTO_IF_ERROR(st, slab_recip_column(l, k, pmax, j, F), out);
+        fftw_execute(pc);
+        for (ptrdiff_t i = 0; i < ns; i++)
+            memcpy(Bk + ((size_t)i * (size_t)g->L[1] + (size_t)j) * row, F + (size_t)(s->x0 + i) * row,
+                   row * sizeof *F);
+    }
+    fftw_execute(pr);
+    double scale = l->v0 / (g->vcell * (double)g->ncells);
+    for (size_t i = 0; i < (size_t)ns * (size_t)g->L[1] * (size_t)g->L[2] * (size_t)H; i++)
+        s->out[i] *= scale;
+out:
+    vs__fftw_lock();
+    if (pc)
+        fftw_destroy_plan(pc);
+    if (pr)
+        fftw_destroy_plan(pr);
+    vs__fftw_unlock();
+    fftw_free(F);
+    fftw_free(Bk);
+    return st;
+}
+
+int vs__lattice_table_slab(struct vs_lattice *l, const vs__kernel *k, int part, int x0_begin, int x0_end,
+                           double *out)
+{
+    const vs__geom *g = &l->geo;
+    vs__slab s = {x0_begin, x0_end, out};
+    size_t n = (size_t)(x0_end - x0_begin) * (size_t)g->g[1] * (size_t)l->npairs * (size_t)l->npack;
+    n *= part == VS_LATTICE_TABLE_RECIP ? 2 * (size_t)(g->g[2] / 2 + 1) : (size_t)g->g[2];
+    memset(out, 0, n * sizeof *out);
+    l->alpha = l->rcut = l->gcut = 0.0;
+    if (l->lmax < 2 || n == 0)
+        return VS_OK; /* no pair kernel (T = 0) or an empty slab */
+    if (g->open)
+        return slab_open(l, k, &s);
+    VS_FORWARD_IF_ERROR(choose_ewald(l, k));
+    if (part == VS_LATTICE_TABLE_RECIP)
+        return slab_recip_planes(l, k, &s);
+    if (part == VS_LATTICE_TABLE_FULL)
+        VS_FORWARD_IF_ERROR(slab_recip(l, k, &s)); /* first: its c2r overwrites the slab */
+    return slab_real(l, k, &s);
 }

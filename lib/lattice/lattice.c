@@ -119,6 +119,18 @@ static int restate(int st, const char *func)
     return strcmp(func, "vs_lattice_create") == 0 ? st : vs__restate(st, func, "vs_lattice_create: ");
 }
 
+/* The counts of a handle whose kernel and geometry are set up. */
+static void set_counts(struct vs_lattice *l, const vs__kernel *k)
+{
+    int nb = l->geo.nb;
+    l->nc = k->nc;
+    l->lmax = k->lmax;
+    l->m = nb * k->nc;
+    l->npack = k->nc * (k->nc + 1) / 2;
+    l->npairs = nb * (nb + 1) / 2;
+    l->v0 = l->geo.vcell / nb;
+}
+
 /* The one constructor: the kernel's table (ewald.c), plus a user pair table when pairs != NULL
  * (pairs.c), then the k-space table and plans (fft.c). */
 static int lattice_build(const double *cell, int nbasis, const double *frac, const int *L,
@@ -135,12 +147,7 @@ static int lattice_build(const double *cell, int nbasis, const double *frac, con
         return st;
     VS_GOTO_IF_ERROR(st, lattice_setup(cell, nbasis, frac, L, coupling, ncomp, opt, &k, &l->opt, &l->geo),
                      fail);
-    l->nc = k.nc;
-    l->lmax = k.lmax;
-    l->m = nbasis * k.nc;
-    l->npack = k.nc * (k.nc + 1) / 2;
-    l->npairs = nbasis * (nbasis + 1) / 2;
-    l->v0 = l->geo.vcell / nbasis;
+    set_counts(l, &k);
     if (pairs)
         VS_GOTO_IF_ERROR(st, vs__pairs_check(pairs, nbasis, l->nc, func), fail);
     VS_GOTO_IF_ERROR(st, peak_bytes(&l->geo, l->nc, &peak), fail);
@@ -290,4 +297,46 @@ VS_API int vs_lattice_set_uniform(vs_lattice *lat, const double *U)
 VS_API int vs_lattice_set_onsite(vs_lattice *lat, const double *D)
 {
     return set_matrix(lat, D, lat ? &lat->D : NULL, __func__);
+}
+
+/* ---------------------------------------------------------------- the table by slabs (issue 15) */
+
+VS_API int vs_lattice_table_slab(const double *cell, int nbasis, const double *frac, const int *L,
+                                 const vs_coupling *coupling, int ncomp, const vs_lattice_options *opt,
+                                 int part, int x0_begin, int x0_end, double *out)
+{
+    vs__kernel k;
+    int st = VS_OK;
+    vs_lattice *l = vs__calloc(1, sizeof *l, &st); /* geometry, options and counts only: no table */
+    if (l == NULL)
+        return st;
+    VS_GOTO_IF_ERROR(st, lattice_setup(cell, nbasis, frac, L, coupling, ncomp, opt, &k, &l->opt, &l->geo),
+                     out);
+    set_counts(l, &k);
+    if (out == NULL) {
+        st = vs__error(VS_EINVAL, "%s: out is NULL", __func__);
+        goto out;
+    }
+    if (!(x0_begin >= 0 && x0_begin <= x0_end && x0_end <= l->geo.g[0])) {
+        st = vs__error(VS_EINVAL, "%s: slab [%d, %d) outside [0, %d] or reversed", __func__, x0_begin, x0_end,
+                       l->geo.g[0]);
+        goto out;
+    }
+    if (part != VS_LATTICE_TABLE_FULL && part != VS_LATTICE_TABLE_REAL &&
+        !(part == VS_LATTICE_TABLE_RECIP && !l->geo.open)) {
+        st = vs__error(VS_EINVAL, "%s: part %d is not FULL, REAL or (periodic lattices) RECIP", __func__,
+                       part);
+        goto out;
+    }
+    size_t n; /* RECIP: (re, im) on the half grid */
+    size_t g3 = part == VS_LATTICE_TABLE_RECIP ? 2 * (size_t)(l->geo.g[2] / 2 + 1) : (size_t)l->geo.g[2];
+    VS_GOTO_IF_ERROR(st,
+                     vs__size_mul3((size_t)(x0_end - x0_begin) * (size_t)l->geo.g[1], g3,
+                                   (size_t)l->npairs * (size_t)l->npack, &n),
+                     out);
+    VS_GOTO_IF_ERROR(st, vs__lattice_table_slab(l, &k, part, x0_begin, x0_end, out), out);
+    st = vs__lattice_check_output(out, n, __func__, "the coupling table");
+out:
+    vs_lattice_free(l);
+    return st == VS_OK ? VS_OK : restate(st, __func__);
 }

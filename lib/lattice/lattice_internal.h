@@ -9,7 +9,8 @@
  *   planner.c          the library's FFTW planner lock (vs_fftw_planner_lock)
  *   kernel.c           the pair kernel J(r) of Eq. 19 in harmonic form; the incomplete gammas
  *   geometry.c         cell, reciprocal cell, basis, supercell and FFT grid
- *   ewald.c            the real-space coupling table T(Δ) (Ewald split or open cluster) and its blocks
+ *   ewald.c            the real-space coupling table T(Δ) (Ewald split or open cluster) and its blocks;
+ *                      the table by slabs and parts (vs_lattice_table_slab)
  *   pairs.c            user pair tables (bond lists) checked and added to the real-space table
  *   fft.c              the k-space table and the FFT convolution h = T * s
  *   checks.c           the argument checks shared by the handle's public functions
@@ -211,6 +212,14 @@ int vs__lattice_build_table_sym(struct vs_lattice *l, const vs__kernel *k, int u
  * grid; r2c = 1: real → complex (the k-space table, fft.c), 0: complex → real (the reciprocal part
  * of the Ewald sum). */
 void vs__lattice_table_layout(const struct vs_lattice *l, int r2c, fftw_iodim64 *dims, fftw_iodim64 *how);
+
+/* A slab of the table (part VS_LATTICE_TABLE_FULL / REAL: the displacements whose first grid index
+ * lies in [x0_begin, x0_end)) or of its reciprocal part (RECIP: the half-grid k-planes), computed
+ * without the whole table (vs_lattice_table_slab, @since 1.1; layouts in lattice.h and ewald.c, "the
+ * table by slabs"): l holds geometry, options and counts, no table; sets l->alpha, rcut, gcut; out is
+ * overwritten. RECIP only for periodic lattices (checked by the caller). */
+int vs__lattice_table_slab(struct vs_lattice *l, const vs__kernel *k, int part, int x0_begin, int x0_end,
+                           double *out);
 
 /* Full nc×nc block T(r_m − r_n) from the packed table (site indices m, n). Inline: the
  * O(N) loops of vs_lattice_update and the direct sums call it once per site. */

@@ -8,6 +8,8 @@
  *   mpi_sampler.c      vs_mpi_sampler: one-replica core samplers per rank, the serial exchange round
  *                      across ranks, queries
  *   mpi_checkpoint.c   vs_mpi_sampler_save/load: one checkpoint per replica, the manifest last
+ *   mpi_lattice.c      vs_mpi_lattice: one periodic lattice in FFTW-MPI slabs, its table built
+ *                      distributed (vs_lattice_table_slab), fields and energy
  */
 #ifndef VS_MPI_INTERNAL_H
 #define VS_MPI_INTERNAL_H
@@ -67,6 +69,9 @@ int vs__mpi_new_replica(const struct vs_mpi_sampler *s, int r, vs_sampler **out)
 
 /* ================================================================ mpi_checkpoint.c: the public
  * vs_mpi_sampler_save/load only. */
+
+/* ================================================================ mpi_lattice.c: the public
+ * vs_mpi_lattice_* only. */
 
 #define VS__MPI_RETURN_IF(cond, code, ...)                                                                   \
     do {                                                                                                     \

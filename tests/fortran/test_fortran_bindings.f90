@@ -165,9 +165,58 @@ program test_fortran_bindings
   call test_sampler_observables()
   call test_sampler_checkpoint_resumes_the_chain()
   call test_sampler_config_moves_between_samplers()
+  ! the coupling table by slabs (issue 15, since 1.1)
+  call test_lattice_table_slab_equals_coupling()
   call tap_finish()
 
 contains
+
+  !> vs_lattice_table_slab (since 1.1): planes 1..2 (0-based [1, 3)) of the dipolar sc 4^3 table equal
+  !> vs_lattice_coupling of the lattice built from the same arguments; a short out is refused.
+  subroutine test_lattice_table_slab_equals_coupling()
+    type(vs_lattice_t) :: lat
+    type(vs_coupling_t) :: dip
+    real(c_double) :: cell(3, 3), frac(3, 1), err
+    real(c_double), allocatable :: out(:), t(:, :)
+    integer :: st, d0, d1, d2, a, b, c, m
+    cell = 0.0_c_double
+    cell(1, 1) = 1.0_c_double
+    cell(2, 2) = 1.0_c_double
+    cell(3, 3) = 1.0_c_double
+    frac = 0.0_c_double
+    call dip%create_dipolar()
+    call lat%create(cell, frac, [4, 4, 4], dip, stat=st)
+    allocate (out(2 * 16 * 6))
+    call vs_lattice_table_slab(cell, frac, [4, 4, 4], VS_LATTICE_TABLE_FULL, 1, 3, out, dip, stat=st)
+    call ok(st == VS_OK, 'vs_lattice_table_slab of planes [1, 3)')
+    err = 0.0_c_double
+    do d0 = 1, 2
+      do d1 = 0, 3
+        do d2 = 0, 3
+          m = (d0 * 4 + d1) * 4 + d2 + 1
+          call vs_lattice_coupling(lat, m, 1, t)
+          c = (((d0 - 1) * 4 + d1) * 4 + d2) * 6
+          do a = 1, 3
+            do b = a, 3
+              c = c + 1
+              err = max(err, abs(out(c) - t(a, b)))
+            end do
+          end do
+        end do
+      end do
+    end do
+    call ok(err <= 1e-13_c_double, 'the slab equals vs_lattice_coupling')
+    call vs_lattice_table_slab(cell, frac, [4, 4, 4], VS_LATTICE_TABLE_FULL, 1, 3, out(1:10), dip, stat=st)
+    call ok(st == VS_EINVAL, 'a short out gives VS_EINVAL')
+    call vs_lattice_table_slab(cell, frac, [4, 4, 4], VS_LATTICE_TABLE_FULL, 3, 5, out, dip, stat=st)
+    call ok(st == VS_EINVAL, 'a slab beyond the grid gives VS_EINVAL')
+    call vs_lattice_table_slab(cell, frac, [4, 4, 4], VS_LATTICE_TABLE_RECIP, 0, 1, out, dip, stat=st)
+    call ok(st == VS_OK, 'the reciprocal part of one k-plane (2*4*3*6 values) fits and succeeds')
+    call vs_lattice_table_slab(cell, frac, [4, 4, 4], 7, 0, 1, out, dip, stat=st)
+    call ok(st == VS_EINVAL, 'an unknown part gives VS_EINVAL')
+    call lat%free()
+    call dip%free()
+  end subroutine test_lattice_table_slab_equals_coupling
 
   pure function eye(n) result(a)
     integer, intent(in) :: n

@@ -23,6 +23,7 @@
 
 #include <mpi.h>
 
+#include <libvoigtspin/lattice.h>
 #include <libvoigtspin/sampler.h>
 
 #ifdef __cplusplus
@@ -217,6 +218,126 @@ VS_MPI_API int vs_mpi_sampler_save(const vs_mpi_sampler *s, const char *path);
  * @since 1.1
  */
 VS_MPI_API int vs_mpi_sampler_load(vs_mpi_sampler *s, const char *path);
+
+/* ================================================================ the distributed lattice */
+
+/** Opaque handle: one lattice (periodic or open cluster) distributed over the ranks of a communicator
+ *  in slabs of the first grid index (FFTW-MPI's slab decomposition; docs/mpi.md, "The distributed lattice").
+ *  @since 1.1 */
+typedef struct vs_mpi_lattice vs_mpi_lattice;
+
+/**
+ * @brief Create a distributed lattice (collective): the lattice vs_lattice_create() would build
+ *        from the same arguments, with its sites, spins, fields and coupling table split over the
+ *        ranks of comm.
+ *
+ * The FFT grid (g = L periodic, g = 2L zero-padded for an open cluster) is split in slabs of its
+ * first index (FFTW-MPI's default blocks of ⌈g1/n⌉ planes; ranks beyond ⌈g1/⌈g1/n⌉⌉ hold none — the
+ * slab limit: at most g1 ranks do work). Rank k's sites are those of its grid planes below L1:
+ * the planes [first_plane, first_plane + nplanes) of the first supercell index
+ * (vs_mpi_lattice_local(); an open cluster's ranks that hold only padding have none but take part in
+ * every collective). Its spins and fields are these sites in the core's site order (site-major,
+ * components fastest): the global arrays of the lattice.h site-index formula from site
+ * first_plane·L2·L3·nbasis on.
+ *
+ * The coupling table is built distributed with vs_lattice_table_slab(): each rank computes the
+ * reciprocal Ewald part on its k-planes (::VS_LATTICE_TABLE_RECIP; periodic lattices) and the
+ * real-space terms of its slab of displacements (::VS_LATTICE_TABLE_REAL: the Ewald terms, or the
+ * bare kernel of an open cluster); one FFTW-MPI c2r joins them into its slab of T(Δ) and one
+ * FFTW-MPI r2c gives it its slab of the k-space table (layout FFTW_MPI_TRANSPOSED_OUT). No rank ever
+ * holds the whole table or lattice. Fields and energies equal the serial library's to round-off
+ * (≤ 1e-12 relative, tests/mpi). One handle must not be used by two threads at once.
+ *
+ * Every rank passes the same arguments (checked: the cell, basis, L, ncomp, the coupling's degree
+ * and the options ACCURACY, ALPHA, BOUNDARY, ENERGY_SCALE are compared with rank 0's; the coupling
+ * is only read during the call and may be freed after). Bond lists (vs_lattice_create_pairs()) are
+ * not supported. ::VS_LATTICE_OPT_THREADS and ::VS_LATTICE_OPT_FFT_THREADS have no effect (one
+ * thread per rank); ::VS_LATTICE_OPT_FFTW_PLANNER = ::VS_LATTICE_PLANNER_MEASURE plans the spins'
+ * transforms with FFTW_MEASURE (collectively), ESTIMATE otherwise (AUTO included).
+ *
+ * FFTW: calls fftw_mpi_init() (idempotent; FFTW-MPI's only global set-up — the host's fftw_mpi_cleanup()
+ * belongs after the last vs_mpi_lattice_free()), plans under vs_fftw_planner_lock(), and changes
+ * no other FFTW setting (threads, wisdom). The communicator is duplicated, with MPI_ERRORS_RETURN.
+ * @param comm the communicator. @param cell,nbasis,frac,L,coupling,ncomp,opt as vs_lattice_create().
+ * @param[out] out new handle on every rank, NULL on error.
+ * @return ::VS_OK, ::VS_EINVAL (NULL, comm MPI_COMM_NULL, the checks of vs_lattice_create(),
+ *         arguments that differ between ranks), ::VS_EUNSUPPORTED (FFTW-MPI splits the table and the
+ *         spins differently: not seen), ::VS_ENOMEM, ::VS_ENUMERIC (table not finite, FFTW-MPI could
+ *         not plan), ::VS_EIO (MPI). Collective.
+ * @since 1.1
+ */
+VS_MPI_API int vs_mpi_lattice_create(MPI_Comm comm, const double *cell, int nbasis, const double *frac,
+                                     const int *L, const vs_coupling *coupling, int ncomp,
+                                     const vs_lattice_options *opt, vs_mpi_lattice **out);
+
+/** @brief vs_mpi_lattice_create() with a Fortran communicator (MPI_Comm_f2c inside; `mpi_f08`'s
+ *  `comm%MPI_VAL` or the `mpi` module's integer). @since 1.1 */
+VS_MPI_API int vs_mpi_lattice_create_f(MPI_Fint fcomm, const double *cell, int nbasis, const double *frac,
+                                       const int *L, const vs_coupling *coupling, int ncomp,
+                                       const vs_lattice_options *opt, vs_mpi_lattice **out);
+
+/** @brief Free the handle, its plans and its duplicated communicator (collective). Accepts NULL (on
+ *  every rank). @since 1.1 */
+VS_MPI_API void vs_mpi_lattice_free(vs_mpi_lattice *ml);
+
+/**
+ * @brief This rank's slab: its first plane of the first supercell index, its number of planes (0
+ *        on ranks beyond the slab limit) and its number of sites nplanes·L2·L3·nbasis. Any output
+ *        may be NULL. Local.
+ * @return ::VS_OK, ::VS_EINVAL (ml NULL). @since 1.1
+ */
+VS_MPI_API int vs_mpi_lattice_local(const vs_mpi_lattice *ml, int *first_plane, int *nplanes, size_t *nsites);
+
+/** @brief Global number of sites N = L1·L2·L3·nbasis (0 for NULL). Local. @since 1.1 */
+VS_MPI_API size_t vs_mpi_lattice_nsites(const vs_mpi_lattice *ml);
+
+/** @brief Spin components (0 for NULL). Local. @since 1.1 */
+VS_MPI_API int vs_mpi_lattice_ncomp(const vs_mpi_lattice *ml);
+
+/**
+ * @brief The uniform matrix U (vs_lattice_set_uniform()): symmetrised and stored; NULL clears it.
+ *        Local: set the same U on every rank. @param ml the handle. @param U `double[ncomp*ncomp]`, finite, or NULL.
+ * @return ::VS_OK, ::VS_EINVAL (ml NULL, U not finite), ::VS_ENOMEM. @since 1.1
+ */
+VS_MPI_API int vs_mpi_lattice_set_uniform(vs_mpi_lattice *ml, const double *U);
+
+/**
+ * @brief The on-site matrix D (vs_lattice_set_onsite()): symmetrised and stored; NULL clears it.
+ *        Local: set the same D on every rank. @param ml the handle. @param D `double[ncomp*ncomp]`, finite, or NULL.
+ * @return ::VS_OK, ::VS_EINVAL (ml NULL, D not finite), ::VS_ENOMEM. @since 1.1
+ */
+VS_MPI_API int vs_mpi_lattice_set_onsite(vs_mpi_lattice *ml, const double *D);
+
+/**
+ * @brief Local fields h_m = Σ_n T(r_m − r_n) s_n of the sites of this rank (collective), from the
+ *        local spins: vs_lattice_fields() of the global configuration, restricted to the slab.
+ * @param ml the handle.
+ * @param s `double[nsites·ncomp]` this rank's spins (vs_mpi_lattice_local()), finite.
+ * @param[out] h `double[nsites·ncomp]` this rank's fields (not aliasing s).
+ * @return ::VS_OK, ::VS_EINVAL (NULL, s not finite, h == s — on any rank), ::VS_ENUMERIC (the fields
+ *         overflow), ::VS_EIO. Collective (same status on every rank). @since 1.1
+ */
+VS_MPI_API int vs_mpi_lattice_fields(vs_mpi_lattice *ml, const double *s, double *h);
+
+/**
+ * @brief The global energy E = −(E0/2) [Σ_m s_m·h_m + Σ_m s_mᵀDs_m + MᵀUM/N] of the configuration
+ *        whose slabs the ranks pass (collective; vs_lattice_energy()), returned on every rank.
+ * @param ml the handle.
+ * @param s this rank's spins. @param[out] E the energy (every rank).
+ * @return ::VS_OK, ::VS_EINVAL, ::VS_ENUMERIC, ::VS_EIO. Collective. @since 1.1
+ */
+VS_MPI_API int vs_mpi_lattice_energy(vs_mpi_lattice *ml, const double *s, double *E);
+
+/**
+ * @brief The global energy from the local spins and fields of every rank (collective;
+ *        vs_lattice_energy_from_fields()): no transform, one MPI_Allreduce.
+ * @param ml the handle.
+ * @param s this rank's spins. @param h this rank's fields (vs_mpi_lattice_fields()).
+ * @param[out] E the energy (every rank).
+ * @return ::VS_OK, ::VS_EINVAL (NULL, not finite), ::VS_ENUMERIC, ::VS_EIO. Collective. @since 1.1
+ */
+VS_MPI_API int vs_mpi_lattice_energy_from_fields(vs_mpi_lattice *ml, const double *s, const double *h,
+                                                 double *E);
 
 #ifdef __cplusplus
 }
