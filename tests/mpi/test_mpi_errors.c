@@ -15,26 +15,7 @@
 #include <libvoigtspin/mpi.h>
 #include <libvoigtspin/voigtspin.h>
 
-static int rank, nranks, ntest, nfail;
-
-static void check(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void check(int ok, const char *fmt, ...)
-{
-    int all;
-    MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_LAND, MPI_COMM_WORLD);
-    ntest++;
-    nfail += !all;
-    if (rank == 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        printf("%s %d - ", all ? "ok" : "not ok", ntest);
-        vprintf(fmt, ap);
-        printf(" (%d ranks)\n", nranks);
-        va_end(ap);
-        fflush(stdout);
-    }
-}
+#include "mpi_tap.h"
 
 static vs_lattice *small_lattice(void)
 {

@@ -29,27 +29,7 @@
 static const double ladder[R] = {0.35, 0.5, 0.8, 1.3, 2.1};
 static const unsigned long SEED = 0xC0FFEE1234567890UL;
 
-static int rank, nranks, ntest, nfail;
-
-/* One TAP line for a check agreed over all ranks. */
-static void check(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void check(int ok, const char *fmt, ...)
-{
-    int all;
-    MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_LAND, MPI_COMM_WORLD);
-    ntest++;
-    nfail += !all;
-    if (rank == 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        printf("%s %d - ", all ? "ok" : "not ok", ntest);
-        vprintf(fmt, ap);
-        printf(" (%d ranks)\n", nranks);
-        va_end(ap);
-        fflush(stdout);
-    }
-}
+#include "mpi_tap.h"
 
 static vs_lattice *dipolar_lattice(int L)
 {
