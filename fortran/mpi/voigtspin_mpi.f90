@@ -6,20 +6,25 @@
 !> a private `type(c_ptr)` with reference semantics and no finaliser; every fallible procedure is a
 !> subroutine with a trailing `integer, optional, intent(out) :: stat` (absent: an error prints
 !> "libvoigtspin_mpi: <procedure>: <description>: <detail>" on error_unit and executes `error stop 1`);
-!> replicas are 1-based (replica r of the module is replica r − 1 of the C API).
+!> replicas are 1-based (replica r of the module is replica r − 1 of the C API), and so are the planes
+!> and sites of the distributed lattice, whose local arrays are shaped (ncomp, local sites) like the
+!> (ncomp, nsites) arrays of module voigtspin.
 !>
 !> The communicator is an INTEGER: a handle of `use mpi` / mpif.h (MPI_COMM_WORLD, or the result of
 !> MPI_Comm_split, …), or `comm%MPI_VAL` of `use mpi_f08`. The C side converts it with MPI_Comm_f2c
-!> (vs_mpi_sampler_create_f, vs_mpi_lattice_create_f); an integer that is no communicator gives VS_EINVAL. The module itself
-!> does not `use mpi`, so it does not depend on the MPI library's Fortran modules: any program
-!> initialises MPI itself, before the first call, and finalises it after the last free.
+!> (vs_mpi_sampler_create_f, vs_mpi_lattice_create_f); an integer that is no communicator gives
+!> VS_EINVAL (for the lattice through the module's own check, voigtspin_mpi_comm.c, since
+!> vs_mpi_lattice_create_f does not check it). The module itself does not `use mpi`, so it does not
+!> depend on the MPI library's Fortran modules: any program initialises MPI itself, before the first
+!> call, and finalises it after the last free.
 !>
-!> The lattice, the coupling, the options and the borrowed per-replica samplers are the handles of module
-!> `voigtspin` (vs_lattice_t, vs_coupling_t, vs_lattice_options_t, vs_sampler_options_t, vs_sampler_t). Their C pointer is a private
-!> component of that module; this module reads and writes it with TRANSFER on its own mirror types
-!> of the same components in the same order (the layout of those types is frozen since their release,
-!> docs/fortran.md, "Binary compatibility of the derived types"); the sizes are checked at every use
-!> and the test (tests/mpi/test_fortran_mpi.f90) runs the chain through them.
+!> The lattice, the coupling, the options and the borrowed per-replica samplers are the handles of
+!> module `voigtspin` (vs_lattice_t, vs_coupling_t, vs_lattice_options_t, vs_sampler_options_t,
+!> vs_sampler_t). Their C pointer is a private component of that module; this module reads and writes
+!> it with TRANSFER on its own mirror types of the same components in the same order (the layout of
+!> those types is frozen since their release, docs/fortran.md, "Binary compatibility of the derived
+!> types"); the sizes are checked at every use and the tests (tests/mpi/test_fortran_mpi.f90,
+!> test_fortran_mpi_lattice.f90) run through them.
 module voigtspin_mpi
   use, intrinsic :: iso_c_binding, only: c_int, c_long, c_long_long, c_double, c_char, c_size_t, c_ptr, &
                                          c_null_ptr, c_null_char, c_associated, c_f_pointer, c_loc
