@@ -779,6 +779,7 @@ contains
     else if (size(mat, 1) /= ml%nc .or. size(mat, 2) /= ml%nc) then
       call report(int(VS_EINVAL, c_int), where, stat, 'the matrix must have shape (ncomp, ncomp) of the lattice')
     else
+      allocate (buf(ml%nc, ml%nc))
       buf = transpose(mat)
       call report(setter(ml%ptr, c_loc(buf)), where, stat)
     end if
@@ -830,7 +831,7 @@ contains
   !> of the global configuration, restricted to the slab. A wrong shape on any rank: VS_EINVAL on every
   !> rank. Collective. @since 1.1
   subroutine vs_mpi_lattice_fields(ml, s, h, stat)
-    class(vs_mpi_lattice_t), intent(inout) :: ml
+    class(vs_mpi_lattice_t), intent(in) :: ml
     real(c_double), contiguous, target, intent(in) :: s(:, :)
     real(c_double), contiguous, target, intent(inout) :: h(:, :)
     integer, optional, intent(out) :: stat
@@ -851,7 +852,7 @@ contains
   !> pass: module voigtspin's vs_lattice_energy of the whole configuration. A wrong shape on any rank:
   !> VS_EINVAL on every rank. Collective. @since 1.1
   subroutine vs_mpi_lattice_energy(ml, s, e, stat)
-    class(vs_mpi_lattice_t), intent(inout) :: ml
+    class(vs_mpi_lattice_t), intent(in) :: ml
     real(c_double), contiguous, target, intent(in) :: s(:, :)
     real(c_double), intent(out) :: e
     integer, optional, intent(out) :: stat
@@ -872,7 +873,7 @@ contains
   !> both of shape (ncomp, local_nsites): no transform, one reduction. A wrong shape on any rank:
   !> VS_EINVAL on every rank. Collective. @since 1.1
   subroutine vs_mpi_lattice_energy_from_fields(ml, s, h, e, stat)
-    class(vs_mpi_lattice_t), intent(inout) :: ml
+    class(vs_mpi_lattice_t), intent(in) :: ml
     real(c_double), contiguous, target, intent(in) :: s(:, :), h(:, :)
     real(c_double), intent(out) :: e
     integer, optional, intent(out) :: stat
