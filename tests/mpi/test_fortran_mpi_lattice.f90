@@ -9,7 +9,7 @@
 ! hold no sites. Bad input: an INTEGER that is no communicator and MPI_COMM_NULL, arguments that differ
 ! between ranks, a frac of the wrong shape, spins of the wrong shape on ONE rank (VS_EINVAL on every
 ! rank, nobody left waiting), U of the wrong shape, a non-finite spin, a never-created handle: a status
-! through `stat`, no abort.
+! through `stat`, no abort. With an argument, the same without `stat` (run_stop): error stop 1.
 program test_fortran_mpi_lattice
   use, intrinsic :: iso_c_binding, only: c_double, c_int, c_size_t
   use, intrinsic :: ieee_arithmetic, only: ieee_value, ieee_quiet_nan
@@ -28,12 +28,15 @@ program test_fortran_mpi_lattice
                                                      0.2_c_double, 0.5_c_double, -0.1_c_double, &
                                                      0.15_c_double, -0.1_c_double, 0.1_c_double], [3, 3])
   integer :: rank, nranks, ierr, ntest, nfail
+  character(len=16) :: mode
 
   call MPI_Init(ierr)
   call MPI_Comm_rank(MPI_COMM_WORLD, rank, ierr)
   call MPI_Comm_size(MPI_COMM_WORLD, nranks, ierr)
   ntest = 0
   nfail = 0
+  call get_command_argument(1, mode)
+  if (mode /= '') call run_stop(mode)
 
   call run_geometry('sc dipolar L=(4,4,2), periodic', reshape([0, 0, 0], [3, 1]) * 1.0_c_double, [4, 4, 2], &
                     VS_LATTICE_PERIODIC)
@@ -229,6 +232,30 @@ contains
     call never%free()
     call c%free()
   end subroutine run_bad
+
+  !> Without `stat` (check_fortran_mpi_error_stop.py): the wrapper's own checks end the program with
+  !> the message and `error stop 1` — an INTEGER that is no communicator ('stop-comm'), spins of a
+  !> wrong shape ('stop-shape'). Reaching the line after the failing call is a failure.
+  subroutine run_stop(what)
+    character(len=*), intent(in) :: what
+    type(vs_coupling_t) :: c
+    type(vs_mpi_lattice_t) :: ml
+    real(c_double) :: s(3, 1), h(3, 1)
+    real(c_double), parameter :: frac1(3, 1) = 0
+    integer :: comm
+    call c%create_dipolar()
+    comm = MPI_COMM_WORLD
+    if (what == 'stop-comm') comm = -12345
+    write (*, '(a)') 'before the failing call'
+    flush (6)
+    call ml%create(comm, eye, frac1, [2, 2, 2], c)
+    s = 1
+    call ml%fields(s, h)   ! 8 sites on one rank: (3, 1) is the wrong shape
+    write (*, '(a)') 'after the failing call'
+    flush (6)
+    call MPI_Finalize(ierr)
+    stop
+  end subroutine run_stop
 
   subroutine check(cond, what)
     logical, intent(in) :: cond
