@@ -6,26 +6,32 @@
 !> a private `type(c_ptr)` with reference semantics and no finaliser; every fallible procedure is a
 !> subroutine with a trailing `integer, optional, intent(out) :: stat` (absent: an error prints
 !> "libvoigtspin_mpi: <procedure>: <description>: <detail>" on error_unit and executes `error stop 1`);
-!> replicas are 1-based (replica r of the module is replica r − 1 of the C API).
+!> replicas are 1-based (replica r of the module is replica r − 1 of the C API), and so are the planes
+!> and sites of the distributed lattice, whose local arrays are shaped (ncomp, local sites) like the
+!> (ncomp, nsites) arrays of module voigtspin.
 !>
 !> The communicator is an INTEGER: a handle of `use mpi` / mpif.h (MPI_COMM_WORLD, or the result of
 !> MPI_Comm_split, …), or `comm%MPI_VAL` of `use mpi_f08`. The C side converts it with MPI_Comm_f2c
-!> (vs_mpi_sampler_create_f); an integer that is no communicator gives VS_EINVAL. The module itself
-!> does not `use mpi`, so it does not depend on the MPI library's Fortran modules: any program
-!> initialises MPI itself, before the first call, and finalises it after the last free.
+!> (vs_mpi_sampler_create_f, vs_mpi_lattice_create_f); an integer that is no communicator gives
+!> VS_EINVAL (for the lattice through the module's own check, voigtspin_mpi_comm.c, since
+!> vs_mpi_lattice_create_f does not check it). The module itself does not `use mpi`, so it does not
+!> depend on the MPI library's Fortran modules: any program initialises MPI itself, before the first
+!> call, and finalises it after the last free.
 !>
-!> The lattice, the options and the borrowed per-replica samplers are the handles of module
-!> `voigtspin` (vs_lattice_t, vs_sampler_options_t, vs_sampler_t). Their C pointer is a private
-!> component of that module; this module reads and writes it with TRANSFER on its own mirror types
-!> of the same components in the same order (the layout of those types is frozen since their release,
-!> docs/fortran.md, "Binary compatibility of the derived types"); the sizes are checked at every use
-!> and the test (tests/mpi/test_fortran_mpi.f90) runs the chain through them.
+!> The lattice, the coupling, the options and the borrowed per-replica samplers are the handles of
+!> module `voigtspin` (vs_lattice_t, vs_coupling_t, vs_lattice_options_t, vs_sampler_options_t,
+!> vs_sampler_t). Their C pointer is a private component of that module; this module reads and writes
+!> it with TRANSFER on its own mirror types of the same components in the same order (the layout of
+!> those types is frozen since their release, docs/fortran.md, "Binary compatibility of the derived
+!> types"); the sizes are checked at every use and the tests (tests/mpi/test_fortran_mpi.f90,
+!> test_fortran_mpi_lattice.f90) run through them.
 module voigtspin_mpi
   use, intrinsic :: iso_c_binding, only: c_int, c_long, c_long_long, c_double, c_char, c_size_t, c_ptr, &
-                                         c_null_ptr, c_null_char, c_associated, c_f_pointer
+                                         c_null_ptr, c_null_char, c_associated, c_f_pointer, c_loc
   use, intrinsic :: iso_fortran_env, only: error_unit
-  use voigtspin, only: vs_lattice_t, vs_sampler_t, vs_sampler_options_t, vs_strerror, vs_lattice_ncomp, &
-                       vs_lattice_nsites, VS_OK, VS_EINVAL, VS_EUNSUPPORTED, VS_MESSAGE_LEN
+  use voigtspin, only: vs_lattice_t, vs_sampler_t, vs_sampler_options_t, vs_coupling_t, vs_lattice_options_t, &
+                       vs_strerror, vs_lattice_ncomp, vs_lattice_nsites, VS_OK, VS_EINVAL, VS_EUNSUPPORTED, &
+                       VS_MESSAGE_LEN
   implicit none
   private
 
@@ -64,7 +70,37 @@ module voigtspin_mpi
             vs_mpi_sampler_local_range, vs_mpi_sampler_local, vs_mpi_sampler_energy, vs_mpi_sampler_spins, &
             vs_mpi_sampler_acceptance, vs_mpi_sampler_observable, vs_mpi_sampler_exchange_rate, &
             vs_mpi_sampler_round_trips, vs_mpi_sampler_sweeps, vs_mpi_sampler_save, vs_mpi_sampler_load
-  ! (the distributed lattice, vs_mpi_lattice_*, goes here: its type, public names and interfaces)
+
+  !> One lattice distributed over the ranks of a communicator in slabs of the first supercell index
+  !> (mpi.h, vs_mpi_lattice; FFTW-MPI's slab decomposition; docs/mpi.md, "The distributed lattice").
+  !> Each rank holds the sites of its planes: its spins and fields are arrays of shape
+  !> (ncomp, local_nsites), columns = the sites first_site, …, first_site + local_nsites − 1 (1-based)
+  !> of module voigtspin's global (ncomp, nsites) arrays of the same lattice. Fields and energies equal
+  !> those of vs_lattice_t to round-off. Procedures marked *collective* must be called by every rank.
+  !> Since 1.1.
+  type, public :: vs_mpi_lattice_t
+    private
+    type(c_ptr) :: ptr = c_null_ptr
+    integer :: nc = 0
+    integer(c_size_t) :: nloc = 0
+  contains
+    procedure :: create => vs_mpi_lattice_create
+    procedure :: free => vs_mpi_lattice_free
+    procedure :: is_associated => vs_mpi_lattice_is_associated
+    procedure :: local => vs_mpi_lattice_local
+    procedure :: local_nsites => vs_mpi_lattice_local_nsites
+    procedure :: nsites => vs_mpi_lattice_nsites
+    procedure :: ncomp => vs_mpi_lattice_ncomp
+    procedure :: set_uniform => vs_mpi_lattice_set_uniform
+    procedure :: set_onsite => vs_mpi_lattice_set_onsite
+    procedure :: fields => vs_mpi_lattice_fields
+    procedure :: energy => vs_mpi_lattice_energy
+    procedure :: energy_from_fields => vs_mpi_lattice_energy_from_fields
+  end type vs_mpi_lattice_t
+
+  public :: vs_mpi_lattice_create, vs_mpi_lattice_free, vs_mpi_lattice_is_associated, vs_mpi_lattice_local, &
+            vs_mpi_lattice_local_nsites, vs_mpi_lattice_nsites, vs_mpi_lattice_ncomp, vs_mpi_lattice_set_uniform, &
+            vs_mpi_lattice_set_onsite, vs_mpi_lattice_fields, vs_mpi_lattice_energy, vs_mpi_lattice_energy_from_fields
 
   ! Mirrors of module voigtspin's handle types (same components, same order): see the file comment.
   type :: handle_mirror
@@ -212,6 +248,87 @@ module voigtspin_mpi
       character(kind=c_char), intent(in) :: path(*)
       integer(c_int) :: rc
     end function c_vs_mpi_sampler_load
+
+    ! ---- the distributed lattice (since 1.1). The arrays of the collective calls cross as
+    ! type(c_ptr) (c_loc of a contiguous target): a wrapper that finds a wrong shape on its rank still
+    ! makes the collective call, with NULL, so that every rank returns VS_EINVAL together instead of
+    ! the other ranks waiting for it.
+    !> 0: fcomm is a communicator; 1: no Fortran communicator handle of this MPI; 2: MPI_COMM_NULL
+    !> (voigtspin_mpi_comm.c).
+    function c_comm_check(fcomm) bind(c, name='voigtspin_mpi_f_comm_check') result(rc)
+      import :: c_int
+      integer(c_int), value :: fcomm
+      integer(c_int) :: rc
+    end function c_comm_check
+
+    function c_vs_mpi_lattice_create_f(fcomm, cell, nbasis, frac, l, coupling, ncomp, opt, out) &
+        bind(c, name='vs_mpi_lattice_create_f') result(rc)
+      import :: c_int, c_double, c_ptr
+      integer(c_int), value :: fcomm, nbasis, ncomp
+      real(c_double), intent(in) :: cell(*), frac(*)
+      integer(c_int), intent(in) :: l(3)
+      type(c_ptr), value :: coupling, opt
+      type(c_ptr), intent(out) :: out
+      integer(c_int) :: rc
+    end function c_vs_mpi_lattice_create_f
+
+    subroutine c_vs_mpi_lattice_free(ml) bind(c, name='vs_mpi_lattice_free')
+      import :: c_ptr
+      type(c_ptr), value :: ml
+    end subroutine c_vs_mpi_lattice_free
+
+    function c_vs_mpi_lattice_local(ml, first_plane, nplanes, nsites) bind(c, name='vs_mpi_lattice_local') result(rc)
+      import :: c_int, c_size_t, c_ptr
+      type(c_ptr), value :: ml
+      integer(c_int), intent(out) :: first_plane, nplanes
+      integer(c_size_t), intent(out) :: nsites
+      integer(c_int) :: rc
+    end function c_vs_mpi_lattice_local
+
+    pure function c_vs_mpi_lattice_nsites(ml) bind(c, name='vs_mpi_lattice_nsites') result(n)
+      import :: c_size_t, c_ptr
+      type(c_ptr), value, intent(in) :: ml
+      integer(c_size_t) :: n
+    end function c_vs_mpi_lattice_nsites
+
+    pure function c_vs_mpi_lattice_ncomp(ml) bind(c, name='vs_mpi_lattice_ncomp') result(n)
+      import :: c_int, c_ptr
+      type(c_ptr), value, intent(in) :: ml
+      integer(c_int) :: n
+    end function c_vs_mpi_lattice_ncomp
+
+    function c_vs_mpi_lattice_set_uniform(ml, u) bind(c, name='vs_mpi_lattice_set_uniform') result(rc)
+      import :: c_int, c_ptr
+      type(c_ptr), value :: ml, u
+      integer(c_int) :: rc
+    end function c_vs_mpi_lattice_set_uniform
+
+    function c_vs_mpi_lattice_set_onsite(ml, d) bind(c, name='vs_mpi_lattice_set_onsite') result(rc)
+      import :: c_int, c_ptr
+      type(c_ptr), value :: ml, d
+      integer(c_int) :: rc
+    end function c_vs_mpi_lattice_set_onsite
+
+    function c_vs_mpi_lattice_fields(ml, s, h) bind(c, name='vs_mpi_lattice_fields') result(rc)
+      import :: c_int, c_ptr
+      type(c_ptr), value :: ml, s, h
+      integer(c_int) :: rc
+    end function c_vs_mpi_lattice_fields
+
+    function c_vs_mpi_lattice_energy(ml, s, e) bind(c, name='vs_mpi_lattice_energy') result(rc)
+      import :: c_int, c_double, c_ptr
+      type(c_ptr), value :: ml, s
+      real(c_double), intent(out) :: e
+      integer(c_int) :: rc
+    end function c_vs_mpi_lattice_energy
+
+    function c_vs_mpi_lattice_energy_from_fields(ml, s, h, e) bind(c, name='vs_mpi_lattice_energy_from_fields') &
+        result(rc)
+      import :: c_int, c_double, c_ptr
+      type(c_ptr), value :: ml, s, h
+      real(c_double), intent(out) :: e
+      integer(c_int) :: rc
+    end function c_vs_mpi_lattice_energy_from_fields
   end interface
 
 contains
@@ -270,31 +387,20 @@ contains
   end function succeeded
 
   !> The C pointer of a handle of module voigtspin with a single type(c_ptr) component (vs_lattice_t,
-  !> vs_sampler_options_t); ok = .false. when its size is not that of the mirror.
-  subroutine lattice_ptr(lat, p, ok)
-    type(vs_lattice_t), intent(in) :: lat
+  !> vs_sampler_options_t, vs_coupling_t, vs_lattice_options_t); ok = .false. when its size is not
+  !> that of the mirror. Unlimited polymorphic so that one procedure serves every such handle type;
+  !> the callers pass only those types.
+  subroutine handle_ptr(h, p, ok)
+    class(*), intent(in) :: h
     type(c_ptr), intent(out) :: p
     logical, intent(out) :: ok
     type(handle_mirror) :: m
     p = c_null_ptr
-    ok = storage_size(lat) == storage_size(m)
+    ok = storage_size(h) == storage_size(m)
     if (.not. ok) return
-    m = transfer(lat, m)
+    m = transfer(h, m)
     p = m%ptr
-  end subroutine lattice_ptr
-
-  !> As lattice_ptr, for vs_sampler_options_t.
-  subroutine options_ptr(opt, p, ok)
-    type(vs_sampler_options_t), intent(in) :: opt
-    type(c_ptr), intent(out) :: p
-    logical, intent(out) :: ok
-    type(handle_mirror) :: m
-    p = c_null_ptr
-    ok = storage_size(opt) == storage_size(m)
-    if (.not. ok) return
-    m = transfer(opt, m)
-    p = m%ptr
-  end subroutine options_ptr
+  end subroutine handle_ptr
 
   subroutine layout_error(where, stat)
     character(len=*), intent(in) :: where
@@ -323,8 +429,8 @@ contains
     type(c_ptr) :: lptr, optr
     logical :: ok
     optr = c_null_ptr
-    call lattice_ptr(lat, lptr, ok)
-    if (ok .and. present(opt)) call options_ptr(opt, optr, ok)
+    call handle_ptr(lat, lptr, ok)
+    if (ok .and. present(opt)) call handle_ptr(opt, optr, ok)
     if (.not. ok) then
       call layout_error('vs_mpi_sampler_create', stat)
       return
@@ -513,5 +619,277 @@ contains
     integer, optional, intent(out) :: stat
     call report(c_vs_mpi_sampler_load(s%ptr, trim(path) // c_null_char), 'vs_mpi_sampler_load', stat)
   end subroutine vs_mpi_sampler_load
+
+  ! ================================================================================================
+  ! vs_mpi_lattice (since 1.1)
+  ! ================================================================================================
+
+  !> Distributed lattice: the lattice vs_lattice_create (module voigtspin) builds from cell(:, i) = a_i,
+  !> the fractional basis positions frac(3, nbasis), the supercell l(1:3), coupling (absent: none),
+  !> ncomp (absent: 0, the coupling's) and opt (absent: defaults), with its sites, spins, fields and
+  !> coupling table split over the ranks of comm (an INTEGER handle: MPI_COMM_WORLD of `use mpi`, or
+  !> comm%MPI_VAL of `use mpi_f08`) in slabs of the first supercell index. Every rank passes the same
+  !> arguments (checked); coupling and opt are only read during the call. An INTEGER that is no
+  !> communicator, or MPI_COMM_NULL: VS_EINVAL. Collective. @since 1.1
+  subroutine vs_mpi_lattice_create(ml, comm, cell, frac, l, coupling, ncomp, opt, stat)
+    class(vs_mpi_lattice_t), intent(out) :: ml
+    integer, intent(in) :: comm
+    real(c_double), intent(in) :: cell(3, 3), frac(:, :)
+    integer, intent(in) :: l(3)
+    type(vs_coupling_t), optional, intent(in) :: coupling
+    integer, optional, intent(in) :: ncomp
+    type(vs_lattice_options_t), optional, intent(in) :: opt
+    integer, optional, intent(out) :: stat
+    type(c_ptr) :: cptr, optr
+    integer(c_int) :: nc, first, nplanes
+    integer(c_size_t) :: nloc
+    logical :: ok
+    cptr = c_null_ptr
+    optr = c_null_ptr
+    ok = .true.
+    if (present(coupling)) call handle_ptr(coupling, cptr, ok)
+    if (ok .and. present(opt)) call handle_ptr(opt, optr, ok)
+    if (.not. ok) then
+      call layout_error('vs_mpi_lattice_create', stat)
+      return
+    end if
+    ! an INTEGER that is no communicator would abort the job inside MPI (voigtspin_mpi_comm.c); the
+    ! test is local and gives the same answer on every rank that passes the same integer
+    select case (c_comm_check(int(comm, c_int)))
+    case (1)
+      call report(int(VS_EINVAL, c_int), 'vs_mpi_lattice_create', stat, 'comm = ' // itoa(comm) // &
+                  ' is not a Fortran communicator handle of this MPI')
+      return
+    case (2)
+      call report(int(VS_EINVAL, c_int), 'vs_mpi_lattice_create', stat, 'comm = ' // itoa(comm) // &
+                  ' is MPI_COMM_NULL')
+      return
+    end select
+    nc = 0
+    if (present(ncomp)) nc = int(ncomp, c_int)
+    ! a frac of another leading extent is passed as nbasis = 0, so that the C side refuses it on every
+    ! rank together (a local return here would leave the other ranks waiting in the collective call)
+    if (size(frac, 1) == 3) then
+      if (.not. succeeded(c_vs_mpi_lattice_create_f(int(comm, c_int), cell, int(size(frac, 2), c_int), frac, &
+                                                    int(l, c_int), cptr, nc, optr, ml%ptr), &
+                          'vs_mpi_lattice_create', stat)) return
+    else
+      call report(c_vs_mpi_lattice_create_f(int(comm, c_int), cell, 0_c_int, cell, int(l, c_int), cptr, nc, optr, &
+                                            ml%ptr), 'vs_mpi_lattice_create', stat, 'frac must have shape (3, nbasis)')
+      return
+    end if
+    if (c_vs_mpi_lattice_local(ml%ptr, first, nplanes, nloc) == VS_OK) then
+      ml%nc = int(c_vs_mpi_lattice_ncomp(ml%ptr))
+      ml%nloc = nloc
+    end if
+  end subroutine vs_mpi_lattice_create
+
+  !> Free the handle, its plans and its duplicated communicator, and reset it; harmless on a reset
+  !> handle. Collective. @since 1.1
+  subroutine vs_mpi_lattice_free(ml)
+    class(vs_mpi_lattice_t), intent(inout) :: ml
+    call c_vs_mpi_lattice_free(ml%ptr)
+    ml%ptr = c_null_ptr
+    ml%nc = 0
+    ml%nloc = 0
+  end subroutine vs_mpi_lattice_free
+
+  !> .true. if the handle refers to an object. Local. @since 1.1
+  logical function vs_mpi_lattice_is_associated(ml)
+    class(vs_mpi_lattice_t), intent(in) :: ml
+    vs_mpi_lattice_is_associated = c_associated(ml%ptr)
+  end function vs_mpi_lattice_is_associated
+
+  !> This rank's slab (every output optional): first_plane, …, first_plane + nplanes − 1 of the first
+  !> supercell index (1-based; nplanes = 0 on ranks beyond the slab limit), its nsites =
+  !> nplanes·l(2)·l(3)·nbasis sites, and first_site: the 1-based global site of its first column, so that
+  !> the local arrays are global(:, first_site:first_site + nsites − 1) of module voigtspin's arrays
+  !> (first_plane = first_site = 1 when nplanes = 0). Local. @since 1.1
+  subroutine vs_mpi_lattice_local(ml, first_plane, nplanes, nsites, first_site, stat)
+    class(vs_mpi_lattice_t), intent(in) :: ml
+    integer, optional, intent(out) :: first_plane, nplanes
+    integer(c_size_t), optional, intent(out) :: nsites, first_site
+    integer, optional, intent(out) :: stat
+    integer(c_int) :: f, n
+    integer(c_size_t) :: ns
+    if (.not. succeeded(c_vs_mpi_lattice_local(ml%ptr, f, n, ns), 'vs_mpi_lattice_local', stat)) return
+    if (present(first_plane)) first_plane = int(f) + 1
+    if (present(nplanes)) nplanes = int(n)
+    if (present(nsites)) nsites = ns
+    if (present(first_site)) then
+      first_site = 1
+      if (n > 0) first_site = int(f, c_size_t) * (ns / int(n, c_size_t)) + 1
+    end if
+  end subroutine vs_mpi_lattice_local
+
+  !> Number of sites this rank holds (the second extent of its spins and fields, kind c_size_t); 0 for
+  !> a null handle and on ranks beyond the slab limit. Local. @since 1.1
+  pure integer(c_size_t) function vs_mpi_lattice_local_nsites(ml)
+    class(vs_mpi_lattice_t), intent(in) :: ml
+    vs_mpi_lattice_local_nsites = ml%nloc
+  end function vs_mpi_lattice_local_nsites
+
+  !> Global number of sites N = l(1) l(2) l(3) nbasis (kind c_size_t); 0 for a null handle. Local.
+  !> @since 1.1
+  pure integer(c_size_t) function vs_mpi_lattice_nsites(ml)
+    class(vs_mpi_lattice_t), intent(in) :: ml
+    vs_mpi_lattice_nsites = c_vs_mpi_lattice_nsites(ml%ptr)
+  end function vs_mpi_lattice_nsites
+
+  !> Spin components; 0 for a null handle. Local. @since 1.1
+  pure integer function vs_mpi_lattice_ncomp(ml)
+    class(vs_mpi_lattice_t), intent(in) :: ml
+    vs_mpi_lattice_ncomp = int(c_vs_mpi_lattice_ncomp(ml%ptr))
+  end function vs_mpi_lattice_ncomp
+
+  !> Uniform-mode matrix u(ncomp, ncomp) (symmetrised); absent: U = 0. Energy −(E0/2N) MᵀUM. Local:
+  !> set the same u on every rank. @since 1.1
+  subroutine vs_mpi_lattice_set_uniform(ml, u, stat)
+    class(vs_mpi_lattice_t), intent(inout) :: ml
+    real(c_double), optional, intent(in) :: u(:, :)
+    integer, optional, intent(out) :: stat
+    call set_matrix(c_vs_mpi_lattice_set_uniform, ml, u, 'vs_mpi_lattice_set_uniform', stat)
+  end subroutine vs_mpi_lattice_set_uniform
+
+  !> On-site matrix d(ncomp, ncomp) (symmetrised); absent: D = 0. Energy −(E0/2) Σ_m s_mᵀ D s_m. Local:
+  !> set the same d on every rank. @since 1.1
+  subroutine vs_mpi_lattice_set_onsite(ml, d, stat)
+    class(vs_mpi_lattice_t), intent(inout) :: ml
+    real(c_double), optional, intent(in) :: d(:, :)
+    integer, optional, intent(out) :: stat
+    call set_matrix(c_vs_mpi_lattice_set_onsite, ml, d, 'vs_mpi_lattice_set_onsite', stat)
+  end subroutine vs_mpi_lattice_set_onsite
+
+  !> The setter of U or D: the matrix in C's row-major order (its transpose; the C side symmetrises).
+  subroutine set_matrix(setter, ml, mat, where, stat)
+    interface
+      function setter(ml, m) bind(c) result(rc)
+        import :: c_int, c_ptr
+        type(c_ptr), value :: ml, m
+        integer(c_int) :: rc
+      end function setter
+    end interface
+    class(vs_mpi_lattice_t), intent(inout) :: ml
+    real(c_double), optional, intent(in) :: mat(:, :)
+    character(len=*), intent(in) :: where
+    integer, optional, intent(out) :: stat
+    real(c_double), allocatable, target :: buf(:, :)
+    if (.not. present(mat) .or. .not. c_associated(ml%ptr)) then
+      call report(setter(ml%ptr, c_null_ptr), where, stat)
+    else if (size(mat, 1) /= ml%nc .or. size(mat, 2) /= ml%nc) then
+      call report(int(VS_EINVAL, c_int), where, stat, 'the matrix must have shape (ncomp, ncomp) of the lattice')
+    else
+      allocate (buf(ml%nc, ml%nc))
+      buf = transpose(mat)
+      call report(setter(ml%ptr, c_loc(buf)), where, stat)
+    end if
+  end subroutine set_matrix
+
+  !> i in decimal, without blanks.
+  function itoa(i) result(s)
+    integer, intent(in) :: i
+    character(len=:), allocatable :: s
+    character(len=24) :: buf
+    write (buf, '(i0)') i
+    s = trim(buf)
+  end function itoa
+
+  !> .true. when a (of this rank) has the shape (ncomp, local sites) of the handle.
+  logical function slab_shape_ok(ml, a)
+    class(vs_mpi_lattice_t), intent(in) :: ml
+    real(c_double), intent(in) :: a(:, :)
+    slab_shape_ok = size(a, 1) == ml%nc .and. size(a, 2, kind=c_size_t) == ml%nloc
+  end function slab_shape_ok
+
+  !> The address the C side gets for a local array of a collective call: c_null_ptr when the shapes
+  !> of this rank are wrong (the call then fails on every rank), a dummy's when the rank holds no
+  !> sites (c_loc of an empty array is not allowed), the array's otherwise.
+  function slab_loc(ml, a, ok, dummy) result(p)
+    class(vs_mpi_lattice_t), intent(in) :: ml
+    real(c_double), contiguous, target, intent(in) :: a(:, :)
+    logical, intent(in) :: ok
+    real(c_double), target, intent(in) :: dummy(1)
+    type(c_ptr) :: p
+    if (.not. ok) then
+      p = c_null_ptr
+    else if (ml%nloc == 0) then
+      p = c_loc(dummy)
+    else
+      p = c_loc(a)
+    end if
+  end function slab_loc
+
+  !> The message of a wrong shape on this rank (the call still ran, with NULL, on every rank).
+  function shape_detail(what) result(msg)
+    character(len=*), intent(in) :: what
+    character(len=len(what) + 55) :: msg
+    msg = what // ' must have shape (ncomp, local_nsites) of this rank''s slab'
+  end function shape_detail
+
+  !> Pair fields h(:, m) = Σ_n T(r_m − r_n) s(:, n) of this rank's sites from this rank's spins
+  !> s(ncomp, local_nsites), h of the same shape (not aliasing s): module voigtspin's vs_lattice_fields
+  !> of the global configuration, restricted to the slab. A wrong shape on any rank: VS_EINVAL on every
+  !> rank. Collective. @since 1.1
+  subroutine vs_mpi_lattice_fields(ml, s, h, stat)
+    class(vs_mpi_lattice_t), intent(in) :: ml
+    real(c_double), contiguous, target, intent(in) :: s(:, :)
+    real(c_double), contiguous, target, intent(inout) :: h(:, :)
+    integer, optional, intent(out) :: stat
+    real(c_double), target :: s0(1), h0(1)
+    logical :: ok
+    ok = slab_shape_ok(ml, s) .and. slab_shape_ok(ml, h)
+    s0 = 0
+    if (ok) then
+      call report(c_vs_mpi_lattice_fields(ml%ptr, slab_loc(ml, s, ok, s0), slab_loc(ml, h, ok, h0)), &
+                  'vs_mpi_lattice_fields', stat)
+    else
+      call report(c_vs_mpi_lattice_fields(ml%ptr, c_null_ptr, c_null_ptr), 'vs_mpi_lattice_fields', stat, &
+                  shape_detail('s and h'))
+    end if
+  end subroutine vs_mpi_lattice_fields
+
+  !> Global energy (on every rank) of the configuration whose slabs s(ncomp, local_nsites) the ranks
+  !> pass: module voigtspin's vs_lattice_energy of the whole configuration. A wrong shape on any rank:
+  !> VS_EINVAL on every rank. Collective. @since 1.1
+  subroutine vs_mpi_lattice_energy(ml, s, e, stat)
+    class(vs_mpi_lattice_t), intent(in) :: ml
+    real(c_double), contiguous, target, intent(in) :: s(:, :)
+    real(c_double), intent(out) :: e
+    integer, optional, intent(out) :: stat
+    real(c_double), target :: s0(1)
+    real(c_double) :: r
+    logical :: ok
+    ok = slab_shape_ok(ml, s)
+    s0 = 0
+    if (ok) then
+      if (succeeded(c_vs_mpi_lattice_energy(ml%ptr, slab_loc(ml, s, ok, s0), r), 'vs_mpi_lattice_energy', &
+                    stat)) e = r
+    else
+      call report(c_vs_mpi_lattice_energy(ml%ptr, c_null_ptr, r), 'vs_mpi_lattice_energy', stat, shape_detail('s'))
+    end if
+  end subroutine vs_mpi_lattice_energy
+
+  !> Global energy (on every rank) from every rank's spins s and fields h (vs_mpi_lattice_fields),
+  !> both of shape (ncomp, local_nsites): no transform, one reduction. A wrong shape on any rank:
+  !> VS_EINVAL on every rank. Collective. @since 1.1
+  subroutine vs_mpi_lattice_energy_from_fields(ml, s, h, e, stat)
+    class(vs_mpi_lattice_t), intent(in) :: ml
+    real(c_double), contiguous, target, intent(in) :: s(:, :), h(:, :)
+    real(c_double), intent(out) :: e
+    integer, optional, intent(out) :: stat
+    real(c_double), target :: s0(1), h0(1)
+    real(c_double) :: r
+    logical :: ok
+    ok = slab_shape_ok(ml, s) .and. slab_shape_ok(ml, h)
+    s0 = 0
+    h0 = 0
+    if (ok) then
+      if (succeeded(c_vs_mpi_lattice_energy_from_fields(ml%ptr, slab_loc(ml, s, ok, s0), slab_loc(ml, h, ok, h0), &
+                                                        r), 'vs_mpi_lattice_energy_from_fields', stat)) e = r
+    else
+      call report(c_vs_mpi_lattice_energy_from_fields(ml%ptr, c_null_ptr, c_null_ptr, r), &
+                  'vs_mpi_lattice_energy_from_fields', stat, shape_detail('s and h'))
+    end if
+  end subroutine vs_mpi_lattice_energy_from_fields
 
 end module voigtspin_mpi
