@@ -13,8 +13,7 @@
 !> The communicator is an INTEGER: a handle of `use mpi` / mpif.h (MPI_COMM_WORLD, or the result of
 !> MPI_Comm_split, …), or `comm%MPI_VAL` of `use mpi_f08`. The C side converts it with MPI_Comm_f2c
 !> (vs_mpi_sampler_create_f, vs_mpi_lattice_create_f); an integer that is no communicator gives
-!> VS_EINVAL (for the lattice through the module's own check, voigtspin_mpi_comm.c, since
-!> vs_mpi_lattice_create_f does not check it). The module itself does not `use mpi`, so it does not
+!> VS_EINVAL. The module itself does not `use mpi`, so it does not
 !> depend on the MPI library's Fortran modules: any program initialises MPI itself, before the first
 !> call, and finalises it after the last free.
 !>
@@ -253,14 +252,6 @@ module voigtspin_mpi
     ! type(c_ptr) (c_loc of a contiguous target): a wrapper that finds a wrong shape on its rank still
     ! makes the collective call, with NULL, so that every rank returns VS_EINVAL together instead of
     ! the other ranks waiting for it.
-    !> 0: fcomm is a communicator; 1: no Fortran communicator handle of this MPI; 2: MPI_COMM_NULL
-    !> (voigtspin_mpi_comm.c).
-    function c_comm_check(fcomm) bind(c, name='voigtspin_mpi_f_comm_check') result(rc)
-      import :: c_int
-      integer(c_int), value :: fcomm
-      integer(c_int) :: rc
-    end function c_comm_check
-
     function c_vs_mpi_lattice_create_f(fcomm, cell, nbasis, frac, l, coupling, ncomp, opt, out) &
         bind(c, name='vs_mpi_lattice_create_f') result(rc)
       import :: c_int, c_double, c_ptr
@@ -653,18 +644,6 @@ contains
       call layout_error('vs_mpi_lattice_create', stat)
       return
     end if
-    ! an INTEGER that is no communicator would abort the job inside MPI (voigtspin_mpi_comm.c); the
-    ! test is local and gives the same answer on every rank that passes the same integer
-    select case (c_comm_check(int(comm, c_int)))
-    case (1)
-      call report(int(VS_EINVAL, c_int), 'vs_mpi_lattice_create', stat, 'comm = ' // itoa(comm) // &
-                  ' is not a Fortran communicator handle of this MPI')
-      return
-    case (2)
-      call report(int(VS_EINVAL, c_int), 'vs_mpi_lattice_create', stat, 'comm = ' // itoa(comm) // &
-                  ' is MPI_COMM_NULL')
-      return
-    end select
     nc = 0
     if (present(ncomp)) nc = int(ncomp, c_int)
     ! a frac of another leading extent is passed as nbasis = 0, so that the C side refuses it on every

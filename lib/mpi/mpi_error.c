@@ -71,3 +71,20 @@ int vs__mpi_agree(MPI_Comm comm, int st)
         vs__mpi_error(m.st, "rank %d: %s", first, m.msg);
     return m.st;
 }
+
+/* The C handle of a Fortran communicator, checked as far as the MPI allows: MPI_Comm_f2c of an
+ * integer that is no communicator is undefined by the standard. Open MPI returns a null pointer (an
+ * index outside its table, or a freed slot), which the next MPI call would reject through
+ * MPI_COMM_WORLD's error handler — by default an abort of the whole job; a handle that does not
+ * convert back to the same integer is refused too. Elsewhere only MPI_COMM_NULL is recognised. */
+int vs__mpi_comm_from_fortran(MPI_Fint fcomm, MPI_Comm *out, const char *func)
+{
+    MPI_Comm c = MPI_Comm_f2c(fcomm);
+#if defined(OPEN_MPI) && OPEN_MPI
+    VS__MPI_RETURN_IF((void *)c == NULL || MPI_Comm_c2f(c) != fcomm, VS_EINVAL,
+                      "%s: fcomm = %d is not a Fortran communicator handle of this MPI", func, (int)fcomm);
+#endif
+    VS__MPI_RETURN_IF(c == MPI_COMM_NULL, VS_EINVAL, "%s: fcomm = %d is MPI_COMM_NULL", func, (int)fcomm);
+    *out = c;
+    return VS_OK;
+}

@@ -3,8 +3,8 @@
  * installed; nothing here is exported (hidden visibility, vs__mpi_ prefix). The add-on sits above
  * lib/sampler and lib/lattice and uses only the core's PUBLIC API (it is a separate shared library:
  * the core's hidden vs__ helpers are not reachable from here). Files, bottom → top:
- *   mpi_error.c        the add-on's thread-local error message and the collective agreement on a
- *                      status (no rank hangs when one fails)
+ *   mpi_error.c        the add-on's thread-local error message, the collective agreement on a
+ *                      status (no rank hangs when one fails), the check of Fortran communicators
  *   mpi_sampler.c      vs_mpi_sampler: one-replica core samplers per rank, the serial exchange round
  *                      across ranks, queries
  *   mpi_checkpoint.c   vs_mpi_sampler_save/load: one checkpoint per replica, the manifest last
@@ -35,6 +35,10 @@ int vs__mpi_core_error(int st, const char *func);
 int vs__mpi_agree(MPI_Comm comm, int st);
 /* An MPI call returned rc != MPI_SUCCESS: record its MPI error string, return VS_EIO. */
 int vs__mpi_call_error(int rc, const char *func, const char *what);
+/* The C handle of a Fortran communicator (vs_mpi_sampler_create_f, vs_mpi_lattice_create_f), checked as
+ * far as the MPI allows: VS_EINVAL, message recorded, for an integer that is no communicator handle of
+ * this MPI (Open MPI) or MPI_COMM_NULL's. */
+int vs__mpi_comm_from_fortran(MPI_Fint fcomm, MPI_Comm *out, const char *func);
 
 /* ================================================================ mpi_sampler.c */
 #include <gsl/gsl_rng.h>

@@ -339,7 +339,11 @@ VS_MPI_API int vs_mpi_lattice_create_f(MPI_Fint fcomm, const double *cell, int n
                                        const int *L, const vs_coupling *coupling, int ncomp,
                                        const vs_lattice_options *opt, vs_mpi_lattice **out)
 {
-    return vs_mpi_lattice_create(MPI_Comm_f2c(fcomm), cell, nbasis, frac, L, coupling, ncomp, opt, out);
+    VS__MPI_RETURN_IF(out == NULL, VS_EINVAL, "vs_mpi_lattice_create_f: out is NULL");
+    *out = NULL;
+    MPI_Comm comm = MPI_COMM_NULL;
+    VS__MPI_FORWARD(vs__mpi_comm_from_fortran(fcomm, &comm, "vs_mpi_lattice_create_f"));
+    return vs_mpi_lattice_create(comm, cell, nbasis, frac, L, coupling, ncomp, opt, out);
 }
 
 /* ---------------------------------------------------------------- queries, U and D */

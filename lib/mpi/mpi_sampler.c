@@ -241,23 +241,6 @@ VS_MPI_API int vs_mpi_sampler_create(MPI_Comm comm, const vs_lattice *lat, int n
     return VS_OK;
 }
 
-/* The C handle of a Fortran communicator, checked as far as the MPI allows: MPI_Comm_f2c of an
- * integer that is no communicator is undefined by the standard. Open MPI returns a null pointer (an
- * index outside its table, or a freed slot), which the next MPI call would reject through
- * MPI_COMM_WORLD's error handler — by default an abort of the whole job; a handle that does not
- * convert back to the same integer is refused too. Elsewhere only MPI_COMM_NULL is recognised. */
-static int comm_from_fortran(int fcomm, MPI_Comm *out, const char *func)
-{
-    MPI_Comm c = MPI_Comm_f2c((MPI_Fint)fcomm);
-#if defined(OPEN_MPI) && OPEN_MPI
-    VS__MPI_RETURN_IF((void *)c == NULL || MPI_Comm_c2f(c) != (MPI_Fint)fcomm, VS_EINVAL,
-                      "%s: fcomm = %d is not a Fortran communicator handle of this MPI", func, fcomm);
-#endif
-    VS__MPI_RETURN_IF(c == MPI_COMM_NULL, VS_EINVAL, "%s: fcomm = %d is MPI_COMM_NULL", func, fcomm);
-    *out = c;
-    return VS_OK;
-}
-
 VS_MPI_API int vs_mpi_sampler_create_f(int fcomm, const vs_lattice *lat, int nrep, const double *T,
                                        unsigned long seed, const vs_sampler_options *opt,
                                        vs_mpi_sampler **out)
@@ -265,7 +248,7 @@ VS_MPI_API int vs_mpi_sampler_create_f(int fcomm, const vs_lattice *lat, int nre
     VS__MPI_RETURN_IF(out == NULL, VS_EINVAL, "vs_mpi_sampler_create_f: out is NULL");
     *out = NULL;
     MPI_Comm comm = MPI_COMM_NULL;
-    VS__MPI_FORWARD(comm_from_fortran(fcomm, &comm, "vs_mpi_sampler_create_f"));
+    VS__MPI_FORWARD(vs__mpi_comm_from_fortran((MPI_Fint)fcomm, &comm, "vs_mpi_sampler_create_f"));
     return vs_mpi_sampler_create(comm, lat, nrep, T, seed, opt, out);
 }
 

@@ -267,6 +267,17 @@ static void run_bad(void)
         check(st == VS_EINVAL && ml == NULL, "open on rank 0 only: VS_EINVAL on every rank");
         vs_lattice_options_free(open);
     }
+    /* Fortran integers that are no communicator: VS_EINVAL, not an abort of the job in MPI_Comm_dup
+     * (vs_mpi_lattice_create_f converted with MPI_Comm_f2c alone until the fix) */
+    ml = (vs_mpi_lattice *)&ml;
+    st = vs_mpi_lattice_create_f(-12345, g->cell, g->nb, g->frac, g->L, c, 0, NULL, &ml);
+    check(st == VS_EINVAL && ml == NULL && strstr(vs_mpi_last_error(), "-12345") != NULL,
+          "vs_mpi_lattice_create_f(-12345): VS_EINVAL naming the integer (%s)", vs_mpi_last_error());
+    st = vs_mpi_lattice_create_f(MPI_Comm_c2f(MPI_COMM_NULL), g->cell, g->nb, g->frac, g->L, c, 0, NULL, &ml);
+    check(st == VS_EINVAL && ml == NULL, "vs_mpi_lattice_create_f(MPI_COMM_NULL's integer): VS_EINVAL");
+    check(vs_mpi_lattice_create_f(MPI_Comm_c2f(MPI_COMM_WORLD), g->cell, g->nb, g->frac, g->L, c, 0, NULL, NULL) ==
+              VS_EINVAL,
+          "vs_mpi_lattice_create_f: out NULL is VS_EINVAL");
     /* a Fortran communicator */
     st =
         vs_mpi_lattice_create_f(MPI_Comm_c2f(MPI_COMM_WORLD), g->cell, g->nb, g->frac, g->L, c, 0, NULL, &ml);
