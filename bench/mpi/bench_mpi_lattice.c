@@ -13,7 +13,8 @@
  *   build   serial: vs_lattice_create on rank 0 alone (the other ranks asleep in a polling-free
  *           barrier); distributed: vs_mpi_lattice_create on all ranks (each its table slab by
  *           vs_lattice_table_slab + one FFTW-MPI r2c). Wall time (max over ranks) and thread CPU time.
- *   eval    serial: vs_lattice_fields + vs_lattice_energy_from_fields on rank 0 alone; distributed:
+ *   eval    serial: vs_lattice_fields_energy (fields and energy from one evaluation, the fastest serial
+ *           call) on rank 0 alone; distributed:
  *           vs_mpi_lattice_fields + vs_mpi_lattice_energy_from_fields on all ranks, from the local spin
  *           slab to the local field slab and the global energy. NREP repetitions, serial and
  *           distributed interleaved; medians of the wall time (max over ranks) and of the thread CPU
@@ -177,8 +178,7 @@ static void bench_L(int L, const vs_coupling *c, const vs_lattice_options *lo)
         quiet_barrier();
         if (rank == 0) {
             double t0 = MPI_Wtime(), u0 = cpu_now();
-            if (vs_lattice_fields(lat, s, h) != VS_OK ||
-                vs_lattice_energy_from_fields(lat, s, h, &Es) != VS_OK)
+            if (vs_lattice_fields_energy(lat, s, h, &Es) != VS_OK)
                 die("serial fields");
             sw[rep] = MPI_Wtime() - t0;
             sc[rep] = cpu_now() - u0;
@@ -260,9 +260,9 @@ int main(int argc, char **argv)
         printf(
             "# vs_mpi_lattice (FFTW-MPI slabs) vs the serial library; sc, 6-spin elastic kernel, %d ranks, "
             "one thread per rank, planner %s, medians of %d\n"
-            "# eval = fields + energy_from_fields; build = vs_lattice_create vs vs_mpi_lattice_create; w = "
-            "wall "
-            "(max over ranks), c = thread CPU (max over ranks)\n"
+            "# eval = fields + energy (serial: vs_lattice_fields_energy; distributed: fields + "
+            "energy_from_fields);\n# build = vs_lattice_create vs vs_mpi_lattice_create; w = wall (max over ranks), "
+            "c = thread CPU (max over ranks)\n"
             "#    L         N  P | ser_w_s  ser_c_s | dist_w_s dist_c_s | spd_w spd_c | bld_ser_w bld_ser_c "
             "bld_dist_w bld_dist_c | rel_h   rel_E   | est_serial_MiB rss0_MiB rss_other_MiB\n",
             nranks, measure ? "MEASURE" : "ESTIMATE", NREP);
