@@ -3,7 +3,8 @@
  * sweep", docs/sampler.md "The clock sweep"): `meson test -C <build> --benchmark clock`, or
  * `<build>/bench/bench_clock [Lmax] [plain_Lmax] [model] [tau_Lmax] [sections]` directly (defaults
  * 64, 16, e, 32, tk; model e = sc 6-spin elastic, Poisson ratio σ = 0.2, μ = 1; d = dipolar sc;
- * sections t = sweep times and τ_int, k = near-set scan at L = 32).
+ * sections t = sweep times and τ_int, k = near-set scans at L = 16 … Lmax, s = the short mode: sweep
+ * times per spin only, all kinds, < 5 min; c = the same for the clock kind only).
  *
  * Temperature: T = 1.1 T_c with T_c the lattice mean-field (Luttinger–Tisza) temperature of
  * vs_lattice_luttinger_tisza() at each L (an upper bound of the true T_c; so T is in the
@@ -201,6 +202,49 @@ static void short_times(int Lmax, int plain_Lmax, int clock_only)
     bench_print_load("after");
 }
 
+/* Section k: the near-set scan at L (docs/performance.md, "Clock sweep"): from an equilibrated start
+ * (200 delayed sweeps from random spins; 10 at L = 64, τ_int ≈ 0.5–0.9 there), per K warm-up sweeps
+ * (20; 2 at L = 64), then the median of 5 (3) timed sweeps: time per sweep, heat-bath acceptance, time
+ * per accepted heat-bath move (sweep time / (N acc)). */
+static void near_scan(int L)
+{
+    vs_lattice *lat = make_lattice(L);
+    double T = 1.1 * tc_lt(lat), e0 = 1.0;
+    vs_lattice_energy_scale(lat, &e0);
+    size_t N = vs_lattice_nsites(lat), Kauto;
+    double S, *sp = malloc(N * (size_t)vs_lattice_ncomp(lat) * sizeof *sp);
+    clock_tables(lat, T, &Kauto, &S);
+    vs_sampler *s = make_sampler(lat, T, VS_SAMPLER_DELAYED, -1, 5);
+    vs_sampler_sweep(s, L >= 64 ? 10 : 200);
+    vs_sampler_spins(s, 0, sp);
+    vs_sampler_free(s);
+    bench_print_load("before the near-set scan");
+    printf("\n# near-set scan at L = %d, T = 1.1 T_c(LT) (automatic K = %zu)\n#    K  beta*E0*S_far  acc    "
+           "s/sweep   us/accepted move\n",
+           L, Kauto);
+    const long Ks[] = {0, 26, 80, 124, 181, 256, 364, 460, 728, 2000};
+    for (int i = 0; i < 10; i++) {
+        if (Ks[i] >= (long)N || (L >= 64 && Ks[i] > 728))
+            continue;
+        vs__clock *c = NULL;
+        if (vs__clock_create(lat, e0 / T, Ks[i], &c) != VS_OK)
+            exit(1);
+        double bs = e0 / T * vs__clock_far_norm(c, 0);
+        vs__clock_free(c);
+        s = make_sampler(lat, T, VS_SAMPLER_CLOCK, Ks[i], 9);
+        vs_sampler_set_spins(s, 0, sp);
+        vs_sampler_sweep(s, L >= 64 ? 2 : 20);
+        double t = sweep_time_warm(s, 0, L >= 64 ? 3 : 5, 0.0), acc;
+        vs_sampler_acceptance(s, 0, &acc);
+        printf("%6ld %10.2f %.4f %10.4g %12.4g\n", Ks[i], bs, acc, t, 1e6 * t / ((double)N * acc));
+        fflush(stdout);
+        vs_sampler_free(s);
+    }
+    bench_print_load("after the near-set scan");
+    free(sp);
+    vs_lattice_free(lat);
+}
+
 int main(int argc, char **argv)
 {
     int Lmax = argc > 1 ? atoi(argv[1]) : 64, plain_Lmax = argc > 2 ? atoi(argv[2]) : 16;
@@ -292,35 +336,9 @@ int main(int argc, char **argv)
         }
         bench_print_load("after tau_int");
     }
-    if (strchr(sections, 'k')) {
-        int L = 32 <= Lmax ? 32 : Lmax;
-        vs_lattice *lat = make_lattice(L);
-        double T = 1.1 * tc_lt(lat);
-        size_t N = vs_lattice_nsites(lat), Kauto;
-        double S, *sp = malloc(N * (size_t)vs_lattice_ncomp(lat) * sizeof *sp);
-        clock_tables(lat, T, &Kauto, &S);
-        vs_sampler *s = make_sampler(lat, T, VS_SAMPLER_DELAYED, -1, 5);
-        vs_sampler_sweep(s, 200);
-        vs_sampler_spins(s, 0, sp);
-        vs_sampler_free(s);
-        printf(
-            "\n# near-set scan at L = %d, T = 1.1 T_c(LT) (automatic K = %zu): from an equilibrated start, "
-            "20 sweeps, then 5 timed\n#    K  acc    s/sweep   s/accepted move\n",
-            L, Kauto);
-        const long Ks[] = {0, 26, 124, 342, 728, 2000};
-        for (int i = 0; i < 6; i++) {
-            s = make_sampler(lat, T, VS_SAMPLER_CLOCK, Ks[i], 9);
-            vs_sampler_set_spins(s, 0, sp);
-            vs_sampler_sweep(s, 20);
-            double acc0;
-            vs_sampler_acceptance(s, 0, &acc0);
-            double t = sweep_time(s, 5, 0.0), acc;
-            vs_sampler_acceptance(s, 0, &acc);
-            printf("%6ld %.3f %10.4g %12.4g\n", Ks[i], acc, t, t / (2.0 * (double)N * acc));
-            vs_sampler_free(s);
-        }
-        free(sp);
-        vs_lattice_free(lat);
-    }
+    if (strchr(sections, 'k'))
+        for (int i = 0; i < nL; i++)
+            if (Ls[i] >= 16 && Ls[i] <= Lmax)
+                near_scan(Ls[i]);
     return 0;
 }

@@ -174,8 +174,9 @@ static void check_tables(const vs_lattice *lat, int open, const char *label)
         assert_close(vs__clock_far_norm(ck, b), tail, 1e-10, 1e-14);
         vs__clock_free(ck);
         ck = NULL;
-        /* automatic: the K minimising (30 + K + 3 √2 β E0 S(K)) exp(0.55 β E0 S(K)/n), S(K) the sum
-         * of the far norms (sampler.h, VS_SAMPLER_OPT_CLOCK_NEAR), here from the independent norms */
+        /* automatic: the K minimising (30 + K + 3 √2 (1 − e^{−γ b})/γ) e^{γ b}, b = β E0 S(K), γ = 0.55/n,
+         * S(K) the sum of the far norms (docs/sampler.md, "The clock sweep"), here from the independent
+         * norms */
         double ba = 4.0 / e0, best = INFINITY;
         assert_int_equal(vs__clock_create(lat, ba, -1, &ca), VS_OK);
         size_t want = 0;
@@ -183,7 +184,8 @@ static void check_tables(const vs_lattice *lat, int open, const char *label)
             double S = 0.0;
             for (size_t i = k; i < nfar; i++)
                 S += norms[i];
-            double bs = ba * e0 * S, f = (30.0 + (double)k + 3.0 * sqrt(2.0) * bs) * exp(0.55 * bs / nc);
+            double bs = ba * e0 * S, gam = 0.55 / nc;
+            double f = (30.0 + (double)k + 3.0 * sqrt(2.0) * (1.0 - exp(-gam * bs)) / gam) * exp(gam * bs);
             if (f < best * (1.0 - 1e-9)) {
                 best = f;
                 want = k;
