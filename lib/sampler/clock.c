@@ -20,7 +20,9 @@
  * λ_e/Λ (Walker alias table, gsl_ran_discrete), and reject the move at an event with probability
  * β ΔE_e⁺/λ_e. The events at e form independent Poisson processes of rate λ_e; the rejecting ones of
  * rate β ΔE_e⁺; so P(no rejection) = Π_e exp(−β ΔE_e⁺) = P_far exactly, with no de-duplication.
- * A phantom entry never rejects (ΔE = 0). Cost: O(Λ) expected events per move.
+ * A phantom entry never rejects (ΔE = 0). Cost: the expected events per move, at most Λ and, as the
+ * process stops at the first rejection, bounded however large the lattice (far_events below). The
+ * events are drawn a batch ahead and their memory prefetched (vs__clock_far_filter, below).
  */
 #include <math.h>
 #include <stdint.h>
@@ -200,7 +202,7 @@ static int far_records(const struct vs_lattice *l, clock_basis *cb)
             r->x[i] = (int16_t)e->x[i];
         r->bp = (uint16_t)e->bp;
     }
-    if (cb->nnear < cb->nfar + cb->nnear) { /* shrink: realloc to fewer bytes keeps the prefix */
+    if (cb->nfar > 0) { /* shrink to the near entries: realloc to fewer bytes keeps the prefix */
         clock_entry *e = realloc(cb->e, (cb->nnear ? cb->nnear : 1) * sizeof *e);
         if (e != NULL)
             cb->e = e;
