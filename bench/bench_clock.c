@@ -199,6 +199,12 @@ static void short_times(int Lmax, int plain_Lmax, int clock_only)
            "clock %.3f, clock K = %d %.3f\n",
            Ls[n - 1], fit_exponent(Nv, t[0], n), fit_exponent(Nv, t[1], n), plain_Lmax, fit_exponent(Nv, t[2], n),
            FIXED_K, fit_exponent(Nv, t[3], n));
+    /* without L = 8: its sweeps last milliseconds, and the FFT refresh's thread barriers and the
+     * machine's noise weigh most there */
+    if (n > 2)
+        printf("# the same over L = 16 ... %d: delayed %.3f, clock %.3f, clock K = %d %.3f\n", Ls[n - 1],
+               fit_exponent(Nv + 1, t[0] + 1, n - 1), fit_exponent(Nv + 1, t[2] + 1, n - 1), FIXED_K,
+               fit_exponent(Nv + 1, t[3] + 1, n - 1));
     bench_print_load("after");
 }
 
