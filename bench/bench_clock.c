@@ -3,7 +3,8 @@
  * sweep", docs/sampler.md "The clock sweep"): `meson test -C <build> --benchmark clock`, or
  * `<build>/bench/bench_clock [Lmax] [plain_Lmax] [model] [tau_Lmax] [sections]` directly (defaults
  * 64, 16, e, 32, tk; model e = sc 6-spin elastic, Poisson ratio σ = 0.2, μ = 1; d = dipolar sc;
- * sections t = sweep times and τ_int, k = near-set scan at L = 32).
+ * sections t = sweep times and τ_int, k = near-set scans at L = 16 … Lmax, s = the short mode: sweep
+ * times per spin only, all kinds, < 5 min; c = the same for the clock kind only).
  *
  * Temperature: T = 1.1 T_c with T_c the lattice mean-field (Luttinger–Tisza) temperature of
  * vs_lattice_luttinger_tisza() at each L (an upper bound of the true T_c; so T is in the
@@ -79,13 +80,13 @@ static vs_sampler *make_sampler(const vs_lattice *lat, double T, int fields, lon
     return s;
 }
 
-/* Median thread-CPU time of single sweeps after 2 warm-ups: at least nmin sweeps and tmin seconds
- * (at most 50 sweeps). */
-static double sweep_time(vs_sampler *s, int nmin, double tmin)
+/* Median thread-CPU time of single sweeps after nwarm warm-ups: at least nmin sweeps and tmin
+ * seconds (at most 50 sweeps). */
+static double sweep_time_warm(vs_sampler *s, int nwarm, int nmin, double tmin)
 {
     double t[50], total = 0.0;
     int n = 0;
-    vs_sampler_sweep(s, 2);
+    vs_sampler_sweep(s, nwarm);
     while (n < 50 && (n < nmin || total < tmin)) {
         double t0 = bench_thread_cpu();
         vs_sampler_sweep(s, 1);
@@ -93,6 +94,11 @@ static double sweep_time(vs_sampler *s, int nmin, double tmin)
         total += t[n++];
     }
     return bench_median(t, n);
+}
+
+static double sweep_time(vs_sampler *s, int nmin, double tmin)
+{
+    return sweep_time_warm(s, 2, nmin, tmin);
 }
 
 static double fit_exponent(const double *N, const double *t, int n)
@@ -147,6 +153,104 @@ static void tau_run(const vs_lattice *lat, double T, int fields, long near, cons
     vs_sampler_free(s);
 }
 
+/* The short mode (sections s and c, < 5 min): sweep time per spin of each kind at L = 8 … Lmax, the
+ * fitted exponents, the load before and after. s: delayed, plain (L ≤ plain_Lmax), clock (automatic
+ * K) and clock K = FIXED_K; c: the two clock columns only. One warm-up sweep, then the median of at
+ * least 3 sweeps and 1 s (delayed and plain at L ≥ 32: 1 sweep). */
+static void short_times(int Lmax, int plain_Lmax, int clock_only)
+{
+    const int Ls[] = {8, 16, 32, 64};
+    double Nv[MAXL], t[4][MAXL];
+    int n = 0;
+    bench_print_load(clock_only ? "before the short clock times" : "before the short sweep times");
+    printf("# short mode: sweep time per spin (us, thread CPU, median), T = 1.1 T_c(LT); acc = heat-bath "
+           "acceptance\n#  L       N     T      K  beta*E0*S_far  delayed    plain    clock  acc  clock_K%d  "
+           "acc\n",
+           FIXED_K);
+    for (int i = 0; i < 4 && Ls[i] <= Lmax; i++, n++) {
+        int L = Ls[i];
+        vs_lattice *lat = make_lattice(L);
+        double T = 1.1 * tc_lt(lat), S, acc[2] = {NAN, NAN};
+        size_t N = vs_lattice_nsites(lat), K;
+        clock_tables(lat, T, &K, &S);
+        Nv[i] = (double)N;
+        for (int k = 0; k < 4; k++) {
+            t[k][i] = NAN;
+            if ((clock_only && k < 2) || (k == 1 && L > plain_Lmax))
+                continue;
+            int fields = k == 0 ? VS_SAMPLER_DELAYED : k == 1 ? VS_SAMPLER_PLAIN : VS_SAMPLER_CLOCK;
+            vs_sampler *s = make_sampler(lat, T, fields, k == 3 ? FIXED_K : -1, 1);
+            int slow = k < 2 && L >= 32;
+            t[k][i] = sweep_time_warm(s, 1, slow ? 1 : 3, slow ? 0.0 : 1.0) / (double)N;
+            if (k >= 2)
+                vs_sampler_acceptance(s, 0, &acc[k - 2]);
+            vs_sampler_free(s);
+        }
+        printf("%4d %7zu %.4f %5zu %8.2f %9.3f %8.3f %8.3f %.3f %8.3f %.3f\n", L, N, T, K, S / T, 1e6 * t[0][i],
+               1e6 * t[1][i], 1e6 * t[2][i], acc[0], 1e6 * t[3][i], acc[1]);
+        fflush(stdout);
+        vs_lattice_free(lat);
+    }
+    /* exponent of sweep time vs N = 1 + exponent of the time per spin */
+    for (int k = 0; k < 4; k++)
+        for (int i = 0; i < n; i++)
+            t[k][i] *= Nv[i];
+    printf("# least-squares exponent of sweep time vs N (L = 8 ... %d): delayed %.3f, plain %.3f (L <= %d), "
+           "clock %.3f, clock K = %d %.3f\n",
+           Ls[n - 1], fit_exponent(Nv, t[0], n), fit_exponent(Nv, t[1], n), plain_Lmax, fit_exponent(Nv, t[2], n),
+           FIXED_K, fit_exponent(Nv, t[3], n));
+    /* without L = 8: its sweeps last milliseconds, and the FFT refresh's thread barriers and the
+     * machine's noise weigh most there */
+    if (n > 2)
+        printf("# the same over L = 16 ... %d: delayed %.3f, clock %.3f, clock K = %d %.3f\n", Ls[n - 1],
+               fit_exponent(Nv + 1, t[0] + 1, n - 1), fit_exponent(Nv + 1, t[2] + 1, n - 1), FIXED_K,
+               fit_exponent(Nv + 1, t[3] + 1, n - 1));
+    bench_print_load("after");
+}
+
+/* Section k: the near-set scan at L (docs/performance.md, "Clock sweep"): from an equilibrated start
+ * (200 delayed sweeps from random spins; 10 at L = 64, τ_int ≈ 0.5–0.9 there), per K warm-up sweeps
+ * (20; 2 at L = 64), then the median of 5 (3) timed sweeps: time per sweep, heat-bath acceptance, time
+ * per accepted heat-bath move (sweep time / (N acc)). */
+static void near_scan(int L)
+{
+    vs_lattice *lat = make_lattice(L);
+    double T = 1.1 * tc_lt(lat), e0 = 1.0;
+    vs_lattice_energy_scale(lat, &e0);
+    size_t N = vs_lattice_nsites(lat), Kauto;
+    double S, *sp = malloc(N * (size_t)vs_lattice_ncomp(lat) * sizeof *sp);
+    clock_tables(lat, T, &Kauto, &S);
+    vs_sampler *s = make_sampler(lat, T, VS_SAMPLER_DELAYED, -1, 5);
+    vs_sampler_sweep(s, L >= 64 ? 10 : 200);
+    vs_sampler_spins(s, 0, sp);
+    vs_sampler_free(s);
+    bench_print_load("before the near-set scan");
+    printf("\n# near-set scan at L = %d, T = 1.1 T_c(LT) (automatic K = %zu)\n#    K  beta*E0*S_far  acc    "
+           "s/sweep   us/accepted move\n",
+           L, Kauto);
+    const long Ks[] = {0, 26, 80, 124, 181, 256, 364, 460, 728, 2000};
+    for (int i = 0; i < 10; i++) {
+        if (Ks[i] >= (long)N || (L >= 64 && Ks[i] > 728))
+            continue;
+        vs__clock *c = NULL;
+        if (vs__clock_create(lat, e0 / T, Ks[i], &c) != VS_OK)
+            exit(1);
+        double bs = e0 / T * vs__clock_far_norm(c, 0);
+        vs__clock_free(c);
+        s = make_sampler(lat, T, VS_SAMPLER_CLOCK, Ks[i], 9);
+        vs_sampler_set_spins(s, 0, sp);
+        vs_sampler_sweep(s, L >= 64 ? 2 : 20);
+        double t = sweep_time_warm(s, 0, L >= 64 ? 3 : 5, 0.0), acc;
+        vs_sampler_acceptance(s, 0, &acc);
+        printf("%6ld %10.2f %.4f %10.4g %12.4g\n", Ks[i], bs, acc, t, 1e6 * t / ((double)N * acc));
+        fflush(stdout);
+        vs_sampler_free(s);
+    }
+    bench_print_load("after the near-set scan");
+    free(sp);
+    vs_lattice_free(lat);
+}
+
 int main(int argc, char **argv)
 {
     int Lmax = argc > 1 ? atoi(argv[1]) : 64, plain_Lmax = argc > 2 ? atoi(argv[2]) : 16;
@@ -158,6 +262,8 @@ int main(int argc, char **argv)
     printf(
         "# bench_clock: model %s, T = 1.1 T_c(Luttinger-Tisza), one replica, one thread, heat bath + 1 OR\n",
         g_model == 'd' ? "dipolar sc" : "elastic sc 6-spin sigma = 0.2, mu = 1");
+    if (strchr(sections, 's') || strchr(sections, 'c'))
+        short_times(Lmax, plain_Lmax, strchr(sections, 's') == NULL);
     if (strchr(sections, 't')) {
         bench_print_load("before sweep times");
         double Nv[MAXL], td[MAXL], tp[MAXL], tk[MAXL], tf[MAXL];
@@ -236,35 +342,9 @@ int main(int argc, char **argv)
         }
         bench_print_load("after tau_int");
     }
-    if (strchr(sections, 'k')) {
-        int L = 32 <= Lmax ? 32 : Lmax;
-        vs_lattice *lat = make_lattice(L);
-        double T = 1.1 * tc_lt(lat);
-        size_t N = vs_lattice_nsites(lat), Kauto;
-        double S, *sp = malloc(N * (size_t)vs_lattice_ncomp(lat) * sizeof *sp);
-        clock_tables(lat, T, &Kauto, &S);
-        vs_sampler *s = make_sampler(lat, T, VS_SAMPLER_DELAYED, -1, 5);
-        vs_sampler_sweep(s, 200);
-        vs_sampler_spins(s, 0, sp);
-        vs_sampler_free(s);
-        printf(
-            "\n# near-set scan at L = %d, T = 1.1 T_c(LT) (automatic K = %zu): from an equilibrated start, "
-            "20 sweeps, then 5 timed\n#    K  acc    s/sweep   s/accepted move\n",
-            L, Kauto);
-        const long Ks[] = {0, 26, 124, 342, 728, 2000};
-        for (int i = 0; i < 6; i++) {
-            s = make_sampler(lat, T, VS_SAMPLER_CLOCK, Ks[i], 9);
-            vs_sampler_set_spins(s, 0, sp);
-            vs_sampler_sweep(s, 20);
-            double acc0;
-            vs_sampler_acceptance(s, 0, &acc0);
-            double t = sweep_time(s, 5, 0.0), acc;
-            vs_sampler_acceptance(s, 0, &acc);
-            printf("%6ld %.3f %10.4g %12.4g\n", Ks[i], acc, t, t / (2.0 * (double)N * acc));
-            vs_sampler_free(s);
-        }
-        free(sp);
-        vs_lattice_free(lat);
-    }
+    if (strchr(sections, 'k'))
+        for (int i = 0; i < nL; i++)
+            if (Ls[i] >= 16 && Ls[i] <= Lmax)
+                near_scan(Ls[i]);
     return 0;
 }

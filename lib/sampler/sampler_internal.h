@@ -133,6 +133,10 @@ void vs__clock_near_field(const vs__clock *c, const double *spins, const int *cm
  * reject. spins: the configuration before the move (s_m itself is not read). */
 int vs__clock_far_filter(const vs__clock *c, gsl_rng *r, double beta, const double *spins, const int *cm,
                          const double *d);
+/* The same filter deciding one event at a time (the reference: the batched filter above draws ahead
+ * and takes back the unused draws, so both leave the same decision and generator state). */
+int vs__clock_far_filter_ref(const vs__clock *c, gsl_rng *r, double beta, const double *spins, const int *cm,
+                             const double *d);
 
 /* ================================================================ observe.c */
 /* The observables' state of a sampler (opaque; include/libvoigtspin/sampler.h, "Observables"):

@@ -9,7 +9,11 @@
  *    block vs_lattice_coupling(m, j) by an independent eigen-solve (LAPACKE dsyev, the library uses
  *    GSL's), S_far(b) = Σ_{j≠m} ‖T(m, j)‖₂ from vs_lattice_coupling (periodic), the near set holds
  *    the K largest norms, and the automatic K follows the documented rule;
- *  - bad input: the new option value and key.
+ *  - bad input: the new option value and key;
+ *  - the batched far filter (draws ahead, prefetches, takes the unused draws back) equals the
+ *    one-event-at-a-time reference: same decision and byte-identical generator state after each of
+ *    10⁴-scale random moves (elastic sc 6³ at β E0 S_far ≈ 1 … 40, K = 0 and 26; dipolar sc 3³
+ *    open, with phantoms; bcc 2³, two basis sites; a non-mt19937 generator takes the reference path).
  * physics (fixed seeds; acceptance |z| < Z_CRIT = 4, z from batch means over NBATCH = 50 batches of
  * consecutive sweeps ≫ τ_int, or from the exact multinomial variance):
  *  - the alias tables sample entry k with probability ‖T_k‖₂/S_far: a χ² test of 4·10⁵ draws over
@@ -170,8 +174,9 @@ static void check_tables(const vs_lattice *lat, int open, const char *label)
         assert_close(vs__clock_far_norm(ck, b), tail, 1e-10, 1e-14);
         vs__clock_free(ck);
         ck = NULL;
-        /* automatic: the K minimising (30 + K + 3 √2 β E0 S(K)) exp(0.55 β E0 S(K)/n), S(K) the sum
-         * of the far norms (sampler.h, VS_SAMPLER_OPT_CLOCK_NEAR), here from the independent norms */
+        /* automatic: the K minimising (30 + K + 3 √2 (1 − e^{−γ b})/γ) e^{γ b}, b = β E0 S(K), γ = 0.55/n,
+         * S(K) the sum of the far norms (docs/sampler.md, "The clock sweep"), here from the independent
+         * norms */
         double ba = 4.0 / e0, best = INFINITY;
         assert_int_equal(vs__clock_create(lat, ba, -1, &ca), VS_OK);
         size_t want = 0;
@@ -179,7 +184,8 @@ static void check_tables(const vs_lattice *lat, int open, const char *label)
             double S = 0.0;
             for (size_t i = k; i < nfar; i++)
                 S += norms[i];
-            double bs = ba * e0 * S, f = (30.0 + (double)k + 3.0 * sqrt(2.0) * bs) * exp(0.55 * bs / nc);
+            double bs = ba * e0 * S, gam = 0.55 / nc;
+            double f = (30.0 + (double)k + 3.0 * sqrt(2.0) * (1.0 - exp(-gam * bs)) / gam) * exp(gam * bs);
             if (f < best * (1.0 - 1e-9)) {
                 best = f;
                 want = k;
@@ -298,6 +304,98 @@ static void test_clock_fields_and_energy_fresh_after_each_sweep(void **state)
     vs_sampler_free(s);
     vs_sampler_options_free(o);
     vs_lattice_free(lat);
+    vs_coupling_free(d);
+}
+
+/* ---- unit: the batched far filter is the reference, bit for bit ------------------------------- */
+
+static void random_unit(gsl_rng *r, int nc, double *v)
+{
+    double n2 = 0.0;
+    while (n2 < 1e-6) {
+        n2 = 0.0;
+        for (int a = 0; a < nc; a++) {
+            v[a] = 2.0 * gsl_rng_uniform(r) - 1.0;
+            n2 += v[a] * v[a];
+        }
+        n2 = n2 > 1.0 ? 0.0 : n2; /* uniform in the ball, then normalised: uniform on the sphere */
+    }
+    for (int a = 0; a < nc; a++)
+        v[a] /= sqrt(n2);
+}
+
+/* nmove filter calls at random sites, spins and moves, at β (so that β E0 |δ| S_far spans many
+ * batches): the batched filter (vs__clock_far_filter, draws ahead and takes back) and the reference
+ * (vs__clock_far_filter_ref, one event at a time) on two generators of the same type and seed give
+ * the same decision and leave byte-identical generator states. Returns the number of rejections. */
+static long filter_pair(const vs_lattice *lat, long near, double beta, const gsl_rng_type *type, long nmove,
+                        const char *label)
+{
+    vs__clock *c = NULL;
+    assert_int_equal(vs__clock_create(lat, beta, near, &c), VS_OK);
+    size_t N = vs_lattice_nsites(lat);
+    int nc = vs_lattice_ncomp(lat), nb = lat->geo.nb;
+    double *sp = malloc(N * (size_t)nc * sizeof *sp), d[16], sn[16];
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937), *r1 = gsl_rng_alloc(type), *r2 = gsl_rng_alloc(type);
+    gsl_rng_set(g, 5);
+    gsl_rng_set(r1, 7);
+    gsl_rng_set(r2, 7);
+    for (size_t m = 0; m < N; m++)
+        random_unit(g, nc, sp + (size_t)nc * m);
+    long nrej = 0;
+    for (long k = 0; k < nmove; k++) {
+        size_t m = gsl_rng_uniform_int(g, N);
+        int cm[4] = {0, 0, 0, (int)(m % (size_t)nb)};
+        size_t cell = m / (size_t)nb;
+        for (int i = 2; i >= 0; i--) {
+            cm[i] = (int)(cell % (size_t)lat->geo.L[i]);
+            cell /= (size_t)lat->geo.L[i];
+        }
+        random_unit(g, nc, sn);
+        for (int a = 0; a < nc; a++)
+            d[a] = sn[a] - sp[(size_t)nc * m + (size_t)a];
+        int a1 = vs__clock_far_filter(c, r1, beta, sp, cm, d), a2 = vs__clock_far_filter_ref(c, r2, beta, sp, cm, d);
+        assert_int_equal(a1, a2);
+        assert_int_equal(memcmp(gsl_rng_state(r1), gsl_rng_state(r2), gsl_rng_size(r1)), 0);
+        nrej += !a1;
+        if (a1) /* accepted: apply the move (the configuration changes as in a chain) */
+            memcpy(sp + (size_t)nc * m, sn, (size_t)nc * sizeof *sn);
+    }
+    print_message("# batched = reference filter, %s (%s, K = %zu, beta E0 S_far = %.1f): %ld moves, %ld "
+                  "rejected, same decisions and generator states\n",
+                  label, gsl_rng_name(r1), vs__clock_nnear(c, 0), beta * lat->opt.e0 * vs__clock_far_norm(c, 0),
+                  nmove, nrej);
+    gsl_rng_free(g);
+    gsl_rng_free(r1);
+    gsl_rng_free(r2);
+    free(sp);
+    vs__clock_free(c);
+    return nrej;
+}
+
+static void test_clock_batched_filter_is_the_reference(void **state)
+{
+    (void)state;
+    vs_coupling *e = elastic(0.2), *d = dipolar();
+    vs_lattice *lat = cubic(VS_LATTICE_SC, 6, 0, e);
+    /* β E0 S_far from ≈ 1 (mostly accepted: whole batches, the process's end inside a batch) to ≈ 40
+     * (rejections at any event of any batch); near the end of mt19937's block the batched filter
+     * takes one event at a time: 20000 moves pass that point many times */
+    const double betas[3] = {0.1, 1.0, 5.0};
+    for (int i = 0; i < 3; i++) {
+        long nrej = filter_pair(lat, 0, betas[i] / lat->opt.e0, gsl_rng_mt19937, 20000, "elastic sc 6^3");
+        assert_true(nrej > 0 && nrej < 20000);
+    }
+    filter_pair(lat, 26, 2.0 / lat->opt.e0, gsl_rng_mt19937, 5000, "elastic sc 6^3");
+    filter_pair(lat, 0, 0.5 / lat->opt.e0, gsl_rng_taus2, 5000, "elastic sc 6^3, another generator");
+    vs_lattice_free(lat);
+    lat = cubic(VS_LATTICE_SC, 3, 1, d); /* open: phantom entries */
+    assert_true(filter_pair(lat, 0, 2.0 / lat->opt.e0, gsl_rng_mt19937, 20000, "dipolar sc 3^3 open") > 0);
+    vs_lattice_free(lat);
+    lat = cubic(VS_LATTICE_BCC, 2, 0, d); /* two basis sites */
+    assert_true(filter_pair(lat, 0, 2.0 / lat->opt.e0, gsl_rng_mt19937, 20000, "dipolar bcc 2^3") > 0);
+    vs_lattice_free(lat);
+    vs_coupling_free(e);
     vs_coupling_free(d);
 }
 
@@ -612,6 +710,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_clock_tables_list_every_partner_once_with_its_norm),
         cmocka_unit_test(test_clock_options_bad_input),
         cmocka_unit_test(test_clock_fields_and_energy_fresh_after_each_sweep),
+        cmocka_unit_test(test_clock_batched_filter_is_the_reference),
     };
     const struct CMUnitTest physics[] = {
         cmocka_unit_test(test_clock_alias_frequencies_follow_the_norms),
