@@ -88,8 +88,9 @@ typedef enum vs_sampler_option {
     /** ::VS_SAMPLER_CLOCK only: the number K of pair blocks per basis site, strongest spectral
      *  norm first, whose field the proposal sees exactly (the NEAR set; the rest goes through the
      *  filter). −1 (default) = automatic: the K of least expected cost per accepted move at
-     *  β_max = E0/T[0], (30 + K + 3 √2 β_max E0 S(K)) exp(0.55 β_max E0 S(K)/ncomp), S(K) the sum
-     *  of the spectral norms of the blocks left far (the cost model of docs/sampler.md); 0 = none
+     *  β_max = E0/T[0], (30 + K + 3 √2 (1 − e^{−γb})/γ) e^{γb} with γ = 0.55/ncomp and
+     *  b = β_max E0 S(K), S(K) the sum of the spectral norms of the blocks left far (the cost model
+     *  of docs/sampler.md: a move draws at most the filter events up to its first rejection); 0 = none
      *  (every pair through the filter); larger than the number of blocks = all. Any value samples
      *  the same distribution. Bounds [−1, 2^31 − 1].
      *  @since 1.1 */
