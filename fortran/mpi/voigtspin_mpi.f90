@@ -764,15 +764,6 @@ contains
     end if
   end subroutine set_matrix
 
-  !> i in decimal, without blanks.
-  function itoa(i) result(s)
-    integer, intent(in) :: i
-    character(len=:), allocatable :: s
-    character(len=24) :: buf
-    write (buf, '(i0)') i
-    s = trim(buf)
-  end function itoa
-
   !> .true. when a (of this rank) has the shape (ncomp, local sites) of the handle.
   logical function slab_shape_ok(ml, a)
     class(vs_mpi_lattice_t), intent(in) :: ml
