@@ -257,22 +257,6 @@ contains
     stop
   end subroutine run_stop
 
-  subroutine check(cond, what)
-    logical, intent(in) :: cond
-    character(len=*), intent(in) :: what
-    logical :: all_ok
-    integer :: e
-    call MPI_Allreduce(cond, all_ok, 1, MPI_LOGICAL, MPI_LAND, MPI_COMM_WORLD, e)
-    ntest = ntest + 1
-    if (.not. all_ok) nfail = nfail + 1
-    if (rank == 0) then
-      if (all_ok) then
-        write (*, '(a, i0, a, a, i0, a)') 'ok ', ntest, ' - ', what // ' (', nranks, ' ranks)'
-      else
-        write (*, '(a, i0, a, a, i0, a)') 'not ok ', ntest, ' - ', what // ' (', nranks, ' ranks)'
-      end if
-      flush (6)
-    end if
-  end subroutine check
+  include 'mpi_tap_check.inc'
 
 end program test_fortran_mpi_lattice
