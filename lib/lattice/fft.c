@@ -407,7 +407,7 @@ static void matvec_real_plain(int n, size_t nk, size_t ps, const double *restric
  * (fp-contract) and the table entries are broadcast straight from memory: the product then keeps
  * pace with the column blocks in cache. FMA rounds once instead of twice: results agree with the
  * plain loop to round-off. */
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#ifdef VS__X86_DISPATCH
 #define VS__MATVEC_FMA 1
 
 /* Two consecutive k at once in 4-wide registers (x at k and k+1 are adjacent in each plane): the
@@ -487,8 +487,7 @@ static void matvec_real_avx(int n, size_t nk, size_t ps, const double *restrict 
 static void matvec_real_all(int n, size_t nk, size_t ps, const double *restrict T, fftw_complex *restrict x)
 {
 #ifdef VS__MATVEC_FMA
-    __builtin_cpu_init(); /* idempotent; needed only if called before the constructors ran */
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    if (vs__cpu_avx2_fma()) {
         matvec_real_avx(n, nk, ps, T, x);
         return;
     }

@@ -8,12 +8,12 @@
 #include <math.h>
 #include <stddef.h>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include "lattice_internal.h"
+
+#ifdef VS__X86_DISPATCH
 #include <immintrin.h>
 #define VS__SCREEN_AVX2 1
 #endif
-
-#include "lattice_internal.h"
 
 /* ---------------------------------------------------------------- the field change of one move */
 
@@ -174,8 +174,7 @@ __attribute__((target("avx2"))) static double abs_sum_avx2(const double *h, size
 static double abs_sum(const double *h, size_t n)
 {
 #ifdef VS__SCREEN_AVX2
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2"))
+    if (vs__cpu_avx2())
         return abs_sum_avx2(h, n);
 #endif
     return abs_sum_plain(h, n);
