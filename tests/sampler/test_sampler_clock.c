@@ -661,22 +661,26 @@ static void compare_with_delayed(const vs_lattice *lat, long near, long nmeas, u
     assert_true(zmax < Z_CRIT);
 }
 
+/* The clock chain (K = 26) against the delayed chain on sc L³: elastic σ = 0.2 and 0.35, dipolar
+ * (seeds seed, seed + 2, seed + 4). */
+static void compare_three_models(int L, long nsweeps, unsigned long seed)
+{
+    vs_coupling *c[3] = {elastic(0.2), elastic(0.35), dipolar()};
+    const char *name[3] = {"elastic sigma=0.2", "elastic sigma=0.35", "dipolar"};
+    for (int i = 0; i < 3; i++) {
+        char label[64];
+        snprintf(label, sizeof label, "%s sc %d^3", name[i], L);
+        vs_lattice *lat = cubic(VS_LATTICE_SC, L, 0, c[i]);
+        compare_with_delayed(lat, 26, nsweeps, seed + 2UL * (unsigned long)i, label);
+        vs_lattice_free(lat);
+        vs_coupling_free(c[i]);
+    }
+}
+
 static void test_clock_same_equilibrium_as_delayed(void **state)
 {
     (void)state;
-    vs_coupling *e2 = elastic(0.2), *e35 = elastic(0.35), *d = dipolar();
-    vs_lattice *lat = cubic(VS_LATTICE_SC, 4, 0, e2);
-    compare_with_delayed(lat, 26, 4000, 51, "elastic sigma=0.2 sc 4^3");
-    vs_lattice_free(lat);
-    lat = cubic(VS_LATTICE_SC, 4, 0, e35);
-    compare_with_delayed(lat, 26, 4000, 53, "elastic sigma=0.35 sc 4^3");
-    vs_lattice_free(lat);
-    lat = cubic(VS_LATTICE_SC, 4, 0, d);
-    compare_with_delayed(lat, 26, 4000, 55, "dipolar sc 4^3");
-    vs_lattice_free(lat);
-    vs_coupling_free(e2);
-    vs_coupling_free(e35);
-    vs_coupling_free(d);
+    compare_three_models(4, 4000, 51);
 }
 
 /* slow suite: the same comparison on sc 6³ (K = 26: 189 of the 215 pairs through the filter; the
@@ -684,19 +688,7 @@ static void test_clock_same_equilibrium_as_delayed(void **state)
 static void test_clock_same_equilibrium_as_delayed_L6(void **state)
 {
     (void)state;
-    vs_coupling *e2 = elastic(0.2), *e35 = elastic(0.35), *d = dipolar();
-    vs_lattice *lat = cubic(VS_LATTICE_SC, 6, 0, e2);
-    compare_with_delayed(lat, 26, 20000, 61, "elastic sigma=0.2 sc 6^3");
-    vs_lattice_free(lat);
-    lat = cubic(VS_LATTICE_SC, 6, 0, e35);
-    compare_with_delayed(lat, 26, 20000, 63, "elastic sigma=0.35 sc 6^3");
-    vs_lattice_free(lat);
-    lat = cubic(VS_LATTICE_SC, 6, 0, d);
-    compare_with_delayed(lat, 26, 20000, 65, "dipolar sc 6^3");
-    vs_lattice_free(lat);
-    vs_coupling_free(e2);
-    vs_coupling_free(e35);
-    vs_coupling_free(d);
+    compare_three_models(6, 20000, 61);
 }
 
 int main(int argc, char **argv)
