@@ -4,7 +4,7 @@
 #   2. normal build (gcc), meson test: suites unit, physics, concurrency, abi, interop
 #   3. ASan + UBSan build (gcc), meson test without abi/interop and without mpi_cli (the voigtspin
 #      program under mpiexec, 5-10 s per test there; the add-on's own tests run under the sanitizers)
-#   3b. clang build with -Werror, meson test without interop and mpi
+#   3b. clang build with -Werror, meson test: suites unit, concurrency, abi
 #   4. libFuzzer build (clang, ASan + UBSan, instrumented library), meson test --suite fuzz
 #      (each harness fuzzes for a short, bounded time from its committed seed corpus)
 #   5. ThreadSanitizer build (gcc, OpenMP off), meson test --suite concurrency
@@ -53,11 +53,11 @@ stage "ASan+UBSan build" build-asan "-Db_sanitize=address,undefined -Db_lundef=f
   -- --no-suite interop --no-suite abi --no-suite mpi_cli
 
 # 3b. clang build, warnings as errors (-Wpedantic included): the library, tools and tests compile
-#     cleanly with both compilers; unit, physics and abi suites (the consumers and the MPI tests ran
-#     in stages 2 and 3; the MPI add-on and its tests are still compiled here).
+#     cleanly with both compilers; unit, concurrency and abi suites (physics, the consumers and the
+#     MPI tests run in stages 2 and 3; the MPI add-on and its tests are still compiled here).
 stage "clang build (-Werror)" build-clang "-Dwerror=true -Dbench=false -Ddocs=disabled" \
   CC=clang \
-  -- --no-suite interop --no-suite mpi
+  -- --suite unit --suite concurrency --suite abi --no-suite mpi
 
 # 4. libFuzzer: clang, static and instrumented library (top-level meson.build, fuzz section). The
 #    harnesses (tests/fuzz, tools/fuzz) are built whatever -Dtests says; the other tests are not needed
