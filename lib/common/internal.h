@@ -97,10 +97,10 @@ void vs__matvec(int n, int m, const double *A, const double *x, double *y);
 void vs__sym_apply(int n, const double *V, const double *w, double (*f)(double), double *F);
 
 /* Run-time CPU dispatch of the hand-vectorised x86-64 paths (lib/lattice: the k-space mat-vec, the
- * update's screen); the build stays baseline x86-64 (no -march). VS__X86_DISPATCH is defined where
- * the compiler builds __attribute__((target("avx2,fma"))) functions; vs__cpu_avx2() and
- * vs__cpu_avx2_fma() say whether this CPU runs them (__builtin_cpu_init is idempotent, needed only
- * before the constructors ran). */
+ * update's screen and its dipolar row walk); the build stays baseline x86-64 (no -march).
+ * VS__X86_DISPATCH is defined where the compiler builds __attribute__((target("avx2,fma")))
+ * functions; vs__cpu_avx2() and vs__cpu_avx2_fma() say whether this CPU runs them
+ * (__builtin_cpu_init is idempotent, needed only before the constructors ran). */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define VS__X86_DISPATCH 1
 static inline int vs__cpu_avx2(void)

@@ -335,8 +335,12 @@ void vs__lattice_total(const struct vs_lattice *lat, const double *s, double *M)
 /* h_n += T(r_n − r_m) δ for every site n: the field change of the move s_m → s_m + δ (δ[nc]), in
  * O(N ncomp²) with the table walked run by run (no per-site index arithmetic). Each h_{n,a}
  * accumulates T_ab δ_b for b = 0 … nc−1 in turn: bit for bit a loop over vs__lattice_block.
- * No checks (vs_lattice_update and the sampler's plain path check or trust their inputs). */
+ * No checks (vs_lattice_update and the sampler's plain path check or trust their inputs). Where
+ * the CPU has AVX2, the dipolar kernel of a Bravais lattice takes a 4-wide path (two sites per
+ * step, same operations per field); vs__lattice_add_move_portable is the baseline loops alone,
+ * for the test that compares the two (test_lattice_dispatch). */
 void vs__lattice_add_move(const struct vs_lattice *l, size_t m, const double *d, double *h);
+void vs__lattice_add_move_portable(const struct vs_lattice *l, size_t m, const double *d, double *h);
 
 /* ================================================================ luttinger_tisza.c */
 /* public functions only */

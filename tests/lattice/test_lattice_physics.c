@@ -343,7 +343,8 @@ static void test_single_spin_moves_match_recomputation(void **state)
  * h_{n,a} accumulating T_ab δ_b for b = 0 … ncomp−1) — the addressing of vs_lattice_coupling is
  * independent of the row walk. Triclinic cell with 3 basis sites (pairs b_n > b_m read the table at
  * −d), L = (3, 2, 5), periodic and open; dipolar (3 components), elastic (6) and a pair table
- * with 2 components (the generic path); every site m once. */
+ * with 2 components (the generic path); then sc Bravais lattices with the dipolar and elastic
+ * kernels; every site m once. */
 static void check_update_bits(vs_lattice *lat)
 {
     int nc = vs_lattice_ncomp(lat);
@@ -396,6 +397,17 @@ static void test_update_is_the_coupling_block_loop_bit_for_bit(void **state)
             check_update_bits(lat);
             vs_lattice_free(lat);
         }
+        /* Bravais lattices (one basis site: the dipolar kernel's AVX2 path where the CPU has it,
+         * two sites per step): rows of odd and even length, so the runs of a row are of either
+         * parity and every pair and single-site tail of the row walk is compared */
+        int Lb[2][3] = {{3, 4, 5}, {2, 3, 6}};
+        for (int k = 0; k < 2; k++)
+            for (int j = 0; j < 2; j++) {
+                vs_lattice *lat = NULL;
+                assert_int_equal(vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, Lb[j], cs[k], 0, o, &lat), VS_OK);
+                check_update_bits(lat);
+                vs_lattice_free(lat);
+            }
         vs_lattice_options_free(o);
     }
     vs_coupling_free(ce);
