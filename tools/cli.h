@@ -48,6 +48,19 @@ int cli_parse_range(const char *opt, const char *s, double **grid, long *n);
 /* Refuse an n1 x n2 grid above CLI_MAX_POINTS points (no overflow for any n1, n2 >= 1). */
 int cli_check_points(const char *what, long n1, long n2);
 
+/* --Tmin A --Tmax B --nT N (mc and fragility): a geometric temperature ladder, given whole or not at
+ * all. */
+typedef struct cli_trange {
+    double Tmin, Tmax;
+    long n;
+    int given; /* bits: 1 --Tmin, 2 --Tmax, 4 --nT */
+} cli_trange;
+/* argv[*i] if it is --Tmin, --Tmax or --nT (N an integer in [nmin, nmax]): 1 consumed, 0 not one of
+ * them, CLI_EXIT_USAGE (reported). */
+int cli_trange_option(cli_trange *r, long nmin, long nmax, int argc, char **argv, int *i);
+/* 0 if all three or none were given, else CLI_EXIT_USAGE (reported). */
+int cli_trange_check(const cli_trange *r);
+
 /* Read exactly N rows of nc finite numbers (separated by blanks or commas; '#' starts a comment,
  * blank lines are skipped) from fp into s[N*nc]; anything else on a line is refused with a message
  * naming `name` and the line number. Returns 0 or CLI_EXIT_USAGE. */
@@ -117,9 +130,7 @@ typedef struct cli_mc {
     cli_lattice lat;
     double *T; /* the ladder, strictly increasing, finite, > 0 */
     int nT;
-    double Tmin, Tmax;
-    long nTrange;
-    int have_range; /* bits: 1 --Tmin, 2 --Tmax, 4 --nT */
+    cli_trange range; /* --Tmin/--Tmax/--nT */
     long sweeps, therm, every, seed;
     long threads, move, overrelax, fields, refresh;
     const char *checkpoint;

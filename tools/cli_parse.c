@@ -82,6 +82,25 @@ int cli_parse_int(const char *opt, const char *s, long lo, long hi, long *v)
     return 0;
 }
 
+int cli_trange_option(cli_trange *r, long nmin, long nmax, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    if (strcmp(a, "--Tmin") == 0)
+        return (r->given |= 1, cli_parse_double(a, cli_value(argc, argv, i), &r->Tmin)) ? CLI_EXIT_USAGE : 1;
+    if (strcmp(a, "--Tmax") == 0)
+        return (r->given |= 2, cli_parse_double(a, cli_value(argc, argv, i), &r->Tmax)) ? CLI_EXIT_USAGE : 1;
+    if (strcmp(a, "--nT") == 0)
+        return (r->given |= 4, cli_parse_int(a, cli_value(argc, argv, i), nmin, nmax, &r->n)) ? CLI_EXIT_USAGE : 1;
+    return 0;
+}
+
+int cli_trange_check(const cli_trange *r)
+{
+    if (r->given != 0 && r->given != 7)
+        return cli_usage_error("options --Tmin, --Tmax and --nT go together");
+    return 0;
+}
+
 int cli_parse_list(const char *opt, const char *s, double *out, int max, int *n)
 {
     if (s == NULL) /* cli_value() has reported the missing value */

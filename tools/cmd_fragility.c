@@ -93,10 +93,10 @@ typedef struct frag_opts {
     long ngrid;
     int grid_kind; /* 0 the single material, 1 σ, 2 c_l/c_t */
     int L[FRAG_MAX_L], nL;
-    double trel[3], Tmin, Tmax;
+    double trel[3];
+    cli_trange range; /* --Tmin/--Tmax/--nT */
     double kappa; /* the background of dc: C at kappa * T_peak */
-    long nT;
-    int have_trel, have_range; /* have_range bits: 1 --Tmin, 2 --Tmax, 4 --nT */
+    int have_trel;
     long sweeps, therm, seed, threads, ckevery;
     const char *ckdir, *output, *curves, *plots, *overlay;
     int progress, help;
@@ -206,14 +206,9 @@ static int frag_option(frag_opts *o, int argc, char **argv, int *i)
         return frag_sizes(o, cli_value(argc, argv, i));
     if (strcmp(a, "--Trel") == 0)
         return (o->have_trel = 1, frag_triple(a, cli_value(argc, argv, i), o->trel)) ? CLI_EXIT_USAGE : 1;
-    if (strcmp(a, "--Tmin") == 0)
-        return (o->have_range |= 1, cli_parse_double(a, cli_value(argc, argv, i), &o->Tmin)) ? CLI_EXIT_USAGE
-                                                                                             : 1;
-    if (strcmp(a, "--Tmax") == 0)
-        return (o->have_range |= 2, cli_parse_double(a, cli_value(argc, argv, i), &o->Tmax)) ? CLI_EXIT_USAGE
-                                                                                             : 1;
-    if (strcmp(a, "--nT") == 0)
-        return (o->have_range |= 4, frag_count(a, cli_value(argc, argv, i), 3, FRAG_MAX_T, &o->nT));
+    int r = cli_trange_option(&o->range, 3, FRAG_MAX_T, argc, argv, i);
+    if (r != 0)
+        return r;
     if (strcmp(a, "--background") == 0)
         return cli_parse_double(a, cli_value(argc, argv, i), &o->kappa) ? CLI_EXIT_USAGE : 1;
     if (strcmp(a, "--sweeps") == 0)
@@ -259,20 +254,20 @@ static int frag_check(const frag_opts *o)
         return cli_usage_error("option --open: the study needs periodic lattices");
     if (!(o->kappa > 1 && o->kappa <= 100))
         return cli_usage_error("option --background: need 1 < K <= 100");
-    if (o->have_range && o->have_range != 7)
-        return cli_usage_error("options --Tmin, --Tmax and --nT go together");
-    if (o->have_range && o->have_trel)
+    if (cli_trange_check(&o->range) != 0)
+        return CLI_EXIT_USAGE;
+    if (o->range.given && o->have_trel)
         return cli_usage_error("option --Trel excludes --Tmin/--Tmax/--nT");
-    if (o->have_range && !(o->Tmin > 0 && o->Tmax > o->Tmin))
+    if (o->range.given && !(o->range.Tmin > 0 && o->range.Tmax > o->range.Tmin))
         return cli_usage_error("options --Tmin/--Tmax: need 0 < Tmin < Tmax");
-    if (!o->have_range &&
+    if (!o->range.given &&
         !(o->trel[0] > 0 && o->trel[1] > o->trel[0] && o->trel[2] >= 3 && o->trel[2] <= FRAG_MAX_T))
         return cli_usage_error("option --Trel: need 0 < A < B and 3 <= N <= %d", FRAG_MAX_T);
 #ifdef VS_HAVE_MPI
     int nranks = 1;
     if (cli_mpi)
         MPI_Comm_size(MPI_COMM_WORLD, &nranks);
-    long nT = o->have_range ? o->nT : (long)o->trel[2];
+    long nT = o->range.given ? o->range.n : (long)o->trel[2];
     if (nT < nranks)
         return cli_usage_error("fragility under mpiexec: the ladder has %ld temperatures, fewer than the %d "
                                "ranks (each rank holds at least one)",
@@ -394,8 +389,8 @@ static int frag_axes(const cli_lattice *lat, frag_point *p)
 static void frag_ladder(const frag_opts *o, const frag_point *p, double *T)
 {
     int n = p->nT;
-    double lo = o->have_range ? o->Tmin : o->trel[0] * p->Tmf,
-           hi = o->have_range ? o->Tmax : o->trel[1] * p->Tmf;
+    double lo = o->range.given ? o->range.Tmin : o->trel[0] * p->Tmf,
+           hi = o->range.given ? o->range.Tmax : o->trel[1] * p->Tmf;
     for (int k = 0; k < n; k++)
         T[k] = k == n - 1 ? hi : lo * pow(hi / lo, (double)k / (double)(n - 1));
 }
@@ -761,7 +756,7 @@ static int frag_point_run(const frag_opts *o, int ip, int np, frag_point *p)
     vs_lattice *lat = NULL;
     frag_chain ch = {0};
     char *ck = NULL;
-    int nT = o->have_range ? (int)o->nT : (int)o->trel[2];
+    int nT = o->range.given ? (int)o->range.n : (int)o->trel[2];
     p->imat = ip / o->nL;
     p->L = o->L[ip % o->nL];
     frag_material(o, p->imat, p->L, &lo);

@@ -188,14 +188,9 @@ static int mc_option(cli_mc *o, int argc, char **argv, int *i)
     const char *a = argv[*i];
     if (strcmp(a, "--T") == 0)
         return mc_list(o, cli_value(argc, argv, i));
-    if (strcmp(a, "--Tmin") == 0)
-        return (o->have_range |= 1, cli_parse_double(a, cli_value(argc, argv, i), &o->Tmin)) ? CLI_EXIT_USAGE
-                                                                                             : 1;
-    if (strcmp(a, "--Tmax") == 0)
-        return (o->have_range |= 2, cli_parse_double(a, cli_value(argc, argv, i), &o->Tmax)) ? CLI_EXIT_USAGE
-                                                                                             : 1;
-    if (strcmp(a, "--nT") == 0)
-        return (o->have_range |= 4, mc_count(a, cli_value(argc, argv, i), 1, MC_MAX_T, &o->nTrange));
+    int r = cli_trange_option(&o->range, 1, MC_MAX_T, argc, argv, i);
+    if (r != 0)
+        return r;
     if (strcmp(a, "--sweeps") == 0)
         return mc_count(a, cli_value(argc, argv, i), 1, MC_MAX_SWEEPS, &o->sweeps);
     if (strcmp(a, "--therm") == 0)
@@ -234,28 +229,28 @@ static int mc_option(cli_mc *o, int argc, char **argv, int *i)
 /* The geometric ladder T_k = Tmin (Tmax/Tmin)^(k/(n−1)), both ends exact. */
 static int mc_range(cli_mc *o)
 {
-    if (o->have_range != 7)
-        return cli_usage_error("options --Tmin, --Tmax and --nT go together");
+    if (cli_trange_check(&o->range) != 0)
+        return CLI_EXIT_USAGE;
     if (o->T != NULL)
         return cli_usage_error("option --T excludes --Tmin/--Tmax/--nT");
-    if (!(o->Tmin > 0) || !(o->Tmax > 0))
+    if (!(o->range.Tmin > 0) || !(o->range.Tmax > 0))
         return cli_usage_error("options --Tmin/--Tmax: temperatures must be > 0");
-    if (o->nTrange == 1 ? o->Tmax != o->Tmin : !(o->Tmax > o->Tmin))
+    if (o->range.n == 1 ? o->range.Tmax != o->range.Tmin : !(o->range.Tmax > o->range.Tmin))
         return cli_usage_error("options --Tmin/--Tmax: need Tmin < Tmax (Tmin = Tmax with --nT 1)");
-    int n = (int)o->nTrange;
+    int n = (int)o->range.n;
     if ((o->T = malloc((size_t)n * sizeof *o->T)) == NULL)
         return cli_usage_error("option --nT: out of memory");
     o->nT = n;
-    double lr = log(o->Tmax / o->Tmin);
+    double lr = log(o->range.Tmax / o->range.Tmin);
     for (int k = 0; k < n; k++)
-        o->T[k] = k == 0 ? o->Tmin : k == n - 1 ? o->Tmax : o->Tmin * exp(lr * (double)k / (double)(n - 1));
+        o->T[k] = k == 0 ? o->range.Tmin : k == n - 1 ? o->range.Tmax : o->range.Tmin * exp(lr * (double)k / (double)(n - 1));
     return 0;
 }
 
 /* Every temperature finite, > 0, the ladder strictly increasing (the sampler's contract). */
 static int mc_check_ladder(const cli_mc *o)
 {
-    const char *opt = o->have_range ? "--Tmin/--Tmax/--nT" : "--T";
+    const char *opt = o->range.given ? "--Tmin/--Tmax/--nT" : "--T";
     for (int k = 0; k < o->nT; k++) {
         if (!(o->T[k] > 0) || !isfinite(o->T[k]))
             return cli_usage_error("option %s: temperature %.10g is not > 0", opt, o->T[k]);
@@ -286,7 +281,7 @@ int cli_mc_parse(cli_mc *o, int argc, char **argv)
         return cli_usage_error("mc: unknown argument '%s'", argv[i]);
     }
     int rc = cli_lattice_check(&o->lat);
-    if (rc == 0 && o->have_range)
+    if (rc == 0 && o->range.given)
         rc = mc_range(o);
     if (rc == 0 && o->T == NULL)
         rc = cli_usage_error("mc: give the temperatures (--T T1,T2,... or --Tmin A --Tmax B --nT N)");
