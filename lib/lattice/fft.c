@@ -146,6 +146,12 @@ static void plane_layout(const struct vs_lattice *l, fftw_iodim64 *dims, fftw_io
     how->os = (ptrdiff_t)l->hp;
 }
 
+/* Grid points per slab. */
+static size_t slab_points(const vs__geom *g)
+{
+    return (size_t)g->g[1] * (size_t)g->g[2];
+}
+
 /* Slabs transformed by the slab stage: all g0 of them, or for open clusters only the L0 that hold
  * spins (the others are zero on input, and their fields are not needed on output). */
 static size_t slab_count(const vs__geom *g)
@@ -173,7 +179,9 @@ static int plan_fused(struct vs_lattice *l, unsigned flags)
      * new-array execute requires; else one plan for all slabs */
     l->slabwise = (size_t)g->g[1] * (size_t)g->g[2] * sizeof(double) % 64 == 0 &&
                   (size_t)g->g[1] * (size_t)h2 * sizeof(fftw_complex) % 64 == 0;
-    fftw_iodim64 sh[2] = {{m, (ptrdiff_t)l->gp, (ptrdiff_t)l->hp},
+    size_t sps = plane_dist(slab_points(g), sizeof(double), (size_t)m);
+    l->sps = l->slabwise && sps <= l->gp ? sps : l->gp;
+    fftw_iodim64 sh[2] = {{m, (ptrdiff_t)l->sps, (ptrdiff_t)l->hp},
                           {(ptrdiff_t)slab_count(g), (ptrdiff_t)g->g[1] * g->g[2], (ptrdiff_t)g->g[1] * h2}};
     int nsh = l->slabwise ? 1 : 2;
     fftw_iodim64 bd[2], bh[2];
@@ -572,12 +580,6 @@ static size_t run_grid(const vs__geom *g, size_t r)
     return vs__lattice_grid_cell(g, r * run_length(g));
 }
 
-/* Grid points per slab. */
-static size_t slab_points(const vs__geom *g)
-{
-    return (size_t)g->g[1] * (size_t)g->g[2];
-}
-
 /* x[j·ps + c] = s[c·m + j] for c < n, j < m: site-major → planes (the transpose of the copy-in);
  * constant m for the 3- and 6-component kernels. Even m: two cells at a time, so that every load
  * and store moves a pair (a 2×2 transpose in registers: the copy is bound by its memory
@@ -605,21 +607,34 @@ static inline __attribute__((always_inline)) void planes_in(size_t n, int m, con
             x[(size_t)j * ps + c] = s[c * (size_t)m + (size_t)j];
 }
 
+/* Planes of the real side, ps apart, holding the slabs from i0 = first on (the whole planes: first
+ * = 0, ps = gp; the slab scratch of the fused evaluation: first = the slab, ps = sps). */
+typedef struct {
+    double *x;
+    size_t ps, first;
+} planes;
+
+/* Where run r starts in the planes p. */
+static size_t planes_run(const vs__geom *g, const planes *p, size_t r)
+{
+    return run_grid(g, r) - p->first * slab_points(g);
+}
+
 /* The spins of slabs i0b ≤ i0 < i0e into the planes (open clusters: with their zero padding). */
-static void copy_in(const struct vs_lattice *l, const double *s, double *xr, size_t i0b, size_t i0e)
+static void copy_in(const struct vs_lattice *l, const double *s, const planes *p, size_t i0b, size_t i0e)
 {
     const vs__geom *g = &l->geo;
     size_t len = run_length(g), m = (size_t)l->m, sp = slab_points(g);
     if (g->open)
         for (size_t j = 0; j < m; j++)
-            memset(xr + j * l->gp + i0b * sp, 0, (i0e - i0b) * sp * sizeof *xr);
+            memset(p->x + j * p->ps + (i0b - p->first) * sp, 0, (i0e - i0b) * sp * sizeof *p->x);
     for (size_t r = i0b * runs_per_slab(g); r < i0e * runs_per_slab(g); r++) {
         const double *src = s + r * len * m;
-        double *dst = xr + run_grid(g, r);
+        double *dst = p->x + planes_run(g, p, r);
         switch (l->m) {
-        case 6: planes_in(len, 6, src, dst, l->gp); break;
-        case 3: planes_in(len, 3, src, dst, l->gp); break;
-        default: planes_in(len, l->m, src, dst, l->gp); break;
+        case 6: planes_in(len, 6, src, dst, p->ps); break;
+        case 3: planes_in(len, 3, src, dst, p->ps); break;
+        default: planes_in(len, l->m, src, dst, p->ps); break;
         }
     }
 }
@@ -760,35 +775,35 @@ typedef struct {
 
 /* The fields of slabs i0b ≤ i0 < i0e from the planes: into h (if h != NULL) and/or their dot with
  * s (if dot != 0). */
-static void copy_out(const struct vs_lattice *l, const double *s, const double *xr, double *h, int dot,
+static void copy_out(const struct vs_lattice *l, const double *s, const planes *p, double *h, int dot,
                      size_t i0b, size_t i0e, out_sums *o)
 {
     const vs__geom *g = &l->geo;
-    size_t len = run_length(g), m = (size_t)l->m;
+    size_t len = run_length(g), m = (size_t)l->m, ps = p->ps;
     for (size_t r = i0b * runs_per_slab(g); r < i0e * runs_per_slab(g); r++) {
-        const double *src = xr + run_grid(g, r), *sr = s + r * len * m;
+        const double *src = p->x + planes_run(g, p, r), *sr = s + r * len * m;
         double *dst = h ? h + r * len * m : NULL;
         if (dst && dot) { /* fields and energy: one pass, the dot in the order of dot_fields */
             size_t f0 = r * len * m, nv = vs__lattice_nvals(l), nl = nv - nv % VS__DOT_LANES;
             switch (l->m) {
-            case 6: o->probe += planes_out_dot(len, 6, src, l->gp, dst, sr, f0, nl, o->acc); break;
-            case 3: o->probe += planes_out_dot(len, 3, src, l->gp, dst, sr, f0, nl, o->acc); break;
-            default: o->probe += planes_out_dot(len, l->m, src, l->gp, dst, sr, f0, nl, o->acc); break;
+            case 6: o->probe += planes_out_dot(len, 6, src, ps, dst, sr, f0, nl, o->acc); break;
+            case 3: o->probe += planes_out_dot(len, 3, src, ps, dst, sr, f0, nl, o->acc); break;
+            default: o->probe += planes_out_dot(len, l->m, src, ps, dst, sr, f0, nl, o->acc); break;
             }
             continue;
         }
         switch (l->m) {
         case 6:
-            o->probe += dst ? planes_out(len, 6, src, l->gp, dst) : 0.0;
-            o->sh += dot ? planes_dot(len, 6, sr, src, l->gp) : 0.0;
+            o->probe += dst ? planes_out(len, 6, src, ps, dst) : 0.0;
+            o->sh += dot ? planes_dot(len, 6, sr, src, ps) : 0.0;
             break;
         case 3:
-            o->probe += dst ? planes_out(len, 3, src, l->gp, dst) : 0.0;
-            o->sh += dot ? planes_dot(len, 3, sr, src, l->gp) : 0.0;
+            o->probe += dst ? planes_out(len, 3, src, ps, dst) : 0.0;
+            o->sh += dot ? planes_dot(len, 3, sr, src, ps) : 0.0;
             break;
         default:
-            o->probe += dst ? planes_out(len, l->m, src, l->gp, dst) : 0.0;
-            o->sh += dot ? planes_dot(len, l->m, sr, src, l->gp) : 0.0;
+            o->probe += dst ? planes_out(len, l->m, src, ps, dst) : 0.0;
+            o->sh += dot ? planes_dot(len, l->m, sr, src, ps) : 0.0;
             break;
         }
     }
@@ -858,24 +873,27 @@ static int convolve_fused(const struct vs_lattice *l, struct vs_lattice_workspac
     size_t ns = slab_count(g), sp = slab_points(g), kp = (size_t)g->g[1] * (size_t)(g->g[2] / 2 + 1);
     double *xr = ws->xr;
     fftw_complex *xk = ws->xk;
-    if (l->slabwise) {
+    planes all = {xr, l->gp, 0};
+    if (l->slabwise) { /* each slab through the scratch at the start of xr (l->sps) */
         for (size_t i0 = 0; i0 < ns; i0++) {
-            copy_in(l, s, xr, i0, i0 + 1);
-            fftw_execute_dft_r2c(l->slab_fwd, xr + i0 * sp, xk + i0 * kp);
+            planes one = {xr, l->sps, l->sps == l->gp ? 0 : i0};
+            copy_in(l, s, &one, i0, i0 + 1);
+            fftw_execute_dft_r2c(l->slab_fwd, xr + (i0 - one.first) * sp, xk + i0 * kp);
         }
     } else {
-        copy_in(l, s, xr, 0, ns);
+        copy_in(l, s, &all, 0, ns);
         fftw_execute_dft_r2c(l->slab_fwd, xr, xk);
     }
     VS_FORWARD_IF_ERROR(column_stage(l, xk));
     if (l->slabwise) {
         for (size_t i0 = 0; i0 < ns; i0++) {
-            fftw_execute_dft_c2r(l->slab_bwd, xk + i0 * kp, xr + i0 * sp);
-            copy_out(l, s, xr, h, dot, i0, i0 + 1, o);
+            planes one = {xr, l->sps, l->sps == l->gp ? 0 : i0};
+            fftw_execute_dft_c2r(l->slab_bwd, xk + i0 * kp, xr + (i0 - one.first) * sp);
+            copy_out(l, s, &one, h, dot, i0, i0 + 1, o);
         }
     } else {
         fftw_execute_dft_c2r(l->slab_bwd, xk, xr);
-        copy_out(l, s, xr, h, dot, 0, ns, o);
+        copy_out(l, s, &all, h, dot, 0, ns, o);
     }
     return VS_OK;
 }
@@ -891,13 +909,14 @@ static int convolve_planes(const struct vs_lattice *l, struct vs_lattice_workspa
     if (g->open) /* the 3-D transform reads the empty slabs too */
         for (size_t j = 0; j < (size_t)l->m; j++)
             memset(xr + j * l->gp + L0 * sp, 0, ((size_t)g->g[0] - L0) * sp * sizeof *xr);
-    copy_in(l, s, xr, 0, L0);
+    planes all = {xr, l->gp, 0};
+    copy_in(l, s, &all, 0, L0);
     fftw_execute_dft_r2c(l->pfwd, xr, xk);
     if (!sums_finite(l, (const fftw_complex *)xk))
         return VS_ENUMERIC;
     vs__lattice_kspace_matvec(l, xk);
     fftw_execute_dft_c2r(l->pbwd, xk, xr);
-    copy_out(l, s, xr, h, dot, 0, L0, o);
+    copy_out(l, s, &all, h, dot, 0, L0, o);
     return VS_OK;
 }
 

@@ -129,6 +129,10 @@ struct vs_lattice {
     size_t colblk, colrem;
     int slabwise; /* 1: slab_fwd/slab_bwd transform one slab (executed slab by slab, each right after
                      its copy-in or before its copy-out); 0: all slabs at once */
+    /* Real side of the slab plans: slabwise, one slab of each plane at the start of xr, sps apart
+     * (the same few hundred KiB for every slab: it stays in cache, and the dead planes are never
+     * written back to memory); else the whole planes, sps = gp. */
+    size_t sps;
     /* Plane distances of the workspaces: gp ≥ ngrid reals, hp ≥ nhalf complex (fft.c, plane_dist). */
     size_t gp, hp;
 };
