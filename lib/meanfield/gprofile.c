@@ -381,7 +381,7 @@ static int tangent(const vs_gprofile *p, const char *func, double *g1, double *g
 
 VS_API int vs_gprofile_tangent(const vs_gprofile *p, double *g1, double *g2, double *slope)
 {
-    double a, b, s, lo, hi;
+    double a = 0.0, b = 0.0, s = 0.0, lo = 0.0, hi = 0.0; /* set by tangent() unless it fails */
     VS_FORWARD_IF_ERROR(tangent(p, __func__, &a, &b, &s, &lo, &hi));
     if (g1)
         *g1 = a;
@@ -394,7 +394,8 @@ VS_API int vs_gprofile_tangent(const vs_gprofile *p, double *g1, double *g2, dou
 
 VS_API int vs_gprofile_barrier(const vs_gprofile *p, double *g_top, double *barrier)
 {
-    double g1, g2, s, lo, hi, top, v1[3], vt[3];
+    /* set by tangent() and gfun_root() unless they fail */
+    double g1 = 0.0, g2 = 0.0, s = 0.0, lo = 0.0, hi = 0.0, top = 0.0, v1[3], vt[3];
     VS_FORWARD_IF_ERROR(tangent(p, __func__, &g1, &g2, &s, &lo, &hi));
     /* F − tangent has derivative F' − s: ≥ 0 up to the point of the non-convex interval where
      * F' = s (F' decreases from F'(lo) ≥ s to F'(hi) ≤ s there), ≤ 0 after it. */
