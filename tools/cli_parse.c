@@ -90,7 +90,8 @@ int cli_trange_option(cli_trange *r, long nmin, long nmax, int argc, char **argv
     if (strcmp(a, "--Tmax") == 0)
         return (r->given |= 2, cli_parse_double(a, cli_value(argc, argv, i), &r->Tmax)) ? CLI_EXIT_USAGE : 1;
     if (strcmp(a, "--nT") == 0)
-        return (r->given |= 4, cli_parse_int(a, cli_value(argc, argv, i), nmin, nmax, &r->n)) ? CLI_EXIT_USAGE : 1;
+        return (r->given |= 4, cli_parse_int(a, cli_value(argc, argv, i), nmin, nmax, &r->n)) ? CLI_EXIT_USAGE
+                                                                                              : 1;
     return 0;
 }
 

@@ -243,7 +243,9 @@ static int mc_range(cli_mc *o)
     o->nT = n;
     double lr = log(o->range.Tmax / o->range.Tmin);
     for (int k = 0; k < n; k++)
-        o->T[k] = k == 0 ? o->range.Tmin : k == n - 1 ? o->range.Tmax : o->range.Tmin * exp(lr * (double)k / (double)(n - 1));
+        o->T[k] = k == 0       ? o->range.Tmin
+                  : k == n - 1 ? o->range.Tmax
+                               : o->range.Tmin * exp(lr * (double)k / (double)(n - 1));
     return 0;
 }
 

@@ -45,8 +45,8 @@ static inline __attribute__((always_inline)) void add_run_nc(int nc, const doubl
  * add_run_nc does for its field — x += T_ab δ_b for b = 0, 1, 2 in turn, a multiply then an add
  * (no FMA) — so the fields are the same bit for bit. Not always_inline (a target("avx2") body
  * cannot be inlined into baseline code): add_move_dipolar_avx2 flattens it into the row walk. */
-__attribute__((target("avx2"))) static inline void add_run3_avx2(const double *restrict t, const double *restrict d,
-                                                                double *restrict h, int count)
+__attribute__((target("avx2"))) static inline void
+add_run3_avx2(const double *restrict t, const double *restrict d, double *restrict h, int count)
 {
     const __m256d d0 = _mm256_set1_pd(d[0]), d1 = _mm256_set1_pd(d[1]), d2 = _mm256_set1_pd(d[2]);
     const __m128d e0 = _mm256_castpd256_pd128(d0), e1 = _mm256_castpd256_pd128(d1),
@@ -89,9 +89,8 @@ static inline size_t wrap(int x, int g)
  * sign per site and wraps once, at i2 = cm2 (+1 for sign −1): the row is two runs of consecutive
  * table blocks, walked with a pointer step instead of splitting every site index. Inline: one copy
  * per constant nc and `bravais` (nb = 1: then the steps are constants too; vs__lattice_add_move). */
-static inline __attribute__((always_inline)) void add_move_nc(int nc, int bravais, int simd,
-                                                              const struct vs_lattice *l, size_t m, const double *d,
-                                                              double *h)
+static inline __attribute__((always_inline)) void
+add_move_nc(int nc, int bravais, int simd, const struct vs_lattice *l, size_t m, const double *d, double *h)
 {
     const vs__geom *g = &l->geo;
     int nb = bravais ? 1 : g->nb, cm[3], bm;
@@ -128,8 +127,8 @@ static inline __attribute__((always_inline)) void add_move_nc(int nc, int bravai
 
 #ifdef VS__MOVES_AVX2
 /* The dipolar kernel's row walk with add_run3_avx2 inlined (flatten), chosen at run time. */
-__attribute__((target("avx2"), flatten)) static void add_move_dipolar_avx2(const struct vs_lattice *l, size_t m,
-                                                                           const double *d, double *h)
+__attribute__((target("avx2"), flatten)) static void
+add_move_dipolar_avx2(const struct vs_lattice *l, size_t m, const double *d, double *h)
 {
     add_move_nc(3, 1, 1, l, m, d, h);
 }

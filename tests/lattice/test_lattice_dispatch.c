@@ -49,7 +49,8 @@ static void test_update_paths_agree_bit_for_bit(void **state)
         for (int k = 0; k < 2; k++) {
             for (int j = 0; j < 3; j++) {
                 vs_lattice *lat = NULL;
-                assert_int_equal(vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, Ls[j], cs[k], 0, o, &lat), VS_OK);
+                assert_int_equal(vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, Ls[j], cs[k], 0, o, &lat),
+                                 VS_OK);
                 compare_paths(lat);
                 vs_lattice_free(lat);
             }

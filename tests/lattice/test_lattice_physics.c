@@ -404,7 +404,8 @@ static void test_update_is_the_coupling_block_loop_bit_for_bit(void **state)
         for (int k = 0; k < 2; k++)
             for (int j = 0; j < 2; j++) {
                 vs_lattice *lat = NULL;
-                assert_int_equal(vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, Lb[j], cs[k], 0, o, &lat), VS_OK);
+                assert_int_equal(vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, Lb[j], cs[k], 0, o, &lat),
+                                 VS_OK);
                 check_update_bits(lat);
                 vs_lattice_free(lat);
             }
