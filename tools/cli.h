@@ -147,6 +147,30 @@ void cli_mc_free(cli_mc *o);
  * CLI_EXIT_USAGE with a message. On success the ladder is valid and --every <= --sweeps. */
 int cli_mc_parse(cli_mc *o, int argc, char **argv);
 
+/* ---- voigtspin fragility (tools/cmd_fragility.c) ------------------------------------------------ */
+
+#define CLI_FRAG_MAX_L 16
+/* The options of `fragility`, parsed by cli_frag_parse (the fuzz harness runs it too). */
+typedef struct cli_frag {
+    cli_lattice lat; /* preset, kernel, E0, accuracy, and the single material */
+    double *grid;    /* σ or c_l/c_t values */
+    long ngrid;
+    int grid_kind; /* 0 the single material, 1 σ, 2 c_l/c_t */
+    int L[CLI_FRAG_MAX_L], nL;
+    double trel[3];
+    cli_trange range; /* --Tmin/--Tmax/--nT */
+    double kappa; /* the background of dc: C at kappa * T_peak */
+    int have_trel;
+    long sweeps, therm, seed, threads, ckevery;
+    const char *ckdir, *output, *curves, *plots, *overlay;
+    int progress, help;
+} cli_frag;
+void cli_frag_init(cli_frag *o);
+void cli_frag_free(cli_frag *o);
+/* Parse argv[1..argc-1]; 0 (o->help set for --help) or CLI_EXIT_USAGE with a message. On success
+ * the materials, sizes, ladder and sweep counts describe a valid study. */
+int cli_frag_parse(cli_frag *o, int argc, char **argv);
+
 /* ---- files and programs (tools/cli_file.c) ----------------------------------------------------- */
 
 /* An output file written atomically: cli_file_open creates PATH.XXXXXX next to path and opens f->fp;

@@ -26,7 +26,6 @@
 #include <mpi.h>
 #endif
 
-#define FRAG_MAX_L      16
 #define FRAG_MAX_T      1024
 #define FRAG_MAX_SWEEPS 1000000000000L
 
@@ -87,24 +86,10 @@ static void frag_help(FILE *fp)
 
 /* ---- options ------------------------------------------------------------------------------------ */
 
-typedef struct frag_opts {
-    cli_lattice lat; /* preset, kernel, E0, accuracy, and the single material */
-    double *grid;    /* σ or c_l/c_t values */
-    long ngrid;
-    int grid_kind; /* 0 the single material, 1 σ, 2 c_l/c_t */
-    int L[FRAG_MAX_L], nL;
-    double trel[3];
-    cli_trange range; /* --Tmin/--Tmax/--nT */
-    double kappa; /* the background of dc: C at kappa * T_peak */
-    int have_trel;
-    long sweeps, therm, seed, threads, ckevery;
-    const char *ckdir, *output, *curves, *plots, *overlay;
-    int progress, help;
-} frag_opts;
 
-static void frag_init(frag_opts *o)
+void cli_frag_init(cli_frag *o)
 {
-    *o = (frag_opts){.L = {4},
+    *o = (cli_frag){.L = {4},
                      .nL = 1,
                      .trel = {0.6, 2.6, 16},
                      .kappa = 1.5,
@@ -115,10 +100,10 @@ static void frag_init(frag_opts *o)
                      .ckevery = 500,
                      .progress = -1};
     cli_lattice_init(&o->lat);
-    o->lat.contact = -1; /* resolved in frag_parse: on for the elastic kernel (docs/fragility.md) */
+    o->lat.contact = -1; /* resolved in cli_frag_parse: on for the elastic kernel (docs/fragility.md) */
 }
 
-static void frag_free(frag_opts *o)
+void cli_frag_free(cli_frag *o)
 {
     cli_lattice_free(&o->lat);
     free(o->grid);
@@ -141,7 +126,7 @@ static int frag_triple(const char *opt, const char *s, double v[3])
     return 0;
 }
 
-static int frag_grid(frag_opts *o, const char *opt, int kind, const char *s)
+static int frag_grid(cli_frag *o, const char *opt, int kind, const char *s)
 {
     double v[3];
     if (o->grid_kind)
@@ -164,11 +149,11 @@ static int frag_grid(frag_opts *o, const char *opt, int kind, const char *s)
     return 1;
 }
 
-static int frag_sizes(frag_opts *o, const char *s)
+static int frag_sizes(cli_frag *o, const char *s)
 {
-    double v[FRAG_MAX_L];
+    double v[CLI_FRAG_MAX_L];
     int n;
-    if (s == NULL || cli_parse_list("--L", s, v, FRAG_MAX_L, &n) != 0)
+    if (s == NULL || cli_parse_list("--L", s, v, CLI_FRAG_MAX_L, &n) != 0)
         return CLI_EXIT_USAGE;
     for (int k = 0; k < n; k++) {
         if (!(v[k] >= 1 && v[k] <= 256) || v[k] != floor(v[k]))
@@ -195,7 +180,7 @@ static int frag_path(const char *opt, const char *s, const char **dst)
 }
 
 /* One option of fragility: 1 consumed, 0 unknown, CLI_EXIT_USAGE. */
-static int frag_option(frag_opts *o, int argc, char **argv, int *i)
+static int frag_option(cli_frag *o, int argc, char **argv, int *i)
 {
     const char *a = argv[*i];
     if (strcmp(a, "--sigma") == 0)
@@ -238,7 +223,7 @@ static int frag_option(frag_opts *o, int argc, char **argv, int *i)
     return 0;
 }
 
-static int frag_check(const frag_opts *o)
+static int frag_check(const cli_frag *o)
 {
     if (o->grid_kind && o->lat.mat.given)
         return cli_usage_error("fragility: give --sigma, --ratio or one material option, not both");
@@ -276,7 +261,7 @@ static int frag_check(const frag_opts *o)
     return 0;
 }
 
-static int frag_parse(frag_opts *o, int argc, char **argv)
+int cli_frag_parse(cli_frag *o, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         int r;
@@ -335,7 +320,7 @@ static int frag_point_alloc(frag_point *p, int nT)
 }
 
 /* The lattice options of material imat at size L. */
-static void frag_material(const frag_opts *o, int imat, int L, cli_lattice *lat)
+static void frag_material(const cli_frag *o, int imat, int L, cli_lattice *lat)
 {
     *lat = o->lat;
     lat->basis = NULL;
@@ -386,7 +371,7 @@ static int frag_axes(const cli_lattice *lat, frag_point *p)
     return st;
 }
 
-static void frag_ladder(const frag_opts *o, const frag_point *p, double *T)
+static void frag_ladder(const cli_frag *o, const frag_point *p, double *T)
 {
     int n = p->nT;
     double lo = o->range.given ? o->range.Tmin : o->trel[0] * p->Tmf,
@@ -401,7 +386,7 @@ typedef struct frag_progress {
     double t0;
 } frag_progress;
 
-static void frag_progress_show(frag_progress *g, const frag_opts *o, const frag_point *p, int ip, int np,
+static void frag_progress_show(frag_progress *g, const cli_frag *o, const frag_point *p, int ip, int np,
                                long long done, long long total)
 {
     int decile = (int)(10 * done / (total > 0 ? total : 1));
@@ -488,7 +473,7 @@ static const char *frag_last_error(const frag_chain *ch)
     return vs_last_error();
 }
 
-static int frag_chain_create(const frag_opts *o, const vs_lattice *lat, const double *T, int nT,
+static int frag_chain_create(const cli_frag *o, const vs_lattice *lat, const double *T, int nT,
                              frag_chain *ch)
 {
     vs_sampler_options *opt = NULL;
@@ -697,7 +682,7 @@ static int frag_checkpoint_exists(const frag_chain *ch, const char *ck, int *exi
 }
 
 /* The sweeps of one point from its checkpoint (if any) to the end; 128 + signal when stopped. */
-static int frag_sweeps(const frag_opts *o, frag_chain *ch, const char *ck, const frag_point *p, int ip,
+static int frag_sweeps(const cli_frag *o, frag_chain *ch, const char *ck, const frag_point *p, int ip,
                        int np)
 {
     long long done = 0, total = o->therm + o->sweeps;
@@ -750,7 +735,7 @@ static int frag_sweeps(const frag_opts *o, frag_chain *ch, const char *ck, const
     return rc;
 }
 
-static int frag_point_run(const frag_opts *o, int ip, int np, frag_point *p)
+static int frag_point_run(const cli_frag *o, int ip, int np, frag_point *p)
 {
     cli_lattice lo;
     vs_lattice *lat = NULL;
@@ -810,7 +795,7 @@ static void frag_interpolate(const frag_point *p, double t, double *C, double *d
         }
 }
 
-static void frag_analyse(const frag_opts *o, frag_point *p)
+static void frag_analyse(const cli_frag *o, frag_point *p)
 {
     int n = p->nT;
     p->peak_status = frag_peak(n, p->T, p->C, p->dC, &p->Tp, &p->dTp, &p->Cp, &p->dCp);
@@ -836,7 +821,7 @@ static void frag_analyse(const frag_opts *o, frag_point *p)
 /* Δc extrapolated to N → ∞ linearly in N^(−1/2) (docs/fragility.md), over the sizes of material imat. */
 static int frag_extrapolate(const frag_point *pts, int nL, double *dc, double *ddc, double *chi2)
 {
-    double x[FRAG_MAX_L], y[FRAG_MAX_L], dy[FRAG_MAX_L], b, db;
+    double x[CLI_FRAG_MAX_L], y[CLI_FRAG_MAX_L], dy[CLI_FRAG_MAX_L], b, db;
     int n = 0;
     for (int k = 0; k < nL; k++)
         if (isfinite(pts[k].dc) && pts[k].ddc > 0) {
@@ -856,7 +841,7 @@ static const char *const frag_summary_cols =
     "dE_int,ddE_int,dE_direct,ddE_direct,dS,ddS,comp_share_low,sector,S_peak_low,k1,k2,k3,round_trips,"
     "exch_min";
 
-static void frag_write_summary(FILE *fp, const frag_opts *o, const frag_point *pts, int np)
+static void frag_write_summary(FILE *fp, const cli_frag *o, const frag_point *pts, int np)
 {
     fprintf(fp, "%s\n", frag_summary_cols);
     for (int ip = 0; ip < np; ip++) {
@@ -903,8 +888,8 @@ static void frag_write_curves(FILE *fp, const frag_point *pts, int np)
 }
 
 static int frag_write_file(const char *path,
-                           void (*write)(FILE *, const frag_opts *, const frag_point *, int),
-                           const frag_opts *o, const frag_point *pts, int np)
+                           void (*write)(FILE *, const cli_frag *, const frag_point *, int),
+                           const cli_frag *o, const frag_point *pts, int np)
 {
     cli_file f;
     if (cli_file_open(&f, path))
@@ -913,7 +898,7 @@ static int frag_write_file(const char *path,
     return cli_file_commit(&f);
 }
 
-static void frag_curves_file(FILE *fp, const frag_opts *o, const frag_point *pts, int np)
+static void frag_curves_file(FILE *fp, const cli_frag *o, const frag_point *pts, int np)
 {
     (void)o;
     frag_write_curves(fp, pts, np);
@@ -1027,7 +1012,7 @@ static const char *const frag_gnuplot_m =
 
 /* The plot data: curves (a block per material and L: T/T_mf, C, dC) and points (a block per L plus
  * "inf": σ, c_l/c_t, C_peak, dC_peak, dc, ddc, m, dm). */
-static void frag_plot_data(FILE *cv, FILE *pt, const frag_opts *o, const frag_point *pts, int np)
+static void frag_plot_data(FILE *cv, FILE *pt, const cli_frag *o, const frag_point *pts, int np)
 {
     for (int ip = 0; ip < np; ip++) {
         const frag_point *p = &pts[ip];
@@ -1068,7 +1053,7 @@ static int frag_open_in(const char *dir, const char *name, cli_file *f)
     return rc;
 }
 
-static int frag_plots(const frag_opts *o, const frag_overlay *over, const frag_point *pts, int np)
+static int frag_plots(const cli_frag *o, const frag_overlay *over, const frag_point *pts, int np)
 {
     if (mkdir(o->plots, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "voigtspin fragility: cannot create %s: %s\n", o->plots, strerror(errno));
@@ -1110,7 +1095,7 @@ static int frag_plots(const frag_opts *o, const frag_overlay *over, const frag_p
 
 /* ---- the study ---------------------------------------------------------------------------------- */
 
-static int frag_check_files(const frag_opts *o, frag_overlay *ov)
+static int frag_check_files(const cli_frag *o, frag_overlay *ov)
 {
     if (o->overlay && frag_overlay_read(o->overlay, ov) != 0)
         return CLI_EXIT_USAGE;
@@ -1119,13 +1104,13 @@ static int frag_check_files(const frag_opts *o, frag_overlay *ov)
     return 0;
 }
 
-static void frag_summary_file(FILE *fp, const frag_opts *o, const frag_point *pts, int np)
+static void frag_summary_file(FILE *fp, const cli_frag *o, const frag_point *pts, int np)
 {
     frag_write_summary(fp, o, pts, np);
 }
 
 /* The summary (to -o or standard output), the curves and the plots. */
-static int frag_outputs(const frag_opts *o, const frag_overlay *ov, const frag_point *pts, int np)
+static int frag_outputs(const cli_frag *o, const frag_overlay *ov, const frag_point *pts, int np)
 {
     int rc = CLI_EXIT_OK;
     if (o->output)
@@ -1139,7 +1124,7 @@ static int frag_outputs(const frag_opts *o, const frag_overlay *ov, const frag_p
     return rc;
 }
 
-static int frag_run(const frag_opts *o)
+static int frag_run(const cli_frag *o)
 {
     int np = (int)(o->grid_kind ? o->ngrid : 1) * o->nL;
     frag_point *pts = calloc((size_t)np, sizeof *pts);
@@ -1185,14 +1170,14 @@ static int frag_run(const frag_opts *o)
 
 int cmd_fragility(int argc, char **argv)
 {
-    frag_opts o;
-    frag_init(&o);
-    int rc = frag_parse(&o, argc, argv);
+    cli_frag o;
+    cli_frag_init(&o);
+    int rc = cli_frag_parse(&o, argc, argv);
     if (rc == 0 && o.help) {
         if (cli_prints())
             frag_help(stdout);
     } else if (rc == 0)
         rc = frag_run(&o);
-    frag_free(&o);
+    cli_frag_free(&o);
     return rc;
 }
