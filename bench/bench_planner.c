@@ -15,7 +15,8 @@
  * the median of the paired ratios ESTIMATE/this. Finally a second lattice of the planner under
  * test in the same process (create2: FFTW's in-process wisdom replays the measured plans).
  * Prints the load average before, after each L and at the end.
- * Usage: bench_planner [Lmax] (default 64; sizes 16 24 32 48 64 96 128 up to Lmax).
+ * Usage: bench_planner [Lmax [threads]] (Lmax default 64: sizes 16 24 32 48 64 96 128 up to Lmax;
+ * threads 1 or 2 runs only the lines of that FFT thread count, default both).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,7 +153,7 @@ static result run_child(int L, int planner, int fft_threads)
 
 int main(int argc, char **argv)
 {
-    int Lmax = argc > 1 ? atoi(argv[1]) : 64;
+    int Lmax = argc > 1 ? atoi(argv[1]) : 64, only = argc > 2 ? atoi(argv[2]) : 0;
     static const int sizes[] = {16, 24, 32, 48, 64, 96, 128};
     static const char *name[] = {"ESTIMATE", "MEASURE", "AUTO"};
     double lo, hi;
@@ -173,7 +174,7 @@ int main(int argc, char **argv)
            "plan", "EST ms", "this ms", "EST ns", "this ns", "EST/this", "break-even", "create2");
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes && sizes[i] <= Lmax; i++) {
         for (int thr = 1; thr <= 2; thr++)
-            for (int pl = 1; pl < nplanner; pl++) {
+            for (int pl = 1; pl < nplanner && (only == 0 || only == thr); pl++) {
                 result r = run_child(sizes[i], pl, thr);
                 if (!r.ok) {
                     printf("%4d %3d %9s failed\n", sizes[i], thr, name[pl]);
