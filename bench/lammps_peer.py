@@ -33,7 +33,7 @@ import tempfile
 import time
 
 # About 3 min on the 2-core machine of docs/performance.md, most of it pppm/dipole's set-up (≈ 10 s at
-# L = 8, ≈ 90 s at L = 16 for 1e-5). Not in the list: 8:pppm:1e-7 (set-up 267 s, 125³ grid) and
+# L = 8, 75–90 s at L = 16 for 1e-5). Not in the list: 8:pppm:1e-7 (set-up 267 s, 125³ grid) and
 # 32:pppm:1e-5 (set-up 681 s, 180³ grid: 12 min in all).
 DEFAULT = ["4:ewald:1e-6", "4:ewald:1e-12", "8:ewald:1e-6", "8:ewald:1e-12", "8:ewald:1e-12:6",
            "8:pppm:1e-5", "16:ewald:1e-6", "16:pppm:1e-5"]
