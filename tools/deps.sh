@@ -7,6 +7,9 @@ set -euo pipefail
 # clang-14 and libclang-rt-14-dev) + llvm (llvm-symbolizer for readable sanitizer stacks) build the
 # fuzz harnesses; gcc's ThreadSanitizer runtime (libtsan) comes with build-essential.
 # Open MPI + FFTW-MPI build the add-on libvoigtspin_mpi (-Dmpi, docs/mpi.md) and its 'mpi' suite.
+# Optional and NOT installed here (no test needs it; CI must not): `lammps` (Debian 12: 20220106,
+# /usr/bin/lmp) for the peer comparison of docs/performance.md (bench/lammps_peer.py): without it the
+# benchmark lattice_vs_lammps is not registered and `report` prints a line saying it was skipped.
 pkgs=(build-essential meson ninja-build pkg-config
       libgsl-dev libfftw3-dev liblapacke-dev libopenblas-dev libcmocka-dev
       abigail-tools gfortran cmake gnuplot-nox doxygen python3
