@@ -313,7 +313,7 @@ VS_API int vs_lattice_update(const vs_lattice *lat, double *s, double *h, double
     if (M)
         VS_FORWARD_IF_ERROR(max_abs_finite(M, (size_t)lat->nc, __func__, "M", &Mmax));
     int nc = lat->nc;
-    double d[VS__LAT_MAXNC] = {0.0};
+    double d[VS__LAT_MAXNC]; /* d[a] for a < nc, set below */
     for (int a = 0; a < nc; a++) {
         d[a] = snew[a] - s[m * nc + a];
         dmax = fabs(d[a]) > dmax ? fabs(d[a]) : dmax; /* d is finite or ±inf, never NaN */
