@@ -96,8 +96,8 @@ typedef enum vs_lattice_planner {
     VS_LATTICE_PLANNER_ESTIMATE = 0, /**< FFTW_ESTIMATE: plans in milliseconds, the same plans in every
                                           process (bit-reproducible runs) unless the process measured
                                           the same transform before (FFTW wisdom, docs/lattice.md) */
-    VS_LATTICE_PLANNER_MEASURE = 1,  /**< FFTW_MEASURE: plans by timing candidates (serial: 0.2–6 s
-                                          at L = 24–128); faster plans, chosen by timing, so they may
+    VS_LATTICE_PLANNER_MEASURE = 1,  /**< FFTW_MEASURE: plans by timing candidates (serial: 0.02–0.7 s
+                                          at L = 16–128); faster plans, chosen by timing, so they may
                                           differ between processes (results then agree to round-off
                                           only) */
     VS_LATTICE_PLANNER_AUTO = 2      /**< MEASURE where it pays and the run is threaded anyway: FFT
@@ -126,15 +126,15 @@ typedef enum vs_lattice_option {
     /** FFTW planner, a ::vs_lattice_planner: ::VS_LATTICE_PLANNER_ESTIMATE (0),
      *  ::VS_LATTICE_PLANNER_MEASURE (1) or ::VS_LATTICE_PLANNER_AUTO (2, the default since 1.1;
      *  1.0's default was 0). AUTO plans with MEASURE only for threaded transforms
-     *  (::VS_LATTICE_OPT_FFT_THREADS > 1) of at least 16³ grid points, where ESTIMATE leaves the
-     *  second thread idle or worse (2 threads, L = 16–128 on 2 shared cores: MEASURE 1.04–2.9×
-     *  faster than ESTIMATE's threaded plans, 122× at L = 16, for a planning cost of 0.1–20 s
-     *  that depends on the load); serial transforms keep ESTIMATE, so that creation stays cheap and default runs
-     *  stay bit-reproducible across processes. With one FFT thread, MEASURE is 9–54 % faster at
-     *  L = 24, 48, 64, 96, 128 and equal at L = 16 and 32 (docs/performance.md, "FFT planner"),
-     *  for 0.2–6 s of planning: choose it for long runs when round-off-level reproducibility
-     *  across processes suffices (MEASURE times candidate plans, so two processes may get
-     *  different plans, whose results agree to ~1e-15 relative). MEASURE
+     *  (::VS_LATTICE_OPT_FFT_THREADS > 1) of at least 16³ grid points (2 threads, L = 16–128:
+     *  MEASURE 1.0–1.39× faster than ESTIMATE's threaded plans for 0.03–7.5 s of planning); a
+     *  threaded run is a long one. Serial transforms keep ESTIMATE, so that default runs stay
+     *  bit-reproducible across processes (a checkpoint resumes bit for bit in a new process, and
+     *  the MPI add-on's ranks execute the same plans). With one FFT thread, MEASURE is 10–37 %
+     *  faster at L = 24, 48, 96, 17 % at L = 128 and equal at L = 16, 32, 64 (docs/performance.md,
+     *  "FFT planner"), for 0.02–0.7 s of planning: choose it for long runs when round-off-level
+     *  reproducibility across processes suffices (MEASURE times candidate plans, so two processes
+     *  may get different plans, whose results agree to ~1e-15 relative). MEASURE
      *  plans on scratch buffers, under the library's planner lock; FFTW keeps what it measured
      *  for the rest of the process (its wisdom: a second lattice of the same shape plans without
      *  timing, and later ESTIMATE plans of the same transform reuse the measured plan). The
