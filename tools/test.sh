@@ -50,7 +50,7 @@ stage "normal build" build-test "-Dbuildtype=debugoptimized" --
 # 3. ASan + UBSan (interop and abi need an uninstrumented library: external programs, abidiff).
 stage "ASan+UBSan build" build-asan "-Db_sanitize=address,undefined -Db_lundef=false -Dbench=false" \
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-  -- --no-suite interop --no-suite abi --no-suite mpi_cli
+  -- --no-suite interop --no-suite abi --no-suite mpi_cli --no-suite heavy
 
 # 3b. clang build, warnings as errors (-Wpedantic included): the library, tools and tests compile
 #     cleanly with both compilers; unit, concurrency and abi suites (physics, the consumers and the
