@@ -552,6 +552,14 @@ void vs__lattice_kspace_matvec(const struct vs_lattice *l, fftw_complex *xk)
     kspace_matvec_range(l, xk, 0, l->geo.nhalf);
 }
 
+void vs__lattice_kspace_matvec_portable(const struct vs_lattice *l, fftw_complex *xk)
+{
+    if (l->geo.nb == 1)
+        matvec_real_plain(l->m, l->geo.nhalf, l->hp, l->ktab_r, xk);
+    else
+        kspace_matvec_range(l, xk, 0, l->geo.nhalf); /* the Hermitian product has no dispatch */
+}
+
 size_t vs__lattice_grid_cell(const vs__geom *g, size_t cell)
 {
     if (!g->open)

@@ -300,8 +300,11 @@ static inline double vs__lattice_dot_lanes(const double *acc)
 int vs__lattice_convolve(const struct vs_lattice *l, struct vs_lattice_workspace *ws, const double *s,
                          double *h, double *sh);
 /* x ← T̂(k) x for every half-grid k, in place on the planes of a workspace's xk (the k-space step
- * of vs__lattice_convolve; exposed for bench/bench_report.c). */
+ * of vs__lattice_convolve; exposed for bench/bench_report.c). Where the CPU has AVX2 and FMA the
+ * Bravais product runs fused multiply-adds (results differ from the baseline loops at round-off);
+ * vs__lattice_kspace_matvec_portable is the baseline loops alone, for test_lattice_dispatch. */
 void vs__lattice_kspace_matvec(const struct vs_lattice *l, fftw_complex *xk);
+void vs__lattice_kspace_matvec_portable(const struct vs_lattice *l, fftw_complex *xk);
 /* Grid cell of a supercell cell index (identity for periodic lattices, 2L-padded for open ones). */
 size_t vs__lattice_grid_cell(const vs__geom *g, size_t cell);
 

@@ -1,11 +1,16 @@
-/* The run-time CPU dispatch of the single-spin update (issue 12; lib/lattice/moves.c): on a CPU
- * with AVX2 the dipolar kernel of a Bravais lattice walks its rows two sites per 4-wide step, and
- * the shipped build never runs the baseline loops of that case there. This test reaches both
- * through the internal static library and requires the same fields bit for bit, for every site m
- * of sc lattices whose rows are of odd and even length (every pair, tail and run split of the row
- * walk), periodic and open, dipolar and elastic kernels, and a 3-site basis (the other paths).
- * Where the CPU has no AVX2 the two calls run the same loops and the test passes trivially (it
- * says so). */
+/* The run-time CPU dispatch of lib/lattice (issue 12), whose baseline loops the shipped build never
+ * runs on a CPU with AVX2. Both paths are reached through the internal static library.
+ * 1. The single-spin update (moves.c): on AVX2 the dipolar kernel of a Bravais lattice walks its
+ *    rows two sites per 4-wide step. The fields must be the same bit for bit, for every site m of
+ *    sc lattices whose rows are of odd and even length (every pair, tail and run split of the row
+ *    walk), periodic and open, dipolar and elastic kernels, and a 3-site basis (the other paths).
+ * 2. The k-space product (fft.c): on AVX2+FMA it fuses multiply-adds, two k at a time. Both paths
+ *    are compared with the product summed in long double from the same table, each within
+ *    4 ε Σ_j |T_ij| |x_j| per entry (a sum of at most 6 products: ≤ 6 roundings of that size), at
+ *    half grids of odd and even length (the pair loop's single-k tail).
+ * Where the CPU lacks AVX2 (or FMA) both calls run the same loops and the test says so. */
+#include <float.h>
+
 #include "testutil.h"
 #include "lattice_testutil.h"
 #include "lattice/lattice_internal.h"
@@ -66,10 +71,85 @@ static void test_update_paths_agree_bit_for_bit(void **state)
     vs_elastic_free(el);
 }
 
+/* max over entries of |y_path − y_ref| / (ε Σ_j |T_ij| |x_j|), y_ref in long double from the table. */
+static double matvec_error_in_eps(const vs_lattice *lat, fftw_complex *x, fftw_complex *y)
+{
+    int n = lat->m;
+    size_t hp = lat->hp, np = (size_t)lat->npack;
+    double worst = 0.0;
+    for (size_t k = 0; k < lat->geo.nhalf; k++) {
+        const double *T = lat->ktab_r + k * np;
+        for (int i = 0; i < n; i++)
+            for (int part = 0; part < 2; part++) {
+                long double ref = 0.0L;
+                double scale = 0.0;
+                for (int j = 0; j < n; j++) {
+                    double t = T[vs__pack_index(n, i, j)], v = x[(size_t)j * hp + k][part];
+                    ref += (long double)t * (long double)v;
+                    scale += fabs(t) * fabs(v);
+                }
+                double err = fabs((double)((long double)y[(size_t)i * hp + k][part] - ref));
+                if (scale > 0.0)
+                    worst = fmax(worst, err / (DBL_EPSILON * scale));
+                else
+                    assert_true(err == 0.0);
+            }
+    }
+    return worst;
+}
+
+static void test_kspace_product_paths_agree_with_long_double(void **state)
+{
+    (void)state;
+#ifdef VS__X86_DISPATCH
+    if (!vs__cpu_avx2_fma())
+        printf("# this CPU has no AVX2+FMA: both calls run the baseline loops\n");
+#endif
+    vs_elastic *el = NULL;
+    vs_coupling *cs[2] = {NULL, NULL};
+    assert_int_equal(vs_elastic_create_bulk_shear(1.0, 0.6, &el), VS_OK);
+    assert_int_equal(vs_coupling_create(el, 1e-12, &cs[0]), VS_OK);
+    assert_int_equal(vs_coupling_create_dipolar(&cs[1]), VS_OK);
+    /* half grids g1·g2·(g3/2+1): 4·5·4 = 80 (even), 3·5·3 = 45 (odd) */
+    int Ls[2][3] = {{4, 5, 6}, {3, 5, 5}};
+    uint64_t rng = 99;
+    for (int k = 0; k < 2; k++)
+        for (int j = 0; j < 2; j++) {
+            vs_lattice *lat = NULL;
+            assert_int_equal(vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, Ls[j], cs[k], 0, NULL, &lat), VS_OK);
+            size_t nv = (size_t)lat->m * lat->hp;
+            fftw_complex *x = fftw_malloc(nv * sizeof *x), *y = fftw_malloc(nv * sizeof *y),
+                         *z = fftw_malloc(nv * sizeof *z);
+            assert_non_null(x);
+            assert_non_null(y);
+            assert_non_null(z);
+            for (size_t i = 0; i < nv; i++)
+                for (int part = 0; part < 2; part++)
+                    x[i][part] = tu_normal(&rng);
+            memcpy(y, x, nv * sizeof *x);
+            memcpy(z, x, nv * sizeof *x);
+            vs__lattice_kspace_matvec(lat, y);
+            vs__lattice_kspace_matvec_portable(lat, z);
+            double ey = matvec_error_in_eps(lat, x, y), ez = matvec_error_in_eps(lat, x, z);
+            printf("# ncomp %d, L = %d,%d,%d: dispatched path %.2f eps, baseline %.2f eps\n", lat->m, Ls[j][0],
+                   Ls[j][1], Ls[j][2], ey, ez);
+            assert_true(ey <= 4.0);
+            assert_true(ez <= 4.0);
+            fftw_free(x);
+            fftw_free(y);
+            fftw_free(z);
+            vs_lattice_free(lat);
+        }
+    vs_coupling_free(cs[0]);
+    vs_coupling_free(cs[1]);
+    vs_elastic_free(el);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_update_paths_agree_bit_for_bit),
+        cmocka_unit_test(test_kspace_product_paths_agree_with_long_double),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
