@@ -131,8 +131,8 @@ static void test_kspace_product_paths_agree_with_long_double(void **state)
             vs__lattice_kspace_matvec(lat, y);
             vs__lattice_kspace_matvec_portable(lat, z);
             double ey = matvec_error_in_eps(lat, x, y), ez = matvec_error_in_eps(lat, x, z);
-            printf("# ncomp %d, L = %d,%d,%d: dispatched path %.2f eps, baseline %.2f eps\n", lat->m, Ls[j][0],
-                   Ls[j][1], Ls[j][2], ey, ez);
+            printf("# ncomp %d, L = %d,%d,%d: dispatched path %.2f eps, baseline %.2f eps\n", lat->m,
+                   Ls[j][0], Ls[j][1], Ls[j][2], ey, ez);
             assert_true(ey <= 4.0);
             assert_true(ez <= 4.0);
             fftw_free(x);
