@@ -99,7 +99,8 @@ static int run_one(int L, int planner, int fft_threads, int fd)
         }
         t[2 * reps + r] = t[r] / t[reps + r];
     }
-    double ratio = bench_median(t + 2 * reps, reps), me = bench_median(t, reps), mp = bench_median(t + reps, reps);
+    double ratio = bench_median(t + 2 * reps, reps), me = bench_median(t, reps),
+           mp = bench_median(t + reps, reps);
     double be = t[0], bp = t[reps]; /* sorted by bench_median */
     /* a second lattice of the planner under test in the same process: FFTW's in-process wisdom */
     vs_lattice *lat2 = create(L, c, planner, fft_threads, &cp2);
@@ -159,19 +160,20 @@ int main(int argc, char **argv)
     double lo, hi;
     int nplanner = vs_lattice_option_bounds(VS_LATTICE_OPT_FFTW_PLANNER, &lo, &hi) == VS_OK ? (int)hi + 1 : 2;
     nplanner = nplanner > 3 ? 3 : nplanner;
-    printf("# libvoigtspin FFT planner benchmark (bench/bench_planner.c): sc lattice, 6-spin isotropic kernel\n"
-           "# (K=1, mu=0.6), accuracy 1e-12, periodic; FFTW %s. Each line a fresh child process (cold\n"
-           "# FFTW wisdom) holding an ESTIMATE lattice and one of the planner named, evaluated interleaved.\n"
-           "# cr EST / create = creation (table build + planning) of each, s, wall; plan = create - cr EST\n"
-           "# (the planning cost beyond ESTIMATE); fld+E = vs_lattice_fields + vs_lattice_energy_from_fields,\n"
-           "# median (ms) and ns/site of the median: thread CPU time with 1 FFT thread, wall time with 2;\n"
-           "# EST/this = median of the paired ratios (> 1: this planner is faster); break-even = plan /\n"
-           "# (time saved per evaluation) (- when the gain is under 2 %%); create2 = a second lattice of this\n"
-           "# planner in the same process (FFTW wisdom reused).\n",
-           fftw_version);
+    printf(
+        "# libvoigtspin FFT planner benchmark (bench/bench_planner.c): sc lattice, 6-spin isotropic kernel\n"
+        "# (K=1, mu=0.6), accuracy 1e-12, periodic; FFTW %s. Each line a fresh child process (cold\n"
+        "# FFTW wisdom) holding an ESTIMATE lattice and one of the planner named, evaluated interleaved.\n"
+        "# cr EST / create = creation (table build + planning) of each, s, wall; plan = create - cr EST\n"
+        "# (the planning cost beyond ESTIMATE); fld+E = vs_lattice_fields + vs_lattice_energy_from_fields,\n"
+        "# median (ms) and ns/site of the median: thread CPU time with 1 FFT thread, wall time with 2;\n"
+        "# EST/this = median of the paired ratios (> 1: this planner is faster); break-even = plan /\n"
+        "# (time saved per evaluation) (- when the gain is under 2 %%); create2 = a second lattice of this\n"
+        "# planner in the same process (FFTW wisdom reused).\n",
+        fftw_version);
     bench_print_load("before");
-    printf("%4s %3s %9s %7s %8s %8s %9s %9s %8s %8s %8s %10s %8s\n", "L", "thr", "planner", "cr EST", "create",
-           "plan", "EST ms", "this ms", "EST ns", "this ns", "EST/this", "break-even", "create2");
+    printf("%4s %3s %9s %7s %8s %8s %9s %9s %8s %8s %8s %10s %8s\n", "L", "thr", "planner", "cr EST",
+           "create", "plan", "EST ms", "this ms", "EST ns", "this ns", "EST/this", "break-even", "create2");
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes && sizes[i] <= Lmax; i++) {
         for (int thr = 1; thr <= 2; thr++)
             for (int pl = 1; pl < nplanner && (only == 0 || only == thr); pl++) {
@@ -184,8 +186,8 @@ int main(int argc, char **argv)
                 char be[32] = "-";
                 if (gain > 0.02 * r.med_est) /* below 2 %: noise */
                     snprintf(be, sizeof be, "%.0f", dc / gain > 0 ? dc / gain : 0);
-                printf("%4d %3d %9s %7.3f %8.3f %8.3f %9.3f %9.3f %8.1f %8.1f %8.2f %10s %8.3f\n", sizes[i], thr,
-                       name[pl], r.create_est, r.create, dc, 1e3 * r.med_est, 1e3 * r.median,
+                printf("%4d %3d %9s %7.3f %8.3f %8.3f %9.3f %9.3f %8.1f %8.1f %8.2f %10s %8.3f\n", sizes[i],
+                       thr, name[pl], r.create_est, r.create, dc, 1e3 * r.med_est, 1e3 * r.median,
                        1e9 * r.med_est / (double)r.N, 1e9 * r.median / (double)r.N, r.ratio, be, r.create2);
                 fflush(stdout);
             }

@@ -159,7 +159,7 @@ typedef struct cli_frag {
     int L[CLI_FRAG_MAX_L], nL;
     double trel[3];
     cli_trange range; /* --Tmin/--Tmax/--nT */
-    double kappa; /* the background of dc: C at kappa * T_peak */
+    double kappa;     /* the background of dc: C at kappa * T_peak */
     int have_trel;
     long sweeps, therm, seed, threads, ckevery;
     const char *ckdir, *output, *curves, *plots, *overlay;

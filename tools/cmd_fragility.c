@@ -90,15 +90,15 @@ static void frag_help(FILE *fp)
 void cli_frag_init(cli_frag *o)
 {
     *o = (cli_frag){.L = {4},
-                     .nL = 1,
-                     .trel = {0.6, 2.6, 16},
-                     .kappa = 1.5,
-                     .sweeps = 2000,
-                     .therm = 500,
-                     .seed = 1,
-                     .threads = -1,
-                     .ckevery = 500,
-                     .progress = -1};
+                    .nL = 1,
+                    .trel = {0.6, 2.6, 16},
+                    .kappa = 1.5,
+                    .sweeps = 2000,
+                    .therm = 500,
+                    .seed = 1,
+                    .threads = -1,
+                    .ckevery = 500,
+                    .progress = -1};
     cli_lattice_init(&o->lat);
     o->lat.contact = -1; /* resolved in cli_frag_parse: on for the elastic kernel (docs/fragility.md) */
 }
@@ -682,8 +682,7 @@ static int frag_checkpoint_exists(const frag_chain *ch, const char *ck, int *exi
 }
 
 /* The sweeps of one point from its checkpoint (if any) to the end; 128 + signal when stopped. */
-static int frag_sweeps(const cli_frag *o, frag_chain *ch, const char *ck, const frag_point *p, int ip,
-                       int np)
+static int frag_sweeps(const cli_frag *o, frag_chain *ch, const char *ck, const frag_point *p, int ip, int np)
 {
     long long done = 0, total = o->therm + o->sweeps;
     int st = VS_OK, rc = CLI_EXIT_OK, exists = 0, sig = 0;
@@ -887,8 +886,7 @@ static void frag_write_curves(FILE *fp, const frag_point *pts, int np)
     }
 }
 
-static int frag_write_file(const char *path,
-                           void (*write)(FILE *, const cli_frag *, const frag_point *, int),
+static int frag_write_file(const char *path, void (*write)(FILE *, const cli_frag *, const frag_point *, int),
                            const cli_frag *o, const frag_point *pts, int np)
 {
     cli_file f;
