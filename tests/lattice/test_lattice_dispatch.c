@@ -36,39 +36,60 @@ static void compare_paths(vs_lattice *lat)
     free(hp);
 }
 
+/* The two kernels of the tests (group fixture): cs[0] isotropic elastic (K = 1, μ = 0.6), cs[1]
+ * dipolar. */
+typedef struct {
+    vs_elastic *el;
+    vs_coupling *cs[2];
+} kernels;
+
+static int kernels_setup(void **state)
+{
+    kernels *kn = calloc(1, sizeof *kn);
+    if (kn == NULL || vs_elastic_create_bulk_shear(1.0, 0.6, &kn->el) != VS_OK ||
+        vs_coupling_create(kn->el, 1e-12, &kn->cs[0]) != VS_OK ||
+        vs_coupling_create_dipolar(&kn->cs[1]) != VS_OK)
+        return -1;
+    *state = kn;
+    return 0;
+}
+
+static int kernels_teardown(void **state)
+{
+    kernels *kn = *state;
+    vs_coupling_free(kn->cs[0]);
+    vs_coupling_free(kn->cs[1]);
+    vs_elastic_free(kn->el);
+    free(kn);
+    return 0;
+}
+
 static void test_update_paths_agree_bit_for_bit(void **state)
 {
-    (void)state;
+    const kernels *kn = *state;
 #ifdef VS__X86_DISPATCH
     if (!vs__cpu_avx2())
         printf("# this CPU has no AVX2: both calls run the baseline loops\n");
 #endif
-    vs_elastic *el = NULL;
-    vs_coupling *cs[2] = {NULL, NULL};
-    assert_int_equal(vs_elastic_create_bulk_shear(1.0, 0.6, &el), VS_OK);
-    assert_int_equal(vs_coupling_create(el, 1e-12, &cs[0]), VS_OK);
-    assert_int_equal(vs_coupling_create_dipolar(&cs[1]), VS_OK);
     int Ls[3][3] = {{3, 4, 5}, {2, 3, 6}, {4, 4, 7}}, Lb[3] = {2, 3, 3};
     for (int boundary = 0; boundary < 2; boundary++) {
         vs_lattice_options *o = lt_options(1e-10, 0.0, boundary ? VS_LATTICE_OPEN : VS_LATTICE_PERIODIC);
         for (int k = 0; k < 2; k++) {
             for (int j = 0; j < 3; j++) {
                 vs_lattice *lat = NULL;
-                assert_int_equal(vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, Ls[j], cs[k], 0, o, &lat),
+                assert_int_equal(vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, Ls[j], kn->cs[k], 0, o, &lat),
                                  VS_OK);
                 compare_paths(lat);
                 vs_lattice_free(lat);
             }
             vs_lattice *lat = NULL;
-            assert_int_equal(vs_lattice_create(lt_tri_cell, 3, lt_tri_frac, Lb, cs[k], 0, o, &lat), VS_OK);
+            assert_int_equal(vs_lattice_create(lt_tri_cell, 3, lt_tri_frac, Lb, kn->cs[k], 0, o, &lat),
+                             VS_OK);
             compare_paths(lat);
             vs_lattice_free(lat);
         }
         vs_lattice_options_free(o);
     }
-    vs_coupling_free(cs[0]);
-    vs_coupling_free(cs[1]);
-    vs_elastic_free(el);
 }
 
 /* max over entries of |y_path − y_ref| / (ε Σ_j |T_ij| |x_j|), y_ref in long double from the table. */
@@ -100,23 +121,19 @@ static double matvec_error_in_eps(const vs_lattice *lat, fftw_complex *x, fftw_c
 
 static void test_kspace_product_paths_agree_with_long_double(void **state)
 {
-    (void)state;
+    const kernels *kn = *state;
 #ifdef VS__X86_DISPATCH
     if (!vs__cpu_avx2_fma())
         printf("# this CPU has no AVX2+FMA: both calls run the baseline loops\n");
 #endif
-    vs_elastic *el = NULL;
-    vs_coupling *cs[2] = {NULL, NULL};
-    assert_int_equal(vs_elastic_create_bulk_shear(1.0, 0.6, &el), VS_OK);
-    assert_int_equal(vs_coupling_create(el, 1e-12, &cs[0]), VS_OK);
-    assert_int_equal(vs_coupling_create_dipolar(&cs[1]), VS_OK);
     /* half grids g1·g2·(g3/2+1): 4·5·4 = 80 (even), 3·5·3 = 45 (odd) */
     int Ls[2][3] = {{4, 5, 6}, {3, 5, 5}};
     uint64_t rng = 99;
     for (int k = 0; k < 2; k++)
         for (int j = 0; j < 2; j++) {
             vs_lattice *lat = NULL;
-            assert_int_equal(vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, Ls[j], cs[k], 0, NULL, &lat), VS_OK);
+            assert_int_equal(vs_lattice_create_cubic(VS_LATTICE_SC, 1.0, Ls[j], kn->cs[k], 0, NULL, &lat),
+                             VS_OK);
             size_t nv = (size_t)lat->m * lat->hp;
             fftw_complex *x = fftw_malloc(nv * sizeof *x), *y = fftw_malloc(nv * sizeof *y),
                          *z = fftw_malloc(nv * sizeof *z);
@@ -140,9 +157,6 @@ static void test_kspace_product_paths_agree_with_long_double(void **state)
             fftw_free(z);
             vs_lattice_free(lat);
         }
-    vs_coupling_free(cs[0]);
-    vs_coupling_free(cs[1]);
-    vs_elastic_free(el);
 }
 
 int main(void)
@@ -151,5 +165,5 @@ int main(void)
         cmocka_unit_test(test_update_paths_agree_bit_for_bit),
         cmocka_unit_test(test_kspace_product_paths_agree_with_long_double),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, kernels_setup, kernels_teardown);
 }
