@@ -628,6 +628,20 @@ static size_t planes_run(const vs__geom *g, const planes *p, size_t r)
     return run_grid(g, r) - p->first * slab_points(g);
 }
 
+/* Slab i0 of plane 0 in the planes p. */
+static double *planes_slab(const vs__geom *g, const planes *p, size_t i0)
+{
+    return p->x + (i0 - p->first) * slab_points(g);
+}
+
+/* The planes that hold slab i0 in the fused evaluation (slabwise): the scratch at the start of xr,
+ * or, where it does not fit (sps = gp), the slab's place in the whole planes. */
+static planes slab_scratch(const struct vs_lattice *l, double *xr, size_t i0)
+{
+    planes p = {xr, l->sps, l->sps == l->gp ? 0 : i0};
+    return p;
+}
+
 /* The spins of slabs i0b ≤ i0 < i0e into the planes (open clusters: with their zero padding). */
 static void copy_in(const struct vs_lattice *l, const double *s, const planes *p, size_t i0b, size_t i0e)
 {
@@ -635,7 +649,7 @@ static void copy_in(const struct vs_lattice *l, const double *s, const planes *p
     size_t len = run_length(g), m = (size_t)l->m, sp = slab_points(g);
     if (g->open)
         for (size_t j = 0; j < m; j++)
-            memset(p->x + j * p->ps + (i0b - p->first) * sp, 0, (i0e - i0b) * sp * sizeof *p->x);
+            memset(planes_slab(g, p, i0b) + j * p->ps, 0, (i0e - i0b) * sp * sizeof *p->x);
     for (size_t r = i0b * runs_per_slab(g); r < i0e * runs_per_slab(g); r++) {
         const double *src = s + r * len * m;
         double *dst = p->x + planes_run(g, p, r);
@@ -878,15 +892,15 @@ static int convolve_fused(const struct vs_lattice *l, struct vs_lattice_workspac
                           double *h, int dot, out_sums *o)
 {
     const vs__geom *g = &l->geo;
-    size_t ns = slab_count(g), sp = slab_points(g), kp = (size_t)g->g[1] * (size_t)(g->g[2] / 2 + 1);
+    size_t ns = slab_count(g), kp = (size_t)g->g[1] * (size_t)(g->g[2] / 2 + 1);
     double *xr = ws->xr;
     fftw_complex *xk = ws->xk;
     planes all = {xr, l->gp, 0};
     if (l->slabwise) { /* each slab through the scratch at the start of xr (l->sps) */
         for (size_t i0 = 0; i0 < ns; i0++) {
-            planes one = {xr, l->sps, l->sps == l->gp ? 0 : i0};
+            planes one = slab_scratch(l, xr, i0);
             copy_in(l, s, &one, i0, i0 + 1);
-            fftw_execute_dft_r2c(l->slab_fwd, xr + (i0 - one.first) * sp, xk + i0 * kp);
+            fftw_execute_dft_r2c(l->slab_fwd, planes_slab(g, &one, i0), xk + i0 * kp);
         }
     } else {
         copy_in(l, s, &all, 0, ns);
@@ -895,8 +909,8 @@ static int convolve_fused(const struct vs_lattice *l, struct vs_lattice_workspac
     VS_FORWARD_IF_ERROR(column_stage(l, xk));
     if (l->slabwise) {
         for (size_t i0 = 0; i0 < ns; i0++) {
-            planes one = {xr, l->sps, l->sps == l->gp ? 0 : i0};
-            fftw_execute_dft_c2r(l->slab_bwd, xk + i0 * kp, xr + (i0 - one.first) * sp);
+            planes one = slab_scratch(l, xr, i0);
+            fftw_execute_dft_c2r(l->slab_bwd, xk + i0 * kp, planes_slab(g, &one, i0));
             copy_out(l, s, &one, h, dot, i0, i0 + 1, o);
         }
     } else {
